@@ -1,0 +1,223 @@
+// Package catalog holds the handbook (标准化手册): the items the government
+// offers, their materials and their time limits. Items are versioned: an edit
+// makes a new version, and a case keeps the version it was taken in under.
+package catalog
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+)
+
+// Type is an item's GB/T 39046 type.
+type Type string
+
+// The item types of GB/T 39046.
+const (
+	Licence       Type = "许可"
+	Penalty       Type = "处罚"
+	Enforcement   Type = "强制"
+	Levy          Type = "征收"
+	Benefit       Type = "给付"
+	Inspection    Type = "检查"
+	Confirmation  Type = "确认"
+	Award         Type = "奖励"
+	Adjudication  Type = "裁决"
+	OtherPower    Type = "其他行政权力"
+	PublicService Type = "公共服务"
+)
+
+// Types lists every item type in the standard's order.
+var Types = []Type{Licence, Penalty, Enforcement, Levy, Benefit, Inspection, Confirmation, Award, Adjudication, OtherPower, PublicService}
+
+// Valid reports whether t is a type of the standard.
+func (t Type) Valid() bool {
+	for _, known := range Types {
+		if t == known {
+			return true
+		}
+	}
+	return false
+}
+
+// Kind says who decides and when.
+type Kind string
+
+// Item kinds.
+const (
+	Instant  Kind = "instant"  // 即办件: decided at the window on the spot
+	Promised Kind = "promised" // 承诺件: decided by the department within the promised limit
+)
+
+// OnlineLevel is how far an item can be done online.
+type OnlineLevel string
+
+// Online levels.
+const (
+	OnlineNone OnlineLevel = "none" // 不能网办
+	OnlinePre  OnlineLevel = "pre"  // 网上预审
+	OnlineFull OnlineLevel = "full" // 全程网办
+)
+
+// Valid reports whether l is a known level.
+func (l OnlineLevel) Valid() bool { return l == OnlineNone || l == OnlinePre || l == OnlineFull }
+
+// ApplicantKind is who may apply.
+type ApplicantKind string
+
+// Applicant kinds of the standard.
+const (
+	NaturalPerson ApplicantKind = "natural_person" // 自然人
+	Enterprise    ApplicantKind = "enterprise"     // 企业法人
+	Institution   ApplicantKind = "institution"    // 事业单位法人
+	SocialOrg     ApplicantKind = "social_org"     // 社会组织法人
+	AdminOrgan    ApplicantKind = "admin_organ"    // 行政机关
+	OtherOrg      ApplicantKind = "other"          // 其他组织
+)
+
+// ApplicantKinds lists every applicant kind.
+var ApplicantKinds = []ApplicantKind{NaturalPerson, Enterprise, Institution, SocialOrg, AdminOrgan, OtherOrg}
+
+// Valid reports whether k is a known kind.
+func (k ApplicantKind) Valid() bool {
+	for _, known := range ApplicantKinds {
+		if k == known {
+			return true
+		}
+	}
+	return false
+}
+
+// Material is one document the handbook asks for.
+type Material struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Required   bool   `json:"required"`
+	Originals  int    `json:"originals"`  // number of originals to show or hand in
+	Copies     int    `json:"copies"`     // number of copies to hand in
+	Paper      bool   `json:"paper"`      // accepted on paper
+	Electronic bool   `json:"electronic"` // accepted electronically
+	Deferrable bool   `json:"deferrable"` // may be supplied later (容缺)
+	Notes      string `json:"notes,omitempty"`
+}
+
+// Item is one version of a service's handbook entry.
+type Item struct {
+	Code              string          `json:"code"`
+	Version           int             `json:"version"`
+	Name              string          `json:"name"`
+	Type              Type            `json:"type"`
+	DepartmentCode    string          `json:"department"`
+	Kind              Kind            `json:"kind"`
+	StatutoryDays     int             `json:"statutory_days"` // working days, by law
+	PromisedDays      int             `json:"promised_days"`  // working days, promised; 0 for instant items
+	DeferralDays      int             `json:"deferral_days"`  // working days to supply deferred materials; 0 = no deferral
+	Delegated         bool            `json:"delegated"`      // instant item the hall's intake desk may decide under delegation
+	LegalBasis        string          `json:"legal_basis"`
+	Conditions        string          `json:"conditions"`
+	Fees              string          `json:"fees"` // "不收费" or the fee and its basis
+	OnlineLevel       OnlineLevel     `json:"online_level"`
+	SpecialProcedures string          `json:"special_procedures,omitempty"` // 特别程序: site survey, expert review …
+	CollectAtIssuance []string        `json:"collect_at_issuance,omitempty"`
+	ApplicantKinds    []ApplicantKind `json:"applicant_kinds"`
+	Materials         []Material      `json:"materials"`
+	CreatedAt         time.Time       `json:"created_at"`
+	CreatedBy         string          `json:"created_by,omitempty"`
+}
+
+// Material returns the item's material with code, if any.
+func (it *Item) Material(code string) (Material, bool) {
+	for _, m := range it.Materials {
+		if m.Code == code {
+			return m, true
+		}
+	}
+	return Material{}, false
+}
+
+// HasDeferrable reports whether any material may be deferred.
+func (it *Item) HasDeferrable() bool {
+	for _, m := range it.Materials {
+		if m.Deferrable {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxDays is the longest a time limit may be: a year of working days is far
+// beyond anything the law sets and catches typing errors.
+const MaxDays = 250
+
+// Validate checks the item and its materials against the handbook's rules:
+// promised ≤ statutory, a department, unique material codes, a deferral that
+// does not outrun the promised limit.
+func (it *Item) Validate() error {
+	var c apperr.Collector
+	c.Check(validItemCode(it.Code), "code", "事项编码须为 2 至 64 位字母、数字、下划线或连字符")
+	c.Check(validText(it.Name, 200), "name", "事项名称不能为空且不超过 200 个字")
+	c.Check(it.Type.Valid(), "type", "事项类型须为 GB/T 39046 的类型之一（许可、确认、公共服务等）")
+	c.Check(strings.TrimSpace(it.DepartmentCode) != "", "department", "事项须有实施部门")
+	c.Check(it.Kind == Instant || it.Kind == Promised, "kind", "办件类型须为 instant（即办件）或 promised（承诺件）")
+	c.Check(it.StatutoryDays >= 0 && it.StatutoryDays <= MaxDays, "statutory_days", "法定时限须在 0 至 250 个工作日之间")
+	switch it.Kind {
+	case Instant:
+		c.Check(it.PromisedDays == 0, "promised_days", "即办件的承诺时限须为 0")
+	case Promised:
+		c.Check(it.PromisedDays >= 1 && it.PromisedDays <= MaxDays, "promised_days", "承诺件的承诺时限须在 1 至 250 个工作日之间")
+		c.Check(it.PromisedDays <= it.StatutoryDays, "promised_days", "承诺时限不能超过法定时限")
+		c.Check(!it.Delegated, "delegated", "只有即办件可以授权窗口办理")
+	}
+	c.Check(it.OnlineLevel.Valid(), "online_level", "网办深度须为 none、pre 或 full")
+	c.Check(validText(it.Fees, 500), "fees", "须写明收费标准，不收费的写“不收费”")
+	c.Check(utf8.RuneCountInString(it.LegalBasis) <= 2000, "legal_basis", "设定依据不超过 2000 个字")
+	c.Check(len(it.ApplicantKinds) > 0, "applicant_kinds", "须指明申请人类型")
+	for _, k := range it.ApplicantKinds {
+		c.Check(k.Valid(), "applicant_kinds", "未知的申请人类型："+string(k))
+	}
+	for _, s := range it.CollectAtIssuance {
+		c.Check(validText(s, 100), "collect_at_issuance", "出件时收回的物品名称不能为空且不超过 100 个字")
+	}
+	c.Check(len(it.Materials) > 0, "materials", "事项须列明申请材料")
+	seen := map[string]bool{}
+	deferrable := false
+	for i, m := range it.Materials {
+		f := "materials[" + strconv.Itoa(i) + "]"
+		c.Check(validItemCode(m.Code), f+".code", "材料编码须为 2 至 64 位字母、数字、下划线或连字符")
+		c.Check(!seen[m.Code], f+".code", "材料编码重复："+m.Code)
+		seen[m.Code] = true
+		c.Check(validText(m.Name, 200), f+".name", "材料名称不能为空且不超过 200 个字")
+		c.Check(m.Originals >= 0 && m.Copies >= 0 && m.Originals+m.Copies >= 1 && m.Originals <= 20 && m.Copies <= 20, f+".copies", "材料的原件、复印件份数须在 0 至 20 之间且至少 1 份")
+		c.Check(m.Paper || m.Electronic, f+".paper", "材料须可以纸质或电子形式提交")
+		c.Check(!m.Deferrable || m.Required, f+".deferrable", "只有必交材料才需要容缺")
+		deferrable = deferrable || m.Deferrable
+	}
+	if deferrable {
+		c.Check(it.Kind == Promised, "deferral_days", "即办件不能容缺受理")
+		c.Check(it.DeferralDays >= 1, "deferral_days", "有容缺材料的事项须设定补齐期限")
+		c.Check(it.DeferralDays <= it.PromisedDays, "deferral_days", "容缺补齐期限不能超过承诺时限")
+	} else {
+		c.Check(it.DeferralDays == 0, "deferral_days", "没有容缺材料的事项不设补齐期限")
+	}
+	return c.Err("事项信息有误")
+}
+
+func validItemCode(s string) bool {
+	if len(s) < 2 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func validText(s string, max int) bool {
+	s = strings.TrimSpace(s)
+	return s != "" && utf8.RuneCountInString(s) <= max
+}

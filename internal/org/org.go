@@ -1,0 +1,233 @@
+// Package org holds the district's organisation: departments, halls at
+// district, street and community level, the windows of a hall, and staff
+// accounts with their roles.
+package org
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/identity"
+)
+
+// Department reviews and decides its own items.
+type Department struct {
+	ID         int64  `json:"-"`
+	Code       string `json:"code"`        // short code, e.g. "SCJG"
+	Name       string `json:"name"`        // e.g. "区市场监督管理局"
+	CreditCode string `json:"credit_code"` // unified social credit code (GB 32100)
+}
+
+// Validate checks the department's fields.
+func (d *Department) Validate() error {
+	var c apperr.Collector
+	c.Check(validCode(d.Code), "code", "部门编码须为 2 至 32 位字母、数字、下划线或连字符")
+	c.Check(validName(d.Name), "name", "部门名称不能为空且不超过 100 个字")
+	if err := identity.ValidateCreditCode(d.CreditCode); err != nil {
+		c.Add("credit_code", apperr.MessageOf(err))
+	}
+	return c.Err("部门信息有误")
+}
+
+// HallLevel is the administrative level a hall serves at.
+type HallLevel string
+
+// Hall levels.
+const (
+	District  HallLevel = "district"  // 区政务服务中心
+	Street    HallLevel = "street"    // 街道为民服务中心
+	Community HallLevel = "community" // 村(社区)便民服务站
+)
+
+// Valid reports whether l is a known level.
+func (l HallLevel) Valid() bool { return l == District || l == Street || l == Community }
+
+// Hall is a service hall with its windows.
+type Hall struct {
+	ID         int64     `json:"-"`
+	Code       string    `json:"code"`
+	Name       string    `json:"name"`
+	Level      HallLevel `json:"level"`
+	ParentCode string    `json:"parent_code,omitempty"` // the hall above, for street and community halls
+	Address    string    `json:"address,omitempty"`
+}
+
+// Validate checks the hall's fields.
+func (h *Hall) Validate() error {
+	var c apperr.Collector
+	c.Check(validCode(h.Code), "code", "大厅编码须为 2 至 32 位字母、数字、下划线或连字符")
+	c.Check(validName(h.Name), "name", "大厅名称不能为空且不超过 100 个字")
+	c.Check(h.Level.Valid(), "level", "大厅层级须为 district、street 或 community")
+	c.Check(h.Level == District || h.ParentCode != "", "parent_code", "街道和社区大厅须指明上级大厅")
+	return c.Err("大厅信息有误")
+}
+
+// WindowKind says what a window does.
+type WindowKind string
+
+// Window kinds.
+const (
+	IntakeWindow      WindowKind = "intake"      // 综合受理窗口
+	IssuanceWindow    WindowKind = "issuance"    // 综合出件窗口
+	SpecialisedWindow WindowKind = "specialised" // 专业窗口: intake for one department only
+)
+
+// Valid reports whether k is a known kind.
+func (k WindowKind) Valid() bool {
+	return k == IntakeWindow || k == IssuanceWindow || k == SpecialisedWindow
+}
+
+// Window is one counter of a hall.
+type Window struct {
+	ID             int64      `json:"-"`
+	HallCode       string     `json:"hall_code"`
+	Number         string     `json:"number"` // as shown above the counter, e.g. "A03"
+	Name           string     `json:"name"`
+	Kind           WindowKind `json:"kind"`
+	DepartmentCode string     `json:"department_code,omitempty"` // specialised windows only
+}
+
+// Validate checks the window's fields.
+func (w *Window) Validate() error {
+	var c apperr.Collector
+	c.Check(w.HallCode != "", "hall_code", "须指明窗口所在大厅")
+	c.Check(w.Number != "" && utf8.RuneCountInString(w.Number) <= 16, "number", "窗口号不能为空且不超过 16 个字符")
+	c.Check(validName(w.Name), "name", "窗口名称不能为空且不超过 100 个字")
+	c.Check(w.Kind.Valid(), "kind", "窗口类型须为 intake、issuance 或 specialised")
+	if w.Kind == SpecialisedWindow {
+		c.Check(w.DepartmentCode != "", "department_code", "专业窗口须指明所属部门")
+	} else {
+		c.Check(w.DepartmentCode == "", "department_code", "只有专业窗口属于某个部门")
+	}
+	return c.Err("窗口信息有误")
+}
+
+// Role is what a staff account may do (DESIGN.md section 4).
+type Role string
+
+// The roles.
+const (
+	RoleIntake     Role = "intake"     // 综合受理
+	RoleIssuance   Role = "issuance"   // 综合出件
+	RoleReviewer   Role = "reviewer"   // 部门审批人员
+	RoleDeptAdmin  Role = "dept_admin" // 部门管理员
+	RoleAdmin      Role = "admin"      // 行政审批局管理员
+	RoleSupervisor Role = "supervisor" // 监督人员
+	RoleAgent      Role = "agent"      // 代办员
+)
+
+// Roles lists every role in a stable order.
+var Roles = []Role{RoleIntake, RoleIssuance, RoleReviewer, RoleDeptAdmin, RoleAdmin, RoleSupervisor, RoleAgent}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, known := range Roles {
+		if r == known {
+			return true
+		}
+	}
+	return false
+}
+
+// NeedsDepartment reports whether accounts of the role belong to a department.
+func (r Role) NeedsDepartment() bool { return r == RoleReviewer || r == RoleDeptAdmin }
+
+// Label returns the role's Chinese name.
+func (r Role) Label() string {
+	switch r {
+	case RoleIntake:
+		return "综合受理"
+	case RoleIssuance:
+		return "综合出件"
+	case RoleReviewer:
+		return "部门审批"
+	case RoleDeptAdmin:
+		return "部门管理员"
+	case RoleAdmin:
+		return "局管理员"
+	case RoleSupervisor:
+		return "监督人员"
+	case RoleAgent:
+		return "代办员"
+	}
+	return string(r)
+}
+
+// User is a staff account.
+type User struct {
+	ID             int64     `json:"-"`
+	Username       string    `json:"username"`
+	Name           string    `json:"name"`
+	Role           Role      `json:"role"`
+	DepartmentCode string    `json:"department_code,omitempty"`
+	HallCode       string    `json:"hall_code,omitempty"`
+	PasswordHash   string    `json:"-"`
+	Active         bool      `json:"active"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// Validate checks the account's fields (not the password).
+func (u *User) Validate() error {
+	var c apperr.Collector
+	c.Check(validUsername(u.Username), "username", "用户名须为 3 至 32 位小写字母、数字、下划线、点或连字符")
+	c.Check(validName(u.Name), "name", "姓名不能为空且不超过 100 个字")
+	c.Check(u.Role.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor 或 agent")
+	if u.Role.NeedsDepartment() {
+		c.Check(u.DepartmentCode != "", "department", "部门审批人员和部门管理员须指明所属部门")
+	} else if u.Role.Valid() {
+		c.Check(u.DepartmentCode == "", "department", "该角色不属于任何部门")
+	}
+	return c.Err("账号信息有误")
+}
+
+// ValidatePassword checks a new password against the minimum rules.
+func ValidatePassword(p string) error {
+	n := utf8.RuneCountInString(p)
+	if n < 8 || n > 128 {
+		return apperr.Field("password", "密码长度须为 8 至 128 位")
+	}
+	var letter, digit bool
+	for _, r := range p {
+		switch {
+		case r >= '0' && r <= '9':
+			digit = true
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			letter = true
+		}
+	}
+	if !letter || !digit {
+		return apperr.Field("password", "密码须同时包含字母和数字")
+	}
+	return nil
+}
+
+func validCode(s string) bool {
+	if len(s) < 2 || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func validUsername(s string) bool {
+	if len(s) < 3 || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func validName(s string) bool {
+	s = strings.TrimSpace(s)
+	return s != "" && utf8.RuneCountInString(s) <= 100
+}
