@@ -1,0 +1,111 @@
+package service
+
+import (
+	"context"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/org"
+)
+
+// Actor is who is acting: a signed-in staff account, or the system itself
+// (the command line, start-up, background jobs).
+type Actor struct {
+	User   *org.User // nil for the system
+	System bool
+}
+
+// Name returns the name recorded for the actor's changes.
+func (a *Actor) Name() string {
+	switch {
+	case a == nil:
+		return "anonymous"
+	case a.System:
+		return "system"
+	}
+	return a.User.Username
+}
+
+// Is reports whether the actor is a user holding one of roles.
+func (a *Actor) Is(roles ...org.Role) bool {
+	if a == nil || a.User == nil {
+		return false
+	}
+	for _, r := range roles {
+		if a.User.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Request describes the request a use case runs in, for the record.
+type Request struct {
+	ID         string
+	RemoteAddr string
+	Channel    string // api, web, cli
+}
+
+type ctxKey int
+
+const (
+	actorKey ctxKey = iota
+	requestKey
+)
+
+// WithUser returns ctx acting as the signed-in user. Only the sign-in
+// middleware calls it.
+func WithUser(ctx context.Context, u *org.User) context.Context {
+	return context.WithValue(ctx, actorKey, &Actor{User: u})
+}
+
+// AsSystem returns ctx acting as the system: the command line and start-up.
+func AsSystem(ctx context.Context) context.Context {
+	return context.WithValue(ctx, actorKey, &Actor{System: true})
+}
+
+// ActorFrom returns the actor of ctx, or nil when nobody is signed in.
+func ActorFrom(ctx context.Context) *Actor {
+	a, _ := ctx.Value(actorKey).(*Actor)
+	return a
+}
+
+// UserFrom returns the signed-in user of ctx, or nil.
+func UserFrom(ctx context.Context) *org.User {
+	if a := ActorFrom(ctx); a != nil {
+		return a.User
+	}
+	return nil
+}
+
+// WithRequest returns ctx carrying the request's description.
+func WithRequest(ctx context.Context, r Request) context.Context {
+	return context.WithValue(ctx, requestKey, r)
+}
+
+// RequestFrom returns the request of ctx (empty outside a request).
+func RequestFrom(ctx context.Context) Request {
+	r, _ := ctx.Value(requestKey).(Request)
+	return r
+}
+
+// signedIn returns the actor of ctx, or an Unauthorized error.
+func signedIn(ctx context.Context) (*Actor, error) {
+	a := ActorFrom(ctx)
+	if a == nil {
+		return nil, apperr.New(apperr.Unauthorized, "请先登录")
+	}
+	return a, nil
+}
+
+// require returns the actor of ctx if it is the system or holds one of
+// roles; otherwise Unauthorized or Forbidden.
+func require(ctx context.Context, what string, roles ...org.Role) (*Actor, error) {
+	a, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.System || a.Is(roles...) {
+		return a, nil
+	}
+	return nil, apperr.New(apperr.Forbidden, "您的角色（%s）无权%s", a.User.Role.Label(), what)
+}

@@ -1,0 +1,173 @@
+package service
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/catalog"
+	"github.com/onewindow/onewindow/internal/org"
+	"github.com/onewindow/onewindow/internal/store"
+)
+
+// ItemFilter narrows a catalog listing.
+type ItemFilter = store.ItemFilter
+
+// Items lists the current version of the catalog's items. The handbook is
+// public information (办事指南), so no sign-in is needed.
+func (s *Service) Items(ctx context.Context, f ItemFilter) ([]catalog.Item, error) {
+	if f.Kind != "" && f.Kind != catalog.Instant && f.Kind != catalog.Promised {
+		return nil, apperr.Field("kind", "办件类型须为 instant 或 promised")
+	}
+	return s.store.Items(ctx, f)
+}
+
+// Item returns the current version of an item, or version v when v > 0.
+func (s *Service) Item(ctx context.Context, code string, v int) (*catalog.Item, error) {
+	if v > 0 {
+		return s.store.ItemVersion(ctx, code, v)
+	}
+	return s.store.Item(ctx, code)
+}
+
+// ItemVersions lists every version of an item, newest first.
+func (s *Service) ItemVersions(ctx context.Context, code string) ([]catalog.Item, error) {
+	return s.store.ItemVersions(ctx, code)
+}
+
+// SaveItem validates an item and stores it as a new version. baseVersion
+// is the version the edit was made on (0 for a new item); a stale one is
+// a conflict. Bureau admins edit any item, department admins their own
+// department's.
+func (s *Service) SaveItem(ctx context.Context, it *catalog.Item, baseVersion int) error {
+	a, err := s.mayEditItem(ctx, it)
+	if err != nil {
+		return err
+	}
+	normalizeItem(it)
+	if err := it.Validate(); err != nil {
+		return err
+	}
+	if err := s.store.SaveItem(ctx, it, baseVersion, a.Name()); err != nil {
+		return err
+	}
+	s.log.Info("item saved", "code", it.Code, "version", it.Version, "by", a.Name())
+	return nil
+}
+
+func (s *Service) mayEditItem(ctx context.Context, it *catalog.Item) (*Actor, error) {
+	a, err := require(ctx, "修改办事指南", org.RoleAdmin, org.RoleDeptAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if a.Is(org.RoleDeptAdmin) && it.DepartmentCode != a.User.DepartmentCode {
+		return nil, apperr.New(apperr.Forbidden, "部门管理员只能修改本部门的事项")
+	}
+	if a.Is(org.RoleDeptAdmin) && it.Code != "" {
+		if cur, err := s.store.Item(ctx, it.Code); err == nil && cur.DepartmentCode != a.User.DepartmentCode {
+			return nil, apperr.New(apperr.Forbidden, "部门管理员只能修改本部门的事项")
+		}
+	}
+	return a, nil
+}
+
+func normalizeItem(it *catalog.Item) {
+	it.Code = strings.TrimSpace(it.Code)
+	it.Name = strings.TrimSpace(it.Name)
+	it.DepartmentCode = strings.TrimSpace(it.DepartmentCode)
+	for i := range it.Materials {
+		it.Materials[i].Code = strings.TrimSpace(it.Materials[i].Code)
+		it.Materials[i].Name = strings.TrimSpace(it.Materials[i].Name)
+	}
+}
+
+// CatalogFile is the catalog's JSON exchange format.
+type CatalogFile struct {
+	Items []catalog.Item `json:"items"`
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Added     []string `json:"added"`     // new items
+	Updated   []string `json:"updated"`   // items given a new version
+	Unchanged []string `json:"unchanged"` // items identical to their current version
+}
+
+// ImportCatalog adds or updates every item of f. Every item is validated
+// first; any error rejects the whole file and changes nothing. An item
+// identical to its current version makes no new version.
+func (s *Service) ImportCatalog(ctx context.Context, f *CatalogFile) (*ImportResult, error) {
+	a, err := require(ctx, "导入办事指南", org.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Items) == 0 {
+		return nil, apperr.Field("items", "文件中没有事项")
+	}
+	var res ImportResult
+	var edits []store.ItemEdit
+	var problems apperr.Collector
+	seen := map[string]bool{}
+	for i := range f.Items {
+		it := &f.Items[i]
+		normalizeItem(it)
+		if err := it.Validate(); err != nil {
+			for _, fe := range apperr.FieldsOf(err) {
+				problems.Add("items["+it.Code+"]."+fe.Field, it.Code+"："+fe.Message)
+			}
+			continue
+		}
+		if seen[it.Code] {
+			problems.Add("items["+it.Code+"].code", "文件中事项编码重复："+it.Code)
+			continue
+		}
+		seen[it.Code] = true
+		cur, err := s.store.Item(ctx, it.Code)
+		switch {
+		case apperr.Is(err, apperr.NotFound):
+			edits = append(edits, store.ItemEdit{Item: it})
+			res.Added = append(res.Added, it.Code)
+		case err != nil:
+			return nil, err
+		case sameItem(cur, it):
+			res.Unchanged = append(res.Unchanged, it.Code)
+		default:
+			edits = append(edits, store.ItemEdit{Item: it, BaseVersion: cur.Version})
+			res.Updated = append(res.Updated, it.Code)
+		}
+	}
+	if err := problems.Err("导入文件中有不合格的事项，未做任何修改"); err != nil {
+		return nil, err
+	}
+	if err := s.store.SaveItems(ctx, edits, a.Name()); err != nil {
+		return nil, err
+	}
+	s.log.Info("catalog imported", "added", len(res.Added), "updated", len(res.Updated), "unchanged", len(res.Unchanged), "by", a.Name())
+	return &res, nil
+}
+
+// sameItem reports whether b says what a says, ignoring version metadata.
+func sameItem(a, b *catalog.Item) bool {
+	x, y := *a, *b
+	x.Version, y.Version = 0, 0
+	x.CreatedAt, y.CreatedAt = time.Time{}, time.Time{}
+	x.CreatedBy, y.CreatedBy = "", ""
+	if len(x.CollectAtIssuance) == 0 {
+		x.CollectAtIssuance = nil
+	}
+	if len(y.CollectAtIssuance) == 0 {
+		y.CollectAtIssuance = nil
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// ExportCatalog returns the current version of every item.
+func (s *Service) ExportCatalog(ctx context.Context) (*CatalogFile, error) {
+	items, err := s.store.Items(ctx, store.ItemFilter{})
+	if err != nil {
+		return nil, err
+	}
+	return &CatalogFile{Items: items}, nil
+}

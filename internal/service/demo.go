@@ -1,0 +1,77 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/org"
+	"github.com/onewindow/onewindow/internal/store"
+)
+
+// Credential is a demo account's sign-in, shown once at first start.
+type Credential struct {
+	Username string
+	Password string
+	Name     string
+	Role     org.Role
+}
+
+// LoadDemo loads the demo district into an empty database, in one
+// transaction, and returns the accounts' generated passwords. It returns
+// (nil, nil) when the database already holds data: data persists across
+// restarts and is never overwritten.
+func (s *Service) LoadDemo(ctx context.Context, d demo.District) ([]Credential, error) {
+	if _, err := require(ctx, "加载演示数据", org.RoleAdmin); err != nil {
+		return nil, err
+	}
+	empty, err := s.store.IsEmpty(ctx)
+	if err != nil || !empty {
+		return nil, err
+	}
+	seed := &store.Seed{Departments: d.Departments, Halls: d.Halls, Windows: d.Windows, Items: d.Items}
+	var creds []Credential
+	for _, a := range d.Accounts {
+		u := org.User{Username: a.Username, Name: a.Name, Role: a.Role, DepartmentCode: a.DepartmentCode, HallCode: a.HallCode, Active: true}
+		if err := u.Validate(); err != nil {
+			return nil, fmt.Errorf("demo account %s: %w", a.Username, err)
+		}
+		password := demoPassword()
+		if u.PasswordHash, err = org.HashPassword(password); err != nil {
+			return nil, apperr.Wrap(err, "hash password")
+		}
+		seed.Users = append(seed.Users, u)
+		creds = append(creds, Credential{Username: u.Username, Password: password, Name: u.Name, Role: u.Role})
+	}
+	for i := range seed.Items {
+		if err := seed.Items[i].Validate(); err != nil {
+			return nil, fmt.Errorf("demo item %s: %w", seed.Items[i].Code, err)
+		}
+	}
+	if err := s.store.Load(ctx, seed, "demo"); err != nil {
+		return nil, err
+	}
+	s.log.Info("demo district loaded", "departments", len(d.Departments), "items", len(d.Items), "accounts", len(creds))
+	return creds, nil
+}
+
+// demoPassword returns a random password that is easy to type at a hall PC:
+// letters without look-alikes, then digits.
+func demoPassword() string {
+	const letters, digits = "abcdefghjkmnpqrstuvwxyz", "23456789"
+	pick := func(set string) byte {
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(set))))
+		return set[n.Int64()]
+	}
+	b := make([]byte, 0, 10)
+	for range 6 {
+		b = append(b, pick(letters))
+	}
+	for range 4 {
+		b = append(b, pick(digits))
+	}
+	return string(b)
+}

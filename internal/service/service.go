@@ -1,0 +1,52 @@
+// Package service holds OneWindow's use cases, one file each. The JSON API,
+// the pages and the command line all call them; they check who may act,
+// apply the domain rules and write through the store.
+package service
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/store"
+)
+
+// Config holds the settings the use cases follow.
+type Config struct {
+	TokenTTL      time.Duration     // how long an API token lives
+	LockoutLimit  int               // failed sign-ins that lock a username
+	LockoutWindow time.Duration     // failures older than this are forgotten
+	LockoutFor    time.Duration     // how long a lock lasts
+	Calendar      calendar.Settings // closing time, 12:00 split, handover hours, warnings
+}
+
+// DefaultConfig returns the settings DESIGN.md gives as defaults.
+func DefaultConfig() Config {
+	return Config{
+		TokenTTL:      12 * time.Hour,
+		LockoutLimit:  5,
+		LockoutWindow: 15 * time.Minute,
+		LockoutFor:    15 * time.Minute,
+		Calendar:      calendar.DefaultSettings(),
+	}
+}
+
+// Service runs the use cases.
+type Service struct {
+	store *store.Store
+	clock clock.Clock
+	log   *slog.Logger
+	cfg   Config
+}
+
+// New returns a Service on st.
+func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Service {
+	return &Service{store: st, clock: clk, log: log, cfg: cfg}
+}
+
+// Now returns the service's clock reading.
+func (s *Service) Now() time.Time { return s.clock.Now() }
+
+// Config returns the settings.
+func (s *Service) Config() Config { return s.cfg }

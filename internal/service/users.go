@@ -1,0 +1,49 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/org"
+)
+
+// AddUser creates a staff account with password. Bureau admins and the
+// system may add any account; a department admin only its own
+// department's reviewers.
+func (s *Service) AddUser(ctx context.Context, u *org.User, password string) error {
+	a, err := require(ctx, "添加账号", org.RoleAdmin, org.RoleDeptAdmin)
+	if err != nil {
+		return err
+	}
+	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
+	if strings.TrimSpace(u.Name) == "" {
+		u.Name = u.Username
+	}
+	if a.Is(org.RoleDeptAdmin) && (u.Role != org.RoleReviewer || u.DepartmentCode != a.User.DepartmentCode) {
+		return apperr.New(apperr.Forbidden, "部门管理员只能为本部门添加审批人员")
+	}
+	u.Active = true
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if err := org.ValidatePassword(password); err != nil {
+		return err
+	}
+	if u.PasswordHash, err = org.HashPassword(password); err != nil {
+		return apperr.Wrap(err, "hash password")
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	s.log.Info("account added", "username", u.Username, "role", u.Role, "by", a.Name())
+	return nil
+}
+
+// Users lists every account (admins and supervisors).
+func (s *Service) Users(ctx context.Context) ([]org.User, error) {
+	if _, err := require(ctx, "查看账号", org.RoleAdmin, org.RoleSupervisor); err != nil {
+		return nil, err
+	}
+	return s.store.Users(ctx)
+}

@@ -1,0 +1,192 @@
+// Package store is OneWindow's one database/sql implementation, for the
+// embedded SQLite file and for PostgreSQL alike: one set of portable SQL
+// (both drivers bind $1…$N by number) plus per-dialect migrations.
+//
+// Exported methods own their transaction; helpers take the transaction.
+// Unique and foreign-key violations are mapped to coded errors rather than
+// checked before writing, so concurrent writers never race past a check.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/clock"
+)
+
+// Dialect names the database behind a Store.
+type Dialect string
+
+// The supported databases.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the database. It is safe for concurrent use by many goroutines.
+type Store struct {
+	dialect Dialect
+	write   *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
+	read    *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
+	clock   clock.Clock
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL server.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to the database dsn names: a postgres:// URL, or the path
+// of a SQLite file (created, with its folder, if missing). It does not
+// migrate; call Migrate or CheckSchema next.
+func Open(ctx context.Context, dsn string, clk clock.Clock) (*Store, error) {
+	if IsPostgres(dsn) {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(20)
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("connect to postgres: %w", err)
+		}
+		return &Store{dialect: Postgres, write: db, read: db, clock: clk}, nil
+	}
+	return openSQLite(ctx, dsn, clk)
+}
+
+func openSQLite(ctx context.Context, path string, clk clock.Clock) (*Store, error) {
+	path = strings.TrimPrefix(path, "file:")
+	if path == "" {
+		return nil, errors.New("open sqlite: no file named")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+	}
+	// synchronous(FULL): an acknowledged change survives a power cut.
+	pragmas := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {
+		pragmas.Add("_pragma", p)
+	}
+	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
+	write, err := sql.Open("sqlite", writeDSN)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	// One writer: SQLite serialises writes anyway, and a single connection
+	// turns lock waits into a queue in Go instead of busy retries.
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	pragmas.Add("_pragma", "query_only(1)")
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	read.SetMaxOpenConns(4)
+	read.SetMaxIdleConns(4)
+	return &Store{dialect: SQLite, write: write, read: read, clock: clk}, nil
+}
+
+// Dialect returns the database kind.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB returns the pool that writes, for libraries that keep their own
+// tables in the same database (page sessions).
+func (s *Store) DB() *sql.DB { return s.write }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// update runs fn in one write transaction: committed if fn returns nil,
+// rolled back otherwise. Database errors are mapped to coded errors.
+func (s *Store) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err, "begin")
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return mapErr(err, "transaction")
+	}
+	if err := tx.Commit(); err != nil {
+		return mapErr(err, "commit")
+	}
+	return nil
+}
+
+// mapErr turns driver errors into coded errors: constraint violations
+// become conflicts or invalid input, no rows becomes not found, and any
+// other error is internal. Coded errors pass through.
+func mapErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var coded *apperr.Error
+	if errors.As(err, &coded) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.New(apperr.NotFound, "未找到")
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23505":
+			return apperr.New(apperr.Conflict, "记录已存在或已被他人修改，请刷新后重试")
+		case "23503":
+			return apperr.New(apperr.Invalid, "引用的记录不存在")
+		case "23514":
+			return apperr.New(apperr.Invalid, "数据不符合约束条件")
+		}
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		switch liteErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return apperr.New(apperr.Conflict, "记录已存在或已被他人修改，请刷新后重试")
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return apperr.New(apperr.Invalid, "引用的记录不存在")
+		case sqlite3.SQLITE_CONSTRAINT_CHECK:
+			return apperr.New(apperr.Invalid, "数据不符合约束条件")
+		}
+	}
+	return apperr.Wrap(err, what)
+}
+
+// notFound returns a NotFound error for sql.ErrNoRows, else maps err.
+func notFound(err error, message string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.New(apperr.NotFound, "%s", message)
+	}
+	return mapErr(err, message)
+}
