@@ -75,8 +75,6 @@ func From(err error) *Problem {
 func New(status int, detail string, fields ...apperr.FieldError) *Problem {
 	code := apperr.Internal
 	switch {
-	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
-		code = apperr.Invalid
 	case status == http.StatusNotFound || status == http.StatusMethodNotAllowed:
 		code = apperr.NotFound
 	case status == http.StatusUnauthorized:
@@ -85,8 +83,10 @@ func New(status int, detail string, fields ...apperr.FieldError) *Problem {
 		code = apperr.Forbidden
 	case status == http.StatusConflict || status == http.StatusPreconditionFailed:
 		code = apperr.Conflict
-	case status == http.StatusRequestEntityTooLarge:
-		code = apperr.Invalid
+	case status == http.StatusTooManyRequests:
+		code = apperr.Locked
+	case status >= 400 && status < 500:
+		code = apperr.Invalid // malformed, too large, wrong media type …
 	}
 	return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Code: code, Errors: fields}
 }

@@ -109,7 +109,7 @@ func saveItem(ctx context.Context, tx *sql.Tx, it *catalog.Item, baseVersion int
 	}
 	for i, m := range it.Materials {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO item_materials (item_id, position, code, name, required, originals, copies, paper, electronic, deferrable, notes)
+			INSERT INTO item_materials (item_id, position, code, name, required, originals, copies, paper, electronic, can_defer, notes)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			id, i, m.Code, m.Name, m.Required, m.Originals, m.Copies, m.Paper, m.Electronic, m.Deferrable, m.Notes)
 		if err != nil {
@@ -221,7 +221,7 @@ func (s *Store) ItemVersions(ctx context.Context, code string) ([]catalog.Item, 
 
 func (s *Store) materials(ctx context.Context, where string, args ...any) (map[int64][]catalog.Material, error) {
 	rows, err := s.read.QueryContext(ctx, `
-		SELECT item_id, code, name, required, originals, copies, paper, electronic, deferrable, notes
+		SELECT item_id, code, name, required, originals, copies, paper, electronic, can_defer, notes
 		FROM item_materials `+where+` ORDER BY item_id, position`, args...)
 	if err != nil {
 		return nil, mapErr(err, "materials")

@@ -78,7 +78,7 @@ CREATE TABLE item_materials (
     copies     INTEGER NOT NULL,
     paper      BOOLEAN NOT NULL,
     electronic BOOLEAN NOT NULL,
-    deferrable BOOLEAN NOT NULL,
+    can_defer  BOOLEAN NOT NULL, -- 容缺: may be supplied later
     notes      TEXT NOT NULL,
     PRIMARY KEY (item_id, code)
 );

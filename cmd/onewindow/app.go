@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+
+	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/store"
+)
+
+// errUsage reports a usage error whose message was already printed.
+var errUsage = errors.New("usage")
+
+// Version is the program's version, set at build time with -ldflags.
+var Version = "0.1.0-dev"
+
+// Config is every setting, each from a flag or its environment variable
+// (the flag wins).
+type Config struct {
+	DB              string        `env:"ONEWINDOW_DB" envDefault:"data/onewindow.db"`
+	Addr            string        `env:"ONEWINDOW_ADDR" envDefault:"127.0.0.1:8080"`
+	Now             string        `env:"ONEWINDOW_NOW"`
+	Demo            bool          `env:"ONEWINDOW_DEMO"`
+	LogLevel        string        `env:"ONEWINDOW_LOG_LEVEL" envDefault:"info"`
+	CloseTime       string        `env:"ONEWINDOW_CLOSE_TIME" envDefault:"17:00"`
+	TokenTTL        time.Duration `env:"ONEWINDOW_TOKEN_TTL" envDefault:"12h"`
+	LockoutAttempts int           `env:"ONEWINDOW_LOCKOUT_ATTEMPTS" envDefault:"5"`
+	LockoutDuration time.Duration `env:"ONEWINDOW_LOCKOUT_DURATION" envDefault:"15m"`
+	SecureCookies   bool          `env:"ONEWINDOW_SECURE_COOKIES"`
+}
+
+// Main is the program: it parses the command line, wires the packages
+// and runs one subcommand.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Env            map[string]string // the environment; os.Environ by default
+
+	// Ready, if set, receives the server's address once it listens (tests).
+	Ready chan<- string
+
+	store *store.Store
+}
+
+// NewMain returns a Main on the process's streams and environment.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Env: env.ToMap(os.Environ())}
+}
+
+// Close releases what Run opened.
+func (m *Main) Close() error {
+	if m.store != nil {
+		return m.store.Close()
+	}
+	return nil
+}
+
+const usage = `onewindow — 一窗通：政务服务大厅“一窗受理、集成服务”系统
+
+Usage:
+  onewindow serve [flags]            start the hall (web pages, JSON API, background work)
+  onewindow migrate [flags]          apply database migrations
+  onewindow user add [flags]         add a staff account
+  onewindow catalog import FILE      add or update catalog items from JSON ("-" for stdin)
+  onewindow catalog export [FILE]    write the catalog as JSON (stdout by default)
+  onewindow calendar show [flags]    print a year's working-day calendar
+  onewindow calendar import FILE     set or reset calendar days from JSON
+
+Run "onewindow COMMAND --help" for a command's flags. Every flag has an
+environment variable (shown in its help); the flag wins.
+`
+
+// Run runs the subcommand named by args.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, usage)
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return m.serve(ctx, rest)
+	case "migrate":
+		return m.migrate(ctx, rest)
+	case "user":
+		return m.user(ctx, rest)
+	case "catalog":
+		return m.catalog(ctx, rest)
+	case "calendar":
+		return m.calendar(ctx, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	case "version", "--version":
+		fmt.Fprintln(m.Stdout, "onewindow", Version)
+		return nil
+	}
+	fmt.Fprintf(m.Stderr, "unknown command %q\n\n%s", cmd, usage)
+	return errUsage
+}
+
+// config reads the environment into a Config.
+func (m *Main) config() (Config, error) {
+	var cfg Config
+	err := env.ParseWithOptions(&cfg, env.Options{Environment: m.Env})
+	return cfg, err
+}
+
+// flags returns a flag set that prints its usage to Stderr.
+func (m *Main) flags(name, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "Usage: onewindow %s\n\n%s\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args; -h prints the help and ends the command successfully.
+func parse(fs *flag.FlagSet, args []string) (done bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return true, errUsage
+	}
+	return false, nil
+}
+
+func dbFlag(fs *flag.FlagSet, cfg *Config) {
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite file (created with its folder if missing) or postgres://user@host/db URL (env ONEWINDOW_DB)")
+}
+
+// logger returns the JSON logger for level.
+func (m *Main) logger(level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: l})), nil
+}
+
+// open opens and migrates the database and returns the use cases on it.
+func (m *Main) open(ctx context.Context, cfg Config, clk clock.Clock, log *slog.Logger) (*service.Service, error) {
+	st, err := store.Open(ctx, cfg.DB, clk)
+	if err != nil {
+		return nil, err
+	}
+	m.store = st
+	n, err := st.Migrate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("database migrated", "applied", n, "dialect", st.Dialect())
+	}
+	if err := st.CheckSchema(ctx); err != nil {
+		return nil, err
+	}
+	scfg, err := serviceConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return service.New(st, clk, log, scfg), nil
+}
+
+func serviceConfig(cfg Config) (service.Config, error) {
+	s := service.DefaultConfig()
+	s.TokenTTL = cfg.TokenTTL
+	s.LockoutLimit = cfg.LockoutAttempts
+	s.LockoutFor = cfg.LockoutDuration
+	if s.TokenTTL < time.Minute {
+		return s, fmt.Errorf("token TTL %s is too short", s.TokenTTL)
+	}
+	if s.LockoutLimit < 1 {
+		return s, fmt.Errorf("lockout attempts must be at least 1")
+	}
+	var h, min int
+	if _, err := fmt.Sscanf(strings.TrimSpace(cfg.CloseTime), "%d:%d", &h, &min); err != nil {
+		return s, fmt.Errorf("close time %q: use HH:MM", cfg.CloseTime)
+	}
+	s.Calendar.CloseHour, s.Calendar.CloseMinute = h, min
+	if err := s.Calendar.Validate(); err != nil {
+		return s, fmt.Errorf("close time %q: %w", cfg.CloseTime, err)
+	}
+	return s, nil
+}
+
+// cliLogger is the quiet logger of one-shot commands: warnings and errors.
+func (m *Main) cliLogger() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// openCLI opens the database for a one-shot command, acting as the system.
+func (m *Main) openCLI(ctx context.Context, cfg Config) (context.Context, *service.Service, error) {
+	svc, err := m.open(ctx, cfg, clock.System{}, m.cliLogger())
+	if err != nil {
+		return ctx, nil, err
+	}
+	ctx = service.WithRequest(service.AsSystem(ctx), service.Request{ID: "cli", Channel: "cli"})
+	return ctx, svc, nil
+}

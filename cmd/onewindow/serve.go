@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/server"
+	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/store"
+	"github.com/onewindow/onewindow/internal/web"
+)
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	cfg, err := m.config()
+	if err != nil {
+		return err
+	}
+	fs := m.flags("serve [flags]", "Starts the hall: staff pages, the JSON API under /api/v1 (documented at /api/v1/docs)\nand /healthz. Migrates the database first. Stops gracefully on SIGINT or SIGTERM.")
+	dbFlag(fs, &cfg)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (env ONEWINDOW_ADDR)")
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "load the demo district into an empty database and print its accounts once (env ONEWINDOW_DEMO)")
+	fs.StringVar(&cfg.Now, "now", cfg.Now, "start the clock at this moment, e.g. 2026-09-30T14:00:00+08:00, and run on from there:\nthe training mode (env ONEWINDOW_NOW)")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env ONEWINDOW_LOG_LEVEL)")
+	fs.StringVar(&cfg.CloseTime, "close-time", cfg.CloseTime, "closing time at which a deadline's last day ends, HH:MM (env ONEWINDOW_CLOSE_TIME)")
+	fs.DurationVar(&cfg.TokenTTL, "token-ttl", cfg.TokenTTL, "lifetime of an API token (env ONEWINDOW_TOKEN_TTL)")
+	fs.IntVar(&cfg.LockoutAttempts, "lockout-attempts", cfg.LockoutAttempts, "failed sign-ins that lock a username (env ONEWINDOW_LOCKOUT_ATTEMPTS)")
+	fs.DurationVar(&cfg.LockoutDuration, "lockout-duration", cfg.LockoutDuration, "how long a locked username stays locked (env ONEWINDOW_LOCKOUT_DURATION)")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark session cookies Secure (behind HTTPS) (env ONEWINDOW_SECURE_COOKIES)")
+	if done, err := parse(fs, args); done {
+		return err
+	}
+	log, err := m.logger(cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	var clk clock.Clock = clock.System{}
+	if cfg.Now != "" {
+		start, err := time.Parse(time.RFC3339, cfg.Now)
+		if err != nil {
+			return fmt.Errorf("--now %q: use a time like 2026-09-30T14:00:00+08:00", cfg.Now)
+		}
+		clk = clock.StartingAt(start)
+		log.Warn("training mode: the clock starts at a chosen moment", "now", clk.Now().Format(time.RFC3339))
+	}
+	svc, err := m.open(ctx, cfg, clk, log)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := m.loadDemo(ctx, svc); err != nil {
+			return fmt.Errorf("demo district: %w", err)
+		}
+	}
+
+	var sessionStore scs.Store
+	if m.store.Dialect() == store.Postgres {
+		sessionStore = postgresstore.NewWithCleanupInterval(m.store.DB(), 10*time.Minute)
+	} else {
+		sessionStore = sqlite3store.NewWithCleanupInterval(m.store.DB(), 10*time.Minute)
+	}
+	srv, err := server.New(server.Config{Addr: cfg.Addr, Version: Version}, svc, m.store,
+		web.NewSessions(sessionStore, cfg.SecureCookies), log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "database", m.store.Dialect(), "version", Version)
+	fmt.Fprintf(m.Stdout, "一窗通已启动：http://%s/  （接口文档 http://%s/api/v1/docs）\n", ln.Addr(), ln.Addr())
+	if m.Ready != nil {
+		m.Ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return <-errc
+}
+
+// loadDemo loads the demo district into an empty database and prints its
+// accounts' passwords: once, since afterwards the database is not empty.
+func (m *Main) loadDemo(ctx context.Context, svc *service.Service) error {
+	creds, err := svc.LoadDemo(service.AsSystem(ctx), demo.Load())
+	if err != nil || creds == nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "已载入演示数据：%s。以下账号密码只显示这一次，请记下：\n", demo.DistrictName)
+	for _, c := range creds {
+		fmt.Fprintf(m.Stdout, "  %-8s %-10s  用户名 %-10s 密码 %s\n", c.Role.Label(), c.Name, c.Username, c.Password)
+	}
+	return nil
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/org"
+)
+
+func (m *Main) user(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		fmt.Fprintln(m.Stderr, "Usage: onewindow user add --username U --password P --role R [--department CODE]")
+		return errUsage
+	}
+	cfg, err := m.config()
+	if err != nil {
+		return err
+	}
+	fs := m.flags("user add [flags]", "Adds a staff account. Roles: intake, issuance, reviewer, dept_admin, admin, supervisor, agent;\nreviewer and dept_admin need --department.")
+	dbFlag(fs, &cfg)
+	var u org.User
+	var role, password string
+	fs.StringVar(&u.Username, "username", "", "sign-in name: 3-32 lower-case letters, digits, . _ -")
+	fs.StringVar(&password, "password", m.Env["ONEWINDOW_PASSWORD"], "password: 8+ characters with letters and digits (env ONEWINDOW_PASSWORD)")
+	fs.StringVar(&role, "role", "", "intake, issuance, reviewer, dept_admin, admin, supervisor or agent")
+	fs.StringVar(&u.DepartmentCode, "department", "", "department code (reviewer, dept_admin)")
+	fs.StringVar(&u.HallCode, "hall", "", "hall code the account works at")
+	fs.StringVar(&u.Name, "name", "", "the person's name (default: the username)")
+	if done, err := parse(fs, args[1:]); done {
+		return err
+	}
+	u.Role = org.Role(role)
+	ctx, svc, err := m.openCLI(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := svc.AddUser(ctx, &u, password); err != nil {
+		return cliError(err)
+	}
+	fmt.Fprintf(m.Stdout, "added %s (%s)\n", u.Username, u.Role.Label())
+	return nil
+}
+
+// cliError spells out a coded error with its fields for the terminal.
+func cliError(err error) error {
+	fields := apperr.FieldsOf(err)
+	if len(fields) == 0 {
+		return fmt.Errorf("%s", apperr.MessageOf(err))
+	}
+	msg := apperr.MessageOf(err)
+	for _, f := range fields {
+		if f.Message != msg {
+			msg += fmt.Sprintf("\n  %s: %s", f.Field, f.Message)
+		}
+	}
+	return fmt.Errorf("%s", msg)
+}

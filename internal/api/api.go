@@ -1,0 +1,92 @@
+// Package api is OneWindow's JSON API under /api/v1, built with huma so
+// that the OpenAPI document the server serves is the one the handlers
+// follow. Handlers call the service package only.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/problem"
+	"github.com/onewindow/onewindow/internal/service"
+)
+
+// Prefix is where the API lives.
+const Prefix = "/api/v1"
+
+// Handlers holds the API's dependencies; its methods are the operations.
+type Handlers struct {
+	svc *service.Service
+	log *slog.Logger
+}
+
+// bearer is the security requirement of operations that need a signed-in
+// user.
+var bearer = []map[string][]string{{"bearer": {}}}
+
+// New registers every operation on mux under Prefix and returns the API
+// (whose OpenAPI document the server also serves).
+func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version string) huma.API {
+	huma.NewError = newProblem
+	cfg := huma.DefaultConfig("OneWindow 一窗通 API", version)
+	cfg.Info.Description = "政务服务大厅“一窗受理、集成服务”系统的开放接口。部门系统用 POST /login 取得令牌，" +
+		"之后每个请求带 Authorization: Bearer <token>。错误一律以 RFC 9457 problem+json 返回。"
+	cfg.CreateHooks = nil // no $schema links in bodies
+	cfg.DocsPath = ""     // the server renders its own docs page, with no CDN
+	cfg.SchemasPath = ""
+	cfg.OpenAPIPath = "/openapi"
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", Description: "POST /login 返回的令牌"},
+	}
+	a := humago.NewWithPrefix(mux, Prefix, cfg)
+	h := &Handlers{svc: svc, log: log}
+	h.registerAuth(a)
+	h.registerCatalog(a)
+	h.registerCalendar(a)
+	return a
+}
+
+// newProblem makes huma's own errors (malformed JSON, failed schema
+// validation) RFC 9457 problems like ours, with the offending fields.
+func newProblem(status int, msg string, errs ...error) huma.StatusError {
+	var fields []apperr.FieldError
+	for _, err := range errs {
+		var d *huma.ErrorDetail
+		if errors.As(err, &d) {
+			fields = append(fields, apperr.FieldError{Field: d.Location, Message: d.Message})
+		} else if err != nil {
+			fields = append(fields, apperr.FieldError{Message: err.Error()})
+		}
+	}
+	detail := msg
+	switch status {
+	case http.StatusUnprocessableEntity, http.StatusBadRequest:
+		detail = "请求内容不符合接口要求：" + msg
+	case http.StatusNotFound:
+		detail = "未找到"
+	case http.StatusMethodNotAllowed:
+		detail = "不支持该请求方法"
+	case http.StatusRequestEntityTooLarge:
+		detail = "请求内容过大"
+	case http.StatusUnsupportedMediaType:
+		detail = "请求内容须为 JSON（Content-Type: application/json）"
+	}
+	return problem.New(status, detail, fields...)
+}
+
+// fail turns a use case's error into the problem the client sees; internal
+// errors are logged with their cause and shown without it.
+func (h *Handlers) fail(ctx context.Context, err error) error {
+	p := problem.From(err)
+	p.RequestID = service.RequestFrom(ctx).ID
+	if p.Code == apperr.Internal {
+		h.log.Error("request failed", "err", err, "request_id", p.RequestID)
+	}
+	return p
+}

@@ -1,0 +1,187 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/problem"
+	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web"
+)
+
+// requestID gives every request an id (a sane incoming X-Request-Id is
+// kept), returns it in the response and puts it in the context for logs
+// and error documents.
+func (s *Server) requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !saneID(id) {
+			b := make([]byte, 8)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		channel := "web"
+		if isAPI(r) {
+			channel = "api"
+		}
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		ctx := service.WithRequest(r.Context(), service.Request{ID: id, RemoteAddr: host, Channel: channel})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func saneID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests writes one structured line per request. Query strings are
+// left out: they may carry names or ID numbers.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		who := new(string)
+		r = r.WithContext(context.WithValue(r.Context(), signedInKey{}, who))
+		next.ServeHTTP(rec, r)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		req := service.RequestFrom(r.Context())
+		attrs := []any{
+			"method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes,
+			"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", req.ID, "remote_addr", req.RemoteAddr,
+		}
+		if *who != "" {
+			attrs = append(attrs, "user", *who)
+		}
+		level := s.log.Info
+		if rec.status >= 500 {
+			level = s.log.Error
+		}
+		if r.URL.Path == "/healthz" && rec.status == http.StatusOK {
+			level = s.log.Debug
+		}
+		level("request", attrs...)
+	})
+}
+
+// signedInKey holds a slot that logRequests puts in the context and
+// authenticate fills with the signed-in username, so that the request's
+// log line names who made it.
+type signedInKey struct{}
+
+func noteSignedIn(r *http.Request, username string) {
+	if slot, ok := r.Context().Value(signedInKey{}).(*string); ok {
+		*slot = username
+	}
+}
+
+// recoverPanics turns a panic into a 500 and a logged stack, so one bad
+// request never takes the server down.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "err", fmt.Sprint(v), "stack", string(debug.Stack()),
+					"request_id", service.RequestFrom(r.Context()).ID)
+				writeProblem(w, r, problem.From(apperr.Wrap(fmt.Errorf("panic: %v", v), "request")))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody caps request bodies; a larger one fails to read with a clear
+// error instead of filling memory.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.cfg.MaxBodySize {
+			writeProblem(w, r, problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("请求内容过大（上限 %d KB）", s.cfg.MaxBodySize/1024)))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodySize)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate signs the request in: by its bearer token (the API) or by
+// its page session. A bearer token that is wrong or expired is refused at
+// once; a missing one leaves the request anonymous for the handler to judge.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if auth := r.Header.Get("Authorization"); auth != "" {
+			token, ok := strings.CutPrefix(auth, "Bearer ")
+			if !ok {
+				writeProblem(w, r, problem.New(http.StatusUnauthorized, "Authorization 须为 Bearer <token>"))
+				return
+			}
+			u, err := s.svc.Authenticate(ctx, strings.TrimSpace(token))
+			if err != nil {
+				p := problem.From(err)
+				if p.Code == apperr.Internal {
+					s.log.Error("authenticate", "err", err, "request_id", service.RequestFrom(ctx).ID)
+				}
+				w.Header().Set("WWW-Authenticate", `Bearer realm="onewindow"`)
+				writeProblem(w, r, p)
+				return
+			}
+			noteSignedIn(r, u.Username)
+			ctx = service.WithUser(ctx, u)
+		} else if u, err := web.SessionUser(ctx, s.sessions, s.svc); err != nil {
+			s.log.Error("session user", "err", err, "request_id", service.RequestFrom(ctx).ID)
+		} else if u != nil {
+			noteSignedIn(r, u.Username)
+			ctx = service.WithUser(ctx, u)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

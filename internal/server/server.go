@@ -1,0 +1,140 @@
+// Package server is OneWindow's HTTP server: the middleware every request
+// passes (request id, logging, panics, cross-origin protection, sign-in)
+// and the mounting of the JSON API, the pages and the health check.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/onewindow/onewindow/internal/api"
+	"github.com/onewindow/onewindow/internal/problem"
+	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/store"
+	"github.com/onewindow/onewindow/internal/web"
+)
+
+// Config holds the server's settings.
+type Config struct {
+	Addr        string
+	Version     string
+	MaxBodySize int64 // bytes a request body may have
+}
+
+// Server serves OneWindow over HTTP.
+type Server struct {
+	cfg      Config
+	svc      *service.Service
+	store    *store.Store
+	sessions *scs.SessionManager
+	log      *slog.Logger
+	api      huma.API
+	handler  http.Handler
+	http     *http.Server
+}
+
+// New builds the server and its routes. It fails if a page template does
+// not parse, so a broken template stops the start, not a request.
+func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.SessionManager, log *slog.Logger) (*Server, error) {
+	if cfg.MaxBodySize == 0 {
+		cfg.MaxBodySize = 1 << 20
+	}
+	s := &Server{cfg: cfg, svc: svc, store: st, sessions: sessions, log: log}
+	mux := http.NewServeMux()
+	s.api = api.New(mux, svc, log, cfg.Version)
+	pages, err := web.New(svc, sessions, log)
+	if err != nil {
+		return nil, err
+	}
+	pages.Register(mux)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET "+api.Prefix+"/docs", s.docs)
+	mux.HandleFunc(api.Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, problem.New(http.StatusNotFound, "没有这个接口："+r.Method+" "+r.URL.Path))
+	})
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, problem.New(http.StatusForbidden, "跨站请求已被拒绝"))
+	}))
+	// Outermost first: every request gets an id, is logged, survives a
+	// panic, is refused if cross-origin, and is signed in if it can be.
+	var h http.Handler = mux
+	h = s.authenticate(h)
+	h = sessions.LoadAndSave(h)
+	h = cop.Handler(h)
+	h = s.limitBody(h)
+	h = s.recoverPanics(h)
+	h = s.logRequests(h)
+	h = s.requestID(h)
+	s.handler = h
+	s.http = &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// Handler returns the whole server as one handler (for tests).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// OpenAPI returns the API's OpenAPI document.
+func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.http.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and waits for those in flight.
+func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	status, state := http.StatusOK, "ok"
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("health check: database", "err", err)
+		status, state = http.StatusServiceUnavailable, "database unavailable"
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{
+		"status":   state,
+		"database": s.store.Dialect(),
+		"version":  s.cfg.Version,
+		"time":     s.svc.Now().Format(time.RFC3339),
+	})
+}
+
+// writeProblem writes p as problem+json, with the request's id.
+func writeProblem(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
+	p.RequestID = service.RequestFrom(r.Context()).ID
+	if p.Instance == "" {
+		p.Instance = r.URL.Path
+	}
+	w.Header().Set("Content-Type", problem.ContentType)
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, api.Prefix+"/") }
