@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,10 +75,24 @@ func Open(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 		t.Fatalf("storetest: open %s store: %v", dialect, err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
+	if err := migrate(ctx, st); err != nil {
 		t.Fatalf("storetest: migrate %s store: %v", dialect, err)
 	}
 	return st
+}
+
+// migrating queues this binary's PostgreSQL migrations: they all take
+// goose's one advisory lock, and a migration that finds it taken sleeps
+// 5 s before trying again, which parallel tests would otherwise hit.
+var migrating sync.Mutex
+
+func migrate(ctx context.Context, st *store.Store) error {
+	if st.Dialect() == store.Postgres {
+		migrating.Lock()
+		defer migrating.Unlock()
+	}
+	_, err := st.Migrate(ctx)
+	return err
 }
 
 // postgresSchema creates an empty schema on the server the environment
