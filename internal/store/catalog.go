@@ -160,8 +160,10 @@ type ItemFilter struct {
 
 // Items lists the current version of every item matching f, by code.
 func (s *Store) Items(ctx context.Context, f ItemFilter) ([]catalog.Item, error) {
+	// LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's
+	// does not, and both must find "scjg-xk" alike.
 	where := `WHERE i.is_current AND ($1 = '' OR d.code = $1) AND ($2 = '' OR i.kind = $2)
-		AND ($3 = '' OR i.name LIKE $3 OR i.code LIKE $3)`
+		AND ($3 = '' OR LOWER(i.name) LIKE LOWER($3) OR LOWER(i.code) LIKE LOWER($3))`
 	like := ""
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like = "%" + strings.NewReplacer("%", "", "_", "").Replace(q) + "%"

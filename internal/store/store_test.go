@@ -509,6 +509,8 @@ func TestItemsFilter(t *testing.T) {
 			{"name of the new version", store.ItemFilter{Query: "修订"}, []string{"SCJG-XK-001"}},
 			{"name with punctuation", store.ItemFilter{Query: "许可（延续）"}, []string{"RSJ-XK-002", "SCJG-XK-002"}},
 			{"code", store.ItemFilter{Query: "GHZY-QR"}, []string{"GHZY-QR-001"}},
+			{"code in lower case", store.ItemFilter{Query: "ghzy-qr"}, []string{"GHZY-QR-001"}},
+			{"no wildcards", store.ItemFilter{Query: "GHZY%001"}, nil},
 			{"query and department", store.ItemFilter{Query: "登记", Department: "WSJK"}, []string{"WSJK-GG-001", "WSJK-XK-002"}},
 			{"padded query", store.ItemFilter{Query: "  生育登记 "}, []string{"WSJK-GG-001"}},
 			{"no match", store.ItemFilter{Query: "不存在的事项"}, nil},
