@@ -52,6 +52,13 @@ func (s *Service) LoadDemo(ctx context.Context, d demo.District) ([]Credential, 
 		}
 	}
 	if err := s.store.Load(ctx, seed, "demo"); err != nil {
+		// Another node starting with --demo on the same database won the
+		// race: the district is there, which is all that was asked.
+		if apperr.Is(err, apperr.Conflict) {
+			if empty, cerr := s.store.IsEmpty(ctx); cerr == nil && !empty {
+				return nil, nil
+			}
+		}
 		return nil, err
 	}
 	s.log.Info("demo district loaded", "departments", len(d.Departments), "items", len(d.Items), "accounts", len(creds))
