@@ -1,0 +1,542 @@
+package casework
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/identity"
+	"github.com/onewindow/onewindow/internal/org"
+)
+
+// Actor is who acts on a case.
+type Actor struct {
+	Username       string
+	Role           org.Role
+	DepartmentCode string
+	HallCode       string
+	System         bool   // the system itself (lapses)
+	Desk           string // the channel and place it came through
+}
+
+// Env is what a transition needs of the world: the calendar and the time.
+type Env struct {
+	Cal *calendar.Calendar
+	Now time.Time
+}
+
+// Input carries an action's fields; each action reads its own.
+type Input struct {
+	Reason         string          `json:"reason,omitempty"`          // return, pause, extend, decide, refuse-result, withdraw, terminate
+	Corrections    []string        `json:"corrections,omitempty"`     // return: codes of the materials to correct or supply
+	Materials      []string        `json:"materials,omitempty"`       // resubmit, supply: codes of the materials handed in now
+	PauseType      PauseType       `json:"pause_type,omitempty"`      // pause
+	Days           int             `json:"days,omitempty"`            // extend
+	Outcome        Outcome         `json:"outcome,omitempty"`         // decide
+	ResultDocument string          `json:"result_document,omitempty"` // decide: the licence or letter, with its number
+	CollectItems   []string        `json:"collect_items,omitempty"`   // submit-result: what to take back from the applicant (R10)
+	Signer         string          `json:"signer,omitempty"`          // deliver: who signs the receipt
+	SignerIDType   identity.IDType `json:"signer_id_type,omitempty"`  // deliver: the signer's ID, checked at the desk
+	SignerIDNumber string          `json:"signer_id_number,omitempty"`
+	Carrier        string          `json:"carrier,omitempty"`         // mail
+	Tracking       string          `json:"tracking_number,omitempty"` // mail
+}
+
+// MaxExtensionDays is the longest extension art. 42 allows.
+const MaxExtensionDays = 10
+
+// Apply takes action on the case for the actor: it checks the table (role,
+// department, state, guard), validates the input, changes the case and
+// returns the event and any documents. On error the case is unchanged.
+func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Document, error) {
+	rules := rulesFor(c, action)
+	if len(rules) == 0 {
+		if action.Valid() {
+			return nil, nil, apperr.New(apperr.Conflict, "%s不适用于%s", action.Label(), kindLabel(c))
+		}
+		return nil, nil, apperr.Field("action", "未知的操作："+string(action))
+	}
+	// Who may act at all comes first: a role that can never take this
+	// action is told so (403) whatever the state.
+	var mayAct []Rule
+	for _, r := range rules {
+		if r.mayAct(c, a) {
+			mayAct = append(mayAct, r)
+		}
+	}
+	if len(mayAct) == 0 {
+		return nil, nil, forbidden(c, action, a, rules)
+	}
+	var rule *Rule
+	for i := range mayAct {
+		if slices.Contains(mayAct[i].From, c.State) {
+			rule = &mayAct[i]
+			break
+		}
+	}
+	if rule == nil {
+		return nil, nil, notNow(c, action, a, env)
+	}
+	if rule.Guard != nil {
+		if err := rule.Guard(c, a, env.Now); err != nil {
+			return nil, nil, err
+		}
+	}
+	next := *c // changes are made on a copy: an error leaves c as it was
+	next.Materials = slices.Clone(c.Materials)
+	next.Pauses = slices.Clone(c.Pauses)
+	if c.Extension != nil {
+		ext := *c.Extension
+		next.Extension = &ext
+	}
+	t := transition{c: &next, in: in, a: a, env: env, details: map[string]any{}}
+	if err := t.run(action); err != nil {
+		return nil, nil, err
+	}
+	from := c.State
+	if rule.To != "" {
+		next.State = rule.To
+	}
+	if next.State.Closed() && next.ClosedAt.IsZero() {
+		next.ClosedAt = env.Now
+	}
+	details, err := json.Marshal(t.details)
+	if err != nil {
+		return nil, nil, apperr.Wrap(err, "event details")
+	}
+	*c = next
+	ev := &Event{Type: action, Actor: a.name(), Role: a.roleName(), Desk: a.Desk, At: env.Now, From: from, To: c.State, Details: details}
+	return ev, t.docs, nil
+}
+
+func kindLabel(c *Case) string {
+	if c.Kind == "instant" {
+		return "即办件"
+	}
+	return "承诺件"
+}
+
+func (a Actor) name() string {
+	if a.System {
+		return "system"
+	}
+	return a.Username
+}
+
+func (a Actor) roleName() string {
+	if a.System {
+		return "system"
+	}
+	return string(a.Role)
+}
+
+func forbidden(c *Case, action Action, a Actor, rules []Rule) error {
+	if a.System {
+		return apperr.New(apperr.Forbidden, "系统不能执行「%s」", action.Label())
+	}
+	for _, r := range rules {
+		if slices.Contains(r.Roles, a.Role) && r.OwnDepartment && a.Role.NeedsDepartment() {
+			return apperr.New(apperr.Forbidden, "只能办理本部门的办件（该办件属于 %s）", c.DepartmentCode)
+		}
+	}
+	return apperr.New(apperr.Forbidden, "您的角色（%s）不能执行「%s」", a.Role.Label(), action.Label())
+}
+
+// notNow is the 409 for an action the case's state does not allow; the
+// message names the state and what may be done instead.
+func notNow(c *Case, action Action, a Actor, env Env) error {
+	allowed := Allowed(c, a, env)
+	names := make([]string, len(allowed))
+	for i, x := range allowed {
+		names[i] = x.Label() + "（" + string(x) + "）"
+	}
+	hint := "当前无可执行的操作"
+	if len(names) > 0 {
+		hint = "可执行的操作：" + strings.Join(names, "、")
+	}
+	return &StateError{
+		State: c.State, Action: action, Allowed: allowed,
+		Err: apperr.New(apperr.Conflict, "办件当前状态为「%s」，不能执行「%s」；%s", c.State.Label(), action.Label(), hint),
+	}
+}
+
+// StateError is the conflict of an action the state does not allow; it
+// carries the actions that are allowed.
+type StateError struct {
+	State   State
+	Action  Action
+	Allowed []Action
+	Err     *apperr.Error
+}
+
+func (e *StateError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the coded error.
+func (e *StateError) Unwrap() error { return e.Err }
+
+// transition applies one action's changes to a copy of the case.
+type transition struct {
+	c       *Case
+	in      Input
+	a       Actor
+	env     Env
+	details map[string]any
+	docs    []Document
+}
+
+func (t *transition) run(action Action) error {
+	switch action {
+	case ActAccept:
+		return t.accept()
+	case ActReturn:
+		return t.returnCase()
+	case ActResubmit:
+		return t.resubmit()
+	case ActSupply:
+		return t.supply()
+	case ActHandover:
+		return t.handover()
+	case ActPause:
+		return t.pause()
+	case ActResume:
+		return t.resume()
+	case ActExtend:
+		return t.extend()
+	case ActApproveExtension, ActRejectExtension:
+		return t.decideExtension(action == ActApproveExtension)
+	case ActDecide:
+		return t.decide()
+	case ActSubmitResult:
+		return t.submitResult()
+	case ActRefuseResult:
+		return t.refuseResult()
+	case ActAcceptResult:
+		t.c.Result = ResultAccepted
+		t.c.Deadlines.CorrectBy = time.Time{}
+		return nil
+	case ActDeliver:
+		return t.deliver()
+	case ActMail:
+		return t.mail()
+	case ActConfirmDelivery:
+		return t.delivered("mail")
+	case ActArchive:
+		t.details["on_time"] = t.c.Deadlines.ArchiveBy.IsZero() || !t.env.Now.After(t.c.Deadlines.ArchiveBy)
+		return nil
+	case ActWithdraw, ActTerminate:
+		reason, err := t.reason(true)
+		t.c.CloseReason = reason
+		return err
+	case ActLapse:
+		t.c.CloseReason = "容缺材料逾期未补齐，终止办理"
+		t.details["reason"] = t.c.CloseReason
+		t.details["supply_by"] = t.c.Deadlines.SupplyBy
+		return nil
+	}
+	return apperr.Field("action", "未知的操作："+string(action))
+}
+
+// reason reads the input's reason, required or not, and records it.
+func (t *transition) reason(required bool) (string, error) {
+	r := strings.TrimSpace(t.in.Reason)
+	if required && r == "" {
+		return "", apperr.Field("reason", "请填写原因")
+	}
+	if utf8.RuneCountInString(r) > 1000 {
+		return "", apperr.Field("reason", "原因不超过 1000 个字")
+	}
+	if r != "" {
+		t.details["reason"] = r
+	}
+	return r, nil
+}
+
+func (t *transition) onTime(due time.Time) bool { return due.IsZero() || !t.env.Now.After(due) }
+
+func (t *transition) accept() error {
+	c := t.c
+	t.details["on_time"] = t.onTime(c.Deadlines.AcceptBy)
+	c.AcceptedAt = t.env.Now
+	c.Deadlines.DecideBy = t.env.Cal.AddWorkingDays(t.env.Now, c.PromisedDays)
+	t.details["decide_by"] = c.Deadlines.DecideBy
+	return nil
+}
+
+func (t *transition) returnCase() error {
+	c := t.c
+	reason, err := t.reason(true)
+	if err != nil {
+		return err
+	}
+	var lines []MaterialLine
+	for _, code := range t.in.Corrections {
+		i := c.material(code)
+		if i < 0 {
+			return apperr.Field("corrections", "办事指南未列明该材料："+code)
+		}
+		lines = append(lines, c.Materials[i].line())
+	}
+	t.details["corrections"] = t.in.Corrections
+	t.details["on_time"] = t.onTime(c.Deadlines.AcceptBy)
+	c.Returns++
+	c.Deadlines.AcceptBy = time.Time{}
+	t.docs = append(t.docs, newDocument(CorrectionNotice, t.env.Now, CorrectionData{
+		Number: c.Number, Applicant: c.Applicant.Masked(), Item: c.ItemName, Department: c.DepartmentCode,
+		Reasons: reason, ToCorrect: lines, ReturnedAt: t.env.Now, ReturnedBy: t.a.Username,
+		Notice: "请按本通知补齐或补正材料后，到综合受理窗口重新提交；办件编号不变。",
+	}))
+	return nil
+}
+
+func (t *transition) resubmit() error {
+	c := t.c
+	if len(t.in.Materials) == 0 {
+		return apperr.Field("materials", "请勾选补正后重新提交的材料")
+	}
+	paper := false
+	for _, code := range t.in.Materials {
+		i := c.material(code)
+		if i < 0 {
+			return apperr.Field("materials", "办事指南未列明该材料："+code)
+		}
+		if c.Materials[i].Status == Missing {
+			c.Materials[i].Status = Provided
+		}
+		paper = paper || c.Materials[i].Paper
+	}
+	t.details["materials"] = t.in.Materials
+	now := t.env.Now
+	c.Deadlines.AcceptBy = t.env.Cal.AddWorkingDays(now, 2)
+	if paper {
+		c.Deadlines.HandoverBy = t.env.Cal.HandoverCutoff(now)
+		c.HandoverAt = time.Time{}
+	}
+	t.details["accept_by"] = c.Deadlines.AcceptBy
+	return nil
+}
+
+func (t *transition) supply() error {
+	c := t.c
+	if len(t.in.Materials) == 0 {
+		return apperr.Field("materials", "请勾选补齐的容缺材料")
+	}
+	for _, code := range t.in.Materials {
+		i := c.material(code)
+		if i < 0 || c.Materials[i].Status != Deferred {
+			return apperr.Field("materials", "该材料不是待补齐的容缺材料："+code)
+		}
+		c.Materials[i].Status = Supplied
+	}
+	t.details["materials"] = t.in.Materials
+	t.details["on_time"] = t.onTime(c.Deadlines.SupplyBy)
+	return nil
+}
+
+func (t *transition) handover() error {
+	c := t.c
+	c.HandoverAt = t.env.Now
+	onTime := t.onTime(c.Deadlines.HandoverBy)
+	t.details["on_time"] = onTime
+	var lines []MaterialLine
+	for _, m := range c.Materials {
+		if m.Paper && (m.Status == Provided || m.Status == Supplied) {
+			lines = append(lines, m.line())
+		}
+	}
+	t.docs = append(t.docs, newDocument(HandoverSheet, t.env.Now, HandoverData{
+		Number: c.Number, Item: c.ItemName, Department: c.DepartmentCode, Materials: lines,
+		ReceivedAt: c.ReceivedAt, ReceivedBy: c.ReceivedBy, Cutoff: c.Deadlines.HandoverBy,
+		SignedAt: t.env.Now, SignedBy: t.a.Username, OnTime: onTime,
+	}))
+	return nil
+}
+
+func (t *transition) pause() error {
+	if !slices.Contains(PauseTypes, t.in.PauseType) {
+		return apperr.Field("pause_type", "暂停计时须注明法定事由：听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审或现场踏勘")
+	}
+	reason, err := t.reason(true)
+	if err != nil {
+		return err
+	}
+	t.c.Pauses = append(t.c.Pauses, Pause{Type: t.in.PauseType, Reason: reason, From: t.env.Now, ByUser: t.a.Username})
+	t.details["pause_type"] = t.in.PauseType
+	return nil
+}
+
+// resume restarts the clock: decide_by moves on by the working days the
+// pause spanned (counted as deadlines are: the pause's own day not).
+func (t *transition) resume() error {
+	c := t.c
+	p := &c.Pauses[len(c.Pauses)-1]
+	p.Until, p.EndedBy = t.env.Now, t.a.Username
+	p.Days = t.env.Cal.WorkingDaysBetween(p.From, t.env.Now)
+	if p.Days > 0 {
+		c.Deadlines.DecideBy = t.env.Cal.AddWorkingDays(c.Deadlines.DecideBy, p.Days)
+	}
+	t.details["paused_days"] = p.Days
+	t.details["decide_by"] = c.Deadlines.DecideBy
+	return nil
+}
+
+func (t *transition) extend() error {
+	if t.in.Days < 1 || t.in.Days > MaxExtensionDays {
+		return apperr.Field("days", "延长期限须为 1 至 10 个工作日（行政许可法第四十二条）")
+	}
+	reason, err := t.reason(true)
+	if err != nil {
+		return err
+	}
+	t.c.Extension = &Extension{State: ExtensionRequested, Days: t.in.Days, Reason: reason, RequestedBy: t.a.Username}
+	t.details["days"] = t.in.Days
+	return nil
+}
+
+func (t *transition) decideExtension(approve bool) error {
+	c := t.c
+	if _, err := t.reason(!approve); err != nil {
+		return err
+	}
+	c.Extension.DecidedBy = t.a.Username
+	if !approve {
+		c.Extension.State = ExtensionRejected
+		return nil
+	}
+	c.Extension.State = ExtensionApproved
+	c.Deadlines.DecideBy = t.env.Cal.AddWorkingDays(c.Deadlines.DecideBy, c.Extension.Days)
+	t.details["days"] = c.Extension.Days
+	t.details["decide_by"] = c.Deadlines.DecideBy
+	return nil
+}
+
+func (t *transition) decide() error {
+	c := t.c
+	if t.in.Outcome != Approve && t.in.Outcome != Deny {
+		return apperr.Field("outcome", "决定结果须为 approve（准予）或 deny（不予）")
+	}
+	reason, err := t.reason(t.in.Outcome == Deny)
+	if err != nil {
+		return apperr.Field("reason", "不予许可须说明理由")
+	}
+	doc := strings.TrimSpace(t.in.ResultDocument)
+	if doc == "" || utf8.RuneCountInString(doc) > 200 {
+		return apperr.Field("result_document", "请填写结果文书或证照名称及编号（不超过 200 个字）")
+	}
+	c.Outcome, c.DecisionReason, c.ResultDocument, c.DecidedAt = t.in.Outcome, reason, doc, t.env.Now
+	t.details["outcome"] = c.Outcome
+	t.details["result_document"] = doc
+	t.details["on_time"] = t.onTime(c.Deadlines.DecideBy)
+	return nil
+}
+
+func (t *transition) submitResult() error {
+	c := t.c
+	items := c.CollectItems
+	if t.in.CollectItems != nil {
+		items = nil
+		for _, s := range t.in.CollectItems {
+			if s = strings.TrimSpace(s); s != "" {
+				items = append(items, s)
+			}
+		}
+	}
+	c.CollectItems = items
+	attempt := 1
+	if c.Result == ResultRefused {
+		attempt = 2
+		t.details["on_time"] = t.onTime(c.Deadlines.CorrectBy)
+		c.Deadlines.CorrectBy = time.Time{}
+	}
+	c.Result = ResultSubmitted
+	t.details["collect_items"] = items
+	t.docs = append(t.docs, newDocument(ResultSheet, t.env.Now, ResultSheetData{
+		Number: c.Number, Item: c.ItemName, Department: c.DepartmentCode, Outcome: c.Outcome,
+		Document: c.ResultDocument, CollectItems: items, Delivery: c.Delivery,
+		SubmittedAt: t.env.Now, SubmittedBy: t.a.Username, Attempt: attempt,
+	}))
+	return nil
+}
+
+func (t *transition) refuseResult() error {
+	if _, err := t.reason(true); err != nil {
+		return err
+	}
+	t.c.Result = ResultRefused
+	t.c.Deadlines.CorrectBy = t.env.Cal.AddWorkingDays(t.env.Now, 1)
+	t.details["correct_by"] = t.c.Deadlines.CorrectBy
+	return nil
+}
+
+func (t *transition) deliver() error {
+	signer := strings.TrimSpace(t.in.Signer)
+	if signer == "" || utf8.RuneCountInString(signer) > 100 {
+		return apperr.Field("signer", "请填写签收人姓名")
+	}
+	if err := identity.Validate(t.in.SignerIDType, normalizeID(t.in.SignerIDType, t.in.SignerIDNumber)); err != nil {
+		return apperr.Field("signer_id_number", "签收人证件："+apperr.MessageOf(err))
+	}
+	t.details["signer"] = signer
+	t.details["signer_id"] = identity.Mask(normalizeID(t.in.SignerIDType, t.in.SignerIDNumber))
+	return t.delivered("pickup")
+}
+
+func (t *transition) mail() error {
+	carrier, tracking := strings.TrimSpace(t.in.Carrier), strings.TrimSpace(t.in.Tracking)
+	if carrier == "" || utf8.RuneCountInString(carrier) > 50 {
+		return apperr.Field("carrier", "请填写寄递企业（如 EMS）")
+	}
+	if len(tracking) < 6 || len(tracking) > 40 || strings.ContainsAny(tracking, " \t") {
+		return apperr.Field("tracking_number", "请填写正确的邮件号（6 至 40 位）")
+	}
+	t.c.Carrier, t.c.Tracking, t.c.Result = carrier, tracking, ResultMailed
+	t.details["carrier"], t.details["tracking_number"] = carrier, tracking
+	return nil
+}
+
+// delivered records the delivery and its receipt; archiving is due one
+// working day later (R12).
+func (t *transition) delivered(method string) error {
+	c := t.c
+	c.DeliveredAt = t.env.Now
+	c.Deadlines.ArchiveBy = t.env.Cal.AddWorkingDays(t.env.Now, 1)
+	t.details["archive_by"] = c.Deadlines.ArchiveBy
+	r := ReceiptOfDelivery{
+		Number: c.Number, Item: c.ItemName, Applicant: c.Applicant.Masked(), Document: c.ResultDocument,
+		Method: method, CollectItems: c.CollectItems, At: t.env.Now, By: t.a.Username,
+	}
+	if method == "pickup" {
+		r.Signer, _ = t.details["signer"].(string)
+		r.SignerID, _ = t.details["signer_id"].(string)
+	} else {
+		r.Carrier, r.Tracking = c.Carrier, c.Tracking
+	}
+	t.docs = append(t.docs, newDocument(DeliveryReceipt, t.env.Now, r))
+	return nil
+}
+
+func (c *Case) material(code string) int {
+	for i, m := range c.Materials {
+		if m.Code == code {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m Material) line() MaterialLine {
+	return MaterialLine{Code: m.Code, Name: m.Name, Originals: m.Originals, Copies: m.Copies, Paper: m.Paper, Status: string(m.Status)}
+}
+
+func normalizeID(t identity.IDType, s string) string {
+	switch t {
+	case identity.ResidentID:
+		return identity.NormalizeResidentID(s)
+	case identity.CreditCode:
+		return identity.NormalizeCreditCode(s)
+	}
+	return strings.ToUpper(strings.TrimSpace(s))
+}

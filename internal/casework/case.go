@@ -1,0 +1,321 @@
+// Package casework holds the case (办件): its states, the transition table
+// that says which action may happen in which state and by whom, the
+// deadlines each transition sets, the events that record every change, and
+// the documents the transitions produce. It knows nothing of SQL or HTTP.
+package casework
+
+import (
+	"time"
+
+	"github.com/onewindow/onewindow/internal/catalog"
+	"github.com/onewindow/onewindow/internal/identity"
+)
+
+// State is where a case stands; a case is always in exactly one.
+type State string
+
+// The states of DESIGN.md section 3.
+const (
+	Submitted      State = "submitted"       // online, waiting for pre-review
+	Received       State = "received"        // 收件: taken in at the desk
+	Accepted       State = "accepted"        // 受理: the review clock runs
+	Decided        State = "decided"         // 审批决定 made
+	ResultReady    State = "result_ready"    // the result checked and held by the issuance desk
+	Delivered      State = "delivered"       // picked up, or mailed and delivered
+	Archived       State = "archived"        // the delivery receipt went back to the department
+	Returned       State = "returned"        // 退回 with a correction notice
+	Withdrawn      State = "withdrawn"       // by the applicant
+	Terminated     State = "terminated"      // closed by the department, or deferred materials lapsed
+	RejectedOnline State = "rejected_online" // pre-review failed
+)
+
+// States lists every state in process order.
+var States = []State{Submitted, Received, Accepted, Decided, ResultReady, Delivered, Archived, Returned, Withdrawn, Terminated, RejectedOnline}
+
+// Label returns the state's Chinese name.
+func (s State) Label() string {
+	switch s {
+	case Submitted:
+		return "待预审"
+	case Received:
+		return "已收件"
+	case Accepted:
+		return "已受理"
+	case Decided:
+		return "已决定"
+	case ResultReady:
+		return "待领取"
+	case Delivered:
+		return "已送达"
+	case Archived:
+		return "已归档"
+	case Returned:
+		return "已退回"
+	case Withdrawn:
+		return "已撤回"
+	case Terminated:
+		return "已终止"
+	case RejectedOnline:
+		return "预审未通过"
+	}
+	return string(s)
+}
+
+// Closed reports whether no further action but archiving-related ones can
+// happen: the case has ended.
+func (s State) Closed() bool {
+	return s == Archived || s == Withdrawn || s == Terminated || s == RejectedOnline
+}
+
+// Channel is how an application arrived.
+type Channel string
+
+// Channels.
+const (
+	AtWindow Channel = "window"
+	ByMail   Channel = "mail"
+	Online   Channel = "online"
+)
+
+// Outcome is a decision's result.
+type Outcome string
+
+// Outcomes.
+const (
+	Approve Outcome = "approve" // 准予
+	Deny    Outcome = "deny"    // 不予
+)
+
+// PartyKind says whether an applicant is a person or an organisation.
+type PartyKind string
+
+// Party kinds.
+const (
+	Person PartyKind = "person"
+	Entity PartyKind = "entity"
+)
+
+// Party is an applicant or an agent.
+type Party struct {
+	Kind     PartyKind       `json:"kind"`
+	Name     string          `json:"name"`
+	IDType   identity.IDType `json:"id_type"`
+	IDNumber string          `json:"id_number"`
+	Phone    string          `json:"phone"`
+	Address  string          `json:"address,omitempty"`
+}
+
+// Masked returns the party with its ID number masked for display.
+func (p Party) Masked() Party {
+	p.IDNumber = identity.Mask(p.IDNumber)
+	return p
+}
+
+// DeliveryMethod is how the result reaches the applicant.
+type DeliveryMethod string
+
+// Delivery methods.
+const (
+	Pickup DeliveryMethod = "pickup"
+	Mail   DeliveryMethod = "mail"
+)
+
+// Delivery is the applicant's choice at intake.
+type Delivery struct {
+	Method    DeliveryMethod `json:"method"`
+	Address   string         `json:"address,omitempty"`
+	Recipient string         `json:"recipient,omitempty"`
+	Phone     string         `json:"phone,omitempty"`
+}
+
+// MaterialStatus is where one material of a case stands.
+type MaterialStatus string
+
+// Material statuses.
+const (
+	Provided MaterialStatus = "provided"
+	Deferred MaterialStatus = "deferred" // 容缺: to be supplied by supply_by
+	Supplied MaterialStatus = "supplied" // a deferred material that arrived
+	Missing  MaterialStatus = "missing"  // optional material not brought
+)
+
+// Material is one handbook material as the case holds it.
+type Material struct {
+	Code      string         `json:"code"`
+	Name      string         `json:"name"`
+	Required  bool           `json:"required"`
+	Paper     bool           `json:"paper"`
+	Originals int            `json:"originals"`
+	Copies    int            `json:"copies"`
+	Status    MaterialStatus `json:"status"`
+}
+
+// PauseType is the legal ground of a clock pause (行政许可法 art. 45, and
+// site survey where the item's law provides for it).
+type PauseType string
+
+// Pause types.
+const (
+	Hearing      PauseType = "hearing"       // 听证
+	Tender       PauseType = "tender"        // 招标
+	Auction      PauseType = "auction"       // 拍卖
+	Testing      PauseType = "testing"       // 检验
+	Inspection   PauseType = "inspection"    // 检测
+	Quarantine   PauseType = "quarantine"    // 检疫
+	Appraisal    PauseType = "appraisal"     // 鉴定
+	ExpertReview PauseType = "expert_review" // 专家评审
+	SiteSurvey   PauseType = "site_survey"   // 现场踏勘
+)
+
+// PauseTypes lists every legal ground for a pause.
+var PauseTypes = []PauseType{Hearing, Tender, Auction, Testing, Inspection, Quarantine, Appraisal, ExpertReview, SiteSurvey}
+
+// Label returns the pause type's Chinese name.
+func (p PauseType) Label() string {
+	switch p {
+	case Hearing:
+		return "听证"
+	case Tender:
+		return "招标"
+	case Auction:
+		return "拍卖"
+	case Testing:
+		return "检验"
+	case Inspection:
+		return "检测"
+	case Quarantine:
+		return "检疫"
+	case Appraisal:
+		return "鉴定"
+	case ExpertReview:
+		return "专家评审"
+	case SiteSurvey:
+		return "现场踏勘"
+	}
+	return ""
+}
+
+// Pause is one stop of the review clock.
+type Pause struct {
+	Type    PauseType `json:"type"`
+	Reason  string    `json:"reason"`
+	From    time.Time `json:"from"`
+	Until   time.Time `json:"until,omitzero"` // zero while the pause lasts
+	Days    int       `json:"days"`           // working days added to decide_by on resume
+	ByUser  string    `json:"by"`
+	EndedBy string    `json:"ended_by,omitempty"`
+}
+
+// ExtensionState is where a request for more time stands.
+type ExtensionState string
+
+// Extension states.
+const (
+	NoExtension        ExtensionState = ""
+	ExtensionRequested ExtensionState = "requested"
+	ExtensionApproved  ExtensionState = "approved"
+	ExtensionRejected  ExtensionState = "rejected"
+)
+
+// Extension is the one extension of the decision deadline art. 42 allows.
+type Extension struct {
+	State       ExtensionState `json:"state"`
+	Days        int            `json:"days"`
+	Reason      string         `json:"reason"`
+	RequestedBy string         `json:"requested_by"`
+	DecidedBy   string         `json:"decided_by,omitempty"`
+}
+
+// Deadlines are the case's time limits; a zero one does not apply.
+type Deadlines struct {
+	AcceptBy   time.Time `json:"accept_by,omitzero"`   // R5: 2 working days from intake
+	HandoverBy time.Time `json:"handover_by,omitzero"` // R6: paper handover cut-off
+	SupplyBy   time.Time `json:"supply_by,omitzero"`   // deferred materials due
+	DecideBy   time.Time `json:"decide_by,omitzero"`   // R8: promised limit from acceptance, moved on by pauses
+	CorrectBy  time.Time `json:"correct_by,omitzero"`  // R9: 1 working day from a refused result
+	ArchiveBy  time.Time `json:"archive_by,omitzero"`  // R12: 1 working day from delivery
+}
+
+// Case is one application for one item.
+type Case struct {
+	ID             int64        `json:"-"`
+	Number         string       `json:"number"`
+	CheckCode      string       `json:"-"` // printed on the receipt; opens the public progress page
+	ItemCode       string       `json:"item_code"`
+	ItemVersion    int          `json:"item_version"`
+	ItemName       string       `json:"item_name"`
+	DepartmentCode string       `json:"department"`
+	Kind           catalog.Kind `json:"kind"`
+	PromisedDays   int          `json:"promised_days"`
+	Delegated      bool         `json:"delegated"` // instant item the intake desk may decide
+	State          State        `json:"state"`
+	Channel        Channel      `json:"channel"`
+	HallCode       string       `json:"hall,omitempty"`
+	Applicant      Party        `json:"applicant"`
+	Agent          *Party       `json:"agent,omitempty"`
+	Delivery       Delivery     `json:"delivery"`
+	Materials      []Material   `json:"materials"`
+	Deadlines      Deadlines    `json:"deadlines"`
+	ReceivedAt     time.Time    `json:"received_at"`
+	ReceivedBy     string       `json:"received_by"`
+	AcceptedAt     time.Time    `json:"accepted_at,omitzero"`
+	DecidedAt      time.Time    `json:"decided_at,omitzero"`
+	DeliveredAt    time.Time    `json:"delivered_at,omitzero"`
+	ClosedAt       time.Time    `json:"closed_at,omitzero"`
+	HandoverAt     time.Time    `json:"handover_at,omitzero"` // paper materials signed for
+	Outcome        Outcome      `json:"outcome,omitempty"`
+	DecisionReason string       `json:"decision_reason,omitempty"`
+	ResultDocument string       `json:"result_document,omitempty"`
+	Pauses         []Pause      `json:"pauses,omitempty"`
+	Extension      *Extension   `json:"extension,omitempty"`
+	Result         ResultStatus `json:"result_status,omitempty"`
+	CollectItems   []string     `json:"collect_items,omitempty"`
+	Carrier        string       `json:"carrier,omitempty"`
+	Tracking       string       `json:"tracking_number,omitempty"`
+	Returns        int          `json:"returns"` // times returned for correction
+	CloseReason    string       `json:"close_reason,omitempty"`
+	Version        int          `json:"version"`
+}
+
+// ResultStatus is where the result stands between decision and issuance.
+type ResultStatus string
+
+// Result statuses.
+const (
+	ResultNone      ResultStatus = ""
+	ResultSubmitted ResultStatus = "submitted" // brought to the issuance desk with its sheet
+	ResultRefused   ResultStatus = "refused"   // refused by the issuance desk, to be corrected by correct_by
+	ResultAccepted  ResultStatus = "accepted"  // checked and taken by the issuance desk
+	ResultMailed    ResultStatus = "mailed"    // in the post
+)
+
+// Paused reports whether the review clock is stopped.
+func (c *Case) Paused() bool {
+	return len(c.Pauses) > 0 && c.Pauses[len(c.Pauses)-1].Until.IsZero()
+}
+
+// DeferredOutstanding reports whether deferred materials are still due.
+func (c *Case) DeferredOutstanding() bool {
+	for _, m := range c.Materials {
+		if m.Status == Deferred {
+			return true
+		}
+	}
+	return false
+}
+
+// PaperPending reports whether paper materials wait to be handed over to
+// the department.
+func (c *Case) PaperPending() bool {
+	return !c.Deadlines.HandoverBy.IsZero() && c.HandoverAt.IsZero()
+}
+
+// hasPaper reports whether any material was handed in on paper.
+func (c *Case) hasPaper() bool {
+	for _, m := range c.Materials {
+		if m.Paper && (m.Status == Provided || m.Status == Supplied) {
+			return true
+		}
+	}
+	return false
+}

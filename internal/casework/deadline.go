@@ -1,0 +1,59 @@
+package casework
+
+import (
+	"time"
+
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/catalog"
+)
+
+// Due is one running deadline.
+type Due struct {
+	Name string    `json:"name"` // accept_by, handover_by, …
+	At   time.Time `json:"at"`
+}
+
+// OpenDeadlines returns the deadlines that are still running: those whose
+// step has not happened yet. A paused decide_by does not run.
+func (c *Case) OpenDeadlines() []Due {
+	var out []Due
+	add := func(name string, at time.Time, running bool) {
+		if running && !at.IsZero() {
+			out = append(out, Due{name, at})
+		}
+	}
+	closed := c.State.Closed()
+	add("accept_by", c.Deadlines.AcceptBy, c.State == Received && c.Kind == catalog.Promised)
+	add("handover_by", c.Deadlines.HandoverBy, c.PaperPending() && !closed)
+	add("supply_by", c.Deadlines.SupplyBy, c.DeferredOutstanding() && !closed)
+	add("decide_by", c.Deadlines.DecideBy, c.State == Accepted && !c.Paused())
+	add("correct_by", c.Deadlines.CorrectBy, c.State == Decided && c.Result == ResultRefused)
+	add("archive_by", c.Deadlines.ArchiveBy, c.State == Delivered)
+	return out
+}
+
+// NextDue returns the earliest running deadline, or the zero time.
+func (c *Case) NextDue() time.Time {
+	var next time.Time
+	for _, d := range c.OpenDeadlines() {
+		if next.IsZero() || d.At.Before(next) {
+			next = d.At
+		}
+	}
+	return next
+}
+
+// Warning returns the case's warning: red when a running deadline has
+// passed, yellow when one is within the warning distance, else none.
+func (c *Case) Warning(cal *calendar.Calendar, now time.Time) calendar.Warning {
+	w := calendar.WarningNone
+	for _, d := range c.OpenDeadlines() {
+		switch cal.Warn(now, d.At) {
+		case calendar.WarningRed:
+			return calendar.WarningRed
+		case calendar.WarningYellow:
+			w = calendar.WarningYellow
+		}
+	}
+	return w
+}

@@ -1,0 +1,121 @@
+package casework
+
+import (
+	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/org"
+)
+
+// The guards check a case's sub-states. Each refusal is a conflict whose
+// message says what is missing.
+
+func guardDeferred(c *Case, _ Actor, _ time.Time) error {
+	if !c.DeferredOutstanding() {
+		return apperr.New(apperr.Conflict, "该办件没有待补齐的容缺材料")
+	}
+	return nil
+}
+
+func guardPaperPending(c *Case, _ Actor, _ time.Time) error {
+	if !c.PaperPending() {
+		return apperr.New(apperr.Conflict, "该办件没有待交接的纸质材料")
+	}
+	return nil
+}
+
+func guardNotPaused(c *Case, _ Actor, _ time.Time) error {
+	if c.Paused() {
+		return apperr.New(apperr.Conflict, "审查计时已暂停，请先恢复计时")
+	}
+	return nil
+}
+
+func guardPaused(c *Case, _ Actor, _ time.Time) error {
+	if !c.Paused() {
+		return apperr.New(apperr.Conflict, "审查计时未暂停")
+	}
+	return nil
+}
+
+func guardNoExtension(c *Case, _ Actor, _ time.Time) error {
+	if c.Extension != nil {
+		return apperr.New(apperr.Conflict, "每个办件只能申请一次延期（行政许可法第四十二条）")
+	}
+	return nil
+}
+
+func guardExtensionRequested(c *Case, _ Actor, _ time.Time) error {
+	if c.Extension == nil || c.Extension.State != ExtensionRequested {
+		return apperr.New(apperr.Conflict, "没有待审批的延期申请")
+	}
+	return nil
+}
+
+func guardReadyToDecide(c *Case, _ Actor, _ time.Time) error {
+	switch {
+	case c.Paused():
+		return apperr.New(apperr.Conflict, "审查计时已暂停，请先恢复计时再作决定")
+	case c.PaperPending():
+		return apperr.New(apperr.Conflict, "纸质材料尚未交接签收，不能作出决定")
+	case c.DeferredOutstanding():
+		return apperr.New(apperr.Conflict, "容缺材料尚未补齐，不能作出决定")
+	case c.Extension != nil && c.Extension.State == ExtensionRequested:
+		return apperr.New(apperr.Conflict, "延期申请待部门管理员审批，不能作出决定")
+	}
+	return nil
+}
+
+// guardDelegated lets an intake clerk decide an instant case only when the
+// department delegated the item to the hall.
+func guardDelegated(c *Case, a Actor, _ time.Time) error {
+	if a.Role == org.RoleIntake && !c.Delegated {
+		return apperr.New(apperr.Forbidden, "该即办事项未授权窗口办理，须由 %s 的审批人员决定", c.DepartmentCode)
+	}
+	return nil
+}
+
+func guardResultToSubmit(c *Case, _ Actor, _ time.Time) error {
+	if c.Result != ResultNone && c.Result != ResultRefused {
+		return apperr.New(apperr.Conflict, "办理结果已提交，等待出件窗口核验")
+	}
+	return nil
+}
+
+func guardResultSubmitted(c *Case, _ Actor, _ time.Time) error {
+	if c.Result != ResultSubmitted {
+		return apperr.New(apperr.Conflict, "部门尚未提交办理结果")
+	}
+	return nil
+}
+
+func guardPickup(c *Case, _ Actor, _ time.Time) error {
+	if c.Delivery.Method != Pickup {
+		return apperr.New(apperr.Conflict, "申请人选择了邮寄送达，请办理邮寄")
+	}
+	return nil
+}
+
+func guardToMail(c *Case, _ Actor, _ time.Time) error {
+	if c.Delivery.Method != Mail {
+		return apperr.New(apperr.Conflict, "申请人选择了窗口领取，不能邮寄")
+	}
+	if c.Result == ResultMailed {
+		return apperr.New(apperr.Conflict, "结果已寄出")
+	}
+	return nil
+}
+
+func guardMailed(c *Case, _ Actor, _ time.Time) error {
+	if c.Result != ResultMailed {
+		return apperr.New(apperr.Conflict, "结果尚未寄出")
+	}
+	return nil
+}
+
+func guardLapsed(c *Case, _ Actor, now time.Time) error {
+	if !c.DeferredOutstanding() || c.Deadlines.SupplyBy.IsZero() || !now.After(c.Deadlines.SupplyBy) {
+		return apperr.New(apperr.Conflict, "容缺材料未逾期")
+	}
+	return nil
+}

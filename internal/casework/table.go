@@ -1,0 +1,191 @@
+package casework
+
+import (
+	"slices"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/catalog"
+	"github.com/onewindow/onewindow/internal/org"
+)
+
+// Action is one kind of change to a case; each is one transition.
+type Action string
+
+// The actions (the API's POST /cases/{number}/{action}).
+const (
+	ActIntake           Action = "intake" // creates the case; not in the table
+	ActAccept           Action = "accept"
+	ActReturn           Action = "return"
+	ActResubmit         Action = "resubmit"
+	ActSupply           Action = "supply"
+	ActHandover         Action = "handover"
+	ActPause            Action = "pause"
+	ActResume           Action = "resume"
+	ActExtend           Action = "extend"
+	ActApproveExtension Action = "approve-extension"
+	ActRejectExtension  Action = "reject-extension"
+	ActDecide           Action = "decide"
+	ActSubmitResult     Action = "submit-result"
+	ActRefuseResult     Action = "refuse-result"
+	ActAcceptResult     Action = "accept-result"
+	ActDeliver          Action = "deliver"
+	ActMail             Action = "mail"
+	ActConfirmDelivery  Action = "confirm-delivery"
+	ActArchive          Action = "archive"
+	ActWithdraw         Action = "withdraw"
+	ActTerminate        Action = "terminate"
+	ActLapse            Action = "lapse" // the system, when deferred materials are overdue
+)
+
+// Rule is one row of the transition table: in these states, these roles
+// may take this action on cases of these kinds, if the guard holds, and
+// the case moves to To ("" keeps the state).
+type Rule struct {
+	Action Action
+	Label  string // Chinese name, for messages and buttons
+	From   []State
+	To     State
+	Roles  []org.Role
+	// System is true for actions only the system takes.
+	System bool
+	// Kinds limits the rule to instant or promised cases; nil means both.
+	Kinds []catalog.Kind
+	// OwnDepartment requires a department role to belong to the case's
+	// department.
+	OwnDepartment bool
+	// Guard checks the sub-states (paused, papers pending …); nil always holds.
+	Guard func(c *Case, a Actor, now time.Time) error
+}
+
+var (
+	promisedOnly = []catalog.Kind{catalog.Promised}
+	instantOnly  = []catalog.Kind{catalog.Instant}
+	open         = []State{Received, Accepted, Returned}
+)
+
+// Table is the single source of what may happen to a case: the API's
+// allowed_actions, the pages' buttons and the tests all read it. Several
+// rows may share an action when instant and promised cases differ.
+var Table = []Rule{
+	{Action: ActAccept, Label: "受理", From: []State{Received}, To: Accepted,
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true},
+	{Action: ActReturn, Label: "退回补正", From: []State{Received}, To: Returned,
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true},
+	{Action: ActResubmit, Label: "补正后重新提交", From: []State{Returned}, To: Received,
+		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly},
+	{Action: ActSupply, Label: "补齐容缺材料", From: open,
+		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly, Guard: guardDeferred},
+	{Action: ActHandover, Label: "签收纸质材料", From: []State{Received, Accepted, Decided},
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardPaperPending},
+	{Action: ActPause, Label: "暂停计时", From: []State{Accepted},
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardNotPaused},
+	{Action: ActResume, Label: "恢复计时", From: []State{Accepted},
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardPaused},
+	{Action: ActExtend, Label: "申请延期", From: []State{Accepted},
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardNoExtension},
+	{Action: ActApproveExtension, Label: "批准延期", From: []State{Accepted},
+		Roles: []org.Role{org.RoleDeptAdmin}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardExtensionRequested},
+	{Action: ActRejectExtension, Label: "不批准延期", From: []State{Accepted},
+		Roles: []org.Role{org.RoleDeptAdmin}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardExtensionRequested},
+	{Action: ActDecide, Label: "作出决定", From: []State{Accepted}, To: Decided,
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardReadyToDecide},
+	{Action: ActDecide, Label: "当场办结", From: []State{Received}, To: Decided,
+		Roles: []org.Role{org.RoleIntake, org.RoleReviewer}, Kinds: instantOnly, OwnDepartment: true, Guard: guardDelegated},
+	{Action: ActSubmitResult, Label: "提交办理结果", From: []State{Decided},
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardResultToSubmit},
+	{Action: ActRefuseResult, Label: "拒收结果", From: []State{Decided},
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardResultSubmitted},
+	{Action: ActAcceptResult, Label: "核验接收结果", From: []State{Decided}, To: ResultReady,
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardResultSubmitted},
+	{Action: ActDeliver, Label: "领取发证", From: []State{ResultReady}, To: Delivered,
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardPickup},
+	{Action: ActDeliver, Label: "当场发证", From: []State{Decided}, To: Delivered,
+		Roles: []org.Role{org.RoleIntake, org.RoleIssuance}, Kinds: instantOnly},
+	{Action: ActMail, Label: "邮寄", From: []State{ResultReady},
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardToMail},
+	{Action: ActConfirmDelivery, Label: "确认妥投", From: []State{ResultReady}, To: Delivered,
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardMailed},
+	{Action: ActArchive, Label: "回执归档", From: []State{Delivered}, To: Archived,
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly},
+	{Action: ActArchive, Label: "回执归档", From: []State{Delivered}, To: Archived,
+		Roles: []org.Role{org.RoleIntake, org.RoleIssuance}, Kinds: instantOnly},
+	{Action: ActWithdraw, Label: "申请人撤回", From: open, To: Withdrawn,
+		Roles: []org.Role{org.RoleIntake}},
+	{Action: ActTerminate, Label: "终止办理", From: open, To: Terminated,
+		Roles: []org.Role{org.RoleReviewer}, OwnDepartment: true},
+	{Action: ActLapse, Label: "容缺逾期终止", From: open, To: Terminated,
+		System: true, Kinds: promisedOnly, Guard: guardLapsed},
+}
+
+// Actions lists every action of the table once, in table order.
+func Actions() []Action {
+	var out []Action
+	for _, r := range Table {
+		if !slices.Contains(out, r.Action) {
+			out = append(out, r.Action)
+		}
+	}
+	return out
+}
+
+// Label returns the action's Chinese name.
+func (a Action) Label() string {
+	if a == ActIntake {
+		return "收件"
+	}
+	for _, r := range Table {
+		if r.Action == a {
+			return r.Label
+		}
+	}
+	return string(a)
+}
+
+// Valid reports whether a is an action of the table.
+func (a Action) Valid() bool { return slices.Contains(Actions(), a) }
+
+// rulesFor returns the rows for action that apply to the case's kind.
+func rulesFor(c *Case, action Action) []Rule {
+	var out []Rule
+	for _, r := range Table {
+		if r.Action == action && (r.Kinds == nil || slices.Contains(r.Kinds, c.Kind)) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// mayAct reports whether the actor holds a role of r and, where r needs
+// it, the case's department. Intake clerks and the issuance desk serve
+// every department.
+func (r Rule) mayAct(c *Case, a Actor) bool {
+	if a.System {
+		return r.System
+	}
+	if r.System || !slices.Contains(r.Roles, a.Role) {
+		return false
+	}
+	if r.OwnDepartment && a.Role.NeedsDepartment() && a.DepartmentCode != c.DepartmentCode {
+		return false
+	}
+	return true
+}
+
+// Allowed lists the actions the actor may take on the case now, in table
+// order: the allowed_actions of the API and the buttons of the pages.
+func Allowed(c *Case, a Actor, env Env) []Action {
+	var out []Action
+	for _, r := range Table {
+		if slices.Contains(out, r.Action) || (r.Kinds != nil && !slices.Contains(r.Kinds, c.Kind)) {
+			continue
+		}
+		if !slices.Contains(r.From, c.State) || !r.mayAct(c, a) {
+			continue
+		}
+		if r.Guard != nil && r.Guard(c, a, env.Now) != nil {
+			continue
+		}
+		out = append(out, r.Action)
+	}
+	return out
+}
