@@ -527,7 +527,7 @@ func (c *Case) material(code string) int {
 	return -1
 }
 
-func (m Material) line() MaterialLine {
+func (m CaseMaterial) line() MaterialLine {
 	return MaterialLine{Code: m.Code, Name: m.Name, Originals: m.Originals, Copies: m.Copies, Paper: m.Paper, Status: string(m.Status)}
 }
 

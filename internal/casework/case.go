@@ -139,8 +139,8 @@ const (
 	Missing  MaterialStatus = "missing"  // optional material not brought
 )
 
-// Material is one handbook material as the case holds it.
-type Material struct {
+// CaseMaterial is one handbook material as the case holds it.
+type CaseMaterial struct {
 	Code      string         `json:"code"`
 	Name      string         `json:"name"`
 	Required  bool           `json:"required"`
@@ -254,7 +254,7 @@ type Case struct {
 	Applicant      Party        `json:"applicant"`
 	Agent          *Party       `json:"agent,omitempty"`
 	Delivery       Delivery     `json:"delivery"`
-	Materials      []Material   `json:"materials"`
+	Materials      []CaseMaterial   `json:"materials"`
 	Deadlines      Deadlines    `json:"deadlines"`
 	ReceivedAt     time.Time    `json:"received_at"`
 	ReceivedBy     string       `json:"received_by"`

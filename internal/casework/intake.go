@@ -190,7 +190,7 @@ func hasNonPerson(item *catalog.Item) bool {
 
 // checkMaterials matches what was handed in to the handbook (R15: nothing
 // else may be asked for or taken) and reports whether any is deferred.
-func checkMaterials(errs *apperr.Collector, item *catalog.Item, in []MaterialInput) ([]Material, bool) {
+func checkMaterials(errs *apperr.Collector, item *catalog.Item, in []MaterialInput) ([]CaseMaterial, bool) {
 	given := map[string]MaterialStatus{}
 	for _, m := range in {
 		spec, ok := item.Material(m.Code)
@@ -207,7 +207,7 @@ func checkMaterials(errs *apperr.Collector, item *catalog.Item, in []MaterialInp
 		}
 		given[m.Code] = m.Status
 	}
-	var out []Material
+	var out []CaseMaterial
 	var missing []string
 	deferred := false
 	for _, spec := range item.Materials {
@@ -219,7 +219,7 @@ func checkMaterials(errs *apperr.Collector, item *catalog.Item, in []MaterialInp
 			}
 		}
 		deferred = deferred || status == Deferred
-		out = append(out, Material{Code: spec.Code, Name: spec.Name, Required: spec.Required, Paper: spec.Paper,
+		out = append(out, CaseMaterial{Code: spec.Code, Name: spec.Name, Required: spec.Required, Paper: spec.Paper,
 			Originals: spec.Originals, Copies: spec.Copies, Status: status})
 	}
 	if len(missing) > 0 {

@@ -23,6 +23,10 @@ type Problem struct {
 	Code      apperr.Code         `json:"code" doc:"错误码：invalid, not_found, conflict, unauthorized, forbidden, locked, internal"`
 	Errors    []apperr.FieldError `json:"errors,omitempty" doc:"有问题的输入字段"`
 	RequestID string              `json:"request_id,omitempty" doc:"请求编号，报告问题时请提供"`
+	// AllowedActions names, on a 409 for a transition the case's state does
+	// not allow, the actions that are allowed.
+	AllowedActions []string `json:"allowed_actions,omitempty" doc:"状态不允许该操作时（409），当前可执行的操作"`
+	State          string   `json:"state,omitempty" doc:"状态不允许该操作时（409），办件的当前状态"`
 }
 
 // Error implements error.

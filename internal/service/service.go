@@ -5,6 +5,7 @@ package service
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/calendar"
@@ -38,6 +39,10 @@ type Service struct {
 	clock clock.Clock
 	log   *slog.Logger
 	cfg   Config
+
+	calMu      sync.Mutex
+	calVersion int64              // the calendar counter the cache was read at
+	cal        *calendar.Calendar // the district calendar, cached
 }
 
 // New returns a Service on st.

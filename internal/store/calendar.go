@@ -59,6 +59,10 @@ func (s *Store) ChangeDays(ctx context.Context, hallCode string, changes []DayCh
 				return err
 			}
 		}
+		// Every node caches the calendar by this counter's value.
+		if _, err := nextCounter(ctx, tx, calendarCounter); err != nil {
+			return err
+		}
 		for _, c := range changes {
 			day := c.Date.String()
 			var err error
@@ -86,4 +90,14 @@ func (s *Store) ChangeDays(ctx context.Context, hallCode string, changes []DayCh
 		}
 		return nil
 	})
+}
+
+const calendarCounter = "calendar"
+
+// CalendarVersion returns a number that changes with every calendar edit,
+// so that nodes can cache the calendar and still see every change at once.
+func (s *Store) CalendarVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(value), 0) FROM counters WHERE name = $1`, calendarCounter).Scan(&v)
+	return v, mapErr(err, "calendar version")
 }

@@ -82,6 +82,9 @@ func saveItem(ctx context.Context, tx *sql.Tx, it *catalog.Item, baseVersion int
 		if baseVersion == 0 {
 			return apperr.Field("code", "事项编码已存在："+it.Code)
 		}
+		if current == 0 {
+			return apperr.New(apperr.NotFound, "未知的事项：%s", it.Code)
+		}
 		return apperr.New(apperr.Conflict, "事项 %s 已被他人修改（当前为第 %d 版，您编辑的是第 %d 版），请刷新后重试", it.Code, current, baseVersion)
 	}
 	if current > 0 {

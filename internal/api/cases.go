@@ -1,0 +1,171 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/service"
+)
+
+// CaseOut is a case as the API shows it; ID numbers are masked.
+type CaseOut struct {
+	casework.Case
+	StateLabel     string              `json:"state_label" doc:"状态的中文名"`
+	Warning        calendar.Warning    `json:"warning" enum:"none,yellow,red" doc:"预警：red 已超期，yellow 临近期限"`
+	Paused         bool                `json:"paused" doc:"审查计时是否暂停"`
+	OpenDeadlines  []casework.Due      `json:"open_deadlines" doc:"正在计时的期限"`
+	AllowedActions []casework.Action   `json:"allowed_actions" doc:"当前登录账号现在可执行的操作"`
+	Events         []casework.Event    `json:"events,omitempty" doc:"办件记录，按序号排列"`
+	Documents      []casework.Document `json:"documents,omitempty" doc:"收件通知书、交接表等文书"`
+}
+
+func caseOut(v *service.CaseView) *CaseOut {
+	out := &CaseOut{
+		Case: *v.Case, StateLabel: v.Case.State.Label(), Warning: v.Warning, Paused: v.Case.Paused(),
+		OpenDeadlines: nonNilSlice(v.Open), AllowedActions: nonNilSlice(v.Allowed), Events: v.Events, Documents: v.Documents,
+	}
+	out.Materials = nonNilSlice(out.Materials)
+	return out
+}
+
+type caseOutput struct {
+	Location string `header:"Location"`
+	Body     *CaseOut
+}
+
+type intakeInput struct {
+	Body casework.Intake
+}
+
+type caseInput struct {
+	Number string `path:"number" maxLength:"32" doc:"办件编号"`
+}
+
+type casesInput struct {
+	State      string `query:"state" doc:"状态，可用逗号分隔多个：received,accepted,…"`
+	Department string `query:"department" doc:"部门编码（部门人员只能看本部门）"`
+	Warning    string `query:"warning" enum:"yellow,red," doc:"yellow：临近期限或已超期；red：已超期"`
+	Q          string `query:"q" maxLength:"50" doc:"办件编号开头、申请人名称的一部分，或完整证件号码"`
+	Page       int    `query:"page" minimum:"0" doc:"页码，从 1 开始，每页 50 件"`
+}
+
+type casesOutput struct {
+	Body struct {
+		Cases []*CaseOut `json:"cases"`
+		Total int        `json:"total"`
+		Page  int        `json:"page"`
+		Size  int        `json:"size"`
+	}
+}
+
+type actionInput struct {
+	Number string `path:"number" maxLength:"32" doc:"办件编号"`
+	Body   struct {
+		casework.Input
+		Version int `json:"version,omitempty" minimum:"0" doc:"您看到的办件版本号；已被他人修改时返回 409"`
+	}
+}
+
+// actionDocs says, per action, which fields it reads.
+var actionDocs = map[casework.Action]string{
+	casework.ActAccept:           "部门受理（收件后 2 个工作日内）。受理后按承诺时限计算决定期限 decide_by。",
+	casework.ActReturn:           "部门退回并出具材料补齐补正通知书：reason 必填，corrections 为需补正的材料编码。",
+	casework.ActResubmit:         "综合受理窗口收取补正材料后重新提交，办件编号不变：materials 为本次提交的材料编码。",
+	casework.ActSupply:           "综合受理窗口收取容缺材料：materials 为补齐的材料编码。",
+	casework.ActHandover:         "部门签收纸质材料（上午收件当日 15:00 前，下午收件次一工作日 10:00 前），生成材料交接表。",
+	casework.ActPause:            "暂停审查计时（行政许可法第四十五条）：pause_type 与 reason 必填。",
+	casework.ActResume:           "恢复计时，decide_by 顺延暂停所跨的工作日数。",
+	casework.ActExtend:           "审批人员申请延期：days（1–10 个工作日）与 reason 必填；每件限一次。",
+	casework.ActApproveExtension: "部门管理员批准延期，decide_by 顺延。",
+	casework.ActRejectExtension:  "部门管理员不批准延期：reason 必填。",
+	casework.ActDecide:           "作出决定：outcome（approve|deny）、result_document 必填；不予许可须填 reason。即办件可由获授权的综合受理窗口当场决定。",
+	casework.ActSubmitResult:     "部门将结果送综合出件窗口并出具办理结果交接表：collect_items 为出件时须收回的物品（不填则按办事指南）。",
+	casework.ActRefuseResult:     "出件窗口核验不符、拒收结果：reason 必填；部门须在 1 个工作日内更正（correct_by）。",
+	casework.ActAcceptResult:     "出件窗口核验无误，接收结果。",
+	casework.ActDeliver:          "窗口领取：signer、signer_id_type、signer_id_number 必填（核验身份），生成送达回执。",
+	casework.ActMail:             "出件窗口邮寄（部门不得自行邮寄）：carrier、tracking_number 必填。",
+	casework.ActConfirmDelivery:  "确认邮件妥投，生成送达回执。",
+	casework.ActArchive:          "送达回执交回部门归档（送达后 1 个工作日内）。",
+	casework.ActWithdraw:         "申请人撤回申请：reason 必填。",
+	casework.ActTerminate:        "部门终止办理：reason 必填。",
+}
+
+func (h *Handlers) registerCases(a huma.API) {
+	huma.Register(a, huma.Operation{
+		OperationID: "intake", Method: http.MethodPost, Path: "/cases", Tags: []string{"办件"},
+		Summary: "收件（综合受理窗口）",
+		Description: "按办事指南核对材料后收件：只能收取办事指南列明的材料；必交材料须齐全，可容缺的材料可标为 deferred 并设补齐期限。" +
+			"返回的办件含收件通知书（documents）。",
+		Security: bearer, DefaultStatus: http.StatusCreated, Errors: []int{401, 403, 422},
+	}, h.intake)
+	huma.Register(a, huma.Operation{
+		OperationID: "get-case", Method: http.MethodGet, Path: "/cases/{number}", Tags: []string{"办件"},
+		Summary: "一个办件：状态、期限、预警、可执行操作、记录和文书", Security: bearer, Errors: []int{401, 403, 404},
+	}, h.getCase)
+	huma.Register(a, huma.Operation{
+		OperationID: "list-cases", Method: http.MethodGet, Path: "/cases", Tags: []string{"办件"},
+		Summary: "工作清单：超期和临近期限的办件在前", Security: bearer, Errors: []int{401, 403, 422},
+	}, h.listCases)
+	for _, action := range casework.Actions() {
+		if action == casework.ActLapse {
+			continue // the system's own
+		}
+		huma.Register(a, huma.Operation{
+			OperationID: "case-" + string(action), Method: http.MethodPost, Path: "/cases/{number}/" + string(action),
+			Tags: []string{"办件操作"}, Summary: action.Label() + "（" + string(action) + "）",
+			Description: actionDocs[action] + " 当前状态不允许时返回 409，并列出可执行的操作（allowed_actions）。",
+			Security:    bearer, Errors: []int{401, 403, 404, 409, 422},
+		}, h.act(action))
+	}
+}
+
+func (h *Handlers) intake(ctx context.Context, in *intakeInput) (*caseOutput, error) {
+	v, err := h.svc.Intake(ctx, in.Body)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	return &caseOutput{Location: Prefix + "/cases/" + v.Case.Number, Body: caseOut(v)}, nil
+}
+
+func (h *Handlers) getCase(ctx context.Context, in *caseInput) (*caseOutput, error) {
+	v, err := h.svc.Case(ctx, in.Number)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	return &caseOutput{Body: caseOut(v)}, nil
+}
+
+func (h *Handlers) listCases(ctx context.Context, in *casesInput) (*casesOutput, error) {
+	f := service.CaseFilter{Department: in.Department, Warning: calendar.Warning(in.Warning), Query: in.Q, Page: in.Page}
+	for _, st := range strings.Split(in.State, ",") {
+		if st = strings.TrimSpace(st); st != "" {
+			f.States = append(f.States, casework.State(st))
+		}
+	}
+	page, err := h.svc.Cases(ctx, f)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	out := &casesOutput{}
+	out.Body.Cases = []*CaseOut{}
+	for _, v := range page.Cases {
+		out.Body.Cases = append(out.Body.Cases, caseOut(v))
+	}
+	out.Body.Total, out.Body.Page, out.Body.Size = page.Total, page.Page, page.Size
+	return out, nil
+}
+
+func (h *Handlers) act(action casework.Action) func(context.Context, *actionInput) (*caseOutput, error) {
+	return func(ctx context.Context, in *actionInput) (*caseOutput, error) {
+		v, err := h.svc.Act(ctx, in.Number, action, in.Body.Input, in.Body.Version)
+		if err != nil {
+			return nil, h.fail(ctx, err)
+		}
+		return &caseOutput{Body: caseOut(v)}, nil
+	}
+}

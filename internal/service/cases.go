@@ -1,0 +1,300 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"math/big"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/org"
+	"github.com/onewindow/onewindow/internal/store"
+)
+
+// CaseView is a case as one viewer sees it: ID numbers masked, the
+// actions that viewer may take now, the warning and the running deadlines.
+type CaseView struct {
+	Case      *casework.Case
+	Allowed   []casework.Action
+	Warning   calendar.Warning
+	Open      []casework.Due
+	Events    []casework.Event    // filled by Case, not by Cases
+	Documents []casework.Document // filled by Case, not by Cases
+}
+
+// caseActor turns the signed-in account into the case's actor, with the
+// desk the request came through.
+func caseActor(ctx context.Context) (casework.Actor, error) {
+	a, err := signedIn(ctx)
+	if err != nil {
+		return casework.Actor{}, err
+	}
+	desk := RequestFrom(ctx).Channel
+	if a.System {
+		return casework.Actor{System: true, Desk: "system"}, nil
+	}
+	u := a.User
+	if u.HallCode != "" {
+		desk += ":" + u.HallCode
+	}
+	return casework.Actor{Username: u.Username, Role: u.Role, DepartmentCode: u.DepartmentCode, HallCode: u.HallCode, Desk: desk}, nil
+}
+
+// mayRead decides whether the actor may see the case: department roles see
+// their own department's cases, agents none yet, everyone else every case.
+func mayRead(a casework.Actor, c *casework.Case) error {
+	switch {
+	case a.System:
+		return nil
+	case a.Role.NeedsDepartment() && a.DepartmentCode != c.DepartmentCode:
+		return apperr.New(apperr.Forbidden, "只能查看本部门的办件（该办件属于 %s）", c.DepartmentCode)
+	case a.Role == org.RoleAgent:
+		return apperr.New(apperr.Forbidden, "代办员查看办件的功能尚未开通")
+	}
+	return nil
+}
+
+func (s *Service) view(c *casework.Case, a casework.Actor, env casework.Env) *CaseView {
+	masked := *c
+	masked.Applicant = c.Applicant.Masked()
+	if c.Agent != nil {
+		agent := c.Agent.Masked()
+		masked.Agent = &agent
+	}
+	return &CaseView{Case: &masked, Allowed: casework.Allowed(c, a, env), Warning: c.Warning(env.Cal, env.Now), Open: c.OpenDeadlines()}
+}
+
+func (s *Service) env(ctx context.Context) (casework.Env, error) {
+	cal, err := s.districtCalendar(ctx)
+	if err != nil {
+		return casework.Env{}, err
+	}
+	return casework.Env{Cal: cal, Now: s.clock.Now()}, nil
+}
+
+// Intake takes in an application at the front desk (R1–R4, R15): only the
+// handbook's materials, every required one present or (where the handbook
+// allows) deferred with a pledge. The case gets its number and its receipt
+// notice in the same transaction as its first event.
+func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, error) {
+	a, err := caseActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.System || a.Role != org.RoleIntake {
+		return nil, apperr.New(apperr.Forbidden, "只有综合受理窗口可以收件（一窗受理）")
+	}
+	item, err := s.store.Item(ctx, in.ItemCode)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, apperr.Field("item_code", "未知的事项："+in.ItemCode)
+	}
+	if err != nil {
+		return nil, err
+	}
+	env, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, ev, _, err := casework.NewCase(in, item, a, env)
+	if err != nil {
+		return nil, err
+	}
+	c.CheckCode = checkCode()
+	if err := s.store.CreateCase(ctx, c, ev); err != nil {
+		return nil, err
+	}
+	s.log.Info("case taken in", "number", c.Number, "item", c.ItemCode, "by", a.Username, "request_id", RequestFrom(ctx).ID)
+	return s.Case(ctx, c.Number)
+}
+
+// checkCode returns the six digits printed on the receipt that, with the
+// case number, open the public progress page.
+func checkCode() string {
+	b := make([]byte, 6)
+	for i := range b {
+		n, _ := rand.Int(rand.Reader, big.NewInt(10))
+		b[i] = byte('0' + n.Int64())
+	}
+	return string(b)
+}
+
+// Act takes one action on a case. expectedVersion, if not 0, is the case
+// version the actor saw; a newer one is a conflict (a stale page).
+func (s *Service) Act(ctx context.Context, number string, action casework.Action, in casework.Input, expectedVersion int) (*CaseView, error) {
+	a, err := caseActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.Role == org.RoleSupervisor {
+		return nil, apperr.New(apperr.Forbidden, "监督人员只能查看，不能办理")
+	}
+	env, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.store.UpdateCase(ctx, number, func(c *casework.Case) (*casework.Event, []casework.Document, error) {
+		if err := mayRead(a, c); err != nil {
+			return nil, nil, err
+		}
+		if expectedVersion != 0 && expectedVersion != c.Version {
+			return nil, nil, apperr.New(apperr.Conflict, "办件 %s 已被他人修改（当前第 %d 版，您看到的是第 %d 版），请刷新后重试", c.Number, c.Version, expectedVersion)
+		}
+		return casework.Apply(c, action, in, a, env)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("case changed", "number", number, "action", action, "state", c.State, "by", a.Username, "request_id", RequestFrom(ctx).ID)
+	v := s.view(c, a, env)
+	return v, nil
+}
+
+// Case returns one case with its events and documents.
+func (s *Service) Case(ctx context.Context, number string) (*CaseView, error) {
+	a, err := caseActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.store.Case(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayRead(a, c); err != nil {
+		return nil, err
+	}
+	env, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := s.view(c, a, env)
+	if v.Events, err = s.store.CaseEvents(ctx, number); err != nil {
+		return nil, err
+	}
+	if v.Documents, err = s.store.CaseDocuments(ctx, number); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// CaseFilter narrows a work list.
+type CaseFilter struct {
+	States     []casework.State
+	Department string
+	Warning    calendar.Warning // yellow: yellow or red; red: red only
+	Query      string
+	Page       int
+}
+
+// CasePage is one page of a work list.
+type CasePage struct {
+	Cases []*CaseView
+	Total int
+	Page  int
+	Size  int
+}
+
+// Cases returns a work list, red and yellow cases first. Department roles
+// see their own department only.
+func (s *Service) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
+	a, err := caseActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.Role == org.RoleAgent {
+		return nil, apperr.New(apperr.Forbidden, "代办员查看办件的功能尚未开通")
+	}
+	if a.Role.NeedsDepartment() {
+		if f.Department != "" && f.Department != a.DepartmentCode {
+			return nil, apperr.New(apperr.Forbidden, "只能查看本部门的办件")
+		}
+		f.Department = a.DepartmentCode
+	}
+	for _, st := range f.States {
+		if !validState(st) {
+			return nil, apperr.Field("state", "未知的办件状态："+string(st))
+		}
+	}
+	env, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sf := store.CaseFilter{States: f.States, Department: f.Department, Query: f.Query, Page: f.Page, Size: 50}
+	switch f.Warning {
+	case "", calendar.WarningNone:
+	case calendar.WarningRed:
+		sf.DueBefore = env.Now
+	case calendar.WarningYellow:
+		sf.DueBefore = env.Cal.AddWorkingDays(env.Now, env.Cal.Settings().YellowDays)
+	default:
+		return nil, apperr.Field("warning", "预警须为 yellow 或 red")
+	}
+	cases, total, err := s.store.Cases(ctx, sf)
+	if err != nil {
+		return nil, err
+	}
+	page := &CasePage{Total: total, Page: max(f.Page, 1), Size: 50}
+	for i := range cases {
+		page.Cases = append(page.Cases, s.view(&cases[i], a, env))
+	}
+	return page, nil
+}
+
+func validState(st casework.State) bool {
+	for _, known := range casework.States {
+		if st == known {
+			return true
+		}
+	}
+	return false
+}
+
+// SweepLapsed terminates every case whose deferred materials are overdue.
+// Several nodes may sweep at once: each case's change is taken once, the
+// others find it already done.
+func (s *Service) SweepLapsed(ctx context.Context) (int, error) {
+	ctx = WithRequest(AsSystem(ctx), Request{ID: "sweep", Channel: "system"})
+	numbers, err := s.store.LapsedCases(ctx, s.clock.Now(), 500)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, n := range numbers {
+		_, err := s.Act(ctx, n, casework.ActLapse, casework.Input{}, 0)
+		switch {
+		case err == nil:
+			done++
+			s.log.Info("case terminated: deferred materials lapsed", "number", n)
+		case apperr.Is(err, apperr.Conflict):
+			// Another node got there first, or the materials just arrived.
+		default:
+			return done, err
+		}
+	}
+	return done, nil
+}
+
+// RunJobs runs the background work every interval until ctx ends.
+func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.SweepLapsed(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("sweep lapsed deferrals", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// VerifyAudit checks every case's event chain.
+func (s *Service) VerifyAudit(ctx context.Context) (*store.ChainReport, error) {
+	if _, err := require(ctx, "核查办件记录", org.RoleAdmin, org.RoleSupervisor); err != nil {
+		return nil, err
+	}
+	return s.store.VerifyChains(ctx)
+}

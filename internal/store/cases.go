@@ -1,0 +1,404 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/clock"
+)
+
+// caseNumber formats the n-th case of a day: the date then six digits, so
+// numbers sort by date and are never reused.
+func caseNumber(day time.Time, n int64) string {
+	return day.In(clock.Shanghai).Format("20060102") + fmt.Sprintf("%06d", n)
+}
+
+// nextCounter increments a named counter atomically and returns its value.
+func nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+	var v int64
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO counters (name, value) VALUES ($1, 1)
+		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1
+		RETURNING value`, name).Scan(&v)
+	return v, err
+}
+
+// CreateCase saves a case just taken in: it gives the case its number (the
+// day's next), seals and appends the intake event, and stores the intake
+// documents, all in one transaction.
+func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.Event) error {
+	return s.update(ctx, func(tx *sql.Tx) error {
+		var itemID, deptID int64
+		err := tx.QueryRowContext(ctx, `SELECT i.id, i.department_id FROM items i WHERE i.code = $1 AND i.version = $2`,
+			c.ItemCode, c.ItemVersion).Scan(&itemID, &deptID)
+		if err != nil {
+			return notFound(err, "未知的事项："+c.ItemCode)
+		}
+		n, err := nextCounter(ctx, tx, "case:"+c.ReceivedAt.In(clock.Shanghai).Format("20060102"))
+		if err != nil {
+			return err
+		}
+		c.Number, c.Version = caseNumber(c.ReceivedAt, n), 1
+		ev.Seal(c.Number, nil)
+		data, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO cases (number, check_code, item_id, department_id, hall_code, kind, state, version,
+				applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id`,
+			c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
+			c.Applicant.Name, c.Applicant.IDNumber, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),
+			ev.Seq, ev.Hash, string(data)).Scan(&c.ID)
+		if err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, tx, c.ID, ev); err != nil {
+			return err
+		}
+		return insertDocuments(ctx, tx, c.ID, casework.IntakeDocuments(c))
+	})
+}
+
+// supplyDue is the deferral deadline while it runs.
+func supplyDue(c *casework.Case) time.Time {
+	for _, d := range c.OpenDeadlines() {
+		if d.Name == "supply_by" {
+			return d.At
+		}
+	}
+	return time.Time{}
+}
+
+func insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev *casework.Event) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO case_events (case_id, seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		caseID, ev.Seq, string(ev.Type), ev.Actor, ev.Role, ev.Desk, stamp(ev.At), string(ev.From), string(ev.To),
+		string(ev.Details), ev.PrevHash, ev.Hash)
+	return err
+}
+
+func insertDocuments(ctx context.Context, tx *sql.Tx, caseID int64, docs []casework.Document) error {
+	for _, d := range docs {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO case_documents (case_id, kind, title, event_seq, created_at, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+			caseID, string(d.Kind), d.Title, d.EventSeq, stamp(d.CreatedAt), string(d.Data))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ChangeFunc changes a case in place and returns the event recording the
+// change and any documents it made; an error changes nothing.
+type ChangeFunc func(c *casework.Case) (*casework.Event, []casework.Document, error)
+
+// UpdateCase loads the case, lets change alter it, and writes the new case,
+// its event (sealed onto the case's chain) and its documents in one
+// transaction. If another change committed in between, the write finds
+// the version moved on and nothing is written: a conflict, never a lost
+// update.
+func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc) (*casework.Case, error) {
+	var out *casework.Case
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		c, prev, err := loadCase(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		ev, docs, err := change(c)
+		if err != nil {
+			return err
+		}
+		ev.Seal(c.Number, prev)
+		oldVersion := c.Version
+		c.Version++
+		data, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `
+			UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
+				last_seq = $6, last_hash = $7, data = $8
+			WHERE id = $9 AND version = $10`,
+			string(c.State), c.Version, stamp(ev.At), stamp(c.NextDue()), stamp(supplyDue(c)),
+			ev.Seq, ev.Hash, string(data), c.ID, oldVersion)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
+		}
+		if err := insertEvent(ctx, tx, c.ID, ev); err != nil {
+			return err
+		}
+		for i := range docs {
+			docs[i].EventSeq = ev.Seq
+		}
+		if err := insertDocuments(ctx, tx, c.ID, docs); err != nil {
+			return err
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// loadCase reads a case and the end of its event chain (seq and hash).
+func loadCase(ctx context.Context, q queryer, number string) (*casework.Case, *casework.Event, error) {
+	var c casework.Case
+	var last casework.Event
+	var data string
+	err := q.QueryRowContext(ctx, `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`, number).
+		Scan(&c.ID, &c.CheckCode, &c.Version, &last.Seq, &last.Hash, &data)
+	if err != nil {
+		return nil, nil, notFound(err, "未知的办件编号："+number)
+	}
+	id, check, version := c.ID, c.CheckCode, c.Version
+	if err := json.Unmarshal([]byte(data), &c); err != nil {
+		return nil, nil, fmt.Errorf("case %s: %w", number, err)
+	}
+	c.ID, c.CheckCode, c.Version = id, check, version
+	return &c, &last, nil
+}
+
+// Case returns the case with number.
+func (s *Store) Case(ctx context.Context, number string) (*casework.Case, error) {
+	c, _, err := loadCase(ctx, s.read, number)
+	return c, err
+}
+
+// CaseEvents returns the case's events in order, with their hashes.
+func (s *Store) CaseEvents(ctx context.Context, number string) ([]casework.Event, error) {
+	rows, err := s.read.QueryContext(ctx, `
+		SELECT e.seq, e.type, e.actor, e.role, e.desk, e.at, e.from_state, e.to_state, e.details, e.prev_hash, e.hash
+		FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = $1 ORDER BY e.seq`, number)
+	if err != nil {
+		return nil, mapErr(err, "case events")
+	}
+	defer rows.Close()
+	var out []casework.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, mapErr(err, "scan event")
+		}
+		out = append(out, e)
+	}
+	return out, mapErr(rows.Err(), "case events")
+}
+
+func scanEvent(row interface{ Scan(...any) error }, extra ...any) (casework.Event, error) {
+	var e casework.Event
+	var typ, from, to, details string
+	dest := append([]any{&e.Seq, &typ, &e.Actor, &e.Role, &e.Desk, timeDest{&e.At}, &from, &to, &details, &e.PrevHash, &e.Hash}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return e, err
+	}
+	e.Type, e.From, e.To, e.Details = casework.Action(typ), casework.State(from), casework.State(to), json.RawMessage(details)
+	return e, nil
+}
+
+// CaseDocuments returns the case's documents in the order they were made.
+func (s *Store) CaseDocuments(ctx context.Context, number string) ([]casework.Document, error) {
+	rows, err := s.read.QueryContext(ctx, `
+		SELECT d.kind, d.title, d.event_seq, d.created_at, d.data
+		FROM case_documents d JOIN cases c ON c.id = d.case_id WHERE c.number = $1 ORDER BY d.id`, number)
+	if err != nil {
+		return nil, mapErr(err, "case documents")
+	}
+	defer rows.Close()
+	var out []casework.Document
+	for rows.Next() {
+		var d casework.Document
+		var kind, data string
+		if err := rows.Scan(&kind, &d.Title, &d.EventSeq, timeDest{&d.CreatedAt}, &data); err != nil {
+			return nil, mapErr(err, "scan document")
+		}
+		d.Kind, d.Data = casework.DocKind(kind), json.RawMessage(data)
+		out = append(out, d)
+	}
+	return out, mapErr(rows.Err(), "case documents")
+}
+
+// CaseFilter narrows a work list.
+type CaseFilter struct {
+	States     []casework.State
+	Department string
+	Hall       string
+	Query      string    // number prefix, applicant name part, or a full ID number
+	DueBefore  time.Time // only cases with a running deadline before this (warnings)
+	Page, Size int       // Page from 1
+}
+
+// Cases returns a page of the cases matching f, the most urgent first
+// (earliest running deadline; cases with none after), and the total count.
+func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]casework.Case, int, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if len(f.States) > 0 {
+		var ps []string
+		for _, st := range f.States {
+			ps = append(ps, arg(string(st)))
+		}
+		where = append(where, "c.state IN ("+strings.Join(ps, ", ")+")")
+	}
+	if f.Department != "" {
+		where = append(where, "d.code = "+arg(f.Department))
+	}
+	if f.Hall != "" {
+		where = append(where, "c.hall_code = "+arg(f.Hall))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := arg(strings.NewReplacer("%", "", "_", "").Replace(q) + "%")
+		name := arg("%" + strings.NewReplacer("%", "", "_", "").Replace(q) + "%")
+		where = append(where, fmt.Sprintf("(c.number LIKE %s OR c.applicant_name LIKE %s OR c.applicant_id = %s)", like, name, arg(strings.ToUpper(q))))
+	}
+	if !f.DueBefore.IsZero() {
+		where = append(where, "c.next_due IS NOT NULL AND c.next_due <= "+arg(stamp(f.DueBefore)))
+	}
+	clause := ""
+	if len(where) > 0 {
+		clause = " WHERE " + strings.Join(where, " AND ")
+	}
+	from := ` FROM cases c JOIN departments d ON d.id = c.department_id`
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*)`+from+clause, args...).Scan(&total); err != nil {
+		return nil, 0, mapErr(err, "count cases")
+	}
+	if f.Size <= 0 || f.Size > 200 {
+		f.Size = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	limit, offset := arg(f.Size), arg((f.Page-1)*f.Size)
+	rows, err := s.read.QueryContext(ctx, `SELECT c.id, c.check_code, c.version, c.data`+from+clause+`
+		ORDER BY CASE WHEN c.next_due IS NULL THEN 1 ELSE 0 END, c.next_due, c.number
+		LIMIT `+limit+` OFFSET `+offset, args...)
+	if err != nil {
+		return nil, 0, mapErr(err, "list cases")
+	}
+	defer rows.Close()
+	var out []casework.Case
+	for rows.Next() {
+		var c casework.Case
+		var id int64
+		var check, data string
+		var version int
+		if err := rows.Scan(&id, &check, &version, &data); err != nil {
+			return nil, 0, mapErr(err, "scan case")
+		}
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
+			return nil, 0, apperr.Wrap(err, "case data")
+		}
+		c.ID, c.CheckCode, c.Version = id, check, version
+		out = append(out, c)
+	}
+	return out, total, mapErr(rows.Err(), "list cases")
+}
+
+// LapsedCases returns the numbers of cases whose deferred materials were
+// due before now and are still missing.
+func (s *Store) LapsedCases(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT number FROM cases WHERE supply_by IS NOT NULL AND supply_by < $1 ORDER BY supply_by LIMIT $2`,
+		stamp(now), limit)
+	if err != nil {
+		return nil, mapErr(err, "lapsed cases")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, mapErr(err, "scan number")
+		}
+		out = append(out, n)
+	}
+	return out, mapErr(rows.Err(), "lapsed cases")
+}
+
+// ChainReport is the outcome of checking every case's event chain.
+type ChainReport struct {
+	Cases  int              `json:"cases"`
+	Events int              `json:"events"`
+	Breaks []casework.Break `json:"breaks"`
+}
+
+// VerifyChains recomputes every case's event chain and reports each broken
+// link, and any case whose recorded last event is not its chain's end.
+func (s *Store) VerifyChains(ctx context.Context) (*ChainReport, error) {
+	rows, err := s.read.QueryContext(ctx, `
+		SELECT e.seq, e.type, e.actor, e.role, e.desk, e.at, e.from_state, e.to_state, e.details, e.prev_hash, e.hash,
+			c.number, c.last_seq, c.last_hash
+		FROM case_events e JOIN cases c ON c.id = e.case_id ORDER BY e.case_id, e.seq`)
+	if err != nil {
+		return nil, mapErr(err, "events")
+	}
+	defer rows.Close()
+	rep := &ChainReport{}
+	var number, lastHash string
+	var lastSeq int
+	var chain []casework.Event
+	flush := func() {
+		if number == "" {
+			return
+		}
+		rep.Cases++
+		rep.Breaks = append(rep.Breaks, casework.VerifyChain(number, chain)...)
+		if end := chain[len(chain)-1]; end.Seq != lastSeq || end.Hash != lastHash {
+			rep.Breaks = append(rep.Breaks, casework.Break{Number: number, Seq: end.Seq,
+				Reason: fmt.Sprintf("the case records event %d as its last, the chain ends at %d", lastSeq, end.Seq)})
+		}
+	}
+	for rows.Next() {
+		var n, lh string
+		var ls int
+		e, err := scanEvent(rows, &n, &ls, &lh)
+		if err != nil {
+			return nil, mapErr(err, "scan event")
+		}
+		if n != number {
+			flush()
+			number, lastSeq, lastHash, chain = n, ls, lh, chain[:0]
+		}
+		chain = append(chain, e)
+		rep.Events++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err, "events")
+	}
+	flush()
+	// A case with no event at all has lost its intake record.
+	var orphans []string
+	orows, err := s.read.QueryContext(ctx, `SELECT number FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id)`)
+	if err != nil {
+		return nil, mapErr(err, "cases without events")
+	}
+	defer orows.Close()
+	for orows.Next() {
+		var n string
+		if err := orows.Scan(&n); err != nil {
+			return nil, mapErr(err, "scan number")
+		}
+		orphans = append(orphans, n)
+	}
+	for _, n := range orphans {
+		rep.Cases++
+		rep.Breaks = append(rep.Breaks, casework.Break{Number: n, Seq: 1, Reason: "the case has no events: its record was removed"})
+	}
+	return rep, mapErr(orows.Err(), "cases without events")
+}
