@@ -238,43 +238,43 @@ type Deadlines struct {
 
 // Case is one application for one item.
 type Case struct {
-	ID             int64        `json:"-"`
-	Number         string       `json:"number"`
-	CheckCode      string       `json:"-"` // printed on the receipt; opens the public progress page
-	ItemCode       string       `json:"item_code"`
-	ItemVersion    int          `json:"item_version"`
-	ItemName       string       `json:"item_name"`
-	DepartmentCode string       `json:"department"`
-	Kind           catalog.Kind `json:"kind"`
-	PromisedDays   int          `json:"promised_days"`
-	Delegated      bool         `json:"delegated"` // instant item the intake desk may decide
-	State          State        `json:"state"`
-	Channel        Channel      `json:"channel"`
-	HallCode       string       `json:"hall,omitempty"`
-	Applicant      Party        `json:"applicant"`
-	Agent          *Party       `json:"agent,omitempty"`
-	Delivery       Delivery     `json:"delivery"`
-	Materials      []CaseMaterial   `json:"materials"`
-	Deadlines      Deadlines    `json:"deadlines"`
-	ReceivedAt     time.Time    `json:"received_at"`
-	ReceivedBy     string       `json:"received_by"`
-	AcceptedAt     time.Time    `json:"accepted_at,omitzero"`
-	DecidedAt      time.Time    `json:"decided_at,omitzero"`
-	DeliveredAt    time.Time    `json:"delivered_at,omitzero"`
-	ClosedAt       time.Time    `json:"closed_at,omitzero"`
-	HandoverAt     time.Time    `json:"handover_at,omitzero"` // paper materials signed for
-	Outcome        Outcome      `json:"outcome,omitempty"`
-	DecisionReason string       `json:"decision_reason,omitempty"`
-	ResultDocument string       `json:"result_document,omitempty"`
-	Pauses         []Pause      `json:"pauses,omitempty"`
-	Extension      *Extension   `json:"extension,omitempty"`
-	Result         ResultStatus `json:"result_status,omitempty"`
-	CollectItems   []string     `json:"collect_items,omitempty"`
-	Carrier        string       `json:"carrier,omitempty"`
-	Tracking       string       `json:"tracking_number,omitempty"`
-	Returns        int          `json:"returns"` // times returned for correction
-	CloseReason    string       `json:"close_reason,omitempty"`
-	Version        int          `json:"version"`
+	ID             int64          `json:"-"`
+	Number         string         `json:"number"`
+	CheckCode      string         `json:"-"` // printed on the receipt; opens the public progress page
+	ItemCode       string         `json:"item_code"`
+	ItemVersion    int            `json:"item_version"`
+	ItemName       string         `json:"item_name"`
+	DepartmentCode string         `json:"department"`
+	Kind           catalog.Kind   `json:"kind"`
+	PromisedDays   int            `json:"promised_days"`
+	Delegated      bool           `json:"delegated"` // instant item the intake desk may decide
+	State          State          `json:"state"`
+	Channel        Channel        `json:"channel"`
+	HallCode       string         `json:"hall,omitempty"`
+	Applicant      Party          `json:"applicant"`
+	Agent          *Party         `json:"agent,omitempty"`
+	Delivery       Delivery       `json:"delivery"`
+	Materials      []CaseMaterial `json:"materials"`
+	Deadlines      Deadlines      `json:"deadlines"`
+	ReceivedAt     time.Time      `json:"received_at"`
+	ReceivedBy     string         `json:"received_by"`
+	AcceptedAt     time.Time      `json:"accepted_at,omitzero"`
+	DecidedAt      time.Time      `json:"decided_at,omitzero"`
+	DeliveredAt    time.Time      `json:"delivered_at,omitzero"`
+	ClosedAt       time.Time      `json:"closed_at,omitzero"`
+	HandoverAt     time.Time      `json:"handover_at,omitzero"` // paper materials signed for
+	Outcome        Outcome        `json:"outcome,omitempty"`
+	DecisionReason string         `json:"decision_reason,omitempty"`
+	ResultDocument string         `json:"result_document,omitempty"`
+	Pauses         []Pause        `json:"pauses,omitempty"`
+	Extension      *Extension     `json:"extension,omitempty"`
+	Result         ResultStatus   `json:"result_status,omitempty"`
+	CollectItems   []string       `json:"collect_items,omitempty"`
+	Carrier        string         `json:"carrier,omitempty"`
+	Tracking       string         `json:"tracking_number,omitempty"`
+	Returns        int            `json:"returns"` // times returned for correction
+	CloseReason    string         `json:"close_reason,omitempty"`
+	Version        int            `json:"version"`
 }
 
 // ResultStatus is where the result stands between decision and issuance.
