@@ -6,13 +6,16 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
 )
@@ -34,6 +37,7 @@ var bearer = []map[string][]string{{"bearer": {}}}
 // (whose OpenAPI document the server also serves).
 func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version string) huma.API {
 	huma.NewError = newProblem
+	huma.NewErrorWithContext = newRequestProblem
 	cfg := huma.DefaultConfig("OneWindow 一窗通 API", version)
 	cfg.Info.Description = "政务服务大厅“一窗受理、集成服务”系统的开放接口。部门系统用 POST /login 取得令牌，" +
 		"之后每个请求带 Authorization: Bearer <token>。错误一律以 RFC 9457 problem+json 返回。"
@@ -49,6 +53,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerAuth(a)
 	h.registerCatalog(a)
 	h.registerCalendar(a)
+	h.registerCases(a)
 	return a
 }
 
@@ -59,7 +64,7 @@ func newProblem(status int, msg string, errs ...error) huma.StatusError {
 	for _, err := range errs {
 		var d *huma.ErrorDetail
 		if errors.As(err, &d) {
-			fields = append(fields, apperr.FieldError{Field: d.Location, Message: d.Message})
+			fields = append(fields, apperr.FieldError{Field: fieldOf(d), Message: d.Message})
 		} else if err != nil {
 			fields = append(fields, apperr.FieldError{Message: err.Error()})
 		}
@@ -80,11 +85,44 @@ func newProblem(status int, msg string, errs ...error) huma.StatusError {
 	return problem.New(status, detail, fields...)
 }
 
+// newRequestProblem is newProblem with the request's id, which huma's own
+// errors would otherwise lack.
+func newRequestProblem(ctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+	se := newProblem(status, msg, errs...)
+	if p, ok := se.(*problem.Problem); ok && ctx != nil {
+		p.RequestID = service.RequestFrom(ctx.Context()).ID
+	}
+	return se
+}
+
+// fieldOf names the input an error of huma's concerns: "body.x.y" as
+// "x.y", like the use cases name body fields, and a missing property by
+// its own name rather than by the object that lacks it.
+func fieldOf(d *huma.ErrorDetail) string {
+	field := d.Location
+	var prop string
+	if _, err := fmt.Sscanf(d.Message, "expected required property %s to be present", &prop); err == nil {
+		field += "." + prop
+	}
+	if f, ok := strings.CutPrefix(field, "body."); ok {
+		return f
+	}
+	return field
+}
+
 // fail turns a use case's error into the problem the client sees; internal
 // errors are logged with their cause and shown without it.
 func (h *Handlers) fail(ctx context.Context, err error) error {
 	p := problem.From(err)
 	p.RequestID = service.RequestFrom(ctx).ID
+	var se *casework.StateError
+	if errors.As(err, &se) {
+		p.State = string(se.State)
+		p.AllowedActions = []string{}
+		for _, a := range se.Allowed {
+			p.AllowedActions = append(p.AllowedActions, string(a))
+		}
+	}
 	if p.Code == apperr.Internal {
 		h.log.Error("request failed", "err", err, "request_id", p.RequestID)
 	}

@@ -107,7 +107,7 @@ type Material struct {
 // Item is one version of a service's handbook entry.
 type Item struct {
 	Code              string          `json:"code"`
-	Version           int             `json:"version"`
+	Version           int             `json:"version" readOnly:"true"` // readOnly: the store sets it, so API clients need not send it
 	Name              string          `json:"name"`
 	Type              Type            `json:"type"`
 	DepartmentCode    string          `json:"department"`
@@ -124,7 +124,7 @@ type Item struct {
 	CollectAtIssuance []string        `json:"collect_at_issuance,omitempty"`
 	ApplicantKinds    []ApplicantKind `json:"applicant_kinds"`
 	Materials         []Material      `json:"materials"`
-	CreatedAt         time.Time       `json:"created_at"`
+	CreatedAt         time.Time       `json:"created_at" readOnly:"true"`
 	CreatedBy         string          `json:"created_by,omitempty"`
 }
 
