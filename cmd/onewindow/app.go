@@ -75,6 +75,7 @@ Usage:
   onewindow catalog export [FILE]    write the catalog as JSON (stdout by default)
   onewindow calendar show [flags]    print a year's working-day calendar
   onewindow calendar import FILE     set or reset calendar days from JSON
+  onewindow audit verify             check every case's hash-chained record
 
 Run "onewindow COMMAND --help" for a command's flags. Every flag has an
 environment variable (shown in its help); the flag wins.
@@ -98,6 +99,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.catalog(ctx, rest)
 	case "calendar":
 		return m.calendar(ctx, rest)
+	case "audit":
+		return m.audit(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -80,6 +80,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if m.Ready != nil {
 		m.Ready <- ln.Addr().String()
 	}
+	// Background work (lapsed deferrals) stops with the server.
+	jobsCtx, stopJobs := context.WithCancel(service.WithRequest(ctx, service.Request{ID: "jobs", Channel: "system"}))
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		svc.RunJobs(jobsCtx, time.Minute)
+	}()
+	defer func() {
+		stopJobs()
+		<-jobsDone
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
