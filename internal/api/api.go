@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -33,11 +34,17 @@ type Handlers struct {
 // user.
 var bearer = []map[string][]string{{"bearer": {}}}
 
+var setErrors sync.Once
+
 // New registers every operation on mux under Prefix and returns the API
 // (whose OpenAPI document the server also serves).
 func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version string) huma.API {
-	huma.NewError = newProblem
-	huma.NewErrorWithContext = newRequestProblem
+	// huma's error constructors are process-wide: set them once, so that
+	// several servers in one process (tests, nodes) do not race.
+	setErrors.Do(func() {
+		huma.NewError = newProblem
+		huma.NewErrorWithContext = newRequestProblem
+	})
 	cfg := huma.DefaultConfig("OneWindow 一窗通 API", version)
 	cfg.Info.Description = "政务服务大厅“一窗受理、集成服务”系统的开放接口。部门系统用 POST /login 取得令牌，" +
 		"之后每个请求带 Authorization: Bearer <token>。错误一律以 RFC 9457 problem+json 返回。"

@@ -55,10 +55,21 @@ const MaxExtensionDays = 10
 func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Document, error) {
 	rules := rulesFor(c, action)
 	if len(rules) == 0 {
-		if action.Valid() {
-			return nil, nil, apperr.New(apperr.Conflict, "%s不适用于%s", action.Label(), kindLabel(c))
+		if !action.Valid() {
+			return nil, nil, apperr.Field("action", "未知的操作："+string(action))
 		}
-		return nil, nil, apperr.Field("action", "未知的操作："+string(action))
+		// The action is for the other kind of case. A role that cannot take
+		// it on any case is still told so first (403), as below.
+		var all []Rule
+		for _, r := range Table {
+			if r.Action == action {
+				all = append(all, r)
+			}
+		}
+		if !slices.ContainsFunc(all, func(r Rule) bool { return r.mayAct(c, a) }) {
+			return nil, nil, forbidden(c, action, a, all)
+		}
+		return nil, nil, apperr.New(apperr.Conflict, "%s不适用于%s", action.Label(), kindLabel(c))
 	}
 	// Who may act at all comes first: a role that can never take this
 	// action is told so (403) whatever the state.
@@ -420,7 +431,10 @@ func (t *transition) decide() error {
 	}
 	reason, err := t.reason(t.in.Outcome == Deny)
 	if err != nil {
-		return apperr.Field("reason", "不予许可须说明理由")
+		if strings.TrimSpace(t.in.Reason) == "" {
+			return apperr.Field("reason", "不予许可须说明理由")
+		}
+		return err
 	}
 	doc := strings.TrimSpace(t.in.ResultDocument)
 	if doc == "" || utf8.RuneCountInString(doc) > 200 {
@@ -445,9 +459,8 @@ func (t *transition) submitResult() error {
 		}
 	}
 	c.CollectItems = items
-	attempt := 1
+	attempt := c.ResultRefusals + 1
 	if c.Result == ResultRefused {
-		attempt = 2
 		t.details["on_time"] = t.onTime(c.Deadlines.CorrectBy)
 		c.Deadlines.CorrectBy = time.Time{}
 	}
@@ -466,6 +479,7 @@ func (t *transition) refuseResult() error {
 		return err
 	}
 	t.c.Result = ResultRefused
+	t.c.ResultRefusals++
 	t.c.Deadlines.CorrectBy = t.env.Cal.AddWorkingDays(t.env.Now, 1)
 	t.details["correct_by"] = t.c.Deadlines.CorrectBy
 	return nil

@@ -272,7 +272,8 @@ type Case struct {
 	CollectItems   []string       `json:"collect_items,omitempty"`
 	Carrier        string         `json:"carrier,omitempty"`
 	Tracking       string         `json:"tracking_number,omitempty"`
-	Returns        int            `json:"returns"` // times returned for correction
+	Returns        int            `json:"returns"`         // times returned for correction
+	ResultRefusals int            `json:"result_refusals"` // times the issuance desk refused the result (R9)
 	CloseReason    string         `json:"close_reason,omitempty"`
 	Version        int            `json:"version"`
 }
