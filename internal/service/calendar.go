@@ -38,26 +38,6 @@ func (s *Service) Calendar(ctx context.Context, hallCode string) (*calendar.Cale
 	return cal.WithClosures(own), nil
 }
 
-// districtCalendar returns the district calendar, read again only when
-// the database's calendar counter shows an edit (by any node).
-func (s *Service) districtCalendar(ctx context.Context) (*calendar.Calendar, error) {
-	v, err := s.store.CalendarVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.calMu.Lock()
-	defer s.calMu.Unlock()
-	if s.cal != nil && s.calVersion == v {
-		return s.cal, nil
-	}
-	days, err := s.store.CalendarDays(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.cal, s.calVersion = calendar.New(days, s.cfg.Calendar), v
-	return s.cal, nil
-}
-
 func (s *Service) knownHall(ctx context.Context, code string) error {
 	halls, err := s.store.Halls(ctx)
 	if err != nil {

@@ -86,14 +86,14 @@ func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, er
 	if a.System || a.Role != org.RoleIntake {
 		return nil, apperr.New(apperr.Forbidden, "只有综合受理窗口可以收件（一窗受理）")
 	}
-	item, err := s.store.Item(ctx, in.ItemCode)
-	if apperr.Is(err, apperr.NotFound) {
-		return nil, apperr.Field("item_code", "未知的事项："+in.ItemCode)
-	}
+	env, err := s.env(ctx)
 	if err != nil {
 		return nil, err
 	}
-	env, err := s.env(ctx)
+	item, err := s.currentItem(ctx, in.ItemCode)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, apperr.Field("item_code", "未知的事项："+in.ItemCode)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,9 @@ func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, er
 		return nil, err
 	}
 	s.log.Info("case taken in", "number", c.Number, "item", c.ItemCode, "by", a.Username, "request_id", RequestFrom(ctx).ID)
-	return s.Case(ctx, c.Number)
+	v := s.view(c, a, env)
+	v.Events, v.Documents = []casework.Event{*ev}, casework.IntakeDocuments(c)
+	return v, nil
 }
 
 // checkCode returns the six digits printed on the receipt that, with the

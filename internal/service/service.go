@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/store"
 )
@@ -40,9 +41,13 @@ type Service struct {
 	log   *slog.Logger
 	cfg   Config
 
-	calMu      sync.Mutex
-	calVersion int64              // the calendar counter the cache was read at
-	cal        *calendar.Calendar // the district calendar, cached
+	// Caches of what changes rarely, checked against the database's
+	// counters on every use so that an edit on any node counts at once.
+	cacheMu        sync.Mutex
+	calVersion     int64              // the calendar counter the calendar was read at
+	cal            *calendar.Calendar // the district calendar
+	catalogVersion int64              // the catalog counter the items were read at
+	items          map[string]*catalog.Item
 }
 
 // New returns a Service on st.

@@ -60,7 +60,7 @@ func (s *Store) ChangeDays(ctx context.Context, hallCode string, changes []DayCh
 			}
 		}
 		// Every node caches the calendar by this counter's value.
-		if _, err := nextCounter(ctx, tx, calendarCounter); err != nil {
+		if err := bump(ctx, tx, calendarCounter); err != nil {
 			return err
 		}
 		for _, c := range changes {
@@ -92,12 +92,27 @@ func (s *Store) ChangeDays(ctx context.Context, hallCode string, changes []DayCh
 	})
 }
 
-const calendarCounter = "calendar"
+// The counters that tell nodes a cached copy is stale.
+const (
+	calendarCounter = "calendar"
+	catalogCounter  = "catalog"
+)
 
-// CalendarVersion returns a number that changes with every calendar edit,
-// so that nodes can cache the calendar and still see every change at once.
-func (s *Store) CalendarVersion(ctx context.Context) (int64, error) {
-	var v int64
-	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(value), 0) FROM counters WHERE name = $1`, calendarCounter).Scan(&v)
-	return v, mapErr(err, "calendar version")
+// CacheVersions returns numbers that change with every calendar edit and
+// every catalog edit, so that nodes can cache both and still see every
+// change at once.
+func (s *Store) CacheVersions(ctx context.Context) (calendarVersion, catalogVersion int64, err error) {
+	err = s.row(ctx, `SELECT
+		COALESCE((SELECT value FROM counters WHERE name = $1), 0),
+		COALESCE((SELECT value FROM counters WHERE name = $2), 0)`, calendarCounter, catalogCounter).
+		Scan(&calendarVersion, &catalogVersion)
+	return calendarVersion, catalogVersion, mapErr(err, "cache versions")
+}
+
+// bump increments a named counter in tx.
+func bump(ctx context.Context, tx *sql.Tx, name string) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO counters (name, value) VALUES ($1, 1)
+		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1`, name)
+	return err
 }

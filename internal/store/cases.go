@@ -20,9 +20,9 @@ func caseNumber(day time.Time, n int64) string {
 }
 
 // nextCounter increments a named counter atomically and returns its value.
-func nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+func (s *Store) nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
 	var v int64
-	err := tx.QueryRowContext(ctx, `
+	err := s.rowTx(ctx, tx, `
 		INSERT INTO counters (name, value) VALUES ($1, 1)
 		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1
 		RETURNING value`, name).Scan(&v)
@@ -35,12 +35,12 @@ func nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
 func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.Event) error {
 	return s.update(ctx, func(tx *sql.Tx) error {
 		var itemID, deptID int64
-		err := tx.QueryRowContext(ctx, `SELECT i.id, i.department_id FROM items i WHERE i.code = $1 AND i.version = $2`,
+		err := s.rowTx(ctx, tx, `SELECT i.id, i.department_id FROM items i WHERE i.code = $1 AND i.version = $2`,
 			c.ItemCode, c.ItemVersion).Scan(&itemID, &deptID)
 		if err != nil {
 			return notFound(err, "未知的事项："+c.ItemCode)
 		}
-		n, err := nextCounter(ctx, tx, "case:"+c.ReceivedAt.In(clock.Shanghai).Format("20060102"))
+		n, err := s.nextCounter(ctx, tx, "case:"+c.ReceivedAt.In(clock.Shanghai).Format("20060102"))
 		if err != nil {
 			return err
 		}
@@ -50,7 +50,7 @@ func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.E
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRowContext(ctx, `
+		err = s.rowTx(ctx, tx, `
 			INSERT INTO cases (number, check_code, item_id, department_id, hall_code, kind, state, version,
 				applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id`,
@@ -60,10 +60,10 @@ func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.E
 		if err != nil {
 			return err
 		}
-		if err := insertEvent(ctx, tx, c.ID, ev); err != nil {
+		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
 			return err
 		}
-		return insertDocuments(ctx, tx, c.ID, casework.IntakeDocuments(c))
+		return s.insertDocuments(ctx, tx, c.ID, casework.IntakeDocuments(c))
 	})
 }
 
@@ -77,8 +77,8 @@ func supplyDue(c *casework.Case) time.Time {
 	return time.Time{}
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev *casework.Event) error {
-	_, err := tx.ExecContext(ctx, `
+func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev *casework.Event) error {
+	_, err := s.execTx(ctx, tx, `
 		INSERT INTO case_events (case_id, seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		caseID, ev.Seq, string(ev.Type), ev.Actor, ev.Role, ev.Desk, stamp(ev.At), string(ev.From), string(ev.To),
@@ -86,9 +86,9 @@ func insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev *casework.Eve
 	return err
 }
 
-func insertDocuments(ctx context.Context, tx *sql.Tx, caseID int64, docs []casework.Document) error {
+func (s *Store) insertDocuments(ctx context.Context, tx *sql.Tx, caseID int64, docs []casework.Document) error {
 	for _, d := range docs {
-		_, err := tx.ExecContext(ctx, `
+		_, err := s.execTx(ctx, tx, `
 			INSERT INTO case_documents (case_id, kind, title, event_seq, created_at, data) VALUES ($1, $2, $3, $4, $5, $6)`,
 			caseID, string(d.Kind), d.Title, d.EventSeq, stamp(d.CreatedAt), string(d.Data))
 		if err != nil {
@@ -110,7 +110,7 @@ type ChangeFunc func(c *casework.Case) (*casework.Event, []casework.Document, er
 func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc) (*casework.Case, error) {
 	var out *casework.Case
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		c, prev, err := loadCase(ctx, tx, number)
+		c, prev, err := loadCase(s.rowTx(ctx, tx, loadCaseQuery, number), number)
 		if err != nil {
 			return err
 		}
@@ -125,7 +125,7 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `
+		res, err := s.execTx(ctx, tx, `
 			UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
 				last_seq = $6, last_hash = $7, data = $8
 			WHERE id = $9 AND version = $10`,
@@ -137,13 +137,13 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 		if n, _ := res.RowsAffected(); n != 1 {
 			return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
 		}
-		if err := insertEvent(ctx, tx, c.ID, ev); err != nil {
+		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
 			return err
 		}
 		for i := range docs {
 			docs[i].EventSeq = ev.Seq
 		}
-		if err := insertDocuments(ctx, tx, c.ID, docs); err != nil {
+		if err := s.insertDocuments(ctx, tx, c.ID, docs); err != nil {
 			return err
 		}
 		out = c
@@ -152,17 +152,14 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 	return out, err
 }
 
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // loadCase reads a case and the end of its event chain (seq and hash).
-func loadCase(ctx context.Context, q queryer, number string) (*casework.Case, *casework.Event, error) {
+const loadCaseQuery = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
+
+func loadCase(row *sql.Row, number string) (*casework.Case, *casework.Event, error) {
 	var c casework.Case
 	var last casework.Event
 	var data string
-	err := q.QueryRowContext(ctx, `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`, number).
-		Scan(&c.ID, &c.CheckCode, &c.Version, &last.Seq, &last.Hash, &data)
+	err := row.Scan(&c.ID, &c.CheckCode, &c.Version, &last.Seq, &last.Hash, &data)
 	if err != nil {
 		return nil, nil, notFound(err, "未知的办件编号："+number)
 	}
@@ -176,7 +173,7 @@ func loadCase(ctx context.Context, q queryer, number string) (*casework.Case, *c
 
 // Case returns the case with number.
 func (s *Store) Case(ctx context.Context, number string) (*casework.Case, error) {
-	c, _, err := loadCase(ctx, s.read, number)
+	c, _, err := loadCase(s.row(ctx, loadCaseQuery, number), number)
 	return c, err
 }
 

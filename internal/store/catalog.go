@@ -66,6 +66,10 @@ func (s *Store) SaveItems(ctx context.Context, edits []ItemEdit, by string) erro
 }
 
 func saveItem(ctx context.Context, tx *sql.Tx, it *catalog.Item, baseVersion int, by string, now time.Time) error {
+	// Nodes cache items by this counter.
+	if err := bump(ctx, tx, catalogCounter); err != nil {
+		return err
+	}
 	dept, err := departmentID(ctx, tx, it.DepartmentCode, "department")
 	if err != nil {
 		return err

@@ -41,6 +41,7 @@ type Store struct {
 	write   *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
 	read    *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
 	clock   clock.Clock
+	stmts   stmtCache
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
@@ -63,7 +64,7 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("connect to postgres: %w", err)
 		}
-		return &Store{dialect: Postgres, write: db, read: db, clock: clk}, nil
+		return newStore(Postgres, db, db, clk), nil
 	}
 	return openSQLite(ctx, dsn, clk)
 }
@@ -105,7 +106,13 @@ func openSQLite(ctx context.Context, path string, clk clock.Clock) (*Store, erro
 	}
 	read.SetMaxOpenConns(4)
 	read.SetMaxIdleConns(4)
-	return &Store{dialect: SQLite, write: write, read: read, clock: clk}, nil
+	return newStore(SQLite, write, read, clk), nil
+}
+
+func newStore(d Dialect, write, read *sql.DB, clk clock.Clock) *Store {
+	s := &Store{dialect: d, write: write, read: read, clock: clk}
+	s.stmts.write, s.stmts.read = map[string]*sql.Stmt{}, map[string]*sql.Stmt{}
+	return s
 }
 
 // Dialect returns the database kind.
@@ -120,6 +127,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx)
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.closeStatements()
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())

@@ -1,0 +1,174 @@
+package service_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/store"
+	"github.com/onewindow/onewindow/internal/store/storetest"
+)
+
+// The benchmarks print transitions per second beside the same database's
+// raw rate of single-row committed inserts, measured in the same run with
+// the same settings (SQLite: WAL, synchronous=FULL), and the process's peak
+// resident memory. Run them with
+//
+//	go test -run '^$' -bench . -benchtime 3s ./internal/service/
+//
+// (and ONEWINDOW_TEST_POSTGRES set for PostgreSQL).
+
+type benchHall struct {
+	svc *service.Service
+	as  map[string]context.Context
+}
+
+func newBenchHall(b *testing.B, st *store.Store) *benchHall {
+	b.Helper()
+	clk := clock.At(time.Date(2026, 11, 25, 10, 0, 0, 0, clock.Shanghai))
+	svc := service.New(st, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), service.DefaultConfig())
+	creds, err := svc.LoadDemo(service.AsSystem(context.Background()), demo.Load())
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := &benchHall{svc: svc, as: map[string]context.Context{}}
+	for _, c := range creds {
+		u, err := svc.Login(context.Background(), c.Username, c.Password)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h.as[c.Username] = service.WithRequest(service.WithUser(context.Background(), u), service.Request{ID: "bench", Channel: "api"})
+	}
+	return h
+}
+
+var benchIntake = casework.Intake{
+	ItemCode: "SCJG-XK-002", Channel: casework.AtWindow,
+	Applicant: casework.Party{Kind: casework.Entity, Name: "江川区好味餐饮有限公司", IDType: "credit_code", IDNumber: "91350100M000100Y43", Phone: "13800138000"},
+}
+
+func (h *benchHall) intake(b *testing.B) string {
+	in := benchIntake
+	if in.Materials == nil {
+		it, err := h.svc.Item(context.Background(), in.ItemCode, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, m := range it.Materials {
+			if m.Required {
+				benchIntake.Materials = append(benchIntake.Materials, casework.MaterialInput{Code: m.Code, Status: casework.Provided})
+			}
+		}
+		in = benchIntake
+	}
+	v, err := h.svc.Intake(h.as["shouli"], in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return v.Case.Number
+}
+
+// wholeCase is a promised case from the desk to the archive after intake.
+var wholeCase = []struct {
+	who    string
+	action casework.Action
+	in     casework.Input
+}{
+	{"shenpi", casework.ActAccept, casework.Input{}},
+	{"shenpi", casework.ActHandover, casework.Input{}},
+	{"shenpi", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000001"}},
+	{"shenpi", casework.ActSubmitResult, casework.Input{}},
+	{"chujian", casework.ActAcceptResult, casework.Input{}},
+	{"chujian", casework.ActDeliver, casework.Input{Signer: "李四", SignerIDType: "resident_id", SignerIDNumber: "11010519491231002X"}},
+	{"chujian", casework.ActArchive, casework.Input{}},
+}
+
+func BenchmarkIntake(b *testing.B) {
+	eachDialect(b, func(b *testing.B, st *store.Store) {
+		h := newBenchHall(b, st)
+		h.intake(b) // warm the caches
+		b.ResetTimer()
+		for range b.N {
+			h.intake(b)
+		}
+		report(b, st, b.N)
+	})
+}
+
+func BenchmarkPromisedCase(b *testing.B) {
+	eachDialect(b, func(b *testing.B, st *store.Store) {
+		h := newBenchHall(b, st)
+		b.ResetTimer()
+		for range b.N {
+			n := h.intake(b)
+			for _, step := range wholeCase {
+				if _, err := h.svc.Act(h.as[step.who], n, step.action, step.in, 0); err != nil {
+					b.Fatalf("%s: %v", step.action, err)
+				}
+			}
+		}
+		report(b, st, b.N*(1+len(wholeCase)))
+	})
+}
+
+func eachDialect(b *testing.B, fn func(b *testing.B, st *store.Store)) {
+	for _, d := range storetest.Dialects() {
+		b.Run(string(d), func(b *testing.B) { fn(b, storetest.Open(b, d, nil)) })
+	}
+}
+
+// report prints transitions per second, the raw insert rate of the same
+// database and the ratio, and the peak resident memory.
+func report(b *testing.B, st *store.Store, transitions int) {
+	rate := float64(transitions) / b.Elapsed().Seconds()
+	b.StopTimer()
+	raw := rawInsertRate(b, st)
+	b.ReportMetric(rate, "transitions/s")
+	b.ReportMetric(raw, "raw-inserts/s")
+	b.ReportMetric(rate/raw, "ratio")
+	b.ReportMetric(peakRSS(), "peak-RSS-MB")
+}
+
+// rawInsertRate measures single-row inserts, each committed on its own,
+// for a second, on the store's own connection and settings.
+func rawInsertRate(b *testing.B, st *store.Store) float64 {
+	ctx := context.Background()
+	db := st.DB()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_raw (id BIGINT PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
+		b.Fatal(err)
+	}
+	var base int
+	db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM bench_raw`).Scan(&base)
+	start, n := time.Now(), 0
+	for time.Since(start) < time.Second {
+		n++
+		if _, err := db.ExecContext(ctx, `INSERT INTO bench_raw (id, v) VALUES ($1, $2)`, base+n, "x"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return float64(n) / time.Since(start).Seconds()
+}
+
+// peakRSS returns the process's peak resident set in MB (Linux).
+func peakRSS() float64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
