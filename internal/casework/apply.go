@@ -2,6 +2,7 @@ package casework
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -94,6 +95,10 @@ func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Docume
 	}
 	if rule.Guard != nil {
 		if err := rule.Guard(c, a, env.Now); err != nil {
+			if apperr.Is(err, apperr.Conflict) {
+				// A sub-state blocks it: say why, and what can be done.
+				return nil, nil, stateError(c, action, a, env, apperr.MessageOf(err))
+			}
 			return nil, nil, err
 		}
 	}
@@ -160,6 +165,12 @@ func forbidden(c *Case, action Action, a Actor, rules []Rule) error {
 // notNow is the 409 for an action the case's state does not allow; the
 // message names the state and what may be done instead.
 func notNow(c *Case, action Action, a Actor, env Env) error {
+	return stateError(c, action, a, env, fmt.Sprintf("办件当前状态为「%s」，不能执行「%s」", c.State.Label(), action.Label()))
+}
+
+// stateError is the 409 of an action the case's state or sub-state does
+// not allow: why, then the actions that are allowed.
+func stateError(c *Case, action Action, a Actor, env Env, why string) error {
 	allowed := Allowed(c, a, env)
 	names := make([]string, len(allowed))
 	for i, x := range allowed {
@@ -171,7 +182,7 @@ func notNow(c *Case, action Action, a Actor, env Env) error {
 	}
 	return &StateError{
 		State: c.State, Action: action, Allowed: allowed,
-		Err: apperr.New(apperr.Conflict, "办件当前状态为「%s」，不能执行「%s」；%s", c.State.Label(), action.Label(), hint),
+		Err: apperr.New(apperr.Conflict, "%s；%s", why, hint),
 	}
 }
 
@@ -317,7 +328,8 @@ func (t *transition) resubmit() error {
 		if c.Materials[i].Status == Missing {
 			c.Materials[i].Status = Provided
 		}
-		paper = paper || c.Materials[i].Paper
+		// A material still deferred was not handed in now.
+		paper = paper || (c.Materials[i].Paper && c.Materials[i].Status == Provided)
 	}
 	t.details["materials"] = t.in.Materials
 	now := t.env.Now
@@ -335,15 +347,24 @@ func (t *transition) supply() error {
 	if len(t.in.Materials) == 0 {
 		return apperr.Field("materials", "请勾选补齐的容缺材料")
 	}
+	paper := false
 	for _, code := range t.in.Materials {
 		i := c.material(code)
 		if i < 0 || c.Materials[i].Status != Deferred {
 			return apperr.Field("materials", "该材料不是待补齐的容缺材料："+code)
 		}
 		c.Materials[i].Status = Supplied
+		paper = paper || c.Materials[i].Paper
 	}
 	t.details["materials"] = t.in.Materials
 	t.details["on_time"] = t.onTime(c.Deadlines.SupplyBy)
+	// Supplied papers go to the department too (R6): a new handover if the
+	// earlier papers were already signed for, else with the pending one.
+	if paper && (!c.HandoverAt.IsZero() || c.Deadlines.HandoverBy.IsZero()) {
+		c.HandoverAt = time.Time{}
+		c.Deadlines.HandoverBy = t.env.Cal.HandoverCutoff(t.env.Now)
+		t.details["handover_by"] = c.Deadlines.HandoverBy
+	}
 	return nil
 }
 

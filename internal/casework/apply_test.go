@@ -90,6 +90,8 @@ func TestPromisedPath(t *testing.T) {
 		{casework.ActAccept, casework.Input{}, rev, casework.Accepted, ""},
 		{casework.ActHandover, casework.Input{}, rev, casework.Accepted, casework.HandoverSheet},
 		{casework.ActSupply, validInput(casework.ActSupply), intakeClerk, casework.Accepted, ""},
+		// The supplied papers are signed for on a sheet of their own (R6).
+		{casework.ActHandover, casework.Input{}, rev, casework.Accepted, casework.HandoverSheet},
 		{casework.ActDecide, validInput(casework.ActDecide), rev, casework.Decided, ""},
 		{casework.ActSubmitResult, casework.Input{CollectItems: []string{" 原许可证正本 ", ""}}, rev, casework.Decided, casework.ResultSheet},
 		{casework.ActRefuseResult, casework.Input{Reason: "证书有效期填写错误"}, issuanceClerk, casework.Decided, ""},
@@ -124,15 +126,19 @@ func TestPromisedPath(t *testing.T) {
 	}
 
 	// The documents' contents.
-	var sheet casework.HandoverData
+	var sheet, supplied casework.HandoverData
+	docData(t, h.docs[4][0], &supplied)
+	if got := codesOf(supplied.Materials); !slices.Contains(got, "M05") {
+		t.Errorf("second handover sheet lists %v: the supplied papers must be on it", got)
+	}
 	docData(t, h.docs[2][0], &sheet)
 	if got := codesOf(sheet.Materials); !slices.Equal(got, []string{"M01", "M02", "M03"}) || !sheet.OnTime || sheet.SignedBy != rev.Username ||
 		sheet.ReceivedBy != intakeClerk.Username || !sheet.Cutoff.Equal(at(2026, 3, 2, 15, 0)) {
 		t.Errorf("handover sheet = %+v: the paper handed in, signed on time", sheet)
 	}
 	var first, second casework.ResultSheetData
-	docData(t, h.docs[5][0], &first)
-	docData(t, h.docs[7][0], &second)
+	docData(t, h.docs[6][0], &first)
+	docData(t, h.docs[8][0], &second)
 	if first.Attempt != 1 || second.Attempt != 2 || first.Document != "食品经营许可证 JY123" || first.Outcome != casework.Approve {
 		t.Errorf("result sheets: attempt %d then %d, document %q", first.Attempt, second.Attempt, first.Document)
 	}
@@ -140,18 +146,18 @@ func TestPromisedPath(t *testing.T) {
 		t.Errorf("collect items %v then %v: trimmed, blanks dropped, kept on resubmission", first.CollectItems, second.CollectItems)
 	}
 	var dr casework.ReceiptOfDelivery
-	docData(t, h.docs[9][0], &dr)
+	docData(t, h.docs[10][0], &dr)
 	if dr.Method != "pickup" || dr.Signer != "王建国" || dr.SignerID != "110105********002X" || dr.Document != "食品经营许可证 JY123" ||
 		dr.Applicant.IDNumber == companyCode || !slices.Equal(dr.CollectItems, first.CollectItems) {
 		t.Errorf("delivery receipt = %+v: signer's ID masked and normalised", dr)
 	}
-	if strings.Contains(string(h.events[9].Details), "11010519491231") {
-		t.Errorf("deliver event details %s carry the signer's full ID", h.events[9].Details)
+	if strings.Contains(string(h.events[10].Details), "11010519491231") {
+		t.Errorf("deliver event details %s carry the signer's full ID", h.events[10].Details)
 	}
 
 	// What the case keeps.
-	if !c.AcceptedAt.Equal(h.events[1].At) || !c.HandoverAt.Equal(h.events[2].At) || !c.DecidedAt.Equal(h.events[4].At) ||
-		!c.DeliveredAt.Equal(h.events[9].At) || !c.ClosedAt.Equal(h.events[10].At) {
+	if !c.AcceptedAt.Equal(h.events[1].At) || !c.HandoverAt.Equal(h.events[4].At) || !c.DecidedAt.Equal(h.events[5].At) ||
+		!c.DeliveredAt.Equal(h.events[10].At) || !c.ClosedAt.Equal(h.events[11].At) {
 		t.Errorf("times: accepted %s handover %s decided %s delivered %s closed %s", c.AcceptedAt, c.HandoverAt, c.DecidedAt, c.DeliveredAt, c.ClosedAt)
 	}
 	if c.Result != casework.ResultAccepted || c.ResultRefusals != 1 || !c.Deadlines.CorrectBy.IsZero() || c.DeferredOutstanding() || c.PaperPending() {
@@ -210,8 +216,8 @@ func TestMailPath(t *testing.T) {
 	in.Delivery = mailTo()
 	h := takeIn(t, in, at(2026, 3, 2, 9, 30)).
 		do(casework.ActAccept, casework.Input{}, rev).
-		do(casework.ActHandover, casework.Input{}, rev).
 		do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk).
+		do(casework.ActHandover, casework.Input{}, rev).
 		do(casework.ActDecide, validInput(casework.ActDecide), rev).
 		do(casework.ActSubmitResult, casework.Input{}, rev).
 		do(casework.ActAcceptResult, casework.Input{}, issuanceClerk)
@@ -261,8 +267,8 @@ func TestMailPath(t *testing.T) {
 	// A pickup case is never mailed.
 	p := takeIn(t, promisedIntake(), at(2026, 3, 2, 9, 30)).
 		do(casework.ActAccept, casework.Input{}, rev).
-		do(casework.ActHandover, casework.Input{}, rev).
 		do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk).
+		do(casework.ActHandover, casework.Input{}, rev).
 		do(casework.ActDecide, validInput(casework.ActDecide), rev).
 		do(casework.ActSubmitResult, casework.Input{}, rev).
 		do(casework.ActAcceptResult, casework.Input{}, issuanceClerk)
@@ -440,8 +446,8 @@ func TestDecideInput(t *testing.T) {
 	rev := reviewer("SCJG")
 	h := takeIn(t, promisedIntake(), at(2026, 3, 2, 9, 30)).
 		do(casework.ActAccept, casework.Input{}, rev).
-		do(casework.ActHandover, casework.Input{}, rev).
-		do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk)
+		do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk).
+		do(casework.ActHandover, casework.Input{}, rev)
 	for _, tt := range []struct {
 		name  string
 		in    casework.Input

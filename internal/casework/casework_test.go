@@ -193,8 +193,8 @@ func ready(t testing.TB, accept time.Time) *history {
 	rev := reviewer("SCJG")
 	h := takeIn(t, promisedIntake(), accept.Add(-30*time.Minute))
 	h.doAt(accept, casework.ActAccept, casework.Input{}, rev)
-	h.do(casework.ActHandover, casework.Input{}, rev)
-	return h.do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk)
+	h.do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk)
+	return h.do(casework.ActHandover, casework.Input{}, rev)
 }
 
 // validInput returns an input that satisfies action's own checks on the

@@ -24,7 +24,9 @@ func (c *Case) OpenDeadlines() []Due {
 	}
 	closed := c.State.Closed()
 	add("accept_by", c.Deadlines.AcceptBy, c.State == Received && c.Kind == catalog.Promised)
-	add("handover_by", c.Deadlines.HandoverBy, c.PaperPending() && !closed)
+	// Papers are signed for while the department holds the case.
+	handoverState := c.State == Received || c.State == Accepted || c.State == Decided
+	add("handover_by", c.Deadlines.HandoverBy, c.PaperPending() && handoverState)
 	add("supply_by", c.Deadlines.SupplyBy, c.DeferredOutstanding() && !closed)
 	add("decide_by", c.Deadlines.DecideBy, c.State == Accepted && !c.Paused())
 	add("correct_by", c.Deadlines.CorrectBy, c.State == Decided && c.Result == ResultRefused)

@@ -446,7 +446,9 @@ func TestOpenDeadlines(t *testing.T) {
 		{"", casework.Input{}, intakeClerk, []string{"accept_by", "handover_by", "supply_by"}},
 		{casework.ActAccept, casework.Input{}, rev, []string{"handover_by", "supply_by", "decide_by"}},
 		{casework.ActHandover, casework.Input{}, rev, []string{"supply_by", "decide_by"}},
-		{casework.ActSupply, validInput(casework.ActSupply), intakeClerk, []string{"decide_by"}},
+		// The supplied papers need a handover of their own (R6).
+		{casework.ActSupply, validInput(casework.ActSupply), intakeClerk, []string{"handover_by", "decide_by"}},
+		{casework.ActHandover, casework.Input{}, rev, []string{"decide_by"}},
 		{casework.ActPause, validInput(casework.ActPause), rev, nil},
 		{casework.ActResume, casework.Input{}, rev, []string{"decide_by"}},
 		{casework.ActDecide, validInput(casework.ActDecide), rev, nil},

@@ -15,8 +15,8 @@ func sealedChain(t testing.TB, number string) []casework.Event {
 	rev := reviewer("SCJG")
 	h := takeIn(t, promisedIntake(), at(2026, 3, 2, 9, 30).Add(123456789*time.Nanosecond)).
 		do(casework.ActAccept, casework.Input{}, rev).
-		do(casework.ActHandover, casework.Input{}, rev).
 		do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk).
+		do(casework.ActHandover, casework.Input{}, rev).
 		do(casework.ActDecide, validInput(casework.ActDecide), rev).
 		do(casework.ActSubmitResult, casework.Input{}, rev).
 		do(casework.ActAcceptResult, casework.Input{}, issuanceClerk)

@@ -39,8 +39,8 @@ func promisedFixtures(t testing.TB) []fixture {
 	}
 	ready := func(h *history) *history {
 		return h.do(casework.ActAccept, casework.Input{}, rev).
-			do(casework.ActHandover, casework.Input{}, rev).
-			do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk)
+			do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk).
+			do(casework.ActHandover, casework.Input{}, rev)
 	}
 	decided := func(h *history) *history {
 		return ready(h).do(casework.ActDecide, validInput(casework.ActDecide), rev)
