@@ -13,6 +13,22 @@ import (
 	"github.com/onewindow/onewindow/internal/clock"
 )
 
+// The statements of every transition (prepared once on SQLite).
+const (
+	nextCounterQuery = `INSERT INTO counters (name, value) VALUES ($1, 1)
+		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`
+	itemRefQuery    = `SELECT id, department_id FROM items WHERE code = $1 AND version = $2`
+	insertCaseQuery = `INSERT INTO cases (number, check_code, item_id, department_id, hall_code, kind, state, version,
+		applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id`
+	loadCaseQuery   = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
+	updateCaseQuery = `UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
+		last_seq = $6, last_hash = $7, data = $8 WHERE id = $9 AND version = $10`
+	insertEventQuery = `INSERT INTO case_events (case_id, seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+	insertDocumentQuery = `INSERT INTO case_documents (case_id, kind, title, event_seq, created_at, data) VALUES ($1, $2, $3, $4, $5, $6)`
+)
+
 // caseNumber formats the n-th case of a day: the date then six digits, so
 // numbers sort by date and are never reused.
 func caseNumber(day time.Time, n int64) string {
@@ -22,10 +38,7 @@ func caseNumber(day time.Time, n int64) string {
 // nextCounter increments a named counter atomically and returns its value.
 func (s *Store) nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
 	var v int64
-	err := s.rowTx(ctx, tx, `
-		INSERT INTO counters (name, value) VALUES ($1, 1)
-		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1
-		RETURNING value`, name).Scan(&v)
+	err := s.rowTx(ctx, tx, nextCounterQuery, name).Scan(&v)
 	return v, err
 }
 
@@ -35,8 +48,7 @@ func (s *Store) nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64
 func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.Event) error {
 	return s.update(ctx, func(tx *sql.Tx) error {
 		var itemID, deptID int64
-		err := s.rowTx(ctx, tx, `SELECT i.id, i.department_id FROM items i WHERE i.code = $1 AND i.version = $2`,
-			c.ItemCode, c.ItemVersion).Scan(&itemID, &deptID)
+		err := s.rowTx(ctx, tx, itemRefQuery, c.ItemCode, c.ItemVersion).Scan(&itemID, &deptID)
 		if err != nil {
 			return notFound(err, "未知的事项："+c.ItemCode)
 		}
@@ -50,10 +62,7 @@ func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.E
 		if err != nil {
 			return err
 		}
-		err = s.rowTx(ctx, tx, `
-			INSERT INTO cases (number, check_code, item_id, department_id, hall_code, kind, state, version,
-				applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id`,
+		err = s.rowTx(ctx, tx, insertCaseQuery,
 			c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
 			c.Applicant.Name, c.Applicant.IDNumber, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),
 			ev.Seq, ev.Hash, string(data)).Scan(&c.ID)
@@ -78,9 +87,7 @@ func supplyDue(c *casework.Case) time.Time {
 }
 
 func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev *casework.Event) error {
-	_, err := s.execTx(ctx, tx, `
-		INSERT INTO case_events (case_id, seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+	_, err := s.execTx(ctx, tx, insertEventQuery,
 		caseID, ev.Seq, string(ev.Type), ev.Actor, ev.Role, ev.Desk, stamp(ev.At), string(ev.From), string(ev.To),
 		string(ev.Details), ev.PrevHash, ev.Hash)
 	return err
@@ -88,8 +95,7 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev *c
 
 func (s *Store) insertDocuments(ctx context.Context, tx *sql.Tx, caseID int64, docs []casework.Document) error {
 	for _, d := range docs {
-		_, err := s.execTx(ctx, tx, `
-			INSERT INTO case_documents (case_id, kind, title, event_seq, created_at, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+		_, err := s.execTx(ctx, tx, insertDocumentQuery,
 			caseID, string(d.Kind), d.Title, d.EventSeq, stamp(d.CreatedAt), string(d.Data))
 		if err != nil {
 			return err
@@ -125,10 +131,7 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 		if err != nil {
 			return err
 		}
-		res, err := s.execTx(ctx, tx, `
-			UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
-				last_seq = $6, last_hash = $7, data = $8
-			WHERE id = $9 AND version = $10`,
+		res, err := s.execTx(ctx, tx, updateCaseQuery,
 			string(c.State), c.Version, stamp(ev.At), stamp(c.NextDue()), stamp(supplyDue(c)),
 			ev.Seq, ev.Hash, string(data), c.ID, oldVersion)
 		if err != nil {
@@ -153,8 +156,6 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 }
 
 // loadCase reads a case and the end of its event chain (seq and hash).
-const loadCaseQuery = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
-
 func loadCase(row *sql.Row, number string) (*casework.Case, *casework.Event, error) {
 	var c casework.Case
 	var last casework.Event

@@ -71,7 +71,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return len(results), fmt.Errorf("migrate: %w", err)
 	}
-	return len(results), nil
+	return len(results), s.Prepare(ctx)
 }
 
 // SchemaVersion returns the database's schema version and the newest this

@@ -10,12 +10,32 @@ import (
 // driver prepares every statement from scratch, which costs more than the
 // statement itself; pgx caches prepared statements per connection on its
 // own, so PostgreSQL goes straight through.
+//
+// The writer's statements are prepared once at open, before any
+// transaction: the writer pool has one connection, and preparing on the
+// pool while a transaction holds that connection would wait forever.
 type stmtCache struct {
 	mu    sync.Mutex
-	write map[string]*sql.Stmt
+	write map[string]*sql.Stmt // fixed after open: read without the lock
 	read  map[string]*sql.Stmt
 }
 
+// hotWrites are the statements of every transition.
+var hotWrites = []string{nextCounterQuery, itemRefQuery, insertCaseQuery, loadCaseQuery, updateCaseQuery, insertEventQuery, insertDocumentQuery}
+
+// prepareWrites prepares the hot statements on the writer, at open.
+func (s *Store) prepareWrites(ctx context.Context) error {
+	for _, q := range hotWrites {
+		st, err := s.write.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		s.stmts.write[q] = st
+	}
+	return nil
+}
+
+// prepared returns the readers' statement for query, preparing it once.
 func (s *Store) prepared(ctx context.Context, db *sql.DB, cache map[string]*sql.Stmt, query string) (*sql.Stmt, error) {
 	s.stmts.mu.Lock()
 	defer s.stmts.mu.Unlock()
@@ -30,26 +50,20 @@ func (s *Store) prepared(ctx context.Context, db *sql.DB, cache map[string]*sql.
 	return st, nil
 }
 
-// execTx runs a statement in tx, prepared once on SQLite.
+// execTx runs a statement in tx, prepared if it is a hot one.
 func (s *Store) execTx(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
-	if s.dialect == Postgres {
+	st, ok := s.stmts.write[query]
+	if !ok {
 		return tx.ExecContext(ctx, query, args...)
-	}
-	st, err := s.prepared(ctx, s.write, s.stmts.write, query)
-	if err != nil {
-		return nil, err
 	}
 	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 }
 
-// rowTx runs a one-row query in tx, prepared once on SQLite.
+// rowTx runs a one-row query in tx, prepared if it is a hot one.
 func (s *Store) rowTx(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
-	if s.dialect == Postgres {
+	st, ok := s.stmts.write[query]
+	if !ok {
 		return tx.QueryRowContext(ctx, query, args...)
-	}
-	st, err := s.prepared(ctx, s.write, s.stmts.write, query)
-	if err != nil {
-		return tx.QueryRowContext(ctx, query, args...) // reports the same error
 	}
 	return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 }

@@ -109,6 +109,15 @@ func openSQLite(ctx context.Context, path string, clk clock.Clock) (*Store, erro
 	return newStore(SQLite, write, read, clk), nil
 }
 
+// Prepare readies the hot statements; Migrate calls it (they need the
+// tables). It does nothing on PostgreSQL, whose driver caches them.
+func (s *Store) Prepare(ctx context.Context) error {
+	if s.dialect == Postgres || len(s.stmts.write) > 0 {
+		return nil
+	}
+	return s.prepareWrites(ctx)
+}
+
 func newStore(d Dialect, write, read *sql.DB, clk clock.Clock) *Store {
 	s := &Store{dialect: d, write: write, read: read, clock: clk}
 	s.stmts.write, s.stmts.read = map[string]*sql.Stmt{}, map[string]*sql.Stmt{}
