@@ -139,6 +139,25 @@ func TestDemoHallEndToEnd(t *testing.T) {
 		t.Fatalf("calendar: %d working_days=%v", resp.StatusCode, body["working_days"])
 	}
 
+	// A case taken in on the afternoon of the National Day eve (the --now
+	// training clock): papers due at 10:00 on the first working day after
+	// the holiday, acceptance within 2 working days (10/8, 10/9).
+	resp, body = postJSON(t, base+"/api/v1/cases", token, map[string]any{
+		"item_code": "SCJG-XK-002", "channel": "window",
+		"applicant": map[string]string{"kind": "entity", "name": "江川区好味餐饮有限公司", "id_type": "credit_code", "id_number": "91350100M000100Y43", "phone": "13800138000"},
+		"materials": requiredMaterials(t, base, "SCJG-XK-002"),
+	})
+	if resp.StatusCode != 201 {
+		t.Fatalf("intake: %d %v", resp.StatusCode, body)
+	}
+	deadlines := body["deadlines"].(map[string]any)
+	if deadlines["handover_by"] != "2026-10-08T10:00:00+08:00" || deadlines["accept_by"] != "2026-10-09T17:00:00+08:00" {
+		t.Errorf("deadlines of a case taken in on 2026-09-30 14:0x: %v", deadlines)
+	}
+	if !strings.HasPrefix(body["number"].(string), "20260930") {
+		t.Errorf("case number %v does not start with the training date", body["number"])
+	}
+
 	// Bad input: a clear error each time.
 	resp, body = postJSON(t, base+"/api/v1/login", "", map[string]string{"username": "shouli", "password": "wrong-password1"})
 	if resp.StatusCode != 401 || body["detail"] != "用户名或密码错误" {
@@ -151,6 +170,10 @@ func TestDemoHallEndToEnd(t *testing.T) {
 
 	if err := stop(); err != nil {
 		t.Fatalf("graceful shutdown: %v", err)
+	}
+	out, _, err := run(t, env, "audit", "verify")
+	if err != nil || !strings.Contains(out, "checked 1 case(s), 1 event(s): 0 broken link(s)") {
+		t.Errorf("audit verify: %v %q", err, out)
 	}
 
 	// Restart on the same file: the data is still there, the token too,
@@ -301,3 +324,16 @@ func TestHelpAndUsage(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// requiredMaterials lists an item's required materials as provided.
+func requiredMaterials(t *testing.T, base, code string) []map[string]string {
+	t.Helper()
+	_, item := get(t, base+"/api/v1/items/"+code, "")
+	var out []map[string]string
+	for _, m := range item["materials"].([]any) {
+		if m := m.(map[string]any); m["required"] == true {
+			out = append(out, map[string]string{"code": m["code"].(string), "status": "provided"})
+		}
+	}
+	return out
+}
