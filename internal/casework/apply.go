@@ -70,7 +70,7 @@ func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Docume
 		if !slices.ContainsFunc(all, func(r Rule) bool { return r.mayAct(c, a) }) {
 			return nil, nil, forbidden(c, action, a, all)
 		}
-		return nil, nil, apperr.New(apperr.Conflict, "%s不适用于%s", action.Label(), kindLabel(c))
+		return nil, nil, stateError(c, action, a, env, fmt.Sprintf("%s不适用于%s", action.Label(), kindLabel(c)))
 	}
 	// Who may act at all comes first: a role that can never take this
 	// action is told so (403) whatever the state.
