@@ -48,10 +48,6 @@ func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "home", view{Title: "工作台"})
-}
-
 type passwordData struct {
 	Done bool
 }

@@ -4,26 +4,30 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/onewindow/onewindow/internal/apperr"
-	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
 )
 
-//go:embed templates/*.html
+//go:embed templates
 var templateFS embed.FS
 
 //go:embed static
@@ -59,18 +63,36 @@ func New(svc *service.Service, sessions *scs.SessionManager, log *slog.Logger) (
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{
-		"static": func(name string) string { return h.staticURL[name] },
-		"date":   func(t time.Time) string { return t.In(clock.Shanghai).Format("2006-01-02 15:04") },
-	}
-	for _, page := range []string{"login", "home", "password", "items", "item"} {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
-		if err != nil {
-			return nil, err
-		}
-		h.pages[page] = t
+	if err := h.parseTemplates(); err != nil {
+		return nil, err
 	}
 	return h, nil
+}
+
+// parseTemplates parses every page with its layout and the shared
+// partials: templates/pages/*.html with layout.html (the workbench) and
+// templates/print/*.html with print.html (A4 documents). Pages are named
+// by file ("case" for pages/case.html, "print/receipt_notice" for a print).
+func (h *Handlers) parseTemplates() error {
+	funcs := h.funcs()
+	for _, set := range []struct{ dir, layout, prefix string }{
+		{"templates/pages", "templates/layout.html", ""},
+		{"templates/print", "templates/print.html", "print/"},
+	} {
+		files, err := fs.Glob(templateFS, set.dir+"/*.html")
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			name := set.prefix + strings.TrimSuffix(path.Base(f), ".html")
+			t, err := template.New(path.Base(set.layout)).Funcs(funcs).ParseFS(templateFS, set.layout, "templates/partials/*.html", f)
+			if err != nil {
+				return fmt.Errorf("template %s: %w", name, err)
+			}
+			h.pages[name] = t
+		}
+	}
+	return nil
 }
 
 // NewSessions returns the page session manager: cookies that carry only a
@@ -99,6 +121,12 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /password", h.signedIn(h.changePassword))
 	mux.HandleFunc("GET /items", h.items)
 	mux.HandleFunc("GET /items/{code}", h.item)
+	h.registerCases(mux)
+	h.registerDesks(mux)
+	h.registerIntake(mux)
+	h.registerPrint(mux)
+	h.registerPublic(mux)
+	h.registerAdmin(mux)
 }
 
 // SessionUser returns the active account of the request's page session, or
@@ -120,20 +148,85 @@ type view struct {
 	Title string
 	User  *org.User
 	Now   time.Time
+	Nav   []navItem
+	Path  string            // the request's path, to mark the current menu entry
+	Flash string            // a one-time message after a redirect ("已受理")
 	Error string            // a message for the whole form
 	Field map[string]string // messages next to the fields they concern
+	Form  url.Values        // what was typed, kept when a form is refused
 	Data  any
+}
+
+// navItem is one entry of the menu.
+type navItem struct {
+	Href, Label string
+}
+
+// nav is the menu for a role: each desk sees its own pages first.
+func nav(u *org.User) []navItem {
+	if u == nil {
+		return []navItem{{"/items", "办事指南"}, {"/progress", "办件进度查询"}}
+	}
+	items := []navItem{{"/", "我的待办"}}
+	switch u.Role {
+	case org.RoleIntake:
+		items = append(items, navItem{"/intake", "综合受理"})
+	case org.RoleReviewer, org.RoleDeptAdmin:
+		items = append(items, navItem{"/dept", "部门审批"}, navItem{"/handover", "材料交接"})
+	case org.RoleIssuance:
+		items = append(items, navItem{"/issuance", "综合出件"})
+	}
+	items = append(items, navItem{"/cases", "办件查询"}, navItem{"/items", "办事指南"})
+	if u.Role == org.RoleAdmin || u.Role == org.RoleDeptAdmin {
+		items = append(items, navItem{"/admin", "系统管理"})
+	}
+	return items
 }
 
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, page string, v view) {
 	v.User = service.UserFrom(r.Context())
 	v.Now = h.svc.Now()
+	v.Nav = nav(v.User)
+	v.Path = r.URL.Path
+	if v.Flash == "" && h.sessions != nil {
+		v.Flash = h.sessions.PopString(r.Context(), flashKey)
+	}
+	t, ok := h.pages[page]
+	if !ok {
+		h.log.Error("no such page", "page", page)
+		http.Error(w, "页面不存在", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, v); err != nil {
+		h.log.Error("render page", "page", page, "err", err, "request_id", service.RequestFrom(r.Context()).ID)
+		http.Error(w, "页面出错，请稍后重试", http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	if err := h.pages[page].Execute(w, v); err != nil {
-		h.log.Error("render page", "page", page, "err", err, "request_id", service.RequestFrom(r.Context()).ID)
+	w.Write(buf.Bytes())
+}
+
+// flashKey holds a one-time message across a redirect.
+const flashKey = "flash"
+
+// redirect sends the browser on after a successful form, with a message.
+func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+	if flash != "" {
+		h.sessions.Put(r.Context(), flashKey, flash)
 	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// localPath returns p if it is a path on this site, else fallback: a form's
+// "back" field must not send the browser elsewhere.
+func localPath(p, fallback string) string {
+	if strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.Contains(p, "\\") {
+		return p
+	}
+	return fallback
 }
 
 // formError fills v with err's messages: field errors next to their
@@ -147,8 +240,9 @@ func (h *Handlers) formError(r *http.Request, v *view, err error) int {
 	for _, f := range p.Errors {
 		v.Field[f.Field] = f.Message
 	}
-	if len(p.Errors) == 0 || p.Code != apperr.Invalid {
-		v.Error = p.Detail
+	v.Error = p.Detail
+	if r.Method == http.MethodPost {
+		v.Form = r.PostForm // what was typed stays in the form
 	}
 	return p.Status
 }
