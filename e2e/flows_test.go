@@ -1,0 +1,133 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/identity"
+)
+
+var company = casework.Party{Kind: casework.Entity, Name: "江川区好味餐饮有限公司", IDType: identity.CreditCode, IDNumber: "91350100M000100Y43", Phone: "13800138000"}
+
+func provided(codes ...string) []casework.MaterialInput {
+	var out []casework.MaterialInput
+	for _, c := range codes {
+		out = append(out, casework.MaterialInput{Code: c, Status: casework.Provided})
+	}
+	return out
+}
+
+// act submits the form of one action on the case page; fill sets its fields.
+func (h *hall) act(t *testing.T, ctx context.Context, number, action string, fill ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	h.open(t, ctx, "/cases/"+number)
+	form := "#form-" + action
+	steps := append([]chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS(form))}, fill...)
+	do(t, ctx, "fill "+action+" on "+number, steps...)
+	// RunResponse waits for the page the form's submission loads.
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(form+" button[type=submit]"))); err != nil {
+		t.Fatalf("%s on %s: %v", action, number, err)
+	}
+}
+
+func (h *hall) wantState(t *testing.T, ctx context.Context, number, want string) {
+	t.Helper()
+	h.open(t, ctx, "/cases/"+number)
+	if got := text(t, ctx, ".case-head .state"); got != want {
+		t.Fatalf("case %s is %q, want %q", number, got, want)
+	}
+}
+
+// TestPromisedCaseThroughThePages takes a promised case from its return
+// for correction to the archive, each step as the right person in the
+// pages: return, resubmission, acceptance, handover, decision, a refused
+// and corrected result, pickup against an ID check, archiving.
+func TestPromisedCaseThroughThePages(t *testing.T) {
+	h := newHall(t)
+	ctx := browser(t)
+	n := h.takeIn(t, casework.Intake{ItemCode: "SCJG-XK-002", Channel: casework.AtWindow, Applicant: company,
+		Materials: provided("M01", "M02", "M03", "M04")})
+
+	h.as(t, ctx, "shenpi")
+	h.open(t, ctx, "/")
+	if !strings.Contains(text(t, ctx, "main"), n) {
+		t.Fatalf("the reviewer's work list does not show %s", n)
+	}
+	shot(t, ctx, "home-reviewer")
+	// A return without a reason is refused next to the form, nothing lost.
+	h.act(t, ctx, n, "return", chromedp.Click(chromedp.CSS("#form-return input[value=M03]")))
+	if msg := text(t, ctx, "#form-return .field-error"); !strings.Contains(msg, "原因") {
+		t.Fatalf("return without reason: %q", msg)
+	}
+	h.act(t, ctx, n, "return",
+		chromedp.Click(chromedp.CSS("#form-return input[value=M03]")),
+		chromedp.SetValue(chromedp.CSS("#reason-return"), "营业执照复印件不清晰，请重新提供"))
+	h.wantState(t, ctx, n, "已退回")
+
+	h.as(t, ctx, "shouli")
+	h.act(t, ctx, n, "resubmit", chromedp.Click(chromedp.CSS("#form-resubmit input[value=M03]")))
+	h.wantState(t, ctx, n, "已收件")
+
+	h.as(t, ctx, "shenpi")
+	h.act(t, ctx, n, "accept")
+	h.act(t, ctx, n, "handover")
+	h.act(t, ctx, n, "decide", chromedp.SetValue(chromedp.CSS("#result_document"), "食品经营许可证 JY13201200000001"))
+	h.wantState(t, ctx, n, "已决定")
+	shot(t, ctx, "case-decided")
+	h.act(t, ctx, n, "submit-result")
+
+	h.as(t, ctx, "chujian")
+	h.act(t, ctx, n, "refuse-result", chromedp.SetValue(chromedp.CSS("#reason-refuse-result"), "许可证有效期填写错误"))
+	h.open(t, ctx, "/cases/"+n)
+	if due := text(t, ctx, "main"); !strings.Contains(due, "结果更正期限") {
+		t.Fatal("the correction deadline is not shown after a refused result")
+	}
+
+	h.as(t, ctx, "shenpi")
+	h.act(t, ctx, n, "submit-result")
+	h.as(t, ctx, "chujian")
+	h.act(t, ctx, n, "accept-result")
+	h.wantState(t, ctx, n, "待领取")
+	// Pickup with a wrong ID number is refused next to the field.
+	h.act(t, ctx, n, "deliver", chromedp.SetValue(chromedp.CSS("#signer_id_number"), "110105194912310021"))
+	if msg := text(t, ctx, "#form-deliver .field-error"); !strings.Contains(msg, "签收人证件") {
+		t.Fatalf("pickup with a bad ID: %q", msg)
+	}
+	h.act(t, ctx, n, "deliver",
+		chromedp.SetValue(chromedp.CSS("#signer"), "李四"),
+		chromedp.SetValue(chromedp.CSS("#signer_id_number"), "11010519491231002X"))
+	h.wantState(t, ctx, n, "已送达")
+	h.act(t, ctx, n, "archive")
+	h.wantState(t, ctx, n, "已归档")
+	shot(t, ctx, "case-archived")
+
+	timeline := text(t, ctx, ".timeline")
+	for _, step := range []string{"收件", "退回补正", "补正后重新提交", "受理", "签收纸质材料", "作出决定", "拒收结果", "核验接收结果", "领取发证", "回执归档"} {
+		if !strings.Contains(timeline, step) {
+			t.Errorf("timeline lacks %q", step)
+		}
+	}
+	if strings.Contains(text(t, ctx, "main"), "11010519491231002X") {
+		t.Error("the case page shows a full ID number")
+	}
+}
+
+// TestInstantCaseAtTheWindow decides, hands out and archives an instant
+// case at the intake window, as the intake clerk.
+func TestInstantCaseAtTheWindow(t *testing.T) {
+	h := newHall(t)
+	ctx := browser(t)
+	person := casework.Party{Kind: casework.Person, Name: "王小明", IDType: identity.ResidentID, IDNumber: "11010519491231002X", Phone: "13900139000"}
+	n := h.takeIn(t, casework.Intake{ItemCode: "RSJ-GG-001", Channel: casework.AtWindow, Applicant: person, Materials: provided("M01", "M02")})
+
+	h.as(t, ctx, "shouli")
+	h.act(t, ctx, n, "decide", chromedp.SetValue(chromedp.CSS("#result_document"), "社会保障卡 补卡"))
+	h.wantState(t, ctx, n, "已决定")
+	h.act(t, ctx, n, "deliver", chromedp.SetValue(chromedp.CSS("#signer_id_number"), "11010519491231002X"))
+	h.act(t, ctx, n, "archive")
+	h.wantState(t, ctx, n, "已归档")
+}

@@ -1,0 +1,189 @@
+// Package e2e drives the staff pages in Debian's chromium (headless, no
+// sandbox, a temporary profile). Without chromium the tests skip with a
+// message; with ONEWINDOW_E2E_REQUIRED set (CI) they fail instead.
+//
+// ONEWINDOW_SCREENSHOTS=DIR saves screenshots of the main pages there
+// (docs/screenshots in the README were made so).
+package e2e
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/chromedp/chromedp"
+
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/server"
+	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/store"
+	"github.com/onewindow/onewindow/internal/store/storetest"
+	"github.com/onewindow/onewindow/internal/web"
+)
+
+// chromiumPath finds the browser, or skips (fails in CI) without it.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{os.Getenv("ONEWINDOW_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("ONEWINDOW_E2E_REQUIRED") != "" {
+		t.Fatal("browser tests are required (ONEWINDOW_E2E_REQUIRED) but chromium is not installed: apt-get install chromium fonts-noto-cjk")
+	}
+	t.Skip("chromium is not installed: browser tests skipped (apt-get install chromium fonts-noto-cjk to run them)")
+	return ""
+}
+
+// hall is a running OneWindow with the demo district, on SQLite, at a
+// fixed moment: Monday 2026-09-28 09:30, three days before National Day.
+type hall struct {
+	base  string
+	svc   *service.Service
+	clk   *clock.Manual
+	creds map[string]string
+}
+
+var start = time.Date(2026, 9, 28, 9, 30, 0, 0, clock.Shanghai)
+
+func newHall(t *testing.T) *hall {
+	t.Helper()
+	clk := clock.At(start)
+	st := storetest.Open(t, store.SQLite, clk)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := service.DefaultConfig()
+	cfg.TokenTTL = 24 * time.Hour * 365
+	svc := service.New(st, clk, log, cfg)
+	creds, err := svc.LoadDemo(service.AsSystem(context.Background()), demo.Load())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Version: "e2e"}, svc, st, web.NewSessions(sqlite3store.NewWithCleanupInterval(st.DB(), 0), false), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	h := &hall{base: ts.URL, svc: svc, clk: clk, creds: map[string]string{}}
+	for _, c := range creds {
+		h.creds[c.Username] = c.Password
+	}
+	return h
+}
+
+// browser starts a headless chromium for the test: 1366×768, a hall PC.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1366, 768),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("lang", "zh-CN"),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// do runs browser steps, failing the test with what was attempted.
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// text returns the visible text of the first element matching css.
+func text(t *testing.T, ctx context.Context, css string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", css, err)
+	}
+	return s
+}
+
+// as signs the browser out and in again as user, through the pages.
+func (h *hall) as(t *testing.T, ctx context.Context, user string) {
+	t.Helper()
+	do(t, ctx, "sign in as "+user,
+		chromedp.Navigate(h.base+"/login?again=1"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SetValue(chromedp.CSS("#username"), user),
+		chromedp.SetValue(chromedp.CSS("#password"), h.creds[user]),
+	)
+	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.CSS("#password"))); err != nil {
+		t.Fatalf("sign in as %s: %v", user, err)
+	}
+	if who := text(t, ctx, "header .who"); !strings.Contains(who, "（") {
+		t.Fatalf("signed in as %s, header says %q", user, who)
+	}
+}
+
+// open goes to a page and waits for its main content.
+func (h *hall) open(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	do(t, ctx, "open "+path, chromedp.Navigate(h.base+path), chromedp.WaitVisible(chromedp.CSS("main")))
+}
+
+// shot saves a screenshot of the whole page when ONEWINDOW_SCREENSHOTS names
+// a folder.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("ONEWINDOW_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// takeIn takes a case in through the service as the intake clerk: the
+// browser tests of later desks start from it.
+func (h *hall) takeIn(t *testing.T, in casework.Intake) string {
+	t.Helper()
+	u, err := h.svc.Login(context.Background(), "shouli", h.creds["shouli"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := service.WithRequest(service.WithUser(context.Background(), u), service.Request{ID: "e2e", Channel: "web"})
+	v, err := h.svc.Intake(ctx, in)
+	if err != nil {
+		t.Fatalf("intake: %v", err)
+	}
+	return v.Case.Number
+}
