@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,6 +17,19 @@ func (h *Handlers) registerCases(mux *http.ServeMux) {
 	mux.HandleFunc("GET /cases", h.signedIn(h.searchCases))
 	mux.HandleFunc("GET /cases/{number}", h.signedIn(h.casePage))
 	mux.HandleFunc("POST /cases/{number}/{action}", h.signedIn(h.caseAction))
+}
+
+// deptNames maps department codes to names (codes where the list fails).
+func (h *Handlers) deptNames(ctx context.Context) map[string]string {
+	out := map[string]string{}
+	ds, err := h.svc.Departments(ctx)
+	if err != nil {
+		h.log.Error("departments", "err", err)
+	}
+	for _, d := range ds {
+		out[d.Code] = d.Name
+	}
+	return out
 }
 
 // caseRow is one case in a work list, with its urgency in words.
@@ -68,6 +82,7 @@ type casePageData struct {
 	PauseTypes []casework.PauseType
 	IDTypes    []identity.IDType
 	Failed     string // the action whose form was refused, to reopen it
+	DeptName   string
 }
 
 func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request) {
@@ -108,6 +123,7 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		d.Deadlines = append(d.Deadlines, row)
 	}
+	d.DeptName = h.deptNames(ctx)[cv.Case.DepartmentCode]
 	v.Title, v.Data = "办件 "+cv.Case.Number, d
 	h.render(w, r, status, "case", v)
 }

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"html/template"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/calendar"
@@ -37,7 +40,8 @@ func (h *Handlers) funcs() template.FuncMap {
 			}
 			return false
 		},
-		"list": func(v ...any) []any { return v },
+		"list":    func(v ...any) []any { return v },
+		"details": eventDetails,
 	}
 }
 
@@ -96,4 +100,83 @@ func DueWords(cal *calendar.Calendar, now, due time.Time) string {
 		return "今天 " + fmtTime(due, "15:04") + " 截止"
 	}
 	return fmt.Sprintf("剩余 %d 个工作日", left)
+}
+
+// detailLabels names the fields of events' details.
+var detailLabels = map[string]string{
+	"on_time": "按时", "reason": "原因", "corrections": "需补正材料", "materials": "材料",
+	"pause_type": "暂停事由", "paused_days": "顺延工作日", "days": "工作日数", "outcome": "决定",
+	"result_document": "结果文书", "collect_items": "收回物品", "carrier": "寄递企业", "tracking_number": "邮件号",
+	"signer": "签收人", "signer_id": "签收人证件", "item_code": "事项编码", "item_version": "事项版本",
+	"channel": "渠道", "applicant": "申请人", "deferred": "容缺", "accept_by": "受理期限", "handover_by": "材料交接期限",
+	"supply_by": "容缺补齐期限", "decide_by": "办结期限", "correct_by": "结果更正期限", "archive_by": "回执归档期限",
+}
+
+// eventDetails renders an event's details as "名称：值" lines in Chinese,
+// times in Asia/Shanghai.
+func eventDetails(raw json.RawMessage) []string {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return []string{string(raw)}
+	}
+	if d, ok := m["deadlines"].(map[string]any); ok {
+		delete(m, "deadlines")
+		for k, v := range d {
+			m[k] = v
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		label := detailLabels[k]
+		if label == "" {
+			label = k
+		}
+		out = append(out, label+"："+detailValue(m[k]))
+	}
+	return out
+}
+
+func detailValue(v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "是"
+		}
+		return "否"
+	case string:
+		if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
+			return fmtTime(t, "2006-01-02 15:04")
+		}
+		switch x {
+		case "approve":
+			return "准予"
+		case "deny":
+			return "不予"
+		case "window":
+			return "窗口"
+		case "mail":
+			return "邮寄"
+		}
+		if p := casework.PauseType(x).Label(); p != "" {
+			return p
+		}
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = detailValue(e)
+		}
+		return strings.Join(parts, "、")
+	case float64:
+		return fmt.Sprint(x)
+	case nil:
+		return "—"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }
