@@ -6,6 +6,7 @@ package service
 import (
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/calendar"
@@ -48,6 +49,9 @@ type Service struct {
 	cal            *calendar.Calendar // the district calendar
 	catalogVersion int64              // the catalog counter the items were read at
 	items          map[string]*catalog.Item
+	// searchIndex is the intake desk's search index of the catalog, rebuilt
+	// when the catalog counter moves.
+	searchIndex atomic.Pointer[itemIndex]
 }
 
 // New returns a Service on st.

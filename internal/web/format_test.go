@@ -10,7 +10,9 @@ import (
 
 func TestDueWords(t *testing.T) {
 	cal := calendar.New(calendar.Published(2026, 2027), calendar.DefaultSettings())
-	at := func(m time.Month, d, h, min int) time.Time { return time.Date(2026, m, d, h, min, 0, 0, clock.Shanghai) }
+	at := func(m time.Month, d, h, min int) time.Time {
+		return time.Date(2026, m, d, h, min, 0, 0, clock.Shanghai)
+	}
 	for _, tc := range []struct {
 		now, due time.Time
 		want     string

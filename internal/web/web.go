@@ -149,12 +149,14 @@ type view struct {
 	User  *org.User
 	Now   time.Time
 	Nav   []navItem
-	Path  string            // the request's path, to mark the current menu entry
-	Flash string            // a one-time message after a redirect ("已受理")
-	Error string            // a message for the whole form
-	Field map[string]string // messages next to the fields they concern
-	Form  url.Values        // what was typed, kept when a form is refused
-	Data  any
+	Path  string // the request's path, to mark the current menu entry
+	Flash string // a one-time message after a redirect ("已受理")
+	// FlashLink, with its label, follows the flash: "打印收件通知书".
+	FlashLink, FlashLinkLabel string
+	Error                     string            // a message for the whole form
+	Field                     map[string]string // messages next to the fields they concern
+	Form                      url.Values        // what was typed, kept when a form is refused
+	Data                      any
 }
 
 // navItem is one entry of the menu.
@@ -190,6 +192,8 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, pa
 	v.Path = r.URL.Path
 	if v.Flash == "" && h.sessions != nil {
 		v.Flash = h.sessions.PopString(r.Context(), flashKey)
+		v.FlashLink = h.sessions.PopString(r.Context(), flashLinkKey)
+		v.FlashLinkLabel = h.sessions.PopString(r.Context(), flashLinkLabelKey)
 	}
 	t, ok := h.pages[page]
 	if !ok {
@@ -209,8 +213,13 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, pa
 	w.Write(buf.Bytes())
 }
 
-// flashKey holds a one-time message across a redirect.
-const flashKey = "flash"
+// The session keys of a one-time message across a redirect, and of the
+// link that may follow it.
+const (
+	flashKey          = "flash"
+	flashLinkKey      = "flash_link"
+	flashLinkLabelKey = "flash_link_label"
+)
 
 // redirect sends the browser on after a successful form, with a message.
 func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {

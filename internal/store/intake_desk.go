@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/identity"
+)
+
+// MissingMaterial is one line of a one-time notice: a handbook material the
+// applicant did not bring, copied from the item version so that the notice
+// reads the same however the handbook changes later.
+type MissingMaterial struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Required   bool   `json:"required"`
+	Originals  int    `json:"originals"`
+	Copies     int    `json:"copies"`
+	Paper      bool   `json:"paper"`
+	Electronic bool   `json:"electronic"`
+	Deferrable bool   `json:"deferrable"`
+	Notes      string `json:"notes,omitempty"`
+}
+
+// IntakeAttempt is an application the intake desk could not take in, with
+// everything the applicant was told in one go (一次性告知, 行政许可法
+// art. 32). The store keeps the applicant's ID number in full; the service
+// masks it for every screen.
+type IntakeAttempt struct {
+	ID          int64
+	ItemCode    string
+	ItemVersion int
+	ItemName    string         // read from the item version; not written
+	Applicant   casework.Party // kind, name, ID type and number only
+	Missing     []MissingMaterial
+	Note        string
+	Clerk       string // username
+	ClerkName   string
+	HallCode    string
+	CreatedAt   time.Time
+}
+
+// intakeAttemptSelect reads notices with their item's name.
+const intakeAttemptSelect = `SELECT a.id, a.item_code, a.item_version, i.name, a.applicant_kind, a.applicant_name,
+	a.applicant_id_type, a.applicant_id, a.missing, a.note, a.clerk, a.clerk_name, a.hall_code, a.created_at
+	FROM intake_attempts a JOIN items i ON i.code = a.item_code AND i.version = a.item_version `
+
+// CreateIntakeAttempt records a one-time notice and sets a.ID. An unknown
+// item version is refused by the database's reference, not by a check
+// before the insert.
+func (s *Store) CreateIntakeAttempt(ctx context.Context, a *IntakeAttempt) error {
+	missing, err := json.Marshal(a.Missing)
+	if err != nil {
+		return apperr.Wrap(err, "missing materials")
+	}
+	return s.update(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO intake_attempts (item_code, item_version, applicant_kind, applicant_name, applicant_id_type, applicant_id,
+				missing, note, clerk, clerk_name, hall_code, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			a.ItemCode, a.ItemVersion, string(a.Applicant.Kind), a.Applicant.Name, string(a.Applicant.IDType), a.Applicant.IDNumber,
+			string(missing), a.Note, a.Clerk, a.ClerkName, a.HallCode, stamp(a.CreatedAt)).Scan(&a.ID)
+		if apperr.CodeOf(mapErr(err, "")) == apperr.Invalid {
+			return apperr.Field("item_code", "未知的事项版本："+a.ItemCode)
+		}
+		return err
+	})
+}
+
+func scanIntakeAttempt(row interface{ Scan(...any) error }) (*IntakeAttempt, error) {
+	var a IntakeAttempt
+	var kind, idType, missing string
+	err := row.Scan(&a.ID, &a.ItemCode, &a.ItemVersion, &a.ItemName, &kind, &a.Applicant.Name, &idType, &a.Applicant.IDNumber,
+		&missing, &a.Note, &a.Clerk, &a.ClerkName, &a.HallCode, timeDest{&a.CreatedAt})
+	if err != nil {
+		return nil, err
+	}
+	a.Applicant.Kind, a.Applicant.IDType = casework.PartyKind(kind), identity.IDType(idType)
+	if err := json.Unmarshal([]byte(missing), &a.Missing); err != nil {
+		return nil, apperr.Wrap(err, "intake attempt missing materials")
+	}
+	return &a, nil
+}
+
+// IntakeAttempt returns the one-time notice with id.
+func (s *Store) IntakeAttempt(ctx context.Context, id int64) (*IntakeAttempt, error) {
+	a, err := scanIntakeAttempt(s.read.QueryRowContext(ctx, intakeAttemptSelect+`WHERE a.id = $1`, id))
+	if err != nil {
+		return nil, notFound(err, "未知的一次性告知单")
+	}
+	return a, nil
+}
+
+// IntakeAttemptFilter narrows the list of one-time notices.
+type IntakeAttemptFilter struct {
+	Hall     string    // one hall's, or every hall's for ""
+	From, To time.Time // created in [From, To); zero: unbounded
+	Limit    int       // at most this many, newest first; 0: 500
+}
+
+// IntakeAttempts lists the one-time notices matching f, newest first.
+func (s *Store) IntakeAttempts(ctx context.Context, f IntakeAttemptFilter) ([]IntakeAttempt, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 500
+	}
+	// Open bounds become the earliest and latest times either database
+	// holds, so that one statement serves every filter.
+	from, to := f.From, f.To
+	if from.IsZero() {
+		from = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	if to.IsZero() {
+		to = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	}
+	rows, err := s.read.QueryContext(ctx, intakeAttemptSelect+`
+		WHERE ($1 = '' OR a.hall_code = $1) AND a.created_at >= $2 AND a.created_at < $3
+		ORDER BY a.created_at DESC, a.id DESC LIMIT $4`,
+		f.Hall, stamp(from), stamp(to), f.Limit)
+	if err != nil {
+		return nil, mapErr(err, "list intake attempts")
+	}
+	defer rows.Close()
+	var out []IntakeAttempt
+	for rows.Next() {
+		a, err := scanIntakeAttempt(rows)
+		if err != nil {
+			return nil, mapErr(err, "scan intake attempt")
+		}
+		out = append(out, *a)
+	}
+	return out, mapErr(rows.Err(), "list intake attempts")
+}
+
+// ApplicantRecall is what the intake desk may fill in again for a
+// returning applicant, and where it came from.
+type ApplicantRecall struct {
+	Applicant casework.Party
+	Source    string    // "case": the latest case; "notice": the latest one-time notice
+	Number    string    // the case number, for a case
+	At        time.Time // when that case was taken in or that notice given
+}
+
+// RecallApplicant returns the applicant's details as recorded with the most
+// recent case of that ID number (name, phone, address, kind) or, when there
+// is no case yet, with the most recent one-time notice (kind and name only:
+// a notice keeps no phone or address). idNumber must be normalised as cases
+// store it.
+func (s *Store) RecallApplicant(ctx context.Context, idNumber string) (*ApplicantRecall, error) {
+	idNumber = strings.TrimSpace(idNumber)
+	if idNumber == "" {
+		return nil, apperr.New(apperr.NotFound, "没有该证件号码的办件记录")
+	}
+	var number, data string
+	var at time.Time
+	err := s.row(ctx, `SELECT number, received_at, data FROM cases WHERE applicant_id = $1
+		ORDER BY received_at DESC, id DESC LIMIT 1`, idNumber).Scan(&number, timeDest{&at}, &data)
+	switch {
+	case err == nil:
+		var c struct {
+			Applicant casework.Party `json:"applicant"`
+		}
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
+			return nil, apperr.Wrap(err, "case "+number)
+		}
+		return &ApplicantRecall{Applicant: c.Applicant, Source: "case", Number: number, At: at}, nil
+	case err != sql.ErrNoRows:
+		return nil, mapErr(err, "recall applicant")
+	}
+	a, err := scanIntakeAttempt(s.read.QueryRowContext(ctx, intakeAttemptSelect+`
+		WHERE a.applicant_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT 1`, idNumber))
+	if err != nil {
+		return nil, notFound(err, "没有该证件号码的办件记录")
+	}
+	return &ApplicantRecall{Applicant: a.Applicant, Source: "notice", At: a.CreatedAt}, nil
+}
