@@ -83,6 +83,7 @@ type casePageData struct {
 	IDTypes    []identity.IDType
 	Failed     string // the action whose form was refused, to reopen it
 	DeptName   string
+	Back       string // where a desk sent the user from, to return there
 }
 
 func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request) {
@@ -124,6 +125,11 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 		d.Deadlines = append(d.Deadlines, row)
 	}
 	d.DeptName = h.deptNames(ctx)[cv.Case.DepartmentCode]
+	back := r.URL.Query().Get("back")
+	if r.Method == http.MethodPost {
+		back = r.PostFormValue("back")
+	}
+	d.Back = localPath(back, "")
 	v.Title, v.Data = "办件 "+cv.Case.Number, d
 	h.render(w, r, status, "case", v)
 }
