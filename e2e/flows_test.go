@@ -49,8 +49,54 @@ func (h *hall) wantState(t *testing.T, ctx context.Context, number, want string)
 func TestPromisedCaseThroughThePages(t *testing.T) {
 	h := newHall(t)
 	ctx := browser(t)
-	n := h.takeIn(t, casework.Intake{ItemCode: "SCJG-XK-002", Channel: casework.AtWindow, Applicant: company,
-		Materials: provided("M01", "M02", "M03", "M04")})
+
+	// Intake at the desk: find the item by its pinyin initials, tick the
+	// materials, fill in the company; a wrong credit code is refused next
+	// to its field with everything typed kept.
+	h.as(t, ctx, "shouli")
+	h.open(t, ctx, "/intake?q=spjyxk")
+	shot(t, ctx, "intake-search")
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[href="/intake/SCJG-XK-002"]`))); err != nil {
+		t.Fatalf("open the intake form: %v", err)
+	}
+	fill := func(creditCode string) {
+		t.Helper()
+		steps := []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS("#intake-form"))}
+		for _, m := range []string{"M01", "M02", "M03", "M04"} {
+			steps = append(steps, chromedp.Click(chromedp.CSS(`input[name="material.`+m+`"][value=provided]`)))
+		}
+		steps = append(steps,
+			chromedp.Click(chromedp.CSS(`input[name="applicant.kind"][value=entity]`)),
+			chromedp.SetValue(chromedp.CSS(`#applicant-name`), company.Name),
+			chromedp.SetValue(chromedp.CSS(`#applicant-id_type`), "credit_code"),
+			chromedp.SetValue(chromedp.CSS(`#applicant-id_number`), creditCode),
+			chromedp.SetValue(chromedp.CSS(`#applicant-phone`), company.Phone),
+		)
+		do(t, ctx, "fill the intake form", steps...)
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#intake-form button[type=submit]:not([formaction])`))); err != nil {
+			t.Fatalf("submit the intake form: %v", err)
+		}
+	}
+	fill("91350100M000100Y44") // wrong check character
+	if msg := text(t, ctx, "#msg-applicant-id_number"); !strings.Contains(msg, "校验") {
+		t.Fatalf("a wrong credit code: message %q next to the field", msg)
+	}
+	if name, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#applicant-name"))); name != company.Name {
+		t.Fatalf("the typed name was lost: %q", name)
+	}
+	shot(t, ctx, "intake-form-error")
+	do(t, ctx, "correct the credit code", chromedp.SetValue(chromedp.CSS(`#applicant-id_number`), company.IDNumber))
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#intake-form button[type=submit]:not([formaction])`))); err != nil {
+		t.Fatalf("submit the intake form: %v", err)
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil || !strings.Contains(loc, "/cases/") {
+		t.Fatalf("after intake the browser is at %q (%v)", loc, err)
+	}
+	n := loc[strings.LastIndex(loc, "/")+1:]
+	if flash := text(t, ctx, "p.notice"); !strings.Contains(flash, "打印收件通知书") {
+		t.Errorf("no link to print the receipt notice at once: %q", flash)
+	}
 
 	h.as(t, ctx, "shenpi")
 	h.open(t, ctx, "/")
