@@ -1,0 +1,365 @@
+package service
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/catalog"
+	"github.com/onewindow/onewindow/internal/clock"
+)
+
+// Progress is a case as the public progress page shows it to whoever holds
+// its number and the check code printed on its receipt notice: where it
+// stands, the time limits that run for it, and what the applicant has to
+// do next. It holds nothing that names or identifies a person: no
+// applicant, agent, ID number, phone, address, or staff member, and none
+// of the free text staff typed (reasons may mention people).
+type Progress struct {
+	Number       string
+	Item         string
+	ItemCode     string
+	Department   string // the department's name
+	Hall         string // the hall the case was taken in at
+	HallAddress  string
+	Instant      bool
+	PromisedDays int
+	ReceivedAt   time.Time
+	State        casework.State
+	StateWords   string // 已受理，正在审查
+	Deadlines    []ProgressDeadline
+	Paused       *ProgressPause  // the pause now running, nil while the clock runs
+	Pauses       []ProgressPause // ended pauses, with the days they added
+	ExtendedDays int             // working days added with the head's approval (art. 42)
+	Outcome      casework.Outcome
+	Delivery     casework.DeliveryMethod
+	Carrier      string // once mailed
+	Tracking     string
+	Deferred     []string // names of deferred materials still due
+	ToCorrect    []string // names of the materials the correction notice asks for
+	Collect      []string // what to hand back on collecting the result (R10)
+	Next         []string // what the applicant should do next, in plain words
+}
+
+// ProgressDeadline is one running time limit the applicant should know.
+type ProgressDeadline struct {
+	Name  string // accept_by, supply_by, decide_by
+	Label string // 受理期限 …
+	At    time.Time
+}
+
+// ProgressPause is one stop of the review clock (行政许可法 art. 45).
+type ProgressPause struct {
+	Type  casework.PauseType
+	Label string // 现场踏勘 …
+	From  time.Time
+	Until time.Time // zero while it lasts
+	Days  int       // working days an ended pause moved the decision deadline on
+	// For the running pause: the decision deadline as it stands, and
+	// where it moves if the clock restarts today.
+	DueBefore         time.Time
+	DueIfResumedToday time.Time
+}
+
+// errNoProgress is the one answer to a wrong number or a wrong code, so
+// that nobody can learn which case numbers exist.
+func errNoProgress() error { return apperr.New(apperr.NotFound, "办件编号或查询码不正确") }
+
+// maxProgressInput bounds what is looked up at all.
+const maxProgressInput = 40
+
+// dummyCheckCode is compared against when the number is unknown, so an
+// unknown number takes the same work as a wrong code.
+const dummyCheckCode = "\x00\x00\x00\x00\x00\x00"
+
+// Progress returns the public progress of the case with number if code is
+// its check code. Nobody need be signed in. A wrong code and an unknown
+// number give the same NotFound, and the code is compared in constant
+// time. Guessing is bounded only by the code's million values: requests
+// are not rate-limited yet.
+func (s *Service) Progress(ctx context.Context, number, code string) (*Progress, error) {
+	number, code = strings.TrimSpace(number), strings.TrimSpace(code)
+	var errs apperr.Collector
+	errs.Check(number != "", "number", "请输入办件编号")
+	errs.Check(code != "", "code", "请输入查询码")
+	if err := errs.Err("请输入办件编号和查询码"); err != nil {
+		return nil, err
+	}
+	if len(number) > maxProgressInput || len(code) > maxProgressInput {
+		return nil, errNoProgress()
+	}
+	c, err := s.store.Case(ctx, number)
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		subtle.ConstantTimeCompare([]byte(code), []byte(dummyCheckCode))
+		return nil, errNoProgress()
+	case err != nil:
+		return nil, err
+	}
+	if c.CheckCode == "" || subtle.ConstantTimeCompare([]byte(code), []byte(c.CheckCode)) != 1 {
+		return nil, errNoProgress()
+	}
+	env, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &Progress{
+		Number: c.Number, Item: c.ItemName, ItemCode: c.ItemCode, Department: c.DepartmentCode,
+		Instant: c.Kind == catalog.Instant, PromisedDays: c.PromisedDays, ReceivedAt: c.ReceivedAt,
+		State: c.State, Outcome: c.Outcome, Delivery: c.Delivery.Method,
+	}
+	switch d, err := s.store.Department(ctx, c.DepartmentCode); {
+	case err == nil:
+		p.Department = d.Name
+	case !apperr.Is(err, apperr.NotFound):
+		return nil, err
+	}
+	if err := s.progressHall(ctx, p, c.HallCode); err != nil {
+		return nil, err
+	}
+	if c.Result == casework.ResultMailed || (c.Delivery.Method == casework.Mail && c.Tracking != "") {
+		p.Carrier, p.Tracking = c.Carrier, c.Tracking
+	}
+	for _, d := range c.OpenDeadlines() {
+		// The desks' own limits (paper handover, result correction,
+		// archiving) are the hall's business, not the applicant's.
+		switch d.Name {
+		case "accept_by", "supply_by", "decide_by":
+			p.Deadlines = append(p.Deadlines, ProgressDeadline{Name: d.Name, Label: progressDeadlineLabel(d.Name), At: d.At})
+		}
+	}
+	progressPauses(p, c, env)
+	if c.Extension != nil && c.Extension.State == casework.ExtensionApproved {
+		p.ExtendedDays = c.Extension.Days
+	}
+	for _, m := range c.Materials {
+		if m.Status == casework.Deferred {
+			p.Deferred = append(p.Deferred, m.Name)
+		}
+	}
+	if c.State == casework.ResultReady || c.State == casework.Decided {
+		p.Collect = c.CollectItems
+	}
+	if c.State == casework.Returned {
+		if p.ToCorrect, err = s.toCorrect(ctx, c.Number); err != nil {
+			return nil, err
+		}
+	}
+	p.StateWords = progressStateWords(c, p)
+	p.Next = progressNext(c, p)
+	return p, nil
+}
+
+// progressHall fills in the hall the case was taken in at, or the
+// district's hall (listed first) for a case without one.
+func (s *Service) progressHall(ctx context.Context, p *Progress, code string) error {
+	halls, err := s.store.Halls(ctx)
+	if err != nil {
+		return err
+	}
+	for i, h := range halls {
+		if h.Code == code || (i == 0 && p.Hall == "") {
+			p.Hall, p.HallAddress = h.Name, h.Address
+		}
+	}
+	return nil
+}
+
+// toCorrect returns the materials named by the case's latest correction
+// notice. Only the handbook's names are shown; the reviewer's reasons are
+// free text and stay on the printed notice.
+func (s *Service) toCorrect(ctx context.Context, number string) ([]string, error) {
+	docs, err := s.store.CaseDocuments(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(docs) - 1; i >= 0; i-- {
+		if docs[i].Kind != casework.CorrectionNotice {
+			continue
+		}
+		var d casework.CorrectionData
+		if err := json.Unmarshal(docs[i].Data, &d); err != nil {
+			return nil, apperr.Wrap(err, "correction notice")
+		}
+		names := make([]string, 0, len(d.ToCorrect))
+		for _, m := range d.ToCorrect {
+			names = append(names, m.Name)
+		}
+		return names, nil
+	}
+	return nil, nil
+}
+
+// progressPauses fills in the clock's stops. An ended pause says how many
+// working days it added (the decision deadline shown is the moved one); a
+// running pause says where the deadline stands and where it would move if
+// the clock restarted today.
+func progressPauses(p *Progress, c *casework.Case, env casework.Env) {
+	for _, x := range c.Pauses {
+		pp := ProgressPause{Type: x.Type, Label: x.Type.Label(), From: x.From, Until: x.Until, Days: x.Days}
+		if x.Until.IsZero() {
+			pp.DueBefore = c.Deadlines.DecideBy
+			pp.DueIfResumedToday = env.Cal.AddWorkingDays(c.Deadlines.DecideBy, env.Cal.WorkingDaysBetween(x.From, env.Now))
+			p.Paused = &pp
+			continue
+		}
+		p.Pauses = append(p.Pauses, pp)
+	}
+}
+
+func progressDeadlineLabel(name string) string {
+	switch name {
+	case "accept_by":
+		return "受理期限"
+	case "supply_by":
+		return "容缺材料补齐期限"
+	case "decide_by":
+		return "办结期限"
+	}
+	return name
+}
+
+// lapsed reports whether a terminated case ended because its deferred
+// materials did not come in time.
+func lapsed(c *casework.Case) bool {
+	return c.State == casework.Terminated && c.DeferredOutstanding() && !c.Deadlines.SupplyBy.IsZero() &&
+		c.ClosedAt.After(c.Deadlines.SupplyBy)
+}
+
+// progressStateWords says where the case stands, as an applicant reads it.
+func progressStateWords(c *casework.Case, p *Progress) string {
+	switch c.State {
+	case casework.Submitted:
+		return "已网上提交，等待预审"
+	case casework.Received:
+		if p.Instant {
+			return "已收件，即办件当场办理"
+		}
+		return "已收件，等待部门受理"
+	case casework.Accepted:
+		if p.Paused != nil {
+			return "已受理，审查暂停计时（" + p.Paused.Label + "）"
+		}
+		return "已受理，正在审查"
+	case casework.Decided:
+		return "已作出决定，正在移交办理结果"
+	case casework.ResultReady:
+		switch {
+		case c.Delivery.Method == casework.Pickup:
+			return "办理结果已到综合出件窗口，等待领取"
+		case c.Result == casework.ResultMailed:
+			return "办理结果已寄出"
+		}
+		return "办理结果待寄出"
+	case casework.Delivered:
+		if c.Delivery.Method == casework.Mail {
+			return "办理结果已妥投，已办结"
+		}
+		return "办理结果已领取，已办结"
+	case casework.Archived:
+		return "已办结"
+	case casework.Returned:
+		return "已退回，请补正材料"
+	case casework.Withdrawn:
+		return "申请已撤回"
+	case casework.Terminated:
+		if lapsed(c) {
+			return "容缺材料逾期未补齐，已终止办理"
+		}
+		return "已终止办理"
+	case casework.RejectedOnline:
+		return "网上预审未通过"
+	}
+	return c.State.Label()
+}
+
+// when writes a time as the page's sentences do.
+func when(t time.Time) string { return t.In(clock.Shanghai).Format("2006年1月2日 15:04") }
+
+// list joins names with the Chinese enumeration comma.
+func list(names []string) string { return strings.Join(names, "、") }
+
+// progressNext says, in plain words, what the applicant has to do next,
+// or that they need do nothing and what happens next.
+func progressNext(c *casework.Case, p *Progress) []string {
+	var out, supply []string
+	desk := func(kind string) string {
+		s := p.Hall + kind
+		if p.HallAddress != "" {
+			s += "（" + p.HallAddress + "）"
+		}
+		return s
+	}
+	// Nothing to do but wait, unless deferred materials are still due.
+	idle := "您暂时不需要做什么。"
+	if len(p.Deferred) > 0 && !c.State.Closed() && !c.Deadlines.SupplyBy.IsZero() {
+		idle = ""
+		supply = append(supply, fmt.Sprintf("请于 %s 前将容缺受理时暂缺的材料（%s）送到%s；逾期未补齐的，将终止办理。",
+			when(c.Deadlines.SupplyBy), list(p.Deferred), desk("综合受理窗口")))
+	}
+	switch c.State {
+	case casework.Submitted:
+		out = append(out, "部门将在 2 个工作日内告知网上预审结果，请留意。")
+	case casework.Received:
+		if p.Instant {
+			out = append(out, "即办件当场办理，请在窗口稍候。")
+		} else if !c.Deadlines.AcceptBy.IsZero() {
+			out = append(out, fmt.Sprintf("部门将于 %s 前决定是否受理。%s", when(c.Deadlines.AcceptBy), idle))
+		}
+	case casework.Returned:
+		s := "请按《材料补齐补正通知书》补齐或补正材料"
+		if len(p.ToCorrect) > 0 {
+			s += "（" + list(p.ToCorrect) + "）"
+		}
+		out = append(out, s+"，带到"+desk("综合受理窗口")+"重新提交；办件编号和查询码不变。")
+	case casework.Accepted:
+		if p.Paused != nil {
+			out = append(out, fmt.Sprintf("审查因%s暂停计时（自 %s 起），暂停期间不计入办理时限；需要您配合的，部门会与您联系。恢复计时后办结期限相应顺延，顺延后的日期会在本页显示。",
+				p.Paused.Label, when(p.Paused.From)))
+		} else if !c.Deadlines.DecideBy.IsZero() {
+			out = append(out, fmt.Sprintf("部门正在审查，将于 %s 前办结。%s", when(c.Deadlines.DecideBy), idle))
+		}
+	case casework.Decided:
+		if p.Instant {
+			out = append(out, "已当场作出决定，请在窗口领取办理结果。")
+		} else {
+			out = append(out, "部门已作出决定，正在将办理结果移交综合出件窗口；可以领取或已经寄出时，本页会显示。")
+		}
+	case casework.ResultReady:
+		switch {
+		case c.Delivery.Method == casework.Pickup:
+			s := "请携带本人有效身份证件，到" + desk("综合出件窗口") + "领取办理结果；委托他人领取的，受托人还须携带授权委托书和本人有效身份证件。"
+			if len(p.Collect) > 0 {
+				s += "领取时请交回：" + list(p.Collect) + "。"
+			}
+			out = append(out, s)
+		case c.Result == casework.ResultMailed:
+			out = append(out, fmt.Sprintf("办理结果已由 %s 寄出，邮件号 %s，请留意查收。", c.Carrier, c.Tracking))
+		default:
+			out = append(out, "办理结果将由综合出件窗口按您选择的方式邮寄，寄出后本页显示邮件号。")
+		}
+	case casework.Delivered, casework.Archived:
+		out = append(out, "办理结果已送达，本件已办结，您不需要再做什么。")
+	case casework.Withdrawn:
+		out = append(out, "申请已撤回，您不需要再做什么；如需办理，请重新申请。")
+	case casework.Terminated:
+		if lapsed(c) {
+			out = append(out, "容缺材料未在期限内补齐，本件已终止办理；如需办理，请重新申请。")
+		} else {
+			out = append(out, "本件已终止办理，终止理由以部门书面告知为准；如有疑问，请咨询"+p.Department+"。")
+		}
+	case casework.RejectedOnline:
+		out = append(out, "网上预审未通过，请按部门的预审意见修改后重新申报。")
+	}
+	// The correction is what a returned case waits for; otherwise the
+	// deferred materials come first.
+	if c.State == casework.Returned {
+		return append(out, supply...)
+	}
+	return append(supply, out...)
+}
