@@ -93,16 +93,25 @@ func (s *Service) Progress(ctx context.Context, number, code string) (*Progress,
 	if len(number) > maxProgressInput || len(code) > maxProgressInput {
 		return nil, errNoProgress()
 	}
+	// Case numbers are easy to guess and check codes are six digits: after
+	// a few wrong codes a number is locked for a while, on every node.
+	key := progressKey(number)
+	now := s.clock.Now()
+	if until, err := s.store.LockedUntil(ctx, key, now); err != nil {
+		return nil, err
+	} else if !until.IsZero() {
+		return nil, apperr.New(apperr.Locked, "查询码错误次数过多，该办件编号暂停查询至 %s", until.In(clock.Shanghai).Format("15:04"))
+	}
 	c, err := s.store.Case(ctx, number)
 	switch {
 	case apperr.Is(err, apperr.NotFound):
 		subtle.ConstantTimeCompare([]byte(code), []byte(dummyCheckCode))
-		return nil, errNoProgress()
+		return nil, s.wrongCode(ctx, key, now)
 	case err != nil:
 		return nil, err
 	}
 	if c.CheckCode == "" || subtle.ConstantTimeCompare([]byte(code), []byte(c.CheckCode)) != 1 {
-		return nil, errNoProgress()
+		return nil, s.wrongCode(ctx, key, now)
 	}
 	env, err := s.env(ctx)
 	if err != nil {
@@ -362,4 +371,28 @@ func progressNext(c *casework.Case, p *Progress) []string {
 		return append(out, supply...)
 	}
 	return append(supply, out...)
+}
+
+// Wrong check codes a case number may take before it is locked, and for how long.
+const (
+	progressAttempts = 10
+	progressWindow   = time.Hour
+	progressLock     = time.Hour
+)
+
+// progressKey is the lockout record of a case number; it cannot collide
+// with a username (usernames have no colon).
+func progressKey(number string) string { return "progress:" + number }
+
+// wrongCode counts a wrong number or code and answers as if neither
+// existed, unless this attempt locks the number.
+func (s *Service) wrongCode(ctx context.Context, key string, now time.Time) error {
+	until, err := s.store.RecordFailure(ctx, key, now, progressAttempts, progressWindow, progressLock)
+	if err != nil {
+		return err
+	}
+	if !until.IsZero() {
+		s.log.Warn("progress lookups locked after wrong check codes", "key", key, "until", until, "request_id", RequestFrom(ctx).ID)
+	}
+	return errNoProgress()
 }

@@ -373,3 +373,41 @@ func TestProgressRefusesWithOneAnswer(t *testing.T) {
 		}
 	})
 }
+
+// TestProgressLocksAGuessedNumber: ten wrong check codes lock the number
+// for an hour, even against the right code; other numbers are not affected.
+func TestProgressLocksAGuessedNumber(t *testing.T) {
+	clk := clock.At(start)
+	storetest.Each(t, clk, func(t *testing.T, st *store.Store) {
+		clk.Set(start)
+		svc, as := hall(t, st, clk)
+		v1, err := svc.Intake(as["shouli"], foodApplication(casework.Pickup))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v2, err := svc.Intake(as["shouli"], foodApplication(casework.Pickup))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, code := v1.Case.Number, receiptCode(t, v1)
+		wrong := "000000"
+		if code == wrong {
+			wrong = "111111"
+		}
+		for i := 1; i <= 10; i++ {
+			if _, err := svc.Progress(context.Background(), n, wrong); !apperr.Is(err, apperr.NotFound) {
+				t.Fatalf("wrong code %d: %v", i, err)
+			}
+		}
+		if _, err := svc.Progress(context.Background(), n, code); !apperr.Is(err, apperr.Locked) {
+			t.Fatalf("right code after ten wrong ones: %v, want locked", err)
+		}
+		if _, err := svc.Progress(context.Background(), v2.Case.Number, receiptCode(t, v2)); err != nil {
+			t.Fatalf("another number while the first is locked: %v", err)
+		}
+		clk.Advance(61 * time.Minute)
+		if _, err := svc.Progress(context.Background(), n, code); err != nil {
+			t.Fatalf("right code after the lock: %v", err)
+		}
+	})
+}
