@@ -166,6 +166,8 @@ type User struct {
 	PasswordHash   string    `json:"-"`
 	Active         bool      `json:"active"`
 	CreatedAt      time.Time `json:"created_at"`
+	// PasswordChangedAt is when the password was last set.
+	PasswordChangedAt time.Time `json:"-"`
 }
 
 // Validate checks the account's fields (not the password).

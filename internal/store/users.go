@@ -9,14 +9,14 @@ import (
 	"github.com/onewindow/onewindow/internal/org"
 )
 
-const userColumns = `u.id, u.username, u.name, u.role, COALESCE(d.code, ''), COALESCE(h.code, ''), u.password_hash, u.active, u.created_at`
+const userColumns = `u.id, u.username, u.name, u.role, COALESCE(d.code, ''), COALESCE(h.code, ''), u.password_hash, u.active, u.created_at, u.password_changed_at`
 
 const userFrom = ` FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN halls h ON h.id = u.hall_id `
 
 func scanUser(row interface{ Scan(...any) error }) (*org.User, error) {
 	var u org.User
 	var role string
-	if err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.DepartmentCode, &u.HallCode, &u.PasswordHash, &u.Active, timeDest{&u.CreatedAt}); err != nil {
+	if err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.DepartmentCode, &u.HallCode, &u.PasswordHash, &u.Active, timeDest{&u.CreatedAt}, timeDest{&u.PasswordChangedAt}); err != nil {
 		return nil, err
 	}
 	u.Role = org.Role(role)
@@ -50,7 +50,7 @@ func createUser(ctx context.Context, tx *sql.Tx, u *org.User, now time.Time) err
 	if apperr.Is(mapErr(err, ""), apperr.Conflict) {
 		return apperr.Field("username", "用户名已存在："+u.Username)
 	}
-	u.CreatedAt = now
+	u.CreatedAt, u.PasswordChangedAt = now, now
 	return err
 }
 

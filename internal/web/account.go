@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/service"
 )
 
 type loginData struct {
@@ -35,6 +36,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.sessions.Put(r.Context(), sessionUserKey, u.ID)
+	h.sessions.Put(r.Context(), sessionPasswordKey, passwordFingerprint(u))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -69,6 +71,10 @@ func (h *Handlers) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := h.sessions.RenewToken(r.Context()); err != nil {
 		h.log.Error("renew session", "err", err, "request_id", h.requestID(r))
+	}
+	// This session goes on; every other session of the account ends.
+	if u, err := h.svc.UserByID(r.Context(), service.UserFrom(r.Context()).ID); err == nil {
+		h.sessions.Put(r.Context(), sessionPasswordKey, passwordFingerprint(u))
 	}
 	v.Data = passwordData{Done: true}
 	h.render(w, r, http.StatusOK, "password", v)

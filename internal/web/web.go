@@ -33,8 +33,12 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// sessionUserKey is where a page session keeps its account's id.
-const sessionUserKey = "user_id"
+// A page session keeps its account's id and a fingerprint of the password
+// hash it signed in with: after a password change the session is over.
+const (
+	sessionUserKey     = "user_id"
+	sessionPasswordKey = "password_at"
+)
 
 // Handlers serves the pages.
 type Handlers struct {
@@ -130,7 +134,8 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 }
 
 // SessionUser returns the active account of the request's page session, or
-// nil when there is none.
+// nil when there is none, the account is inactive, or its password changed
+// after the session signed in (a reset or change ends every other session).
 func SessionUser(ctx context.Context, sessions *scs.SessionManager, svc *service.Service) (*org.User, error) {
 	id := sessions.GetInt64(ctx, sessionUserKey)
 	if id == 0 {
@@ -140,7 +145,18 @@ func SessionUser(ctx context.Context, sessions *scs.SessionManager, svc *service
 	if apperr.Is(err, apperr.NotFound) || (err == nil && !u.Active) {
 		return nil, nil
 	}
+	if err == nil && sessions.GetString(ctx, sessionPasswordKey) != passwordFingerprint(u) {
+		return nil, nil // the password changed since this session signed in
+	}
 	return u, err
+}
+
+// passwordFingerprint identifies the account's current password hash (its
+// random salt makes every change a new one) without keeping the hash in
+// the session.
+func passwordFingerprint(u *org.User) string {
+	sum := sha256.Sum256([]byte("onewindow-session\x00" + u.PasswordHash))
+	return hex.EncodeToString(sum[:8])
 }
 
 // view is what every page's layout needs.
