@@ -167,10 +167,29 @@ func TestPromisedCaseThroughThePages(t *testing.T) {
 func TestInstantCaseAtTheWindow(t *testing.T) {
 	h := newHall(t)
 	ctx := browser(t)
-	person := casework.Party{Kind: casework.Person, Name: "王小明", IDType: identity.ResidentID, IDNumber: "11010519491231002X", Phone: "13900139000"}
-	n := h.takeIn(t, casework.Intake{ItemCode: "RSJ-GG-001", Channel: casework.AtWindow, Applicant: person, Materials: provided("M01", "M02")})
-
 	h.as(t, ctx, "shouli")
+	h.open(t, ctx, "/intake/RSJ-GG-001")
+	steps := []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS("#intake-form"))}
+	for _, m := range []string{"M01", "M02"} {
+		steps = append(steps, chromedp.Click(chromedp.CSS(`input[name="material.`+m+`"][value=provided]`)))
+	}
+	steps = append(steps,
+		chromedp.Click(chromedp.CSS(`input[name="applicant.kind"][value=person]`)),
+		chromedp.SetValue(chromedp.CSS(`#applicant-name`), "王小明"),
+		chromedp.SetValue(chromedp.CSS(`#applicant-id_type`), "resident_id"),
+		chromedp.SetValue(chromedp.CSS(`#applicant-id_number`), "11010519491231002x"),
+		chromedp.SetValue(chromedp.CSS(`#applicant-phone`), "13900139000"),
+	)
+	do(t, ctx, "fill the intake form", steps...)
+	shot(t, ctx, "intake-form")
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#intake-form button[type=submit]:not([formaction])`))); err != nil {
+		t.Fatalf("take the case in: %v", err)
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil || !strings.Contains(loc, "/cases/") {
+		t.Fatalf("after intake the browser is at %q (%v)", loc, err)
+	}
+	n := loc[strings.LastIndex(loc, "/")+1:]
 	h.act(t, ctx, n, "decide", chromedp.SetValue(chromedp.CSS("#result_document"), "社会保障卡 补卡"))
 	h.wantState(t, ctx, n, "已决定")
 	h.act(t, ctx, n, "deliver", chromedp.SetValue(chromedp.CSS("#signer_id_number"), "11010519491231002X"))

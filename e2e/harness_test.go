@@ -149,7 +149,7 @@ func (h *hall) as(t *testing.T, ctx context.Context, user string) {
 // open goes to a page and waits for its main content.
 func (h *hall) open(t *testing.T, ctx context.Context, path string) {
 	t.Helper()
-	do(t, ctx, "open "+path, chromedp.Navigate(h.base+path), chromedp.WaitVisible(chromedp.CSS("main")))
+	do(t, ctx, "open "+path, chromedp.Navigate(h.base+path), chromedp.WaitVisible(chromedp.CSS("body > *")))
 }
 
 // shot saves a screenshot of the whole page when ONEWINDOW_SCREENSHOTS names
