@@ -105,14 +105,18 @@ func TestPromisedCaseThroughThePages(t *testing.T) {
 	}
 	shot(t, ctx, "home-reviewer")
 	// A return without a reason is refused next to the form, nothing lost.
-	h.act(t, ctx, n, "return", chromedp.Click(chromedp.CSS("#form-return input[value=M03]")))
+	h.act(t, ctx, n, "return")
 	if msg := text(t, ctx, "#form-return .field-error"); !strings.Contains(msg, "原因") {
 		t.Fatalf("return without reason: %q", msg)
 	}
 	h.act(t, ctx, n, "return",
-		chromedp.Click(chromedp.CSS("#form-return input[value=M03]")),
-		chromedp.SetValue(chromedp.CSS("#reason-return"), "营业执照复印件不清晰，请重新提供"))
+		chromedp.SetValue(chromedp.CSS(`#form-return select[name="correction.M03"]`), "复印件不清晰"),
+		chromedp.SetValue(chromedp.CSS("#reason-return"), "请携带营业执照原件核对"))
 	h.wantState(t, ctx, n, "已退回")
+	h.open(t, ctx, "/cases/"+n+"/print/1")
+	if notice := text(t, ctx, "article"); !strings.Contains(notice, "材料补齐补正通知书") || !strings.Contains(notice, "复印件不清晰") {
+		t.Fatalf("the correction notice does not list the material's reason:\n%s", notice)
+	}
 
 	h.as(t, ctx, "shouli")
 	h.act(t, ctx, n, "resubmit", chromedp.Click(chromedp.CSS("#form-resubmit input[value=M03]")))

@@ -74,7 +74,7 @@ type actionInput struct {
 // actionDocs says, per action, which fields it reads.
 var actionDocs = map[casework.Action]string{
 	casework.ActAccept:           "部门受理（收件后 2 个工作日内）。受理后按承诺时限计算决定期限 decide_by。",
-	casework.ActReturn:           "部门退回并出具材料补齐补正通知书：reason 必填，corrections 为需补正的材料编码。",
+	casework.ActReturn:           "部门退回并出具材料补齐补正通知书：corrections 为需补正的材料编码，correction_reasons 为逐项原因（材料编码 → 原因）；未逐项说明原因的，reason 必填。",
 	casework.ActResubmit:         "综合受理窗口收取补正材料后重新提交，办件编号不变：materials 为本次提交的材料编码。",
 	casework.ActSupply:           "综合受理窗口收取容缺材料：materials 为补齐的材料编码。",
 	casework.ActHandover:         "部门签收纸质材料（上午收件当日 15:00 前，下午收件次一工作日 10:00 前），生成材料交接表。",

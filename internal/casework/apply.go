@@ -34,6 +34,9 @@ type Env struct {
 type Input struct {
 	Reason         string          `json:"reason,omitempty"`          // return, pause, extend, decide, refuse-result, withdraw, terminate
 	Corrections    []string        `json:"corrections,omitempty"`     // return: codes of the materials to correct or supply
+	// CorrectionReasons gives, per material code, what is wrong with it
+	// (return); a material with a reason is to be corrected.
+	CorrectionReasons map[string]string `json:"correction_reasons,omitempty"`
 	Materials      []string        `json:"materials,omitempty"`       // resubmit, supply: codes of the materials handed in now
 	PauseType      PauseType       `json:"pause_type,omitempty"`      // pause
 	Days           int             `json:"days,omitempty"`            // extend
@@ -290,19 +293,39 @@ func (t *transition) accept() error {
 
 func (t *transition) returnCase() error {
 	c := t.c
-	reason, err := t.reason(true)
-	if err != nil {
-		return err
+	codes := slices.Clone(t.in.Corrections)
+	for code, why := range t.in.CorrectionReasons {
+		if strings.TrimSpace(why) != "" && !slices.Contains(codes, code) {
+			codes = append(codes, code)
+		}
 	}
+	slices.SortFunc(codes, func(a, b string) int { return c.material(a) - c.material(b) })
 	var lines []MaterialLine
-	for _, code := range t.in.Corrections {
+	for _, code := range codes {
 		i := c.material(code)
 		if i < 0 {
 			return apperr.Field("corrections", "办事指南未列明该材料："+code)
 		}
-		lines = append(lines, c.Materials[i].line())
+		line := c.Materials[i].line()
+		line.Reason = strings.TrimSpace(t.in.CorrectionReasons[code])
+		if utf8.RuneCountInString(line.Reason) > 200 {
+			return apperr.Field("corrections", "每项材料的退回原因不超过 200 个字")
+		}
+		lines = append(lines, line)
 	}
-	t.details["corrections"] = t.in.Corrections
+	// A reason overall, or one for each material named, is required.
+	perMaterial := len(lines) > 0
+	for _, l := range lines {
+		perMaterial = perMaterial && l.Reason != ""
+	}
+	reason, err := t.reason(!perMaterial)
+	if err != nil {
+		return err
+	}
+	t.details["corrections"] = codes
+	if len(t.in.CorrectionReasons) > 0 {
+		t.details["correction_reasons"] = t.in.CorrectionReasons
+	}
 	t.details["on_time"] = t.onTime(c.Deadlines.AcceptBy)
 	c.Returns++
 	c.Deadlines.AcceptBy = time.Time{}

@@ -506,3 +506,35 @@ func TestDecideReasonTooLong(t *testing.T) {
 		t.Errorf("message %q does not give the limit", msg)
 	}
 }
+
+// TestReturnReasonsPerMaterial: a return names what is wrong with each
+// material, or gives one reason for all; the correction notice lists each
+// material with its own reason.
+func TestReturnReasonsPerMaterial(t *testing.T) {
+	rev := reviewer("SCJG")
+	base := func() *history { return takeIn(t, promisedIntake(), at(2026, 3, 2, 9, 30)) }
+
+	h := base().do(casework.ActReturn, casework.Input{CorrectionReasons: map[string]string{"M03": "复印件不清晰", "M01": "缺少法定代表人签字"}}, rev)
+	var notice casework.CorrectionData
+	docData(t, h.docs[len(h.docs)-1][0], &notice)
+	if len(notice.ToCorrect) != 2 || notice.ToCorrect[0].Code != "M01" || notice.ToCorrect[0].Reason != "缺少法定代表人签字" ||
+		notice.ToCorrect[1].Code != "M03" || notice.ToCorrect[1].Reason != "复印件不清晰" {
+		t.Fatalf("materials to correct, in handbook order with their reasons: %+v", notice.ToCorrect)
+	}
+
+	for _, tc := range []struct {
+		name string
+		in   casework.Input
+	}{
+		{"a material without its reason and no overall reason", casework.Input{Corrections: []string{"M02"}, CorrectionReasons: map[string]string{"M03": "复印件不清晰"}}},
+		{"a reason for a material the handbook does not list", casework.Input{CorrectionReasons: map[string]string{"M99": "不清晰"}}},
+		{"nothing at all", casework.Input{}},
+	} {
+		c := base().c
+		before := *c
+		_, _, err := casework.Apply(c, casework.ActReturn, tc.in, rev, env(at(2026, 3, 2, 10, 0)))
+		if !apperr.Is(err, apperr.Invalid) || c.State != before.State || c.Returns != before.Returns {
+			t.Errorf("%s: %v, want invalid and the case unchanged", tc.name, err)
+		}
+	}
+}

@@ -63,6 +63,7 @@ type MaterialLine struct {
 	Copies    int    `json:"copies"`
 	Paper     bool   `json:"paper"`
 	Status    string `json:"status"`
+	Reason    string `json:"reason,omitempty"` // on a correction notice: what is wrong with it
 }
 
 // ReceiptData is what a receipt notice shows.

@@ -174,6 +174,14 @@ func inputFromForm(r *http.Request) casework.Input {
 	if f.Has("collect_items") {
 		in.CollectItems = append([]string{}, collect...)
 	}
+	for key := range f {
+		if code, ok := strings.CutPrefix(key, "correction."); ok && strings.TrimSpace(f.Get(key)) != "" {
+			if in.CorrectionReasons == nil {
+				in.CorrectionReasons = map[string]string{}
+			}
+			in.CorrectionReasons[code] = f.Get(key)
+		}
+	}
 	return in
 }
 
