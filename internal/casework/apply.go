@@ -32,22 +32,22 @@ type Env struct {
 
 // Input carries an action's fields; each action reads its own.
 type Input struct {
-	Reason         string          `json:"reason,omitempty"`          // return, pause, extend, decide, refuse-result, withdraw, terminate
-	Corrections    []string        `json:"corrections,omitempty"`     // return: codes of the materials to correct or supply
+	Reason      string   `json:"reason,omitempty"`      // return, pause, extend, decide, refuse-result, withdraw, terminate
+	Corrections []string `json:"corrections,omitempty"` // return: codes of the materials to correct or supply
 	// CorrectionReasons gives, per material code, what is wrong with it
 	// (return); a material with a reason is to be corrected.
 	CorrectionReasons map[string]string `json:"correction_reasons,omitempty"`
-	Materials      []string        `json:"materials,omitempty"`       // resubmit, supply: codes of the materials handed in now
-	PauseType      PauseType       `json:"pause_type,omitempty"`      // pause
-	Days           int             `json:"days,omitempty"`            // extend
-	Outcome        Outcome         `json:"outcome,omitempty"`         // decide
-	ResultDocument string          `json:"result_document,omitempty"` // decide: the licence or letter, with its number
-	CollectItems   []string        `json:"collect_items,omitempty"`   // submit-result: what to take back from the applicant (R10)
-	Signer         string          `json:"signer,omitempty"`          // deliver: who signs the receipt
-	SignerIDType   identity.IDType `json:"signer_id_type,omitempty"`  // deliver: the signer's ID, checked at the desk
-	SignerIDNumber string          `json:"signer_id_number,omitempty"`
-	Carrier        string          `json:"carrier,omitempty"`         // mail
-	Tracking       string          `json:"tracking_number,omitempty"` // mail
+	Materials         []string          `json:"materials,omitempty"`       // resubmit, supply: codes of the materials handed in now
+	PauseType         PauseType         `json:"pause_type,omitempty"`      // pause
+	Days              int               `json:"days,omitempty"`            // extend
+	Outcome           Outcome           `json:"outcome,omitempty"`         // decide
+	ResultDocument    string            `json:"result_document,omitempty"` // decide: the licence or letter, with its number
+	CollectItems      []string          `json:"collect_items,omitempty"`   // submit-result: what to take back from the applicant (R10)
+	Signer            string            `json:"signer,omitempty"`          // deliver: who signs the receipt
+	SignerIDType      identity.IDType   `json:"signer_id_type,omitempty"`  // deliver: the signer's ID, checked at the desk
+	SignerIDNumber    string            `json:"signer_id_number,omitempty"`
+	Carrier           string            `json:"carrier,omitempty"`         // mail
+	Tracking          string            `json:"tracking_number,omitempty"` // mail
 }
 
 // MaxExtensionDays is the longest extension art. 42 allows.
