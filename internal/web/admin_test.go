@@ -2,224 +2,21 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/alexedwards/scs/postgresstore"
-	"github.com/alexedwards/scs/sqlite3store"
-	"github.com/alexedwards/scs/v2"
-
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/demo"
-	"github.com/onewindow/onewindow/internal/server"
-	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/store"
-	"github.com/onewindow/onewindow/internal/store/storetest"
-	"github.com/onewindow/onewindow/internal/web"
 )
 
 // adminStart is a Wednesday morning in 2026.
 var adminStart = time.Date(2026, 9, 30, 9, 0, 0, 0, clock.Shanghai)
-
-// adminHall is the demo district behind one server, with the service at
-// hand to check what the pages wrote.
-type adminHall struct {
-	svc       *service.Service
-	url       string
-	passwords map[string]string          // demo account → password
-	as        map[string]context.Context // demo account → its service context
-}
-
-// eachAdminHall runs fn on a fresh demo district for each database.
-func eachAdminHall(t *testing.T, fn func(t *testing.T, h *adminHall)) {
-	t.Parallel()
-	clk := clock.At(adminStart)
-	storetest.Each(t, clk, func(t *testing.T, st *store.Store) {
-		clk.Set(adminStart)
-		log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
-		svc := service.New(st, clk, log, service.DefaultConfig())
-		creds, err := svc.LoadDemo(service.AsSystem(context.Background()), demo.Load())
-		if err != nil {
-			t.Fatal(err)
-		}
-		h := &adminHall{svc: svc, passwords: map[string]string{}, as: map[string]context.Context{}}
-		for _, c := range creds {
-			h.passwords[c.Username] = c.Password
-			u, err := svc.Login(context.Background(), c.Username, c.Password)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h.as[c.Username] = service.WithUser(context.Background(), u)
-		}
-		var sessions scs.Store = sqlite3store.NewWithCleanupInterval(st.DB(), 0)
-		if st.Dialect() == store.Postgres {
-			sessions = postgresstore.NewWithCleanupInterval(st.DB(), 0)
-		}
-		srv, err := server.New(server.Config{Version: "test"}, svc, st, web.NewSessions(sessions, false), log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts := httptest.NewServer(srv.Handler())
-		t.Cleanup(ts.Close)
-		h.url = ts.URL
-		fn(t, h)
-	})
-}
-
-// adminBrowser is one person's browser: a cookie jar, redirects returned
-// rather than followed.
-type adminBrowser struct {
-	t      *testing.T
-	h      *adminHall
-	client *http.Client
-}
-
-type adminReply struct {
-	status   int
-	location string
-	body     string
-}
-
-func (h *adminHall) browser(t *testing.T) *adminBrowser {
-	jar, _ := cookiejar.New(nil)
-	return &adminBrowser{t: t, h: h, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-// signIn signs in through the sign-in form.
-func (h *adminHall) signIn(t *testing.T, username, password string) *adminBrowser {
-	t.Helper()
-	b := h.browser(t)
-	p := b.post("/login", url.Values{"username": {username}, "password": {password}})
-	if p.status != http.StatusSeeOther || p.location != "/" {
-		t.Fatalf("sign in as %s: %d → %q\n%s", username, p.status, p.location, p.body)
-	}
-	return b
-}
-
-// signInAs signs in as a demo account.
-func (h *adminHall) signInAs(t *testing.T, username string) *adminBrowser {
-	t.Helper()
-	return h.signIn(t, username, h.passwords[username])
-}
-
-func (b *adminBrowser) do(req *http.Request) adminReply {
-	b.t.Helper()
-	res, err := b.client.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return adminReply{status: res.StatusCode, location: res.Header.Get("Location"), body: string(body)}
-}
-
-func (b *adminBrowser) get(path string) adminReply {
-	b.t.Helper()
-	req, _ := http.NewRequest("GET", b.h.url+path, nil)
-	return b.do(req)
-}
-
-func (b *adminBrowser) post(path string, form url.Values) adminReply {
-	b.t.Helper()
-	req, _ := http.NewRequest("POST", b.h.url+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
-}
-
-// follow posts and follows the one redirect that must come back.
-func (b *adminBrowser) follow(t *testing.T, path string, form url.Values) adminReply {
-	t.Helper()
-	p := b.post(path, form)
-	if p.status != http.StatusSeeOther {
-		t.Fatalf("POST %s: status %d, want 303\n%s", path, p.status, p.body)
-	}
-	return b.get(p.location)
-}
-
-func (p adminReply) want(t *testing.T, status int, texts ...string) {
-	t.Helper()
-	if p.status != status {
-		t.Fatalf("status %d, want %d\n%s", p.status, status, p.body)
-	}
-	for _, s := range texts {
-		if !strings.Contains(p.body, s) {
-			t.Errorf("page does not contain %q\n%s", s, p.body)
-		}
-	}
-}
-
-func (p adminReply) wantNot(t *testing.T, texts ...string) {
-	t.Helper()
-	for _, s := range texts {
-		if strings.Contains(p.body, s) {
-			t.Errorf("page contains %q", s)
-		}
-	}
-}
-
-// near returns the page from anchor (a field's attribute) to the next
-// field's label or button: where the field's message must be.
-func (p adminReply) near(t *testing.T, anchor string) string {
-	t.Helper()
-	i := strings.Index(p.body, anchor)
-	if i < 0 {
-		t.Fatalf("page has no %q\n%s", anchor, p.body)
-	}
-	rest := p.body[i+len(anchor):]
-	end := len(rest)
-	for _, stop := range []string{"<label", "<button", "</tr>", "</form>"} {
-		if j := strings.Index(rest, stop); j >= 0 && j < end {
-			end = j
-		}
-	}
-	return p.body[i : i+len(anchor)+end]
-}
-
-// wantNear fails unless msg is shown next to the field anchor names.
-func (p adminReply) wantNear(t *testing.T, anchor, msg string) {
-	t.Helper()
-	if got := p.near(t, anchor); !strings.Contains(got, `class="field-error"`) || !strings.Contains(got, msg) {
-		t.Errorf("no %q next to %s; there is:\n%s", msg, anchor, got)
-	}
-}
-
-// cell returns the calendar grid's cell of date.
-func (p adminReply) cell(t *testing.T, date string) string {
-	t.Helper()
-	i := strings.Index(p.body, `data-date="`+date+`"`)
-	if i < 0 {
-		t.Fatalf("no cell for %s\n%s", date, p.body)
-	}
-	j := strings.Index(p.body[i:], "</td>")
-	return p.body[i : i+j]
-}
-
-var shownPassword = regexp.MustCompile(`<output class="password">([^<]+)</output>`)
-
-// password returns the password the page shows once.
-func (p adminReply) password(t *testing.T) string {
-	t.Helper()
-	m := shownPassword.FindStringSubmatch(p.body)
-	if m == nil {
-		t.Fatalf("no password shown\n%s", p.body)
-	}
-	return m[1]
-}
 
 // itemValues is the editor's form filled with it, as a browser posts it.
 func itemValues(it *catalog.Item) url.Values {
@@ -264,8 +61,8 @@ func itemValues(it *catalog.Item) url.Values {
 const editedItem = "SCJG-XK-001"
 
 func TestAdminItemEditSavesANewVersion(t *testing.T) {
-	eachAdminHall(t, func(t *testing.T, h *adminHall) {
-		admin := h.signInAs(t, "admin")
+	eachHall(t, adminStart, func(t *testing.T, h *hall) {
+		admin := h.signIn(t, "admin")
 		admin.get("/admin/items").want(t, http.StatusOK, editedItem, "/admin/items/"+editedItem+"/edit", "新增事项")
 		admin.get("/admin/items?department=GHZY").wantNot(t, editedItem)
 
@@ -316,8 +113,8 @@ func TestAdminItemEditSavesANewVersion(t *testing.T) {
 }
 
 func TestAdminItemStaleEditKeepsTheEdits(t *testing.T) {
-	eachAdminHall(t, func(t *testing.T, h *adminHall) {
-		admin := h.signInAs(t, "admin")
+	eachHall(t, adminStart, func(t *testing.T, h *hall) {
+		admin := h.signIn(t, "admin")
 		it, err := h.svc.Item(context.Background(), editedItem, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -351,8 +148,8 @@ func TestAdminItemStaleEditKeepsTheEdits(t *testing.T) {
 }
 
 func TestAdminItemInvalidEdit(t *testing.T) {
-	eachAdminHall(t, func(t *testing.T, h *adminHall) {
-		admin := h.signInAs(t, "admin")
+	eachHall(t, adminStart, func(t *testing.T, h *hall) {
+		admin := h.signIn(t, "admin")
 		it, err := h.svc.Item(context.Background(), editedItem, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -396,8 +193,8 @@ func TestAdminItemInvalidEdit(t *testing.T) {
 }
 
 func TestAdminNewItem(t *testing.T) {
-	eachAdminHall(t, func(t *testing.T, h *adminHall) {
-		bumen := h.signInAs(t, "bumen")
+	eachHall(t, adminStart, func(t *testing.T, h *hall) {
+		bumen := h.signIn(t, "bumen")
 		bumen.get("/admin/items/new").want(t, http.StatusOK, `id="code"`, `value="SCJG" selected`)
 		form := url.Values{"code": {"SCJG-QT-099"}, "name": {"测试事项"}, "type": {"公共服务"}, "department": {"SCJG"},
 			"kind": {"instant"}, "statutory_days": {"1"}, "promised_days": {"0"}, "deferral_days": {"0"}, "delegated": {"1"},
@@ -419,8 +216,8 @@ func TestAdminNewItem(t *testing.T) {
 }
 
 func TestAdminCalendarGrid(t *testing.T) {
-	eachAdminHall(t, func(t *testing.T, h *adminHall) {
-		admin := h.signInAs(t, "admin")
+	eachHall(t, adminStart, func(t *testing.T, h *hall) {
+		admin := h.signIn(t, "admin")
 		p := admin.get("/admin/calendar?year=2026")
 		p.want(t, http.StatusOK, "2026 年工作日历")
 		if c := p.cell(t, "2026-02-14"); !strings.Contains(c, "调休") || !strings.Contains(c, ">班<") || !strings.Contains(c, "星期六 上班（春节调休上班）") {
@@ -484,8 +281,8 @@ func TestAdminCalendarGrid(t *testing.T) {
 }
 
 func TestAdminHallsAndWindows(t *testing.T) {
-	eachAdminHall(t, func(t *testing.T, h *adminHall) {
-		admin := h.signInAs(t, "admin")
+	eachHall(t, adminStart, func(t *testing.T, h *hall) {
+		admin := h.signIn(t, "admin")
 		admin.get("/admin/halls").want(t, http.StatusOK, "江川区滨河街道为民服务中心", "不动产登记专窗", "专业窗口", "添加窗口")
 
 		win := url.Values{"hall_code": {demo.DistrictHall}, "number": {"C09"}, "name": {"教育专窗"}, "kind": {"specialised"}, "department_code": {"NOPE"}}
@@ -517,8 +314,8 @@ func TestAdminHallsAndWindows(t *testing.T) {
 }
 
 func TestAdminRefusesDepartmentAdmin(t *testing.T) {
-	eachAdminHall(t, func(t *testing.T, h *adminHall) {
-		bumen := h.signInAs(t, "bumen")
+	eachHall(t, adminStart, func(t *testing.T, h *hall) {
+		bumen := h.signIn(t, "bumen")
 		bumen.get("/admin").want(t, http.StatusOK, "本部门事项", "本部门审批人员")
 		bumen.get("/admin").wantNot(t, `href="/admin/calendar"`, `href="/admin/halls"`)
 
@@ -536,8 +333,8 @@ func TestAdminRefusesDepartmentAdmin(t *testing.T) {
 		items.want(t, http.StatusOK, "SCJG-XK-001")
 		items.wantNot(t, "GHZY-XK-001")
 
-		h.signInAs(t, "shouli").get("/admin").want(t, http.StatusForbidden, "无权使用系统管理")
-		h.signInAs(t, "jiandu").get("/admin/users").want(t, http.StatusForbidden)
+		h.signIn(t, "shouli").get("/admin").want(t, http.StatusForbidden, "无权使用系统管理")
+		h.signIn(t, "jiandu").get("/admin/users").want(t, http.StatusForbidden)
 		if p := h.browser(t).get("/admin/calendar"); p.status != http.StatusSeeOther || p.location != "/login" {
 			t.Errorf("anonymous: %d → %q", p.status, p.location)
 		}
@@ -545,8 +342,8 @@ func TestAdminRefusesDepartmentAdmin(t *testing.T) {
 }
 
 func TestAdminAccounts(t *testing.T) {
-	eachAdminHall(t, func(t *testing.T, h *adminHall) {
-		admin := h.signInAs(t, "admin")
+	eachHall(t, adminStart, func(t *testing.T, h *hall) {
+		admin := h.signIn(t, "admin")
 		admin.get("/admin/users").want(t, http.StatusOK, "shouli", "张晓梅", "综合受理", "添加账号")
 
 		add := url.Values{"username": {"xinren"}, "name": {"新人"}, "role": {"reviewer"}, "department": {""}, "hall": {""}, "password": {"Secret123"}}
@@ -561,7 +358,7 @@ func TestAdminAccounts(t *testing.T) {
 		p = admin.post("/admin/users", add)
 		p.want(t, http.StatusOK, "已添加账号", "只显示这一次")
 		password := p.password(t)
-		xinren := h.signIn(t, "xinren", password)
+		xinren := h.signInWith(t, "xinren", password)
 		xinren.get("/").want(t, http.StatusOK, "新人")
 
 		// Role, department and hall.
@@ -580,7 +377,7 @@ func TestAdminAccounts(t *testing.T) {
 		}
 		h.browser(t).post("/login", url.Values{"username": {"xinren"}, "password": {password}}).want(t, http.StatusUnauthorized, "账号已停用")
 		admin.follow(t, "/admin/users/xinren/active", url.Values{"active": {"true"}}).want(t, http.StatusOK, "已启用账号 xinren")
-		h.signIn(t, "xinren", password)
+		h.signInWith(t, "xinren", password)
 
 		// Nobody deactivates themselves, nor resets their own password here.
 		admin.post("/admin/users/admin/active", url.Values{"active": {"false"}}).want(t, http.StatusForbidden, "不能停用自己的账号")
@@ -590,12 +387,12 @@ func TestAdminAccounts(t *testing.T) {
 		// A reset password is shown once and works; the old one does not.
 		p = admin.post("/admin/users/chujian/password", nil)
 		p.want(t, http.StatusOK, "新密码只显示这一次")
-		h.signIn(t, "chujian", p.password(t))
+		h.signInWith(t, "chujian", p.password(t))
 		h.browser(t).post("/login", url.Values{"username": {"chujian"}, "password": {h.passwords["chujian"]}}).want(t, http.StatusUnauthorized)
 		admin.get("/admin/users/chujian").wantNot(t, `class="password"`)
 
 		// A department admin manages its own reviewers only.
-		bumen := h.signInAs(t, "bumen")
+		bumen := h.signIn(t, "bumen")
 		list := bumen.get("/admin/users")
 		list.want(t, http.StatusOK, "shenpi", "本部门审批人员")
 		list.wantNot(t, "shenpi2", "chujian")

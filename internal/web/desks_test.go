@@ -1,167 +1,25 @@
 package web_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/alexedwards/scs/postgresstore"
-	"github.com/alexedwards/scs/sqlite3store"
-	"github.com/alexedwards/scs/v2"
-
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
-	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/identity"
-	"github.com/onewindow/onewindow/internal/server"
-	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/store"
-	"github.com/onewindow/onewindow/internal/store/storetest"
-	"github.com/onewindow/onewindow/internal/web"
 )
 
 // deskStart is a Wednesday morning, the last working day before the
 // National Day holiday.
 var deskStart = time.Date(2026, 9, 30, 9, 0, 0, 0, clock.Shanghai)
 
-// deskHall is the demo district behind one server, with the service at
-// hand to prepare cases as the right person.
-type deskHall struct {
-	svc       *service.Service
-	clk       *clock.Manual
-	url       string
-	passwords map[string]string          // demo account → password
-	as        map[string]context.Context // demo account → its service context
-}
-
-// eachDeskHall runs fn on a fresh demo district for each database.
-func eachDeskHall(t *testing.T, fn func(t *testing.T, h *deskHall)) {
-	t.Parallel()
-	clk := clock.At(deskStart)
-	storetest.Each(t, clk, func(t *testing.T, st *store.Store) {
-		clk.Set(deskStart)
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		svc := service.New(st, clk, log, service.DefaultConfig())
-		creds, err := svc.LoadDemo(service.AsSystem(context.Background()), demo.Load())
-		if err != nil {
-			t.Fatal(err)
-		}
-		h := &deskHall{svc: svc, clk: clk, passwords: map[string]string{}, as: map[string]context.Context{}}
-		for _, c := range creds {
-			h.passwords[c.Username] = c.Password
-			u, err := svc.Login(context.Background(), c.Username, c.Password)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h.as[c.Username] = service.WithUser(context.Background(), u)
-		}
-		var sessions scs.Store = sqlite3store.NewWithCleanupInterval(st.DB(), 0)
-		if st.Dialect() == store.Postgres {
-			sessions = postgresstore.NewWithCleanupInterval(st.DB(), 0)
-		}
-		srv, err := server.New(server.Config{Version: "test"}, svc, st, web.NewSessions(sessions, false), log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts := httptest.NewServer(srv.Handler())
-		t.Cleanup(ts.Close)
-		h.url = ts.URL
-		fn(t, h)
-	})
-}
-
-// deskBrowser is one signed-in person's browser: a cookie jar, redirects
-// returned rather than followed.
-type deskBrowser struct {
-	t      *testing.T
-	h      *deskHall
-	client *http.Client
-}
-
-// deskReply is what came back.
-type deskReply struct {
-	status   int
-	location string
-	body     string
-}
-
-// signIn signs in through the sign-in form as username.
-func (h *deskHall) signIn(t *testing.T, username string) *deskBrowser {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	b := &deskBrowser{t: t, h: h, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	p := b.post("/login", url.Values{"username": {username}, "password": {h.passwords[username]}})
-	if p.status != http.StatusSeeOther || p.location != "/" {
-		t.Fatalf("sign in as %s: %d → %q\n%s", username, p.status, p.location, p.body)
-	}
-	return b
-}
-
-func (b *deskBrowser) do(req *http.Request) deskReply {
-	b.t.Helper()
-	res, err := b.client.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return deskReply{status: res.StatusCode, location: res.Header.Get("Location"), body: string(body)}
-}
-
-func (b *deskBrowser) get(path string) deskReply {
-	b.t.Helper()
-	req, _ := http.NewRequest("GET", b.h.url+path, nil)
-	return b.do(req)
-}
-
-func (b *deskBrowser) post(path string, form url.Values) deskReply {
-	b.t.Helper()
-	req, _ := http.NewRequest("POST", b.h.url+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
-}
-
-// want fails unless the page has status and contains every one of texts.
-func (p deskReply) want(t *testing.T, status int, texts ...string) {
-	t.Helper()
-	if p.status != status {
-		t.Fatalf("status %d, want %d\n%s", p.status, status, p.body)
-	}
-	for _, s := range texts {
-		if !strings.Contains(p.body, s) {
-			t.Errorf("page does not contain %q\n%s", s, p.body)
-		}
-	}
-}
-
-// row returns the table row of the case numbered, or "" if none lists it.
-func (p deskReply) row(number string) string {
-	i := strings.Index(p.body, `id="case-`+number+`"`)
-	if i < 0 {
-		return ""
-	}
-	j := strings.Index(p.body[i:], "</tr>")
-	if j < 0 {
-		return p.body[i:]
-	}
-	return p.body[i : i+j]
-}
-
 // take takes in a food licence application (paper materials; the result
 // mailed if mail) and returns its number.
-func (h *deskHall) take(t *testing.T, mail bool) string {
+func (h *hall) take(t *testing.T, mail bool) string {
 	t.Helper()
 	in := casework.Intake{
 		ItemCode: "SCJG-XK-001", Channel: casework.AtWindow,
@@ -181,18 +39,8 @@ func (h *deskHall) take(t *testing.T, mail bool) string {
 	return v.Case.Number
 }
 
-// act takes action on the case as user, through the service.
-func (h *deskHall) act(t *testing.T, user, number string, action casework.Action, in casework.Input) *service.CaseView {
-	t.Helper()
-	v, err := h.svc.Act(h.as[user], number, action, in, 0)
-	if err != nil {
-		t.Fatalf("%s %s on %s: %v", user, action, number, err)
-	}
-	return v
-}
-
 func TestDeptDeskPage(t *testing.T) {
-	eachDeskHall(t, func(t *testing.T, h *deskHall) {
+	eachHall(t, deskStart, func(t *testing.T, h *hall) {
 		a, b := h.take(t, false), h.take(t, false)
 		reviewer := h.signIn(t, "shenpi")
 
@@ -272,7 +120,7 @@ func TestDeptDeskPage(t *testing.T) {
 }
 
 func TestHandoverPage(t *testing.T) {
-	eachDeskHall(t, func(t *testing.T, h *deskHall) {
+	eachHall(t, deskStart, func(t *testing.T, h *hall) {
 		a, b, c := h.take(t, false), h.take(t, false), h.take(t, false)
 		reviewer := h.signIn(t, "shenpi")
 		p := reviewer.get("/handover")
@@ -319,7 +167,7 @@ func TestHandoverPage(t *testing.T) {
 }
 
 func TestIssuanceDeskPage(t *testing.T) {
-	eachDeskHall(t, func(t *testing.T, h *deskHall) {
+	eachHall(t, deskStart, func(t *testing.T, h *hall) {
 		pickup, mail := h.take(t, false), h.take(t, true)
 		for _, n := range []string{pickup, mail} {
 			h.act(t, "shenpi", n, casework.ActAccept, casework.Input{})

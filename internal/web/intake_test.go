@@ -1,158 +1,23 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/alexedwards/scs/postgresstore"
-	"github.com/alexedwards/scs/sqlite3store"
-	"github.com/alexedwards/scs/v2"
-
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
-	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/identity"
-	"github.com/onewindow/onewindow/internal/server"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/store"
-	"github.com/onewindow/onewindow/internal/store/storetest"
-	"github.com/onewindow/onewindow/internal/web"
 )
 
 // intakeStart is a Wednesday morning, the last working day before the
 // National Day holiday.
 var intakeStart = time.Date(2026, 9, 30, 9, 0, 0, 0, clock.Shanghai)
-
-// intakeDesk is the demo district behind one server.
-type intakeDesk struct {
-	svc       *service.Service
-	st        *store.Store
-	url       string
-	passwords map[string]string
-	as        map[string]context.Context
-}
-
-// eachIntakeDesk runs fn on a fresh demo district for each database.
-func eachIntakeDesk(t *testing.T, fn func(t *testing.T, d *intakeDesk)) {
-	t.Parallel()
-	clk := clock.At(intakeStart)
-	storetest.Each(t, clk, func(t *testing.T, st *store.Store) {
-		clk.Set(intakeStart)
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		svc := service.New(st, clk, log, service.DefaultConfig())
-		creds, err := svc.LoadDemo(service.AsSystem(context.Background()), demo.Load())
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := &intakeDesk{svc: svc, st: st, passwords: map[string]string{}, as: map[string]context.Context{}}
-		for _, c := range creds {
-			d.passwords[c.Username] = c.Password
-			u, err := svc.Login(context.Background(), c.Username, c.Password)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d.as[c.Username] = service.WithUser(context.Background(), u)
-		}
-		var sessions scs.Store = sqlite3store.NewWithCleanupInterval(st.DB(), 0)
-		if st.Dialect() == store.Postgres {
-			sessions = postgresstore.NewWithCleanupInterval(st.DB(), 0)
-		}
-		srv, err := server.New(server.Config{Version: "test"}, svc, st, web.NewSessions(sessions, false), log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts := httptest.NewServer(srv.Handler())
-		t.Cleanup(ts.Close)
-		d.url = ts.URL
-		fn(t, d)
-	})
-}
-
-// intakeClerk is one person's browser; "" is nobody signed in.
-type intakeClerk struct {
-	t      *testing.T
-	d      *intakeDesk
-	client *http.Client
-}
-
-type intakeReply struct {
-	status   int
-	location string
-	body     string
-}
-
-func (d *intakeDesk) browser(t *testing.T, username string) *intakeClerk {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	b := &intakeClerk{t: t, d: d, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	if username != "" {
-		r := b.post("/login", url.Values{"username": {username}, "password": {d.passwords[username]}})
-		if r.status != http.StatusSeeOther {
-			t.Fatalf("sign in as %s: %d\n%s", username, r.status, r.body)
-		}
-	}
-	return b
-}
-
-func (b *intakeClerk) do(req *http.Request) intakeReply {
-	b.t.Helper()
-	res, err := b.client.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return intakeReply{status: res.StatusCode, location: res.Header.Get("Location"), body: string(body)}
-}
-
-func (b *intakeClerk) get(path string) intakeReply {
-	b.t.Helper()
-	req, _ := http.NewRequest("GET", b.d.url+path, nil)
-	return b.do(req)
-}
-
-func (b *intakeClerk) post(path string, form url.Values) intakeReply {
-	b.t.Helper()
-	req, _ := http.NewRequest("POST", b.d.url+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
-}
-
-// want fails unless the reply has status and contains every one of texts.
-func (r intakeReply) want(t *testing.T, status int, texts ...string) {
-	t.Helper()
-	if r.status != status {
-		t.Fatalf("status %d, want %d\n%s", r.status, status, r.body)
-	}
-	for _, s := range texts {
-		if !strings.Contains(r.body, s) {
-			t.Errorf("the reply does not contain %q\n%s", s, r.body)
-		}
-	}
-}
-
-func (r intakeReply) wantNot(t *testing.T, texts ...string) {
-	t.Helper()
-	for _, s := range texts {
-		if strings.Contains(r.body, s) {
-			t.Errorf("the reply contains %q", s)
-		}
-	}
-}
 
 // restaurantForm is a complete application for the new food licence by a
 // company, with two deferrable materials deferred.
@@ -166,9 +31,9 @@ func restaurantForm() url.Values {
 	}
 }
 
-func (d *intakeDesk) caseCount(t *testing.T) int {
+func (h *hall) caseCount(t *testing.T) int {
 	t.Helper()
-	page, err := d.svc.Cases(d.as["jiandu"], service.CaseFilter{})
+	page, err := h.svc.Cases(h.as["jiandu"], service.CaseFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,8 +41,8 @@ func (d *intakeDesk) caseCount(t *testing.T) int {
 }
 
 func TestIntakeSearchPage(t *testing.T) {
-	eachIntakeDesk(t, func(t *testing.T, d *intakeDesk) {
-		clerk := d.browser(t, "shouli")
+	eachHall(t, intakeStart, func(t *testing.T, h *hall) {
+		clerk := h.signIn(t, "shouli")
 		r := clerk.get("/intake?q=spjy")
 		r.want(t, http.StatusOK, "食品经营许可（新办）", "食品经营许可（延续）", "spjyxkxb", "承诺件", "5 个工作日", "10 个工作日", "不收费",
 			"可容缺，3 个工作日内补齐", `href="/intake/SCJG-XK-001"`, "找到 2 项")
@@ -186,23 +51,23 @@ func TestIntakeSearchPage(t *testing.T) {
 		clerk.get("/intake").want(t, http.StatusOK, "城市建筑垃圾处置核准", "社会保障卡补换")
 		clerk.get("/intake?q=zzzz").want(t, http.StatusOK, "没有与「zzzz」相符的事项")
 
-		d.browser(t, "shenpi").get("/intake").want(t, http.StatusForbidden, "无权使用综合受理台")
-		if r := d.browser(t, "").get("/intake"); r.status != http.StatusSeeOther || r.location != "/login" {
+		h.signIn(t, "shenpi").get("/intake").want(t, http.StatusForbidden, "无权使用综合受理台")
+		if r := h.browser(t).get("/intake"); r.status != http.StatusSeeOther || r.location != "/login" {
 			t.Errorf("anonymous: %d → %q", r.status, r.location)
 		}
 	})
 }
 
 func TestIntakeFormErrors(t *testing.T) {
-	eachIntakeDesk(t, func(t *testing.T, d *intakeDesk) {
-		clerk := d.browser(t, "shouli")
+	eachHall(t, intakeStart, func(t *testing.T, h *hall) {
+		clerk := h.signIn(t, "shouli")
 		clerk.get("/intake/SCJG-XK-001").want(t, http.StatusOK,
 			"食品经营许可申请书", "法定代表人（负责人）签字并加盖公章", `name="material.M04" value="deferred"`, "可容缺",
 			"本人（单位）承诺在补齐期限前提交上列容缺材料", `name="deferral_due" type="date" value="2026-10-`, "出具一次性告知单")
 		// The food licence is for organisations only: no person to choose.
 		clerk.get("/intake/SCJG-XK-001").wantNot(t, `value="person"`)
 		clerk.get("/intake/NOPE-001").want(t, http.StatusNotFound, "未知的事项")
-		d.browser(t, "chujian").get("/intake/SCJG-XK-001").want(t, http.StatusForbidden)
+		h.signIn(t, "chujian").get("/intake/SCJG-XK-001").want(t, http.StatusForbidden)
 
 		// A bad credit code: the message by the ID field, everything typed kept.
 		f := restaurantForm()
@@ -245,7 +110,7 @@ func TestIntakeFormErrors(t *testing.T) {
 			`id="msg-applicant-id_number" aria-live="polite">身份证号码校验位不正确`, `value="张三"`,
 			`id="msg-agent-name">请填写姓名或名称`, `id="msg-agent-id_number" aria-live="polite">身份证号码应为 18 位`)
 
-		if n := d.caseCount(t); n != 0 {
+		if n := h.caseCount(t); n != 0 {
 			t.Errorf("%d cases after refused intakes", n)
 		}
 	})
@@ -254,14 +119,14 @@ func TestIntakeFormErrors(t *testing.T) {
 var caseLocation = regexp.MustCompile(`^/cases/(\d{14})$`)
 
 func TestIntakeTakesTheCaseIn(t *testing.T) {
-	eachIntakeDesk(t, func(t *testing.T, d *intakeDesk) {
-		clerk := d.browser(t, "shouli")
+	eachHall(t, intakeStart, func(t *testing.T, h *hall) {
+		clerk := h.signIn(t, "shouli")
 		r := clerk.post("/intake/SCJG-XK-001", restaurantForm())
 		m := caseLocation.FindStringSubmatch(r.location)
 		if r.status != http.StatusSeeOther || m == nil {
 			t.Fatalf("intake: %d → %q\n%s", r.status, r.location, r.body)
 		}
-		cv, err := d.svc.Case(d.as["shouli"], m[1])
+		cv, err := h.svc.Case(h.as["shouli"], m[1])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,7 +136,7 @@ func TestIntakeTakesTheCaseIn(t *testing.T) {
 			t.Errorf("case: %+v, %d documents", c, len(cv.Documents))
 		}
 		// The stored number is upper-cased as the form said it would be.
-		if rec, err := d.svc.RecallApplicant(d.as["shouli"], "91350100M000100Y43"); err != nil || rec.Number != m[1] {
+		if rec, err := h.svc.RecallApplicant(h.as["shouli"], "91350100M000100Y43"); err != nil || rec.Number != m[1] {
 			t.Errorf("recall after intake: %v %+v", err, rec)
 		}
 		clerk.get(r.location).want(t, http.StatusOK, "已收件：食品经营许可（新办），办件编号 "+m[1], "容缺受理承诺书", `/cases/`+m[1]+`/print/0`)
@@ -288,7 +153,7 @@ func TestIntakeTakesTheCaseIn(t *testing.T) {
 		if r.status != http.StatusSeeOther || m == nil {
 			t.Fatalf("instant intake: %d → %q\n%s", r.status, r.location, r.body)
 		}
-		cv, err = d.svc.Case(d.as["shouli"], m[1])
+		cv, err = h.svc.Case(h.as["shouli"], m[1])
 		if err != nil || cv.Case.Kind != "instant" || cv.Case.Agent == nil || cv.Case.Agent.Name != "李四" {
 			t.Fatalf("instant case: %v %+v", err, cv)
 		}
@@ -305,22 +170,22 @@ func TestIntakeTakesTheCaseIn(t *testing.T) {
 		if m = caseLocation.FindStringSubmatch(r.location); m == nil {
 			t.Fatalf("mail-in: %d\n%s", r.status, r.body)
 		}
-		cv, _ = d.svc.Case(d.as["shouli"], m[1])
+		cv, _ = h.svc.Case(h.as["shouli"], m[1])
 		if cv.Case.Channel != casework.ByMail || cv.Case.Delivery.Method != casework.Mail || cv.Case.Delivery.Recipient != "江川区好味餐饮有限公司" {
 			t.Errorf("mail-in case: %+v", cv.Case)
 		}
 
 		// Only intake clerks take in.
-		d.browser(t, "shenpi").post("/intake/SCJG-XK-001", restaurantForm()).want(t, http.StatusForbidden)
-		if n := d.caseCount(t); n != 3 {
+		h.signIn(t, "shenpi").post("/intake/SCJG-XK-001", restaurantForm()).want(t, http.StatusForbidden)
+		if n := h.caseCount(t); n != 3 {
 			t.Errorf("%d cases, want 3", n)
 		}
 	})
 }
 
 func TestIntakeCheckIDAndRecall(t *testing.T) {
-	eachIntakeDesk(t, func(t *testing.T, d *intakeDesk) {
-		clerk := d.browser(t, "shouli")
+	eachHall(t, intakeStart, func(t *testing.T, h *hall) {
+		clerk := h.signIn(t, "shouli")
 		type answer struct {
 			OK      bool   `json:"ok"`
 			Found   bool   `json:"found"`
@@ -332,7 +197,7 @@ func TestIntakeCheckIDAndRecall(t *testing.T) {
 			Kind    string `json:"kind"`
 			Source  string `json:"source"`
 		}
-		ask := func(b *intakeClerk, path string, status int) answer {
+		ask := func(b *browser, path string, status int) answer {
 			t.Helper()
 			r := b.get(path)
 			if r.status != status {
@@ -359,8 +224,8 @@ func TestIntakeCheckIDAndRecall(t *testing.T) {
 		if a := ask(clerk, "/intake/check-id?type=nonsense&number=1", 200); a.OK || a.Message != "未知的证件类型" {
 			t.Errorf("an unknown type: %+v", a)
 		}
-		ask(d.browser(t, "shenpi"), "/intake/check-id?type=resident_id&number=11010519491231002X", 403)
-		ask(d.browser(t, ""), "/intake/check-id?type=resident_id&number=11010519491231002X", 401)
+		ask(h.signIn(t, "shenpi"), "/intake/check-id?type=resident_id&number=11010519491231002X", 403)
+		ask(h.browser(t), "/intake/check-id?type=resident_id&number=11010519491231002X", 401)
 
 		if a := ask(clerk, "/intake/recall?id_number=91350100M000100Y43", 200); a.Found {
 			t.Errorf("recall before any case: %+v", a)
@@ -368,18 +233,18 @@ func TestIntakeCheckIDAndRecall(t *testing.T) {
 		if r := clerk.post("/intake/SCJG-XK-001", restaurantForm()); r.status != http.StatusSeeOther {
 			t.Fatalf("intake: %d\n%s", r.status, r.body)
 		}
-		a := ask(d.browser(t, "shouli2"), "/intake/recall?id_number=91350100m000100y43", 200)
+		a := ask(h.signIn(t, "shouli2"), "/intake/recall?id_number=91350100m000100y43", 200)
 		if !a.Found || a.Name != "江川区好味餐饮有限公司" || a.Phone != "13800138000" || a.Address != "江川区滨河路1号" || a.Kind != "entity" || a.Source != "case" {
 			t.Errorf("recall: %+v", a)
 		}
 		ask(clerk, "/intake/recall?id_number=", 422)
-		ask(d.browser(t, "chujian"), "/intake/recall?id_number=91350100M000100Y43", 403)
+		ask(h.signIn(t, "chujian"), "/intake/recall?id_number=91350100M000100Y43", 403)
 	})
 }
 
 func TestOneTimeNotice(t *testing.T) {
-	eachIntakeDesk(t, func(t *testing.T, d *intakeDesk) {
-		clerk := d.browser(t, "shouli")
+	eachHall(t, intakeStart, func(t *testing.T, h *hall) {
+		clerk := h.signIn(t, "shouli")
 		f := restaurantForm()
 		f.Set("applicant.id_number", "91350100M000100Y43")
 		f.Set("material.M02", "missing")
@@ -398,7 +263,7 @@ func TestOneTimeNotice(t *testing.T) {
 			g.Set("material."+c, "provided")
 		}
 		clerk.post("/intake/SCJG-XK-001/notice", g).want(t, http.StatusUnprocessableEntity, "必交材料已齐全，不需要出具一次性告知单")
-		d.browser(t, "shenpi").post("/intake/SCJG-XK-001/notice", f).want(t, http.StatusForbidden)
+		h.signIn(t, "shenpi").post("/intake/SCJG-XK-001/notice", f).want(t, http.StatusForbidden)
 
 		r := clerk.post("/intake/SCJG-XK-001/notice", f)
 		if r.status != http.StatusSeeOther || !regexp.MustCompile(`^/intake/notices/\d+/print$`).MatchString(r.location) {
@@ -414,13 +279,13 @@ func TestOneTimeNotice(t *testing.T) {
 		p.wantNot(t, "91350100M000100Y43", "食品经营许可申请书", "授权委托书")
 
 		clerk.get("/intake/notices").want(t, http.StatusOK, "江川区好味餐饮有限公司", masked, "食品经营许可（新办）", "营业执照或者其他主体资格证明文件", r.location)
-		d.browser(t, "shouli2").get("/intake/notices").wantNot(t, "江川区好味餐饮有限公司")
-		d.browser(t, "shouli2").get(r.location).want(t, http.StatusForbidden, "只能查看本大厅")
-		d.browser(t, "jiandu").get(r.location).want(t, http.StatusOK, masked)
+		h.signIn(t, "shouli2").get("/intake/notices").wantNot(t, "江川区好味餐饮有限公司")
+		h.signIn(t, "shouli2").get(r.location).want(t, http.StatusForbidden, "只能查看本大厅")
+		h.signIn(t, "jiandu").get(r.location).want(t, http.StatusOK, masked)
 		clerk.get("/intake/notices/999999/print").want(t, http.StatusNotFound)
 		clerk.get("/intake/notices/abc/print").want(t, http.StatusNotFound)
 		clerk.get("/intake/notices?day=2026-10-01").want(t, http.StatusOK, "没有一次性告知记录")
-		if n := d.caseCount(t); n != 0 {
+		if n := h.caseCount(t); n != 0 {
 			t.Errorf("a one-time notice made %d cases", n)
 		}
 	})

@@ -2,37 +2,23 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"html"
 	"image/png"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/alexedwards/scs/postgresstore"
-	"github.com/alexedwards/scs/sqlite3store"
-	"github.com/alexedwards/scs/v2"
-
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
-	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/identity"
-	"github.com/onewindow/onewindow/internal/server"
-	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/store"
-	"github.com/onewindow/onewindow/internal/store/storetest"
-	"github.com/onewindow/onewindow/internal/web"
 )
 
+// start is a Wednesday morning, the last working day before the National
+// Day holiday.
 var start = time.Date(2026, 9, 30, 9, 0, 0, 0, clock.Shanghai)
 
 // What the applicants gave at intake; printed masked, never in full.
@@ -45,130 +31,17 @@ const (
 	returnReason = "经营场所平面布局图与现场不符"
 )
 
-// hall is the demo district behind a test server: the service with a
-// context per account, for driving cases, and a signed-in browser per
-// account, for the pages.
-type hall struct {
-	svc      *service.Service
-	clk      *clock.Manual
-	url      string
-	as       map[string]context.Context
-	password map[string]string
-	browsers map[string]*http.Client
-}
-
-func eachHall(t *testing.T, fn func(t *testing.T, h *hall)) {
-	t.Parallel()
-	clk := clock.At(start)
-	storetest.Each(t, clk, func(t *testing.T, st *store.Store) {
-		clk.Set(start)
-		fn(t, newHall(t, st, clk))
-	})
-}
-
-func newHall(t *testing.T, st *store.Store, clk *clock.Manual) *hall {
+// open opens path in b. Any page showing a full ID number fails the test:
+// the printed documents and the public pages show them masked.
+func open(t *testing.T, b *browser, path string) reply {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
-	svc := service.New(st, clk, log, service.DefaultConfig())
-	creds, err := svc.LoadDemo(service.AsSystem(context.Background()), demo.Load())
-	if err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
-	var sessions scs.Store = sqlite3store.NewWithCleanupInterval(st.DB(), 0)
-	if st.Dialect() == store.Postgres {
-		sessions = postgresstore.NewWithCleanupInterval(st.DB(), 0)
-	}
-	srv, err := server.New(server.Config{Version: "test"}, svc, st, web.NewSessions(sessions, false), log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	h := &hall{svc: svc, clk: clk, url: ts.URL, as: map[string]context.Context{}, password: map[string]string{}, browsers: map[string]*http.Client{}}
-	for _, c := range creds {
-		u, err := svc.Login(context.Background(), c.Username, c.Password)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.as[c.Username] = service.WithRequest(service.WithUser(context.Background(), u), service.Request{ID: "test", Channel: "web"})
-		h.password[c.Username] = c.Password
-	}
-	return h
-}
-
-// browser returns a browser signed in as username ("" for a stranger).
-func (h *hall) browser(t *testing.T, username string) *http.Client {
-	t.Helper()
-	if b, ok := h.browsers[username]; ok {
-		return b
-	}
-	jar, _ := cookiejar.New(nil)
-	b := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	if username != "" {
-		res, err := b.PostForm(h.url+"/login", url.Values{"username": {username}, "password": {h.password[username]}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("sign in as %s: %d", username, res.StatusCode)
-		}
-	}
-	h.browsers[username] = b
-	return b
-}
-
-// page is a page as a browser got it.
-type page struct {
-	status int
-	header http.Header
-	body   string
-}
-
-// get opens path as username. Any page showing a full ID number fails the
-// test.
-func (h *hall) get(t *testing.T, username, path string) page {
-	t.Helper()
-	res, err := h.browser(t, username).Get(h.url + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := b.get(path)
 	for _, id := range []string{companyCode, signerID} {
-		if bytes.Contains(b, []byte(id)) {
-			t.Errorf("GET %s as %s shows the full ID number %s", path, username, id)
+		if strings.Contains(p.body, id) {
+			t.Errorf("GET %s as %s shows the full ID number %s", path, b.username, id)
 		}
 	}
-	return page{res.StatusCode, res.Header, string(b)}
-}
-
-func (p page) has(t *testing.T, what string, texts ...string) {
-	t.Helper()
-	for _, s := range texts {
-		if !strings.Contains(p.body, s) {
-			t.Errorf("%s: the page does not show %q", what, s)
-		}
-	}
-}
-
-func (p page) hasNot(t *testing.T, what string, texts ...string) {
-	t.Helper()
-	for _, s := range texts {
-		if strings.Contains(p.body, s) {
-			t.Errorf("%s: the page shows %q", what, s)
-		}
-	}
-}
-
-func (h *hall) act(t *testing.T, who, number string, a casework.Action, in casework.Input) {
-	t.Helper()
-	if _, err := h.svc.Act(h.as[who], number, a, in, 0); err != nil {
-		t.Fatalf("%s by %s: %v", a, who, err)
-	}
+	return p
 }
 
 // foodLicence applies for SCJG-XK-001 with M05 deferred (a pledge), the
@@ -228,7 +101,7 @@ var (
 
 // codes checks the page carries the barcode and the QR code as PNGs and
 // returns where the QR code leads.
-func codes(t *testing.T, what string, p page) string {
+func codes(t *testing.T, what string, p reply) string {
 	t.Helper()
 	imgs := imgPattern.FindAllStringSubmatch(p.body, -1)
 	if len(imgs) != 2 {
@@ -260,7 +133,7 @@ func codes(t *testing.T, what string, p page) string {
 }
 
 func TestPrintEveryDocument(t *testing.T) {
-	eachHall(t, func(t *testing.T, h *hall) {
+	eachHall(t, start, func(t *testing.T, h *hall) {
 		n, code := h.wholeCase(t)
 		cv, err := h.svc.Case(h.as["shouli"], n)
 		if err != nil {
@@ -285,9 +158,10 @@ func TestPrintEveryDocument(t *testing.T) {
 			5: {"第 2 次移交（更正后）", "食品经营许可证 JY13201200000001"},
 			6: {companyName, signerName, identity.Mask(signerID), "窗口领取", "受送达人（签收）", "食品经营许可证 JY13201200000001"},
 		}
+		clerk := h.signIn(t, "shouli")
 		for i, kind := range kinds {
 			what := string(kind)
-			p := h.get(t, "shouli", "/cases/"+n+"/print/"+strconv.Itoa(i))
+			p := open(t, clerk, "/cases/"+n+"/print/"+strconv.Itoa(i))
 			if p.status != http.StatusOK {
 				t.Fatalf("%s: status %d: %s", what, p.status, p.body)
 			}
@@ -307,14 +181,14 @@ func TestPrintEveryDocument(t *testing.T) {
 			}
 		}
 		// The supervisor reads every case, so may print it.
-		if p := h.get(t, "jiandu", "/cases/"+n+"/print/0"); p.status != http.StatusOK {
+		if p := open(t, h.signIn(t, "jiandu"), "/cases/"+n+"/print/0"); p.status != http.StatusOK {
 			t.Errorf("supervisor: %d", p.status)
 		}
 	})
 }
 
 func TestPrintMailedByAnAgent(t *testing.T) {
-	eachHall(t, func(t *testing.T, h *hall) {
+	eachHall(t, start, func(t *testing.T, h *hall) {
 		in := foodLicence()
 		in.Materials[4].Status = casework.Provided
 		in.Channel = casework.ByMail
@@ -353,8 +227,9 @@ func TestPrintMailedByAnAgent(t *testing.T) {
 		if len(cv.Documents) != len(shows) {
 			t.Fatalf("%d documents, want %d", len(cv.Documents), len(shows))
 		}
+		clerk := h.signIn(t, "chujian")
 		for i, d := range cv.Documents {
-			p := h.get(t, "chujian", "/cases/"+n+"/print/"+strconv.Itoa(i))
+			p := open(t, clerk, "/cases/"+n+"/print/"+strconv.Itoa(i))
 			if p.status != http.StatusOK {
 				t.Fatalf("%s: %d", d.Kind, p.status)
 			}
@@ -365,35 +240,38 @@ func TestPrintMailedByAnAgent(t *testing.T) {
 }
 
 func TestPrintRefusals(t *testing.T) {
-	eachHall(t, func(t *testing.T, h *hall) {
+	eachHall(t, start, func(t *testing.T, h *hall) {
 		v, err := h.svc.Intake(h.as["shouli"], foodLicence())
 		if err != nil {
 			t.Fatal(err)
 		}
 		n := v.Case.Number
+		clerk := h.signIn(t, "shouli")
 		for _, tc := range []struct {
-			name, user, path string
-			status           int
-			shows            string
+			name    string
+			browser *browser
+			path    string
+			status  int
+			shows   string
 		}{
-			{"another department's reviewer", "shenpi2", "/cases/" + n + "/print/0", http.StatusForbidden, "只能查看本部门的办件"},
-			{"an index past the end", "shouli", "/cases/" + n + "/print/2", http.StatusNotFound, "没有第 2 份文书"},
-			{"a negative index", "shouli", "/cases/" + n + "/print/-1", http.StatusNotFound, "没有第 -1 份文书"},
-			{"an index that is no number", "shouli", "/cases/" + n + "/print/x", http.StatusNotFound, "没有第 x 份文书"},
-			{"an unknown case", "shouli", "/cases/20260930999999/print/0", http.StatusNotFound, "未知的办件编号"},
+			{"another department's reviewer", h.signIn(t, "shenpi2"), "/cases/" + n + "/print/0", http.StatusForbidden, "只能查看本部门的办件"},
+			{"an index past the end", clerk, "/cases/" + n + "/print/2", http.StatusNotFound, "没有第 2 份文书"},
+			{"a negative index", clerk, "/cases/" + n + "/print/-1", http.StatusNotFound, "没有第 -1 份文书"},
+			{"an index that is no number", clerk, "/cases/" + n + "/print/x", http.StatusNotFound, "没有第 x 份文书"},
+			{"an unknown case", clerk, "/cases/20260930999999/print/0", http.StatusNotFound, "未知的办件编号"},
 		} {
-			p := h.get(t, tc.user, tc.path)
+			p := open(t, tc.browser, tc.path)
 			if p.status != tc.status {
 				t.Errorf("%s: status %d, want %d", tc.name, p.status, tc.status)
 			}
 			p.has(t, tc.name, tc.shows)
 			p.hasNot(t, tc.name, "data:image/png", companyName)
 		}
-		p := h.get(t, "", "/cases/"+n+"/print/0")
+		p := open(t, h.browser(t), "/cases/"+n+"/print/0")
 		if p.status != http.StatusSeeOther || p.header.Get("Location") != "/login" {
 			t.Errorf("a stranger: %d to %q, want the sign-in page", p.status, p.header.Get("Location"))
 		}
-		if p := h.get(t, "shenpi", "/cases/"+n+"/print/1"); p.status != http.StatusOK {
+		if p := open(t, h.signIn(t, "shenpi"), "/cases/"+n+"/print/1"); p.status != http.StatusOK {
 			t.Errorf("the department's own reviewer: %d", p.status)
 		}
 	})

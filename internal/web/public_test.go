@@ -16,15 +16,16 @@ func progressPath(number, code string) string {
 }
 
 func TestProgressPage(t *testing.T) {
-	eachHall(t, func(t *testing.T, h *hall) {
+	eachHall(t, start, func(t *testing.T, h *hall) {
 		v, err := h.svc.Intake(h.as["shouli"], foodLicence())
 		if err != nil {
 			t.Fatal(err)
 		}
 		n, code := v.Case.Number, v.Case.CheckCode
 		private := []string{companyName, identity.Mask(companyCode), companyPhone, "shouli", "张晓梅"}
+		stranger := h.browser(t)
 
-		p := h.get(t, "", "/progress")
+		p := open(t, stranger, "/progress")
 		if p.status != http.StatusOK {
 			t.Fatalf("the form: %d", p.status)
 		}
@@ -32,7 +33,7 @@ func TestProgressPage(t *testing.T) {
 
 		// From the QR code of a document other than the receipt: the form
 		// with the number filled in.
-		p = h.get(t, "", "/progress?number="+n)
+		p = open(t, stranger, "/progress?number="+n)
 		if p.status != http.StatusOK {
 			t.Fatalf("the form with a number: %d", p.status)
 		}
@@ -40,7 +41,7 @@ func TestProgressPage(t *testing.T) {
 		p.hasNot(t, "the form with a number", "食品经营许可", "已收件")
 
 		// From the receipt's QR code: the progress, with no personal data.
-		p = h.get(t, "", progressPath(n, code))
+		p = open(t, stranger, progressPath(n, code))
 		if p.status != http.StatusOK {
 			t.Fatalf("progress: %d %s", p.status, p.body)
 		}
@@ -58,11 +59,11 @@ func TestProgressPage(t *testing.T) {
 			wrong = "135792"
 		}
 		unknown := n[:8] + "999999"
-		bad := h.get(t, "", progressPath(n, wrong))
-		none := h.get(t, "", progressPath(unknown, code))
+		bad := open(t, stranger, progressPath(n, wrong))
+		none := open(t, stranger, progressPath(unknown, code))
 		for _, r := range []struct {
 			name string
-			p    page
+			p    reply
 		}{{"wrong code", bad}, {"unknown number", none}} {
 			if r.p.status != http.StatusNotFound {
 				t.Errorf("%s: status %d, want 404", r.name, r.p.status)
@@ -75,7 +76,7 @@ func TestProgressPage(t *testing.T) {
 			t.Errorf("a wrong code and an unknown number answer differently:\n%s\n----\n%s", bad.body, none.body)
 		}
 
-		p = h.get(t, "", "/progress?number="+n+"&code=")
+		p = open(t, stranger, "/progress?number="+n+"&code=")
 		if p.status != http.StatusUnprocessableEntity {
 			t.Errorf("no code: status %d, want 422", p.status)
 		}
@@ -84,7 +85,7 @@ func TestProgressPage(t *testing.T) {
 		// Returned: what to bring back, by the handbook's names, without
 		// the reviewer's words.
 		h.act(t, "shenpi", n, casework.ActReturn, casework.Input{Reason: returnReason + "，请联系王建国", Corrections: []string{"M03"}})
-		p = h.get(t, "", progressPath(n, code))
+		p = open(t, stranger, progressPath(n, code))
 		p.has(t, "returned", "已退回，请补正材料", "与食品经营相适应的主要设备设施、经营布局、操作流程等文件", "重新提交")
 		p.hasNot(t, "returned", append(private, returnReason, "王建国", "shenpi")...)
 
@@ -92,12 +93,12 @@ func TestProgressPage(t *testing.T) {
 		h.act(t, "shouli", n, casework.ActResubmit, casework.Input{Materials: []string{"M03"}})
 		h.act(t, "shenpi", n, casework.ActAccept, casework.Input{})
 		h.act(t, "shenpi", n, casework.ActPause, casework.Input{PauseType: casework.ExpertReview, Reason: "请专家评审"})
-		p = h.get(t, "", progressPath(n, code))
+		p = open(t, stranger, progressPath(n, code))
 		p.has(t, "paused", "已受理，审查暂停计时（专家评审）", "暂停计时", "第四十五条", "如今天恢复，顺延至")
 		p.hasNot(t, "paused", "请专家评审")
 
 		// A signed-in clerk sees the same public page.
-		p = h.get(t, "shouli", progressPath(n, code))
+		p = open(t, h.signIn(t, "shouli"), progressPath(n, code))
 		p.has(t, "as a clerk", "已受理，审查暂停计时（专家评审）")
 		p.hasNot(t, "as a clerk", companyName)
 	})
