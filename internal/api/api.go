@@ -61,6 +61,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerCatalog(a)
 	h.registerCalendar(a)
 	h.registerCases(a)
+	h.registerQueue(a)
 	return a
 }
 

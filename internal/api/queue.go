@@ -1,0 +1,201 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/onewindow/onewindow/internal/queue"
+	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/store"
+)
+
+// TicketOut is a ticket as the API shows it; the ID number is masked.
+type TicketOut struct {
+	queue.Ticket
+	StateLabel     string         `json:"state_label" doc:"状态的中文名"`
+	CategoryName   string         `json:"category_name" doc:"取号类别名称"`
+	Ahead          int            `json:"ahead" doc:"同类别中排在前面的等候人数（不计公平规则，为上限）"`
+	AllowedActions []queue.Action `json:"allowed_actions" doc:"当前状态允许的操作"`
+	Events         []queue.Event  `json:"events,omitempty" doc:"排队记录（仅工作人员可见）"`
+	Cases          []string       `json:"cases,omitempty" doc:"本次办理关联的办件编号（仅工作人员可见）"`
+}
+
+func ticketOut(v *service.TicketView) *TicketOut {
+	return &TicketOut{Ticket: *v.Ticket, StateLabel: v.Ticket.State.Label(), CategoryName: v.CategoryName, Ahead: v.Ahead,
+		AllowedActions: nonNilSlice(v.Allowed), Events: v.Events, Cases: v.Cases}
+}
+
+// WindowOut is a window's queue state after an action, with the ticket
+// acted on.
+type WindowOut struct {
+	Window *queue.Window `json:"window"`
+	Ticket *TicketOut    `json:"ticket,omitempty"`
+}
+
+type ticketOutput struct {
+	Location string `header:"Location"`
+	Body     *TicketOut
+}
+
+type windowOutput struct{ Body *WindowOut }
+
+type takeTicketInput struct {
+	Body struct {
+		Hall     string         `json:"hall" maxLength:"32" doc:"大厅编码"`
+		Category string         `json:"category" maxLength:"16" doc:"取号类别编码"`
+		IDNumber string         `json:"id_number,omitempty" maxLength:"32" doc:"居民身份证号码（可选，用于关联本人办件；输出时遮盖）"`
+		Priority queue.Priority `json:"priority,omitempty" enum:"normal,appointment,elderly,disability,service_member" doc:"优先类别，默认 normal"`
+	}
+}
+
+type ticketInput struct {
+	ID int64 `path:"id" doc:"票据编号"`
+}
+
+type windowInput struct {
+	Hall   string `path:"hall" maxLength:"32" doc:"大厅编码"`
+	Number string `path:"number" maxLength:"16" doc:"窗口号"`
+}
+
+type noShowInput struct {
+	windowInput
+	Body struct {
+		Reason queue.NoShowReason `json:"reason" enum:"absent,left,duplicate,wrong" doc:"过号原因：absent 叫号未到，left 已离开，duplicate 重复取号，wrong 取错类别且不愿转办"`
+	}
+}
+
+type transferInput struct {
+	windowInput
+	Body struct {
+		ToWindow   string `json:"to_window,omitempty" maxLength:"16" doc:"转到本大厅的窗口号"`
+		ToCategory string `json:"to_category,omitempty" maxLength:"16" doc:"转到本大厅的取号类别"`
+	}
+}
+
+type hallInput struct {
+	Hall string `path:"hall" maxLength:"32" doc:"大厅编码"`
+}
+
+type waitingOutput struct {
+	Body struct {
+		Hall       string               `json:"hall"`
+		Categories []store.WaitingCount `json:"categories"`
+	}
+}
+
+func (h *Handlers) registerQueue(a huma.API) {
+	tags := []string{"排队叫号"}
+	huma.Register(a, huma.Operation{
+		OperationID: "take-ticket", Method: http.MethodPost, Path: "/queue/tickets", Tags: tags,
+		Summary: "取号（取号机，无需登录）",
+		Description: "取号机是大厅内无人值守的设备，不保存令牌，取号无需登录（暂未限流）。仅在工作日的取号时段内、每日放号上限内取号；" +
+			"填写身份证号码的，同一证件在同一大厅同一天只能有一个未办结的号。返回号码和前面的等候人数。",
+		DefaultStatus: http.StatusCreated, Errors: []int{404, 409, 422},
+	}, h.takeTicket)
+	huma.Register(a, huma.Operation{
+		OperationID: "get-ticket", Method: http.MethodGet, Path: "/queue/tickets/{id}", Tags: tags,
+		Summary:     "一张排队票据：状态和前面的等候人数（无需登录；登录的工作人员另见记录）",
+		Description: "供手机扫码跟踪，证件号码已遮盖。", Errors: []int{404},
+	}, h.getTicket)
+	huma.Register(a, huma.Operation{
+		OperationID: "waiting", Method: http.MethodGet, Path: "/queue/halls/{hall}/waiting", Tags: tags,
+		Summary: "大厅各取号类别当天的等候人数（无需登录）", Errors: []int{404},
+	}, h.waiting)
+	huma.Register(a, huma.Operation{
+		OperationID: "requeue-ticket", Method: http.MethodPost, Path: "/queue/tickets/{id}/requeue", Tags: tags,
+		Summary:  "过号后迟到者重新排队（每号一次，排在同优先类别末尾）",
+		Security: bearer, Errors: []int{401, 403, 404, 409},
+	}, h.ticketAction(h.svc.Requeue))
+	huma.Register(a, huma.Operation{
+		OperationID: "cancel-ticket", Method: http.MethodPost, Path: "/queue/tickets/{id}/cancel", Tags: tags,
+		Summary: "取消一个等候中或过号的号", Security: bearer, Errors: []int{401, 403, 404, 409},
+	}, h.ticketAction(h.svc.Cancel))
+
+	windowOps := []struct {
+		path, summary string
+		do            func(context.Context, string, string) (*service.WindowView, error)
+	}{
+		{"call-next", "叫下一个号：按优先规则（连续 K 个优先号后，等得更久的普通号先叫）", h.svc.CallNext},
+		{"recall", "重呼当前号（次数有上限，默认 2 次）", h.svc.Recall},
+		{"start", "开始办理当前号", h.svc.Start},
+		{"finish", "办结当前号", h.svc.Finish},
+		{"pause", "暂停窗口（暂停的窗口不能叫号）", h.svc.Pause},
+		{"resume", "开窗或恢复窗口：当前登录的工作人员即为本窗口的操作人", h.svc.Resume},
+	}
+	for _, op := range windowOps {
+		huma.Register(a, huma.Operation{
+			OperationID: "window-" + op.path, Method: http.MethodPost, Path: "/queue/windows/{hall}/{number}/" + op.path, Tags: tags,
+			Summary: op.summary, Description: "只有本大厅的综合受理、综合出件人员可操作，且须是在该窗口开窗的人员。状态不允许时返回 409。",
+			Security: bearer, Errors: []int{401, 403, 404, 409},
+		}, func(ctx context.Context, in *windowInput) (*windowOutput, error) {
+			v, err := op.do(ctx, in.Hall, in.Number)
+			return h.windowResult(ctx, v, err)
+		})
+	}
+	huma.Register(a, huma.Operation{
+		OperationID: "window-no-show", Method: http.MethodPost, Path: "/queue/windows/{hall}/{number}/no-show", Tags: tags,
+		Summary: "当前号过号（选择预设原因）", Security: bearer, Errors: []int{401, 403, 404, 409, 422},
+	}, func(ctx context.Context, in *noShowInput) (*windowOutput, error) {
+		v, err := h.svc.NoShow(ctx, in.Hall, in.Number, in.Body.Reason)
+		return h.windowResult(ctx, v, err)
+	})
+	huma.Register(a, huma.Operation{
+		OperationID: "window-transfer", Method: http.MethodPost, Path: "/queue/windows/{hall}/{number}/transfer", Tags: tags,
+		Summary:  "转办：当前号转到另一窗口（to_window）或另一类别（to_category），回到等候并保留原取号时间",
+		Security: bearer, Errors: []int{401, 403, 404, 409, 422},
+	}, func(ctx context.Context, in *transferInput) (*windowOutput, error) {
+		v, err := h.svc.Transfer(ctx, in.Hall, in.Number, in.Body.ToWindow, in.Body.ToCategory)
+		return h.windowResult(ctx, v, err)
+	})
+}
+
+func (h *Handlers) takeTicket(ctx context.Context, in *takeTicketInput) (*ticketOutput, error) {
+	v, err := h.svc.TakeTicket(ctx, service.TicketRequest{Hall: in.Body.Hall, Category: in.Body.Category,
+		IDNumber: in.Body.IDNumber, Priority: in.Body.Priority})
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	return &ticketOutput{Location: fmt.Sprintf("%s/queue/tickets/%d", Prefix, v.Ticket.ID), Body: ticketOut(v)}, nil
+}
+
+func (h *Handlers) getTicket(ctx context.Context, in *ticketInput) (*ticketOutput, error) {
+	v, err := h.svc.Ticket(ctx, in.ID)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	return &ticketOutput{Body: ticketOut(v)}, nil
+}
+
+func (h *Handlers) ticketAction(do func(context.Context, int64) (*service.TicketView, error)) func(context.Context, *ticketInput) (*ticketOutput, error) {
+	return func(ctx context.Context, in *ticketInput) (*ticketOutput, error) {
+		v, err := do(ctx, in.ID)
+		if err != nil {
+			return nil, h.fail(ctx, err)
+		}
+		return &ticketOutput{Body: ticketOut(v)}, nil
+	}
+}
+
+func (h *Handlers) waiting(ctx context.Context, in *hallInput) (*waitingOutput, error) {
+	counts, err := h.svc.Waiting(ctx, in.Hall)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	out := &waitingOutput{}
+	out.Body.Hall, out.Body.Categories = in.Hall, counts
+	return out, nil
+}
+
+func (h *Handlers) windowResult(ctx context.Context, v *service.WindowView, err error) (*windowOutput, error) {
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	out := &WindowOut{Window: v.Window}
+	if v.Ticket != nil {
+		out.Ticket = ticketOut(v.Ticket)
+	}
+	return &windowOutput{Body: out}, nil
+}
