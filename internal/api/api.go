@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 
@@ -52,6 +53,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	cfg.DocsPath = ""     // the server renders its own docs page, with no CDN
 	cfg.SchemasPath = ""
 	cfg.OpenAPIPath = "/openapi"
+	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "POST /login 返回的令牌"},
 	}
@@ -135,4 +137,25 @@ func (h *Handlers) fail(ctx context.Context, err error) error {
 		h.log.Error("request failed", "err", err, "request_id", p.RequestID)
 	}
 	return p
+}
+
+// schemaName names the OpenAPI schema of a Go type. Types of the domain
+// packages are prefixed with their package (CaseworkEvent, QueueEvent,
+// OrgWindow, QueueWindow …): the packages reuse short words, and huma
+// refuses two schemas of one name.
+func schemaName(t reflect.Type, hint string) string {
+	name := huma.DefaultSchemaNamer(t, hint)
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		t = t.Elem()
+	}
+	const internal = "github.com/onewindow/onewindow/internal/"
+	pkg, ok := strings.CutPrefix(t.PkgPath(), internal)
+	if !ok || t.Name() == "" || pkg == "api" || pkg == "problem" {
+		return name
+	}
+	prefix := strings.ToUpper(pkg[:1]) + pkg[1:]
+	if strings.HasPrefix(name, prefix) {
+		return name
+	}
+	return prefix + name
 }

@@ -15,12 +15,12 @@ import (
 // TicketOut is a ticket as the API shows it; the ID number is masked.
 type TicketOut struct {
 	queue.Ticket
-	StateLabel     string         `json:"state_label" doc:"状态的中文名"`
-	CategoryName   string         `json:"category_name" doc:"取号类别名称"`
-	Ahead          int            `json:"ahead" doc:"同类别中排在前面的等候人数（不计公平规则，为上限）"`
-	AllowedActions []queue.Action `json:"allowed_actions" doc:"当前状态允许的操作"`
-	Events         []queue.Event  `json:"events,omitempty" doc:"排队记录（仅工作人员可见）"`
-	Cases          []string       `json:"cases,omitempty" doc:"本次办理关联的办件编号（仅工作人员可见）"`
+	StateLabel     string              `json:"state_label" doc:"状态的中文名"`
+	CategoryName   string              `json:"category_name" doc:"取号类别名称"`
+	Ahead          int                 `json:"ahead" doc:"同类别中排在前面的等候人数（不计公平规则，为上限）"`
+	AllowedActions []queue.Action      `json:"allowed_actions" doc:"当前状态允许的操作"`
+	Events         []queue.TicketEvent `json:"events,omitempty" doc:"排队记录（仅工作人员可见）"`
+	Cases          []string            `json:"cases,omitempty" doc:"本次办理关联的办件编号（仅工作人员可见）"`
 }
 
 func ticketOut(v *service.TicketView) *TicketOut {

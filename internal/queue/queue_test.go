@@ -102,7 +102,7 @@ func TestPickStreak(t *testing.T) {
 	}
 }
 
-func apply(t *testing.T, tkt *queue.Ticket, a queue.Action, in queue.Input, at time.Time) *queue.Event {
+func apply(t *testing.T, tkt *queue.Ticket, a queue.Action, in queue.Input, at time.Time) *queue.TicketEvent {
 	t.Helper()
 	ev, err := queue.Apply(tkt, a, in, "clerk", queue.DefaultSettings(), at)
 	if err != nil {

@@ -284,8 +284,8 @@ type Input struct {
 	CaseNumber string       // link_case
 }
 
-// Event is one entry of a ticket's record.
-type Event struct {
+// TicketEvent is one entry of a ticket's record.
+type TicketEvent struct {
 	Seq     int             `json:"seq"`
 	Type    Action          `json:"type"`
 	Actor   string          `json:"actor"`
@@ -298,7 +298,7 @@ type Event struct {
 // and returns the event recording it. A state that does not allow the
 // action is a conflict naming the state and the allowed actions; t is
 // unchanged on any error.
-func Apply(t *Ticket, a Action, in Input, actor string, set Settings, now time.Time) (*Event, error) {
+func Apply(t *Ticket, a Action, in Input, actor string, set Settings, now time.Time) (*TicketEvent, error) {
 	rule, ok := table[a]
 	if !ok {
 		return nil, apperr.New(apperr.Invalid, "未知的操作：%s", a)
@@ -377,7 +377,7 @@ func Apply(t *Ticket, a Action, in Input, actor string, set Settings, now time.T
 	}
 	next.Version++
 	next.LastSeq++
-	ev := &Event{Seq: next.LastSeq, Type: a, Actor: actor, Window: in.Window, At: now}
+	ev := &TicketEvent{Seq: next.LastSeq, Type: a, Actor: actor, Window: in.Window, At: now}
 	if len(details) > 0 {
 		ev.Details, _ = json.Marshal(details)
 	}
@@ -386,8 +386,8 @@ func Apply(t *Ticket, a Action, in Input, actor string, set Settings, now time.T
 }
 
 // IssueEvent is the first event of a ticket.
-func IssueEvent(t *Ticket, actor string) *Event {
+func IssueEvent(t *Ticket, actor string) *TicketEvent {
 	t.LastSeq = 1
 	d, _ := json.Marshal(map[string]any{"category": t.Category, "priority": t.Priority})
-	return &Event{Seq: 1, Type: ActIssue, Actor: actor, At: t.IssuedAt, Details: d}
+	return &TicketEvent{Seq: 1, Type: ActIssue, Actor: actor, At: t.IssuedAt, Details: d}
 }

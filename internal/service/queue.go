@@ -27,7 +27,7 @@ type TicketView struct {
 	CategoryName string
 	Ahead        int
 	Allowed      []queue.Action
-	Events       []queue.Event // staff only
+	Events       []queue.TicketEvent // staff only
 	Cases        []string      // staff only
 }
 
@@ -231,7 +231,7 @@ func (s *Service) atWindow(ctx context.Context, hall, number string, action queu
 	}
 	in.Window = number
 	now := s.clock.Now()
-	w, t, err := s.store.AtWindow(ctx, hall, number, now, func(w *queue.Window, cur *queue.Ticket, set queue.Settings) (*queue.Event, error) {
+	w, t, err := s.store.AtWindow(ctx, hall, number, now, func(w *queue.Window, cur *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
 		if err := w.CheckClerk(clerk); err != nil {
 			return nil, err
 		}
@@ -312,7 +312,7 @@ func (s *Service) windowOnly(ctx context.Context, hall, number string, change fu
 	if err != nil {
 		return nil, err
 	}
-	w, _, err := s.store.AtWindow(ctx, hall, number, s.clock.Now(), func(w *queue.Window, _ *queue.Ticket, _ queue.Settings) (*queue.Event, error) {
+	w, _, err := s.store.AtWindow(ctx, hall, number, s.clock.Now(), func(w *queue.Window, _ *queue.Ticket, _ queue.Settings) (*queue.TicketEvent, error) {
 		return nil, change(w, clerk)
 	})
 	if err != nil {
@@ -338,7 +338,7 @@ func (s *Service) changeTicket(ctx context.Context, id int64, action queue.Actio
 		return nil, err
 	}
 	now := s.clock.Now()
-	t, err := s.store.UpdateTicket(ctx, id, func(t *queue.Ticket, set queue.Settings) (*queue.Event, error) {
+	t, err := s.store.UpdateTicket(ctx, id, func(t *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
 		if !a.System && a.User.HallCode != t.HallCode {
 			return nil, apperr.New(apperr.Forbidden, "只能处理本大厅的排队号")
 		}
@@ -364,7 +364,7 @@ func (s *Service) LinkCase(ctx context.Context, ticketID int64, caseNumber strin
 		return nil, apperr.Field("case_number", "请填写办件编号")
 	}
 	now := s.clock.Now()
-	t, err := s.store.LinkTicketCase(ctx, ticketID, caseNumber, a.Name(), func(t *queue.Ticket, set queue.Settings) (*queue.Event, error) {
+	t, err := s.store.LinkTicketCase(ctx, ticketID, caseNumber, a.Name(), func(t *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
 		if !a.System && a.User.HallCode != t.HallCode {
 			return nil, apperr.New(apperr.Forbidden, "只能处理本大厅的排队号")
 		}

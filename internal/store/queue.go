@@ -135,7 +135,7 @@ func scanTicket(row interface{ Scan(...any) error }) (*queue.Ticket, error) {
 	return &t, nil
 }
 
-func insertTicketEvent(ctx context.Context, tx *sql.Tx, id int64, ev *queue.Event) error {
+func insertTicketEvent(ctx context.Context, tx *sql.Tx, id int64, ev *queue.TicketEvent) error {
 	details := string(ev.Details)
 	if details == "" {
 		details = "{}"
@@ -219,15 +219,15 @@ func (s *Store) Ticket(ctx context.Context, id int64) (*queue.Ticket, int, error
 }
 
 // TicketEvents returns a ticket's record in order.
-func (s *Store) TicketEvents(ctx context.Context, id int64) ([]queue.Event, error) {
+func (s *Store) TicketEvents(ctx context.Context, id int64) ([]queue.TicketEvent, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT seq, type, actor, at_window, at, details FROM ticket_events WHERE ticket_id = $1 ORDER BY seq`, id)
 	if err != nil {
 		return nil, mapErr(err, "ticket events")
 	}
 	defer rows.Close()
-	out := []queue.Event{}
+	out := []queue.TicketEvent{}
 	for rows.Next() {
-		var e queue.Event
+		var e queue.TicketEvent
 		var typ, details string
 		if err := rows.Scan(&e.Seq, &typ, &e.Actor, &e.Window, timeDest{&e.At}, &details); err != nil {
 			return nil, mapErr(err, "scan ticket event")
@@ -259,7 +259,7 @@ func (s *Store) TicketCases(ctx context.Context, id int64) ([]string, error) {
 // writeTicket writes t changed from version old with its event; a
 // concurrent change (the version or state moved on) writes nothing and
 // reports false.
-func writeTicket(ctx context.Context, tx *sql.Tx, t *queue.Ticket, old int, oldState queue.State, ev *queue.Event) (bool, error) {
+func writeTicket(ctx context.Context, tx *sql.Tx, t *queue.Ticket, old int, oldState queue.State, ev *queue.TicketEvent) (bool, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE tickets SET category = $1, state = $2, at_window = $3, target_window = $4,
 			queued_at = $5, called_at = $6, started_at = $7, finished_at = $8, recalls = $9, requeues = $10,
 			no_show_reason = $11, version = $12, last_seq = $13
@@ -277,7 +277,7 @@ func writeTicket(ctx context.Context, tx *sql.Tx, t *queue.Ticket, old int, oldS
 
 // TicketChange changes a ticket under its hall's settings and returns the
 // event recording the change; an error changes nothing.
-type TicketChange func(t *queue.Ticket, set queue.Settings) (*queue.Event, error)
+type TicketChange func(t *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error)
 
 // UpdateTicket loads a ticket, lets change alter it, and writes it with its
 // event in one transaction; a concurrent change is a conflict. The ticket
@@ -483,7 +483,7 @@ func (s *Store) QueueWindow(ctx context.Context, hall, number string) (*queue.Wi
 // WindowChange acts at a window on its current ticket (nil when none): it
 // may change both, and returns the ticket's event, or nil when only the
 // window changed.
-type WindowChange func(w *queue.Window, cur *queue.Ticket, set queue.Settings) (*queue.Event, error)
+type WindowChange func(w *queue.Window, cur *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error)
 
 // AtWindow loads a window and its current ticket, lets change act, and
 // writes both (each guarded by its version) and the ticket's event in one

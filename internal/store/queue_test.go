@@ -136,7 +136,7 @@ func TestTicketCapAndOneOpenPerID(t *testing.T) {
 		_, _, err = take(t, st, small, id, queue.Normal, start.Add(24*time.Hour)) // another day
 		must(t, err)
 		// Once the first is closed, the ID may take another.
-		_, err = st.UpdateTicket(t.Context(), first.ID, func(tk *queue.Ticket, set queue.Settings) (*queue.Event, error) {
+		_, err = st.UpdateTicket(t.Context(), first.ID, func(tk *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
 			return queue.Apply(tk, queue.ActCancel, queue.Input{}, "x", set, start)
 		})
 		must(t, err)
@@ -158,7 +158,7 @@ func TestTicketCapAndOneOpenPerID(t *testing.T) {
 // open resumes a window with clerk signed in.
 func open(t *testing.T, st *store.Store, number, clerk string) {
 	t.Helper()
-	_, _, err := st.AtWindow(t.Context(), demo.DistrictHall, number, start, func(w *queue.Window, _ *queue.Ticket, _ queue.Settings) (*queue.Event, error) {
+	_, _, err := st.AtWindow(t.Context(), demo.DistrictHall, number, start, func(w *queue.Window, _ *queue.Ticket, _ queue.Settings) (*queue.TicketEvent, error) {
 		return nil, w.Resume(clerk)
 	})
 	must(t, err)
