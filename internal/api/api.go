@@ -64,6 +64,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerCalendar(a)
 	h.registerCases(a)
 	h.registerQueue(a)
+	h.registerRatings(a)
 	return a
 }
 

@@ -28,7 +28,7 @@ type TicketView struct {
 	Ahead        int
 	Allowed      []queue.Action
 	Events       []queue.TicketEvent // staff only
-	Cases        []string      // staff only
+	Cases        []string            // staff only
 }
 
 // WindowView is a window's queue state after an action, with the ticket
