@@ -10,6 +10,7 @@ import (
 	"github.com/alexedwards/scs/sqlite3store"
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/onewindow/onewindow/internal/broadcast"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/server"
@@ -60,6 +61,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 	}
 
+	// The display boards' hub: in process on SQLite, LISTEN/NOTIFY across
+	// the nodes on PostgreSQL.
+	hub, err := broadcast.New(ctx, broadcast.Config{DB: m.store.DB(), Postgres: m.store.Dialect() == store.Postgres, DSN: cfg.DB, Log: log})
+	if err != nil {
+		return err
+	}
+	svc.SetBoard(hub)
+
 	var sessionStore scs.Store
 	if m.store.Dialect() == store.Postgres {
 		sessionStore = postgresstore.NewWithCleanupInterval(m.store.DB(), 10*time.Minute)
@@ -91,6 +100,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		stopJobs()
 		<-jobsDone
 	}()
+	hubDone := make(chan struct{})
+	go func() {
+		defer close(hubDone)
+		if err := hub.Run(jobsCtx); err != nil {
+			log.Error("board hub stopped", "err", err)
+		}
+	}()
+	defer func() {
+		stopJobs()
+		<-hubDone
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -99,6 +119,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	// Board streams never go idle: end them first, or Shutdown waits for
+	// them until its deadline.
+	hub.Close()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -111,6 +134,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 // accounts' passwords: once, since afterwards the database is not empty.
 func (m *Main) loadDemo(ctx context.Context, svc *service.Service) error {
 	creds, err := svc.LoadDemo(service.AsSystem(ctx), demo.Load())
+	if err == nil {
+		// The demo hall's queue categories, once (a no-op when they exist).
+		err = svc.LoadDemoQueue(service.AsSystem(ctx))
+	}
 	if err != nil || creds == nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/broadcast"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/queue"
@@ -208,7 +209,11 @@ func (s *Service) CallNext(ctx context.Context, hall, number string) (*WindowVie
 	if err != nil {
 		return nil, err
 	}
-	return s.windowView(ctx, w, t)
+	v, err := s.windowView(ctx, w, t)
+	if err == nil {
+		s.announce(ctx, broadcast.Call, v)
+	}
+	return v, err
 }
 
 func (s *Service) windowView(ctx context.Context, w *queue.Window, t *queue.Ticket) (*WindowView, error) {
@@ -255,12 +260,20 @@ func (s *Service) atWindow(ctx context.Context, hall, number string, action queu
 
 // Recall calls the window's ticket again (at most the hall's MaxRecalls times).
 func (s *Service) Recall(ctx context.Context, hall, number string) (*WindowView, error) {
-	return s.atWindow(ctx, hall, number, queue.ActRecall, queue.Input{})
+	v, err := s.atWindow(ctx, hall, number, queue.ActRecall, queue.Input{})
+	if err == nil {
+		s.announce(ctx, broadcast.Recall, v)
+	}
+	return v, err
 }
 
 // NoShow marks the window's called ticket as not come, with a preset reason.
 func (s *Service) NoShow(ctx context.Context, hall, number string, reason queue.NoShowReason) (*WindowView, error) {
-	return s.atWindow(ctx, hall, number, queue.ActNoShow, queue.Input{Reason: reason})
+	v, err := s.atWindow(ctx, hall, number, queue.ActNoShow, queue.Input{Reason: reason})
+	if err == nil {
+		s.announce(ctx, broadcast.NoShow, v)
+	}
+	return v, err
 }
 
 // Start begins service of the window's called ticket.

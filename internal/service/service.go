@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/broadcast"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/clock"
@@ -52,6 +53,7 @@ type Service struct {
 	// searchIndex is the intake desk's search index of the catalog, rebuilt
 	// when the catalog counter moves.
 	searchIndex atomic.Pointer[itemIndex]
+	board       atomic.Pointer[broadcast.Hub] // the display boards' hub, see board.go
 }
 
 // New returns a Service on st.

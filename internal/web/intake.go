@@ -249,6 +249,7 @@ func (h *Handlers) takeIn(w http.ResponseWriter, r *http.Request) {
 	if c.Kind == catalog.Instant {
 		flash += "本件为即办件，请在「办理」中当场办结。"
 	}
+	flash += h.linkCaseToVisit(r, c.Number)
 	h.sessions.Put(r.Context(), flashLinkKey, "/cases/"+c.Number+"/print/0")
 	h.sessions.Put(r.Context(), flashLinkLabelKey, "打印收件通知书")
 	h.redirect(w, r, "/cases/"+c.Number, flash)

@@ -30,9 +30,11 @@ type printPage struct {
 	Department   string   // the deciding department's name
 	Barcode      template.URL
 	QR           template.URL
-	ProgressURL  string // what the QR code holds
-	ProgressPage string // the progress page's address, printed for typing in
-	CheckCode    string // on the receipt notice only
+	ProgressURL  string       // what the QR code holds
+	ProgressPage string       // the progress page's address, printed for typing in
+	CheckCode    string       // on the receipt notice only
+	RatingQR     template.URL // on the delivery receipt only: the QR code of RatingURL
+	RatingURL    string       // the case's online rating page (the check code is typed in)
 }
 
 // documentData decodes a document's data into the struct of its kind.
@@ -137,6 +139,16 @@ func (h *Handlers) printPage(r *http.Request, cv *service.CaseView, doc casework
 	}
 	if p.QR, err = qrPNG(p.ProgressURL); err != nil {
 		return nil, apperr.Wrap(err, "QR code")
+	}
+	// The delivery receipt's second QR code opens the case's online rating
+	// (好差评). The receipt goes back to the department for archiving, so
+	// it carries no check code: the applicant types the one printed on the
+	// receipt notice.
+	if doc.Kind == casework.DeliveryReceipt {
+		p.RatingURL = ratingLink(r, p.Number, "")
+		if p.RatingQR, err = qrPNG(p.RatingURL); err != nil {
+			return nil, apperr.Wrap(err, "rating QR code")
+		}
 	}
 	return p, nil
 }

@@ -104,8 +104,12 @@ var (
 func codes(t *testing.T, what string, p reply) string {
 	t.Helper()
 	imgs := imgPattern.FindAllStringSubmatch(p.body, -1)
-	if len(imgs) != 2 {
-		t.Fatalf("%s: %d inline PNG images, want the barcode and the QR code", what, len(imgs))
+	want := 2
+	if strings.Contains(what, "delivery_receipt") {
+		want = 3 // and the QR to rate the service (好差评)
+	}
+	if len(imgs) != want {
+		t.Fatalf("%s: %d inline PNG images, want the barcode and the QR code (and on a delivery receipt the rating QR)", what, len(imgs))
 	}
 	for i, m := range imgs {
 		// html/template writes a "+" in an attribute as &#43;.
@@ -121,7 +125,7 @@ func codes(t *testing.T, what string, p reply) string {
 		switch {
 		case i == 0 && (w < 200 || hgt < 30 || w < 3*hgt):
 			t.Errorf("%s: the barcode is %d×%d", what, w, hgt)
-		case i == 1 && (w != hgt || w < 100):
+		case i >= 1 && (w != hgt || w < 100):
 			t.Errorf("%s: the QR code is %d×%d", what, w, hgt)
 		}
 	}
@@ -168,6 +172,9 @@ func TestPrintEveryDocument(t *testing.T) {
 			p.has(t, what, "<h1>"+kind.Label()+"</h1>", n, "江川区政务服务中心", "（盖章）", "print.css", `window.print()`)
 			p.has(t, what, shows[i]...)
 			link := codes(t, what, p)
+			if kind == casework.DeliveryReceipt {
+				p.has(t, what, `data-rating-link="`+h.url+"/rate/"+n+`"`) // the QR to rate the service, without the check code
+			}
 			wantLink := "http://" + strings.TrimPrefix(h.url, "http://") + "/progress?number=" + n
 			if kind == casework.ReceiptNotice {
 				wantLink += "&code=" + code
