@@ -135,6 +135,7 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	h.registerQueuePages(mux)
 	h.registerRatingPages(mux)
 	h.registerAppointments(mux)
+	h.registerGuidance(mux)
 }
 
 // SessionUser returns the active account of the request's page session, or
@@ -192,7 +193,7 @@ func nav(u *org.User) []navItem {
 	items := []navItem{{"/", "我的待办"}}
 	switch u.Role {
 	case org.RoleIntake:
-		items = append(items, navItem{"/window", "窗口叫号"}, navItem{"/intake", "综合受理"})
+		items = append(items, navItem{"/window", "窗口叫号"}, navItem{"/intake", "综合受理"}, navItem{"/guidance", "导办登记"})
 	case org.RoleReviewer, org.RoleDeptAdmin:
 		items = append(items, navItem{"/dept", "部门审批"}, navItem{"/handover", "材料交接"})
 	case org.RoleIssuance:
@@ -204,7 +205,7 @@ func nav(u *org.User) []navItem {
 		items = append(items, navItem{"/rectifications", "差评整改"})
 	}
 	if u.Role == org.RoleSupervisor || u.Role == org.RoleAdmin {
-		items = append(items, navItem{"/supervision", "监督统计"})
+		items = append(items, navItem{"/supervision", "监督统计"}, navItem{"/queue/figures", "排队统计"})
 	}
 	if u.Role == org.RoleAdmin || u.Role == org.RoleDeptAdmin {
 		items = append(items, navItem{"/admin", "系统管理"})

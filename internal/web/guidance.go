@@ -1,0 +1,174 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/org"
+	"github.com/onewindow/onewindow/internal/service"
+)
+
+// The guidance desk's log (导办) and the queue's figures (issue 5 items 5
+// and 6).
+
+// registerGuidance mounts these pages.
+func (h *Handlers) registerGuidance(mux *http.ServeMux) {
+	mux.HandleFunc("GET /guidance", h.signedIn(h.guidance))
+	mux.HandleFunc("POST /guidance", h.signedIn(h.guidanceRecord))
+	mux.HandleFunc("GET /queue/figures", h.signedIn(h.queueFigures))
+}
+
+// guidancePage is the day's log of a hall with the form to add to it.
+type guidancePage struct {
+	Hall       string
+	Halls      []org.Hall // for admins, who choose the hall
+	Day        calendar.Date
+	Log        []service.GuidanceRecord
+	Outcomes   []service.GuidanceOutcome
+	Query      string             // the item search
+	Found      []service.DeskItem // its results
+	NoteMax    int
+	ChooseHall bool
+}
+
+func (h *Handlers) guidanceData(r *http.Request, hall string) (*guidancePage, error) {
+	ctx := r.Context()
+	u := service.UserFrom(ctx)
+	if hall == "" && u != nil {
+		hall = u.HallCode
+	}
+	d := &guidancePage{Hall: hall, Day: calendar.DateOf(h.svc.Now()), Outcomes: service.GuidanceOutcomes, NoteMax: service.GuidanceNoteMax}
+	if u != nil && u.HallCode == "" {
+		d.ChooseHall = true
+		halls, err := h.svc.Halls(ctx)
+		if err != nil {
+			return nil, err
+		}
+		d.Halls = halls
+		if d.Hall == "" && len(halls) > 0 {
+			d.Hall = halls[0].Code
+		}
+	}
+	var err error
+	if d.Log, err = h.svc.GuidanceLog(ctx, d.Hall, d.Day); err != nil {
+		return nil, err
+	}
+	if q := strings.TrimSpace(r.URL.Query().Get("q")); q != "" {
+		d.Query = q
+		found, err := h.svc.SearchItems(ctx, q)
+		if err != nil && !apperr.Is(err, apperr.Forbidden) { // the search is the intake desk's; admins type codes
+			return nil, err
+		}
+		if len(found) > 20 {
+			found = found[:20]
+		}
+		d.Found = found
+	}
+	return d, nil
+}
+
+// guidance shows the day's consultations and the form.
+func (h *Handlers) guidance(w http.ResponseWriter, r *http.Request) {
+	v := view{Title: "导办登记"}
+	d, err := h.guidanceData(r, r.URL.Query().Get("hall"))
+	if err != nil {
+		h.render(w, r, h.formError(r, &v, err), "error", v)
+		return
+	}
+	v.Data = d
+	h.render(w, r, http.StatusOK, "guidance", v)
+}
+
+// guidanceRecord records a consultation; a refusal shows the form again
+// with each message next to its field and what was typed kept.
+func (h *Handlers) guidanceRecord(w http.ResponseWriter, r *http.Request) {
+	v := view{Title: "导办登记"}
+	if err := r.ParseForm(); err != nil {
+		h.render(w, r, h.formError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
+		return
+	}
+	f := r.PostForm
+	_, err := h.svc.RecordGuidance(r.Context(), service.GuidanceEntry{
+		Hall: f.Get("hall"),
+		Items: strings.FieldsFunc(f.Get("items"), func(c rune) bool {
+			return c == ',' || c == '，' || c == '、' || c == ' ' || c == '\n' || c == '\r' || c == '\t'
+		}),
+		Note:         f.Get("note"),
+		TicketNumber: f.Get("ticket"),
+		Outcome:      service.GuidanceOutcome(f.Get("outcome")),
+	})
+	if err == nil {
+		to := "/guidance"
+		if hall := f.Get("hall"); hall != "" {
+			to += "?hall=" + url.QueryEscape(hall)
+		}
+		h.redirect(w, r, localPath(to, "/guidance"), "已登记导办咨询")
+		return
+	}
+	status := h.formError(r, &v, err)
+	d, derr := h.guidanceData(r, f.Get("hall"))
+	if derr != nil {
+		h.render(w, r, h.formError(r, &v, derr), "error", v)
+		return
+	}
+	v.Data = d
+	h.render(w, r, status, "guidance", v)
+}
+
+// figuresPage is a hall's queue figures with the period form.
+type figuresPage struct {
+	Hall  string
+	Halls []org.Hall
+	F     *service.QueueFigures
+}
+
+// queueFigures shows a hall's queue figures for a period (today unless
+// from and to are given).
+func (h *Handlers) queueFigures(w http.ResponseWriter, r *http.Request) {
+	v := view{Title: "排队统计"}
+	ctx := r.Context()
+	q := r.URL.Query()
+	hall := q.Get("hall")
+	if u := service.UserFrom(ctx); hall == "" && u != nil {
+		hall = u.HallCode
+	}
+	halls, err := h.svc.Halls(ctx)
+	if err != nil {
+		h.render(w, r, h.formError(r, &v, err), "error", v)
+		return
+	}
+	if hall == "" && len(halls) > 0 {
+		hall = halls[0].Code
+	}
+	v.Form = q
+	var from, to calendar.Date
+	var bad apperr.Collector
+	if s := q.Get("from"); s != "" {
+		from, err = calendar.ParseDate(s)
+		bad.Check(err == nil, "from", "起始日期格式应为 2026-09-30")
+	}
+	if s := q.Get("to"); s != "" {
+		to, err = calendar.ParseDate(s)
+		bad.Check(err == nil, "to", "截止日期格式应为 2026-09-30")
+	}
+	p := &figuresPage{Hall: hall, Halls: halls}
+	v.Data = p
+	err = bad.Err("统计期间有误")
+	if err == nil {
+		p.F, err = h.svc.QueueFigures(ctx, hall, from, to)
+	}
+	if err != nil {
+		status := h.formError(r, &v, err)
+		v.Form = q
+		if status == http.StatusForbidden || status == http.StatusUnauthorized {
+			h.render(w, r, status, "error", v)
+			return
+		}
+		h.render(w, r, status, "queue_figures", v)
+		return
+	}
+	h.render(w, r, http.StatusOK, "queue_figures", v)
+}
