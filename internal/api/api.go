@@ -65,6 +65,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerCases(a)
 	h.registerQueue(a)
 	h.registerRatings(a)
+	h.registerAppointments(a)
 	return a
 }
 
