@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/calendar"
@@ -25,6 +26,8 @@ func (h *Handlers) registerAppointments(mux *http.ServeMux) {
 	mux.HandleFunc("POST /appointments/{hall}/cancel", h.appointmentCancel)
 	mux.HandleFunc("GET /appointments/{hall}/checkin", h.checkInPage)
 	mux.HandleFunc("POST /appointments/{hall}/checkin", h.checkIn)
+	mux.HandleFunc("GET /appointments/{hall}/bookings", h.signedIn(h.hallBookings))
+	mux.HandleFunc("POST /appointments/{hall}/bookings/{id}/cancel", h.signedIn(h.cancelHallBooking))
 }
 
 // appointmentData is the booking page: the choices made so far and what
@@ -179,4 +182,55 @@ func (h *Handlers) checkIn(w http.ResponseWriter, r *http.Request) {
 	}
 	to := fmt.Sprintf("/kiosk/%s/ticket/%d?t=%s", url.PathEscape(hall.Code), cv.Ticket.Ticket.ID, url.QueryEscape(cv.Token))
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// hallBookingsData is a hall's bookings of a day, for its clerks.
+type hallBookingsData struct {
+	Hall     string
+	Date     string
+	Bookings []*service.BookingView
+}
+
+// hallBookings lists a day's bookings for the hall's clerks, with each
+// person's no-shows, and lets them cancel one for a caller.
+func (h *Handlers) hallBookings(w http.ResponseWriter, r *http.Request) {
+	hall := r.PathValue("hall")
+	d := hallBookingsData{Hall: hall, Date: r.URL.Query().Get("date")}
+	day := calendar.DateOf(h.svc.Now())
+	if d.Date != "" {
+		parsed, err := calendar.ParseDate(d.Date)
+		if err != nil {
+			v := view{Title: "预约名单", Data: d}
+			h.render(w, r, h.formError(r, &v, err), "appointment_bookings", v)
+			return
+		}
+		day = parsed
+	}
+	d.Date = day.String()
+	v := view{Title: "预约名单"}
+	status := http.StatusOK
+	bookings, err := h.svc.HallBookings(r.Context(), hall, day)
+	if err != nil {
+		status = h.formError(r, &v, err)
+	}
+	d.Bookings = bookings
+	v.Data = d
+	h.render(w, r, status, "appointment_bookings", v)
+}
+
+func (h *Handlers) cancelHallBooking(w http.ResponseWriter, r *http.Request) {
+	hall := r.PathValue("hall")
+	back := "/appointments/" + url.PathEscape(hall) + "/bookings?date=" + url.QueryEscape(r.PostFormValue("date"))
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.redirect(w, r, back, "没有这个预约")
+		return
+	}
+	b, err := h.svc.CancelBooking(r.Context(), id)
+	if err != nil {
+		v := view{Title: "预约名单", Data: hallBookingsData{Hall: hall, Date: r.PostFormValue("date")}}
+		h.render(w, r, h.formError(r, &v, err), "appointment_bookings", v)
+		return
+	}
+	h.redirect(w, r, back, "已取消 "+b.Name+" 的预约（"+b.Slot+"）")
 }

@@ -62,3 +62,29 @@ func TestAppointmentPages(t *testing.T) {
 		kiosk.post("/appointments/JC-ZWZX/checkin", url.Values{"code": {m[1]}}).want(t, http.StatusConflict, "已签到")
 	})
 }
+
+// TestHallBookingsPage: a clerk of the hall sees the day's bookings, masked,
+// and cancels one for a caller, which frees its seat; other roles are refused.
+func TestHallBookingsPage(t *testing.T) {
+	eachHall(t, time.Date(2026, 2, 13, 8, 0, 0, 0, clock.Shanghai), func(t *testing.T, h *hall) {
+		h.withQueue(t)
+		public := h.browser(t)
+		form := url.Values{"category": {"A"}, "date": {"2026-02-14"}, "slot": {"09:00"}, "name": {"张三"},
+			"id_number": {validID(7)}, "phone": {"13800138000"}}
+		public.post("/appointments/JC-ZWZX", form).want(t, http.StatusCreated, "预约成功")
+
+		clerk := h.signIn(t, "shouli")
+		list := clerk.get("/appointments/JC-ZWZX/bookings?date=2026-02-14")
+		list.want(t, http.StatusOK, "张三", "110105********", "取消预约")
+		list.wantNot(t, validID(7))
+		m := regexp.MustCompile(`/appointments/JC-ZWZX/bookings/(\d+)/cancel`).FindStringSubmatch(list.body)
+		if m == nil {
+			t.Fatalf("no cancel form:\n%s", list.body)
+		}
+		clerk.post("/appointments/JC-ZWZX/bookings/"+m[1]+"/cancel", url.Values{"date": {"2026-02-14"}}).want(t, http.StatusSeeOther)
+		clerk.get("/appointments/JC-ZWZX/bookings?date=2026-02-14").want(t, http.StatusOK, "已取消")
+		public.get("/appointments/JC-ZWZX?category=A&date=2026-02-14").want(t, http.StatusOK, "剩余 <strong>5</strong>/5")
+
+		h.signIn(t, "shenpi").get("/appointments/JC-ZWZX/bookings?date=2026-02-14").want(t, http.StatusForbidden)
+	})
+}
