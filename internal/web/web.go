@@ -199,6 +199,9 @@ func nav(u *org.User) []navItem {
 	case org.RoleIssuance:
 		items = append(items, navItem{"/window", "窗口叫号"}, navItem{"/issuance", "综合出件"})
 	}
+	if (u.Role == org.RoleIntake || u.Role == org.RoleIssuance) && u.HallCode != "" {
+		items = append(items, navItem{"/appointments/" + u.HallCode + "/bookings", "预约名单"})
+	}
 	items = append(items, navItem{"/cases", "办件查询"}, navItem{"/items", "办事指南"})
 	switch u.Role {
 	case org.RoleReviewer, org.RoleDeptAdmin, org.RoleSupervisor, org.RoleAdmin:
