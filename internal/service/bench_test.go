@@ -29,6 +29,7 @@ import (
 
 type benchHall struct {
 	svc *service.Service
+	clk *clock.Manual
 	as  map[string]context.Context
 }
 
@@ -40,7 +41,7 @@ func newBenchHall(b *testing.B, st *store.Store) *benchHall {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := &benchHall{svc: svc, as: map[string]context.Context{}}
+	h := &benchHall{svc: svc, clk: clk, as: map[string]context.Context{}}
 	for _, c := range creds {
 		u, err := svc.Login(context.Background(), c.Username, c.Password)
 		if err != nil {
