@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/broadcast"
@@ -387,4 +388,18 @@ func (s *Service) LinkCase(ctx context.Context, ticketID int64, caseNumber strin
 		return nil, err
 	}
 	return s.ticketView(ctx, t)
+}
+
+// TicketByNumber finds today's ticket of the signed-in clerk's hall by its
+// number (A003), for the desk's requeue and cancel.
+func (s *Service) TicketByNumber(ctx context.Context, number string) (int64, error) {
+	a, err := require(ctx, "处理排队号", org.RoleIntake, org.RoleIssuance)
+	if err != nil {
+		return 0, err
+	}
+	number = strings.ToUpper(strings.TrimSpace(number))
+	if number == "" || a.User == nil || a.User.HallCode == "" {
+		return 0, apperr.Field("ticket", "请填写号码，如 A003")
+	}
+	return s.store.TicketIDByNumber(ctx, a.User.HallCode, calendar.DateOf(s.clock.Now()), number)
 }

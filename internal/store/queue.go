@@ -628,3 +628,14 @@ func (s *Store) CallNext(ctx context.Context, hall, number, actor string, now ti
 	})
 	return ow, ot, err
 }
+
+// TicketIDByNumber returns the id of a hall's ticket with number on day.
+func (s *Store) TicketIDByNumber(ctx context.Context, hall string, day calendar.Date, number string) (int64, error) {
+	var id int64
+	err := s.read.QueryRowContext(ctx, `SELECT id FROM tickets WHERE hall_code = $1 AND day = $2 AND number = $3`,
+		hall, day.String(), number).Scan(&id)
+	if err != nil {
+		return 0, notFound(err, "今天没有 "+number+" 号")
+	}
+	return id, nil
+}

@@ -36,6 +36,7 @@ func (h *Handlers) registerQueuePages(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/queue", h.signedIn(h.queueAdmin))
 	mux.HandleFunc("POST /admin/queue/categories", h.signedIn(h.queueAdminCreate))
 	mux.HandleFunc("POST /admin/queue/windows/{number}", h.signedIn(h.queueAdminWindow))
+	mux.HandleFunc("POST /admin/queue/settings", h.signedIn(h.queueAdminSettings))
 }
 
 // sessionWindowKey remembers the window a clerk works at, so the console
@@ -336,6 +337,24 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 		flash string
 	)
 	switch action {
+	case "requeue", "cancel":
+		// A ticket of the day by its number: a late arrival requeued once,
+		// or a ticket withdrawn.
+		var id int64
+		if id, err = h.svc.TicketByNumber(ctx, r.PostFormValue("ticket")); err == nil {
+			var tv *service.TicketView
+			if action == "requeue" {
+				tv, err = h.svc.Requeue(ctx, id)
+				if err == nil {
+					flash = tv.Ticket.Number + " 号已重新排队（排在同类号的最后）。"
+				}
+			} else if tv, err = h.svc.Cancel(ctx, id); err == nil {
+				flash = tv.Ticket.Number + " 号已取消。"
+			}
+		}
+		if err == nil {
+			wv, err = h.svc.QueueWindow(ctx, hall, number)
+		}
 	case "resume":
 		wv, err = h.svc.Resume(ctx, hall, number)
 		flash = number + " 窗口已开窗，可以叫号。"
@@ -448,6 +467,7 @@ type queueAdminData struct {
 	Categories []queue.Category
 	Windows    []queueAdminWindow
 	Hours      string // the default issuing hours, for the form
+	Settings   queue.Settings
 }
 
 type queueAdminWindow struct {
@@ -473,6 +493,9 @@ func (h *Handlers) queueAdminPage(r *http.Request, hall string) (*queueAdminData
 	}
 	qs, err := h.svc.WindowQueues(ctx, d.Hall)
 	if err != nil {
+		return nil, err
+	}
+	if d.Settings, err = h.svc.QueueSettings(ctx, d.Hall); err != nil {
 		return nil, err
 	}
 	if d.Categories, err = h.svc.Categories(ctx, d.Hall); err != nil {
@@ -575,4 +598,35 @@ func (h *Handlers) queueAdminWindow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.redirect(w, r, "/admin/queue?hall="+url.QueryEscape(hall), number+" 窗口的叫号类别已保存。")
+}
+
+// queueAdminSettings sets a hall's calling policy: the fairness limit K
+// and the number of recalls.
+func (h *Handlers) queueAdminSettings(w http.ResponseWriter, r *http.Request) {
+	v := view{Title: "取号类别和窗口"}
+	if err := r.ParseForm(); err != nil {
+		h.render(w, r, h.formError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
+		return
+	}
+	hall := r.PostFormValue("hall")
+	k, errK := strconv.Atoi(strings.TrimSpace(r.PostFormValue("fairness_limit")))
+	n, errN := strconv.Atoi(strings.TrimSpace(r.PostFormValue("max_recalls")))
+	err := h.svc.SetQueueSettings(r.Context(), hall, queue.Settings{FairnessLimit: k, MaxRecalls: n})
+	switch {
+	case errK != nil:
+		err = apperr.Field("fairness_limit", "请填写整数")
+	case errN != nil:
+		err = apperr.Field("max_recalls", "请填写整数")
+	}
+	if err != nil {
+		d, perr := h.queueAdminPage(r, hall)
+		if perr != nil {
+			h.render(w, r, h.formError(r, &v, perr), "error", v)
+			return
+		}
+		v.Data = d
+		h.render(w, r, h.formError(r, &v, err), "queue_admin", v)
+		return
+	}
+	h.redirect(w, r, "/admin/queue?hall="+url.QueryEscape(hall), fmt.Sprintf("已保存叫号规则：连续叫优先号不超过 %d 个，重呼不超过 %d 次。", k, n))
 }

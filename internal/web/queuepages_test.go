@@ -146,6 +146,13 @@ func TestWindowConsole(t *testing.T) {
 		clerk.follow(t, "/window/A01/call", nil).want(t, http.StatusOK, `id="current-number">A002`)
 		clerk.follow(t, "/window/A01/no-show", url.Values{"reason": {"absent"}}).want(t, http.StatusOK, "A002 已标记过号：叫号未到")
 		clerk.post("/window/A01/call", nil).want(t, http.StatusNotFound, "A01窗口服务的类别暂无等候的号")
+		// A002 arrives late: requeued once by its number, then called again;
+		// a second requeue is refused next to the number, which stays typed.
+		clerk.post("/window/A01/requeue", url.Values{"ticket": {"A999"}}).want(t, http.StatusNotFound, "今天没有 A999 号", `value="A999"`)
+		clerk.follow(t, "/window/A01/requeue", url.Values{"ticket": {"a002"}}).want(t, http.StatusOK, "A002 号已重新排队")
+		clerk.follow(t, "/window/A01/call", nil).want(t, http.StatusOK, `id="current-number">A002`)
+		clerk.follow(t, "/window/A01/no-show", url.Values{"reason": {"absent"}}).want(t, http.StatusOK, "A002 已标记过号")
+		clerk.post("/window/A01/requeue", url.Values{"ticket": {"A002"}}).want(t, http.StatusConflict)
 		clerk.follow(t, "/window/A01/pause", nil).want(t, http.StatusOK, `id="window-open">暂停`)
 
 		// Other roles have no window.
@@ -205,6 +212,17 @@ func TestQueueAdmin(t *testing.T) {
 		if err != nil || strings.Join(w.Window.Categories, ",") != "E,G" {
 			t.Errorf("A03 categories = %v, %v", w, err)
 		}
+
+		// The calling policy: K and recalls, refused next to the field when out of range.
+		admin.post("/admin/queue/settings", url.Values{"hall": {"JC-ZWZX"}, "fairness_limit": {"0"}, "max_recalls": {"1"}}).
+			want(t, http.StatusUnprocessableEntity, "连续叫优先号的上限须在 1 至 20 之间", `value="0"`)
+		admin.follow(t, "/admin/queue/settings", url.Values{"hall": {"JC-ZWZX"}, "fairness_limit": {"2"}, "max_recalls": {"1"}}).
+			want(t, http.StatusOK, "已保存叫号规则：连续叫优先号不超过 2 个，重呼不超过 1 次。")
+		if set, err := h.svc.QueueSettings(h.as["admin"], "JC-ZWZX"); err != nil || set.FairnessLimit != 2 || set.MaxRecalls != 1 {
+			t.Errorf("settings = %+v, %v", set, err)
+		}
+		h.signIn(t, "shouli").post("/admin/queue/settings", url.Values{"hall": {"JC-ZWZX"}, "fairness_limit": {"5"}, "max_recalls": {"1"}}).
+			want(t, http.StatusForbidden)
 
 		h.signIn(t, "shouli").get("/admin/queue").want(t, http.StatusForbidden)
 		h.signIn(t, "shouli").post("/admin/queue/categories", url.Values{"hall": {"JC-ZWZX"}, "code": {"Z"}}).want(t, http.StatusForbidden)
