@@ -107,11 +107,6 @@ func New(ctx context.Context, cfg Config) (*Hub, error) {
 	}
 	h := &Hub{cfg: cfg, log: cfg.Log, subs: map[string]map[*Subscription]struct{}{},
 		memory: map[string][]Event{}, seen: map[string]int64{}, listening: make(chan struct{})}
-	if cfg.DB != nil {
-		if err := h.createTable(ctx); err != nil {
-			return nil, err
-		}
-	}
 	if !cfg.Postgres {
 		h.listeningOnce.Do(func() { close(h.listening) })
 	}

@@ -8,55 +8,8 @@ import (
 	"time"
 )
 
-// The hub keeps its own small table rather than a store migration: it is
-// a replay buffer of the last events per hall, not a record (the tickets'
-// own events are that), and may be dropped at any time.
-const (
-	sqliteTable = `CREATE TABLE IF NOT EXISTS board_events (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
-	hall TEXT NOT NULL,
-	kind TEXT NOT NULL,
-	ticket TEXT NOT NULL,
-	window_number TEXT NOT NULL,
-	window_name TEXT NOT NULL DEFAULT '',
-	name TEXT NOT NULL DEFAULT '',
-	at TEXT NOT NULL)`
-	postgresTable = `CREATE TABLE IF NOT EXISTS board_events (
-	id BIGSERIAL PRIMARY KEY,
-	hall TEXT NOT NULL,
-	kind TEXT NOT NULL,
-	ticket TEXT NOT NULL,
-	window_number TEXT NOT NULL,
-	window_name TEXT NOT NULL DEFAULT '',
-	name TEXT NOT NULL DEFAULT '',
-	at TEXT NOT NULL)`
-	boardIndex = `CREATE INDEX IF NOT EXISTS board_events_hall ON board_events (hall, id)`
-)
-
-func (h *Hub) createTable(ctx context.Context) error {
-	tx, err := h.cfg.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("broadcast: create table: %w", err)
-	}
-	defer tx.Rollback()
-	ddl := sqliteTable
-	if h.cfg.Postgres {
-		ddl = postgresTable
-		// Nodes starting together would race on IF NOT EXISTS.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('onewindow_board_events'))`); err != nil {
-			return fmt.Errorf("broadcast: create table: %w", err)
-		}
-	}
-	for _, q := range []string{ddl, boardIndex} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("broadcast: create table: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("broadcast: create table: %w", err)
-	}
-	return nil
-}
+// The hub's table, board_events, is created by the store's migrations
+// (00011): a replay buffer of the last events per hall, not a record.
 
 // insert records ev, keeps the hall's last Keep events, and on PostgreSQL
 // notifies every node, all in one transaction.
