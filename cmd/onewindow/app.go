@@ -37,6 +37,10 @@ type Config struct {
 	LockoutAttempts int           `env:"ONEWINDOW_LOCKOUT_ATTEMPTS" envDefault:"5"`
 	LockoutDuration time.Duration `env:"ONEWINDOW_LOCKOUT_DURATION" envDefault:"15m"`
 	SecureCookies   bool          `env:"ONEWINDOW_SECURE_COOKIES"`
+	// RectificationDays is the working days a bad rating has to be rectified in.
+	RectificationDays int `env:"ONEWINDOW_RECTIFICATION_DAYS" envDefault:"5"`
+	// RatingAdditionDays is how long a rating may be added to.
+	RatingAdditionDays int `env:"ONEWINDOW_RATING_ADDITION_DAYS" envDefault:"7"`
 }
 
 // Main is the program: it parses the command line, wires the packages
@@ -188,6 +192,13 @@ func serviceConfig(cfg Config) (service.Config, error) {
 	}
 	if s.LockoutLimit < 1 {
 		return s, fmt.Errorf("lockout attempts must be at least 1")
+	}
+	s.Rating.RectificationDays, s.Rating.AdditionDays = cfg.RectificationDays, cfg.RatingAdditionDays
+	if s.Rating.RectificationDays < 1 || s.Rating.RectificationDays > 30 {
+		return s, fmt.Errorf("rectification days %d: use 1 to 30 working days", s.Rating.RectificationDays)
+	}
+	if s.Rating.AdditionDays < 0 || s.Rating.AdditionDays > 90 {
+		return s, fmt.Errorf("rating addition days %d: use 0 to 90 days", s.Rating.AdditionDays)
 	}
 	var h, min int
 	if _, err := fmt.Sscanf(strings.TrimSpace(cfg.CloseTime), "%d:%d", &h, &min); err != nil {

@@ -35,6 +35,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.LockoutAttempts, "lockout-attempts", cfg.LockoutAttempts, "failed sign-ins that lock a username (env ONEWINDOW_LOCKOUT_ATTEMPTS)")
 	fs.DurationVar(&cfg.LockoutDuration, "lockout-duration", cfg.LockoutDuration, "how long a locked username stays locked (env ONEWINDOW_LOCKOUT_DURATION)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark session cookies Secure (behind HTTPS) (env ONEWINDOW_SECURE_COOKIES)")
+	fs.IntVar(&cfg.RectificationDays, "rectification-days", cfg.RectificationDays, "working days to rectify a bad rating (env ONEWINDOW_RECTIFICATION_DAYS)")
+	fs.IntVar(&cfg.RatingAdditionDays, "rating-addition-days", cfg.RatingAdditionDays, "days in which a rating may be added to (env ONEWINDOW_RATING_ADDITION_DAYS)")
 	if done, err := parse(fs, args); done {
 		return err
 	}

@@ -18,11 +18,8 @@ import (
 	"github.com/onewindow/onewindow/internal/store"
 )
 
-// ratingSettings are the rating rules in force.
-//
-// TODO: a Rating field of Config (rating.Settings), once service.go is
-// free to change; until then the defaults of DESIGN.md hold.
-func (s *Service) ratingSettings() rating.Settings { return rating.DefaultSettings() }
+// ratingSettings are the rating rules in force (Config.Rating).
+func (s *Service) ratingSettings() rating.Settings { return s.cfg.Rating }
 
 // RatingReceipt is what a rater gets back: the rating as given (name and
 // phone masked), the key with which to add to it later and until when, and

@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/store"
 )
 
@@ -23,6 +24,7 @@ type Config struct {
 	LockoutWindow time.Duration     // failures older than this are forgotten
 	LockoutFor    time.Duration     // how long a lock lasts
 	Calendar      calendar.Settings // closing time, 12:00 split, handover hours, warnings
+	Rating        rating.Settings   // addition period, rectification working days, visit token lifetime
 }
 
 // DefaultConfig returns the settings DESIGN.md gives as defaults.
@@ -33,6 +35,7 @@ func DefaultConfig() Config {
 		LockoutWindow: 15 * time.Minute,
 		LockoutFor:    15 * time.Minute,
 		Calendar:      calendar.DefaultSettings(),
+		Rating:        rating.DefaultSettings(),
 	}
 }
 
