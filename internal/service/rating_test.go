@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -436,6 +438,28 @@ func TestRates(t *testing.T) {
 		got, _ = svc.Rates(as["jiandu"], from.AddDate(0, 0, -1), to, rating.ByHall)
 		if got[0].Total != 6 || got[0].RealNameBad != 4 {
 			t.Errorf("two days: %+v", got[0])
+		}
+	})
+}
+
+// TestRectificationDaysSetting: the rectification deadline follows the
+// configured number of working days (3 here) over the National Day holiday.
+func TestRectificationDaysSetting(t *testing.T) {
+	clk := clock.At(rateAt)
+	storetest.Each(t, clk, func(t *testing.T, st *store.Store) {
+		clk.Set(rateAt)
+		_, as := hall(t, st, clk)
+		cfg := service.DefaultConfig()
+		cfg.Rating.RectificationDays = 3
+		svc := service.New(st, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+		n, code := foodCase(t, svc, as, true)
+		r, err := svc.RateCase(nobody, n, code, realNameBad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 3 working days after 9/30: 10/8, 10/9 and the working Saturday 10/10.
+		if want := time.Date(2026, 10, 10, 17, 0, 0, 0, clock.Shanghai); !r.RectifyBy.Equal(want) {
+			t.Fatalf("rectify by %s, want %s", r.RectifyBy, want)
 		}
 	})
 }
