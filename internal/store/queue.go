@@ -285,16 +285,7 @@ type TicketChange func(t *queue.Ticket, set queue.Settings) (*queue.TicketEvent,
 func (s *Store) UpdateTicket(ctx context.Context, id int64, change TicketChange) (*queue.Ticket, error) {
 	var out *queue.Ticket
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1`, id))
-		if err != nil {
-			return notFound(err, fmt.Sprintf("未找到第 %d 号票据", id))
-		}
-		set, err := settingsTx(ctx, tx, t.HallCode)
-		if err != nil {
-			return err
-		}
-		old, oldState := t.Version, t.State
-		ev, err := change(t, set)
+		t, ev, old, oldState, err := changeTicketTx(ctx, tx, id, change)
 		if err != nil {
 			return err
 		}
@@ -314,21 +305,32 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, change TicketChange)
 	return out, err
 }
 
+// changeTicketTx loads ticket id in tx with its hall's settings and lets
+// change alter it; it returns the ticket, its event, and the version and
+// state it had, for writeTicket's guard.
+func changeTicketTx(ctx context.Context, tx *sql.Tx, id int64, change TicketChange) (*queue.Ticket, *queue.TicketEvent, int, queue.State, error) {
+	t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1`, id))
+	if err != nil {
+		return nil, nil, 0, "", notFound(err, fmt.Sprintf("未找到第 %d 号票据", id))
+	}
+	set, err := settingsTx(ctx, tx, t.HallCode)
+	if err != nil {
+		return nil, nil, 0, "", err
+	}
+	old, oldState := t.Version, t.State
+	ev, err := change(t, set)
+	if err != nil {
+		return nil, nil, 0, "", err
+	}
+	return t, ev, old, oldState, nil
+}
+
 // LinkTicketCase records that case was taken in during ticket id's visit,
 // with the ticket's event, in one transaction; change checks and records it.
 func (s *Store) LinkTicketCase(ctx context.Context, id int64, caseNumber, by string, change TicketChange) (*queue.Ticket, error) {
 	var out *queue.Ticket
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1`, id))
-		if err != nil {
-			return notFound(err, fmt.Sprintf("未找到第 %d 号票据", id))
-		}
-		set, err := settingsTx(ctx, tx, t.HallCode)
-		if err != nil {
-			return err
-		}
-		old, oldState := t.Version, t.State
-		ev, err := change(t, set)
+		t, ev, old, oldState, err := changeTicketTx(ctx, tx, id, change)
 		if err != nil {
 			return err
 		}
