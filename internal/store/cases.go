@@ -261,9 +261,9 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]casework.Case, int, 
 		where = append(where, "c.hall_code = "+arg(f.Hall))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		like := arg(strings.NewReplacer("%", "", "_", "").Replace(q) + "%")
-		name := arg("%" + strings.NewReplacer("%", "", "_", "").Replace(q) + "%")
-		where = append(where, fmt.Sprintf("(c.number LIKE %s OR c.applicant_name LIKE %s OR c.applicant_id = %s)", like, name, arg(strings.ToUpper(q))))
+		like := arg(likeEscape(q) + "%")
+		name := arg("%" + likeEscape(q) + "%")
+		where = append(where, fmt.Sprintf(`(c.number LIKE %s ESCAPE '\' OR c.applicant_name LIKE %s ESCAPE '\' OR c.applicant_id = %s)`, like, name, arg(strings.ToUpper(q))))
 	}
 	if !f.DueBefore.IsZero() {
 		where = append(where, "c.next_due IS NOT NULL AND c.next_due <= "+arg(stamp(f.DueBefore)))

@@ -170,10 +170,10 @@ func (s *Store) Items(ctx context.Context, f ItemFilter) ([]catalog.Item, error)
 	// LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's
 	// does not, and both must find "scjg-xk" alike.
 	where := `WHERE i.is_current AND ($1 = '' OR d.code = $1) AND ($2 = '' OR i.kind = $2)
-		AND ($3 = '' OR LOWER(i.name) LIKE LOWER($3) OR LOWER(i.code) LIKE LOWER($3))`
+		AND ($3 = '' OR LOWER(i.name) LIKE LOWER($3) ESCAPE '\' OR LOWER(i.code) LIKE LOWER($3) ESCAPE '\')`
 	like := ""
 	if q := strings.TrimSpace(f.Query); q != "" {
-		like = "%" + strings.NewReplacer("%", "", "_", "").Replace(q) + "%"
+		like = "%" + likeEscape(q) + "%"
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+itemColumns+itemFrom+where+` ORDER BY i.code`, f.Department, string(f.Kind), like)
 	if err != nil {
@@ -246,4 +246,10 @@ func (s *Store) materials(ctx context.Context, where string, args ...any) (map[i
 		out[id] = append(out[id], m)
 	}
 	return out, mapErr(rows.Err(), "materials")
+}
+
+// likeEscape makes s match itself in a LIKE pattern with ESCAPE '\': its
+// % and _ are literal characters, not wildcards.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }

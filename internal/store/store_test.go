@@ -511,6 +511,8 @@ func TestItemsFilter(t *testing.T) {
 			{"code", store.ItemFilter{Query: "GHZY-QR"}, []string{"GHZY-QR-001"}},
 			{"code in lower case", store.ItemFilter{Query: "ghzy-qr"}, []string{"GHZY-QR-001"}},
 			{"no wildcards", store.ItemFilter{Query: "GHZY%001"}, nil},
+			{"a % is a character, not dropped", store.ItemFilter{Query: "GHZY-QR%"}, nil},
+			{"an _ is a character, not dropped", store.ItemFilter{Query: "GHZY-_QR"}, nil},
 			{"query and department", store.ItemFilter{Query: "登记", Department: "WSJK"}, []string{"WSJK-GG-001", "WSJK-XK-002"}},
 			{"padded query", store.ItemFilter{Query: "  生育登记 "}, []string{"WSJK-GG-001"}},
 			{"no match", store.ItemFilter{Query: "不存在的事项"}, nil},
