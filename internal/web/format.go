@@ -32,16 +32,8 @@ func (h *Handlers) funcs() template.FuncMap {
 		"deadlineName": deadlineName,
 		"warnLabel":    warnLabel,
 		"add":          func(a, b int) int { return a + b },
-		"has": func(list []casework.Action, a string) bool {
-			for _, x := range list {
-				if string(x) == a {
-					return true
-				}
-			}
-			return false
-		},
-		"list":    func(v ...any) []any { return v },
-		"details": eventDetails,
+		"list":         func(v ...any) []any { return v },
+		"details":      eventDetails,
 	}
 }
 
