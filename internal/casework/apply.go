@@ -22,6 +22,12 @@ type Actor struct {
 	HallCode       string
 	System         bool   // the system itself (lapses)
 	Desk           string // the channel and place it came through
+	// AccountID is the applicant account acting online (RoleApplicant), or
+	// the account an agent acts for.
+	AccountID int64
+	// OnBehalfOf names the applicant an agent acts for; the event records
+	// both.
+	OnBehalfOf string
 }
 
 // Env is what a transition needs of the world: the calendar and the time.
@@ -48,6 +54,15 @@ type Input struct {
 	SignerIDNumber    string            `json:"signer_id_number,omitempty"`
 	Carrier           string            `json:"carrier,omitempty"`         // mail
 	Tracking          string            `json:"tracking_number,omitempty"` // mail
+	// Files replaces the electronic files of the materials it names
+	// (resubmit-online), by material code.
+	Files map[string][]FileRef `json:"files,omitempty"`
+	// AgentUser is the agent (代办员) who collects the result for the
+	// applicant (deliver); the service checks the authorisation.
+	AgentUser string `json:"agent_user,omitempty"`
+	// Prerequisite is the bundle member item whose decision opens this case
+	// (open) or whose failure ends it (terminate by the system).
+	Prerequisite string `json:"prerequisite,omitempty"`
 }
 
 // MaxExtensionDays is the longest extension art. 42 allows.
@@ -112,7 +127,11 @@ func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Docume
 		ext := *c.Extension
 		next.Extension = &ext
 	}
+	next.WaitingFor = slices.Clone(c.WaitingFor)
 	t := transition{c: &next, in: in, a: a, env: env, details: map[string]any{}}
+	if a.OnBehalfOf != "" {
+		t.details["on_behalf_of"] = a.OnBehalfOf
+	}
 	if err := t.run(action); err != nil {
 		return nil, nil, err
 	}
@@ -255,7 +274,20 @@ func (t *transition) run(action Action) error {
 	case ActWithdraw, ActTerminate:
 		reason, err := t.reason(true)
 		t.c.CloseReason = reason
+		if t.in.Prerequisite != "" {
+			t.details["prerequisite"] = t.in.Prerequisite
+		}
 		return err
+	case ActPassPreReview:
+		return t.passPreReview()
+	case ActFailPreReview:
+		return t.failPreReview()
+	case ActResubmitOnline:
+		return t.resubmitOnline()
+	case ActCompleteIntake:
+		return t.completeIntake()
+	case ActOpen:
+		return t.open()
 	case ActLapse:
 		t.c.CloseReason = "容缺材料逾期未补齐，终止办理"
 		t.details["reason"] = t.c.CloseReason
@@ -284,7 +316,12 @@ func (t *transition) onTime(due time.Time) bool { return due.IsZero() || !t.env.
 
 func (t *transition) accept() error {
 	c := t.c
-	t.details["on_time"] = t.onTime(c.Deadlines.AcceptBy)
+	due := c.Deadlines.AcceptBy
+	if c.State == Submitted {
+		due = c.Deadlines.PreReviewBy // a fully online case is accepted at its pre-review
+		c.PreReview = &PreReview{Passed: true, At: t.env.Now, By: t.a.name()}
+	}
+	t.details["on_time"] = t.onTime(due)
 	c.AcceptedAt = t.env.Now
 	c.Deadlines.DecideBy = t.env.Cal.AddWorkingDays(t.env.Now, c.PromisedDays)
 	t.details["decide_by"] = c.Deadlines.DecideBy
@@ -539,6 +576,10 @@ func (t *transition) deliver() error {
 	}
 	t.details["signer"] = signer
 	t.details["signer_id"] = identity.Mask(normalizeID(t.in.SignerIDType, t.in.SignerIDNumber))
+	if agent := strings.TrimSpace(t.in.AgentUser); agent != "" {
+		t.details["agent"] = agent // 代办员 collecting for the applicant
+		t.details["for"] = t.c.Applicant.Name
+	}
 	return t.delivered("pickup")
 }
 

@@ -5,6 +5,7 @@
 package casework
 
 import (
+	"slices"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/catalog"
@@ -61,10 +62,10 @@ func (s State) Label() string {
 	return string(s)
 }
 
-// Closed reports whether no further action but archiving-related ones can
-// happen: the case has ended.
+// Closed reports whether the case has ended. A failed pre-review
+// (rejected_online) has not: the applicant may correct and resubmit.
 func (s State) Closed() bool {
-	return s == Archived || s == Withdrawn || s == Terminated || s == RejectedOnline
+	return s == Archived || s == Withdrawn || s == Terminated
 }
 
 // Channel is how an application arrived.
@@ -148,6 +149,7 @@ type CaseMaterial struct {
 	Originals int            `json:"originals"`
 	Copies    int            `json:"copies"`
 	Status    MaterialStatus `json:"status"`
+	Files     []FileRef      `json:"files,omitempty"` // electronic files uploaded online
 }
 
 // PauseType is the legal ground of a clock pause (行政许可法 art. 45, and
@@ -228,12 +230,13 @@ type Extension struct {
 
 // Deadlines are the case's time limits; a zero one does not apply.
 type Deadlines struct {
-	AcceptBy   time.Time `json:"accept_by,omitzero"`   // R5: 2 working days from intake
-	HandoverBy time.Time `json:"handover_by,omitzero"` // R6: paper handover cut-off
-	SupplyBy   time.Time `json:"supply_by,omitzero"`   // deferred materials due
-	DecideBy   time.Time `json:"decide_by,omitzero"`   // R8: promised limit from acceptance, moved on by pauses
-	CorrectBy  time.Time `json:"correct_by,omitzero"`  // R9: 1 working day from a refused result
-	ArchiveBy  time.Time `json:"archive_by,omitzero"`  // R12: 1 working day from delivery
+	PreReviewBy time.Time `json:"prereview_by,omitzero"` // R13: 2 working days from an online submission
+	AcceptBy    time.Time `json:"accept_by,omitzero"`    // R5: 2 working days from intake
+	HandoverBy  time.Time `json:"handover_by,omitzero"`  // R6: paper handover cut-off
+	SupplyBy    time.Time `json:"supply_by,omitzero"`    // deferred materials due
+	DecideBy    time.Time `json:"decide_by,omitzero"`    // R8: promised limit from acceptance, moved on by pauses
+	CorrectBy   time.Time `json:"correct_by,omitzero"`   // R9: 1 working day from a refused result
+	ArchiveBy   time.Time `json:"archive_by,omitzero"`   // R12: 1 working day from delivery
 }
 
 // Case is one application for one item.
@@ -276,6 +279,52 @@ type Case struct {
 	ResultRefusals int            `json:"result_refusals"` // times the issuance desk refused the result (R9)
 	CloseReason    string         `json:"close_reason,omitempty"`
 	Version        int            `json:"version"`
+
+	// Online applications (外网申报).
+	AccountID   int64      `json:"account_id,omitempty"`  // the applicant account that applied online
+	AgentUser   string     `json:"agent_user,omitempty"`  // the agent (代办员) account acting for the applicant
+	SubmittedAt time.Time  `json:"submitted_at,omitzero"` // when the online application arrived
+	OnlineFull  bool       `json:"online_full,omitempty"` // a fully online item (R14): accepted and decided online
+	PreReview   *PreReview `json:"pre_review,omitempty"`  // the last pre-review's result (R13)
+	Resubmits   int        `json:"resubmits,omitempty"`   // corrected online resubmissions
+
+	// Joint applications (一件事).
+	BundleNumber string            `json:"bundle,omitempty"`      // the bundle the case belongs to
+	WaitingFor   []string          `json:"waiting_for,omitempty"` // prerequisite items not yet decided: acceptance waits
+	Form         map[string]string `json:"form,omitempty"`        // the shared form's fields (一表式)
+}
+
+// PreReview is the department's answer to an online application (R13).
+type PreReview struct {
+	Passed  bool              `json:"passed"`
+	Reason  string            `json:"reason,omitempty"`
+	Reasons map[string]string `json:"reasons,omitempty"` // per material code, what to correct
+	Bring   []MaterialLine    `json:"bring,omitempty"`   // passed: the paper to bring to the hall
+	At      time.Time         `json:"at"`
+	By      string            `json:"by"`
+}
+
+// FileRef is one uploaded electronic file of a material: kept in the blob
+// store under Key, identified by its SHA-256.
+type FileRef struct {
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+	Key    string `json:"key"`
+}
+
+// Waiting reports whether the case waits for prerequisite items of its
+// bundle to be decided before it may be accepted.
+func (c *Case) Waiting() bool { return len(c.WaitingFor) > 0 }
+
+// Wait makes the case wait for the prerequisite items: its acceptance
+// deadline starts only when they are decided.
+func (c *Case) Wait(prerequisites []string) {
+	c.WaitingFor = slices.Clone(prerequisites)
+	if len(c.WaitingFor) > 0 {
+		c.Deadlines.AcceptBy = time.Time{}
+	}
 }
 
 // ResultStatus is where the result stands between decision and issuance.

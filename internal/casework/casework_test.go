@@ -30,6 +30,7 @@ const (
 	promisedItem    = "SCJG-XK-001" // 食品经营许可（新办）: 5 days, M04/M05 deferrable within 3 days
 	instantItem     = "RSJ-GG-001"  // 社会保障卡补换: instant, delegated
 	undelegatedItem = "GHZY-GG-001" // 不动产登记资料查询: instant, decided by GHZY only
+	fullyOnlineItem = "CGJ-XK-003"  // 临时占用城市道路审批: fully online (全程网办)
 )
 
 // Valid identity numbers (checked by hand against GB 11643 and GB 32100).
@@ -65,7 +66,8 @@ var (
 	issuanceClerk = casework.Actor{Username: "liuyf", Role: org.RoleIssuance, HallCode: demo.DistrictHall, Desk: "window:JC-ZWZX"}
 	bureauAdmin   = casework.Actor{Username: "admin", Role: org.RoleAdmin, Desk: "web"}
 	supervisor    = casework.Actor{Username: "jiandu", Role: org.RoleSupervisor, Desk: "web"}
-	agentActor    = casework.Actor{Username: "daiban", Role: org.RoleAgent, HallCode: demo.BinheHall, Desk: "window:JC-BHJD"}
+	agentActor    = casework.Actor{Username: "daiban", Role: org.RoleAgent, HallCode: demo.BinheHall, Desk: "window:JC-BHJD", AccountID: 7, OnBehalfOf: "王建国"}
+	applicantUser = casework.Actor{Username: "app:7", Role: org.RoleApplicant, Desk: "online", AccountID: 7}
 	systemActor   = casework.Actor{System: true, Desk: "system"}
 )
 
@@ -101,7 +103,7 @@ func actorsFor(dept string) []casework.Actor {
 			panic("a role the tests do not know: " + string(r))
 		}
 	}
-	return append(out, systemActor)
+	return append(out, applicantUser, systemActor)
 }
 
 func actorName(a casework.Actor) string {
@@ -223,6 +225,12 @@ func validInput(action casework.Action) casework.Input {
 		return casework.Input{Reason: "申请人决定暂不经营"}
 	case casework.ActTerminate:
 		return casework.Input{Reason: "申请人不具备经营场所"}
+	case casework.ActFailPreReview:
+		return casework.Input{Reason: "营业执照扫描件不清晰"}
+	case casework.ActResubmitOnline:
+		return casework.Input{Files: map[string][]casework.FileRef{"M03": {pdfFile("布局图-重传.pdf")}}}
+	case casework.ActOpen:
+		return casework.Input{Prerequisite: "SCJG-XK-003"}
 	}
 	return casework.Input{}
 }
@@ -232,7 +240,8 @@ func needsInput(action casework.Action) bool {
 	switch action {
 	case casework.ActReturn, casework.ActResubmit, casework.ActSupply, casework.ActPause, casework.ActExtend,
 		casework.ActRejectExtension, casework.ActRefuseResult, casework.ActDecide, casework.ActDeliver,
-		casework.ActMail, casework.ActWithdraw, casework.ActTerminate:
+		casework.ActMail, casework.ActWithdraw, casework.ActTerminate,
+		casework.ActFailPreReview, casework.ActResubmitOnline, casework.ActOpen:
 		return true
 	}
 	return false
@@ -245,6 +254,10 @@ func cloneCase(c *casework.Case) *casework.Case {
 	out.Materials = slices.Clone(c.Materials)
 	out.Pauses = slices.Clone(c.Pauses)
 	out.CollectItems = slices.Clone(c.CollectItems)
+	out.WaitingFor = slices.Clone(c.WaitingFor)
+	for i := range out.Materials {
+		out.Materials[i].Files = slices.Clone(c.Materials[i].Files)
+	}
 	if c.Agent != nil {
 		a := *c.Agent
 		out.Agent = &a
@@ -283,4 +296,30 @@ func stateError(err error) *casework.StateError {
 		return se
 	}
 	return nil
+}
+
+// pdfFile is an uploaded file as the blob store would record it.
+func pdfFile(name string) casework.FileRef {
+	return casework.FileRef{Name: name, Type: "application/pdf", Size: 2048, SHA256: strings.Repeat("ab", 32), Key: "2026/03/02/" + strings.Repeat("ab", 32)}
+}
+
+// onlineApplication is an application for item with a file for every
+// material.
+func onlineApplication(t testing.TB, code string) casework.OnlineApplication {
+	files := map[string][]casework.FileRef{}
+	for _, m := range item(t, code).Materials {
+		files[m.Code] = []casework.FileRef{pdfFile(m.Name + ".pdf")}
+	}
+	return casework.OnlineApplication{ItemCode: code, Applicant: company(), Files: files}
+}
+
+// submitOnline makes an online case at now, as the applicant.
+func submitOnline(t testing.TB, code string, now time.Time) *history {
+	t.Helper()
+	c, ev, err := casework.NewOnlineCase(onlineApplication(t, code), item(t, code), applicantUser, env(now))
+	if err != nil {
+		t.Fatalf("NewOnlineCase: %v", err)
+	}
+	c.Number, c.Version = "20260302000009", 1
+	return &history{t: t, c: c, now: now, events: []*casework.Event{ev}}
 }

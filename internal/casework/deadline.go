@@ -23,7 +23,8 @@ func (c *Case) OpenDeadlines() []Due {
 		}
 	}
 	closed := c.State.Closed()
-	add("accept_by", c.Deadlines.AcceptBy, c.State == Received && c.Kind == catalog.Promised)
+	add("prereview_by", c.Deadlines.PreReviewBy, c.preReviewRunning())
+	add("accept_by", c.Deadlines.AcceptBy, c.State == Received && c.Kind == catalog.Promised && !c.Waiting())
 	// Papers are signed for while the department holds the case.
 	handoverState := c.State == Received || c.State == Accepted || c.State == Decided
 	add("handover_by", c.Deadlines.HandoverBy, c.PaperPending() && handoverState)

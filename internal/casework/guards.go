@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -116,6 +117,60 @@ func guardMailed(c *Case, _ Actor, _ time.Time) error {
 func guardLapsed(c *Case, _ Actor, now time.Time) error {
 	if !c.DeferredOutstanding() || c.Deadlines.SupplyBy.IsZero() || !now.After(c.Deadlines.SupplyBy) {
 		return apperr.New(apperr.Conflict, "容缺材料未逾期")
+	}
+	return nil
+}
+
+func guardNotWaiting(c *Case, _ Actor, _ time.Time) error {
+	if c.Waiting() {
+		return apperr.New(apperr.Conflict, "一件事的前置事项（%s）尚未办结，本事项暂不能受理", strings.Join(c.WaitingFor, "、"))
+	}
+	return nil
+}
+
+func guardWaiting(c *Case, _ Actor, _ time.Time) error {
+	if !c.Waiting() {
+		return apperr.New(apperr.Conflict, "该办件没有等待中的前置事项")
+	}
+	return nil
+}
+
+func guardFullyOnline(c *Case, a Actor, now time.Time) error {
+	if !c.OnlineFull {
+		return apperr.New(apperr.Conflict, "该事项须预审通过后到大厅提交纸质材料，不能网上直接受理")
+	}
+	return guardNotWaiting(c, a, now)
+}
+
+func guardToPreReview(c *Case, _ Actor, _ time.Time) error {
+	switch {
+	case c.OnlineFull:
+		return apperr.New(apperr.Conflict, "全程网办事项在网上直接受理，无需预审通过后再到大厅")
+	case c.PreReview != nil && c.PreReview.Passed:
+		return apperr.New(apperr.Conflict, "该申请已通过预审，等待申请人到大厅提交纸质材料")
+	}
+	return nil
+}
+
+func guardNotPassed(c *Case, _ Actor, _ time.Time) error {
+	if c.PreReview != nil && c.PreReview.Passed {
+		return apperr.New(apperr.Conflict, "该申请已通过预审；如纸质材料有问题，请在收件后退回补正")
+	}
+	return nil
+}
+
+func guardPassed(c *Case, _ Actor, _ time.Time) error {
+	if c.PreReview == nil || !c.PreReview.Passed {
+		return apperr.New(apperr.Conflict, "该网上申请尚未通过预审，不能收件")
+	}
+	return nil
+}
+
+// guardOwnApplication lets an applicant (or the agent acting for one) act
+// only on the online application of their own account.
+func guardOwnApplication(c *Case, a Actor, _ time.Time) error {
+	if c.AccountID == 0 || a.AccountID != c.AccountID {
+		return apperr.New(apperr.Forbidden, "只能办理本人（本单位）的网上申请")
 	}
 	return nil
 }

@@ -35,6 +35,13 @@ const (
 	ActWithdraw         Action = "withdraw"
 	ActTerminate        Action = "terminate"
 	ActLapse            Action = "lapse" // the system, when deferred materials are overdue
+
+	ActSubmit         Action = "submit"          // an online application arrives; creates the case, not in the table
+	ActPassPreReview  Action = "pass-prereview"  // R13: the paper may be brought to the hall
+	ActFailPreReview  Action = "fail-prereview"  // R13: reasons; the applicant may correct and resubmit
+	ActResubmitOnline Action = "resubmit-online" // the applicant's corrected online application
+	ActCompleteIntake Action = "complete-intake" // the intake desk takes the paper of a passed online case
+	ActOpen           Action = "open"            // the system, when a bundle member's prerequisite is decided
 )
 
 // Rule is one row of the transition table: in these states, these roles
@@ -58,6 +65,7 @@ type Rule struct {
 }
 
 var (
+	online       = []org.Role{org.RoleApplicant, org.RoleAgent}
 	promisedOnly = []catalog.Kind{catalog.Promised}
 	instantOnly  = []catalog.Kind{catalog.Instant}
 	open         = []State{Received, Accepted, Returned}
@@ -68,7 +76,19 @@ var (
 // rows may share an action when instant and promised cases differ.
 var Table = []Rule{
 	{Action: ActAccept, Label: "受理", From: []State{Received}, To: Accepted,
-		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true},
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardNotWaiting},
+	{Action: ActAccept, Label: "网上受理", From: []State{Submitted}, To: Accepted,
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardFullyOnline},
+	{Action: ActPassPreReview, Label: "预审通过", From: []State{Submitted},
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardToPreReview},
+	{Action: ActFailPreReview, Label: "预审不通过", From: []State{Submitted}, To: RejectedOnline,
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardNotPassed},
+	{Action: ActResubmitOnline, Label: "修改后重新提交", From: []State{RejectedOnline}, To: Submitted,
+		Roles: online, Kinds: promisedOnly, Guard: guardOwnApplication},
+	{Action: ActCompleteIntake, Label: "核验纸质材料收件", From: []State{Submitted}, To: Received,
+		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly, Guard: guardPassed},
+	{Action: ActOpen, Label: "前置事项已办结，开放受理", From: []State{Submitted, Received, Returned, RejectedOnline},
+		System: true, Guard: guardWaiting},
 	{Action: ActReturn, Label: "退回补正", From: []State{Received}, To: Returned,
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true},
 	{Action: ActResubmit, Label: "补正后重新提交", From: []State{Returned}, To: Received,
@@ -111,8 +131,12 @@ var Table = []Rule{
 		Roles: []org.Role{org.RoleIntake, org.RoleIssuance}, Kinds: instantOnly},
 	{Action: ActWithdraw, Label: "申请人撤回", From: open, To: Withdrawn,
 		Roles: []org.Role{org.RoleIntake}},
+	{Action: ActWithdraw, Label: "撤回申请", From: []State{Submitted, RejectedOnline}, To: Withdrawn,
+		Roles: online, Kinds: promisedOnly, Guard: guardOwnApplication},
 	{Action: ActTerminate, Label: "终止办理", From: open, To: Terminated,
 		Roles: []org.Role{org.RoleReviewer}, OwnDepartment: true},
+	{Action: ActTerminate, Label: "前置事项未获准予，终止办理", From: []State{Submitted, Received, Returned, RejectedOnline}, To: Terminated,
+		System: true, Guard: guardWaiting},
 	{Action: ActLapse, Label: "容缺逾期终止", From: open, To: Terminated,
 		System: true, Kinds: promisedOnly, Guard: guardLapsed},
 }
@@ -130,8 +154,11 @@ func Actions() []Action {
 
 // Label returns the action's Chinese name.
 func (a Action) Label() string {
-	if a == ActIntake {
+	switch a {
+	case ActIntake:
 		return "收件"
+	case ActSubmit:
+		return "网上申报"
 	}
 	for _, r := range Table {
 		if r.Action == a {

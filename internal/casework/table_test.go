@@ -53,13 +53,7 @@ func promisedFixtures(t testing.TB) []fixture {
 		return fixture{name: name, state: state, c: h.c, now: h.now.Add(10 * time.Minute)}
 	}
 	late := func(f fixture) fixture { f.now = overdue; f.name += "/supply overdue"; return f }
-	direct := func(state casework.State) fixture {
-		h := base()
-		h.c.State = state
-		return fx(string(state)+"/set directly", state, h)
-	}
 	return []fixture{
-		direct(casework.Submitted),
 		fx("received/deferred and papers pending", casework.Received, base()),
 		late(fx("received", casework.Received, base())),
 		fx("received/supplied and handed over", casework.Received,
@@ -90,8 +84,20 @@ func promisedFixtures(t testing.TB) []fixture {
 		fx("withdrawn", casework.Withdrawn, base().do(casework.ActWithdraw, validInput(casework.ActWithdraw), intakeClerk)),
 		fx("terminated", casework.Terminated, base().do(casework.ActTerminate, validInput(casework.ActTerminate), rev)),
 		fx("terminated/lapsed", casework.Terminated, base().doAt(overdue, casework.ActLapse, casework.Input{}, systemActor)),
-		direct(casework.RejectedOnline),
+		fx("submitted/awaiting pre-review", casework.Submitted, submitOnline(t, promisedItem, t0)),
+		fx("submitted/pre-review passed", casework.Submitted, submitOnline(t, promisedItem, t0).do(casework.ActPassPreReview, casework.Input{}, rev)),
+		fx("submitted/fully online", casework.Submitted, submitOnline(t, fullyOnlineItem, t0)),
+		fx("rejected_online", casework.RejectedOnline, submitOnline(t, promisedItem, t0).do(casework.ActFailPreReview, validInput(casework.ActFailPreReview), rev)),
+		fx("received/waiting for a prerequisite", casework.Received, waiting(base())),
+		fx("submitted/waiting for a prerequisite", casework.Submitted, waiting(submitOnline(t, promisedItem, t0))),
 	}
+}
+
+// waiting makes the history's case a bundle member waiting for another.
+func waiting(h *history) *history {
+	h.c.BundleNumber = "YJS20260302001"
+	h.c.Wait([]string{"SCJG-XK-003"})
+	return h
 }
 
 // instantFixtures covers every state of a RSJ-GG-001 case; the states an
@@ -137,14 +143,40 @@ func rowsOf(action casework.Action) []casework.Rule {
 	return out
 }
 
-// rowFor returns the row for action on cases of kind.
-func rowFor(action casework.Action, kind catalog.Kind) (casework.Rule, bool) {
+// rowsFor returns the rows for action on cases of kind.
+func rowsFor(action casework.Action, kind catalog.Kind) []casework.Rule {
+	var out []casework.Rule
 	for _, r := range rowsOf(action) {
 		if r.Kinds == nil || slices.Contains(r.Kinds, kind) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// rowFor returns the first row for action on cases of kind.
+func rowFor(action casework.Action, kind catalog.Kind) (casework.Rule, bool) {
+	rows := rowsFor(action, kind)
+	if len(rows) == 0 {
+		return casework.Rule{}, false
+	}
+	return rows[0], true
+}
+
+// rowIn returns the row for action on cases of kind that names the actor
+// and starts from state, if any.
+func rowIn(action casework.Action, kind catalog.Kind, a casework.Actor, state casework.State) (casework.Rule, bool) {
+	for _, r := range rowsFor(action, kind) {
+		if roleIn(r, a) && slices.Contains(r.From, state) {
 			return r, true
 		}
 	}
 	return casework.Rule{}, false
+}
+
+// anyRoleIn reports whether any of rows names the actor.
+func anyRoleIn(rows []casework.Rule, a casework.Actor) bool {
+	return slices.ContainsFunc(rows, func(r casework.Rule) bool { return roleIn(r, a) })
 }
 
 // roleIn reports whether the row names the actor's role (or the system).
@@ -198,8 +230,7 @@ func checkTransition(t *testing.T, f fixture, action casework.Action, a casework
 	e := env(f.now)
 	allowed := casework.Allowed(c, a, e)
 	for _, x := range allowed {
-		row, ok := rowFor(x, c.Kind)
-		if !ok || !roleIn(row, a) || !slices.Contains(row.From, c.State) {
+		if _, ok := rowIn(x, c.Kind, a, c.State); !ok {
 			t.Fatalf("Allowed lists %s, which the table does not give %s on a %s case in %s", x, actorName(a), c.Kind, c.State)
 		}
 	}
@@ -220,7 +251,7 @@ func checkTransition(t *testing.T, f fixture, action casework.Action, a casework
 		if !reflect.DeepEqual(&shallow, before) {
 			t.Errorf("Apply wrote through into the slices or the extension of the case it was given:\n got %+v\nwant %+v", &shallow, before)
 		}
-		row, _ := rowFor(action, c.Kind)
+		row, _ := rowIn(action, c.Kind, a, before.State)
 		want := row.To
 		if want == "" {
 			want = before.State
@@ -253,8 +284,9 @@ func checkTransition(t *testing.T, f fixture, action casework.Action, a casework
 	}
 	// 403 when no row of the table for this kind of case names the role;
 	// for an action of the other kind only, when no row names it at all.
-	row, ok := rowFor(action, c.Kind)
-	if ok && !roleIn(row, a) || !ok && !slices.ContainsFunc(rowsOf(action), func(r casework.Rule) bool { return roleIn(r, a) }) {
+	rows := rowsFor(action, c.Kind)
+	ok := len(rows) > 0
+	if ok && !anyRoleIn(rows, a) || !ok && !anyRoleIn(rowsOf(action), a) {
 		wantCode(t, err, apperr.Forbidden)
 		return
 	}
@@ -265,7 +297,7 @@ func checkTransition(t *testing.T, f fixture, action casework.Action, a casework
 		}
 		return
 	}
-	guarded := slices.Contains(row.From, c.State)
+	_, guarded := rowIn(action, c.Kind, a, c.State)
 	se := stateError(err)
 	if se == nil {
 		if !guarded {
@@ -357,8 +389,8 @@ func TestDepartmentScoping(t *testing.T) {
 				before := cloneCase(c)
 				_, _, err := casework.Apply(c, r.Action, validInput(r.Action), other, env(f.now))
 				wantCode(t, err, apperr.Forbidden)
-				if msg := apperr.MessageOf(err); !strings.Contains(msg, "SCJG") {
-					t.Errorf("%s %s: message %q does not name the case's department SCJG", f.name, r.Action, msg)
+				if msg := apperr.MessageOf(err); !strings.Contains(msg, f.c.DepartmentCode) {
+					t.Errorf("%s %s: message %q does not name the case's department %s", f.name, r.Action, msg, f.c.DepartmentCode)
 				}
 				if !reflect.DeepEqual(c, before) {
 					t.Errorf("%s %s: a refused action changed the case", f.name, r.Action)
@@ -478,8 +510,15 @@ func TestTableRows(t *testing.T) {
 			t.Errorf("%s: System=%v with roles %v", r.Action, r.System, r.Roles)
 		}
 		for _, role := range r.Roles {
-			if role == org.RoleSupervisor || role == org.RoleAdmin || role == org.RoleAgent {
+			if role == org.RoleSupervisor || role == org.RoleAdmin {
 				t.Errorf("%s may be taken by %s, which DESIGN.md section 4 does not allow", r.Action, role)
+			}
+			// Applicants and their agents act only on their own online
+			// applications: resubmitting them or withdrawing them.
+			onlineOnly := slices.Equal(r.From, []casework.State{casework.RejectedOnline}) ||
+				slices.Equal(r.From, []casework.State{casework.Submitted, casework.RejectedOnline})
+			if (role == org.RoleAgent || role == org.RoleApplicant) && !onlineOnly {
+				t.Errorf("%s may be taken by %s from %v, beyond the applicant's online application", r.Action, role, r.From)
 			}
 		}
 		if r.Action == casework.ActMail && !slices.Equal(r.Roles, []org.Role{org.RoleIssuance}) {
@@ -494,7 +533,7 @@ func TestTableRows(t *testing.T) {
 			t.Errorf("instant %s: %+v, want %s → %s", action, r, path[i], path[i+1])
 		}
 	}
-	if got := casework.Actions(); len(got) != 21 || got[0] != casework.ActAccept || got[len(got)-1] != casework.ActLapse {
+	if got := casework.Actions(); len(got) != 26 || got[0] != casework.ActAccept || got[len(got)-1] != casework.ActLapse {
 		t.Errorf("Actions() = %v", got)
 	}
 }

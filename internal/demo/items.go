@@ -425,7 +425,7 @@ func items() []catalog.Item {
 			Kind: catalog.Promised, StatutoryDays: 20, PromisedDays: 3,
 			LegalBasis: "《城市道路管理条例》第三十一条：因特殊情况需要临时占用城市道路的，须经市政工程行政主管部门和公安交通管理部门批准，方可按照规定占用。",
 			Conditions: "确因施工、抢修等特殊情况需要临时占用；占用期限、面积合理；影响交通安全的已取得公安机关交通管理部门同意；有安全防护和恢复措施。",
-			Fees:       noFee, OnlineLevel: catalog.OnlinePre,
+			Fees:       noFee, OnlineLevel: catalog.OnlineFull,
 			SpecialProcedures: "现场勘查。",
 			ApplicantKinds:    clone(anyone),
 			Materials: []catalog.Material{

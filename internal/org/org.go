@@ -116,6 +116,10 @@ const (
 	RoleAdmin      Role = "admin"      // 行政审批局管理员
 	RoleSupervisor Role = "supervisor" // 监督人员
 	RoleAgent      Role = "agent"      // 代办员
+	// RoleApplicant is an online applicant account (网上办事大厅): it acts
+	// on its own cases only and is never a staff role, so it is not in
+	// Roles and no staff account can hold it.
+	RoleApplicant Role = "applicant"
 )
 
 // Roles lists every role in a stable order.
@@ -151,6 +155,8 @@ func (r Role) Label() string {
 		return "监督人员"
 	case RoleAgent:
 		return "代办员"
+	case RoleApplicant:
+		return "申请人"
 	}
 	return string(r)
 }
