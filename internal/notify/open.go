@@ -1,0 +1,126 @@
+package notify
+
+import (
+	"errors"
+	"log/slog"
+	"maps"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+)
+
+// Open returns the sender rawURL names:
+//
+//	"" or "log"                                   the Log sender, writing to log
+//	smtp://user:pass@host:port?from=ADDRESS       the SMTP sender
+//
+// The SMTP URL takes the port (DefaultSMTPPort when left out), optional
+// credentials (percent-encode special characters in the password), and the
+// query parameters from (required: the sender address), starttls (true by
+// default; starttls=false never upgrades) and timeout (a Go duration such as
+// 10s). Any other parameter is refused so that a misspelt one is noticed at
+// start. Errors are Invalid and never repeat the password.
+func Open(rawURL string, log *slog.Logger) (Sender, error) {
+	rawURL = strings.TrimSpace(rawURL)
+	if rawURL == "" || rawURL == "log" {
+		return NewLog(log), nil
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		// url.Error repeats the whole URL and an EscapeError part of it, either
+		// of which may be the password: keep only the reason.
+		var ee url.EscapeError
+		if errors.As(err, &ee) {
+			return nil, apperr.New(apperr.Invalid, "通知地址无法解析：含有无效的百分号转义（密码中的特殊字符请写成 %%XX）")
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, apperr.New(apperr.Invalid, "通知地址无法解析：%v", err)
+	}
+	switch u.Scheme {
+	case "smtp":
+		cfg, err := smtpConfig(u)
+		if err != nil {
+			return nil, err
+		}
+		return NewSMTP(cfg), nil
+	case "":
+		return nil, apperr.New(apperr.Invalid, "通知地址缺少方案：请写 log 或 smtp://…")
+	default:
+		return nil, apperr.New(apperr.Invalid, "通知地址的方案 %q 不受支持：请写 log 或 smtp://…", u.Scheme)
+	}
+}
+
+// smtpConfig reads an smtp:// URL.
+func smtpConfig(u *url.URL) (SMTPConfig, error) {
+	invalid := func(format string, args ...any) (SMTPConfig, error) {
+		return SMTPConfig{}, apperr.New(apperr.Invalid, "SMTP 通知地址有误："+format, args...)
+	}
+	if u.Opaque != "" || u.Hostname() == "" {
+		return invalid("缺少邮件服务器主机名，应为 smtp://用户名:密码@主机:端口?from=发件地址")
+	}
+	if u.Path != "" && u.Path != "/" {
+		return invalid("不应包含路径 %q", u.Path)
+	}
+	if u.Fragment != "" {
+		return invalid("不应包含 # 片段")
+	}
+	cfg := SMTPConfig{Host: u.Hostname(), StartTLS: true}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return invalid("端口 %q 无效，应为 1 到 65535", p)
+		}
+		cfg.Port = n
+	}
+	if u.User != nil {
+		cfg.Username = u.User.Username()
+		cfg.Password, _ = u.User.Password()
+		if cfg.Username == "" {
+			return invalid("给出了密码却没有用户名")
+		}
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return invalid("查询参数无法解析")
+	}
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		values := q[name]
+		if len(values) > 1 {
+			return invalid("参数 %s 重复", name)
+		}
+		value := values[0]
+		switch name {
+		case "from":
+			if _, err := mail.ParseAddress(value); err != nil {
+				return invalid("发件地址 from=%q 不是有效的电子邮箱地址", value)
+			}
+			cfg.From = value
+		case "starttls":
+			b, err := strconv.ParseBool(value)
+			if err != nil {
+				return invalid("starttls=%q 无效，应为 true 或 false", value)
+			}
+			cfg.StartTLS = b
+		case "timeout":
+			d, err := time.ParseDuration(value)
+			if err != nil || d <= 0 {
+				return invalid("timeout=%q 无效，应为正的时长，例如 10s", value)
+			}
+			cfg.Timeout = d
+		default:
+			return invalid("不认识的参数 %s（可用 from、starttls、timeout）", name)
+		}
+	}
+	if cfg.From == "" {
+		return invalid("缺少发件地址参数 from，例如 ?from=noreply@example.gov.cn")
+	}
+	return cfg, nil
+}
