@@ -283,3 +283,11 @@ func deferralDue(errs *apperr.Collector, item *catalog.Item, asked string, env E
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// CheckParty validates a party on its own (an applicant account's
+// profile) and returns it normalised.
+func CheckParty(p Party) (Party, error) {
+	var errs apperr.Collector
+	p = checkParty(&errs, "applicant", p)
+	return p, errs.Err("申请人信息有误")
+}

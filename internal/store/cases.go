@@ -19,8 +19,11 @@ const (
 		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`
 	itemRefQuery    = `SELECT id, department_id FROM items WHERE code = $1 AND version = $2`
 	insertCaseQuery = `INSERT INTO cases (number, check_code, item_id, department_id, hall_code, kind, state, version,
-		applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id`
+		applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data,
+		account_id, bundle_number, agent_user)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`
+	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, subject, body, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`
 	loadCaseQuery   = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
 	updateCaseQuery = `UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
 		last_seq = $6, last_hash = $7, data = $8 WHERE id = $9 AND version = $10`
@@ -46,7 +49,13 @@ func (s *Store) nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64
 // day's next), seals and appends the intake event, and stores the intake
 // documents, all in one transaction.
 func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.Event) error {
-	return s.update(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx *sql.Tx) error { return s.createCase(ctx, tx, c, ev) })
+}
+
+// createCase numbers and inserts a case with its first event, documents and
+// notice in tx.
+func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
+	{
 		var itemID, deptID int64
 		err := s.rowTx(ctx, tx, itemRefQuery, c.ItemCode, c.ItemVersion).Scan(&itemID, &deptID)
 		if err != nil {
@@ -65,15 +74,40 @@ func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.E
 		err = s.rowTx(ctx, tx, insertCaseQuery,
 			c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
 			c.Applicant.Name, c.Applicant.IDNumber, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),
-			ev.Seq, ev.Hash, string(data)).Scan(&c.ID)
+			ev.Seq, ev.Hash, string(data), dbNull(c.AccountID), nullText(c.BundleNumber), nullText(c.AgentUser)).Scan(&c.ID)
 		if err != nil {
 			return err
 		}
 		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
 			return err
 		}
+		if err := s.insertNotice(ctx, tx, c, ev); err != nil {
+			return err
+		}
+		if c.State == casework.Submitted {
+			return nil // an online application has no receipt notice until the window takes its paper
+		}
 		return s.insertDocuments(ctx, tx, c.ID, casework.IntakeDocuments(c))
-	})
+	}
+}
+
+// insertNotice queues the applicant's notice of the event, if it sends
+// one, in the event's transaction: the outbox the dispatcher sends from.
+func (s *Store) insertNotice(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
+	n, ok := casework.NoticeFor(c, ev)
+	if !ok || c.Applicant.Phone == "" {
+		return nil
+	}
+	_, err := s.execTx(ctx, tx, insertNoticeQuery, c.ID, dbNull(c.AccountID), c.Applicant.Phone, n.Subject, n.Body, stamp(ev.At))
+	return err
+}
+
+// nullText is an optional text: empty is NULL.
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // supplyDue is the deferral deadline while it runs.
@@ -141,6 +175,9 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 			return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
 		}
 		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
+			return err
+		}
+		if err := s.insertNotice(ctx, tx, c, ev); err != nil {
 			return err
 		}
 		for i := range docs {
@@ -239,6 +276,11 @@ type CaseFilter struct {
 	Query      string    // number prefix, applicant name part, or a full ID number
 	DueBefore  time.Time // only cases with a running deadline before this (warnings)
 	Page, Size int       // Page from 1
+
+	Bundle      string // the members of a bundle
+	AccountID   int64  // an applicant account's own cases …
+	ApplicantID string // … and the window cases in its holder's ID number
+	Agent       string // the cases an agent may act on
 }
 
 // Cases returns a page of the cases matching f, the most urgent first
@@ -267,6 +309,24 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]casework.Case, int, 
 	}
 	if !f.DueBefore.IsZero() {
 		where = append(where, "c.next_due IS NOT NULL AND c.next_due <= "+arg(stamp(f.DueBefore)))
+	}
+	if f.Bundle != "" {
+		where = append(where, "c.bundle_number = "+arg(f.Bundle))
+	}
+	if f.AccountID != 0 {
+		// The account's online cases, and window cases in its holder's ID
+		// (the service checks the phone too).
+		own := "c.account_id = " + arg(f.AccountID)
+		if f.ApplicantID != "" {
+			own = "(" + own + " OR (c.account_id IS NULL AND c.applicant_id = " + arg(f.ApplicantID) + "))"
+		}
+		where = append(where, own)
+	}
+	if f.Agent != "" {
+		// Cases the agent applied for, and those of the accounts that
+		// authorised the agent (the service checks scope and expiry).
+		a := arg(f.Agent)
+		where = append(where, "(c.agent_user = "+a+" OR c.account_id IN (SELECT account_id FROM authorisations WHERE agent = "+a+" AND revoked_at IS NULL))")
 	}
 	clause := ""
 	if len(where) > 0 {

@@ -1,0 +1,67 @@
+package applicant
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/calendar"
+)
+
+// Authorisation is an applicant's mandate to an agent (代办员): the agent
+// may apply for and collect the results of the items in scope, until the
+// end of the last day. It is revoked, never deleted.
+type Authorisation struct {
+	ID        int64         `json:"id"`
+	AccountID int64         `json:"account_id"`
+	Applicant string        `json:"applicant"` // the account holder's name
+	Agent     string        `json:"agent"`     // the agent's username
+	AgentName string        `json:"agent_name"`
+	Items     []string      `json:"items,omitempty"` // item codes; empty: every item
+	Until     calendar.Date `json:"until"`           // the last day it holds
+	CreatedAt time.Time     `json:"created_at"`
+	RevokedAt time.Time     `json:"revoked_at,omitzero"`
+}
+
+// MaxAuthorisationDays bounds how far ahead an authorisation may run.
+const MaxAuthorisationDays = 366
+
+// Check validates a new authorisation given today.
+func (a *Authorisation) Check(today calendar.Date) error {
+	var errs apperr.Collector
+	errs.Check(strings.TrimSpace(a.Agent) != "", "agent", "请选择代办员")
+	switch {
+	case a.Until.IsZero():
+		errs.Add("until", "请填写授权截止日期")
+	case a.Until.Before(today):
+		errs.Add("until", "授权截止日期不能早于今天")
+	case a.Until.After(today.AddDays(MaxAuthorisationDays)):
+		errs.Add("until", "授权期限不超过一年")
+	}
+	seen := map[string]bool{}
+	for _, code := range a.Items {
+		errs.Check(!seen[code], "items", "授权事项重复："+code)
+		seen[code] = true
+	}
+	return errs.Err("授权信息有误")
+}
+
+// Covers says whether the authorisation lets its agent act on item at now:
+// in scope, not expired, not revoked. The error says why not.
+func (a *Authorisation) Covers(item string, now time.Time) error {
+	switch {
+	case !a.RevokedAt.IsZero() && !now.Before(a.RevokedAt):
+		return apperr.New(apperr.Forbidden, "申请人已撤销对代办员 %s 的授权", a.Agent)
+	case calendar.DateOf(now).After(a.Until):
+		return apperr.New(apperr.Forbidden, "代办授权已于 %s 到期", a.Until)
+	case len(a.Items) > 0 && !slices.Contains(a.Items, item):
+		return apperr.New(apperr.Forbidden, "该事项（%s）不在代办授权范围内", item)
+	}
+	return nil
+}
+
+// Active reports whether the authorisation holds on some item at now.
+func (a *Authorisation) Active(now time.Time) bool {
+	return a.RevokedAt.IsZero() && !calendar.DateOf(now).After(a.Until)
+}

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/casework"
+)
+
+// Draft is an online application being written: the form and the files'
+// references as JSON, saved as often as the applicant likes.
+type Draft struct {
+	ID        int64
+	AccountID int64
+	Kind      string // item or bundle
+	Code      string // the item's or the bundle template's code
+	Data      json.RawMessage
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	CreatedBy string
+}
+
+// SaveDraft inserts a new draft (ID 0) or updates one at the version read;
+// a newer version is a conflict.
+func (s *Store) SaveDraft(ctx context.Context, d *Draft, now time.Time) error {
+	return s.update(ctx, func(tx *sql.Tx) error {
+		if d.ID == 0 {
+			d.Version, d.CreatedAt, d.UpdatedAt = 1, now, now
+			return tx.QueryRowContext(ctx, `INSERT INTO drafts (account_id, kind, code, version, created_at, updated_at, created_by, data)
+				VALUES ($1, $2, $3, 1, $4, $4, $5, $6) RETURNING id`,
+				d.AccountID, d.Kind, d.Code, stamp(now), d.CreatedBy, string(d.Data)).Scan(&d.ID)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE drafts SET data = $1, version = version + 1, updated_at = $2
+			WHERE id = $3 AND account_id = $4 AND version = $5`, string(d.Data), stamp(now), d.ID, d.AccountID, d.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.New(apperr.Conflict, "草稿已在别处修改或已提交，请刷新后重试")
+		}
+		d.Version++
+		d.UpdatedAt = now
+		return nil
+	})
+}
+
+const draftColumns = `SELECT id, account_id, kind, code, version, created_at, updated_at, created_by, data FROM drafts`
+
+func scanDraft(row interface{ Scan(...any) error }) (*Draft, error) {
+	var d Draft
+	var data string
+	if err := row.Scan(&d.ID, &d.AccountID, &d.Kind, &d.Code, &d.Version, timeDest{&d.CreatedAt}, timeDest{&d.UpdatedAt}, &d.CreatedBy, &data); err != nil {
+		return nil, err
+	}
+	d.Data = json.RawMessage(data)
+	return &d, nil
+}
+
+// Draft returns the account's draft id.
+func (s *Store) Draft(ctx context.Context, id, accountID int64) (*Draft, error) {
+	d, err := scanDraft(s.read.QueryRowContext(ctx, draftColumns+` WHERE id = $1 AND account_id = $2`, id, accountID))
+	return d, notFound(err, "未找到该草稿")
+}
+
+// Drafts returns the account's drafts, the latest edited first.
+func (s *Store) Drafts(ctx context.Context, accountID int64) ([]Draft, error) {
+	rows, err := s.read.QueryContext(ctx, draftColumns+` WHERE account_id = $1 ORDER BY updated_at DESC, id DESC`, accountID)
+	if err != nil {
+		return nil, mapErr(err, "drafts")
+	}
+	defer rows.Close()
+	var out []Draft
+	for rows.Next() {
+		d, err := scanDraft(rows)
+		if err != nil {
+			return nil, mapErr(err, "scan draft")
+		}
+		out = append(out, *d)
+	}
+	return out, mapErr(rows.Err(), "drafts")
+}
+
+// DeleteDraft removes a draft (the applicant's own, at the version read).
+func (s *Store) DeleteDraft(ctx context.Context, id, accountID int64) error {
+	return s.update(ctx, func(tx *sql.Tx) error { return deleteDraft(ctx, tx, id, accountID) })
+}
+
+func deleteDraft(ctx context.Context, tx *sql.Tx, id, accountID int64) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE id = $1 AND account_id = $2`, id, accountID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return apperr.New(apperr.Conflict, "草稿已提交或已删除，请刷新")
+	}
+	return nil
+}
+
+// SubmitDraft creates the online case and removes its draft (if any) in one
+// transaction, so a draft is submitted at most once.
+func (s *Store) SubmitDraft(ctx context.Context, draftID, accountID int64, c *casework.Case, ev *casework.Event) error {
+	return s.update(ctx, func(tx *sql.Tx) error {
+		if draftID != 0 {
+			if err := deleteDraft(ctx, tx, draftID, accountID); err != nil {
+				return err
+			}
+		}
+		return s.createCase(ctx, tx, c, ev)
+	})
+}
