@@ -104,6 +104,21 @@ func items() []catalog.Item {
 			},
 		},
 
+		{
+			Code: "SCJG-DJ-001", Version: 1, Name: "企业经营范围变更登记", Type: catalog.Confirmation, DepartmentCode: "SCJG",
+			Kind: catalog.Promised, StatutoryDays: 3, PromisedDays: 1,
+			LegalBasis: "《中华人民共和国市场主体登记管理条例》第二十四条、第十九条：申请材料齐全、符合法定形式的予以确认并当场登记；不能当场登记的，应当在3个工作日内予以登记。",
+			Conditions: "已依法登记的企业；变更后的经营范围不属于法律、行政法规禁止的范围；涉及前置许可的已取得许可。",
+			Fees:       noFee, OnlineLevel: catalog.OnlineFull,
+			ApplicantKinds: kinds(catalog.Enterprise),
+			Materials: []catalog.Material{
+				mat("M01", "企业变更登记申请书", 1, 0, note("法定代表人签署")),
+				mat("M02", "股东会决议或者股东决定", 1, 0),
+				mat("M03", "章程修正案", 1, 0),
+				mat("M04", "营业执照正副本", 0, 1, note("换发新照时收回原照")),
+			},
+		},
+
 		// ---- 区卫生健康委员会 ----
 		{
 			Code: "WSJK-XK-001", Version: 1, Name: "公共场所卫生许可（新办）", Type: catalog.Licence, DepartmentCode: "WSJK",

@@ -4,14 +4,16 @@ import (
 	"context"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/org"
 )
 
 // Actor is who is acting: a signed-in staff account, or the system itself
 // (the command line, start-up, background jobs).
 type Actor struct {
-	User   *org.User // nil for the system
-	System bool
+	User    *org.User          // nil for the system and applicants
+	Account *applicant.Account // an applicant signed in to the online hall
+	System  bool
 }
 
 // Name returns the name recorded for the actor's changes.
@@ -21,6 +23,8 @@ func (a *Actor) Name() string {
 		return "anonymous"
 	case a.System:
 		return "system"
+	case a.Account != nil:
+		return a.Account.Username()
 	}
 	return a.User.Username
 }
@@ -56,6 +60,20 @@ const (
 // middleware calls it.
 func WithUser(ctx context.Context, u *org.User) context.Context {
 	return context.WithValue(ctx, actorKey, &Actor{User: u})
+}
+
+// WithAccount returns ctx acting as the signed-in applicant. Only the
+// sign-in middleware calls it.
+func WithAccount(ctx context.Context, a *applicant.Account) context.Context {
+	return context.WithValue(ctx, actorKey, &Actor{Account: a})
+}
+
+// AccountFrom returns the signed-in applicant of ctx, or nil.
+func AccountFrom(ctx context.Context) *applicant.Account {
+	if a := ActorFrom(ctx); a != nil {
+		return a.Account
+	}
+	return nil
 }
 
 // AsSystem returns ctx acting as the system: the command line and start-up.
@@ -106,6 +124,9 @@ func require(ctx context.Context, what string, roles ...org.Role) (*Actor, error
 	}
 	if a.System || a.Is(roles...) {
 		return a, nil
+	}
+	if a.Account != nil {
+		return nil, apperr.New(apperr.Forbidden, "申请人账户无权%s", what)
 	}
 	return nil, apperr.New(apperr.Forbidden, "您的角色（%s）无权%s", a.User.Role.Label(), what)
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/org"
@@ -35,6 +37,9 @@ func caseActor(ctx context.Context) (casework.Actor, error) {
 	if a.System {
 		return casework.Actor{System: true, Desk: "system"}, nil
 	}
+	if acc := a.Account; acc != nil {
+		return casework.Actor{Username: acc.Username(), Role: org.RoleApplicant, AccountID: acc.ID, Desk: "online"}, nil
+	}
 	u := a.User
 	if u.HallCode != "" {
 		desk += ":" + u.HallCode
@@ -42,16 +47,81 @@ func caseActor(ctx context.Context) (casework.Actor, error) {
 	return casework.Actor{Username: u.Username, Role: u.Role, DepartmentCode: u.DepartmentCode, HallCode: u.HallCode, Desk: desk}, nil
 }
 
-// mayRead decides whether the actor may see the case: department roles see
-// their own department's cases, agents none yet, everyone else every case.
-func mayRead(a casework.Actor, c *casework.Case) error {
+// reader is who reads or acts on a case, with what the service knows of
+// them beyond the actor: an applicant's account, an agent's
+// authorisations.
+type reader struct {
+	casework.Actor
+	account *applicant.Account
+	mandate []applicant.Authorisation
+}
+
+// reader returns the case reader of ctx, loading an agent's authorisations.
+func (s *Service) reader(ctx context.Context) (reader, error) {
+	a, err := caseActor(ctx)
+	if err != nil {
+		return reader{}, err
+	}
+	r := reader{Actor: a, account: AccountFrom(ctx)}
+	if a.Role == org.RoleAgent && !a.System {
+		if r.mandate, err = s.store.Authorisations(ctx, 0, a.Username); err != nil {
+			return reader{}, err
+		}
+	}
+	return r, nil
+}
+
+// mandateFor returns the agent's authorisation that covers the case's
+// applicant and item now, or why none does.
+func (r reader) mandateFor(c *casework.Case, now time.Time) (*applicant.Authorisation, error) {
+	var why error = apperr.New(apperr.Forbidden, "您没有该申请人的代办授权")
+	for i := range r.mandate {
+		m := &r.mandate[i]
+		if c.AccountID == 0 || m.AccountID != c.AccountID {
+			continue
+		}
+		if err := m.Covers(c.ItemCode, now); err != nil {
+			why = err
+			continue
+		}
+		return m, nil
+	}
+	return nil, why
+}
+
+// actingOn returns the actor for a change of c: an agent acts in the name
+// of the applicant whose authorisation covers the case, and the event
+// records both.
+func (r reader) actingOn(c *casework.Case, now time.Time) casework.Actor {
+	a := r.Actor
+	if a.Role == org.RoleAgent {
+		if m, err := r.mandateFor(c, now); err == nil {
+			a.AccountID, a.OnBehalfOf = m.AccountID, c.Applicant.Name
+		}
+	}
+	return a
+}
+
+// mayRead decides whether the reader may see the case: department roles see
+// their own department's cases, applicants their own, agents those they
+// applied for or hold a current authorisation for, everyone else every case.
+func (r reader) mayRead(c *casework.Case, now time.Time) error {
+	a := r.Actor
 	switch {
 	case a.System:
 		return nil
 	case a.Role.NeedsDepartment() && a.DepartmentCode != c.DepartmentCode:
 		return apperr.New(apperr.Forbidden, "只能查看本部门的办件（该办件属于 %s）", c.DepartmentCode)
+	case a.Role == org.RoleApplicant:
+		if r.account == nil || !r.account.Owns(c) {
+			return apperr.New(apperr.Forbidden, "只能查看本人（本单位）的办件")
+		}
 	case a.Role == org.RoleAgent:
-		return apperr.New(apperr.Forbidden, "代办员查看办件的功能尚未开通")
+		if c.AgentUser == a.Username {
+			return nil
+		}
+		_, err := r.mandateFor(c, now)
+		return err
 	}
 	return nil
 }
@@ -125,10 +195,11 @@ func checkCode() string {
 // Act takes one action on a case. expectedVersion, if not 0, is the case
 // version the actor saw; a newer one is a conflict (a stale page).
 func (s *Service) Act(ctx context.Context, number string, action casework.Action, in casework.Input, expectedVersion int) (*CaseView, error) {
-	a, err := caseActor(ctx)
+	r, err := s.reader(ctx)
 	if err != nil {
 		return nil, err
 	}
+	a := r.Actor
 	if a.Role == org.RoleSupervisor {
 		return nil, apperr.New(apperr.Forbidden, "监督人员只能查看，不能办理")
 	}
@@ -136,26 +207,35 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 	if err != nil {
 		return nil, err
 	}
+	if action == casework.ActDeliver && strings.TrimSpace(in.AgentUser) != "" {
+		if err := s.checkCollector(ctx, number, strings.TrimSpace(in.AgentUser), env.Now); err != nil {
+			return nil, err
+		}
+	}
+	var acting casework.Actor
 	c, err := s.store.UpdateCase(ctx, number, func(c *casework.Case) (*casework.Event, []casework.Document, error) {
-		if err := mayRead(a, c); err != nil {
+		if err := r.mayRead(c, env.Now); err != nil {
 			return nil, nil, err
 		}
 		if expectedVersion != 0 && expectedVersion != c.Version {
 			return nil, nil, apperr.New(apperr.Conflict, "办件 %s 已被他人修改（当前第 %d 版，您看到的是第 %d 版），请刷新后重试", c.Number, c.Version, expectedVersion)
 		}
-		return casework.Apply(c, action, in, a, env)
+		acting = r.actingOn(c, env.Now)
+		return casework.Apply(c, action, in, acting, env)
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.log.Info("case changed", "number", number, "action", action, "state", c.State, "by", a.Username, "request_id", RequestFrom(ctx).ID)
-	v := s.view(c, a, env)
-	return v, nil
+	if c.BundleNumber != "" && !a.System { // the system's own steps come from advancing the bundle
+		s.advanceBundle(ctx, c.BundleNumber)
+	}
+	return s.view(c, acting, env), nil
 }
 
 // Case returns one case with its events and documents.
 func (s *Service) Case(ctx context.Context, number string) (*CaseView, error) {
-	a, err := caseActor(ctx)
+	r, err := s.reader(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -163,14 +243,14 @@ func (s *Service) Case(ctx context.Context, number string) (*CaseView, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := mayRead(a, c); err != nil {
-		return nil, err
-	}
 	env, err := s.env(ctx)
 	if err != nil {
 		return nil, err
 	}
-	v := s.view(c, a, env)
+	if err := r.mayRead(c, env.Now); err != nil {
+		return nil, err
+	}
+	v := s.view(c, r.actingOn(c, env.Now), env)
 	if v.Events, err = s.store.CaseEvents(ctx, number); err != nil {
 		return nil, err
 	}
@@ -187,6 +267,7 @@ type CaseFilter struct {
 	Warning    calendar.Warning // yellow: yellow or red; red: red only
 	Query      string
 	Page       int
+	Bundle     string // the members of one bundle
 }
 
 // CasePage is one page of a work list.
@@ -204,8 +285,8 @@ func (s *Service) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.Role == org.RoleAgent {
-		return nil, apperr.New(apperr.Forbidden, "代办员查看办件的功能尚未开通")
+	if a.Role == org.RoleApplicant {
+		return nil, apperr.New(apperr.Forbidden, "请在“我的办件”查看本人的办件")
 	}
 	if a.Role.NeedsDepartment() {
 		if f.Department != "" && f.Department != a.DepartmentCode {
@@ -222,7 +303,10 @@ func (s *Service) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	sf := store.CaseFilter{States: f.States, Department: f.Department, Query: f.Query, Page: f.Page, Size: 50}
+	sf := store.CaseFilter{States: f.States, Department: f.Department, Query: f.Query, Page: f.Page, Size: 50, Bundle: f.Bundle}
+	if a.Role == org.RoleAgent {
+		sf.Agent = a.Username // the service below drops what the mandate no longer covers
+	}
 	switch f.Warning {
 	case "", calendar.WarningNone:
 	case calendar.WarningRed:
@@ -237,7 +321,21 @@ func (s *Service) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 		return nil, err
 	}
 	page := &CasePage{Total: total, Page: max(f.Page, 1), Size: 50}
+	var r reader
+	if a.Role == org.RoleAgent {
+		if r, err = s.reader(ctx); err != nil {
+			return nil, err
+		}
+	}
 	for i := range cases {
+		if a.Role == org.RoleAgent {
+			if r.mayRead(&cases[i], env.Now) != nil {
+				page.Total--
+				continue
+			}
+			page.Cases = append(page.Cases, s.view(&cases[i], r.actingOn(&cases[i], env.Now), env))
+			continue
+		}
 		page.Cases = append(page.Cases, s.view(&cases[i], a, env))
 	}
 	return page, nil
@@ -279,12 +377,17 @@ func (s *Service) SweepLapsed(ctx context.Context) (int, error) {
 
 // RunJobs runs the background work every interval until ctx ends.
 func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
+	go s.runNotifications(ctx, min(interval, 5*time.Second))
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		if _, err := s.SweepLapsed(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("sweep lapsed deferrals", "err", err)
 		}
+		if err := s.SweepBundles(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("sweep bundles", "err", err)
+		}
+
 		select {
 		case <-ctx.Done():
 			return
@@ -299,4 +402,20 @@ func (s *Service) VerifyAudit(ctx context.Context) (*store.ChainReport, error) {
 		return nil, err
 	}
 	return s.store.VerifyChains(ctx)
+}
+
+// runNotifications sends the outbox every interval until ctx ends.
+func (s *Service) runNotifications(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.DispatchNotifications(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("dispatch notifications", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

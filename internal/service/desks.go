@@ -423,7 +423,7 @@ func (s *Service) HandoverSheet(ctx context.Context, numbers []string) (*Handove
 	dept := cases[0].DepartmentCode
 	for i := range cases {
 		c := &cases[i]
-		if err := mayRead(a, c); err != nil {
+		if err := (reader{Actor: a}).mayRead(c, s.clock.Now()); err != nil {
 			return nil, err
 		}
 		if c.DepartmentCode != dept {

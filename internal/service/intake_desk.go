@@ -378,7 +378,7 @@ func mayReadNotices(ctx context.Context) (*Actor, error) {
 	if a.System || a.Is(org.RoleIntake, org.RoleSupervisor) {
 		return a, nil
 	}
-	return nil, apperr.New(apperr.Forbidden, "您的角色（%s）无权查看一次性告知单", a.User.Role.Label())
+	return nil, apperr.New(apperr.Forbidden, "您无权查看一次性告知单")
 }
 
 // OneTimeNotice is a one-time notice ready to print: the record (ID

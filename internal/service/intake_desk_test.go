@@ -67,7 +67,7 @@ func TestSearchItems(t *testing.T) {
 		first("scjg-xk-003", "SCJG-XK-003", 1) // the code
 		first("食品经营", "SCJG-XK-001", 2)        // the name
 		first("shipin", "SCJG-XK-001", 2)      // pinyin spelled out
-		first("scjg", "SCJG-XK-001", 3)        // a code prefix outranks initials
+		first("scjg", "SCJG-DJ-001", 4)        // a code prefix outranks initials
 		if got := find("xyz不存在"); len(got) != 0 {
 			t.Errorf("nonsense found %v", got)
 		}

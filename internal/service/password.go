@@ -15,7 +15,7 @@ func (s *Service) ChangePassword(ctx context.Context, oldPassword, newPassword s
 		return err
 	}
 	if a.User == nil {
-		return apperr.New(apperr.Forbidden, "系统账号没有密码")
+		return apperr.New(apperr.Forbidden, "此处只修改工作人员的密码")
 	}
 	u, err := s.store.UserByID(ctx, a.User.ID)
 	if err != nil {

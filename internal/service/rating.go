@@ -34,7 +34,7 @@ type RatingReceipt struct {
 // notOnBehalf refuses anyone signed in: a rating is the applicant's own,
 // and no staff account (nor the system) may give one for them.
 func notOnBehalf(ctx context.Context) error {
-	if ActorFrom(ctx) != nil {
+	if a := ActorFrom(ctx); a != nil && a.Account == nil {
 		return apperr.New(apperr.Forbidden, "评价须由办事群众本人进行，工作人员账号不能代为评价")
 	}
 	return nil
@@ -280,6 +280,9 @@ func rectActor(ctx context.Context) (rating.Actor, error) {
 	}
 	if a.System {
 		return rating.Actor{System: true, Username: "system"}, nil
+	}
+	if a.User == nil {
+		return rating.Actor{}, apperr.New(apperr.Forbidden, "申请人账户不能处理差评整改")
 	}
 	return rating.Actor{Username: a.User.Username, Role: a.User.Role, Department: a.User.DepartmentCode}, nil
 }

@@ -9,10 +9,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/blob"
 	"github.com/onewindow/onewindow/internal/broadcast"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/notify"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/store"
 )
@@ -25,6 +27,7 @@ type Config struct {
 	LockoutFor    time.Duration     // how long a lock lasts
 	Calendar      calendar.Settings // closing time, 12:00 split, handover hours, warnings
 	Rating        rating.Settings   // addition period, rectification working days, visit token lifetime
+	Uploads       blob.Limits       // size and content types of uploaded files
 }
 
 // DefaultConfig returns the settings DESIGN.md gives as defaults.
@@ -36,6 +39,7 @@ func DefaultConfig() Config {
 		LockoutFor:    15 * time.Minute,
 		Calendar:      calendar.DefaultSettings(),
 		Rating:        rating.DefaultSettings(),
+		Uploads:       blob.DefaultLimits(),
 	}
 }
 
@@ -57,12 +61,30 @@ type Service struct {
 	// when the catalog counter moves.
 	searchIndex atomic.Pointer[itemIndex]
 	board       atomic.Pointer[broadcast.Hub] // the display boards' hub, see board.go
+
+	blobs  blob.Store    // uploaded files; nil refuses uploads
+	sender notify.Sender // verification codes and notifications
 }
 
 // New returns a Service on st.
 func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Service {
-	return &Service{store: st, clock: clk, log: log, cfg: cfg}
+	return &Service{store: st, clock: clk, log: log, cfg: cfg, sender: notify.NewLog(log)}
 }
+
+// Use sets where uploaded files are kept and how messages are sent (the
+// logging sender until told otherwise).
+func (s *Service) Use(blobs blob.Store, sender notify.Sender) {
+	if blobs != nil {
+		s.blobs = blobs
+	}
+	if sender != nil {
+		s.sender = sender
+	}
+}
+
+// Sender returns the message sender (the demo reads the logging sender's
+// last codes from it).
+func (s *Service) Sender() notify.Sender { return s.sender }
 
 // Now returns the service's clock reading.
 func (s *Service) Now() time.Time { return s.clock.Now() }

@@ -641,3 +641,25 @@ func (s *Store) TicketIDByNumber(ctx context.Context, hall string, day calendar.
 	}
 	return id, nil
 }
+
+// TicketsOf returns the latest tickets taken with an ID number, newest
+// first: the applicant's visits for their timeline.
+func (s *Store) TicketsOf(ctx context.Context, idNumber string, limit int) ([]queue.Ticket, error) {
+	if idNumber == "" {
+		return nil, nil
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id_number = $1 ORDER BY id DESC LIMIT $2`, idNumber, limit)
+	if err != nil {
+		return nil, mapErr(err, "tickets of")
+	}
+	defer rows.Close()
+	var out []queue.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, mapErr(err, "scan ticket")
+		}
+		out = append(out, *t)
+	}
+	return out, mapErr(rows.Err(), "tickets of")
+}

@@ -44,6 +44,8 @@ func fmtTime(t time.Time, layout string) string {
 // deadlineName is a deadline's Chinese name.
 func deadlineName(name string) string {
 	switch name {
+	case "prereview_by":
+		return "预审期限"
 	case "accept_by":
 		return "受理期限"
 	case "handover_by":

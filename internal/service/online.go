@@ -1,0 +1,290 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+
+	"github.com/onewindow/onewindow/internal/applicant"
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/blob"
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/catalog"
+	"github.com/onewindow/onewindow/internal/org"
+	"github.com/onewindow/onewindow/internal/store"
+)
+
+// UploadFile checks an uploaded file on its content (type, size, name)
+// and keeps it in the blob store under its SHA-256. Nothing is stored for
+// a refused file. Only applicants and agents upload.
+func (s *Service) UploadFile(ctx context.Context, name string, r io.Reader) (casework.FileRef, error) {
+	a := ActorFrom(ctx)
+	if a == nil {
+		return casework.FileRef{}, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
+	}
+	if a.Account == nil && !a.Is(org.RoleAgent) {
+		return casework.FileRef{}, apperr.New(apperr.Forbidden, "只有申请人和代办员可以上传申请材料")
+	}
+	if s.blobs == nil {
+		return casework.FileRef{}, apperr.Wrap(errNoBlobs, "upload")
+	}
+	lim := s.cfg.Uploads
+	content, err := blob.ReadLimited(r, lim.MaxBytes)
+	if err != nil {
+		if apperr.Is(err, apperr.Invalid) {
+			return casework.FileRef{}, apperr.Field("file", "文件「"+name+"」："+apperr.MessageOf(err))
+		}
+		return casework.FileRef{}, err
+	}
+	f, err := blob.Check(name, content, "", lim)
+	if err != nil {
+		return casework.FileRef{}, err
+	}
+	key := blob.Key(s.clock.Now(), f.SHA256)
+	if err := s.blobs.Put(ctx, key, bytes.NewReader(content), f.Size, f.Type); err != nil {
+		return casework.FileRef{}, err
+	}
+	s.log.Info("file uploaded", "sha256", f.SHA256, "size", f.Size, "type", f.Type, "by", a.Name())
+	return casework.FileRef{Name: f.Name, Type: f.Type, Size: f.Size, SHA256: f.SHA256, Key: key}, nil
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+const errNoBlobs = errString("no blob store configured")
+
+// CaseFile opens one electronic file of a case for whoever may read the
+// case (department reviewers pre-reviewing it, the applicant, the desks).
+func (s *Service) CaseFile(ctx context.Context, number, sha string) (io.ReadCloser, casework.FileRef, error) {
+	v, err := s.Case(ctx, number)
+	if err != nil {
+		return nil, casework.FileRef{}, err
+	}
+	for _, m := range v.Case.Materials {
+		for _, f := range m.Files {
+			if f.SHA256 == sha {
+				rc, err := s.openBlob(ctx, f)
+				return rc, f, err
+			}
+		}
+	}
+	return nil, casework.FileRef{}, apperr.New(apperr.NotFound, "该办件没有这个文件")
+}
+
+func (s *Service) openBlob(ctx context.Context, f casework.FileRef) (io.ReadCloser, error) {
+	if s.blobs == nil {
+		return nil, apperr.Wrap(errNoBlobs, "open file")
+	}
+	return s.blobs.Get(ctx, f.Key)
+}
+
+// OnlineDraft is an online application being written (or submitted from).
+type OnlineDraft struct {
+	ID        int64                         `json:"-"`
+	Version   int                           `json:"-"`
+	ItemCode  string                        `json:"item_code"`
+	Files     map[string][]casework.FileRef `json:"files"`
+	Delivery  *casework.Delivery            `json:"delivery,omitempty"`
+	AccountID int64                         `json:"-"` // the applicant; an agent names the account acted for
+}
+
+// SaveDraft saves the signed-in applicant's draft: new (ID 0) or at the
+// version read. The files must have been uploaded first.
+func (s *Service) SaveDraft(ctx context.Context, d *OnlineDraft) error {
+	acc := AccountFrom(ctx)
+	if acc == nil {
+		return apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
+	}
+	if _, err := s.onlineItem(ctx, d.ItemCode); err != nil {
+		return err
+	}
+	data, err := json.Marshal(d)
+	if err != nil {
+		return apperr.Wrap(err, "draft data")
+	}
+	rec := &store.Draft{ID: d.ID, AccountID: acc.ID, Kind: "item", Code: d.ItemCode, Data: data, Version: d.Version, CreatedBy: acc.Username()}
+	if err := s.store.SaveDraft(ctx, rec, s.clock.Now()); err != nil {
+		return err
+	}
+	d.ID, d.Version, d.AccountID = rec.ID, rec.Version, acc.ID
+	return nil
+}
+
+// Drafts lists the signed-in applicant's drafts.
+func (s *Service) Drafts(ctx context.Context) ([]OnlineDraft, error) {
+	acc := AccountFrom(ctx)
+	if acc == nil {
+		return nil, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
+	}
+	recs, err := s.store.Drafts(ctx, acc.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []OnlineDraft
+	for _, r := range recs {
+		if r.Kind != "item" {
+			continue
+		}
+		d, err := draftOf(&r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *d)
+	}
+	return out, nil
+}
+
+// Draft returns one of the signed-in applicant's drafts.
+func (s *Service) Draft(ctx context.Context, id int64) (*OnlineDraft, error) {
+	acc := AccountFrom(ctx)
+	if acc == nil {
+		return nil, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
+	}
+	r, err := s.store.Draft(ctx, id, acc.ID)
+	if err != nil {
+		return nil, err
+	}
+	return draftOf(r)
+}
+
+// DeleteDraft removes one of the signed-in applicant's drafts.
+func (s *Service) DeleteDraft(ctx context.Context, id int64) error {
+	acc := AccountFrom(ctx)
+	if acc == nil {
+		return apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
+	}
+	return s.store.DeleteDraft(ctx, id, acc.ID)
+}
+
+func draftOf(r *store.Draft) (*OnlineDraft, error) {
+	var d OnlineDraft
+	if err := json.Unmarshal(r.Data, &d); err != nil {
+		return nil, apperr.Wrap(err, "draft data")
+	}
+	d.ID, d.Version, d.AccountID = r.ID, r.Version, r.AccountID
+	return &d, nil
+}
+
+// DraftFile opens a file of one of the signed-in applicant's drafts.
+func (s *Service) DraftFile(ctx context.Context, id int64, sha string) (io.ReadCloser, casework.FileRef, error) {
+	d, err := s.Draft(ctx, id)
+	if err != nil {
+		return nil, casework.FileRef{}, err
+	}
+	for _, fs := range d.Files {
+		for _, f := range fs {
+			if f.SHA256 == sha {
+				rc, err := s.openBlob(ctx, f)
+				return rc, f, err
+			}
+		}
+	}
+	return nil, casework.FileRef{}, apperr.New(apperr.NotFound, "草稿没有这个文件")
+}
+
+// onlineItem returns the current version of an item that may be applied
+// for online.
+func (s *Service) onlineItem(ctx context.Context, code string) (*catalog.Item, error) {
+	if _, err := s.districtCalendar(ctx); err != nil { // refreshes the item cache
+		return nil, err
+	}
+	it, err := s.currentItem(ctx, code)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, apperr.Field("item_code", "未知的事项："+code)
+	}
+	return it, err
+}
+
+// SubmitOnline submits an online application: the signed-in applicant's
+// own, or an agent's for an applicant whose mandate covers the item. A
+// draft (ID set) is removed in the same transaction as the case is made.
+func (s *Service) SubmitOnline(ctx context.Context, d OnlineDraft) (*CaseView, error) {
+	env, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	acc, actor, err := s.actingFor(ctx, d.AccountID, d.ItemCode, env.Now)
+	if err != nil {
+		return nil, err
+	}
+	item, err := s.onlineItem(ctx, d.ItemCode)
+	if err != nil {
+		return nil, err
+	}
+	a := onlineActor(ctx, acc, actor)
+	in := casework.OnlineApplication{ItemCode: d.ItemCode, Applicant: acc.Party(), Files: d.Files, Delivery: d.Delivery}
+	c, ev, err := casework.NewOnlineCase(in, item, a, env)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkFiles(ctx, c); err != nil {
+		return nil, err
+	}
+	c.CheckCode = checkCode()
+	draftID := d.ID
+	if actor.Account == nil {
+		draftID = 0 // agents submit directly
+	}
+	if err := s.store.SubmitDraft(ctx, draftID, acc.ID, c, ev); err != nil {
+		return nil, err
+	}
+	s.log.Info("online application submitted", "number", c.Number, "item", c.ItemCode, "by", a.Username, "account", acc.ID)
+	v := s.view(c, a, env)
+	v.Events = []casework.Event{*ev}
+	return v, nil
+}
+
+// onlineActor is the case actor of an online submission: the applicant, or
+// the agent acting in their name.
+func onlineActor(ctx context.Context, acc *applicant.Account, actor *Actor) casework.Actor {
+	if actor.Account != nil {
+		return casework.Actor{Username: acc.Username(), Role: org.RoleApplicant, AccountID: acc.ID, Desk: "online"}
+	}
+	u := actor.User
+	return casework.Actor{Username: u.Username, Role: org.RoleAgent, HallCode: u.HallCode, AccountID: acc.ID,
+		OnBehalfOf: acc.Name, Desk: RequestFrom(ctx).Channel + ":agent"}
+}
+
+// checkFiles makes sure every file a case names was uploaded (is in the
+// blob store): a reference cannot be made up.
+func (s *Service) checkFiles(ctx context.Context, c *casework.Case) error {
+	if s.blobs == nil {
+		return apperr.Wrap(errNoBlobs, "check files")
+	}
+	for _, m := range c.Materials {
+		for _, f := range m.Files {
+			if !blob.ValidKey(f.Key) {
+				return apperr.Field("files", "文件引用无效："+f.Name)
+			}
+			rc, err := s.blobs.Get(ctx, f.Key)
+			if apperr.Is(err, apperr.NotFound) {
+				return apperr.Field("files", "文件「"+f.Name+"」未上传或已失效，请重新上传")
+			}
+			if err != nil {
+				return err
+			}
+			rc.Close()
+		}
+	}
+	return nil
+}
+
+// ResubmitOnline is the applicant's corrected application after a failed
+// pre-review: the new files replace those of the materials named.
+func (s *Service) ResubmitOnline(ctx context.Context, number string, files map[string][]casework.FileRef, version int) (*CaseView, error) {
+	for _, fs := range files {
+		for _, f := range fs {
+			if !blob.ValidKey(f.Key) {
+				return nil, apperr.Field("files", "文件引用无效："+f.Name)
+			}
+			rc, err := s.openBlob(ctx, f)
+			if err != nil {
+				return nil, apperr.Field("files", "文件「"+f.Name+"」未上传或已失效，请重新上传")
+			}
+			rc.Close()
+		}
+	}
+	return s.Act(ctx, number, casework.ActResubmitOnline, casework.Input{Files: files}, version)
+}
