@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/org"
 )
