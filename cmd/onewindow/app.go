@@ -13,7 +13,9 @@ import (
 
 	"github.com/caarlos0/env/v11"
 
+	"github.com/onewindow/onewindow/internal/blob"
 	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/notify"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
 )
@@ -41,6 +43,12 @@ type Config struct {
 	RectificationDays int `env:"ONEWINDOW_RECTIFICATION_DAYS" envDefault:"5"`
 	// RatingAdditionDays is how long a rating may be added to.
 	RatingAdditionDays int `env:"ONEWINDOW_RATING_ADDITION_DAYS" envDefault:"7"`
+	// Files is where uploaded files are kept: a folder, or
+	// s3://ACCESS:SECRET@host:port/bucket/prefix for S3-compatible storage.
+	Files string `env:"ONEWINDOW_FILES" envDefault:"data/files"`
+	// Notify is how messages go out: "log" (the log only) or
+	// smtp://user:pass@host:port?from=… (e-mail).
+	Notify string `env:"ONEWINDOW_NOTIFY" envDefault:"log"`
 }
 
 // Main is the program: it parses the command line, wires the packages
@@ -179,7 +187,19 @@ func (m *Main) open(ctx context.Context, cfg Config, clk clock.Clock, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	return service.New(st, clk, log, scfg), nil
+	svc := service.New(st, clk, log, scfg)
+	if cfg.Files != "" {
+		blobs, err := blob.Open(cfg.Files)
+		if err != nil {
+			return nil, fmt.Errorf("files %q: %w", cfg.Files, err)
+		}
+		sender, err := notify.Open(cfg.Notify, log)
+		if err != nil {
+			return nil, fmt.Errorf("notify: %w", err)
+		}
+		svc.Use(blobs, sender)
+	}
+	return svc, nil
 }
 
 func serviceConfig(cfg Config) (service.Config, error) {

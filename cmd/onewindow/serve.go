@@ -37,6 +37,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark session cookies Secure (behind HTTPS) (env ONEWINDOW_SECURE_COOKIES)")
 	fs.IntVar(&cfg.RectificationDays, "rectification-days", cfg.RectificationDays, "working days to rectify a bad rating (env ONEWINDOW_RECTIFICATION_DAYS)")
 	fs.IntVar(&cfg.RatingAdditionDays, "rating-addition-days", cfg.RatingAdditionDays, "days in which a rating may be added to (env ONEWINDOW_RATING_ADDITION_DAYS)")
+	fs.StringVar(&cfg.Files, "files", cfg.Files, "where uploaded files are kept: a folder, or s3://ACCESS:SECRET@host:port/bucket/prefix (env ONEWINDOW_FILES)")
+	fs.StringVar(&cfg.Notify, "notify", cfg.Notify, "how messages go out: log, or smtp://user:pass@host:port?from=… (env ONEWINDOW_NOTIFY)")
 	if done, err := parse(fs, args); done {
 		return err
 	}
@@ -145,6 +147,10 @@ func (m *Main) loadDemo(ctx context.Context, svc *service.Service) error {
 	}
 	fmt.Fprintf(m.Stdout, "已载入演示数据：%s。以下账号密码只显示这一次，请记下：\n", demo.DistrictName)
 	for _, c := range creds {
+		if c.Role == "applicant" {
+			fmt.Fprintf(m.Stdout, "  %-8s %-10s  手机号 %-10s 密码 %s（网上办事大厅 /my）\n", c.Role.Label(), c.Name, c.Username, c.Password)
+			continue
+		}
 		fmt.Fprintf(m.Stdout, "  %-8s %-10s  用户名 %-10s 密码 %s\n", c.Role.Label(), c.Name, c.Username, c.Password)
 	}
 	return nil

@@ -333,6 +333,12 @@ func TestPassPreReview(t *testing.T) {
 	if !reflect.DeepEqual(h.c, before) {
 		t.Error("a refused action changed the case")
 	}
+	// A paper-only material, never uploaded, is on the list to bring.
+	p := submitWith(t, electronicApplication(t, "SCJG-XK-002", company()), item(t, "SCJG-XK-002"), applicantUser, t0).
+		doAt(at(2026, 3, 3, 10, 0), casework.ActPassPreReview, casework.Input{}, rev)
+	if got := codesOf(p.c.PreReview.Bring); !slices.Equal(got, []string{"M01", "M02", "M03", "M04", "M05"}) {
+		t.Errorf("bring %v, want every paper uploaded and the paper-only M02", got)
+	}
 	// Before the pass the intake desk cannot take the paper.
 	_, _, err := casework.Apply(newCase().c, casework.ActCompleteIntake, casework.Input{}, intakeClerk, env(at(2026, 3, 3, 11, 0)))
 	wantCode(t, err, apperr.Conflict)

@@ -143,13 +143,32 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // error instead of filling memory.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBodySize {
-			writeProblem(w, r, problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("请求内容过大（上限 %d KB）", s.cfg.MaxBodySize/1024)))
+		limit := s.cfg.MaxBodySize
+		if isUpload(r) {
+			limit = s.cfg.MaxUploadSize
+		}
+		if r.ContentLength > limit {
+			writeProblem(w, r, problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("请求内容过大（上限 %s）", sizeText(limit))))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodySize)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isUpload reports whether the request may carry an uploaded file: a
+// multipart form posted to the online hall or the agents' pages.
+func isUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") &&
+		(strings.HasPrefix(r.URL.Path, "/my/") || strings.HasPrefix(r.URL.Path, "/agent/"))
+}
+
+// sizeText shows a byte count as people read it.
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", n>>10)
 }
 
 // authenticate signs the request in: by its bearer token (the API) or by
@@ -181,6 +200,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		} else if u != nil {
 			noteSignedIn(r, u.Username)
 			ctx = service.WithUser(ctx, u)
+		} else if acc, err := web.SessionAccount(ctx, s.sessions, s.svc); err != nil {
+			s.log.Error("session account", "err", err, "request_id", service.RequestFrom(ctx).ID)
+		} else if acc != nil {
+			noteSignedIn(r, acc.Username())
+			ctx = service.WithAccount(ctx, acc)
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

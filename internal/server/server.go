@@ -28,6 +28,9 @@ type Config struct {
 	Addr        string
 	Version     string
 	MaxBodySize int64 // bytes a request body may have
+	// MaxUploadSize is the body limit of a form carrying an uploaded file;
+	// the file's own limit (20 MB) is checked on its content.
+	MaxUploadSize int64
 }
 
 // Server serves OneWindow over HTTP.
@@ -47,6 +50,9 @@ type Server struct {
 func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.SessionManager, log *slog.Logger) (*Server, error) {
 	if cfg.MaxBodySize == 0 {
 		cfg.MaxBodySize = 1 << 20
+	}
+	if cfg.MaxUploadSize == 0 {
+		cfg.MaxUploadSize = svc.Config().Uploads.MaxBytes + 1<<20
 	}
 	s := &Server{cfg: cfg, svc: svc, store: st, sessions: sessions, log: log}
 	mux := http.NewServeMux()

@@ -7,7 +7,12 @@ import (
 	"math/big"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/applicant"
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/store"
 )
@@ -61,7 +66,62 @@ func (s *Service) LoadDemo(ctx context.Context, d demo.District) ([]Credential, 
 		}
 		return nil, err
 	}
+	more, err := s.loadDemoOnline(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	creds = append(creds, more...)
 	s.log.Info("demo district loaded", "departments", len(d.Departments), "items", len(d.Items), "accounts", len(creds))
+	return creds, nil
+}
+
+// loadDemoOnline adds the demo's joint applications and its online
+// applicants, each with a generated password and, where the demo says so,
+// an authorisation of an agent for every item.
+func (s *Service) loadDemoOnline(ctx context.Context, d demo.District) ([]Credential, error) {
+	items := map[string]*catalog.Item{}
+	for i := range d.Items {
+		items[d.Items[i].Code] = &d.Items[i]
+	}
+	now := s.clock.Now()
+	for i := range d.Bundles {
+		t := &d.Bundles[i]
+		if err := t.Validate(items); err != nil {
+			return nil, fmt.Errorf("demo bundle %s: %w", t.Code, err)
+		}
+		if err := s.store.SaveBundleTemplate(ctx, t, "demo", now); err != nil {
+			return nil, err
+		}
+	}
+	var creds []Credential
+	for _, x := range d.Applicants {
+		password := demoPassword() + "a1"
+		hash, err := org.HashPassword(password)
+		if err != nil {
+			return nil, apperr.Wrap(err, "hash password")
+		}
+		p, err := applicant.Profile{Kind: casework.PartyKind(x.Kind), Name: x.Name, IDType: identity.IDType(x.IDType), IDNumber: x.IDNumber, Address: x.Address}.Check(x.Phone)
+		if err != nil {
+			return nil, fmt.Errorf("demo applicant %s: %w", x.Name, err)
+		}
+		acc := &applicant.Account{Phone: x.Phone, PasswordHash: hash, CreatedAt: now}
+		acc.Apply(p)
+		if err := s.store.CreateAccount(ctx, acc); err != nil {
+			return nil, err
+		}
+		if x.Agent != "" {
+			u, err := s.store.UserByUsername(ctx, x.Agent)
+			if err != nil {
+				return nil, err
+			}
+			a := &applicant.Authorisation{AccountID: acc.ID, Applicant: acc.Name, Agent: u.Username, AgentName: u.Name,
+				Until: calendar.DateOf(now).AddDays(demo.AgentDays), CreatedAt: now}
+			if err := s.store.CreateAuthorisation(ctx, a); err != nil {
+				return nil, err
+			}
+		}
+		creds = append(creds, Credential{Username: x.Phone, Password: password, Name: x.Name, Role: org.RoleApplicant})
+	}
 	return creds, nil
 }
 

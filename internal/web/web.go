@@ -22,6 +22,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
@@ -38,6 +39,10 @@ var staticFS embed.FS
 const (
 	sessionUserKey     = "user_id"
 	sessionPasswordKey = "password_at"
+	// An applicant's session of the online hall (网上办事大厅), the same
+	// way: the account's id and its password's fingerprint.
+	sessionAccountKey         = "account_id"
+	sessionAccountPasswordKey = "account_password"
 )
 
 // Handlers serves the pages.
@@ -136,6 +141,8 @@ func (h *Handlers) Register(mux *http.ServeMux) {
 	h.registerRatingPages(mux)
 	h.registerAppointments(mux)
 	h.registerGuidance(mux)
+	h.registerOnline(mux)     // the applicant's online hall: online.go
+	h.registerOnlineDesk(mux) // pre-review, online intake, bundles, agents: online_desk.go
 }
 
 // SessionUser returns the active account of the request's page session, or
@@ -156,6 +163,29 @@ func SessionUser(ctx context.Context, sessions *scs.SessionManager, svc *service
 	return u, err
 }
 
+// SessionAccount returns the applicant signed in to the online hall by the
+// page session of ctx, or nil.
+func SessionAccount(ctx context.Context, sessions *scs.SessionManager, svc *service.Service) (*applicant.Account, error) {
+	id := sessions.GetInt64(ctx, sessionAccountKey)
+	if id == 0 {
+		return nil, nil
+	}
+	a, err := svc.AccountByID(ctx, id)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil
+	}
+	if err == nil && sessions.GetString(ctx, sessionAccountPasswordKey) != hashFingerprint(a.PasswordHash) {
+		return nil, nil // the password changed since this session signed in
+	}
+	return a, err
+}
+
+// hashFingerprint identifies a password hash without keeping it.
+func hashFingerprint(hash string) string {
+	sum := sha256.Sum256([]byte("onewindow-session\x00" + hash))
+	return hex.EncodeToString(sum[:8])
+}
+
 // passwordFingerprint identifies the account's current password hash (its
 // random salt makes every change a new one) without keeping the hash in
 // the session.
@@ -166,12 +196,13 @@ func passwordFingerprint(u *org.User) string {
 
 // view is what every page's layout needs.
 type view struct {
-	Title string
-	User  *org.User
-	Now   time.Time
-	Nav   []navItem
-	Path  string // the request's path, to mark the current menu entry
-	Flash string // a one-time message after a redirect ("已受理")
+	Title   string
+	User    *org.User
+	Account *applicant.Account // an applicant signed in to the online hall
+	Now     time.Time
+	Nav     []navItem
+	Path    string // the request's path, to mark the current menu entry
+	Flash   string // a one-time message after a redirect ("已受理")
 	// FlashLink, with its label, follows the flash: "打印收件通知书".
 	FlashLink, FlashLinkLabel string
 	Error                     string            // a message for the whole form
@@ -185,17 +216,25 @@ type navItem struct {
 	Href, Label string
 }
 
+// applicantNav is the online hall's menu.
+var applicantNav = []navItem{
+	{"/my", "我的办件"}, {"/my/apply", "网上申报"}, {"/my/bundles", "一件事"},
+	{"/my/drafts", "草稿"}, {"/my/agents", "代办授权"}, {"/my/profile", "账户信息"}, {"/items", "办事指南"},
+}
+
 // nav is the menu for a role: each desk sees its own pages first.
 func nav(u *org.User) []navItem {
 	if u == nil {
-		return []navItem{{"/items", "办事指南"}, {"/progress", "办件进度查询"}}
+		return []navItem{{"/items", "办事指南"}, {"/progress", "办件进度查询"}, {"/my", "网上办事大厅"}}
 	}
 	items := []navItem{{"/", "我的待办"}}
 	switch u.Role {
 	case org.RoleIntake:
 		items = append(items, navItem{"/window", "窗口叫号"}, navItem{"/intake", "综合受理"}, navItem{"/guidance", "导办登记"})
 	case org.RoleReviewer, org.RoleDeptAdmin:
-		items = append(items, navItem{"/dept", "部门审批"}, navItem{"/handover", "材料交接"})
+		items = append(items, navItem{"/dept", "部门审批"}, navItem{"/dept/prereview", "网上预审"}, navItem{"/handover", "材料交接"}, navItem{"/bundles", "一件事"})
+	case org.RoleAgent:
+		items = append(items, navItem{"/agent", "代办"})
 	case org.RoleIssuance:
 		items = append(items, navItem{"/window", "窗口叫号"}, navItem{"/issuance", "综合出件"})
 	}
@@ -218,8 +257,12 @@ func nav(u *org.User) []navItem {
 
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, page string, v view) {
 	v.User = service.UserFrom(r.Context())
+	v.Account = service.AccountFrom(r.Context())
 	v.Now = h.svc.Now()
 	v.Nav = nav(v.User)
+	if v.Account != nil {
+		v.Nav = applicantNav
+	}
 	v.Path = r.URL.Path
 	if v.Flash == "" && h.sessions != nil {
 		v.Flash = h.sessions.PopString(r.Context(), flashKey)
