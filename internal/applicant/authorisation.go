@@ -25,7 +25,7 @@ type Authorisation struct {
 }
 
 // MaxAuthorisationDays bounds how far ahead an authorisation may run.
-const MaxAuthorisationDays = 366
+const MaxAuthorisationDays = 365
 
 // Check validates a new authorisation given today.
 func (a *Authorisation) Check(today calendar.Date) error {

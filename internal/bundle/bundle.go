@@ -45,14 +45,17 @@ type Template struct {
 	Members        []Member `json:"members"`
 }
 
-var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+var (
+	keyPattern  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+	codePattern = regexp.MustCompile(`^[A-Z0-9-]{2,32}$`)
+)
 
 // Validate checks the template against the catalog: known items, known
 // prerequisites among the members, no cycle, the lead department owning at
 // least one member.
 func (t *Template) Validate(items map[string]*catalog.Item) error {
 	var errs apperr.Collector
-	errs.Check(keyPattern.MatchString(strings.ToLower(t.Code)) || regexp.MustCompile(`^[A-Z0-9-]{2,32}$`).MatchString(t.Code), "code", "一件事编码须为 2 至 32 位大写字母、数字或连字符")
+	errs.Check(codePattern.MatchString(t.Code), "code", "一件事编码须为 2 至 32 位大写字母、数字或连字符")
 	errs.Check(t.Name != "" && utf8.RuneCountInString(t.Name) <= 100, "name", "请填写一件事名称（不超过 100 个字）")
 	errs.Check(t.PromisedDays > 0 && t.PromisedDays <= catalog.MaxDays, "promised_days", "承诺时限须为 1 至 250 个工作日")
 	errs.Check(len(t.Members) >= 2, "members", "一件事至少包含两个事项")

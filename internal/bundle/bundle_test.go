@@ -172,6 +172,20 @@ func TestTemplateValidate(t *testing.T) {
 	// message promises 2 to 32 upper-case letters, digits or hyphens.
 }
 
+// TestDemoBundles: the demo district's joint applications hold against its
+// handbook.
+func TestDemoBundles(t *testing.T) {
+	d := demo.Load()
+	if len(d.Bundles) == 0 {
+		t.Fatal("the demo district has no bundle")
+	}
+	for _, tp := range d.Bundles {
+		if err := tp.Validate(items()); err != nil {
+			t.Errorf("demo bundle %s: %v (%v)", tp.Code, err, apperr.FieldsOf(err))
+		}
+	}
+}
+
 // errorText joins an error's message and its fields' messages.
 func errorText(err error) string {
 	parts := []string{apperr.MessageOf(err)}

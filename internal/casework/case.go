@@ -150,6 +150,10 @@ type CaseMaterial struct {
 	Copies    int            `json:"copies"`
 	Status    MaterialStatus `json:"status"`
 	Files     []FileRef      `json:"files,omitempty"` // electronic files uploaded online
+	// Electronic and PaperOnly say, for an online case, whether the
+	// handbook takes the material as a file or only on paper.
+	Electronic bool `json:"electronic,omitempty"`
+	PaperOnly  bool `json:"paper_only,omitempty"`
 }
 
 // PauseType is the legal ground of a clock pause (行政许可法 art. 45, and

@@ -110,6 +110,7 @@ func onlineMaterials(errs *apperr.Collector, item *catalog.Item, files map[strin
 			}
 		}
 		out = append(out, CaseMaterial{Code: spec.Code, Name: spec.Name, Required: spec.Required, Paper: spec.Paper,
+			Electronic: spec.Electronic, PaperOnly: !spec.Electronic,
 			Originals: spec.Originals, Copies: spec.Copies, Status: status, Files: slices.Clone(fs)})
 	}
 	if len(missing) > 0 {
@@ -197,6 +198,9 @@ func (t *transition) resubmitOnline() error {
 		if len(fs) > MaxFilesPerMaterial {
 			return apperr.Field("files", "每项材料最多上传 10 个文件")
 		}
+		if c.Materials[i].PaperOnly && len(fs) > 0 {
+			return apperr.Field("files", "「"+c.Materials[i].Name+"」只收纸质材料，请在预审通过后带到大厅")
+		}
 		c.Materials[i].Files = slices.Clone(fs)
 		c.Materials[i].Status = Provided
 		if len(fs) == 0 {
@@ -221,7 +225,14 @@ func (t *transition) resubmitOnline() error {
 func (t *transition) completeIntake() error {
 	c := t.c
 	now := t.env.Now
-	c.ReceivedBy, c.HallCode = t.a.Username, t.a.HallCode
+	// The case is taken in now, at this desk: the receipt and the R5/R6
+	// deadlines count from here; SubmittedAt keeps the online arrival.
+	c.ReceivedAt, c.ReceivedBy, c.HallCode = now, t.a.Username, t.a.HallCode
+	for i, m := range c.Materials {
+		if m.Paper && m.Required {
+			c.Materials[i].Status = Provided // the clerk has checked the paper
+		}
+	}
 	if !c.Waiting() {
 		c.Deadlines.AcceptBy = t.env.Cal.AddWorkingDays(now, 2)
 	}
@@ -229,11 +240,6 @@ func (t *transition) completeIntake() error {
 		c.Deadlines.HandoverBy = t.env.Cal.HandoverCutoff(now)
 	}
 	t.details["accept_by"], t.details["handover_by"] = c.Deadlines.AcceptBy, c.Deadlines.HandoverBy
-	for i, m := range c.Materials {
-		if m.Paper && m.Required {
-			c.Materials[i].Status = Provided // the clerk has checked the paper
-		}
-	}
 	docs := IntakeDocuments(c)
 	for i := range docs {
 		docs[i].EventSeq, docs[i].CreatedAt = 0, now

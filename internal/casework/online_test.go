@@ -628,11 +628,7 @@ func TestResubmitOnline(t *testing.T) {
 	}
 
 	t.Run("a file for a paper-only material", func(t *testing.T) {
-		// BUG: resubmitOnline (online.go) takes files for any material of the
-		// handbook, a paper-only one too, which NewOnlineCase refuses. The
-		// case's materials do not carry Electronic, so the fix is not a
-		// one-liner; the assertion waits for it.
-		t.Skip("resubmit-online accepts files for a paper-only material (reported)")
+		// A paper-only material is refused on resubmission as on submission.
 		h := submitWith(t, electronicApplication(t, "SCJG-XK-002", company()), item(t, "SCJG-XK-002"), applicantUser, at(2026, 3, 2, 9, 0)).
 			doAt(at(2026, 3, 3, 10, 0), casework.ActFailPreReview, validInput(casework.ActFailPreReview), rev)
 		_, _, err := casework.Apply(h.c, casework.ActResubmitOnline, casework.Input{Files: map[string][]casework.FileRef{"M02": {pdfFile("原证.pdf")}}}, applicantUser, env(at(2026, 3, 4, 9, 0)))
