@@ -63,6 +63,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerCatalog(a)
 	h.registerCalendar(a)
 	h.registerCases(a)
+	h.registerBundles(a)
 	h.registerQueue(a)
 	h.registerRatings(a)
 	h.registerAppointments(a)

@@ -93,6 +93,10 @@ var actionDocs = map[casework.Action]string{
 	casework.ActArchive:          "送达回执交回部门归档（送达后 1 个工作日内）。",
 	casework.ActWithdraw:         "申请人撤回申请：reason 必填。",
 	casework.ActTerminate:        "部门终止办理：reason 必填。",
+	casework.ActPassPreReview:    "部门网上预审通过（提交后 2 个工作日内，prereview_by）：申请人按通知携带纸质材料到综合受理窗口；reason 选填。全程网办事项不适用，直接受理（accept）。",
+	casework.ActFailPreReview:    "部门网上预审不通过：correction_reasons 为逐项意见（材料编码 → 意见），未逐项说明的 reason 必填；申请人可修改后重新提交。",
+	casework.ActResubmitOnline:   "申请人（或其授权的代办员）预审未通过后重新提交：files 为替换的材料文件（材料编码 → 文件）。",
+	casework.ActCompleteIntake:   "综合受理窗口核验预审通过的网上申请的纸质材料并收件：此后按窗口收件计算受理期限和材料交接期限。",
 }
 
 func (h *Handlers) registerCases(a huma.API) {
@@ -112,7 +116,7 @@ func (h *Handlers) registerCases(a huma.API) {
 		Summary: "工作清单：超期和临近期限的办件在前", Security: bearer, Errors: []int{401, 403, 422},
 	}, h.listCases)
 	for _, action := range casework.Actions() {
-		if action == casework.ActLapse {
+		if action == casework.ActLapse || action == casework.ActOpen {
 			continue // the system's own
 		}
 		huma.Register(a, huma.Operation{
