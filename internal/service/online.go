@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/applicant"
@@ -88,6 +89,7 @@ type OnlineDraft struct {
 	Files     map[string][]casework.FileRef `json:"files"`
 	Delivery  *casework.Delivery            `json:"delivery,omitempty"`
 	AccountID int64                         `json:"-"` // the applicant; an agent names the account acted for
+	UpdatedAt time.Time                     `json:"-"` // when the draft was last saved
 }
 
 // SaveDraft saves the signed-in applicant's draft: new (ID 0) or at the
@@ -108,7 +110,7 @@ func (s *Service) SaveDraft(ctx context.Context, d *OnlineDraft) error {
 	if err := s.store.SaveDraft(ctx, rec, s.clock.Now()); err != nil {
 		return err
 	}
-	d.ID, d.Version, d.AccountID = rec.ID, rec.Version, acc.ID
+	d.ID, d.Version, d.AccountID, d.UpdatedAt = rec.ID, rec.Version, acc.ID, rec.UpdatedAt
 	return nil
 }
 
@@ -163,7 +165,7 @@ func draftOf(r *store.Draft) (*OnlineDraft, error) {
 	if err := json.Unmarshal(r.Data, &d); err != nil {
 		return nil, apperr.Wrap(err, "draft data")
 	}
-	d.ID, d.Version, d.AccountID = r.ID, r.Version, r.AccountID
+	d.ID, d.Version, d.AccountID, d.UpdatedAt = r.ID, r.Version, r.AccountID, r.UpdatedAt
 	return &d, nil
 }
 

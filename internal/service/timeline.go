@@ -173,3 +173,16 @@ func dueText(name string) string {
 	}
 	return name
 }
+
+// MyNotifications returns the latest notices sent to the signed-in
+// applicant (by account or phone), newest first.
+func (s *Service) MyNotifications(ctx context.Context, limit int) ([]store.Notification, error) {
+	acc := AccountFrom(ctx)
+	if acc == nil {
+		return nil, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
+	}
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	return s.store.NotificationsTo(ctx, acc.ID, acc.Phone, limit)
+}

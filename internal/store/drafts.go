@@ -90,6 +90,13 @@ func (s *Store) DeleteDraft(ctx context.Context, id, accountID int64) error {
 }
 
 func deleteDraft(ctx context.Context, tx *sql.Tx, id, accountID int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM drafts WHERE id = $1 AND account_id = $2`, id, accountID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return apperr.New(apperr.NotFound, "未找到该草稿（可能已提交或已删除）")
+	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE id = $1 AND account_id = $2`, id, accountID)
 	if err != nil {
 		return err
