@@ -419,7 +419,7 @@ var validInput = map[casework.Action]casework.Input{
 func apiActions() []casework.Action {
 	var out []casework.Action
 	for _, a := range casework.Actions() {
-		if a != casework.ActLapse {
+		if a != casework.ActLapse && a != casework.ActOpen { // the system's own: not in the API
 			out = append(out, a)
 		}
 	}

@@ -99,10 +99,6 @@ func (s *Service) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleVie
 	if err != nil {
 		return nil, err
 	}
-	form, err := t.CheckForm(in.Form)
-	if err != nil {
-		return nil, err
-	}
 	env, err := s.env(ctx)
 	if err != nil {
 		return nil, err
@@ -110,6 +106,12 @@ func (s *Service) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleVie
 	var cases []*casework.Case
 	var events []*casework.Event
 	var errs apperr.Collector
+	// Everything wrong is told in one go (art. 32): the form's fields and
+	// every member's materials.
+	form, err := t.CheckForm(in.Form)
+	for _, f := range apperr.FieldsOf(err) {
+		errs.Add(f.Field, f.Message)
+	}
 	for _, m := range t.Members {
 		i := slices.IndexFunc(in.Members, func(x BundleMember) bool { return x.ItemCode == m.ItemCode })
 		if i < 0 {
@@ -189,13 +191,13 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 	if err != nil {
 		return nil, err
 	}
-	form, err := t.CheckForm(in.Form)
-	if err != nil {
-		return nil, err
-	}
 	var cases []*casework.Case
 	var events []*casework.Event
 	var errs apperr.Collector
+	form, err := t.CheckForm(in.Form)
+	for _, f := range apperr.FieldsOf(err) {
+		errs.Add(f.Field, f.Message)
+	}
 	var accountID int64
 	for _, m := range t.Members {
 		acc, actor, err := s.actingFor(ctx, in.AccountID, m.ItemCode, env.Now)
@@ -260,6 +262,7 @@ func (s *Service) Bundle(ctx context.Context, number string) (*BundleView, error
 	if err != nil {
 		return nil, err
 	}
+	b.Applicant = b.Applicant.Masked()
 	v := &BundleView{Bundle: b, Template: t, Warning: b.Warning(env.Cal, env.Now)}
 	lead := r.Role.NeedsDepartment() && r.DepartmentCode == b.LeadDepartment
 	member := false
@@ -305,7 +308,11 @@ func (s *Service) Bundles(ctx context.Context, state bundle.State) ([]bundle.Bun
 	case a.Role == org.RoleAgent:
 		return nil, apperr.New(apperr.Forbidden, "代办员请在“代办”页面查看")
 	}
-	return s.store.Bundles(ctx, f)
+	bs, err := s.store.Bundles(ctx, f)
+	for i := range bs {
+		bs[i].Applicant = bs[i].Applicant.Masked()
+	}
+	return bs, err
 }
 
 // advanceBundle opens the members whose prerequisites were approved,

@@ -78,7 +78,11 @@ func (s *Service) MyBundles(ctx context.Context) ([]bundle.Bundle, error) {
 	if acc == nil {
 		return nil, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
 	}
-	return s.store.Bundles(ctx, store.BundleFilter{AccountID: acc.ID})
+	bs, err := s.store.Bundles(ctx, store.BundleFilter{AccountID: acc.ID})
+	for i := range bs {
+		bs[i].Applicant = bs[i].Applicant.Masked()
+	}
+	return bs, err
 }
 
 // CaseTimeline returns the case's timeline for its applicant or their

@@ -84,6 +84,7 @@ type casePageData struct {
 	Failed     string // the action whose form was refused, to reopen it
 	DeptName   string
 	Back       string // where a desk sent the user from, to return there
+	Files      bool   // some material has electronic files (an online application)
 }
 
 func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request) {
@@ -114,7 +115,7 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 	for _, x := range []struct {
 		name string
 		at   time.Time
-	}{{"accept_by", dl.AcceptBy}, {"handover_by", dl.HandoverBy}, {"supply_by", dl.SupplyBy}, {"decide_by", dl.DecideBy}, {"correct_by", dl.CorrectBy}, {"archive_by", dl.ArchiveBy}} {
+	}{{"prereview_by", dl.PreReviewBy}, {"accept_by", dl.AcceptBy}, {"handover_by", dl.HandoverBy}, {"supply_by", dl.SupplyBy}, {"decide_by", dl.DecideBy}, {"correct_by", dl.CorrectBy}, {"archive_by", dl.ArchiveBy}} {
 		if x.at.IsZero() {
 			continue
 		}
@@ -125,6 +126,9 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 		d.Deadlines = append(d.Deadlines, row)
 	}
 	d.DeptName = h.deptNames(ctx)[cv.Case.DepartmentCode]
+	for _, m := range cv.Case.Materials {
+		d.Files = d.Files || len(m.Files) > 0
+	}
 	back := r.URL.Query().Get("back")
 	if r.Method == http.MethodPost {
 		back = r.PostFormValue("back")
@@ -169,7 +173,7 @@ func inputFromForm(r *http.Request) casework.Input {
 		PauseType: casework.PauseType(f.Get("pause_type")), Days: days, Outcome: casework.Outcome(f.Get("outcome")),
 		ResultDocument: f.Get("result_document"), Signer: f.Get("signer"),
 		SignerIDType: identity.IDType(f.Get("signer_id_type")), SignerIDNumber: f.Get("signer_id_number"),
-		Carrier: f.Get("carrier"), Tracking: f.Get("tracking_number"),
+		Carrier: f.Get("carrier"), Tracking: f.Get("tracking_number"), AgentUser: strings.TrimSpace(f.Get("agent_user")),
 	}
 	if f.Has("collect_items") {
 		in.CollectItems = append([]string{}, collect...)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -101,6 +102,8 @@ var detailLabels = map[string]string{
 	"signer": "签收人", "signer_id": "签收人证件", "item_code": "事项编码", "item_version": "事项版本",
 	"channel": "渠道", "applicant": "申请人", "deferred": "容缺", "accept_by": "受理期限", "handover_by": "材料交接期限",
 	"supply_by": "容缺补齐期限", "decide_by": "办结期限", "correct_by": "结果更正期限", "archive_by": "回执归档期限",
+	"prereview_by": "预审期限", "files": "文件数", "bring": "需携带的纸质材料", "correction_reasons": "逐项意见",
+	"on_behalf_of": "代为办理（申请人）", "agent": "代办员", "for": "申请人", "prerequisite": "前置事项",
 }
 
 // eventDetails renders an event's details as "名称：值" lines in Chinese,
@@ -152,6 +155,8 @@ func detailValue(v any) string {
 			return "窗口"
 		case "mail":
 			return "邮寄"
+		case "online":
+			return "网上申报"
 		}
 		if p := casework.PauseType(x).Label(); p != "" {
 			return p
@@ -163,6 +168,17 @@ func detailValue(v any) string {
 			parts[i] = detailValue(e)
 		}
 		return strings.Join(parts, "、")
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "：" + detailValue(x[k])
+		}
+		return strings.Join(parts, "；")
 	case float64:
 		return fmt.Sprint(x)
 	case nil:

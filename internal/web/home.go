@@ -40,7 +40,8 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 	d := homeData{Heading: heading}
 	status := http.StatusOK
 	if u.Role == org.RoleAgent {
-		d.Heading = "代办员工作台将在后续版本开通"
+		http.Redirect(w, r, "/agent", http.StatusSeeOther) // the agent's desk
+		return
 	} else if res, err := h.svc.Cases(r.Context(), f); err != nil {
 		status = h.formError(r, &v, err)
 	} else if cal, err := h.svc.Calendar(r.Context(), ""); err != nil {

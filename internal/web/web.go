@@ -230,7 +230,8 @@ func nav(u *org.User) []navItem {
 	items := []navItem{{"/", "我的待办"}}
 	switch u.Role {
 	case org.RoleIntake:
-		items = append(items, navItem{"/window", "窗口叫号"}, navItem{"/intake", "综合受理"}, navItem{"/guidance", "导办登记"})
+		items = append(items, navItem{"/window", "窗口叫号"}, navItem{"/intake", "综合受理"}, navItem{"/intake/online", "网上申报收件"},
+			navItem{"/intake/bundles", "一件事收件"}, navItem{"/guidance", "导办登记"})
 	case org.RoleReviewer, org.RoleDeptAdmin:
 		items = append(items, navItem{"/dept", "部门审批"}, navItem{"/dept/prereview", "网上预审"}, navItem{"/handover", "材料交接"}, navItem{"/bundles", "一件事"})
 	case org.RoleAgent:
@@ -245,6 +246,9 @@ func nav(u *org.User) []navItem {
 	switch u.Role {
 	case org.RoleReviewer, org.RoleDeptAdmin, org.RoleSupervisor, org.RoleAdmin:
 		items = append(items, navItem{"/rectifications", "差评整改"})
+	}
+	if u.Role == org.RoleSupervisor || u.Role == org.RoleAdmin || u.Role == org.RoleIssuance {
+		items = append(items, navItem{"/bundles", "一件事"})
 	}
 	if u.Role == org.RoleSupervisor || u.Role == org.RoleAdmin {
 		items = append(items, navItem{"/supervision", "监督统计"}, navItem{"/queue/figures", "排队统计"})
