@@ -30,6 +30,9 @@ type Intake struct {
 	Materials   []MaterialInput `json:"materials"`
 	DeferralDue string          `json:"deferral_due,omitempty"` // YYYY-MM-DD; default: the item's deferral limit
 	Delivery    *Delivery       `json:"delivery,omitempty"`     // pickup by default
+	// WaitFor names the bundle's prerequisite items this case waits for:
+	// it is taken in now and opens for acceptance when they are decided.
+	WaitFor []string `json:"-"`
 }
 
 var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$`)
@@ -94,6 +97,7 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 		}
 		c.Deadlines.SupplyBy = supplyBy
 	}
+	c.Wait(in.WaitFor)
 	details, _ := json.Marshal(map[string]any{
 		"item_code": item.Code, "item_version": item.Version, "channel": in.Channel,
 		"applicant": applicant.Masked().Name, "deferred": deferred, "deadlines": c.Deadlines,
@@ -121,6 +125,9 @@ func IntakeDocuments(c *Case) []Document {
 	if c.Kind == catalog.Promised {
 		kind = "承诺件"
 		notice = "部门将在 2 个工作日内决定是否受理；受理后在承诺时限内办结。请凭本通知书和查询码查询办理进度。"
+		if c.Waiting() {
+			notice = "本事项为“一件事”的后置事项，待前置事项（" + strings.Join(c.WaitingFor, "、") + "）作出准予决定后开始受理，受理后在承诺时限内办结。请凭本通知书和查询码查询办理进度。"
+		}
 	}
 	var agent *Party
 	if c.Agent != nil {

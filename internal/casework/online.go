@@ -19,6 +19,7 @@ type OnlineApplication struct {
 	Files     map[string][]FileRef `json:"files"` // by material code
 	Delivery  *Delivery            `json:"delivery,omitempty"`
 	Form      map[string]string    `json:"form,omitempty"` // a bundle's shared fields
+	WaitFor   []string             `json:"-"`              // a bundle's prerequisite items, see Intake.WaitFor
 }
 
 // MaxFilesPerMaterial bounds the files one material may have.
@@ -71,6 +72,7 @@ func NewOnlineCase(in OnlineApplication, item *catalog.Item, a Actor, env Env) (
 		}
 	}
 	c.Deadlines.PreReviewBy = env.Cal.AddWorkingDays(now, 2)
+	c.Wait(in.WaitFor)
 	details := map[string]any{
 		"item_code": item.Code, "item_version": item.Version, "channel": Online,
 		"applicant": applicant.Masked().Name, "prereview_by": c.Deadlines.PreReviewBy, "files": fileCount(materials),

@@ -159,6 +159,9 @@ func (s *Service) checkCollector(ctx context.Context, number, agent string, now 
 	if c.AccountID == 0 {
 		return apperr.Field("agent_user", "该办件不是网上账户申请的，代办员不能凭授权领取；请由申请人或其委托人持委托书领取")
 	}
+	if u, err := s.store.UserByUsername(ctx, agent); err != nil || u.Role != org.RoleAgent || !u.Active {
+		return apperr.Field("agent_user", "代办员 "+agent+" 不存在或已停用")
+	}
 	mandates, err := s.store.Authorisations(ctx, 0, agent)
 	if err != nil {
 		return err

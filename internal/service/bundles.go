@@ -125,7 +125,7 @@ func (s *Service) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleVie
 		member := in.Members[i]
 		c, ev, _, err := casework.NewCase(casework.Intake{
 			ItemCode: m.ItemCode, Channel: casework.AtWindow, Applicant: in.Applicant, Agent: in.Agent,
-			Materials: member.Materials, DeferralDue: member.DeferralDue, Delivery: in.Delivery,
+			Materials: member.Materials, DeferralDue: member.DeferralDue, Delivery: in.Delivery, WaitFor: m.After,
 		}, item, a, env)
 		if err != nil {
 			for _, f := range apperr.FieldsOf(err) {
@@ -137,14 +137,18 @@ func (s *Service) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleVie
 			continue
 		}
 		c.Form = form
-		c.Wait(m.After)
 		c.CheckCode = checkCode()
 		cases, events = append(cases, c), append(events, ev)
 	}
+	seen := map[string]bool{}
 	for _, m := range in.Members {
 		if !slices.ContainsFunc(t.Members, func(x bundle.Member) bool { return x.ItemCode == m.ItemCode }) {
 			errs.Add("members", "该一件事不包含事项："+m.ItemCode)
 		}
+		if seen[m.ItemCode] {
+			errs.Add("members", "事项重复："+m.ItemCode)
+		}
+		seen[m.ItemCode] = true
 	}
 	if err := errs.Err("一件事收件信息有误，未收件"); err != nil {
 		return nil, err
@@ -198,6 +202,11 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 	for _, f := range apperr.FieldsOf(err) {
 		errs.Add(f.Field, f.Message)
 	}
+	for code := range in.Files {
+		if !slices.ContainsFunc(t.Members, func(x bundle.Member) bool { return x.ItemCode == code }) {
+			errs.Add("files", "该一件事不包含事项："+code)
+		}
+	}
 	var accountID int64
 	for _, m := range t.Members {
 		acc, actor, err := s.actingFor(ctx, in.AccountID, m.ItemCode, env.Now)
@@ -211,7 +220,7 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 		}
 		a := onlineActor(ctx, acc, actor)
 		c, ev, err := casework.NewOnlineCase(casework.OnlineApplication{
-			ItemCode: m.ItemCode, Applicant: acc.Party(), Files: in.Files[m.ItemCode], Delivery: in.Delivery, Form: form,
+			ItemCode: m.ItemCode, Applicant: acc.Party(), Files: in.Files[m.ItemCode], Delivery: in.Delivery, Form: form, WaitFor: m.After,
 		}, item, a, env)
 		if err != nil {
 			for _, f := range apperr.FieldsOf(err) {
@@ -225,7 +234,6 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 		if err := s.checkFiles(ctx, c); err != nil {
 			return nil, err
 		}
-		c.Wait(m.After)
 		c.CheckCode = checkCode()
 		cases, events = append(cases, c), append(events, ev)
 	}

@@ -207,6 +207,11 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 	if err != nil {
 		return nil, err
 	}
+	if action == casework.ActResubmitOnline {
+		if err := s.verifyFiles(ctx, in.Files); err != nil {
+			return nil, err
+		}
+	}
 	if action == casework.ActDeliver && strings.TrimSpace(in.AgentUser) != "" {
 		if err := s.checkCollector(ctx, number, strings.TrimSpace(in.AgentUser), env.Now); err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -249,44 +250,68 @@ func onlineActor(ctx context.Context, acc *applicant.Account, actor *Actor) case
 		OnBehalfOf: acc.Name, Desk: RequestFrom(ctx).Channel + ":agent"}
 }
 
-// checkFiles makes sure every file a case names was uploaded (is in the
-// blob store): a reference cannot be made up.
+// checkFiles makes sure every file a case names was uploaded: see
+// verifyFile.
 func (s *Service) checkFiles(ctx context.Context, c *casework.Case) error {
-	if s.blobs == nil {
-		return apperr.Wrap(errNoBlobs, "check files")
-	}
-	for _, m := range c.Materials {
-		for _, f := range m.Files {
-			if !blob.ValidKey(f.Key) {
-				return apperr.Field("files", "文件引用无效："+f.Name)
-			}
-			rc, err := s.blobs.Get(ctx, f.Key)
-			if apperr.Is(err, apperr.NotFound) {
-				return apperr.Field("files", "文件「"+f.Name+"」未上传或已失效，请重新上传")
-			}
-			if err != nil {
+	for i := range c.Materials {
+		for j := range c.Materials[i].Files {
+			if err := s.verifyFile(ctx, &c.Materials[i].Files[j]); err != nil {
 				return err
 			}
-			rc.Close()
 		}
 	}
 	return nil
 }
 
-// ResubmitOnline is the applicant's corrected application after a failed
-// pre-review: the new files replace those of the materials named.
-func (s *Service) ResubmitOnline(ctx context.Context, number string, files map[string][]casework.FileRef, version int) (*CaseView, error) {
+// verifyFiles checks the file references of an action (resubmit-online).
+func (s *Service) verifyFiles(ctx context.Context, files map[string][]casework.FileRef) error {
 	for _, fs := range files {
-		for _, f := range fs {
-			if !blob.ValidKey(f.Key) {
-				return nil, apperr.Field("files", "文件引用无效："+f.Name)
+		for j := range fs {
+			if err := s.verifyFile(ctx, &fs[j]); err != nil {
+				return err
 			}
-			rc, err := s.openBlob(ctx, f)
-			if err != nil {
-				return nil, apperr.Field("files", "文件「"+f.Name+"」未上传或已失效，请重新上传")
-			}
-			rc.Close()
 		}
 	}
+	return nil
+}
+
+// verifyFile checks a file reference against what was uploaded: a
+// reference cannot be made up. The key must name a stored file whose
+// content has the SHA-256, size and type the reference gives, and the name
+// must be a plain file name whose extension matches the content.
+func (s *Service) verifyFile(ctx context.Context, f *casework.FileRef) error {
+	if s.blobs == nil {
+		return apperr.Wrap(errNoBlobs, "check files")
+	}
+	if !blob.ValidKey(f.Key) || !strings.HasSuffix(f.Key, "/"+f.SHA256) {
+		return apperr.Field("files", "文件引用无效："+f.Name)
+	}
+	rc, err := s.blobs.Get(ctx, f.Key)
+	if apperr.Is(err, apperr.NotFound) {
+		return apperr.Field("files", "文件「"+f.Name+"」未上传或已失效，请重新上传")
+	}
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	content, err := blob.ReadLimited(rc, s.cfg.Uploads.MaxBytes)
+	if err != nil {
+		return apperr.Field("files", "文件「"+f.Name+"」："+apperr.MessageOf(err))
+	}
+	checked, err := blob.Check(f.Name, content, "", s.cfg.Uploads) // the name, its extension against the content, the type
+	if err != nil {
+		return apperr.Field("files", apperr.MessageOf(err))
+	}
+	if checked.SHA256 != f.SHA256 || checked.Size != f.Size || checked.Type != f.Type {
+		return apperr.Field("files", "文件引用无效："+checked.Name)
+	}
+	f.Name = checked.Name
+	return nil
+}
+
+// ResubmitOnline is the applicant's corrected application after a failed
+// pre-review: the new files replace those of the materials named (Act
+// checks them against the uploads).
+func (s *Service) ResubmitOnline(ctx context.Context, number string, files map[string][]casework.FileRef, version int) (*CaseView, error) {
 	return s.Act(ctx, number, casework.ActResubmitOnline, casework.Input{Files: files}, version)
 }
