@@ -73,6 +73,20 @@ type BundleIntake struct {
 	Delivery  *casework.Delivery
 }
 
+// bundleStart returns the template a new bundle is made of (an unknown one
+// is bad input) and the moment it is made.
+func (s *Service) bundleStart(ctx context.Context, code string) (*bundle.Template, casework.Env, error) {
+	t, err := s.store.BundleTemplate(ctx, code)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, casework.Env{}, apperr.Field("template", "未知的一件事："+code)
+	}
+	if err != nil {
+		return nil, casework.Env{}, err
+	}
+	env, err := s.env(ctx)
+	return t, env, err
+}
+
 // BundleView is a bundle with its member cases as the viewer sees them.
 type BundleView struct {
 	Bundle   *bundle.Bundle
@@ -92,14 +106,7 @@ func (s *Service) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleVie
 	if a.System || a.Role != org.RoleIntake {
 		return nil, apperr.New(apperr.Forbidden, "只有综合受理窗口可以收件（一窗受理）")
 	}
-	t, err := s.store.BundleTemplate(ctx, in.Template)
-	if apperr.Is(err, apperr.NotFound) {
-		return nil, apperr.Field("template", "未知的一件事："+in.Template)
-	}
-	if err != nil {
-		return nil, err
-	}
-	env, err := s.env(ctx)
+	t, env, err := s.bundleStart(ctx, in.Template)
 	if err != nil {
 		return nil, err
 	}
@@ -184,14 +191,7 @@ type BundleOnline struct {
 // member, pre-reviewed by each department in parallel; ordered members
 // wait for their prerequisites before acceptance.
 func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleView, error) {
-	t, err := s.store.BundleTemplate(ctx, in.Template)
-	if apperr.Is(err, apperr.NotFound) {
-		return nil, apperr.Field("template", "未知的一件事："+in.Template)
-	}
-	if err != nil {
-		return nil, err
-	}
-	env, err := s.env(ctx)
+	t, env, err := s.bundleStart(ctx, in.Template)
 	if err != nil {
 		return nil, err
 	}
