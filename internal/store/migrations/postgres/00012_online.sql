@@ -94,8 +94,8 @@ CREATE INDEX bundles_account ON bundles (account_id);
 ALTER TABLE cases ADD COLUMN account_id BIGINT;
 ALTER TABLE cases ADD COLUMN bundle_number TEXT;
 ALTER TABLE cases ADD COLUMN agent_user TEXT;
-CREATE INDEX cases_account ON cases (account_id);
-CREATE INDEX cases_bundle ON cases (bundle_number);
+CREATE INDEX cases_account ON cases (account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX cases_bundle ON cases (bundle_number) WHERE bundle_number IS NOT NULL;
 
 -- +goose Down
 DROP INDEX cases_bundle;
