@@ -148,7 +148,17 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 			limit = s.cfg.MaxUploadSize
 		}
 		if r.ContentLength > limit {
-			writeProblem(w, r, problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("请求内容过大（上限 %s）", sizeText(limit))))
+			msg := fmt.Sprintf("请求内容过大（上限 %s）", sizeText(limit))
+			if !isAPI(r) {
+				// A page's form: answer with a page the browser shows.
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				w.WriteHeader(http.StatusRequestEntityTooLarge)
+				fmt.Fprintf(w, `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>文件过大</title>`+
+					`<p>%s：每个文件不超过 %s，请分开上传或压缩后再试。</p><p><a href="javascript:history.back()">返回</a></p></html>`,
+					msg, sizeText(s.svc.Config().Uploads.MaxBytes))
+				return
+			}
+			writeProblem(w, r, problem.New(http.StatusRequestEntityTooLarge, msg))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

@@ -30,6 +30,17 @@ func (s *Service) SendCode(ctx context.Context, phone string, purpose applicant.
 		return apperr.Field("purpose", "未知的验证码用途")
 	}
 	now := s.clock.Now()
+	// One client may ask for codes for a few numbers, not for many: the
+	// count per address is kept in the database, for every node.
+	if addr := RequestFrom(ctx).RemoteAddr; addr != "" {
+		until, err := s.store.RecordFailure(ctx, "code-from:"+addr, now, codesPerClient, time.Hour, time.Hour)
+		if err != nil {
+			return err
+		}
+		if !until.IsZero() {
+			return apperr.New(apperr.Locked, "获取验证码过于频繁，请一小时后再试")
+		}
+	}
 	plain, code := applicant.NewCode(phone, purpose, now)
 	if err := s.store.SaveCode(ctx, code, applicant.CodeInterval); err != nil {
 		return err
@@ -42,6 +53,10 @@ func (s *Service) SendCode(ctx context.Context, phone string, purpose applicant.
 	s.log.Info("verification code sent", "phone", applicant.MaskPhone(phone), "purpose", purpose)
 	return nil
 }
+
+// codesPerClient is how many codes one client address may ask for in an
+// hour.
+const codesPerClient = 10
 
 // Registration is what a new applicant gives: the phone, its code and a
 // password.

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -259,3 +260,38 @@ func TestApplicantProfile(t *testing.T) {
 		}
 	})
 }
+
+// TestCodesPerClient: one client address gets a few codes an hour, for
+// whatever numbers; another address is not held up by it.
+func TestCodesPerClient(t *testing.T) {
+	eachOnlineHall(t, shanghai("2026-09-30 10:00"), service.DefaultConfig(), func(t *testing.T, h *onlineHall) {
+		from := func(addr string) context.Context {
+			return service.WithRequest(context.Background(), service.Request{ID: "t", RemoteAddr: addr, Channel: "web"})
+		}
+		sent := 0
+		var err error
+		for i := range 20 {
+			phone := "1370000" + strings.Repeat("0", 4-len(itoa(i))) + itoa(i)
+			if err = h.svc.SendCode(from("203.0.113.7"), phone, applicant.Register); err != nil {
+				break
+			}
+			sent++
+		}
+		wantErr(t, "the eleventh number from one address", err, apperr.Locked, "")
+		if sent == 0 || sent >= 20 {
+			t.Fatalf("one address got %d codes", sent)
+		}
+		if _, ok := h.svc.Sender().(*notify.Log).Last("1370000" + strings.Repeat("0", 4-len(itoa(sent))) + itoa(sent)); ok {
+			t.Error("the refused code was sent")
+		}
+		if err := h.svc.SendCode(from("198.51.100.2"), "13800000077", applicant.Register); err != nil {
+			t.Errorf("another address is refused: %v", err)
+		}
+		h.clk.Advance(61 * time.Minute)
+		if err := h.svc.SendCode(from("203.0.113.7"), "13800000078", applicant.Register); err != nil {
+			t.Errorf("an hour later: %v", err)
+		}
+	})
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
