@@ -7,6 +7,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/bundle"
+	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/queue"
@@ -66,7 +67,7 @@ func (s *Service) MyCases(ctx context.Context) ([]*CaseView, error) {
 		if r.mayRead(c, env.Now) != nil {
 			continue
 		}
-		out = append(out, s.view(c, r.actingOn(c, env.Now), env))
+		out = append(out, forApplicant(s.view(c, r.actingOn(c, env.Now), env), env))
 	}
 	slices.SortFunc(out, func(x, y *CaseView) int { return y.Case.ReceivedAt.Compare(x.Case.ReceivedAt) })
 	return out, nil
@@ -101,6 +102,11 @@ func (s *Service) CaseTimeline(ctx context.Context, number string) (*Timeline, e
 	if err != nil {
 		return nil, err
 	}
+	env, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v = forApplicant(v, env)
 	c := v.Case
 	t := &Timeline{View: v, Rateable: rateable(c.State)}
 	for _, ev := range v.Events {
@@ -164,16 +170,10 @@ func dueText(name string) string {
 		return "部门预审的最晚时间"
 	case "accept_by":
 		return "部门决定是否受理的最晚时间"
-	case "handover_by":
-		return "纸质材料交到部门的最晚时间"
 	case "supply_by":
 		return "您补齐容缺材料的最晚时间"
 	case "decide_by":
 		return "承诺办结的最晚时间（暂停计时的时间不计入）"
-	case "correct_by":
-		return "办理结果更正的最晚时间"
-	case "archive_by":
-		return "送达回执归档的最晚时间"
 	}
 	return name
 }
@@ -189,4 +189,32 @@ func (s *Service) MyNotifications(ctx context.Context, limit int) ([]store.Notif
 		limit = 20
 	}
 	return s.store.NotificationsTo(ctx, acc.ID, acc.Phone, limit)
+}
+
+// applicantDeadlines are the deadlines an applicant waits on; the others
+// (paper handover, result correction, archiving) are the hall's own
+// business and would only alarm them.
+var applicantDeadlines = []string{"prereview_by", "accept_by", "supply_by", "decide_by"}
+
+// forApplicant keeps the deadlines an applicant waits on, and the warning
+// they give.
+func forApplicant(v *CaseView, env casework.Env) *CaseView {
+	var open []casework.Due
+	w := calendar.WarningNone
+	for _, d := range v.Open {
+		if !slices.Contains(applicantDeadlines, d.Name) {
+			continue
+		}
+		open = append(open, d)
+		switch env.Cal.Warn(env.Now, d.At) {
+		case calendar.WarningRed:
+			w = calendar.WarningRed
+		case calendar.WarningYellow:
+			if w != calendar.WarningRed {
+				w = calendar.WarningYellow
+			}
+		}
+	}
+	v.Open, v.Warning = open, w
+	return v
 }
