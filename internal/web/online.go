@@ -1049,6 +1049,12 @@ func (h *Handlers) sendFile(w http.ResponseWriter, r *http.Request, rc io.ReadCl
 		h.myFail(w, r, "文件", err)
 		return
 	}
+	writeFile(w, r, h, rc, f)
+}
+
+// writeFile writes an uploaded file as a download: its own type, never
+// sniffed or run, under the name it was uploaded with.
+func writeFile(w http.ResponseWriter, r *http.Request, h *Handlers, rc io.ReadCloser, f casework.FileRef) {
 	defer rc.Close()
 	hd := w.Header()
 	hd.Set("Content-Type", f.Type)

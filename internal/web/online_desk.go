@@ -2,8 +2,6 @@ package web
 
 import (
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -151,17 +149,7 @@ func (h *Handlers) caseFileDownload(w http.ResponseWriter, r *http.Request) {
 		h.deskError(w, r, "电子材料", err)
 		return
 	}
-	defer rc.Close()
-	w.Header().Set("Content-Type", f.Type)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "private, no-store")
-	if f.Size > 0 {
-		w.Header().Set("Content-Length", strconv.FormatInt(f.Size, 10))
-	}
-	if _, err := io.Copy(w, rc); err != nil {
-		h.log.Warn("send case file", "number", r.PathValue("number"), "err", err, "request_id", h.requestID(r))
-	}
+	writeFile(w, r, h, rc, f)
 }
 
 // ---- 网上申报收件 ----
