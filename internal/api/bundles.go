@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/bundle"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
@@ -91,6 +92,13 @@ func (h *Handlers) registerBundles(a huma.API) {
 		Summary: "一件事：共享表单字段、成员事项与前后置关系（公开）", Errors: []int{404},
 	}, h.getTemplate)
 	huma.Register(a, huma.Operation{
+		OperationID: "put-bundle-template", Method: http.MethodPut, Path: "/bundle-templates/{code}", Tags: []string{"一件事"},
+		Summary: "新增或修改一件事（局管理员）",
+		Description: "成员事项须为现行事项；after 为前置事项（须在本一件事内，不得成环）；牵头部门须负责其中至少一个事项。" +
+			"修改只影响此后收件的一件事。",
+		Security: bearer, Errors: []int{401, 403, 422},
+	}, h.putTemplate)
+	huma.Register(a, huma.Operation{
 		OperationID: "intake-bundle", Method: http.MethodPost, Path: "/bundles", Tags: []string{"一件事"},
 		Summary: "一表式收件（综合受理窗口）",
 		Description: "一张表收取一件事的全部事项：每个事项生成一个办件，共享申请人和表单字段；有前置事项的办件在前置事项作出准予决定后才开始受理。" +
@@ -158,4 +166,20 @@ func (h *Handlers) listBundles(ctx context.Context, in *bundlesInput) (*bundlesO
 		out.Body.Bundles = append(out.Body.Bundles, b)
 	}
 	return out, nil
+}
+
+type putTemplateInput struct {
+	Code string `path:"code" maxLength:"32" doc:"一件事编码"`
+	Body bundle.Template
+}
+
+func (h *Handlers) putTemplate(ctx context.Context, in *putTemplateInput) (*templateOutput, error) {
+	t := in.Body
+	if t.Code != in.Code {
+		return nil, h.fail(ctx, apperr.Field("code", "请求体的编码与路径不一致"))
+	}
+	if err := h.svc.SaveBundleTemplate(ctx, &t); err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	return &templateOutput{Body: &t}, nil
 }

@@ -128,3 +128,57 @@ func TestBundlesThroughTheAPI(t *testing.T) {
 		d.mustAct(t, "shenpi", food.Number, casework.ActAccept, nil)
 	})
 }
+
+// TestBundleTemplatesThroughTheAPI: the bureau admin defines a joint
+// application; a cycle, an unknown item or a lead department without a
+// member is refused and nothing is saved; nobody else may define one.
+func TestBundleTemplatesThroughTheAPI(t *testing.T) {
+	eachDesk(t, "2026-11-23T09:30:00+08:00", func(t *testing.T, d *caseDesk) {
+		tpl := map[string]any{
+			"code": "YJS-JZ", "name": "建筑垃圾处置和道路占用“一件事”", "lead_department": "CGJ", "promised_days": 5,
+			"fields": []map[string]any{{"key": "site", "label": "工地地址", "required": true}},
+			"members": []map[string]any{
+				{"item_code": "CGJ-XK-001"},
+				{"item_code": "CGJ-XK-003", "after": []string{"CGJ-XK-001"}},
+			},
+		}
+		wantRefusal(t, d.send2(t, "PUT", "shenpi", "/api/v1/bundle-templates/YJS-JZ", tpl), http.StatusForbidden, "forbidden")
+		for name, change := range map[string]func(m map[string]any){
+			"a cycle": func(m map[string]any) {
+				m["members"] = []map[string]any{{"item_code": "CGJ-XK-001", "after": []string{"CGJ-XK-003"}}, {"item_code": "CGJ-XK-003", "after": []string{"CGJ-XK-001"}}}
+			},
+			"an unknown item": func(m map[string]any) {
+				m["members"] = []map[string]any{{"item_code": "CGJ-XK-001"}, {"item_code": "CGJ-XK-999"}}
+			},
+			"a lead without a member": func(m map[string]any) { m["lead_department"] = "WSJK" },
+		} {
+			bad := map[string]any{}
+			for k, v := range tpl {
+				bad[k] = v
+			}
+			change(bad)
+			r := d.send2(t, "PUT", "admin", "/api/v1/bundle-templates/YJS-JZ", bad)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Errorf("%s: %d %s", name, r.status, r.body)
+			}
+		}
+		mustStatus(t, d.get(t, "", "/api/v1/bundle-templates/YJS-JZ"), http.StatusNotFound)
+		r := d.send2(t, "PUT", "admin", "/api/v1/bundle-templates/YJS-JZ", tpl)
+		mustStatus(t, r, http.StatusOK)
+		r = d.get(t, "", "/api/v1/bundle-templates/YJS-JZ")
+		mustStatus(t, r, http.StatusOK)
+		if !strings.Contains(string(r.body), `"after":["CGJ-XK-001"]`) {
+			t.Errorf("saved template: %s", r.body)
+		}
+	})
+}
+
+// send2 sends a request and fails the test on a transport error.
+func (d *caseDesk) send2(t *testing.T, method, user, path string, body any) *reply {
+	t.Helper()
+	r, err := d.send(method, user, path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

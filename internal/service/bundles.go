@@ -31,7 +31,7 @@ func (s *Service) SaveBundleTemplate(ctx context.Context, t *bundle.Template) er
 	if err != nil {
 		return err
 	}
-	items, err := s.itemMap(ctx)
+	items, err := s.itemsOf(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -41,16 +41,21 @@ func (s *Service) SaveBundleTemplate(ctx context.Context, t *bundle.Template) er
 	return s.store.SaveBundleTemplate(ctx, t, a.Name(), s.clock.Now())
 }
 
-// itemMap returns the current version of every item by code.
-func (s *Service) itemMap(ctx context.Context) (map[string]*catalog.Item, error) {
+// itemsOf returns the current version of the template's items that exist,
+// by code.
+func (s *Service) itemsOf(ctx context.Context, t *bundle.Template) (map[string]*catalog.Item, error) {
 	if _, err := s.districtCalendar(ctx); err != nil { // refreshes the item cache
 		return nil, err
 	}
-	s.cacheMu.Lock()
-	defer s.cacheMu.Unlock()
-	out := make(map[string]*catalog.Item, len(s.items))
-	for k, v := range s.items {
-		out[k] = v
+	out := map[string]*catalog.Item{}
+	for _, m := range t.Members {
+		it, err := s.currentItem(ctx, m.ItemCode)
+		switch {
+		case err == nil:
+			out[m.ItemCode] = it
+		case !apperr.Is(err, apperr.NotFound):
+			return nil, err
+		}
 	}
 	return out, nil
 }
