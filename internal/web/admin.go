@@ -14,6 +14,7 @@ import (
 // the user may use it; the service checks every change again.
 func (h *Handlers) registerAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin", h.signedIn(h.adminIndex))
+	h.registerAdminBundles(mux)
 
 	mux.HandleFunc("GET /admin/items", h.signedIn(h.adminItems))
 	mux.HandleFunc("GET /admin/items/new", h.signedIn(h.newItemForm))
@@ -78,6 +79,9 @@ func (h *Handlers) adminTabs(r *http.Request) adminPage {
 	}
 	if acc.Org {
 		tabs = append(tabs, navItem{"/admin/halls", "大厅和窗口"}, navItem{"/admin/departments", "部门"})
+	}
+	if acc.Org {
+		tabs = append(tabs, navItem{"/admin/bundles", "一件事"})
 	}
 	if acc.Users {
 		label := "账号和角色"
