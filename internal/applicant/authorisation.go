@@ -65,3 +65,34 @@ func (a *Authorisation) Covers(item string, now time.Time) error {
 func (a *Authorisation) Active(now time.Time) bool {
 	return a.RevokedAt.IsZero() && !calendar.DateOf(now).After(a.Until)
 }
+
+// Covering returns the mandate among ms that lets its agent act for the
+// account on item at now, or why none does (forbidden). The reason given
+// is the most telling: a revoked mandate for the item before an expired
+// one, either before one whose scope leaves the item out.
+func Covering(ms []Authorisation, accountID int64, item string, now time.Time) (*Authorisation, error) {
+	var why error = apperr.New(apperr.Forbidden, "您没有该申请人的代办授权")
+	rank := 0
+	for i := range ms {
+		m := &ms[i]
+		if accountID == 0 || m.AccountID != accountID {
+			continue
+		}
+		err := m.Covers(item, now)
+		if err == nil {
+			return m, nil
+		}
+		r := 1 // out of scope
+		switch {
+		case len(m.Items) > 0 && !slices.Contains(m.Items, item):
+		case !m.RevokedAt.IsZero() && !now.Before(m.RevokedAt):
+			r = 3
+		default:
+			r = 2 // expired
+		}
+		if r > rank {
+			why, rank = err, r
+		}
+	}
+	return nil, why
+}

@@ -118,3 +118,43 @@ func TestAuthorisationCovers(t *testing.T) {
 		})
 	}
 }
+
+// TestCovering picks the mandate that covers the account's item now, and
+// otherwise says why none does.
+func TestCovering(t *testing.T) {
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	until := calendar.Date{Year: 2026, Month: 12, Day: 31}
+	ms := []applicant.Authorisation{
+		{ID: 1, AccountID: 7, Agent: "daiban", Items: []string{"SCJG-XK-001"}, Until: until},
+		{ID: 2, AccountID: 8, Agent: "daiban", Until: until},
+		{ID: 3, AccountID: 7, Agent: "daiban", Items: []string{"CGJ-XK-003"}, Until: until, RevokedAt: now.Add(-time.Hour)},
+		{ID: 4, AccountID: 10, Agent: "daiban", Until: calendar.Date{Year: 2026, Month: 11, Day: 1}},
+		{ID: 5, AccountID: 10, Agent: "daiban", Until: until, RevokedAt: now.Add(-time.Hour)},
+		{ID: 6, AccountID: 11, Agent: "daiban", Until: calendar.Date{Year: 2026, Month: 11, Day: 1}},
+		{ID: 7, AccountID: 11, Agent: "daiban", Items: []string{"CGJ-XK-003"}, Until: until},
+	}
+	for _, tt := range []struct {
+		name    string
+		account int64
+		item    string
+		want    int64  // the mandate's ID, 0 for a refusal
+		why     string // part of the refusal
+	}{
+		{"in scope", 7, "SCJG-XK-001", 1, ""},
+		{"every item", 8, "WSJK-XK-001", 2, ""},
+		{"out of scope", 7, "WSJK-XK-001", 0, "不在代办授权范围内"},
+		{"revoked", 7, "CGJ-XK-003", 0, "撤销"},
+		{"another applicant", 9, "SCJG-XK-001", 0, "没有该申请人的代办授权"},
+		{"revoked is told before expired", 10, "SCJG-XK-001", 0, "撤销"},
+		{"expired is told before out of scope", 11, "SCJG-XK-001", 0, "到期"},
+		{"no account (a window case)", 0, "SCJG-XK-001", 0, "没有该申请人的代办授权"},
+	} {
+		m, err := applicant.Covering(ms, tt.account, tt.item, now)
+		switch {
+		case tt.want != 0 && (err != nil || m == nil || m.ID != tt.want):
+			t.Errorf("%s: %+v, %v; want mandate %d", tt.name, m, err, tt.want)
+		case tt.want == 0 && (m != nil || apperr.CodeOf(err) != apperr.Forbidden || !strings.Contains(apperr.MessageOf(err), tt.why)):
+			t.Errorf("%s: %+v, %v; want forbidden saying %q", tt.name, m, err, tt.why)
+		}
+	}
+}

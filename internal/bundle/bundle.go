@@ -132,11 +132,6 @@ func (t *Template) Member(code string) Member {
 	return Member{}
 }
 
-// Ordered reports whether any member waits for another (前后置).
-func (t *Template) Ordered() bool {
-	return slices.ContainsFunc(t.Members, func(m Member) bool { return len(m.After) > 0 })
-}
-
 // CheckForm validates the shared form and returns it trimmed, with only
 // the template's fields.
 func (t *Template) CheckForm(form map[string]string) (map[string]string, error) {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -128,25 +129,17 @@ func (s *Service) actingFor(ctx context.Context, accountID int64, item string, n
 	if err != nil {
 		return nil, nil, err
 	}
-	var why error = apperr.New(apperr.Forbidden, "您没有该申请人的代办授权")
-	for _, m := range mandates {
-		if m.AccountID != accountID {
-			continue
-		}
-		if err := m.Covers(item, now); err != nil {
-			why = err
-			continue
-		}
-		acc, err := s.store.Account(ctx, accountID)
-		if err != nil {
-			return nil, nil, err
-		}
-		if !acc.Complete() {
-			return nil, nil, apperr.New(apperr.Conflict, "申请人尚未完善个人（单位）信息")
-		}
-		return acc, a, nil
+	if _, err := applicant.Covering(mandates, accountID, item, now); err != nil {
+		return nil, nil, err
 	}
-	return nil, nil, why
+	acc, err := s.store.Account(ctx, accountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !acc.Complete() {
+		return nil, nil, apperr.New(apperr.Conflict, "申请人尚未完善个人（单位）信息")
+	}
+	return acc, a, nil
 }
 
 // checkCollector checks, before a pickup, that the agent collecting the
@@ -166,16 +159,11 @@ func (s *Service) checkCollector(ctx context.Context, number, agent string, now 
 	if err != nil {
 		return err
 	}
-	var why error = apperr.Field("agent_user", "代办员 "+agent+" 没有该申请人的授权")
-	for _, m := range mandates {
-		if m.AccountID != c.AccountID {
-			continue
+	if _, err := applicant.Covering(mandates, c.AccountID, c.ItemCode, now); err != nil {
+		if !slices.ContainsFunc(mandates, func(m applicant.Authorisation) bool { return m.AccountID == c.AccountID }) {
+			return apperr.Field("agent_user", "代办员 "+agent+" 没有该申请人的授权")
 		}
-		if err := m.Covers(c.ItemCode, now); err != nil {
-			why = apperr.Field("agent_user", apperr.MessageOf(err))
-			continue
-		}
-		return nil
+		return apperr.Field("agent_user", apperr.MessageOf(err)) // out of scope, expired or revoked
 	}
-	return why
+	return nil
 }

@@ -74,19 +74,7 @@ func (s *Service) reader(ctx context.Context) (reader, error) {
 // mandateFor returns the agent's authorisation that covers the case's
 // applicant and item now, or why none does.
 func (r reader) mandateFor(c *casework.Case, now time.Time) (*applicant.Authorisation, error) {
-	var why error = apperr.New(apperr.Forbidden, "您没有该申请人的代办授权")
-	for i := range r.mandate {
-		m := &r.mandate[i]
-		if c.AccountID == 0 || m.AccountID != c.AccountID {
-			continue
-		}
-		if err := m.Covers(c.ItemCode, now); err != nil {
-			why = err
-			continue
-		}
-		return m, nil
-	}
-	return nil, why
+	return applicant.Covering(r.mandate, c.AccountID, c.ItemCode, now)
 }
 
 // actingOn returns the actor for a change of c: an agent acts in the name
