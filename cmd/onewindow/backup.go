@@ -39,7 +39,9 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	m.store = st
-	if _, err := schemaOf(ctx, st, cfg.DB); err != nil {
+	// A database at another schema version is backed up all the same: the
+	// copy to keep before an upgrade is made before migrating.
+	if _, err := schemaOf(ctx, st, cfg.DB); err != nil && !isSchemaMismatch(err) {
 		return err
 	}
 	start := time.Now()
@@ -47,7 +49,7 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	took := time.Since(start)
-	rep, err := checkSQLiteCopy(ctx, file)
+	rep, err := checkSQLiteCopy(ctx, file, true)
 	if err != nil {
 		return fmt.Errorf("the backup %s was written but fails its check: %w", file, err)
 	}
@@ -78,7 +80,7 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 	if store.IsPostgres(cfg.DB) {
 		return m.restorePostgres(ctx, cfg.DB, file, *force)
 	}
-	rep, err := checkSQLiteCopy(ctx, file)
+	rep, err := checkSQLiteCopy(ctx, file, false)
 	if err != nil {
 		return fmt.Errorf("backup %s refused, nothing changed: %w", file, err)
 	}
@@ -113,43 +115,53 @@ type copyReport struct {
 	schema  int64
 	cases   int
 	events  int
+	// unverified says why the chains were not checked (another schema).
+	unverified string
 }
 
 func (r copyReport) String() string {
+	if r.unverified != "" {
+		return fmt.Sprintf("%s schema at version %d, integrity checked; %s", r.dialect, r.schema, r.unverified)
+	}
 	return fmt.Sprintf("%s schema at version %d, %d case(s), %d event(s), every chain verified", r.dialect, r.schema, r.cases, r.events)
 }
 
-// checkSQLiteCopy opens a SQLite backup read-only and checks that this
-// program can serve it: sound pages, indexes and references, this program's
-// schema version, and every case's event chain whole.
-func checkSQLiteCopy(ctx context.Context, path string) (copyReport, error) {
+// checkSQLiteCopy opens a SQLite backup read-only and checks it (see
+// checkCopy).
+func checkSQLiteCopy(ctx context.Context, path string, anySchema bool) (copyReport, error) {
 	st, err := store.OpenBackup(ctx, path, clock.System{})
 	if err != nil {
 		return copyReport{}, err
 	}
 	defer st.Close()
-	return checkCopy(ctx, st, path)
+	return checkCopy(ctx, st, path, anySchema)
 }
 
-// checkCopy checks a restored or backed-up database: its schema version is
-// this program's, SQLite's own checks find nothing, and every event chain
-// verifies.
-func checkCopy(ctx context.Context, st *store.Store, name string) (copyReport, error) {
+// checkCopy checks a backed-up or restored database: SQLite's own checks
+// find nothing, and every event chain verifies. Its schema version must be
+// this program's, whose code reads the chains; with anySchema (a backup
+// made before an upgrade) another version is reported and its chains are
+// left to the program of that version.
+func checkCopy(ctx context.Context, st *store.Store, name string, anySchema bool) (copyReport, error) {
 	rep := copyReport{dialect: st.Dialect()}
 	current, err := schemaOf(ctx, st, name)
-	if err != nil {
+	rep.schema = current
+	if err != nil && !(anySchema && isSchemaMismatch(err)) {
 		return rep, err
 	}
-	rep.schema = current
-	problems, err := st.CheckIntegrity(ctx)
-	if err != nil {
-		return rep, err
+	problems, ierr := st.CheckIntegrity(ctx)
+	if ierr != nil {
+		return rep, ierr
 	}
 	if len(problems) > 0 {
 		if len(problems) > 5 {
 			problems = append(problems[:5], fmt.Sprintf("… %d more", len(problems)-5))
 		}
 		return rep, fmt.Errorf("the database fails its integrity check:\n  %s", strings.Join(problems, "\n  "))
+	}
+	if err != nil {
+		rep.unverified = "chains not checked: " + err.Error()
+		return rep, nil
 	}
 	chains, err := st.VerifyChains(ctx)
 	if err != nil {
@@ -170,8 +182,20 @@ func checkCopy(ctx context.Context, st *store.Store, name string) (copyReport, e
 	return rep, nil
 }
 
-// schemaOf returns the database's schema version if it is this program's,
-// and says what to do otherwise.
+// schemaMismatch is a database at a schema version other than this
+// program's.
+type schemaMismatch struct{ msg string }
+
+func (e *schemaMismatch) Error() string { return e.msg }
+
+func isSchemaMismatch(err error) bool {
+	var m *schemaMismatch
+	return errors.As(err, &m)
+}
+
+// schemaOf returns the database's schema version; an error says what to do
+// when it holds no OneWindow schema, or (a *schemaMismatch) one at another
+// version than this program's.
 func schemaOf(ctx context.Context, st *store.Store, name string) (int64, error) {
 	ok, err := st.HasSchema(ctx)
 	if err != nil {
@@ -186,9 +210,9 @@ func schemaOf(ctx context.Context, st *store.Store, name string) (int64, error) 
 	}
 	switch {
 	case current < newest:
-		return current, fmt.Errorf("%s is at schema version %d, older than this program's %d: use the program of that version, or migrate a copy first (`onewindow migrate --db COPY`)", name, current, newest)
+		return current, &schemaMismatch{fmt.Sprintf("%s is at schema version %d, older than this program's %d: use the program of that version, or migrate a copy first (`onewindow migrate --db COPY`)", name, current, newest)}
 	case current > newest:
-		return current, fmt.Errorf("%s is at schema version %d, newer than this program's %d: use the newer program", name, current, newest)
+		return current, &schemaMismatch{fmt.Sprintf("%s is at schema version %d, newer than this program's %d: use the newer program", name, current, newest)}
 	}
 	return current, nil
 }

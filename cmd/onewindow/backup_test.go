@@ -384,6 +384,10 @@ func TestRestoreRefuses(t *testing.T) {
 		_, err := db.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (9999, 1)`)
 		return err
 	})
+	older := spoil("older.db", func(db *sql.DB) error {
+		_, err := db.Exec(`DELETE FROM goose_db_version WHERE version_id = (SELECT max(version_id) FROM goose_db_version)`)
+		return err
+	})
 	dangling := spoil("dangling.db", func(db *sql.DB) error {
 		return execAll(db, `PRAGMA foreign_keys = OFF`,
 			`INSERT INTO case_documents (case_id, kind, title, event_seq, created_at, data) VALUES (999999, 'receipt_notice', 'x', 1, '2026-01-01', '{}')`)
@@ -406,6 +410,7 @@ func TestRestoreRefuses(t *testing.T) {
 		{"a changed event", tampered, "broken link"},
 		{"a lost event", truncatedChain, "broken link"},
 		{"a newer schema", newer, "newer than this program's"},
+		{"an older schema", older, "older than this program's"},
 		{"no schema record", foreign, "holds no OneWindow database"},
 		{"a dangling reference", dangling, "case_documents row"},
 		{"damaged pages", damaged, "integrity check"},
@@ -422,8 +427,15 @@ func TestRestoreRefuses(t *testing.T) {
 		}
 	}
 
+	// A database at another schema version is backed up all the same
+	// (before an upgrade), its chains left to the program of that version.
+	out, _, err := run(t, map[string]string{"ONEWINDOW_DB": older}, "backup", filepath.Join(dir, "older-backup.db"))
+	if err != nil || !strings.Contains(out, "chains not checked") || !strings.Contains(out, "older than this program's") {
+		t.Errorf("backup of an older schema: %v %q", err, out)
+	}
+
 	// Over a database: not without --force, never while in use.
-	out, _, err := run(t, liveEnv, "restore", good)
+	out, _, err = run(t, liveEnv, "restore", good)
 	if err == nil || !strings.Contains(err.Error(), "--force") {
 		t.Errorf("restore over an existing database without --force: %v %s", err, out)
 	}

@@ -121,8 +121,9 @@ func (m *Main) backupPostgres(ctx context.Context, dsn, file string) (err error)
 		return err
 	}
 	m.store = st
+	// Another schema version is backed up all the same (before an upgrade).
 	schema, err := schemaOf(ctx, st, "the database")
-	if err != nil {
+	if err != nil && !isSchemaMismatch(err) {
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.tmp")
@@ -212,7 +213,7 @@ func (m *Main) restorePostgres(ctx context.Context, dsn, file string, force bool
 		return err
 	}
 	m.store = st
-	rep, err := checkCopy(ctx, st, "the restored database")
+	rep, err := checkCopy(ctx, st, "the restored database", false)
 	if err != nil {
 		return fmt.Errorf("restored %s, but it fails its check (do not serve it): %w", file, err)
 	}
