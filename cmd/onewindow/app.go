@@ -88,6 +88,8 @@ Usage:
   onewindow calendar show [flags]    print a year's working-day calendar
   onewindow calendar import FILE     set or reset calendar days from JSON
   onewindow audit verify             check every case's hash-chained record
+  onewindow backup FILE              write a consistent copy of the database while it serves
+  onewindow restore FILE             check a backup and make it the database (--force to replace one)
 
 Run "onewindow COMMAND --help" for a command's flags. Every flag has an
 environment variable (shown in its help); the flag wins.
@@ -113,6 +115,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.calendar(ctx, rest)
 	case "audit":
 		return m.audit(ctx, rest)
+	case "backup":
+		return m.backup(ctx, rest)
+	case "restore":
+		return m.restore(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -274,7 +275,9 @@ func (t *transition) run(action Action) error {
 	case ActWithdraw, ActTerminate:
 		reason, err := t.reason(true)
 		t.c.CloseReason = reason
-		if t.in.Prerequisite != "" {
+		// Only the system's bundle steps name the failed prerequisite: a
+		// person's body cannot put one into the record.
+		if t.a.System && t.in.Prerequisite != "" {
 			t.details["prerequisite"] = t.in.Prerequisite
 		}
 		return err
@@ -330,6 +333,9 @@ func (t *transition) accept() error {
 
 func (t *transition) returnCase() error {
 	c := t.c
+	if code, dup := repeated(t.in.Corrections); dup {
+		return apperr.Field("corrections", "材料重复："+code)
+	}
 	codes := slices.Clone(t.in.Corrections)
 	for code, why := range t.in.CorrectionReasons {
 		if strings.TrimSpace(why) != "" && !slices.Contains(codes, code) {
@@ -379,6 +385,9 @@ func (t *transition) resubmit() error {
 	if len(t.in.Materials) == 0 {
 		return apperr.Field("materials", "请勾选补正后重新提交的材料")
 	}
+	if code, dup := repeated(t.in.Materials); dup {
+		return apperr.Field("materials", "材料重复："+code)
+	}
 	paper := false
 	for _, code := range t.in.Materials {
 		i := c.material(code)
@@ -406,6 +415,9 @@ func (t *transition) supply() error {
 	c := t.c
 	if len(t.in.Materials) == 0 {
 		return apperr.Field("materials", "请勾选补齐的容缺材料")
+	}
+	if code, dup := repeated(t.in.Materials); dup {
+		return apperr.Field("materials", "材料重复："+code)
 	}
 	paper := false
 	for _, code := range t.in.Materials {
@@ -535,6 +547,10 @@ func (t *transition) submitResult() error {
 		items = nil
 		for _, s := range t.in.CollectItems {
 			if s = strings.TrimSpace(s); s != "" {
+				// The handbook's own items have the same limit.
+				if utf8.RuneCountInString(s) > 100 {
+					return apperr.Field("collect_items", "出件时收回的物品名称不超过 100 个字")
+				}
 				items = append(items, s)
 			}
 		}
@@ -588,7 +604,7 @@ func (t *transition) mail() error {
 	if carrier == "" || utf8.RuneCountInString(carrier) > 50 {
 		return apperr.Field("carrier", "请填写寄递企业（如 EMS）")
 	}
-	if len(tracking) < 6 || len(tracking) > 40 || strings.ContainsAny(tracking, " \t") {
+	if len(tracking) < 6 || len(tracking) > 40 || strings.ContainsFunc(tracking, unicode.IsSpace) {
 		return apperr.Field("tracking_number", "请填写正确的邮件号（6 至 40 位）")
 	}
 	t.c.Carrier, t.c.Tracking, t.c.Result = carrier, tracking, ResultMailed
@@ -615,6 +631,18 @@ func (t *transition) delivered(method string) error {
 	}
 	t.docs = append(t.docs, newDocument(DeliveryReceipt, t.env.Now, r))
 	return nil
+}
+
+// repeated returns the first code listed twice.
+func repeated(codes []string) (string, bool) {
+	seen := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		if seen[c] {
+			return c, true
+		}
+		seen[c] = true
+	}
+	return "", false
 }
 
 func (c *Case) material(code string) int {

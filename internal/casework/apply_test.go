@@ -538,3 +538,63 @@ func TestReturnReasonsPerMaterial(t *testing.T) {
 		}
 	}
 }
+
+// TestActionBodiesTheFuzzerRefuses pins what FuzzApplyInput found: a
+// material named twice, a tracking number with a line break or wide space,
+// an item to collect longer than the handbook allows are refused naming
+// their field, changing nothing; a prerequisite in a person's body never
+// reaches the record (only the system's bundle steps name one).
+func TestActionBodiesTheFuzzerRefuses(t *testing.T) {
+	rev := reviewer("SCJG")
+	t0 := at(2026, 3, 2, 9, 30)
+	refused := func(h *history, action casework.Action, in casework.Input, by casework.Actor, field, want string) {
+		t.Helper()
+		before := cloneCase(h.c)
+		_, _, err := casework.Apply(h.c, action, in, by, env(h.now.Add(time.Minute)))
+		wantField(t, err, field)
+		if !strings.Contains(apperr.MessageOf(err), want) {
+			t.Errorf("%s: message %q does not say %q", action, apperr.MessageOf(err), want)
+		}
+		if !reflect.DeepEqual(h.c, before) {
+			t.Errorf("a refused %s changed the case", action)
+		}
+	}
+	h := takeIn(t, promisedIntake(), t0)
+	refused(h, casework.ActReturn, casework.Input{Reason: "缺页", Corrections: []string{"M03", "M03"}}, rev, "corrections", "材料重复：M03")
+	refused(h, casework.ActSupply, casework.Input{Materials: []string{"M04", "M04"}}, intakeClerk, "materials", "材料重复：M04")
+	h.do(casework.ActReturn, validInput(casework.ActReturn), rev)
+	refused(h, casework.ActResubmit, casework.Input{Materials: []string{"M03", "M03"}}, intakeClerk, "materials", "材料重复：M03")
+
+	d := ready(t, t0).do(casework.ActDecide, validInput(casework.ActDecide), rev)
+	refused(d, casework.ActSubmitResult, casework.Input{CollectItems: []string{strings.Repeat("证", 101)}}, rev, "collect_items", "100")
+	d.do(casework.ActSubmitResult, casework.Input{CollectItems: []string{strings.Repeat("证", 100)}}, rev)
+
+	in := promisedIntake()
+	in.Delivery = mailTo()
+	m := takeIn(t, in, t0).
+		do(casework.ActAccept, casework.Input{}, rev).
+		do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk).
+		do(casework.ActHandover, casework.Input{}, rev).
+		do(casework.ActDecide, validInput(casework.ActDecide), rev).
+		do(casework.ActSubmitResult, casework.Input{}, rev).
+		do(casework.ActAcceptResult, casework.Input{}, issuanceClerk)
+	for _, tracking := range []string{"EA123\n456789CN", "EA123\u3000456789CN", "EA123\r456789CN"} {
+		refused(m, casework.ActMail, casework.Input{Carrier: "EMS", Tracking: tracking}, issuanceClerk, "tracking_number", "邮件号")
+	}
+
+	for _, tt := range []struct {
+		action casework.Action
+		by     casework.Actor
+	}{{casework.ActWithdraw, intakeClerk}, {casework.ActTerminate, rev}} {
+		h := takeIn(t, promisedIntake(), t0)
+		h.do(tt.action, casework.Input{Reason: "申请人决定暂不办理", Prerequisite: "SCJG-XK-003"}, tt.by)
+		if ev := h.events[len(h.events)-1]; strings.Contains(string(ev.Details), "prerequisite") {
+			t.Errorf("%s by a person recorded a prerequisite: %s", tt.action, ev.Details)
+		}
+	}
+	w := waiting(takeIn(t, promisedIntake(), t0))
+	w.do(casework.ActTerminate, casework.Input{Reason: "前置事项未获准予", Prerequisite: "SCJG-XK-003"}, systemActor)
+	if ev := w.events[len(w.events)-1]; !strings.Contains(string(ev.Details), `"prerequisite":"SCJG-XK-003"`) {
+		t.Errorf("the system's termination lost its prerequisite: %s", ev.Details)
+	}
+}

@@ -42,6 +42,7 @@ type Store struct {
 	read    *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
 	clock   clock.Clock
 	stmts   stmtCache
+	path    string // SQLite: the database file
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
@@ -106,7 +107,9 @@ func openSQLite(ctx context.Context, path string, clk clock.Clock) (*Store, erro
 	}
 	read.SetMaxOpenConns(4)
 	read.SetMaxIdleConns(4)
-	return newStore(SQLite, write, read, clk), nil
+	s := newStore(SQLite, write, read, clk)
+	s.path = path
+	return s, nil
 }
 
 // Prepare readies the hot statements; Migrate calls it (they need the
