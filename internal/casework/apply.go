@@ -30,10 +30,15 @@ type Actor struct {
 	OnBehalfOf string
 }
 
-// Env is what a transition needs of the world: the calendar and the time.
+// Env is what a transition needs of the world: the calendar and the time,
+// and the halls' names for refusals.
 type Env struct {
 	Cal *calendar.Calendar
 	Now time.Time
+	// HallName returns a hall's name by its code, for the message of a
+	// refusal at the wrong hall (people read names, not codes); it is
+	// called only when such a refusal is made. Nil names halls by code.
+	HallName func(code string) string
 }
 
 // Input carries an action's fields; each action reads its own.
@@ -86,7 +91,7 @@ func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Docume
 			}
 		}
 		if !slices.ContainsFunc(all, func(r Rule) bool { return r.mayAct(c, a) }) {
-			return nil, nil, forbidden(c, action, a, all)
+			return nil, nil, forbidden(c, action, a, all, env)
 		}
 		return nil, nil, stateError(c, action, a, env, fmt.Sprintf("%s不适用于%s", action.Label(), kindLabel(c)))
 	}
@@ -99,7 +104,7 @@ func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Docume
 		}
 	}
 	if len(mayAct) == 0 {
-		return nil, nil, forbidden(c, action, a, rules)
+		return nil, nil, forbidden(c, action, a, rules, env)
 	}
 	var rule *Rule
 	for i := range mayAct {
@@ -110,6 +115,9 @@ func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Docume
 	}
 	if rule == nil {
 		return nil, nil, notNow(c, action, a, env)
+	}
+	if err := rule.unplaced(c, a); err != nil {
+		return nil, nil, err
 	}
 	if rule.Guard != nil {
 		if err := rule.Guard(c, a, env.Now); err != nil {
@@ -172,13 +180,22 @@ func (a Actor) roleName() string {
 	return string(a.Role)
 }
 
-func forbidden(c *Case, action Action, a Actor, rules []Rule) error {
+// forbidden is the 403 of an actor no rule of the action lets act: the
+// rule that names the actor's role says why (another department, another
+// hall); else the role cannot take the action at all.
+func forbidden(c *Case, action Action, a Actor, rules []Rule, env Env) error {
 	if a.System {
 		return apperr.New(apperr.Forbidden, "系统不能执行「%s」", action.Label())
 	}
 	for _, r := range rules {
-		if slices.Contains(r.Roles, a.Role) && r.OwnDepartment && a.Role.NeedsDepartment() {
+		if r.System || !slices.Contains(r.Roles, a.Role) {
+			continue
+		}
+		if r.OwnDepartment && a.Role.NeedsDepartment() && a.DepartmentCode != c.DepartmentCode {
 			return apperr.New(apperr.Forbidden, "只能办理本部门的办件（该办件属于 %s）", c.DepartmentCode)
+		}
+		if err := r.hallRefusal(c, a, env); err != nil {
+			return err
 		}
 	}
 	return apperr.New(apperr.Forbidden, "您的角色（%s）不能执行「%s」", a.Role.Label(), action.Label())

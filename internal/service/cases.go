@@ -129,7 +129,7 @@ func (s *Service) env(ctx context.Context) (casework.Env, error) {
 	if err != nil {
 		return casework.Env{}, err
 	}
-	return casework.Env{Cal: cal, Now: s.clock.Now()}, nil
+	return casework.Env{Cal: cal, Now: s.clock.Now(), HallName: s.hallNames(ctx)}, nil
 }
 
 // Intake takes in an application at the front desk (R1–R4, R15): only the
@@ -153,6 +153,9 @@ func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, er
 		return nil, apperr.Field("item_code", "未知的事项："+in.ItemCode)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkPickupHall(ctx, &in); err != nil {
 		return nil, err
 	}
 	c, ev, _, err := casework.NewCase(in, item, a, env)
