@@ -57,6 +57,9 @@ func TestCaseActionsBelongToTheCasesHall(t *testing.T) {
 		d.addClerk(t, "xq-shouli", org.RoleIntake, demo.XinqiaoHall)
 
 		promised := d.take(t, foodLicence()).Number // at the district hall, by shouli
+		if c := d.caseOf(t, "xq-chujian", promised); c.Hall != demo.DistrictHall || c.PickupHall != demo.DistrictHall {
+			t.Errorf("the case shows hall %q, pickup_hall %q; want both the district hall's", c.Hall, c.PickupHall)
+		}
 		d.wrongHall(t, "xq-shouli", promised, casework.ActWithdraw)
 		for _, a := range []casework.Action{casework.ActHandover, casework.ActAccept, casework.ActDecide, casework.ActSubmitResult} {
 			d.mustAct(t, "shenpi", promised, a, nil)
