@@ -30,15 +30,10 @@ type Actor struct {
 	OnBehalfOf string
 }
 
-// Env is what a transition needs of the world: the calendar and the time,
-// and the halls' names for refusals.
+// Env is what a transition needs of the world: the calendar and the time.
 type Env struct {
 	Cal *calendar.Calendar
 	Now time.Time
-	// HallName returns a hall's name by its code, for the message of a
-	// refusal at the wrong hall (people read names, not codes); it is
-	// called only when such a refusal is made. Nil names halls by code.
-	HallName func(code string) string
 }
 
 // Input carries an action's fields; each action reads its own.
@@ -91,7 +86,7 @@ func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Docume
 			}
 		}
 		if !slices.ContainsFunc(all, func(r Rule) bool { return r.mayAct(c, a) }) {
-			return nil, nil, forbidden(c, action, a, all, env)
+			return nil, nil, forbidden(c, action, a, all)
 		}
 		return nil, nil, stateError(c, action, a, env, fmt.Sprintf("%s不适用于%s", action.Label(), kindLabel(c)))
 	}
@@ -104,7 +99,7 @@ func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Docume
 		}
 	}
 	if len(mayAct) == 0 {
-		return nil, nil, forbidden(c, action, a, rules, env)
+		return nil, nil, forbidden(c, action, a, rules)
 	}
 	var rule *Rule
 	for i := range mayAct {
@@ -182,8 +177,8 @@ func (a Actor) roleName() string {
 
 // forbidden is the 403 of an actor no rule of the action lets act: the
 // rule that names the actor's role says why (another department, another
-// hall); else the role cannot take the action at all.
-func forbidden(c *Case, action Action, a Actor, rules []Rule, env Env) error {
+// hall: a *HallRefusal); else the role cannot take the action at all.
+func forbidden(c *Case, action Action, a Actor, rules []Rule) error {
 	if a.System {
 		return apperr.New(apperr.Forbidden, "系统不能执行「%s」", action.Label())
 	}
@@ -194,7 +189,7 @@ func forbidden(c *Case, action Action, a Actor, rules []Rule, env Env) error {
 		if r.OwnDepartment && a.Role.NeedsDepartment() && a.DepartmentCode != c.DepartmentCode {
 			return apperr.New(apperr.Forbidden, "只能办理本部门的办件（该办件属于 %s）", c.DepartmentCode)
 		}
-		if err := r.hallRefusal(c, a, env); err != nil {
+		if err := r.hallRefusal(c, a); err != nil {
 			return err
 		}
 	}

@@ -92,34 +92,55 @@ func (r Rule) unplaced(c *Case, a Actor) error {
 	return apperr.New(apperr.Forbidden, "该办件尚未确定办理大厅，不能在窗口办理「%s」", r.Label)
 }
 
-// hallRefusal is the 403 of a desk clerk at the wrong hall for r, naming
-// the halls by their names; nil when atHall holds.
-func (r Rule) hallRefusal(c *Case, a Actor, env Env) error {
+// hallRefusal is the 403 of a desk clerk at the wrong hall for r; nil
+// when atHall holds.
+func (r Rule) hallRefusal(c *Case, a Actor) error {
 	if r.atHall(c, a) {
 		return nil
 	}
-	label := r.Label
-	want := c.DeskHall(r.Hall)
 	switch {
 	case a.HallCode == "":
-		return apperr.New(apperr.Forbidden, "您的账号未指定所在大厅，不能在窗口办理「%s」；请局管理员为账号设置所在大厅", label)
+		return apperr.New(apperr.Forbidden, "您的账号未指定所在大厅，不能在窗口办理「%s」；请局管理员为账号设置所在大厅", r.Label)
 	case r.Hall == NoHall:
-		return apperr.New(apperr.Forbidden, "窗口人员不能办理「%s」", label)
-	case r.Hall == PickupHall:
-		return apperr.New(apperr.Forbidden, "该办件的办理结果在%s领取，本窗口所在的%s不能办理「%s」",
-			env.hallName(want), env.hallName(a.HallCode), label)
+		return apperr.New(apperr.Forbidden, "窗口人员不能办理「%s」", r.Label)
 	}
-	return apperr.New(apperr.Forbidden, "该办件在%s办理，本窗口所在的%s不能办理「%s」",
-		env.hallName(want), env.hallName(a.HallCode), label)
+	return (&HallRefusal{Label: r.Label, CaseHall: c.DeskHall(r.Hall), ClerkHall: a.HallCode, Pickup: r.Hall == PickupHall}).Named(nil)
 }
 
-// hallName returns the hall's name for a message, or its code when the
-// environment cannot name it.
-func (e Env) hallName(code string) string {
-	if e.HallName != nil {
-		if name := e.HallName(code); name != "" {
-			return name
-		}
-	}
-	return code
+// HallRefusal is the 403 of a clerk at another hall than the one whose
+// desk the action belongs to. People read halls by their names: Named
+// gives them. The service names them once the change's transaction is
+// over, so a refusal never holds a second connection; until then the
+// message shows the codes.
+type HallRefusal struct {
+	Label     string // the rule's Chinese name
+	CaseHall  string // the code of the hall whose desk the action belongs to
+	ClerkHall string // the code of the clerk's hall
+	Pickup    bool   // the case's pickup hall (else its intake hall)
+	err       *apperr.Error
 }
+
+// Named returns the refusal with the halls named by name (a hall it
+// cannot name keeps its code).
+func (e *HallRefusal) Named(name func(code string) string) *HallRefusal {
+	say := func(code string) string {
+		if name != nil {
+			if n := name(code); n != "" {
+				return n
+			}
+		}
+		return code
+	}
+	out := *e
+	if e.Pickup {
+		out.err = apperr.New(apperr.Forbidden, "该办件的办理结果在%s领取，本窗口所在的%s不能办理「%s」", say(e.CaseHall), say(e.ClerkHall), e.Label)
+	} else {
+		out.err = apperr.New(apperr.Forbidden, "该办件在%s办理，本窗口所在的%s不能办理「%s」", say(e.CaseHall), say(e.ClerkHall), e.Label)
+	}
+	return &out
+}
+
+func (e *HallRefusal) Error() string { return e.err.Error() }
+
+// Unwrap returns the coded error (forbidden).
+func (e *HallRefusal) Unwrap() error { return e.err }

@@ -1,6 +1,7 @@
 package casework_test
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -222,7 +223,6 @@ func TestMatrix(t *testing.T) {
 			c0 := cloneCase(f.c)
 			c0.HallCode, c0.PickupHall = layout.intake, layout.pickup
 			e := env(f.now)
-			e.HallName = hallNames
 			for i, r := range casework.Table {
 				if slices.Contains(r.From, c0.State) && (r.Kinds == nil || slices.Contains(r.Kinds, c0.Kind)) {
 					reached[start{i, c0.State, c0.Kind}] = true
@@ -277,7 +277,15 @@ func TestMatrix(t *testing.T) {
 // names, never by their codes.
 func checkHallRefusal(t *testing.T, what string, err error, c *casework.Case, a casework.Actor) {
 	t.Helper()
+	if hr := (*casework.HallRefusal)(nil); errors.As(err, &hr) {
+		err = hr.Named(hallNames)
+	} else if a.HallCode != "" {
+		t.Errorf("%s: %v is not a *HallRefusal", what, err)
+	}
 	msg := apperr.MessageOf(err)
+	if apperr.CodeOf(err) != apperr.Forbidden {
+		t.Errorf("%s: the named refusal is %q", what, apperr.CodeOf(err))
+	}
 	for _, code := range []string{demo.DistrictHall, demo.BinheHall, demo.XinqiaoHall} {
 		if strings.Contains(msg, code) {
 			t.Errorf("%s: %q shows the hall code %s", what, msg, code)

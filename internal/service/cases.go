@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"math/big"
 	"strings"
 	"time"
@@ -129,7 +130,7 @@ func (s *Service) env(ctx context.Context) (casework.Env, error) {
 	if err != nil {
 		return casework.Env{}, err
 	}
-	return casework.Env{Cal: cal, Now: s.clock.Now(), HallName: s.hallNames(ctx)}, nil
+	return casework.Env{Cal: cal, Now: s.clock.Now()}, nil
 }
 
 // Intake takes in an application at the front desk (R1–R4, R15): only the
@@ -219,6 +220,9 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 		acting = r.actingOn(c, env.Now)
 		return casework.Apply(c, action, in, acting, env)
 	})
+	if hr := (*casework.HallRefusal)(nil); errors.As(err, &hr) {
+		return nil, hr.Named(s.hallNames(ctx)) // after the transaction: see HallRefusal
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -9,23 +9,20 @@ import (
 	"github.com/onewindow/onewindow/internal/org"
 )
 
-// hallNames returns the function a transition names halls with in a
-// refusal at the wrong hall. It reads the halls only when a refusal asks,
-// so the transitions that go through pay nothing for it.
+// hallNames returns the halls' names by code, for a refusal at the wrong
+// hall (casework.HallRefusal); nil, and the codes stay, if they cannot be
+// read.
 func (s *Service) hallNames(ctx context.Context) func(code string) string {
-	return func(code string) string {
-		halls, err := s.store.Halls(ctx)
-		if err != nil {
-			s.log.Warn("hall names for a refusal", "err", err, "request_id", RequestFrom(ctx).ID)
-			return ""
-		}
-		for _, h := range halls {
-			if h.Code == code {
-				return h.Name
-			}
-		}
-		return ""
+	halls, err := s.store.Halls(ctx)
+	if err != nil {
+		s.log.Warn("hall names for a refusal", "err", err, "request_id", RequestFrom(ctx).ID)
+		return nil
 	}
+	names := make(map[string]string, len(halls))
+	for _, h := range halls {
+		names[h.Code] = h.Name
+	}
+	return func(code string) string { return names[code] }
 }
 
 // onlinePickupHall returns the hall where the result of an online
