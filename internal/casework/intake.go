@@ -35,7 +35,7 @@ type Intake struct {
 	// it is taken in now and opens for acceptance when they are decided.
 	WaitFor []string `json:"-"`
 	// PickupHall is the hall the applicant chose to collect the result at,
-	// checked by the service (it exists, it issues); "" collects at the
+	// checked by the service to be a hall of the district; "" collects at the
 	// intake hall. Not read from a request body.
 	PickupHall string `json:"-"`
 }
