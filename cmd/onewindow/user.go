@@ -25,7 +25,7 @@ func (m *Main) user(ctx context.Context, args []string) error {
 	fs.StringVar(&password, "password", m.Env["ONEWINDOW_PASSWORD"], "password: 8+ characters with letters and digits (env ONEWINDOW_PASSWORD)")
 	fs.StringVar(&role, "role", "", "intake, issuance, reviewer, dept_admin, admin, supervisor or agent")
 	fs.StringVar(&u.DepartmentCode, "department", "", "department code (reviewer, dept_admin)")
-	fs.StringVar(&u.HallCode, "hall", "", "hall code the account works at")
+	fs.StringVar(&u.HallCode, "hall", "", "hall code the account works at (intake and issuance clerks act on that hall's cases only)")
 	fs.StringVar(&u.Name, "name", "", "the person's name (default: the username)")
 	if done, err := parse(fs, args[1:]); done {
 		return err
@@ -39,6 +39,9 @@ func (m *Main) user(ctx context.Context, args []string) error {
 		return cliError(err)
 	}
 	fmt.Fprintf(m.Stdout, "added %s (%s)\n", u.Username, u.Role.Label())
+	if u.Role.WorksAtHall() && u.HallCode == "" {
+		fmt.Fprintf(m.Stderr, "warning: %s has no --hall: a desk clerk without a hall can act on no case\n", u.Username)
+	}
 	return nil
 }
 

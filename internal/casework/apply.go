@@ -112,6 +112,9 @@ func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Docume
 	if rule == nil {
 		return nil, nil, notNow(c, action, a, env)
 	}
+	if err := rule.unplaced(c, a); err != nil {
+		return nil, nil, err
+	}
 	if rule.Guard != nil {
 		if err := rule.Guard(c, a, env.Now); err != nil {
 			if apperr.Is(err, apperr.Conflict) {
@@ -173,13 +176,22 @@ func (a Actor) roleName() string {
 	return string(a.Role)
 }
 
+// forbidden is the 403 of an actor no rule of the action lets act: the
+// rule that names the actor's role says why (another department, another
+// hall: a *HallRefusal); else the role cannot take the action at all.
 func forbidden(c *Case, action Action, a Actor, rules []Rule) error {
 	if a.System {
 		return apperr.New(apperr.Forbidden, "系统不能执行「%s」", action.Label())
 	}
 	for _, r := range rules {
-		if slices.Contains(r.Roles, a.Role) && r.OwnDepartment && a.Role.NeedsDepartment() {
+		if r.System || !slices.Contains(r.Roles, a.Role) {
+			continue
+		}
+		if r.OwnDepartment && a.Role.NeedsDepartment() && a.DepartmentCode != c.DepartmentCode {
 			return apperr.New(apperr.Forbidden, "只能办理本部门的办件（该办件属于 %s）", c.DepartmentCode)
+		}
+		if err := r.hallRefusal(c, a); err != nil {
+			return err
 		}
 	}
 	return apperr.New(apperr.Forbidden, "您的角色（%s）不能执行「%s」", a.Role.Label(), action.Label())

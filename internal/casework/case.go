@@ -258,6 +258,7 @@ type Case struct {
 	State          State          `json:"state"`
 	Channel        Channel        `json:"channel"`
 	HallCode       string         `json:"hall,omitempty"`
+	PickupHall     string         `json:"pickup_hall,omitempty" readOnly:"true" doc:"领取结果的大厅（编码）：默认为收件大厅，由该大厅的综合出件窗口核验接收结果、发证、邮寄和归档"` // where the result is collected: the intake hall unless another was chosen (HallRule)
 	Applicant      Party          `json:"applicant"`
 	Agent          *Party         `json:"agent,omitempty"`
 	Delivery       Delivery       `json:"delivery"`

@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"cmp"
 	"encoding/json"
 	"regexp"
 	"strconv"
@@ -33,6 +34,10 @@ type Intake struct {
 	// WaitFor names the bundle's prerequisite items this case waits for:
 	// it is taken in now and opens for acceptance when they are decided.
 	WaitFor []string `json:"-"`
+	// PickupHall is the hall the applicant chose to collect the result at,
+	// checked by the service to be a hall of the district; "" collects at the
+	// intake hall. Not read from a request body.
+	PickupHall string `json:"-"`
 }
 
 var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$`)
@@ -44,6 +49,10 @@ var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})
 func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []Document, error) {
 	if a.System || (a.Role != org.RoleIntake) {
 		return nil, nil, nil, apperr.New(apperr.Forbidden, "只有综合受理窗口可以收件（一窗受理）")
+	}
+	if a.HallCode == "" {
+		// The case belongs to the hall that takes it in (HallRule).
+		return nil, nil, nil, apperr.New(apperr.Forbidden, "您的账号未指定所在大厅，不能收件；请局管理员为账号设置所在大厅")
 	}
 	var errs apperr.Collector
 	switch in.Channel {
@@ -86,7 +95,7 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 	c := &Case{
 		ItemCode: item.Code, ItemVersion: item.Version, ItemName: item.Name, DepartmentCode: item.DepartmentCode,
 		Kind: item.Kind, PromisedDays: item.PromisedDays, Delegated: item.Delegated,
-		State: Received, Channel: in.Channel, HallCode: a.HallCode,
+		State: Received, Channel: in.Channel, HallCode: a.HallCode, PickupHall: cmp.Or(in.PickupHall, a.HallCode),
 		Applicant: applicant, Agent: agent, Delivery: delivery, Materials: materials,
 		ReceivedAt: now, ReceivedBy: a.Username, CollectItems: item.CollectAtIssuance,
 	}

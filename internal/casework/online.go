@@ -20,6 +20,11 @@ type OnlineApplication struct {
 	Delivery  *Delivery            `json:"delivery,omitempty"`
 	Form      map[string]string    `json:"form,omitempty"` // a bundle's shared fields
 	WaitFor   []string             `json:"-"`              // a bundle's prerequisite items, see Intake.WaitFor
+	// PickupHall is the hall where the result is to be collected, set by
+	// the service: the applicant's choice, or the hall that issues a fully
+	// online case's results. "" for a case whose paper is yet to be taken
+	// in: it collects at the hall that takes it in (complete-intake).
+	PickupHall string `json:"-"`
 }
 
 // MaxFilesPerMaterial bounds the files one material may have.
@@ -57,7 +62,7 @@ func NewOnlineCase(in OnlineApplication, item *catalog.Item, a Actor, env Env) (
 	now := env.Now
 	c := &Case{
 		ItemCode: item.Code, ItemVersion: item.Version, ItemName: item.Name, DepartmentCode: item.DepartmentCode,
-		Kind: item.Kind, PromisedDays: item.PromisedDays, State: Submitted, Channel: Online, HallCode: a.HallCode,
+		Kind: item.Kind, PromisedDays: item.PromisedDays, State: Submitted, Channel: Online, HallCode: a.HallCode, PickupHall: in.PickupHall,
 		Applicant: applicant, Delivery: delivery, Materials: materials,
 		ReceivedAt: now, SubmittedAt: now, ReceivedBy: a.Username, CollectItems: item.CollectAtIssuance,
 		AccountID: a.AccountID, OnlineFull: item.OnlineLevel == catalog.OnlineFull, Form: in.Form,
@@ -230,6 +235,9 @@ func (t *transition) completeIntake() error {
 	// The case is taken in now, at this desk: the receipt and the R5/R6
 	// deadlines count from here; SubmittedAt keeps the online arrival.
 	c.ReceivedAt, c.ReceivedBy, c.HallCode = now, t.a.Username, t.a.HallCode
+	if c.PickupHall == "" {
+		c.PickupHall = c.HallCode // collected where the paper was taken in, unless chosen online
+	}
 	for i, m := range c.Materials {
 		if m.Paper && m.Required {
 			c.Materials[i].Status = Provided // the clerk has checked the paper

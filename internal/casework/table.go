@@ -45,6 +45,7 @@ const (
 )
 
 // Rule is one row of the transition table: in these states, these roles
+// (of the case's department, at the case's hall, where the rule says so)
 // may take this action on cases of these kinds, if the guard holds, and
 // the case moves to To ("" keeps the state).
 type Rule struct {
@@ -60,6 +61,10 @@ type Rule struct {
 	// OwnDepartment requires a department role to belong to the case's
 	// department.
 	OwnDepartment bool
+	// Hall says at which hall's desk the rule's desk roles (intake,
+	// issuance) may act: the case's intake hall, its pickup hall, or any;
+	// NoHall for rules that name no desk role.
+	Hall HallRule
 	// Guard checks the sub-states (paused, papers pending …); nil always holds.
 	Guard func(c *Case, a Actor, now time.Time) error
 }
@@ -71,9 +76,10 @@ var (
 	open         = []State{Received, Accepted, Returned}
 )
 
-// Table is the single source of what may happen to a case: the API's
-// allowed_actions, the pages' buttons and the tests all read it. Several
-// rows may share an action when instant and promised cases differ.
+// Table is the single source of what may happen to a case, by whom and
+// where: the API's allowed_actions, the pages' buttons, the refusals and
+// the tests all read it. Several rows may share an action when instant and
+// promised cases differ.
 var Table = []Rule{
 	{Action: ActAccept, Label: "受理", From: []State{Received}, To: Accepted,
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardNotWaiting},
@@ -86,15 +92,15 @@ var Table = []Rule{
 	{Action: ActResubmitOnline, Label: "修改后重新提交", From: []State{RejectedOnline}, To: Submitted,
 		Roles: online, Kinds: promisedOnly, Guard: guardOwnApplication},
 	{Action: ActCompleteIntake, Label: "核验纸质材料收件", From: []State{Submitted}, To: Received,
-		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly, Guard: guardPassed},
+		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly, Guard: guardPassed, Hall: AnyHall},
 	{Action: ActOpen, Label: "前置事项已办结，开放受理", From: []State{Submitted, Received, Returned, RejectedOnline},
 		System: true, Guard: guardWaiting},
 	{Action: ActReturn, Label: "退回补正", From: []State{Received}, To: Returned,
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true},
 	{Action: ActResubmit, Label: "补正后重新提交", From: []State{Returned}, To: Received,
-		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly},
+		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly, Hall: IntakeHall},
 	{Action: ActSupply, Label: "补齐容缺材料", From: open,
-		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly, Guard: guardDeferred},
+		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly, Guard: guardDeferred, Hall: IntakeHall},
 	{Action: ActHandover, Label: "签收纸质材料", From: []State{Received, Accepted, Decided},
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardPaperPending},
 	{Action: ActPause, Label: "暂停计时", From: []State{Accepted},
@@ -110,27 +116,27 @@ var Table = []Rule{
 	{Action: ActDecide, Label: "作出决定", From: []State{Accepted}, To: Decided,
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardReadyToDecide},
 	{Action: ActDecide, Label: "当场办结", From: []State{Received}, To: Decided,
-		Roles: []org.Role{org.RoleIntake, org.RoleReviewer}, Kinds: instantOnly, OwnDepartment: true, Guard: guardDelegated},
+		Roles: []org.Role{org.RoleIntake, org.RoleReviewer}, Kinds: instantOnly, OwnDepartment: true, Guard: guardDelegated, Hall: IntakeHall},
 	{Action: ActSubmitResult, Label: "提交办理结果", From: []State{Decided},
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardResultToSubmit},
 	{Action: ActRefuseResult, Label: "拒收结果", From: []State{Decided},
-		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardResultSubmitted},
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardResultSubmitted, Hall: PickupHall},
 	{Action: ActAcceptResult, Label: "核验接收结果", From: []State{Decided}, To: ResultReady,
-		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardResultSubmitted},
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardResultSubmitted, Hall: PickupHall},
 	{Action: ActDeliver, Label: "领取发证", From: []State{ResultReady}, To: Delivered,
-		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardPickup},
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardPickup, Hall: PickupHall},
 	{Action: ActDeliver, Label: "当场发证", From: []State{Decided}, To: Delivered,
-		Roles: []org.Role{org.RoleIntake, org.RoleIssuance}, Kinds: instantOnly},
+		Roles: []org.Role{org.RoleIntake, org.RoleIssuance}, Kinds: instantOnly, Hall: IntakeHall},
 	{Action: ActMail, Label: "邮寄", From: []State{ResultReady},
-		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardToMail},
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardToMail, Hall: PickupHall},
 	{Action: ActConfirmDelivery, Label: "确认妥投", From: []State{ResultReady}, To: Delivered,
-		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardMailed},
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardMailed, Hall: PickupHall},
 	{Action: ActArchive, Label: "回执归档", From: []State{Delivered}, To: Archived,
-		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly},
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Hall: PickupHall},
 	{Action: ActArchive, Label: "回执归档", From: []State{Delivered}, To: Archived,
-		Roles: []org.Role{org.RoleIntake, org.RoleIssuance}, Kinds: instantOnly},
+		Roles: []org.Role{org.RoleIntake, org.RoleIssuance}, Kinds: instantOnly, Hall: IntakeHall},
 	{Action: ActWithdraw, Label: "申请人撤回", From: open, To: Withdrawn,
-		Roles: []org.Role{org.RoleIntake}},
+		Roles: []org.Role{org.RoleIntake}, Hall: IntakeHall},
 	{Action: ActWithdraw, Label: "撤回申请", From: []State{Submitted, RejectedOnline}, To: Withdrawn,
 		Roles: online, Kinds: promisedOnly, Guard: guardOwnApplication},
 	{Action: ActTerminate, Label: "终止办理", From: open, To: Terminated,
@@ -183,8 +189,9 @@ func rulesFor(c *Case, action Action) []Rule {
 }
 
 // mayAct reports whether the actor holds a role of r and, where r needs
-// it, the case's department. Intake clerks and the issuance desk serve
-// every department.
+// it, the case's department, and, for a desk role, is at the hall r binds
+// it to. Intake clerks and the issuance desk serve every department;
+// departments sit behind every hall.
 func (r Rule) mayAct(c *Case, a Actor) bool {
 	if a.System {
 		return r.System
@@ -195,7 +202,7 @@ func (r Rule) mayAct(c *Case, a Actor) bool {
 	if r.OwnDepartment && a.Role.NeedsDepartment() && a.DepartmentCode != c.DepartmentCode {
 		return false
 	}
-	return true
+	return r.atHall(c, a)
 }
 
 // Allowed lists the actions the actor may take on the case now, in table
@@ -206,7 +213,7 @@ func Allowed(c *Case, a Actor, env Env) []Action {
 		if slices.Contains(out, r.Action) || (r.Kinds != nil && !slices.Contains(r.Kinds, c.Kind)) {
 			continue
 		}
-		if !slices.Contains(r.From, c.State) || !r.mayAct(c, a) {
+		if !slices.Contains(r.From, c.State) || !r.mayAct(c, a) || r.unplaced(c, a) != nil {
 			continue
 		}
 		if r.Guard != nil && r.Guard(c, a, env.Now) != nil {

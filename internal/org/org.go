@@ -138,6 +138,13 @@ func (r Role) Valid() bool {
 // NeedsDepartment reports whether accounts of the role belong to a department.
 func (r Role) NeedsDepartment() bool { return r == RoleReviewer || r == RoleDeptAdmin }
 
+// WorksAtHall reports whether the role works at the windows of one hall
+// (the intake and issuance desks): its case actions belong to that hall,
+// and an account of the role without a hall takes none. Departments sit
+// behind every hall, and the bureau, supervisors and agents are not bound
+// to one.
+func (r Role) WorksAtHall() bool { return r == RoleIntake || r == RoleIssuance }
+
 // Label returns the role's Chinese name.
 func (r Role) Label() string {
 	switch r {

@@ -49,22 +49,23 @@ type deskAccount struct {
 	username string
 	role     org.Role
 	dept     string
+	hall     string // the hall a desk clerk works at
 }
 
 // deskAccounts are the demo district's accounts, plus a reviewer of RSJ
 // (which the demo lacks) so that every action on the instant item has
 // someone who may take it.
 var deskAccounts = []deskAccount{
-	{"shouli", org.RoleIntake, ""},
-	{"shouli2", org.RoleIntake, ""},
-	{"chujian", org.RoleIssuance, ""},
-	{"shenpi", org.RoleReviewer, "SCJG"},
-	{"shenpi2", org.RoleReviewer, "GHZY"},
-	{"renshe", org.RoleReviewer, "RSJ"},
-	{"bumen", org.RoleDeptAdmin, "SCJG"},
-	{"admin", org.RoleAdmin, ""},
-	{"jiandu", org.RoleSupervisor, ""},
-	{"daiban", org.RoleAgent, ""},
+	{"shouli", org.RoleIntake, "", demo.DistrictHall},
+	{"shouli2", org.RoleIntake, "", demo.BinheHall},
+	{"chujian", org.RoleIssuance, "", demo.DistrictHall},
+	{"shenpi", org.RoleReviewer, "SCJG", ""},
+	{"shenpi2", org.RoleReviewer, "GHZY", ""},
+	{"renshe", org.RoleReviewer, "RSJ", ""},
+	{"bumen", org.RoleDeptAdmin, "SCJG", ""},
+	{"admin", org.RoleAdmin, "", ""},
+	{"jiandu", org.RoleSupervisor, "", ""},
+	{"daiban", org.RoleAgent, "", demo.BinheHall},
 }
 
 // caseDesk is the demo district behind one API server, with a token for
@@ -294,6 +295,8 @@ type caseBody struct {
 	Applicant  struct {
 		IDNumber string `json:"id_number"`
 	}
+	Hall           string
+	PickupHall     string            `json:"pickup_hall"`
 	Deadlines      map[string]string // as sent: RFC 3339 with the offset
 	Warning        string
 	Paused         bool
@@ -438,26 +441,39 @@ func tableRows(action casework.Action, kind catalog.Kind) []casework.Rule {
 	return out
 }
 
-// mayTake reports whether the table lets the account take a row: its role,
-// and its department where the row asks for the case's own.
-func mayTake(a deskAccount, r casework.Rule, dept string) bool {
-	return !r.System && slices.Contains(r.Roles, a.role) && (!r.OwnDepartment || !a.role.NeedsDepartment() || a.dept == dept)
+// mayTake reports whether the table lets the account take a row on the
+// case: its role, its department where the row asks for the case's own,
+// and for a desk clerk its hall where the row binds the action to one of
+// the case's (the cases here are taken in at a hall and collected there).
+func mayTake(a deskAccount, r casework.Rule, c caseBody) bool {
+	if r.System || !slices.Contains(r.Roles, a.role) || r.OwnDepartment && a.role.NeedsDepartment() && a.dept != c.Department {
+		return false
+	}
+	switch {
+	case !a.role.WorksAtHall():
+		return true
+	case r.Hall == casework.IntakeHall:
+		return a.hall == c.Hall
+	case r.Hall == casework.PickupHall:
+		return a.hall == c.PickupHall
+	}
+	return r.Hall == casework.AnyHall && a.hall != ""
 }
 
 // expectedStatus is what the API must answer the account posting action on
-// a case of kind and dept whose allowed actions, as the account's GET
-// shows them, are allowed (readable: whether that GET was allowed).
-func expectedStatus(a deskAccount, action casework.Action, kind catalog.Kind, dept string, readable bool, allowed []string) int {
+// the case whose allowed actions, as the account's GET shows them, are
+// allowed (readable: whether that GET was allowed).
+func expectedStatus(a deskAccount, action casework.Action, c caseBody, readable bool, allowed []string) int {
 	if a.role == org.RoleSupervisor || !readable {
 		return http.StatusForbidden
 	}
-	rs := tableRows(action, kind)
+	rs := tableRows(action, c.Kind)
 	if len(rs) == 0 {
 		// An action for the other kind of case only: a 409 for those who
 		// take it on that kind, a 403 for those who take it on none.
 		rs = tableRows(action, "")
 	}
-	if !slices.ContainsFunc(rs, func(r casework.Rule) bool { return mayTake(a, r, dept) }) {
+	if !slices.ContainsFunc(rs, func(r casework.Rule) bool { return mayTake(a, r, c) }) {
 		return http.StatusForbidden
 	}
 	if slices.Contains(allowed, string(action)) {
@@ -650,7 +666,7 @@ func TestCaseEveryActionInEveryState(t *testing.T) {
 						if readable {
 							allowed = decodeAs[caseBody](t, view).AllowedActions
 						}
-						want := expectedStatus(a, action, before.Kind, before.Department, readable, allowed)
+						want := expectedStatus(a, action, before, readable, allowed)
 						r := d.act(t, a.username, number, action, nil)
 						what := fmt.Sprintf("%s by %s (%s) in %s", action, a.username, a.role, before.State)
 						switch {

@@ -224,8 +224,13 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 			return nil, err
 		}
 		a := onlineActor(ctx, acc, actor)
+		pickup, err := s.onlinePickupHall(ctx, item)
+		if err != nil {
+			return nil, err
+		}
 		c, ev, err := casework.NewOnlineCase(casework.OnlineApplication{
 			ItemCode: m.ItemCode, Applicant: acc.Party(), Files: in.Files[m.ItemCode], Delivery: in.Delivery, Form: form, WaitFor: m.After,
+			PickupHall: pickup,
 		}, item, a, env)
 		if err != nil {
 			for _, f := range apperr.FieldsOf(err) {

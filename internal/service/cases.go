@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"math/big"
 	"strings"
 	"time"
@@ -155,6 +156,9 @@ func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, er
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkPickupHall(ctx, &in); err != nil {
+		return nil, err
+	}
 	c, ev, _, err := casework.NewCase(in, item, a, env)
 	if err != nil {
 		return nil, err
@@ -216,6 +220,9 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 		acting = r.actingOn(c, env.Now)
 		return casework.Apply(c, action, in, acting, env)
 	})
+	if hr := (*casework.HallRefusal)(nil); errors.As(err, &hr) {
+		return nil, hr.Named(s.hallNames(ctx)) // after the transaction: see HallRefusal
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -126,7 +126,7 @@ type DeskPage struct {
 // DeskCases returns a desk's tab. The department desk is for reviewers
 // and department admins (their own department) and, read-only, for bureau
 // admins and supervisors, who pick a department; the issuance desk is for
-// issuance clerks. department "" means the viewer's own (or, for those
+// issuance clerks, the results collected at their hall. department "" means the viewer's own (or, for those
 // who pick, the first); tab "" means the first tab.
 func (s *Service) DeskCases(ctx context.Context, desk Desk, department, tab string) (*DeskPage, error) {
 	a, err := caseActor(ctx)
@@ -169,6 +169,12 @@ func (s *Service) DeskCases(ctx context.Context, desk Desk, department, tab stri
 	f := store.DeskFilter{States: deskStates[desk]}
 	if page.Department != nil {
 		f.Department = page.Department.Code
+	}
+	if desk == IssuanceDesk {
+		// The issuance desk works on the results collected at its hall
+		// (casework.PickupHall); a clerk without a hall sees every hall's
+		// and may act on none.
+		f.PickupHall = a.HallCode
 	}
 	cases, err := s.store.DeskCases(ctx, f)
 	if err != nil {

@@ -217,7 +217,11 @@ func (s *Service) SubmitOnline(ctx context.Context, d OnlineDraft) (*CaseView, e
 		return nil, err
 	}
 	a := onlineActor(ctx, acc, actor)
-	in := casework.OnlineApplication{ItemCode: d.ItemCode, Applicant: acc.Party(), Files: d.Files, Delivery: d.Delivery}
+	pickup, err := s.onlinePickupHall(ctx, item)
+	if err != nil {
+		return nil, err
+	}
+	in := casework.OnlineApplication{ItemCode: d.ItemCode, Applicant: acc.Party(), Files: d.Files, Delivery: d.Delivery, PickupHall: pickup}
 	c, ev, err := casework.NewOnlineCase(in, item, a, env)
 	if err != nil {
 		return nil, err

@@ -20,13 +20,13 @@ const (
 	itemRefQuery    = `SELECT id, department_id FROM items WHERE code = $1 AND version = $2`
 	insertCaseQuery = `INSERT INTO cases (number, check_code, item_id, department_id, hall_code, kind, state, version,
 		applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data,
-		account_id, bundle_number, agent_user)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`
+		account_id, bundle_number, agent_user, pickup_hall)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`
 	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, subject, body, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`
 	loadCaseQuery   = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
 	updateCaseQuery = `UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
-		last_seq = $6, last_hash = $7, data = $8 WHERE id = $9 AND version = $10`
+		last_seq = $6, last_hash = $7, data = $8, hall_code = $11, pickup_hall = $12 WHERE id = $9 AND version = $10`
 	insertEventQuery = `INSERT INTO case_events (case_id, seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 	insertDocumentQuery = `INSERT INTO case_documents (case_id, kind, title, event_seq, created_at, data) VALUES ($1, $2, $3, $4, $5, $6)`
@@ -74,7 +74,8 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 		err = s.rowTx(ctx, tx, insertCaseQuery,
 			c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
 			c.Applicant.Name, c.Applicant.IDNumber, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),
-			ev.Seq, ev.Hash, string(data), dbNull(c.AccountID), nullText(c.BundleNumber), nullText(c.AgentUser)).Scan(&c.ID)
+			ev.Seq, ev.Hash, string(data), dbNull(c.AccountID), nullText(c.BundleNumber), nullText(c.AgentUser),
+			c.DeskHall(casework.PickupHall)).Scan(&c.ID)
 		if err != nil {
 			return err
 		}
@@ -167,7 +168,7 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 		}
 		res, err := s.execTx(ctx, tx, updateCaseQuery,
 			string(c.State), c.Version, stamp(ev.At), stamp(c.NextDue()), stamp(supplyDue(c)),
-			ev.Seq, ev.Hash, string(data), c.ID, oldVersion)
+			ev.Seq, ev.Hash, string(data), c.ID, oldVersion, c.HallCode, c.DeskHall(casework.PickupHall))
 		if err != nil {
 			return err
 		}

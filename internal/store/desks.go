@@ -20,6 +20,7 @@ const DeskLimit = 2000
 type DeskFilter struct {
 	States     []casework.State // required: a desk never lists every case
 	Department string           // "" for every department
+	PickupHall string           // "" for every hall: the cases collected at this hall
 }
 
 // DeskCases returns the cases in one of f.States (of f.Department), the
@@ -40,6 +41,9 @@ func (s *Store) DeskCases(ctx context.Context, f DeskFilter) ([]casework.Case, e
 	where := "c.state IN (" + strings.Join(ps, ", ") + ")"
 	if f.Department != "" {
 		where += " AND d.code = " + arg(f.Department)
+	}
+	if f.PickupHall != "" {
+		where += " AND c.pickup_hall = " + arg(f.PickupHall)
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT c.id, c.check_code, c.version, c.data
 		FROM cases c JOIN departments d ON d.id = c.department_id

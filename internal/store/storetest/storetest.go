@@ -57,6 +57,13 @@ func Each(t *testing.T, clk clock.Clock, fn func(t *testing.T, st *store.Store))
 // A nil clk means the system clock.
 func Open(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 	t.Helper()
+	return OpenAt(t, dialect, clk, 0)
+}
+
+// OpenAt is Open with the schema migrated up to version only (0: every
+// migration), for a test of one migration's changes to the data before it.
+func OpenAt(t testing.TB, dialect store.Dialect, clk clock.Clock, version int64) *store.Store {
+	t.Helper()
 	if clk == nil {
 		clk = clock.System{}
 	}
@@ -75,10 +82,19 @@ func Open(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 		t.Fatalf("storetest: open %s store: %v", dialect, err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := migrate(ctx, st); err != nil {
+	if err := migrate(ctx, st, version); err != nil {
 		t.Fatalf("storetest: migrate %s store: %v", dialect, err)
 	}
 	return st
+}
+
+// Migrate applies the rest of the migrations to a store opened with
+// OpenAt.
+func Migrate(t testing.TB, st *store.Store) {
+	t.Helper()
+	if err := migrate(context.Background(), st, 0); err != nil {
+		t.Fatalf("storetest: migrate: %v", err)
+	}
 }
 
 // migrating queues this binary's PostgreSQL migrations: they all take
@@ -86,10 +102,14 @@ func Open(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 // 5 s before trying again, which parallel tests would otherwise hit.
 var migrating sync.Mutex
 
-func migrate(ctx context.Context, st *store.Store) error {
+func migrate(ctx context.Context, st *store.Store, version int64) error {
 	if st.Dialect() == store.Postgres {
 		migrating.Lock()
 		defer migrating.Unlock()
+	}
+	if version > 0 {
+		_, err := st.MigrateTo(ctx, version)
+		return err
 	}
 	_, err := st.Migrate(ctx)
 	return err
