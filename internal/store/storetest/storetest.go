@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/sealed"
 	"github.com/onewindow/onewindow/internal/store"
 )
 
@@ -78,7 +79,23 @@ func Open(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 	if err := migrate(ctx, st); err != nil {
 		t.Fatalf("storetest: migrate %s store: %v", dialect, err)
 	}
+	if err := st.UseKeys(ctx, Keyring(t)); err != nil {
+		t.Fatalf("storetest: data keys of %s store: %v", dialect, err)
+	}
 	return st
+}
+
+// DataKey is the data key test stores seal personal data with.
+const DataKey = "b25ld2luZG93IHRlc3QgZGF0YSBrZXksIDMyIGJ5dGU=" // "onewindow test data key, 32 byte"
+
+// Keyring returns a fresh key ring holding DataKey, for a store's UseKeys.
+func Keyring(t testing.TB) *sealed.Keyring {
+	t.Helper()
+	ring, err := sealed.ParseKeyring(DataKey, "")
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return ring
 }
 
 // migrating queues this binary's PostgreSQL migrations: they all take
