@@ -260,6 +260,18 @@ func (r *Keyring) SetIndexKey(k []byte) error {
 	return nil
 }
 
+// SealIndexKey seals the ring's index key under the current data key, for
+// the store to keep: a rotation seals it anew, never changes it.
+func (r *Keyring) SealIndexKey(purpose string) (string, error) {
+	if r == nil {
+		return "", ErrNoKey
+	}
+	if r.index == nil {
+		return "", ErrNoIndexKey
+	}
+	return r.Seal(purpose, r.index)
+}
+
 // Index returns the keyed hash of value as kind ("id", "phone" …): 64 hex
 // digits that find the value again without revealing it. Without the key
 // the hash cannot be recomputed, so it cannot be reversed by trying every

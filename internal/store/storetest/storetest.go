@@ -58,6 +58,21 @@ func Each(t *testing.T, clk clock.Clock, fn func(t *testing.T, st *store.Store))
 // A nil clk means the system clock.
 func Open(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 	t.Helper()
+	st := OpenEmpty(t, dialect, clk)
+	ctx := context.Background()
+	if err := migrate(ctx, st); err != nil {
+		t.Fatalf("storetest: migrate %s store: %v", dialect, err)
+	}
+	if err := st.UseKeys(ctx, Keyring(t)); err != nil {
+		t.Fatalf("storetest: data keys of %s store: %v", dialect, err)
+	}
+	return st
+}
+
+// OpenEmpty returns a fresh store of dialect as Open does, but neither
+// migrated nor given keys: for tests of migrations and of key handling.
+func OpenEmpty(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
+	t.Helper()
 	if clk == nil {
 		clk = clock.System{}
 	}
@@ -76,13 +91,15 @@ func Open(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 		t.Fatalf("storetest: open %s store: %v", dialect, err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := migrate(ctx, st); err != nil {
-		t.Fatalf("storetest: migrate %s store: %v", dialect, err)
-	}
-	if err := st.UseKeys(ctx, Keyring(t)); err != nil {
-		t.Fatalf("storetest: data keys of %s store: %v", dialect, err)
-	}
 	return st
+}
+
+// Migrate applies st's pending migrations, one PostgreSQL store at a time.
+func Migrate(t testing.TB, st *store.Store) {
+	t.Helper()
+	if err := migrate(context.Background(), st); err != nil {
+		t.Fatalf("storetest: migrate %s store: %v", st.Dialect(), err)
+	}
 }
 
 // DataKey is the data key test stores seal personal data with.
