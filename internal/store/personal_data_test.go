@@ -55,9 +55,9 @@ func writeLegacyRows(t *testing.T, st *store.Store) {
 	at := start.UTC().Format("2006-01-02T15:04:05.000000Z")
 	c := casework.Case{Number: legacyCaseNumber, ItemCode: "SCJG-XK-001", ItemVersion: 1, ItemName: "食品经营许可（新办）",
 		DepartmentCode: "SCJG", Kind: "promised", State: casework.Received, Channel: casework.AtWindow, HallCode: demo.DistrictHall,
-		Applicant: casework.Party{Kind: casework.Person, Name: "李明", IDType: identity.ResidentID, IDNumber: legacyID, Phone: legacyPhone},
-		Agent:     &casework.Party{Kind: casework.Person, Name: "王五", IDType: identity.ResidentID, IDNumber: legacyAgentID, Phone: legacyAgentPhone},
-		Delivery:  casework.Delivery{Method: casework.Mail, Address: "江川区滨河路1号", Recipient: "李明", Phone: legacyMailPhone},
+		Applicant:  casework.Party{Kind: casework.Person, Name: "李明", IDType: identity.ResidentID, IDNumber: legacyID, Phone: legacyPhone},
+		Agent:      &casework.Party{Kind: casework.Person, Name: "王五", IDType: identity.ResidentID, IDNumber: legacyAgentID, Phone: legacyAgentPhone},
+		Delivery:   casework.Delivery{Method: casework.Mail, Address: "江川区滨河路1号", Recipient: "李明", Phone: legacyMailPhone},
 		ReceivedAt: start, ReceivedBy: "shouli", Version: 1}
 	data, _ := json.Marshal(c)
 	ev := &casework.Event{Type: casework.ActIntake, Actor: "shouli", Role: "intake", Desk: "window:" + demo.DistrictHall, At: start,
