@@ -17,6 +17,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/identity"
+	"github.com/onewindow/onewindow/internal/notify"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/sealed"
 	"github.com/onewindow/onewindow/internal/service"
@@ -259,8 +260,16 @@ func pdFlows(t *testing.T, h *onlineHall) pdNumbers {
 	if got, found, err := sealedSessions.Find("session-token"); err != nil || !found || !slices.Equal(got, b) {
 		t.Fatalf("the session reads back: %v %v", found, err)
 	}
+	// The outbox sends to the clear phone it keeps sealed.
 	if _, err := h.svc.DispatchNotifications(ctx); err != nil {
 		t.Fatalf("dispatch: %v", err)
+	}
+	sentAbout := false
+	for _, m := range h.svc.Sender().(*notify.Log).Sent() {
+		sentAbout = sentAbout || (m.To == pdApplicantPhone && strings.Contains(m.Body, out.window))
+	}
+	if !sentAbout {
+		t.Errorf("no notice about %s went to %s", out.window, pdApplicantPhone)
 	}
 	return out
 }
