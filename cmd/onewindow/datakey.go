@@ -39,7 +39,9 @@ func keyFile(dsn string) string {
 
 // dataKeys returns the configured key ring: --data-key (ONEWINDOW_DATA_KEY)
 // with --data-key-old, or else the key file, if there is one. It returns
-// nil when neither is there, and says where the key came from.
+// nil when neither is there, and says where the key came from. On
+// PostgreSQL the key file (in ./data, not beside the database) is the
+// demo's only: a production node is given its key.
 func dataKeys(cfg Config) (*sealed.Keyring, string, error) {
 	if strings.TrimSpace(cfg.DataKey) != "" {
 		ring, err := sealed.ParseKeyring(cfg.DataKey, cfg.DataKeyOld)
@@ -47,6 +49,9 @@ func dataKeys(cfg Config) (*sealed.Keyring, string, error) {
 	}
 	file := keyFile(cfg.DB)
 	b, err := os.ReadFile(file)
+	if store.IsPostgres(cfg.DB) && !cfg.Demo {
+		b, err = nil, fs.ErrNotExist
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		if strings.TrimSpace(cfg.DataKeyOld) != "" {
 			return nil, "", errors.New("--data-key-old without --data-key: name the new key the data are sealed under")
