@@ -130,3 +130,33 @@ func TestDataKeys(t *testing.T) {
 		t.Errorf("audit verify without a key after the rotation: %v %q", err, out)
 	}
 }
+
+// TestKeyFileWhere: the key file sits beside a SQLite database and is read
+// for it; on PostgreSQL the demo's key file in ./data is read with --demo
+// only, never for a production node.
+func TestKeyFileWhere(t *testing.T) {
+	if got := keyFile(filepath.Join("srv", "hall.db")); got != filepath.Join("srv", "hall.key") {
+		t.Errorf("key file of srv/hall.db: %s", got)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := writeKeyFile(filepath.Join("data", "onewindow.key")); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeKeyFile(filepath.Join("data", "onewindow.key")); err == nil {
+		t.Error("an existing key file was overwritten")
+	}
+	pg := "postgres://postgres@127.0.0.1:5432/hall"
+	if ring, _, err := dataKeys(Config{DB: pg}); ring != nil || err != nil {
+		t.Errorf("a production PostgreSQL node read the demo's key file: %v %v", ring, err)
+	}
+	if ring, src, err := dataKeys(Config{DB: pg, Demo: true}); ring == nil || err != nil || src != filepath.Join("data", "onewindow.key") {
+		t.Errorf("the PostgreSQL demo did not read its key file: %v %q %v", ring, src, err)
+	}
+	if ring, _, err := dataKeys(Config{DB: filepath.Join("data", "onewindow.db")}); ring == nil || err != nil {
+		t.Errorf("the key file beside the SQLite file was not read: %v", err)
+	}
+	if _, _, err := dataKeys(Config{DB: pg, DataKeyOld: sealed.GenerateKey()}); err == nil {
+		t.Error("--data-key-old without --data-key was accepted")
+	}
+}
