@@ -49,6 +49,11 @@ type Config struct {
 	// Notify is how messages go out: "log" (the log only) or
 	// smtp://user:pass@host:port?from=… (e-mail).
 	Notify string `env:"ONEWINDOW_NOTIFY" envDefault:"log"`
+	// DataKey seals personal data at rest: 32 bytes in base64 or hex.
+	DataKey string `env:"ONEWINDOW_DATA_KEY"`
+	// DataKeyOld are the keys being rotated away from, comma-separated:
+	// values sealed under them are still read.
+	DataKeyOld string `env:"ONEWINDOW_DATA_KEY_OLD"`
 }
 
 // Main is the program: it parses the command line, wires the packages
@@ -90,6 +95,7 @@ Usage:
   onewindow audit verify             check every case's hash-chained record
   onewindow backup FILE              write a consistent copy of the database while it serves
   onewindow restore FILE             check a backup and make it the database (--force to replace one)
+  onewindow datakey generate|status|rotate   the data key that seals ID and phone numbers
 
 Run "onewindow COMMAND --help" for a command's flags. Every flag has an
 environment variable (shown in its help); the flag wins.
@@ -119,6 +125,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.backup(ctx, rest)
 	case "restore":
 		return m.restore(ctx, rest)
+	case "datakey":
+		return m.datakey(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
@@ -187,6 +195,9 @@ func (m *Main) open(ctx context.Context, cfg Config, clk clock.Clock, log *slog.
 		log.Info("database migrated", "applied", n, "dialect", st.Dialect())
 	}
 	if err := st.CheckSchema(ctx); err != nil {
+		return nil, err
+	}
+	if err := m.useDataKeys(ctx, cfg, log); err != nil {
 		return nil, err
 	}
 	scfg, err := serviceConfig(cfg)

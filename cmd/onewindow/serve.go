@@ -39,6 +39,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.RatingAdditionDays, "rating-addition-days", cfg.RatingAdditionDays, "days in which a rating may be added to (env ONEWINDOW_RATING_ADDITION_DAYS)")
 	fs.StringVar(&cfg.Files, "files", cfg.Files, "where uploaded files are kept: a folder, or s3://ACCESS:SECRET@host:port/bucket/prefix (env ONEWINDOW_FILES)")
 	fs.StringVar(&cfg.Notify, "notify", cfg.Notify, "how messages go out: log, or smtp://user:pass@host:port?from=… (env ONEWINDOW_NOTIFY)")
+	dataKeyFlags(fs, &cfg)
 	if done, err := parse(fs, args); done {
 		return err
 	}
@@ -57,6 +58,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	svc, err := m.open(ctx, cfg, clk, log)
 	if err != nil {
+		return err
+	}
+	if err := m.serveKeys(ctx, cfg, log); err != nil {
 		return err
 	}
 	if cfg.Demo {
@@ -79,8 +83,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	} else {
 		sessionStore = sqlite3store.NewWithCleanupInterval(m.store.DB(), 10*time.Minute)
 	}
+	// A session may hold a form being filled in, phone numbers and all.
 	srv, err := server.New(server.Config{Addr: cfg.Addr, Version: Version}, svc, m.store,
-		web.NewSessions(sessionStore, cfg.SecureCookies), log)
+		web.NewSessions(m.store.SealSessions(sessionStore), cfg.SecureCookies), log)
 	if err != nil {
 		return err
 	}

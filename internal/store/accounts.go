@@ -14,15 +14,15 @@ import (
 // CreateAccount saves a new applicant account; a phone number already
 // registered is a conflict.
 func (s *Store) CreateAccount(ctx context.Context, a *applicant.Account) error {
-	data, err := json.Marshal(a)
+	rec, err := s.sealAccount(a)
 	if err != nil {
-		return apperr.Wrap(err, "account data")
+		return err
 	}
 	a.Version = 1
 	err = s.update(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO accounts (phone, id_number, password_hash, version, created_at, updated_at, data)
 			VALUES ($1, $2, $3, 1, $4, $4, $5) RETURNING id`,
-			a.Phone, a.IDNumber, a.PasswordHash, stamp(a.CreatedAt), string(data)).Scan(&a.ID)
+			rec.phone, rec.idNumber, a.PasswordHash, stamp(a.CreatedAt), rec.data).Scan(&a.ID)
 	})
 	if apperr.Is(err, apperr.Conflict) {
 		return apperr.Field("phone", "该手机号已注册，请直接登录或找回密码")
@@ -30,34 +30,63 @@ func (s *Store) CreateAccount(ctx context.Context, a *applicant.Account) error {
 	return err
 }
 
-const accountColumns = `SELECT id, phone, password_hash, version, created_at, data FROM accounts`
+// sealedAccount is an account as its row keeps it: the phone and ID number
+// as keyed hashes (one account per phone, one per ID number, found by
+// them), the whole profile in sealed JSON.
+type sealedAccount struct{ phone, idNumber, data string }
 
-func scanAccount(row interface{ Scan(...any) error }) (*applicant.Account, error) {
+func (s *Store) sealAccount(a *applicant.Account) (sealedAccount, error) {
+	var rec sealedAccount
+	b, err := json.Marshal(a)
+	if err != nil {
+		return rec, apperr.Wrap(err, "account data")
+	}
+	if rec.data, err = s.sealBlob(sealAccountData, b); err != nil {
+		return rec, err
+	}
+	if rec.phone, err = s.hash(hashPhone, a.Phone); err != nil {
+		return rec, err
+	}
+	rec.idNumber, err = s.hash(hashID, a.IDNumber)
+	return rec, err
+}
+
+const accountColumns = `SELECT id, password_hash, version, created_at, data FROM accounts`
+
+func (s *Store) scanAccount(row interface{ Scan(...any) error }) (*applicant.Account, error) {
 	var a applicant.Account
 	var data string
 	var id int64
-	var phone, hash string
+	var hash string
 	var version int
 	var created time.Time
-	if err := row.Scan(&id, &phone, &hash, &version, timeDest{&created}, &data); err != nil {
+	if err := row.Scan(&id, &hash, &version, timeDest{&created}, &data); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(data), &a); err != nil {
+	b, err := s.openBlob(sealAccountData, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &a); err != nil {
 		return nil, apperr.Wrap(err, "account data")
 	}
-	a.ID, a.Phone, a.PasswordHash, a.Version, a.CreatedAt = id, phone, hash, version, created
+	a.ID, a.PasswordHash, a.Version, a.CreatedAt = id, hash, version, created
 	return &a, nil
 }
 
 // AccountByPhone returns the account registered with phone.
 func (s *Store) AccountByPhone(ctx context.Context, phone string) (*applicant.Account, error) {
-	a, err := scanAccount(s.read.QueryRowContext(ctx, accountColumns+` WHERE phone = $1`, phone))
+	h, err := s.hash(hashPhone, phone)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.scanAccount(s.read.QueryRowContext(ctx, accountColumns+` WHERE phone = $1`, h))
 	return a, notFound(err, "该手机号未注册")
 }
 
 // Account returns the account with id.
 func (s *Store) Account(ctx context.Context, id int64) (*applicant.Account, error) {
-	a, err := scanAccount(s.read.QueryRowContext(ctx, accountColumns+` WHERE id = $1`, id))
+	a, err := s.scanAccount(s.read.QueryRowContext(ctx, accountColumns+` WHERE id = $1`, id))
 	return a, notFound(err, "未知的申请人账户")
 }
 
@@ -65,14 +94,14 @@ func (s *Store) Account(ctx context.Context, id int64) (*applicant.Account, erro
 // is still the one read; otherwise a conflict (a stale edit). An ID number
 // already held by another account is a conflict too.
 func (s *Store) UpdateAccount(ctx context.Context, a *applicant.Account, now time.Time) error {
-	data, err := json.Marshal(a)
+	rec, err := s.sealAccount(a)
 	if err != nil {
-		return apperr.Wrap(err, "account data")
+		return err
 	}
 	err = s.update(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE accounts SET id_number = $1, password_hash = $2, version = version + 1,
 			updated_at = $3, data = $4 WHERE id = $5 AND version = $6`,
-			a.IDNumber, a.PasswordHash, stamp(now), string(data), a.ID, a.Version)
+			rec.idNumber, a.PasswordHash, stamp(now), rec.data, a.ID, a.Version)
 		if err != nil {
 			return err
 		}
@@ -92,8 +121,14 @@ func (s *Store) UpdateAccount(ctx context.Context, a *applicant.Account, now tim
 
 // SaveCode stores a fresh verification code, replacing the phone's
 // earlier one for the purpose. A code sent less than interval ago is a
-// conflict: one code a minute.
+// conflict: one code a minute. The phone column holds the phone's keyed
+// hash, as every query on verification_codes must.
 func (s *Store) SaveCode(ctx context.Context, c applicant.Code, interval time.Duration) error {
+	phone, err := s.hash(hashPhone, c.Phone)
+	if err != nil {
+		return err
+	}
+	c.Phone = phone
 	return s.update(ctx, func(tx *sql.Tx) error {
 		var created time.Time
 		err := tx.QueryRowContext(ctx, `SELECT created_at FROM verification_codes WHERE phone = $1 AND purpose = $2`,
@@ -118,9 +153,14 @@ func (s *Store) SaveCode(ctx context.Context, c applicant.Code, interval time.Du
 // whatever the answer, and a right code is spent (deleted). check says
 // whether the stored code accepts the typed one.
 func (s *Store) UseCode(ctx context.Context, phone string, purpose applicant.Purpose, check func(applicant.Code) error) error {
+	clear := phone
+	phone, err := s.hash(hashPhone, phone)
+	if err != nil {
+		return err
+	}
 	var verdict error
-	err := s.update(ctx, func(tx *sql.Tx) error {
-		c := applicant.Code{Phone: phone, Purpose: purpose}
+	err = s.update(ctx, func(tx *sql.Tx) error {
+		c := applicant.Code{Phone: clear, Purpose: purpose} // the code's hash covers the clear phone
 		err := tx.QueryRowContext(ctx, `SELECT hash, expires_at, attempts, created_at FROM verification_codes
 			WHERE phone = $1 AND purpose = $2`, phone, string(purpose)).Scan(&c.Hash, timeDest{&c.ExpiresAt}, &c.Attempts, timeDest{&c.CreatedAt})
 		if err == sql.ErrNoRows {

@@ -112,6 +112,17 @@ func (s *Store) SlotsBooked(ctx context.Context, hall, category string, day cale
 // violates a unique index and is a conflict, giving the seat back with the
 // rollback.
 func (s *Store) CreateAppointment(ctx context.Context, a *Appointment, capacity int, codeHash string) error {
+	var rec struct{ idHash, id, phone string }
+	var err error
+	if rec.idHash, err = s.hash(hashID, a.IDNumber); err != nil {
+		return err
+	}
+	if rec.id, err = s.seal(sealBookingID, a.IDNumber); err != nil {
+		return err
+	}
+	if rec.phone, err = s.seal(sealBookingPhone, a.Phone); err != nil {
+		return err
+	}
 	return s.update(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO appointment_slots (hall_code, category, day, slot_start, booked)
 			VALUES ($1, $2, $3, $4, 0) ON CONFLICT (hall_code, category, day, slot_start) DO NOTHING`,
@@ -128,10 +139,12 @@ func (s *Store) CreateAppointment(ctx context.Context, a *Appointment, capacity 
 		if n, _ := res.RowsAffected(); n != 1 {
 			return apperr.New(apperr.Conflict, "%s %s 的时段已约满，请选择其他时段", a.Day, a.Slot)
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO appointments (hall_code, category, day, slot_start, starts_at, ends_at, name, id_number, phone,
-				code_hash, state, booked_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-			a.HallCode, a.Category, a.Day.String(), a.Slot, stamp(a.StartsAt), stamp(a.EndsAt), a.Name, a.IDNumber, a.Phone,
+		// id_number holds the ID's keyed hash (one booking per ID a day, the
+		// no-show count); the ID and the phone are kept sealed beside it.
+		err = tx.QueryRowContext(ctx, `INSERT INTO appointments (hall_code, category, day, slot_start, starts_at, ends_at, name, id_number,
+				id_number_sealed, phone, phone_sealed, code_hash, state, booked_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $11, $12, $13, $14) RETURNING id`,
+			a.HallCode, a.Category, a.Day.String(), a.Slot, stamp(a.StartsAt), stamp(a.EndsAt), a.Name, rec.idHash, rec.id, rec.phone,
 			codeHash, a.State, a.BookedBy, stamp(a.CreatedAt)).Scan(&a.ID)
 		if apperr.Is(mapErr(err, "insert appointment"), apperr.Conflict) {
 			return apperr.New(apperr.Conflict, "该证件在 %s 已有预约，每人每天只能预约一次；如需改约请先取消原预约", a.Day)
@@ -140,14 +153,14 @@ func (s *Store) CreateAppointment(ctx context.Context, a *Appointment, capacity 
 	})
 }
 
-const appointmentCols = `id, hall_code, category, day, slot_start, starts_at, ends_at, name, id_number, phone, state,
+const appointmentCols = `id, hall_code, category, day, slot_start, starts_at, ends_at, name, id_number_sealed, phone_sealed, state,
 	COALESCE(ticket_id, 0), booked_by, created_at, checked_in_at, cancelled_at, cancelled_by`
 
-func scanAppointment(row interface{ Scan(...any) error }) (*Appointment, error) {
+func (s *Store) scanAppointment(row interface{ Scan(...any) error }) (*Appointment, error) {
 	var a Appointment
 	var day string
-	err := row.Scan(&a.ID, &a.HallCode, &a.Category, &day, &a.Slot, timeDest{&a.StartsAt}, timeDest{&a.EndsAt}, &a.Name, &a.IDNumber,
-		&a.Phone, &a.State, &a.TicketID, &a.BookedBy, timeDest{&a.CreatedAt}, timeDest{&a.CheckedInAt}, timeDest{&a.CancelledAt}, &a.CancelledBy)
+	err := row.Scan(&a.ID, &a.HallCode, &a.Category, &day, &a.Slot, timeDest{&a.StartsAt}, timeDest{&a.EndsAt}, &a.Name, s.opened(sealBookingID, &a.IDNumber),
+		s.opened(sealBookingPhone, &a.Phone), &a.State, &a.TicketID, &a.BookedBy, timeDest{&a.CreatedAt}, timeDest{&a.CheckedInAt}, timeDest{&a.CancelledAt}, &a.CancelledBy)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +170,7 @@ func scanAppointment(row interface{ Scan(...any) error }) (*Appointment, error) 
 
 // AppointmentByID returns a booking.
 func (s *Store) AppointmentByID(ctx context.Context, id int64) (*Appointment, error) {
-	a, err := scanAppointment(s.read.QueryRowContext(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE id = $1`, id))
+	a, err := s.scanAppointment(s.read.QueryRowContext(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE id = $1`, id))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("未找到第 %d 号预约", id))
 	}
@@ -166,7 +179,7 @@ func (s *Store) AppointmentByID(ctx context.Context, id int64) (*Appointment, er
 
 // AppointmentByCode returns the booking whose code hashes to hash.
 func (s *Store) AppointmentByCode(ctx context.Context, hash string) (*Appointment, error) {
-	a, err := scanAppointment(s.read.QueryRowContext(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE code_hash = $1`, hash))
+	a, err := s.scanAppointment(s.read.QueryRowContext(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE code_hash = $1`, hash))
 	if err != nil {
 		return nil, notFound(err, "预约码不正确或预约不存在")
 	}
@@ -176,7 +189,11 @@ func (s *Store) AppointmentByCode(ctx context.Context, hash string) (*Appointmen
 // ActiveAppointmentOf returns the ID number's booked (not yet checked-in
 // or cancelled) booking in a hall on a day.
 func (s *Store) ActiveAppointmentOf(ctx context.Context, hall string, day calendar.Date, idNumber string) (*Appointment, error) {
-	a, err := scanAppointment(s.read.QueryRowContext(ctx, `SELECT `+appointmentCols+` FROM appointments
+	idNumber, err := s.hash(hashID, idNumber)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.scanAppointment(s.read.QueryRowContext(ctx, `SELECT `+appointmentCols+` FROM appointments
 		WHERE hall_code = $1 AND day = $2 AND id_number = $3 AND state = 'booked'`, hall, day.String(), idNumber))
 	if err != nil {
 		return nil, notFound(err, "未找到该证件今天在本大厅的预约")
@@ -194,7 +211,7 @@ func (s *Store) Appointments(ctx context.Context, hall string, day calendar.Date
 	defer rows.Close()
 	out := []Appointment{}
 	for rows.Next() {
-		a, err := scanAppointment(rows)
+		a, err := s.scanAppointment(rows)
 		if err != nil {
 			return nil, mapErr(err, "scan appointment")
 		}
@@ -210,7 +227,7 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, by string, chec
 	now := s.clock.Now()
 	var out *Appointment
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		a, err := scanAppointment(tx.QueryRowContext(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE id = $1`, id))
+		a, err := s.scanAppointment(tx.QueryRowContext(ctx, `SELECT `+appointmentCols+` FROM appointments WHERE id = $1`, id))
 		if err != nil {
 			return notFound(err, fmt.Sprintf("未找到第 %d 号预约", id))
 		}
@@ -274,8 +291,12 @@ func (s *Store) SetAppointmentTicket(ctx context.Context, id, ticketID int64) er
 // NoShows counts the ID number's bookings, in every hall, that were still
 // booked when their slot ended before now.
 func (s *Store) NoShows(ctx context.Context, idNumber string, now time.Time) (int, error) {
+	idNumber, err := s.hash(hashID, idNumber)
+	if err != nil {
+		return 0, err
+	}
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM appointments WHERE id_number = $1 AND state = 'booked' AND ends_at <= $2`,
+	err = s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM appointments WHERE id_number = $1 AND state = 'booked' AND ends_at <= $2`,
 		idNumber, stamp(now)).Scan(&n)
 	return n, mapErr(err, "count no-shows")
 }

@@ -87,19 +87,29 @@ func (s *Store) CreateBundle(ctx context.Context, b *bundle.Bundle, cases []*cas
 			}
 			b.Members[i].CaseNumber = c.Number
 		}
-		data, err := json.Marshal(b)
+		data, err := s.sealBundle(b)
 		if err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `INSERT INTO bundles (number, template_code, lead_department, state, account_id, received_at, due_by, version, data)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id`,
-			b.Number, b.TemplateCode, b.LeadDepartment, string(b.State), dbNull(b.AccountID), stamp(b.ReceivedAt), stamp(b.DueBy), string(data)).Scan(&b.ID)
+			b.Number, b.TemplateCode, b.LeadDepartment, string(b.State), dbNull(b.AccountID), stamp(b.ReceivedAt), stamp(b.DueBy), data).Scan(&b.ID)
 	})
+}
+
+// sealBundle returns the bundle as its data column keeps it: sealed JSON
+// (it holds the applicant and the shared form).
+func (s *Store) sealBundle(b *bundle.Bundle) (string, error) {
+	data, err := json.Marshal(b)
+	if err != nil {
+		return "", apperr.Wrap(err, "bundle data")
+	}
+	return s.sealBlob(sealBundleData, data)
 }
 
 const bundleColumns = `SELECT id, version, data FROM bundles`
 
-func scanBundle(row interface{ Scan(...any) error }) (*bundle.Bundle, error) {
+func (s *Store) scanBundle(row interface{ Scan(...any) error }) (*bundle.Bundle, error) {
 	var b bundle.Bundle
 	var id int64
 	var version int
@@ -107,7 +117,11 @@ func scanBundle(row interface{ Scan(...any) error }) (*bundle.Bundle, error) {
 	if err := row.Scan(&id, &version, &data); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(data), &b); err != nil {
+	plain, err := s.openBlob(sealBundleData, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(plain, &b); err != nil {
 		return nil, apperr.Wrap(err, "bundle data")
 	}
 	b.ID, b.Version = id, version
@@ -116,7 +130,7 @@ func scanBundle(row interface{ Scan(...any) error }) (*bundle.Bundle, error) {
 
 // Bundle returns the bundle with number.
 func (s *Store) Bundle(ctx context.Context, number string) (*bundle.Bundle, error) {
-	b, err := scanBundle(s.read.QueryRowContext(ctx, bundleColumns+` WHERE number = $1`, number))
+	b, err := s.scanBundle(s.read.QueryRowContext(ctx, bundleColumns+` WHERE number = $1`, number))
 	return b, notFound(err, "未知的一件事编号："+number)
 }
 
@@ -157,7 +171,7 @@ func (s *Store) Bundles(ctx context.Context, f BundleFilter) ([]bundle.Bundle, e
 	defer rows.Close()
 	var out []bundle.Bundle
 	for rows.Next() {
-		b, err := scanBundle(rows)
+		b, err := s.scanBundle(rows)
 		if err != nil {
 			return nil, mapErr(err, "scan bundle")
 		}
@@ -170,13 +184,13 @@ func (s *Store) Bundles(ctx context.Context, f BundleFilter) ([]bundle.Bundle, e
 // read.
 func (s *Store) CloseBundle(ctx context.Context, b *bundle.Bundle, now time.Time) error {
 	b.State, b.ClosedAt = bundle.Done, now
-	data, err := json.Marshal(b)
+	data, err := s.sealBundle(b)
 	if err != nil {
-		return apperr.Wrap(err, "bundle data")
+		return err
 	}
 	return s.update(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE bundles SET state = $1, version = version + 1, data = $2 WHERE id = $3 AND version = $4`,
-			string(b.State), string(data), b.ID, b.Version)
+			string(b.State), data, b.ID, b.Version)
 		if err != nil {
 			return err
 		}

@@ -22,8 +22,8 @@ const (
 		applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data,
 		account_id, bundle_number, agent_user, pickup_hall)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`
-	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, subject, body, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`
+	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, recipient_sealed, subject, body, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`
 	loadCaseQuery   = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
 	updateCaseQuery = `UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
 		last_seq = $6, last_hash = $7, data = $8, hall_code = $11, pickup_hall = $12 WHERE id = $9 AND version = $10`
@@ -67,14 +67,18 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 		}
 		c.Number, c.Version = caseNumber(c.ReceivedAt, n), 1
 		ev.Seal(c.Number, nil)
-		data, err := json.Marshal(c)
+		data, err := s.sealCase(c)
+		if err != nil {
+			return err
+		}
+		applicantID, err := s.hash(hashID, c.Applicant.IDNumber)
 		if err != nil {
 			return err
 		}
 		err = s.rowTx(ctx, tx, insertCaseQuery,
 			c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
-			c.Applicant.Name, c.Applicant.IDNumber, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),
-			ev.Seq, ev.Hash, string(data), dbNull(c.AccountID), nullText(c.BundleNumber), nullText(c.AgentUser),
+			c.Applicant.Name, applicantID, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),
+			ev.Seq, ev.Hash, data, dbNull(c.AccountID), nullText(c.BundleNumber), nullText(c.AgentUser),
 			c.DeskHall(casework.PickupHall)).Scan(&c.ID)
 		if err != nil {
 			return err
@@ -99,8 +103,40 @@ func (s *Store) insertNotice(ctx context.Context, tx *sql.Tx, c *casework.Case, 
 	if !ok || c.Applicant.Phone == "" {
 		return nil
 	}
-	_, err := s.execTx(ctx, tx, insertNoticeQuery, c.ID, dbNull(c.AccountID), c.Applicant.Phone, n.Subject, n.Body, stamp(ev.At))
+	to, err := s.hash(hashPhone, c.Applicant.Phone)
+	if err != nil {
+		return err
+	}
+	sealedTo, err := s.seal(sealRecipient, c.Applicant.Phone)
+	if err != nil {
+		return err
+	}
+	_, err = s.execTx(ctx, tx, insertNoticeQuery, c.ID, dbNull(c.AccountID), to, sealedTo, n.Subject, n.Body, stamp(ev.At))
 	return err
+}
+
+// sealCase returns the case as the data column keeps it: its JSON, sealed
+// (the applicant's and agent's ID numbers and phones, the delivery phone
+// and the shared form are all in it).
+func (s *Store) sealCase(c *casework.Case) (string, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "", err
+	}
+	return s.sealBlob(sealCaseData, b)
+}
+
+// openCase reads a case's data column into c; the columns kept beside the
+// JSON (id, check code, version) are the caller's to set.
+func (s *Store) openCase(data string, c *casework.Case) error {
+	b, err := s.openBlob(sealCaseData, data)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, c); err != nil {
+		return apperr.Wrap(err, "case data")
+	}
+	return nil
 }
 
 // nullText is an optional text: empty is NULL.
@@ -128,10 +164,16 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev *c
 	return err
 }
 
+// insertDocuments stores the documents with their data sealed: a printed
+// document shows the applicant's phone and the signer's details.
 func (s *Store) insertDocuments(ctx context.Context, tx *sql.Tx, caseID int64, docs []casework.Document) error {
 	for _, d := range docs {
-		_, err := s.execTx(ctx, tx, insertDocumentQuery,
-			caseID, string(d.Kind), d.Title, d.EventSeq, stamp(d.CreatedAt), string(d.Data))
+		data, err := s.sealBlob(sealDocumentData, d.Data)
+		if err != nil {
+			return err
+		}
+		_, err = s.execTx(ctx, tx, insertDocumentQuery,
+			caseID, string(d.Kind), d.Title, d.EventSeq, stamp(d.CreatedAt), data)
 		if err != nil {
 			return err
 		}
@@ -151,7 +193,7 @@ type ChangeFunc func(c *casework.Case) (*casework.Event, []casework.Document, er
 func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc) (*casework.Case, error) {
 	var out *casework.Case
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		c, prev, err := loadCase(s.rowTx(ctx, tx, loadCaseQuery, number), number)
+		c, prev, err := s.loadCase(s.rowTx(ctx, tx, loadCaseQuery, number), number)
 		if err != nil {
 			return err
 		}
@@ -162,13 +204,13 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 		ev.Seal(c.Number, prev)
 		oldVersion := c.Version
 		c.Version++
-		data, err := json.Marshal(c)
+		data, err := s.sealCase(c)
 		if err != nil {
 			return err
 		}
 		res, err := s.execTx(ctx, tx, updateCaseQuery,
 			string(c.State), c.Version, stamp(ev.At), stamp(c.NextDue()), stamp(supplyDue(c)),
-			ev.Seq, ev.Hash, string(data), c.ID, oldVersion, c.HallCode, c.DeskHall(casework.PickupHall))
+			ev.Seq, ev.Hash, data, c.ID, oldVersion, c.HallCode, c.DeskHall(casework.PickupHall))
 		if err != nil {
 			return err
 		}
@@ -194,7 +236,7 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 }
 
 // loadCase reads a case and the end of its event chain (seq and hash).
-func loadCase(row *sql.Row, number string) (*casework.Case, *casework.Event, error) {
+func (s *Store) loadCase(row *sql.Row, number string) (*casework.Case, *casework.Event, error) {
 	var c casework.Case
 	var last casework.Event
 	var data string
@@ -203,7 +245,7 @@ func loadCase(row *sql.Row, number string) (*casework.Case, *casework.Event, err
 		return nil, nil, notFound(err, "未知的办件编号："+number)
 	}
 	id, check, version := c.ID, c.CheckCode, c.Version
-	if err := json.Unmarshal([]byte(data), &c); err != nil {
+	if err := s.openCase(data, &c); err != nil {
 		return nil, nil, fmt.Errorf("case %s: %w", number, err)
 	}
 	c.ID, c.CheckCode, c.Version = id, check, version
@@ -212,7 +254,7 @@ func loadCase(row *sql.Row, number string) (*casework.Case, *casework.Event, err
 
 // Case returns the case with number.
 func (s *Store) Case(ctx context.Context, number string) (*casework.Case, error) {
-	c, _, err := loadCase(s.row(ctx, loadCaseQuery, number), number)
+	c, _, err := s.loadCase(s.row(ctx, loadCaseQuery, number), number)
 	return c, err
 }
 
@@ -263,7 +305,11 @@ func (s *Store) CaseDocuments(ctx context.Context, number string) ([]casework.Do
 		if err := rows.Scan(&kind, &d.Title, &d.EventSeq, timeDest{&d.CreatedAt}, &data); err != nil {
 			return nil, mapErr(err, "scan document")
 		}
-		d.Kind, d.Data = casework.DocKind(kind), json.RawMessage(data)
+		b, err := s.openBlob(sealDocumentData, data)
+		if err != nil {
+			return nil, err
+		}
+		d.Kind, d.Data = casework.DocKind(kind), json.RawMessage(b)
 		out = append(out, d)
 	}
 	return out, mapErr(rows.Err(), "case documents")
@@ -306,7 +352,11 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]casework.Case, int, 
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := arg(likeEscape(q) + "%")
 		name := arg("%" + likeEscape(q) + "%")
-		where = append(where, fmt.Sprintf(`(c.number LIKE %s ESCAPE '\' OR c.applicant_name LIKE %s ESCAPE '\' OR c.applicant_id = %s)`, like, name, arg(strings.ToUpper(q))))
+		id, err := s.hash(hashID, strings.ToUpper(q)) // a full ID number, found by its hash
+		if err != nil {
+			return nil, 0, err
+		}
+		where = append(where, fmt.Sprintf(`(c.number LIKE %s ESCAPE '\' OR c.applicant_name LIKE %s ESCAPE '\' OR c.applicant_id = %s)`, like, name, arg(id)))
 	}
 	if !f.DueBefore.IsZero() {
 		where = append(where, "c.next_due IS NOT NULL AND c.next_due <= "+arg(stamp(f.DueBefore)))
@@ -319,7 +369,11 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]casework.Case, int, 
 		// (the service checks the phone too).
 		own := "c.account_id = " + arg(f.AccountID)
 		if f.ApplicantID != "" {
-			own = "(" + own + " OR (c.account_id IS NULL AND c.applicant_id = " + arg(f.ApplicantID) + "))"
+			id, err := s.hash(hashID, f.ApplicantID)
+			if err != nil {
+				return nil, 0, err
+			}
+			own = "(" + own + " OR (c.account_id IS NULL AND c.applicant_id = " + arg(id) + "))"
 		}
 		where = append(where, own)
 	}
@@ -361,8 +415,8 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]casework.Case, int, 
 		if err := rows.Scan(&id, &check, &version, &data); err != nil {
 			return nil, 0, mapErr(err, "scan case")
 		}
-		if err := json.Unmarshal([]byte(data), &c); err != nil {
-			return nil, 0, apperr.Wrap(err, "case data")
+		if err := s.openCase(data, &c); err != nil {
+			return nil, 0, err
 		}
 		c.ID, c.CheckCode, c.Version = id, check, version
 		out = append(out, c)

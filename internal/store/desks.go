@@ -53,7 +53,7 @@ func (s *Store) DeskCases(ctx context.Context, f DeskFilter) ([]casework.Case, e
 	if err != nil {
 		return nil, mapErr(err, "desk cases")
 	}
-	return scanCases(rows)
+	return s.scanCases(rows)
 }
 
 // CasesByNumber returns the cases with the given numbers, in that order.
@@ -72,7 +72,7 @@ func (s *Store) CasesByNumber(ctx context.Context, numbers []string) ([]casework
 	if err != nil {
 		return nil, mapErr(err, "cases by number")
 	}
-	found, err := scanCases(rows)
+	found, err := s.scanCases(rows)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Store) CasesByNumber(ctx context.Context, numbers []string) ([]casework
 }
 
 // scanCases reads rows of (id, check_code, version, data) and closes them.
-func scanCases(rows *sql.Rows) ([]casework.Case, error) {
+func (s *Store) scanCases(rows *sql.Rows) ([]casework.Case, error) {
 	defer rows.Close()
 	var out []casework.Case
 	for rows.Next() {
@@ -103,8 +103,8 @@ func scanCases(rows *sql.Rows) ([]casework.Case, error) {
 		if err := rows.Scan(&id, &check, &version, &data); err != nil {
 			return nil, mapErr(err, "scan case")
 		}
-		if err := json.Unmarshal([]byte(data), &c); err != nil {
-			return nil, apperr.Wrap(err, "case data")
+		if err := s.openCase(data, &c); err != nil {
+			return nil, err
 		}
 		c.ID, c.CheckCode, c.Version = id, check, version
 		out = append(out, c)
@@ -140,7 +140,11 @@ func (s *Store) LatestDocuments(ctx context.Context, numbers []string, kind case
 		if err := rows.Scan(&number, &kind, &d.Title, &d.EventSeq, timeDest{&d.CreatedAt}, &data); err != nil {
 			return nil, mapErr(err, "scan document")
 		}
-		d.Kind, d.Data = casework.DocKind(kind), json.RawMessage(data)
+		b, err := s.openBlob(sealDocumentData, data)
+		if err != nil {
+			return nil, err
+		}
+		d.Kind, d.Data = casework.DocKind(kind), json.RawMessage(b)
 		out[number] = d // ordered by id: the last one wins
 	}
 	return out, mapErr(rows.Err(), "latest documents")

@@ -26,16 +26,22 @@ type Draft struct {
 
 // SaveDraft inserts a new draft (ID 0) or updates one at the version read;
 // a newer version is a conflict.
+// The draft's data is kept sealed: a draft holds the delivery's phone and
+// address, and may hold more of the applicant.
 func (s *Store) SaveDraft(ctx context.Context, d *Draft, now time.Time) error {
+	data, err := s.sealBlob(sealDraftData, d.Data)
+	if err != nil {
+		return err
+	}
 	return s.update(ctx, func(tx *sql.Tx) error {
 		if d.ID == 0 {
 			d.Version, d.CreatedAt, d.UpdatedAt = 1, now, now
 			return tx.QueryRowContext(ctx, `INSERT INTO drafts (account_id, kind, code, version, created_at, updated_at, created_by, data)
 				VALUES ($1, $2, $3, 1, $4, $4, $5, $6) RETURNING id`,
-				d.AccountID, d.Kind, d.Code, stamp(now), d.CreatedBy, string(d.Data)).Scan(&d.ID)
+				d.AccountID, d.Kind, d.Code, stamp(now), d.CreatedBy, data).Scan(&d.ID)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE drafts SET data = $1, version = version + 1, updated_at = $2
-			WHERE id = $3 AND account_id = $4 AND version = $5`, string(d.Data), stamp(now), d.ID, d.AccountID, d.Version)
+			WHERE id = $3 AND account_id = $4 AND version = $5`, data, stamp(now), d.ID, d.AccountID, d.Version)
 		if err != nil {
 			return err
 		}
@@ -50,19 +56,23 @@ func (s *Store) SaveDraft(ctx context.Context, d *Draft, now time.Time) error {
 
 const draftColumns = `SELECT id, account_id, kind, code, version, created_at, updated_at, created_by, data FROM drafts`
 
-func scanDraft(row interface{ Scan(...any) error }) (*Draft, error) {
+func (s *Store) scanDraft(row interface{ Scan(...any) error }) (*Draft, error) {
 	var d Draft
 	var data string
 	if err := row.Scan(&d.ID, &d.AccountID, &d.Kind, &d.Code, &d.Version, timeDest{&d.CreatedAt}, timeDest{&d.UpdatedAt}, &d.CreatedBy, &data); err != nil {
 		return nil, err
 	}
-	d.Data = json.RawMessage(data)
+	b, err := s.openBlob(sealDraftData, data)
+	if err != nil {
+		return nil, err
+	}
+	d.Data = json.RawMessage(b)
 	return &d, nil
 }
 
 // Draft returns the account's draft id.
 func (s *Store) Draft(ctx context.Context, id, accountID int64) (*Draft, error) {
-	d, err := scanDraft(s.read.QueryRowContext(ctx, draftColumns+` WHERE id = $1 AND account_id = $2`, id, accountID))
+	d, err := s.scanDraft(s.read.QueryRowContext(ctx, draftColumns+` WHERE id = $1 AND account_id = $2`, id, accountID))
 	return d, notFound(err, "未找到该草稿")
 }
 
@@ -75,7 +85,7 @@ func (s *Store) Drafts(ctx context.Context, accountID int64) ([]Draft, error) {
 	defer rows.Close()
 	var out []Draft
 	for rows.Next() {
-		d, err := scanDraft(rows)
+		d, err := s.scanDraft(rows)
 		if err != nil {
 			return nil, mapErr(err, "scan draft")
 		}

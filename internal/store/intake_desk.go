@@ -46,8 +46,10 @@ type IntakeAttempt struct {
 }
 
 // intakeAttemptSelect reads notices with their item's name.
+// The applicant's ID number is read from its sealed column; applicant_id
+// holds its keyed hash, for recall.
 const intakeAttemptSelect = `SELECT a.id, a.item_code, a.item_version, i.name, a.applicant_kind, a.applicant_name,
-	a.applicant_id_type, a.applicant_id, a.missing, a.note, a.clerk, a.clerk_name, a.hall_code, a.created_at
+	a.applicant_id_type, a.applicant_id_sealed, a.missing, a.note, a.clerk, a.clerk_name, a.hall_code, a.created_at
 	FROM intake_attempts a JOIN items i ON i.code = a.item_code AND i.version = a.item_version `
 
 // CreateIntakeAttempt records a one-time notice and sets a.ID. An unknown
@@ -58,12 +60,20 @@ func (s *Store) CreateIntakeAttempt(ctx context.Context, a *IntakeAttempt) error
 	if err != nil {
 		return apperr.Wrap(err, "missing materials")
 	}
+	idHash, err := s.hash(hashID, a.Applicant.IDNumber)
+	if err != nil {
+		return err
+	}
+	idSealed, err := s.seal(sealAttemptID, a.Applicant.IDNumber)
+	if err != nil {
+		return err
+	}
 	return s.update(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `
 			INSERT INTO intake_attempts (item_code, item_version, applicant_kind, applicant_name, applicant_id_type, applicant_id,
-				missing, note, clerk, clerk_name, hall_code, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-			a.ItemCode, a.ItemVersion, string(a.Applicant.Kind), a.Applicant.Name, string(a.Applicant.IDType), a.Applicant.IDNumber,
+				applicant_id_sealed, missing, note, clerk, clerk_name, hall_code, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			a.ItemCode, a.ItemVersion, string(a.Applicant.Kind), a.Applicant.Name, string(a.Applicant.IDType), idHash, idSealed,
 			string(missing), a.Note, a.Clerk, a.ClerkName, a.HallCode, stamp(a.CreatedAt)).Scan(&a.ID)
 		if apperr.CodeOf(mapErr(err, "")) == apperr.Invalid {
 			return apperr.Field("item_code", "未知的事项版本："+a.ItemCode)
@@ -72,10 +82,10 @@ func (s *Store) CreateIntakeAttempt(ctx context.Context, a *IntakeAttempt) error
 	})
 }
 
-func scanIntakeAttempt(row interface{ Scan(...any) error }) (*IntakeAttempt, error) {
+func (s *Store) scanIntakeAttempt(row interface{ Scan(...any) error }) (*IntakeAttempt, error) {
 	var a IntakeAttempt
 	var kind, idType, missing string
-	err := row.Scan(&a.ID, &a.ItemCode, &a.ItemVersion, &a.ItemName, &kind, &a.Applicant.Name, &idType, &a.Applicant.IDNumber,
+	err := row.Scan(&a.ID, &a.ItemCode, &a.ItemVersion, &a.ItemName, &kind, &a.Applicant.Name, &idType, s.opened(sealAttemptID, &a.Applicant.IDNumber),
 		&missing, &a.Note, &a.Clerk, &a.ClerkName, &a.HallCode, timeDest{&a.CreatedAt})
 	if err != nil {
 		return nil, err
@@ -89,7 +99,7 @@ func scanIntakeAttempt(row interface{ Scan(...any) error }) (*IntakeAttempt, err
 
 // IntakeAttempt returns the one-time notice with id.
 func (s *Store) IntakeAttempt(ctx context.Context, id int64) (*IntakeAttempt, error) {
-	a, err := scanIntakeAttempt(s.read.QueryRowContext(ctx, intakeAttemptSelect+`WHERE a.id = $1`, id))
+	a, err := s.scanIntakeAttempt(s.read.QueryRowContext(ctx, intakeAttemptSelect+`WHERE a.id = $1`, id))
 	if err != nil {
 		return nil, notFound(err, "未知的一次性告知单")
 	}
@@ -127,7 +137,7 @@ func (s *Store) IntakeAttempts(ctx context.Context, f IntakeAttemptFilter) ([]In
 	defer rows.Close()
 	var out []IntakeAttempt
 	for rows.Next() {
-		a, err := scanIntakeAttempt(rows)
+		a, err := s.scanIntakeAttempt(rows)
 		if err != nil {
 			return nil, mapErr(err, "scan intake attempt")
 		}
@@ -155,23 +165,25 @@ func (s *Store) RecallApplicant(ctx context.Context, idNumber string) (*Applican
 	if idNumber == "" {
 		return nil, apperr.New(apperr.NotFound, "没有该证件号码的办件记录")
 	}
+	idNumber, err := s.hash(hashID, idNumber)
+	if err != nil {
+		return nil, err
+	}
 	var number, data string
 	var at time.Time
-	err := s.row(ctx, `SELECT number, received_at, data FROM cases WHERE applicant_id = $1
+	err = s.row(ctx, `SELECT number, received_at, data FROM cases WHERE applicant_id = $1
 		ORDER BY received_at DESC, id DESC LIMIT 1`, idNumber).Scan(&number, timeDest{&at}, &data)
 	switch {
 	case err == nil:
-		var c struct {
-			Applicant casework.Party `json:"applicant"`
-		}
-		if err := json.Unmarshal([]byte(data), &c); err != nil {
+		var c casework.Case
+		if err := s.openCase(data, &c); err != nil {
 			return nil, apperr.Wrap(err, "case "+number)
 		}
 		return &ApplicantRecall{Applicant: c.Applicant, Source: "case", Number: number, At: at}, nil
 	case err != sql.ErrNoRows:
 		return nil, mapErr(err, "recall applicant")
 	}
-	a, err := scanIntakeAttempt(s.read.QueryRowContext(ctx, intakeAttemptSelect+`
+	a, err := s.scanIntakeAttempt(s.read.QueryRowContext(ctx, intakeAttemptSelect+`
 		WHERE a.applicant_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT 1`, idNumber))
 	if err != nil {
 		return nil, notFound(err, "没有该证件号码的办件记录")

@@ -20,7 +20,9 @@ type Notification struct {
 	LastError  string
 }
 
-const notificationColumns = `SELECT n.id, COALESCE(c.number, ''), COALESCE(n.account_id, 0), n.recipient, n.subject, n.body,
+// notificationColumns reads the recipient from its sealed column: the
+// recipient column holds its keyed hash, for NotificationsTo.
+const notificationColumns = `SELECT n.id, COALESCE(c.number, ''), COALESCE(n.account_id, 0), n.recipient_sealed, n.subject, n.body,
 	n.created_at, n.sent_at, n.attempts, n.last_error FROM notifications n LEFT JOIN cases c ON c.id = n.case_id`
 
 func (s *Store) notifications(ctx context.Context, where string, args ...any) ([]Notification, error) {
@@ -32,7 +34,7 @@ func (s *Store) notifications(ctx context.Context, where string, args ...any) ([
 	var out []Notification
 	for rows.Next() {
 		var n Notification
-		if err := rows.Scan(&n.ID, &n.CaseNumber, &n.AccountID, &n.Recipient, &n.Subject, &n.Body,
+		if err := rows.Scan(&n.ID, &n.CaseNumber, &n.AccountID, s.opened(sealRecipient, &n.Recipient), &n.Subject, &n.Body,
 			timeDest{&n.CreatedAt}, timeDest{&n.SentAt}, &n.Attempts, &n.LastError); err != nil {
 			return nil, mapErr(err, "scan notification")
 		}
@@ -55,7 +57,14 @@ func (s *Store) CaseNotifications(ctx context.Context, number string) ([]Notific
 // NotificationsTo returns the latest notifications to a phone number or
 // an account, newest first.
 func (s *Store) NotificationsTo(ctx context.Context, accountID int64, phone string, limit int) ([]Notification, error) {
-	return s.notifications(ctx, `(n.account_id = $1 OR n.recipient = $2) ORDER BY n.id DESC LIMIT $3`, accountID, phone, limit)
+	h, err := s.hash(hashPhone, phone)
+	if err != nil {
+		return nil, err
+	}
+	if h == "" {
+		h = "-" // no phone: match the account's only (a recipient is never empty)
+	}
+	return s.notifications(ctx, `(n.account_id = $1 OR n.recipient = $2) ORDER BY n.id DESC LIMIT $3`, accountID, h, limit)
 }
 
 // MarkNotification records a send: sent at now, or a failure with its error.

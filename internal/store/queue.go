@@ -116,13 +116,15 @@ func (s *Store) Category(ctx context.Context, hall, code string) (*queue.Categor
 
 // ---- tickets ----
 
-const ticketCols = `id, hall_code, category, number, day, priority, id_number, state, at_window, target_window,
+// ticketCols reads the ID number from its sealed column; id_number holds
+// its keyed hash (one open ticket per ID, the applicant's visits).
+const ticketCols = `id, hall_code, category, number, day, priority, id_number_sealed, state, at_window, target_window,
 	issued_at, queued_at, called_at, started_at, finished_at, recalls, requeues, no_show_reason, version, last_seq`
 
-func scanTicket(row interface{ Scan(...any) error }) (*queue.Ticket, error) {
+func (s *Store) scanTicket(row interface{ Scan(...any) error }) (*queue.Ticket, error) {
 	var t queue.Ticket
 	var day, priority, state string
-	err := row.Scan(&t.ID, &t.HallCode, &t.Category, &t.Number, &day, &priority, &t.IDNumber, &state, &t.Window, &t.TargetWindow,
+	err := row.Scan(&t.ID, &t.HallCode, &t.Category, &t.Number, &day, &priority, s.opened(sealTicketID, &t.IDNumber), &state, &t.Window, &t.TargetWindow,
 		timeDest{&t.IssuedAt}, timeDest{&t.QueuedAt}, timeDest{&t.CalledAt}, timeDest{&t.StartedAt}, timeDest{&t.FinishedAt},
 		&t.Recalls, &t.Requeues, &t.NoShowReason, &t.Version, &t.LastSeq)
 	if err != nil {
@@ -164,10 +166,18 @@ func (s *Store) CreateTicket(ctx context.Context, c *queue.Category, t *queue.Ti
 		}
 		t.Number = queue.Number(c.Prefix, n)
 		ev := queue.IssueEvent(t, actor)
-		err = tx.QueryRowContext(ctx, `INSERT INTO tickets (hall_code, category, number, day, priority, id_number, state, at_window, target_window,
-				issued_at, queued_at, recalls, requeues, no_show_reason, version, last_seq)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, '', '', $8, $8, 0, 0, '', $9, $10) RETURNING id`,
-			t.HallCode, t.Category, t.Number, t.Day.String(), string(t.Priority), t.IDNumber, string(t.State),
+		idHash, err := s.hash(hashID, t.IDNumber)
+		if err != nil {
+			return err
+		}
+		idSealed, err := s.seal(sealTicketID, t.IDNumber)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO tickets (hall_code, category, number, day, priority, id_number, id_number_sealed,
+				state, at_window, target_window, issued_at, queued_at, recalls, requeues, no_show_reason, version, last_seq)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', $9, $9, 0, 0, '', $10, $11) RETURNING id`,
+			t.HallCode, t.Category, t.Number, t.Day.String(), string(t.Priority), idHash, idSealed, string(t.State),
 			stamp(t.IssuedAt), t.Version, t.LastSeq).Scan(&t.ID)
 		if err != nil {
 			if apperr.Is(mapErr(err, "insert ticket"), apperr.Conflict) {
@@ -210,7 +220,7 @@ func aheadOf(ctx context.Context, q queryer, t *queue.Ticket) (int, error) {
 // Ticket returns a ticket and how many waiting tickets of its category are
 // ahead of it.
 func (s *Store) Ticket(ctx context.Context, id int64) (*queue.Ticket, int, error) {
-	t, err := scanTicket(s.read.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1`, id))
+	t, err := s.scanTicket(s.read.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1`, id))
 	if err != nil {
 		return nil, 0, notFound(err, fmt.Sprintf("未找到第 %d 号票据", id))
 	}
@@ -285,7 +295,7 @@ type TicketChange func(t *queue.Ticket, set queue.Settings) (*queue.TicketEvent,
 func (s *Store) UpdateTicket(ctx context.Context, id int64, change TicketChange) (*queue.Ticket, error) {
 	var out *queue.Ticket
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		t, ev, old, oldState, err := changeTicketTx(ctx, tx, id, change)
+		t, ev, old, oldState, err := s.changeTicketTx(ctx, tx, id, change)
 		if err != nil {
 			return err
 		}
@@ -308,8 +318,8 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, change TicketChange)
 // changeTicketTx loads ticket id in tx with its hall's settings and lets
 // change alter it; it returns the ticket, its event, and the version and
 // state it had, for writeTicket's guard.
-func changeTicketTx(ctx context.Context, tx *sql.Tx, id int64, change TicketChange) (*queue.Ticket, *queue.TicketEvent, int, queue.State, error) {
-	t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1`, id))
+func (s *Store) changeTicketTx(ctx context.Context, tx *sql.Tx, id int64, change TicketChange) (*queue.Ticket, *queue.TicketEvent, int, queue.State, error) {
+	t, err := s.scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1`, id))
 	if err != nil {
 		return nil, nil, 0, "", notFound(err, fmt.Sprintf("未找到第 %d 号票据", id))
 	}
@@ -330,7 +340,7 @@ func changeTicketTx(ctx context.Context, tx *sql.Tx, id int64, change TicketChan
 func (s *Store) LinkTicketCase(ctx context.Context, id int64, caseNumber, by string, change TicketChange) (*queue.Ticket, error) {
 	var out *queue.Ticket
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		t, ev, old, oldState, err := changeTicketTx(ctx, tx, id, change)
+		t, ev, old, oldState, err := s.changeTicketTx(ctx, tx, id, change)
 		if err != nil {
 			return err
 		}
@@ -426,11 +436,11 @@ func writeWindow(ctx context.Context, tx *sql.Tx, id int64, w *queue.Window, old
 
 // currentTicket returns the ticket at the window (called or serving there),
 // or nil, clearing a stale pointer.
-func currentTicket(ctx context.Context, tx *sql.Tx, w *queue.Window) (*queue.Ticket, error) {
+func (s *Store) currentTicket(ctx context.Context, tx *sql.Tx, w *queue.Window) (*queue.Ticket, error) {
 	if w.Current == 0 {
 		return nil, nil
 	}
-	t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1`, w.Current))
+	t, err := s.scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1`, w.Current))
 	if err != nil {
 		return nil, err
 	}
@@ -475,7 +485,7 @@ func (s *Store) QueueWindow(ctx context.Context, hall, number string) (*queue.Wi
 		if err != nil {
 			return err
 		}
-		_, err = currentTicket(ctx, tx, w)
+		_, err = s.currentTicket(ctx, tx, w)
 		out = w
 		return err
 	})
@@ -498,7 +508,7 @@ func (s *Store) AtWindow(ctx context.Context, hall, number string, now time.Time
 		if err != nil {
 			return err
 		}
-		cur, err := currentTicket(ctx, tx, w)
+		cur, err := s.currentTicket(ctx, tx, w)
 		if err != nil {
 			return err
 		}
@@ -556,7 +566,7 @@ func (s *Store) CallNext(ctx context.Context, hall, number, actor string, now ti
 		if err != nil {
 			return err
 		}
-		cur, err := currentTicket(ctx, tx, w)
+		cur, err := s.currentTicket(ctx, tx, w)
 		if err != nil {
 			return err
 		}
@@ -584,7 +594,7 @@ func (s *Store) CallNext(ctx context.Context, hall, number, actor string, now ti
 			catCond = "category IN (" + strings.Join(ps, ", ") + ")"
 		}
 		head := func(class string) (*queue.Ticket, error) {
-			t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets
+			t, err := s.scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets
 				WHERE hall_code = $1 AND day = $2 AND state = 'waiting' AND `+class+`
 				AND (target_window = $3 OR (target_window = '' AND `+catCond+`))
 				ORDER BY queued_at, id LIMIT 1`, args...))
@@ -648,6 +658,10 @@ func (s *Store) TicketsOf(ctx context.Context, idNumber string, limit int) ([]qu
 	if idNumber == "" {
 		return nil, nil
 	}
+	idNumber, err := s.hash(hashID, idNumber)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id_number = $1 ORDER BY id DESC LIMIT $2`, idNumber, limit)
 	if err != nil {
 		return nil, mapErr(err, "tickets of")
@@ -655,7 +669,7 @@ func (s *Store) TicketsOf(ctx context.Context, idNumber string, limit int) ([]qu
 	defer rows.Close()
 	var out []queue.Ticket
 	for rows.Next() {
-		t, err := scanTicket(rows)
+		t, err := s.scanTicket(rows)
 		if err != nil {
 			return nil, mapErr(err, "scan ticket")
 		}

@@ -26,7 +26,7 @@ func (s *Store) TicketRecords(ctx context.Context, hall string, from, to calenda
 	out := []TicketRecord{}
 	index := map[int64]int{}
 	for rows.Next() {
-		t, err := scanTicket(rows)
+		t, err := s.scanTicket(rows)
 		if err != nil {
 			rows.Close()
 			return nil, mapErr(err, "scan ticket")

@@ -83,11 +83,16 @@ func (s *Store) CreateRating(ctx context.Context, r *rating.Rating, tokenHash st
 		if r.TicketID != "" {
 			ticket = r.TicketID
 		}
+		phone, err := s.seal(sealRaterPhone, r.Phone)
+		if err != nil {
+			return err
+		}
+		// rater_phone stays empty: the phone is kept sealed beside it.
 		err = tx.QueryRowContext(ctx, `INSERT INTO ratings (level, tags, text, channel, ticket_id, case_id, hall_code,
-			window_number, clerk, department, real_name, rater_name, rater_phone, key_hash, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+			window_number, clerk, department, real_name, rater_name, rater_phone, rater_phone_sealed, key_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', $13, $14, $15) RETURNING id`,
 			int(r.Level), string(tags), r.Text, string(r.Channel), ticket, dbNull(caseID), r.HallCode,
-			r.Window, r.Clerk, r.Department, r.RealName, r.Name, r.Phone, r.KeyHash, stamp(r.CreatedAt)).Scan(&r.ID)
+			r.Window, r.Clerk, r.Department, r.RealName, r.Name, phone, r.KeyHash, stamp(r.CreatedAt)).Scan(&r.ID)
 		if err != nil {
 			if apperr.Is(mapErr(err, ""), apperr.Conflict) {
 				return apperr.New(apperr.Conflict, "已评价过，每次服务、每个办件只能评价一次")
@@ -112,14 +117,14 @@ func (s *Store) CreateRating(ctx context.Context, r *rating.Rating, tokenHash st
 }
 
 const ratingColumns = `r.id, r.level, r.tags, r.text, r.channel, COALESCE(r.ticket_id, ''), COALESCE(c.number, ''),
-	r.hall_code, r.window_number, r.clerk, r.department, r.real_name, r.rater_name, r.rater_phone, r.key_hash,
+	r.hall_code, r.window_number, r.clerk, r.department, r.real_name, r.rater_name, r.rater_phone_sealed, r.key_hash,
 	r.created_at, a.tags, a.text, a.created_at`
 
 const ratingFrom = `ratings r LEFT JOIN cases c ON c.id = r.case_id LEFT JOIN rating_additions a ON a.rating_id = r.id`
 
 // Rating returns the rating with id, with its addition if any.
 func (s *Store) Rating(ctx context.Context, id int64) (*rating.Rating, error) {
-	r, err := scanRating(s.read.QueryRowContext(ctx, `SELECT `+ratingColumns+` FROM `+ratingFrom+` WHERE r.id = $1`, id))
+	r, err := s.scanRating(s.read.QueryRowContext(ctx, `SELECT `+ratingColumns+` FROM `+ratingFrom+` WHERE r.id = $1`, id))
 	if err != nil {
 		return nil, notFound(err, "未找到该评价")
 	}
@@ -128,7 +133,7 @@ func (s *Store) Rating(ctx context.Context, id int64) (*rating.Rating, error) {
 
 // CaseRating returns the online rating of the case with number.
 func (s *Store) CaseRating(ctx context.Context, number string) (*rating.Rating, error) {
-	r, err := scanRating(s.read.QueryRowContext(ctx, `SELECT `+ratingColumns+` FROM `+ratingFrom+`
+	r, err := s.scanRating(s.read.QueryRowContext(ctx, `SELECT `+ratingColumns+` FROM `+ratingFrom+`
 		WHERE c.number = $1 AND r.ticket_id IS NULL`, number))
 	if err != nil {
 		return nil, notFound(err, "该办件尚未评价")
@@ -136,14 +141,14 @@ func (s *Store) CaseRating(ctx context.Context, number string) (*rating.Rating, 
 	return r, nil
 }
 
-func scanRating(row interface{ Scan(...any) error }) (*rating.Rating, error) {
+func (s *Store) scanRating(row interface{ Scan(...any) error }) (*rating.Rating, error) {
 	var r rating.Rating
 	var level int
 	var tags, channel string
 	var addTags, addText sql.NullString
 	var addAt time.Time
 	err := row.Scan(&r.ID, &level, &tags, &r.Text, &channel, &r.TicketID, &r.CaseNumber,
-		&r.HallCode, &r.Window, &r.Clerk, &r.Department, &r.RealName, &r.Name, &r.Phone, &r.KeyHash,
+		&r.HallCode, &r.Window, &r.Clerk, &r.Department, &r.RealName, &r.Name, s.opened(sealRaterPhone, &r.Phone), &r.KeyHash,
 		timeDest{&r.CreatedAt}, &addTags, &addText, timeDest{&addAt})
 	if err != nil {
 		return nil, err

@@ -24,6 +24,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/sealed"
 )
 
 // Dialect names the database behind a Store.
@@ -42,7 +43,8 @@ type Store struct {
 	read    *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
 	clock   clock.Clock
 	stmts   stmtCache
-	path    string // SQLite: the database file
+	path    string          // SQLite: the database file
+	pii     *sealed.Keyring // seals personal data (personal_data.go); nil without keys
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.

@@ -148,11 +148,20 @@ func (s *Store) RevokeToken(ctx context.Context, hash string) error {
 	})
 }
 
+// lockKey is what login_failures keeps of a lockout key: its keyed hash.
+// A key may be an applicant's phone ("phone:…") or a client's address, so
+// none is kept in clear; lockouts only ever look a key up by equality.
+func (s *Store) lockKey(key string) (string, error) { return s.hash(hashLock, key) }
+
 // LockedUntil returns when the lockout of username ends, or the zero time
 // if it is not locked at now.
 func (s *Store) LockedUntil(ctx context.Context, username string, now time.Time) (time.Time, error) {
+	username, err := s.lockKey(username)
+	if err != nil {
+		return time.Time{}, err
+	}
 	var until time.Time
-	err := s.read.QueryRowContext(ctx, `SELECT locked_until FROM login_failures WHERE username = $1 AND locked_until > $2`,
+	err = s.read.QueryRowContext(ctx, `SELECT locked_until FROM login_failures WHERE username = $1 AND locked_until > $2`,
 		username, stamp(now)).Scan(timeDest{&until})
 	if err == sql.ErrNoRows {
 		return time.Time{}, nil
@@ -164,8 +173,12 @@ func (s *Store) LockedUntil(ctx context.Context, username string, now time.Time)
 // than window are forgotten; the limit-th failure within it locks the name
 // until now+lockFor. It returns the lock's end, or the zero time.
 func (s *Store) RecordFailure(ctx context.Context, username string, now time.Time, limit int, window, lockFor time.Duration) (time.Time, error) {
+	username, err := s.lockKey(username)
+	if err != nil {
+		return time.Time{}, err
+	}
 	var until time.Time
-	err := s.update(ctx, func(tx *sql.Tx) error {
+	err = s.update(ctx, func(tx *sql.Tx) error {
 		// One atomic upsert counts the failure, so that nodes failing the
 		// same name at once never lose a count; it also locks the row.
 		var failures int
@@ -190,6 +203,10 @@ func (s *Store) RecordFailure(ctx context.Context, username string, now time.Tim
 
 // ClearFailures forgets the failed sign-ins of username after a success.
 func (s *Store) ClearFailures(ctx context.Context, username string) error {
+	username, err := s.lockKey(username)
+	if err != nil {
+		return err
+	}
 	return s.update(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE username = $1`, username)
 		return err

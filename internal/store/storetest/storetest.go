@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/sealed"
 	"github.com/onewindow/onewindow/internal/store"
 )
 
@@ -57,12 +58,32 @@ func Each(t *testing.T, clk clock.Clock, fn func(t *testing.T, st *store.Store))
 // A nil clk means the system clock.
 func Open(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 	t.Helper()
-	return OpenAt(t, dialect, clk, 0)
+	st := OpenEmpty(t, dialect, clk)
+	ctx := context.Background()
+	if err := migrate(ctx, st, 0); err != nil {
+		t.Fatalf("storetest: migrate %s store: %v", dialect, err)
+	}
+	if err := st.UseKeys(ctx, Keyring(t)); err != nil {
+		t.Fatalf("storetest: data keys of %s store: %v", dialect, err)
+	}
+	return st
 }
 
-// OpenAt is Open with the schema migrated up to version only (0: every
-// migration), for a test of one migration's changes to the data before it.
+// OpenAt returns a fresh store of dialect with the schema migrated up to
+// version only and no data keys, for a test of one migration's changes to
+// the data before it.
 func OpenAt(t testing.TB, dialect store.Dialect, clk clock.Clock, version int64) *store.Store {
+	t.Helper()
+	st := OpenEmpty(t, dialect, clk)
+	if err := migrate(context.Background(), st, version); err != nil {
+		t.Fatalf("storetest: migrate %s store: %v", dialect, err)
+	}
+	return st
+}
+
+// OpenEmpty returns a fresh store of dialect as Open does, but neither
+// migrated nor given keys: for tests of migrations and of key handling.
+func OpenEmpty(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 	t.Helper()
 	if clk == nil {
 		clk = clock.System{}
@@ -82,19 +103,28 @@ func OpenAt(t testing.TB, dialect store.Dialect, clk clock.Clock, version int64)
 		t.Fatalf("storetest: open %s store: %v", dialect, err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := migrate(ctx, st, version); err != nil {
-		t.Fatalf("storetest: migrate %s store: %v", dialect, err)
-	}
 	return st
 }
 
-// Migrate applies the rest of the migrations to a store opened with
-// OpenAt.
+// Migrate applies st's pending migrations, one PostgreSQL store at a time.
 func Migrate(t testing.TB, st *store.Store) {
 	t.Helper()
 	if err := migrate(context.Background(), st, 0); err != nil {
-		t.Fatalf("storetest: migrate: %v", err)
+		t.Fatalf("storetest: migrate %s store: %v", st.Dialect(), err)
 	}
+}
+
+// DataKey is the data key test stores seal personal data with.
+const DataKey = "b25ld2luZG93IHRlc3QgZGF0YSBrZXksIDMyIGJ5dGU=" // "onewindow test data key, 32 byte"
+
+// Keyring returns a fresh key ring holding DataKey, for a store's UseKeys.
+func Keyring(t testing.TB) *sealed.Keyring {
+	t.Helper()
+	ring, err := sealed.ParseKeyring(DataKey, "")
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return ring
 }
 
 // migrating queues this binary's PostgreSQL migrations: they all take
