@@ -131,6 +131,11 @@ func (r copyReport) String() string {
 func checkSQLiteCopy(ctx context.Context, path string, anySchema bool) (copyReport, error) {
 	st, err := store.OpenBackup(ctx, path, clock.System{})
 	if err != nil {
+		// Damage SQLite meets before its own check can run (a page the
+		// schema or the first query needs) is the same finding.
+		if strings.Contains(err.Error(), "malformed") {
+			return copyReport{}, fmt.Errorf("the database fails its integrity check: %w", err)
+		}
 		return copyReport{}, err
 	}
 	defer st.Close()

@@ -20,6 +20,7 @@ import (
 	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
+	"github.com/onewindow/onewindow/internal/store/storetest"
 )
 
 // TestBackupUnderLoad takes a backup while desks take cases in and move
@@ -48,6 +49,9 @@ func backupUnderLoad(t *testing.T, live, restored, file string) {
 	}
 	defer st.Close()
 	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UseKeys(ctx, storetest.Keyring(t)); err != nil {
 		t.Fatal(err)
 	}
 	load := startHallLoad(t, service.New(st, clock.System{}, slog.New(slog.NewTextHandler(io.Discard, nil)), service.DefaultConfig()), 4)
@@ -342,6 +346,9 @@ func TestRestoreRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UseKeys(ctx, storetest.Keyring(t)); err != nil {
 		t.Fatal(err)
 	}
 	load := startHallLoad(t, service.New(st, clock.System{}, slog.New(slog.NewTextHandler(io.Discard, nil)), service.DefaultConfig()), 2)
