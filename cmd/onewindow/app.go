@@ -49,6 +49,8 @@ type Config struct {
 	// Notify is how messages go out: "log" (the log only) or
 	// smtp://user:pass@host:port?from=… (e-mail).
 	Notify string `env:"ONEWINDOW_NOTIFY" envDefault:"log"`
+	// Limits are the abuse limits: limits.go.
+	Limits LimitsConfig
 }
 
 // Main is the program: it parses the command line, wires the packages
@@ -212,6 +214,9 @@ func serviceConfig(cfg Config) (service.Config, error) {
 	}
 	if s.LockoutLimit < 1 {
 		return s, fmt.Errorf("lockout attempts must be at least 1")
+	}
+	if err := cfg.Limits.apply(&s.Limits); err != nil {
+		return s, err
 	}
 	s.Rating.RectificationDays, s.Rating.AdditionDays = cfg.RectificationDays, cfg.RatingAdditionDays
 	if s.Rating.RectificationDays < 1 || s.Rating.RectificationDays > 30 {
