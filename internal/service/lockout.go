@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/store"
 )
 
@@ -87,7 +88,7 @@ func (s *Service) beginPassword(ctx context.Context, subject string, now time.Ti
 		return nil, false, err
 	}
 	if !until.IsZero() {
-		return nil, true, lockedError(until.Sub(now))
+		return nil, true, lockedError(until, now)
 	}
 	return a, false, nil
 }
@@ -109,7 +110,7 @@ func (s *Service) passwordFailed(ctx context.Context, a *passwordAttempt, now ti
 	if !until[0].IsZero() {
 		s.log.Warn("sign-in locked for a client after failures", "subject", maskSubject(a.subject), "client", clientKey(ctx),
 			"until", until[0], "request_id", RequestFrom(ctx).ID)
-		return lockedError(until[0].Sub(now))
+		return lockedError(until[0], now)
 	}
 	return nil
 }
@@ -126,7 +127,11 @@ func (s *Service) passwordSucceeded(ctx context.Context, a *passwordAttempt, now
 
 // lockedError answers a sign-in while its client is locked out or the
 // account's back-off runs. The same for every account, known or not.
-func lockedError(wait time.Duration) error {
+func lockedError(until, now time.Time) error {
+	wait := until.Sub(now)
+	if wait >= time.Minute {
+		return apperr.TooMany(wait, "登录失败次数过多，已暂停登录，请于 %s 后再试", until.In(clock.Shanghai).Format("15:04"))
+	}
 	return apperr.TooMany(wait, "登录失败次数过多，请%s后再试", waitWords(wait))
 }
 
