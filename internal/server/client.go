@@ -54,7 +54,7 @@ func ParseTrustedProxies(spec string) ([]netip.Prefix, error) {
 // CheckProxyHeader refuses a header other than the two the server reads.
 func CheckProxyHeader(h string) error {
 	switch http.CanonicalHeaderKey(h) {
-	case HeaderForwardedFor, HeaderRealIP:
+	case http.CanonicalHeaderKey(HeaderForwardedFor), http.CanonicalHeaderKey(HeaderRealIP):
 		return nil
 	}
 	return fmt.Errorf("proxy header %q: use %s or %s", h, HeaderForwardedFor, HeaderRealIP)
@@ -84,7 +84,7 @@ func (s *Server) clientAddr(r *http.Request) string {
 	if !s.trusted(peer) {
 		return peer.String()
 	}
-	if http.CanonicalHeaderKey(s.cfg.ProxyHeader) == HeaderRealIP {
+	if http.CanonicalHeaderKey(s.cfg.ProxyHeader) == http.CanonicalHeaderKey(HeaderRealIP) {
 		if a, err := netip.ParseAddr(strings.TrimSpace(r.Header.Get(HeaderRealIP))); err == nil {
 			return a.Unmap().WithZone("").String()
 		}
