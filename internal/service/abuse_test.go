@@ -643,3 +643,32 @@ func attachHub(t *testing.T, st *store.Store, svc *service.Service) {
 	<-hub.Listening()
 	svc.SetBoard(hub)
 }
+
+// TestTypedKeysCannotForge: "|" separates the parts of a lockout key, so a
+// username or case number typed with one must not count against someone
+// else's key (admin|ip:ADDR would lock admin out for that address).
+func TestTypedKeysCannotForge(t *testing.T) {
+	clk := clock.At(start)
+	cfg := service.DefaultConfig()
+	cfg.Limits.BackoffAfter, cfg.Limits.CodeBackoffAfter = 2, 2
+	storetest.Each(t, clk, func(t *testing.T, st *store.Store) {
+		clk.Set(start)
+		svc, as := hallWith(t, st, clk, cfg)
+		v, err := svc.Intake(as["shouli"], foodApplication(casework.Pickup))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 6 {
+			attacker := from(fmt.Sprintf("203.0.113.%d", i+1))
+			svc.Login(attacker, "admin|ip:192.0.2.9", "wrong-password1")
+			svc.Progress(attacker, v.Case.Number+"|ip:192.0.2.9", "000000")
+		}
+		victim := from("192.0.2.9")
+		if _, err := svc.Login(victim, "admin", passwords["admin"]); err != nil {
+			t.Errorf("admin from the named address: %v", err)
+		}
+		if _, err := svc.Progress(victim, v.Case.Number, receiptCode(t, v)); err != nil {
+			t.Errorf("the case from the named address: %v", err)
+		}
+	})
+}

@@ -422,7 +422,7 @@ func (s *Service) ResetPassword(ctx context.Context, username string) (string, e
 		return "", err
 	}
 	// A reset lifts every lock on the username, from every client.
-	if err := s.store.ClearFailuresOf(ctx, "user:"+u.Username); err != nil {
+	if err := s.store.ClearFailuresOf(ctx, userSubject(u.Username)); err != nil {
 		return "", err
 	}
 	s.log.Info("password reset", "username", u.Username, "by", a.Name(), "request_id", RequestFrom(ctx).ID)

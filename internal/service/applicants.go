@@ -106,7 +106,7 @@ func (s *Service) SignInApplicant(ctx context.Context, phone, password string) (
 	if phone == "" || password == "" {
 		return nil, apperr.Field("phone", "请输入手机号和密码")
 	}
-	attempt, _, err := s.beginPassword(ctx, "phone:"+phone, now)
+	attempt, _, err := s.beginPassword(ctx, phoneSubject(phone), now)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func (s *Service) ResetApplicantPassword(ctx context.Context, phone, code, passw
 		return err
 	}
 	// A reset lifts every lock on the phone: its owner proved who they are.
-	return s.store.ClearFailuresOf(ctx, "phone:"+phone)
+	return s.store.ClearFailuresOf(ctx, phoneSubject(phone))
 }
 
 // AccountByID returns an applicant account, for the page session.

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -25,6 +26,17 @@ import (
 //	code:NUMBER|ip:ADDR                     a case's check code from one client
 //	code:NUMBER                             the check code from anywhere (back-off)
 //	code-from:ADDR                          wrong check codes of one client, for any case
+
+// keyPart escapes what a person typed (a username, a phone, a case number)
+// for a key: "|" separates a key's parts, so "admin|ip:192.0.2.9" typed as
+// a username must not become admin's key for that client.
+func keyPart(typed string) string {
+	return strings.NewReplacer("%", "%25", "|", "%7C").Replace(typed)
+}
+
+// userSubject and phoneSubject are the keys of an account's sign-ins.
+func userSubject(username string) string { return "user:" + keyPart(username) }
+func phoneSubject(phone string) string   { return "phone:" + keyPart(phone) }
 
 // backoffWindow: a subject without a failure for this long starts its
 // global count afresh.
@@ -150,7 +162,8 @@ func maskSubject(subject string) string {
 // codeAttempt is one look-up of a case by its check code, with the keys
 // its failures count on.
 type codeAttempt struct {
-	number, pair, client string
+	number               string // as typed
+	pair, client, global string // the keys: code:NUMBER|ip:ADDR, code-from:ADDR, code:NUMBER
 }
 
 // Wrong check codes a case number may take from one client before that
@@ -171,13 +184,14 @@ func (s *Service) beginCode(ctx context.Context, number string, now time.Time) (
 		return nil, err
 	}
 	client := clientKey(ctx)
-	a := &codeAttempt{number: number, pair: "code:" + number + "|ip:" + client, client: "code-from:" + client}
+	a := &codeAttempt{number: number, pair: "code:" + keyPart(number) + "|ip:" + client,
+		client: "code-from:" + client, global: "code:" + keyPart(number)}
 	until, err := s.store.LockedUntil(ctx, now, a.pair, a.client)
 	if err != nil {
 		return nil, err
 	}
 	if until.IsZero() {
-		if until, err = s.store.LockedUntil(ctx, now, "code:"+number); err != nil {
+		if until, err = s.store.LockedUntil(ctx, now, a.global); err != nil {
 			return nil, err
 		}
 		if !until.IsZero() && s.maySee(ctx, number) {
@@ -207,7 +221,7 @@ func (s *Service) codeFailed(ctx context.Context, a *codeAttempt, now time.Time)
 	until, err := s.store.RecordFailures(ctx, now,
 		store.Failure{Key: a.pair, Window: progressWindow, Lock: hardLock(progressAttempts, progressLock)},
 		store.Failure{Key: a.client, Window: time.Hour, Lock: hardLock(l.CodeFailuresPerClient, time.Hour)},
-		store.Failure{Key: "code:" + a.number, Window: backoffWindow, Lock: backoff(l.CodeBackoffAfter, l.BackoffMax)})
+		store.Failure{Key: a.global, Window: backoffWindow, Lock: backoff(l.CodeBackoffAfter, l.BackoffMax)})
 	if latest := store.Latest(until); err == nil && !latest.IsZero() {
 		s.log.Warn("check-code look-ups held up after wrong codes", "number", a.number, "client", clientKey(ctx),
 			"until", latest, "request_id", RequestFrom(ctx).ID)

@@ -29,7 +29,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (*org.Us
 	if username == "" || password == "" {
 		return nil, apperr.Invalidf([]apperr.FieldError{{Field: "username", Message: "请输入用户名和密码"}}, "请输入用户名和密码")
 	}
-	attempt, locked, err := s.beginPassword(ctx, "user:"+username, now)
+	attempt, locked, err := s.beginPassword(ctx, userSubject(username), now)
 	if err != nil {
 		if locked {
 			s.recordSignIn(ctx, username, 0, "locked", now)

@@ -24,7 +24,7 @@ func (s *Service) ChangePassword(ctx context.Context, oldPassword, newPassword s
 	// Guessing the old password (from a session left open) counts as
 	// failed sign-ins do.
 	now := s.clock.Now()
-	attempt, _, err := s.beginPassword(ctx, "user:"+u.Username, now)
+	attempt, _, err := s.beginPassword(ctx, userSubject(u.Username), now)
 	if err != nil {
 		return err
 	}
