@@ -149,9 +149,13 @@ func (l Limits) RatesString() string {
 
 // rateText writes a rate with its period short: 10/1m, 5/1h.
 func rateText(r throttle.Rate) string {
-	per := r.Per.String()
-	per = strings.TrimSuffix(per, "0s")
-	per = strings.TrimSuffix(per, "0m")
+	per := r.Per.String() // 1m0s, 1h0m0s, 1m30s
+	if strings.HasSuffix(per, "m0s") {
+		per = strings.TrimSuffix(per, "0s")
+	}
+	if strings.HasSuffix(per, "h0m") {
+		per = strings.TrimSuffix(per, "0m")
+	}
 	return fmt.Sprintf("%d/%s", r.N, per)
 }
 
