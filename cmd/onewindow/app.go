@@ -54,6 +54,8 @@ type Config struct {
 	// DataKeyOld are the keys being rotated away from, comma-separated:
 	// values sealed under them are still read.
 	DataKeyOld string `env:"ONEWINDOW_DATA_KEY_OLD"`
+	// Limits are the abuse limits: limits.go.
+	Limits LimitsConfig
 }
 
 // Main is the program: it parses the command line, wires the packages
@@ -229,6 +231,9 @@ func serviceConfig(cfg Config) (service.Config, error) {
 	}
 	if s.LockoutLimit < 1 {
 		return s, fmt.Errorf("lockout attempts must be at least 1")
+	}
+	if err := cfg.Limits.apply(&s.Limits); err != nil {
+		return s, err
 	}
 	s.Rating.RectificationDays, s.Rating.AdditionDays = cfg.RectificationDays, cfg.RatingAdditionDays
 	if s.Rating.RectificationDays < 1 || s.Rating.RectificationDays > 30 {

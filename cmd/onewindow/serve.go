@@ -32,14 +32,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env ONEWINDOW_LOG_LEVEL)")
 	fs.StringVar(&cfg.CloseTime, "close-time", cfg.CloseTime, "closing time at which a deadline's last day ends, HH:MM (env ONEWINDOW_CLOSE_TIME)")
 	fs.DurationVar(&cfg.TokenTTL, "token-ttl", cfg.TokenTTL, "lifetime of an API token (env ONEWINDOW_TOKEN_TTL)")
-	fs.IntVar(&cfg.LockoutAttempts, "lockout-attempts", cfg.LockoutAttempts, "failed sign-ins that lock a username (env ONEWINDOW_LOCKOUT_ATTEMPTS)")
-	fs.DurationVar(&cfg.LockoutDuration, "lockout-duration", cfg.LockoutDuration, "how long a locked username stays locked (env ONEWINDOW_LOCKOUT_DURATION)")
+	fs.IntVar(&cfg.LockoutAttempts, "lockout-attempts", cfg.LockoutAttempts, "failed sign-ins from one client that lock that client out of a username (env ONEWINDOW_LOCKOUT_ATTEMPTS)")
+	fs.DurationVar(&cfg.LockoutDuration, "lockout-duration", cfg.LockoutDuration, "how long such a lock lasts (env ONEWINDOW_LOCKOUT_DURATION)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "mark session cookies Secure (behind HTTPS) (env ONEWINDOW_SECURE_COOKIES)")
 	fs.IntVar(&cfg.RectificationDays, "rectification-days", cfg.RectificationDays, "working days to rectify a bad rating (env ONEWINDOW_RECTIFICATION_DAYS)")
 	fs.IntVar(&cfg.RatingAdditionDays, "rating-addition-days", cfg.RatingAdditionDays, "days in which a rating may be added to (env ONEWINDOW_RATING_ADDITION_DAYS)")
 	fs.StringVar(&cfg.Files, "files", cfg.Files, "where uploaded files are kept: a folder, or s3://ACCESS:SECRET@host:port/bucket/prefix (env ONEWINDOW_FILES)")
 	fs.StringVar(&cfg.Notify, "notify", cfg.Notify, "how messages go out: log, or smtp://user:pass@host:port?from=… (env ONEWINDOW_NOTIFY)")
 	dataKeyFlags(fs, &cfg)
+	limitFlags(fs, &cfg.Limits)
 	if done, err := parse(fs, args); done {
 		return err
 	}
@@ -83,8 +84,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	} else {
 		sessionStore = sqlite3store.NewWithCleanupInterval(m.store.DB(), 10*time.Minute)
 	}
+	srvCfg := server.Config{Addr: cfg.Addr, Version: Version}
+	if err := cfg.Limits.serverClient(&srvCfg); err != nil {
+		return err
+	}
 	// A session may hold a form being filled in, phone numbers and all.
-	srv, err := server.New(server.Config{Addr: cfg.Addr, Version: Version}, svc, m.store,
+	srv, err := server.New(srvCfg, svc, m.store,
 		web.NewSessions(m.store.SealSessions(sessionStore), cfg.SecureCookies), log)
 	if err != nil {
 		return err

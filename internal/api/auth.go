@@ -60,9 +60,11 @@ type logoutInput struct {
 func (h *Handlers) registerAuth(a huma.API) {
 	huma.Register(a, huma.Operation{
 		OperationID: "login", Method: http.MethodPost, Path: "/login", Tags: []string{"账号"},
-		Summary:     "登录，取得 API 令牌",
-		Description: "用户名或密码错误返回 401；连续失败 5 次后账号锁定 15 分钟，期间返回 429。",
-		Errors:      []int{401, 422, 429},
+		Summary: "登录，取得 API 令牌",
+		Description: "用户名或密码错误返回 401（不区分哪一项错误）。同一客户端对同一账号连续失败 5 次后，该客户端 15 分钟内不能再试；" +
+			"来自各处的失败过多时，该账号每次失败后须等待的时间逐次加倍（曾登录成功的设备不受此限）；同一客户端每分钟的登录次数也有上限。" +
+			"以上均返回 429 及 Retry-After。登录成功时设置设备 Cookie（onewindow_device）。",
+		Errors: []int{401, 422, 429},
 	}, h.login)
 	huma.Register(a, huma.Operation{
 		OperationID: "logout", Method: http.MethodPost, Path: "/logout", Tags: []string{"账号"},

@@ -6,6 +6,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error. One table (in the server) maps codes to HTTP
@@ -34,7 +35,10 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  []FieldError
-	cause   error
+	// RetryAfter, on a Locked error, is how long until asking again may
+	// succeed: the Retry-After header of the 429.
+	RetryAfter time.Duration
+	cause      error
 }
 
 func (e *Error) Error() string {
@@ -50,6 +54,21 @@ func (e *Error) Unwrap() error { return e.cause }
 // New returns an error with the code and a message (zh-CN, shown to users).
 func New(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// TooMany returns a Locked error (too many attempts, or too many requests)
+// that may succeed again after retry.
+func TooMany(retry time.Duration, format string, args ...any) *Error {
+	return &Error{Code: Locked, Message: fmt.Sprintf(format, args...), RetryAfter: retry}
+}
+
+// RetryAfterOf returns how long err says to wait before asking again, or 0.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // Invalidf returns an Invalid error naming the offending fields.

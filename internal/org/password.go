@@ -62,3 +62,24 @@ func CheckPassword(hash, password string) (bool, error) {
 	got := argon2.IDKey([]byte(password), salt, passes, memory, threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
+
+// HashParams returns the algorithm and parameters of hash
+// ("argon2id v=19 m=19456,t=2,p=1 key=32"), without its salt and key; ""
+// for what is not an argon2id hash.
+func HashParams(hash string) string {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return ""
+	}
+	key, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %s %s key=%d", parts[1], parts[2], parts[3], len(key))
+}
+
+// CurrentParams returns the parameters HashPassword writes, as HashParams
+// tells them.
+func CurrentParams() string {
+	return fmt.Sprintf("argon2id v=%d m=%d,t=%d,p=%d key=%d", argon2.Version, argonMemory, argonTime, argonThreads, argonKeyLen)
+}

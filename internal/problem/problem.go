@@ -5,6 +5,8 @@ package problem
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 )
@@ -27,6 +29,27 @@ type Problem struct {
 	// not allow, the actions that are allowed.
 	AllowedActions []string `json:"allowed_actions,omitempty" doc:"状态不允许该操作时（409），当前可执行的操作"`
 	State          string   `json:"state,omitempty" doc:"状态不允许该操作时（409），办件的当前状态"`
+	// RetryAfter, on a 429, is the seconds to wait before asking again;
+	// the Retry-After header says the same.
+	RetryAfter int `json:"retry_after,omitempty" doc:"请求过于频繁或尝试次数过多时（429），多少秒后可以再试"`
+}
+
+// GetHeaders returns the Retry-After header of a 429 (huma's HeadersError).
+func (p *Problem) GetHeaders() http.Header {
+	h := http.Header{}
+	if p.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(p.RetryAfter))
+	}
+	return h
+}
+
+// Seconds returns d in whole seconds, rounded up: a Retry-After of 0 would
+// invite an immediate retry.
+func Seconds(d time.Duration) int {
+	if d <= 0 {
+		return 0
+	}
+	return int((d + time.Second - 1) / time.Second)
 }
 
 // Error implements error.
@@ -65,12 +88,13 @@ func From(err error) *Problem {
 	code := apperr.CodeOf(err)
 	status := Status(code)
 	return &Problem{
-		Type:   "about:blank",
-		Title:  http.StatusText(status),
-		Status: status,
-		Detail: apperr.MessageOf(err),
-		Code:   code,
-		Errors: apperr.FieldsOf(err),
+		Type:       "about:blank",
+		Title:      http.StatusText(status),
+		Status:     status,
+		Detail:     apperr.MessageOf(err),
+		Code:       code,
+		Errors:     apperr.FieldsOf(err),
+		RetryAfter: Seconds(apperr.RetryAfterOf(err)),
 	}
 }
 

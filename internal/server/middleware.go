@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -33,12 +32,9 @@ func (s *Server) requestID(next http.Handler) http.Handler {
 		if isAPI(r) {
 			channel = "api"
 		}
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
-		ctx := service.WithRequest(r.Context(), service.Request{ID: id, RemoteAddr: host, Channel: channel})
-		next.ServeHTTP(w, r.WithContext(ctx))
+		req := service.RequestFrom(r.Context()) // the client, from identifyClient
+		req.ID, req.Channel = id, channel
+		next.ServeHTTP(w, r.WithContext(service.WithRequest(r.Context(), req)))
 	})
 }
 

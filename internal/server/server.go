@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +33,10 @@ type Config struct {
 	// MaxUploadSize is the body limit of a form carrying an uploaded file;
 	// the file's own limit (20 MB) is checked on its content.
 	MaxUploadSize int64
+	// TrustedProxies are the load balancers and proxies whose ProxyHeader
+	// (X-Forwarded-For by default, or X-Real-IP) names the client: client.go.
+	TrustedProxies []netip.Prefix
+	ProxyHeader    string
 }
 
 // Server serves OneWindow over HTTP.
@@ -50,6 +56,12 @@ type Server struct {
 func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.SessionManager, log *slog.Logger) (*Server, error) {
 	if cfg.MaxBodySize == 0 {
 		cfg.MaxBodySize = 1 << 20
+	}
+	if cfg.ProxyHeader == "" {
+		cfg.ProxyHeader = HeaderForwardedFor
+	}
+	if err := CheckProxyHeader(cfg.ProxyHeader); err != nil {
+		return nil, err
 	}
 	if cfg.MaxUploadSize == 0 {
 		cfg.MaxUploadSize = svc.Config().Uploads.MaxBytes + 1<<20
@@ -72,7 +84,7 @@ func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.Sessio
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem.New(http.StatusForbidden, "跨站请求已被拒绝"))
 	}))
-	// Outermost first: every request gets an id, is logged, survives a
+	// Outermost first: the client is known, every request gets an id, is logged, survives a
 	// panic, is refused if cross-origin, and is signed in if it can be.
 	var h http.Handler = mux
 	h = s.authenticate(h)
@@ -82,6 +94,7 @@ func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.Sessio
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
 	h = s.requestID(h)
+	h = s.identifyClient(h)
 	s.handler = h
 	s.http = &http.Server{
 		Addr:              cfg.Addr,
@@ -139,6 +152,9 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
 		p.Instance = r.URL.Path
 	}
 	w.Header().Set("Content-Type", problem.ContentType)
+	if p.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(p.RetryAfter))
+	}
 	w.WriteHeader(p.Status)
 	json.NewEncoder(w).Encode(p)
 }

@@ -103,7 +103,7 @@ func TestAuthAPI(t *testing.T) {
 			{name: "failure 5 locks", method: "POST", path: "/api/v1/login", body: wrong, want: 429,
 				check: wantProblem("locked", "09:15")},
 			{name: "locked: right password refused", method: "POST", path: "/api/v1/login", want: 429,
-				body: f.loginBody(t, "issuance", issuance.Password), check: wantProblem("locked", "锁定")},
+				body: f.loginBody(t, "issuance", issuance.Password), check: wantProblem("locked", "暂停登录")},
 			{name: "16 minutes later: right password", method: "POST", path: "/api/v1/login", want: 200,
 				before: func() { f.clk.Advance(16 * time.Minute) }, body: f.loginBody(t, "issuance", issuance.Password)},
 

@@ -42,11 +42,15 @@ func (a *Actor) Is(roles ...org.Role) bool {
 	return false
 }
 
-// Request describes the request a use case runs in, for the record.
+// Request describes the request a use case runs in, for the record and
+// for the limits on each client.
 type Request struct {
-	ID         string
+	ID string
+	// RemoteAddr is the client's address as the server worked it out once
+	// (through trusted proxies only); "" outside a request.
 	RemoteAddr string
-	Channel    string // api, web, cli
+	Channel    string  // api, web, cli
+	Device     *Device // the client's device cookie; nil outside a request
 }
 
 type ctxKey int

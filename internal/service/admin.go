@@ -421,7 +421,8 @@ func (s *Service) ResetPassword(ctx context.Context, username string) (string, e
 	if err := s.store.SetPassword(ctx, u.ID, hash); err != nil {
 		return "", err
 	}
-	if err := s.store.ClearFailures(ctx, u.Username); err != nil {
+	// A reset lifts every lock on the username, from every client.
+	if err := s.store.ClearFailuresOf(ctx, userSubject(u.Username)); err != nil {
 		return "", err
 	}
 	s.log.Info("password reset", "username", u.Username, "by", a.Name(), "request_id", RequestFrom(ctx).ID)

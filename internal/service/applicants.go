@@ -2,61 +2,68 @@ package service
 
 import (
 	"context"
-	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/notify"
-	"github.com/onewindow/onewindow/internal/org"
 )
 
 // SendCode sends a verification code to phone for purpose: registering a
-// new account, or resetting a forgotten password. One code a minute per
-// phone; a code lives ten minutes.
+// new account, or resetting a forgotten password. The answer and the work
+// are the same whether the phone is registered or not, so nobody learns
+// which phones have accounts: a phone that cannot use the code (a
+// registered one asking to register, an unregistered one asking for a
+// reset) gets a notice saying so instead of a code, through the same
+// sender. One code a minute per phone, a few an hour per phone and per
+// client, on every node; a code lives ten minutes.
 func (s *Service) SendCode(ctx context.Context, phone string, purpose applicant.Purpose) error {
 	phone = applicant.NormalizePhone(phone)
 	if err := applicant.ValidatePhone(phone); err != nil {
 		return err
 	}
-	_, err := s.store.AccountByPhone(ctx, phone)
-	switch {
-	case purpose == applicant.Register && err == nil:
-		return apperr.Field("phone", "该手机号已注册，请直接登录或找回密码")
-	case purpose == applicant.ResetPassword && apperr.Is(err, apperr.NotFound):
-		return apperr.Field("phone", "该手机号未注册")
-	case err != nil && !apperr.Is(err, apperr.NotFound):
-		return err
-	case purpose != applicant.Register && purpose != applicant.ResetPassword:
+	if purpose != applicant.Register && purpose != applicant.ResetPassword {
 		return apperr.Field("purpose", "未知的验证码用途")
 	}
-	now := s.clock.Now()
-	// One client may ask for codes for a few numbers, not for many: the
-	// count per address is kept in the database, for every node.
-	if addr := RequestFrom(ctx).RemoteAddr; addr != "" {
-		until, err := s.store.RecordFailure(ctx, "code-from:"+addr, now, codesPerClient, time.Hour, time.Hour)
-		if err != nil {
+	l := s.cfg.Limits
+	if client := clientKey(ctx); client != "" {
+		if err := s.takeShared(ctx, "codes-from:"+client, l.Codes, "获取验证码过于频繁"); err != nil {
 			return err
 		}
-		if !until.IsZero() {
-			return apperr.New(apperr.Locked, "获取验证码过于频繁，请一小时后再试")
-		}
 	}
+	if err := s.takeShared(ctx, "codes-to:"+phone, l.CodesPerPhone, "该手机号获取验证码过于频繁"); err != nil {
+		return err
+	}
+	_, err := s.store.AccountByPhone(ctx, phone)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	registered := err == nil
+	now := s.clock.Now()
+	// A code is kept either way, so that the one-a-minute rule answers
+	// alike; one that is never sent is never used.
 	plain, code := applicant.NewCode(phone, purpose, now)
 	if err := s.store.SaveCode(ctx, code, applicant.CodeInterval); err != nil {
 		return err
 	}
-	what := map[applicant.Purpose]string{applicant.Register: "注册", applicant.ResetPassword: "找回密码"}[purpose]
-	msg := notify.Message{To: phone, Subject: "验证码", Body: "【一窗通】您的" + what + "验证码为 " + plain + "，10 分钟内有效。如非本人操作，请忽略。"}
+	msg := notify.Message{To: phone, Subject: "验证码"}
+	delivered := "code"
+	switch {
+	case purpose == applicant.Register && registered:
+		msg.Subject, delivered = "账户提醒", "notice"
+		msg.Body = "【一窗通】本手机号已注册网上办事大厅账户，无需再次注册；如忘记密码，请使用“找回密码”。如非本人操作，请忽略。"
+	case purpose == applicant.ResetPassword && !registered:
+		msg.Subject, delivered = "账户提醒", "notice"
+		msg.Body = "【一窗通】本手机号尚未注册网上办事大厅账户，无法找回密码；如需办理，请先注册。如非本人操作，请忽略。"
+	default:
+		what := map[applicant.Purpose]string{applicant.Register: "注册", applicant.ResetPassword: "找回密码"}[purpose]
+		msg.Body = "【一窗通】您的" + what + "验证码为 " + plain + "，10 分钟内有效。如非本人操作，请忽略。"
+	}
 	if err := s.sender.Send(ctx, msg); err != nil {
 		return apperr.Wrap(err, "send verification code")
 	}
-	s.log.Info("verification code sent", "phone", applicant.MaskPhone(phone), "purpose", purpose)
+	s.log.Info("verification code sent", "phone", applicant.MaskPhone(phone), "purpose", purpose, "delivered", delivered)
 	return nil
 }
-
-// codesPerClient is how many codes one client address may ask for in an
-// hour.
-const codesPerClient = 10
 
 // Registration is what a new applicant gives: the phone, its code and a
 // password.
@@ -79,9 +86,9 @@ func (s *Service) Register(ctx context.Context, in Registration) (*applicant.Acc
 	if err := s.store.UseCode(ctx, phone, applicant.Register, func(c applicant.Code) error { return c.Verify(in.Code, now) }); err != nil {
 		return nil, err
 	}
-	hash, err := org.HashPassword(in.Password)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
-		return nil, apperr.Wrap(err, "hash password")
+		return nil, err
 	}
 	a := &applicant.Account{Phone: phone, PasswordHash: hash, CreatedAt: now}
 	if err := s.store.CreateAccount(ctx, a); err != nil {
@@ -91,51 +98,42 @@ func (s *Service) Register(ctx context.Context, in Registration) (*applicant.Acc
 	return a, nil
 }
 
-// SignInApplicant checks an applicant's phone and password, with the same
-// lockout as staff sign-in.
+// SignInApplicant checks an applicant's phone and password, with the
+// limits and the same work for unknown phones that staff sign-in has.
 func (s *Service) SignInApplicant(ctx context.Context, phone, password string) (*applicant.Account, error) {
 	phone = applicant.NormalizePhone(phone)
 	now := s.clock.Now()
 	if phone == "" || password == "" {
 		return nil, apperr.Field("phone", "请输入手机号和密码")
 	}
-	key := "phone:" + phone
-	if until, err := s.store.LockedUntil(ctx, key, now); err != nil {
+	attempt, _, err := s.beginPassword(ctx, phoneSubject(phone), now)
+	if err != nil {
 		return nil, err
-	} else if !until.IsZero() {
-		return nil, lockedError(until)
 	}
 	a, err := s.store.AccountByPhone(ctx, phone)
-	if apperr.Is(err, apperr.NotFound) {
-		org.CheckPassword(dummyHash, password)
-		return nil, s.failApplicant(ctx, key, now)
+	found := err == nil
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return nil, err
 	}
+	hash := dummyHash
+	if found {
+		hash = a.PasswordHash
+	}
+	ok, err := s.verifyPassword(ctx, hash, password)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := org.CheckPassword(a.PasswordHash, password)
-	if err != nil {
-		return nil, apperr.Wrap(err, "check applicant password")
+	if !found || !ok {
+		if err := s.passwordFailed(ctx, attempt, now); err != nil {
+			return nil, err
+		}
+		return nil, apperr.New(apperr.Unauthorized, "手机号或密码错误")
 	}
-	if !ok {
-		return nil, s.failApplicant(ctx, key, now)
-	}
-	if err := s.store.ClearFailures(ctx, key); err != nil {
+	if err := s.passwordSucceeded(ctx, attempt, now); err != nil {
 		return nil, err
 	}
 	s.log.Info("applicant signed in", "account", a.ID, "phone", applicant.MaskPhone(phone))
 	return a, nil
-}
-
-func (s *Service) failApplicant(ctx context.Context, key string, now time.Time) error {
-	until, err := s.store.RecordFailure(ctx, key, now, s.cfg.LockoutLimit, s.cfg.LockoutWindow, s.cfg.LockoutFor)
-	if err != nil {
-		return err
-	}
-	if !until.IsZero() {
-		return lockedError(until)
-	}
-	return apperr.New(apperr.Unauthorized, "手机号或密码错误")
 }
 
 // ResetApplicantPassword sets a new password once the phone's reset code
@@ -153,10 +151,14 @@ func (s *Service) ResetApplicantPassword(ctx context.Context, phone, code, passw
 	if err != nil {
 		return err
 	}
-	if a.PasswordHash, err = org.HashPassword(password); err != nil {
-		return apperr.Wrap(err, "hash password")
+	if a.PasswordHash, err = s.hashPassword(ctx, password); err != nil {
+		return err
 	}
-	return s.store.UpdateAccount(ctx, a, now)
+	if err := s.store.UpdateAccount(ctx, a, now); err != nil {
+		return err
+	}
+	// A reset lifts every lock on the phone: its owner proved who they are.
+	return s.store.ClearFailuresOf(ctx, phoneSubject(phone))
 }
 
 // AccountByID returns an applicant account, for the page session.

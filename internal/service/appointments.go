@@ -199,6 +199,11 @@ func (s *Service) Book(ctx context.Context, req BookingRequest) (*BookingView, s
 	if err := v.Err("预约信息有误"); err != nil {
 		return nil, "", err
 	}
+	// Seats are few: one client may not book them all up, whatever IDs it
+	// makes up.
+	if err := s.throttle(ctx, s.guard.booking); err != nil {
+		return nil, "", err
+	}
 	bookedBy := "online"
 	if a := ActorFrom(ctx); a != nil {
 		if _, err := hallClerk(ctx, req.Hall); err != nil {
@@ -317,6 +322,9 @@ func (s *Service) BookingByCode(ctx context.Context, code string) (*BookingView,
 }
 
 func (s *Service) appointmentByCode(ctx context.Context, code string) (*store.Appointment, error) {
+	if err := s.throttle(ctx, s.guard.lookup); err != nil {
+		return nil, err
+	}
 	code = normalizeCode(code)
 	if code == "" || len(code) > 32 {
 		return nil, apperr.Field("code", "请填写预约码")
@@ -423,6 +431,9 @@ func (s *Service) CheckIn(ctx context.Context, hall, code, idNumber string) (*Ch
 		}
 	case strings.TrimSpace(idNumber) != "":
 		var id string
+		if err = s.throttle(ctx, s.guard.lookup); err != nil {
+			return nil, err
+		}
 		if id, err = queue.NormalizeID(idNumber); err == nil {
 			a, err = s.store.ActiveAppointmentOf(ctx, hall, calendar.DateOf(now), id)
 		}

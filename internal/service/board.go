@@ -34,22 +34,66 @@ func (s *Service) Board(ctx context.Context, hall string) (*org.Hall, error) {
 	return nil, apperr.New(apperr.NotFound, "没有编码为 %s 的大厅", hall)
 }
 
+// BoardWatch is one board's stream of calls. Close it when the board goes.
+type BoardWatch struct {
+	*broadcast.Subscription
+	release []func()
+}
+
+// Close ends the subscription and frees its places in the caps.
+func (w *BoardWatch) Close() {
+	w.Subscription.Close()
+	for _, r := range w.release {
+		r()
+	}
+}
+
+// boardRetry is how soon a board refused for a full cap is told to retry.
+const boardRetry = 30 * time.Second
+
 // WatchBoard subscribes to a hall's calls (public) and returns those
 // after the event id after, or the last BoardRecent when after is 0. The
-// caller closes the subscription.
-func (s *Service) WatchBoard(ctx context.Context, hall string, after int64) (*broadcast.Subscription, []broadcast.Event, error) {
+// caller closes the watch. A node holds at most Limits.BoardPerHall
+// streams per hall and Limits.BoardPerClient per client, and a client may
+// open only so many a minute: a stream holds a connection for as long as
+// the board hangs there, so the public may not hold them all.
+func (s *Service) WatchBoard(ctx context.Context, hall string, after int64) (*BoardWatch, []broadcast.Event, error) {
 	hub := s.board.Load()
 	if hub == nil {
 		return nil, nil, apperr.New(apperr.Internal, "叫号显示服务未启动")
 	}
+	if err := s.throttle(ctx, s.guard.board); err != nil {
+		return nil, nil, err
+	}
 	if _, err := s.Board(ctx, hall); err != nil {
 		return nil, nil, err
 	}
+	w := &BoardWatch{}
+	fail := func(err error) (*BoardWatch, []broadcast.Event, error) {
+		for _, r := range w.release {
+			r()
+		}
+		return nil, nil, err
+	}
+	release, ok := s.guard.boardHalls.Acquire(hall)
+	if !ok {
+		s.log.Warn("board streams: the hall's cap is reached", "hall", hall, "cap", s.guard.boardHalls.Cap(), "request_id", RequestFrom(ctx).ID)
+		return fail(apperr.TooMany(boardRetry, "本大厅的叫号显示连接已满，请稍后再试"))
+	}
+	w.release = append(w.release, release)
+	if client := clientKey(ctx); client != "" && !exempt(ctx) {
+		release, ok := s.guard.boardClients.Acquire(client)
+		if !ok {
+			return fail(apperr.TooMany(boardRetry, "本设备打开的叫号显示过多，请关闭不用的页面后再试"))
+		}
+		w.release = append(w.release, release)
+	}
 	sub, past, err := hub.Subscribe(ctx, hall, after, BoardRecent)
 	if err != nil {
-		return nil, nil, apperr.Wrap(err, "watch board")
+		return fail(apperr.Wrap(err, "watch board"))
 	}
-	return sub, past, nil
+	w.Subscription = sub
+	return w, past, nil
 }
 
 // announce tells the hall's boards what happened at a window, once it is

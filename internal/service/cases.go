@@ -387,6 +387,7 @@ func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
 		if err := s.SweepBundles(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("sweep bundles", "err", err)
 		}
+		s.expireAttempts(ctx)
 
 		select {
 		case <-ctx.Done():

@@ -10,74 +10,65 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
-	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/store"
 )
-
-// dummyHash is checked against when the username is unknown, so that a
-// wrong username takes as long as a wrong password.
-var dummyHash, _ = org.HashPassword("not-a-real-password-0")
 
 // errBadCredentials is the one answer to a wrong username or password:
 // it never tells which was wrong.
 func errBadCredentials() error { return apperr.New(apperr.Unauthorized, "用户名或密码错误") }
 
 // Login checks a username and password. Every attempt is recorded and
-// logged; repeated failures lock the username for a while, on every node.
+// logged. An unknown username does exactly the work of a wrong password:
+// one argon2id check (against a dummy hash of today's parameters), the
+// same records, the same answer. Failures lock out the client they come
+// from (lockout.go), not the account.
 func (s *Service) Login(ctx context.Context, username, password string) (*org.User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	now := s.clock.Now()
 	if username == "" || password == "" {
 		return nil, apperr.Invalidf([]apperr.FieldError{{Field: "username", Message: "请输入用户名和密码"}}, "请输入用户名和密码")
 	}
-	if until, err := s.store.LockedUntil(ctx, username, now); err != nil {
+	attempt, locked, err := s.beginPassword(ctx, userSubject(username), now)
+	if err != nil {
+		if locked {
+			s.recordSignIn(ctx, username, 0, "locked", now)
+		}
 		return nil, err
-	} else if !until.IsZero() {
-		s.recordSignIn(ctx, username, 0, "locked", now)
-		return nil, lockedError(until)
 	}
 	u, err := s.store.UserByUsername(ctx, username)
-	if apperr.Is(err, apperr.NotFound) {
-		org.CheckPassword(dummyHash, password)
-		return nil, s.failSignIn(ctx, username, 0, "unknown_user", now)
+	found := err == nil
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return nil, err
 	}
+	hash := dummyHash
+	if found {
+		hash = u.PasswordHash
+	}
+	ok, err := s.verifyPassword(ctx, hash, password)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := org.CheckPassword(u.PasswordHash, password)
-	if err != nil {
-		return nil, apperr.Wrap(err, "check password of "+username)
-	}
-	if !ok {
-		return nil, s.failSignIn(ctx, username, u.ID, "bad_password", now)
+	if !found || !ok {
+		outcome, id := "unknown_user", int64(0)
+		if found {
+			outcome, id = "bad_password", u.ID
+		}
+		s.recordSignIn(ctx, username, id, outcome, now)
+		if err := s.passwordFailed(ctx, attempt, now); err != nil {
+			return nil, err
+		}
+		return nil, errBadCredentials()
 	}
 	if !u.Active {
 		s.recordSignIn(ctx, username, u.ID, "inactive", now)
 		return nil, apperr.New(apperr.Unauthorized, "账号已停用，请联系管理员")
 	}
-	if err := s.store.ClearFailures(ctx, username); err != nil {
+	if err := s.passwordSucceeded(ctx, attempt, now); err != nil {
 		return nil, err
 	}
 	s.recordSignIn(ctx, username, u.ID, "ok", now)
 	return u, nil
-}
-
-func lockedError(until time.Time) error {
-	return apperr.New(apperr.Locked, "登录失败次数过多，账号已锁定至 %s，请稍后再试", until.In(clock.Shanghai).Format("15:04"))
-}
-
-func (s *Service) failSignIn(ctx context.Context, username string, userID int64, outcome string, now time.Time) error {
-	s.recordSignIn(ctx, username, userID, outcome, now)
-	until, err := s.store.RecordFailure(ctx, username, now, s.cfg.LockoutLimit, s.cfg.LockoutWindow, s.cfg.LockoutFor)
-	if err != nil {
-		return err
-	}
-	if !until.IsZero() {
-		s.log.Warn("username locked after failed sign-ins", "username", username, "until", until)
-		return lockedError(until)
-	}
-	return errBadCredentials()
 }
 
 // recordSignIn writes the attempt to the sign-in record and the log. A

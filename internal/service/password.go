@@ -21,11 +21,21 @@ func (s *Service) ChangePassword(ctx context.Context, oldPassword, newPassword s
 	if err != nil {
 		return err
 	}
-	ok, err := org.CheckPassword(u.PasswordHash, oldPassword)
+	// Guessing the old password (from a session left open) counts as
+	// failed sign-ins do.
+	now := s.clock.Now()
+	attempt, _, err := s.beginPassword(ctx, userSubject(u.Username), now)
 	if err != nil {
-		return apperr.Wrap(err, "check password")
+		return err
+	}
+	ok, err := s.verifyPassword(ctx, u.PasswordHash, oldPassword)
+	if err != nil {
+		return err
 	}
 	if !ok {
+		if err := s.passwordFailed(ctx, attempt, now); err != nil {
+			return err
+		}
 		return apperr.Field("old_password", "原密码不正确")
 	}
 	if err := org.ValidatePassword(newPassword); err != nil {
@@ -34,9 +44,9 @@ func (s *Service) ChangePassword(ctx context.Context, oldPassword, newPassword s
 	if newPassword == oldPassword {
 		return apperr.Field("new_password", "新密码不能与原密码相同")
 	}
-	hash, err := org.HashPassword(newPassword)
+	hash, err := s.hashPassword(ctx, newPassword)
 	if err != nil {
-		return apperr.Wrap(err, "hash password")
+		return err
 	}
 	if err := s.store.SetPassword(ctx, u.ID, hash); err != nil {
 		return err

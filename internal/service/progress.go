@@ -79,9 +79,9 @@ const dummyCheckCode = "\x00\x00\x00\x00\x00\x00"
 
 // Progress returns the public progress of the case with number if code is
 // its check code. Nobody need be signed in. A wrong code and an unknown
-// number give the same NotFound, and the code is compared in constant
-// time. Guessing is bounded only by the code's million values: requests
-// are not rate-limited yet.
+// number give the same NotFound after the same work, and the code is
+// compared in constant time; guessing is bounded by the limits of
+// caseByCode.
 func (s *Service) Progress(ctx context.Context, number, code string) (*Progress, error) {
 	number, code = strings.TrimSpace(number), strings.TrimSpace(code)
 	var errs apperr.Collector
@@ -90,28 +90,9 @@ func (s *Service) Progress(ctx context.Context, number, code string) (*Progress,
 	if err := errs.Err("请输入办件编号和查询码"); err != nil {
 		return nil, err
 	}
-	if len(number) > maxProgressInput || len(code) > maxProgressInput {
-		return nil, errNoProgress()
-	}
-	// Case numbers are easy to guess and check codes are six digits: after
-	// a few wrong codes a number is locked for a while, on every node.
-	key := progressKey(number)
-	now := s.clock.Now()
-	if until, err := s.store.LockedUntil(ctx, key, now); err != nil {
+	c, err := s.caseByCode(ctx, number, code)
+	if err != nil {
 		return nil, err
-	} else if !until.IsZero() {
-		return nil, apperr.New(apperr.Locked, "查询码错误次数过多，该办件编号暂停查询至 %s", until.In(clock.Shanghai).Format("15:04"))
-	}
-	c, err := s.store.Case(ctx, number)
-	switch {
-	case apperr.Is(err, apperr.NotFound):
-		subtle.ConstantTimeCompare([]byte(code), []byte(dummyCheckCode))
-		return nil, s.wrongCode(ctx, key, now)
-	case err != nil:
-		return nil, err
-	}
-	if c.CheckCode == "" || subtle.ConstantTimeCompare([]byte(code), []byte(c.CheckCode)) != 1 {
-		return nil, s.wrongCode(ctx, key, now)
 	}
 	env, err := s.env(ctx)
 	if err != nil {
@@ -373,26 +354,38 @@ func progressNext(c *casework.Case, p *Progress) []string {
 	return append(supply, out...)
 }
 
-// Wrong check codes a case number may take before it is locked, and for how long.
-const (
-	progressAttempts = 10
-	progressWindow   = time.Hour
-	progressLock     = time.Hour
-)
-
-// progressKey is the lockout record of a case number; it cannot collide
-// with a username (usernames have no colon).
-func progressKey(number string) string { return "progress:" + number }
-
-// wrongCode counts a wrong number or code and answers as if neither
-// existed, unless this attempt locks the number.
-func (s *Service) wrongCode(ctx context.Context, key string, now time.Time) error {
-	until, err := s.store.RecordFailure(ctx, key, now, progressAttempts, progressWindow, progressLock)
+// caseByCode returns the case with number if code is its check code (the
+// progress and rating pages). Case numbers are easy to guess and check
+// codes are six digits: a client that guesses wrong is locked out of the
+// number, then out of every look-up, and many wrong codes from anywhere
+// slow the number down for everyone but those signed in who may see it
+// (lockout.go). A wrong code and an unknown number give one answer after
+// the same work.
+func (s *Service) caseByCode(ctx context.Context, number, code string) (*casework.Case, error) {
+	if len(number) > maxProgressInput || len(code) > maxProgressInput {
+		return nil, errNoProgress()
+	}
+	now := s.clock.Now()
+	attempt, err := s.beginCode(ctx, number, now)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if !until.IsZero() {
-		s.log.Warn("progress lookups locked after wrong check codes", "key", key, "until", until, "request_id", RequestFrom(ctx).ID)
+	c, err := s.store.Case(ctx, number)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return nil, err
 	}
-	return errNoProgress()
+	want := dummyCheckCode
+	if c != nil && c.CheckCode != "" {
+		want = c.CheckCode
+	}
+	if subtle.ConstantTimeCompare([]byte(code), []byte(want)) != 1 || c == nil || c.CheckCode == "" {
+		if err := s.codeFailed(ctx, attempt, now); err != nil {
+			return nil, err
+		}
+		return nil, errNoProgress()
+	}
+	if err := s.codeSucceeded(ctx, attempt); err != nil {
+		return nil, err
+	}
+	return c, nil
 }

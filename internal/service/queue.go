@@ -103,6 +103,9 @@ func (s *Service) SetWindowCategories(ctx context.Context, hall, number string, 
 // hall's calendar, inside the category's issuing hours, within its daily
 // cap, and at most one open ticket per ID number per hall per day.
 func (s *Service) TakeTicket(ctx context.Context, req TicketRequest) (*TicketView, error) {
+	if err := s.throttle(ctx, s.guard.ticket); err != nil {
+		return nil, err
+	}
 	if req.Category == "" {
 		return nil, apperr.Field("category", "请选择取号类别")
 	}

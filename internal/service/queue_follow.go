@@ -36,6 +36,9 @@ func (s *Service) TakeTicketToFollow(ctx context.Context, req TicketRequest) (*T
 // given the follow token of its QR code. A wrong token and an unknown id
 // are the same not-found, so ids cannot be probed.
 func (s *Service) FollowTicket(ctx context.Context, id int64, token string) (*TicketView, error) {
+	if err := s.throttle(ctx, s.guard.follow); err != nil {
+		return nil, err
+	}
 	token = strings.TrimSpace(token)
 	if token == "" || len(token) > 100 {
 		return nil, errNoTicket()

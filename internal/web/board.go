@@ -10,6 +10,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/broadcast"
+	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
 )
 
@@ -139,6 +140,11 @@ func (h *Handlers) boardProblem(w http.ResponseWriter, r *http.Request, err erro
 		status = http.StatusNotFound
 	case apperr.Invalid:
 		status = http.StatusBadRequest
+	case apperr.Locked:
+		// A cap is full or the client opens too many: the board's script
+		// tries again after Retry-After.
+		status = http.StatusTooManyRequests
+		w.Header().Set("Retry-After", strconv.Itoa(problem.Seconds(apperr.RetryAfterOf(err))))
 	default:
 		if errors.Is(err, broadcast.ErrClosed) {
 			status = http.StatusServiceUnavailable

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -209,6 +210,9 @@ type view struct {
 	Field                     map[string]string // messages next to the fields they concern
 	Form                      url.Values        // what was typed, kept when a form is refused
 	Data                      any
+	// RetryAfter, on a refusal for too many requests, is the seconds to
+	// wait: the Retry-After header.
+	RetryAfter int
 }
 
 // navItem is one entry of the menu.
@@ -287,6 +291,9 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, pa
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if v.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(v.RetryAfter))
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -328,6 +335,7 @@ func (h *Handlers) formError(r *http.Request, v *view, err error) int {
 		v.Field[f.Field] = f.Message
 	}
 	v.Error = p.Detail
+	v.RetryAfter = p.RetryAfter
 	if r.Method == http.MethodPost {
 		v.Form = r.PostForm // what was typed stays in the form
 	}

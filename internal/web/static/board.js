@@ -96,15 +96,31 @@
     if (window.speechSynthesis) window.speechSynthesis.speak(new SpeechSynthesisUtterance("语音播报已开启"));
   });
 
-  var source = new EventSource(board.dataset.events);
-  source.addEventListener("open", function () {
-    status.dataset.state = "live";
-    status.textContent = "实时";
-  });
-  source.addEventListener("error", function () {
-    status.dataset.state = "connecting";
-    status.textContent = "连接中断，正在重连…";
-  });
-  source.addEventListener("history", function (e) { show(JSON.parse(e.data), false); });
-  source.addEventListener("message", function (e) { show(JSON.parse(e.data), true); });
+  // A refused stream (the hall's cap of boards reached, 429) closes the
+  // EventSource for good: open a new one a little later, from the last
+  // call seen, so the board comes back by itself.
+  var lastID = 0;
+  function connect() {
+    var url = board.dataset.events + (lastID ? "?after=" + lastID : "");
+    var source = new EventSource(url);
+    source.addEventListener("open", function () {
+      status.dataset.state = "live";
+      status.textContent = "实时";
+    });
+    source.addEventListener("error", function () {
+      status.dataset.state = "connecting";
+      status.textContent = "连接中断，正在重连…";
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(connect, 30000 + Math.random() * 30000);
+      }
+    });
+    function take(e, announce) {
+      var ev = JSON.parse(e.data);
+      if (ev.id > lastID) lastID = ev.id;
+      show(ev, announce);
+    }
+    source.addEventListener("history", function (e) { take(e, false); });
+    source.addEventListener("message", function (e) { take(e, true); });
+  }
+  connect();
 })();
