@@ -73,8 +73,10 @@ func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.Sessio
 		writeProblem(w, r, problem.New(http.StatusForbidden, "跨站请求已被拒绝"))
 	}))
 	// Outermost first: every request gets an id, is logged, survives a
-	// panic, is refused if cross-origin, and is signed in if it can be.
+	// panic, is refused if cross-origin, is signed in if it can be, and
+	// is refused if its text is not clean (input.go).
 	var h http.Handler = mux
+	h = s.screenInput(h, mux, pages.InputRefused)
 	h = s.authenticate(h)
 	h = sessions.LoadAndSave(h)
 	h = cop.Handler(h)

@@ -294,6 +294,11 @@ func (s *Service) Bundle(ctx context.Context, number string) (*BundleView, error
 				v.Cases = append(v.Cases, s.view(c, casework.Actor{Username: r.Username, Role: org.RoleSupervisor}, env))
 				continue
 			}
+			if apperr.Is(err, apperr.NotFound) {
+				// Someone else's bundle: not there, as an unknown number
+				// is, and without naming the member case.
+				return nil, bundle.UnknownBundle(number)
+			}
 			return nil, err
 		}
 		member = member || (r.Role.NeedsDepartment() && c.DepartmentCode == r.DepartmentCode)

@@ -93,6 +93,9 @@ func (r reader) actingOn(c *casework.Case, now time.Time) casework.Actor {
 // mayRead decides whether the reader may see the case: department roles see
 // their own department's cases, applicants their own, agents those they
 // applied for or hold a current authorisation for, everyone else every case.
+// To an applicant or an agent, someone else's case is not there: the same
+// NotFound, word for word, as a number that names no case, so that trying
+// numbers tells nothing of other people's cases.
 func (r reader) mayRead(c *casework.Case, now time.Time) error {
 	a := r.Actor
 	switch {
@@ -102,14 +105,15 @@ func (r reader) mayRead(c *casework.Case, now time.Time) error {
 		return apperr.New(apperr.Forbidden, "只能查看本部门的办件（该办件属于 %s）", c.DepartmentCode)
 	case a.Role == org.RoleApplicant:
 		if r.account == nil || !r.account.Owns(c) {
-			return apperr.New(apperr.Forbidden, "只能查看本人（本单位）的办件")
+			return casework.UnknownCase(c.Number)
 		}
 	case a.Role == org.RoleAgent:
 		if c.AgentUser == a.Username {
 			return nil
 		}
-		_, err := r.mandateFor(c, now)
-		return err
+		if _, err := r.mandateFor(c, now); err != nil {
+			return casework.UnknownCase(c.Number)
+		}
 	}
 	return nil
 }

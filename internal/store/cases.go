@@ -199,7 +199,7 @@ func loadCase(row *sql.Row, number string) (*casework.Case, *casework.Event, err
 	var data string
 	err := row.Scan(&c.ID, &c.CheckCode, &c.Version, &last.Seq, &last.Hash, &data)
 	if err != nil {
-		return nil, nil, notFound(err, "未知的办件编号："+number)
+		return nil, nil, notFound(err, casework.UnknownCase(number).Message)
 	}
 	id, check, version := c.ID, c.CheckCode, c.Version
 	if err := json.Unmarshal([]byte(data), &c); err != nil {
