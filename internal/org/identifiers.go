@@ -71,3 +71,14 @@ func parseCode(field, s, what string) (string, error) {
 	}
 	return s, nil
 }
+
+// checkCodeIfSet adds parse's complaint about a code that is given; an
+// empty one is for the caller's own rule.
+func checkCodeIfSet(c *apperr.Collector, field, code string, parse func(field, s string) (string, error)) {
+	if code == "" {
+		return
+	}
+	if _, err := parse(field, code); err != nil {
+		c.Add(field, apperr.MessageOf(err))
+	}
+}

@@ -66,6 +66,7 @@ func (h *Hall) Validate() error {
 	c.Check(validName(h.Name), "name", "大厅名称不能为空且不超过 100 个字")
 	c.Check(h.Level.Valid(), "level", "大厅层级须为 district、street 或 community")
 	c.Check(h.Level == District || h.ParentCode != "", "parent_code", "街道和社区大厅须指明上级大厅")
+	checkCodeIfSet(&c, "parent_code", h.ParentCode, ParseHallCode)
 	return c.Err("大厅信息有误")
 }
 
@@ -98,6 +99,8 @@ type Window struct {
 func (w *Window) Validate() error {
 	var c apperr.Collector
 	c.Check(w.HallCode != "", "hall_code", "须指明窗口所在大厅")
+	checkCodeIfSet(&c, "hall_code", w.HallCode, ParseHallCode)
+	checkCodeIfSet(&c, "department_code", w.DepartmentCode, ParseDepartmentCode)
 	if _, err := ParseWindowNumber("number", w.Number); err != nil {
 		c.Add("number", apperr.MessageOf(err))
 	}
@@ -191,6 +194,8 @@ func (u *User) Validate() error {
 	}
 	c.Check(validName(u.Name), "name", "姓名不能为空且不超过 100 个字")
 	c.Check(u.Role.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor 或 agent")
+	checkCodeIfSet(&c, "department", u.DepartmentCode, ParseDepartmentCode)
+	checkCodeIfSet(&c, "hall", u.HallCode, ParseHallCode)
 	if u.Role.NeedsDepartment() {
 		c.Check(u.DepartmentCode != "", "department", "部门审批人员和部门管理员须指明所属部门")
 	} else if u.Role.Valid() {

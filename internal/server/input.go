@@ -408,6 +408,9 @@ func checkJSON(fs *faults, body []byte) {
 			}
 			p := path()
 			if f := jsonFault(v, raw, multiline(p)); f != nil {
+				if p == "" {
+					p = "body" // the document is one string
+				}
 				fs.add("", p, f)
 			}
 			consumed()

@@ -98,7 +98,7 @@ func TestScreenJSON(t *testing.T) {
 		{"bad key", `{"applicant":{"na\u0000me":"张三"}}`, []string{"applicant"}},
 		{"bad key at the root", `{"\u202e":1}`, []string{"body"}},
 		{"several", `{"a":"\u0000","b":"ok","c":"\u2066"}`, []string{"a", "c"}},
-		{"a top-level string", `"\u0000"`, []string{""}},
+		{"a top-level string", `"\u0000"`, []string{"body"}},
 		{"not JSON is the handler's", `{"a":`, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -187,6 +186,9 @@ func checkCode() string {
 // Act takes one action on a case. expectedVersion, if not 0, is the case
 // version the actor saw; a newer one is a conflict (a stale page).
 func (s *Service) Act(ctx context.Context, number string, action casework.Action, in casework.Input, expectedVersion int) (*CaseView, error) {
+	if _, err := casework.ParseCaseNumber("number", number); err != nil {
+		return nil, err
+	}
 	r, err := s.reader(ctx)
 	if err != nil {
 		return nil, err
@@ -204,8 +206,12 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 			return nil, err
 		}
 	}
-	if action == casework.ActDeliver && strings.TrimSpace(in.AgentUser) != "" {
-		if err := s.checkCollector(ctx, number, strings.TrimSpace(in.AgentUser), env.Now); err != nil {
+	if action == casework.ActDeliver && in.AgentUser != "" {
+		// The agent is checked and recorded under one name, as written.
+		if in.AgentUser, err = org.ParseUsername("agent_user", in.AgentUser); err != nil {
+			return nil, err
+		}
+		if err := s.checkCollector(ctx, number, in.AgentUser, env.Now); err != nil {
 			return nil, err
 		}
 	}
@@ -232,6 +238,9 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 
 // Case returns one case with its events and documents.
 func (s *Service) Case(ctx context.Context, number string) (*CaseView, error) {
+	if _, err := casework.ParseCaseNumber("number", number); err != nil {
+		return nil, err
+	}
 	r, err := s.reader(ctx)
 	if err != nil {
 		return nil, err
