@@ -259,6 +259,9 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 // the whole bundle; a member department sees the bundle and its own cases'
 // details; desks, supervisors, the applicant and their agents see all.
 func (s *Service) Bundle(ctx context.Context, number string) (*BundleView, error) {
+	if _, err := bundle.ParseNumber("number", number); err != nil {
+		return nil, err
+	}
 	r, err := s.reader(ctx)
 	if err != nil {
 		return nil, err
