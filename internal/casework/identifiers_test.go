@@ -22,3 +22,28 @@ func TestParseCaseNumber(t *testing.T) {
 		t.Errorf("UnknownCase: %v", err)
 	}
 }
+
+// A name, phone or address with a control character, a bidi override or
+// invalid UTF-8 is refused by the domain too, whatever the channel (the
+// edge refuses it first for HTTP).
+func TestPartyTextIsClean(t *testing.T) {
+	base := casework.Party{Kind: casework.Person, Name: "李明", IDType: "resident_id", IDNumber: "11010519491231002X", Phone: "13800138000"}
+	if _, err := casework.CheckParty(base); err != nil {
+		t.Fatalf("a clean party: %v", err)
+	}
+	for field, change := range map[string]func(*casework.Party){
+		"applicant.name":    func(p *casework.Party) { p.Name = "李\x00明" },
+		"applicant.address": func(p *casework.Party) { p.Address = "滨河路\u202e66号" },
+	} {
+		p := base
+		change(&p)
+		_, err := casework.CheckParty(p)
+		found := false
+		for _, f := range apperr.FieldsOf(err) {
+			found = found || f.Field == field
+		}
+		if !found {
+			t.Errorf("%s: %v, want it refused", field, err)
+		}
+	}
+}

@@ -36,3 +36,12 @@ func TestParseIdentifiers(t *testing.T) {
 	checkParser(t, "ParseUsername", ParseUsername, append(dressed("shenpi"),
 		parseCase{"ShenPi", "shenpi"}, parseCase{"\u212aelvin", ""}, parseCase{"ab", ""}, parseCase{"shen pi", ""}))
 }
+
+func TestNamesAreCleanText(t *testing.T) {
+	for _, name := range []string{"区\x00教育局", "区教育局\u202e", "区\n教育局", "\xff"} {
+		d := Department{Code: "JYJ", Name: name, CreditCode: "11320120MB1C40001Q"}
+		if err := d.Validate(); err == nil {
+			t.Errorf("department named %q accepted", name)
+		}
+	}
+}
