@@ -19,6 +19,7 @@ import (
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/identity"
+	"github.com/onewindow/onewindow/internal/text"
 )
 
 // Account is an online applicant's account. Its profile (kind, name and
@@ -84,7 +85,7 @@ func (p Profile) Check(phone string) (Profile, error) {
 		return Profile{}, err
 	}
 	email := strings.TrimSpace(p.Email)
-	if email != "" && (len(email) > 200 || !strings.Contains(email, "@") || strings.ContainsAny(email, " \r\n<>")) {
+	if email != "" && (len(email) > 200 || !strings.Contains(email, "@") || strings.ContainsAny(email, " \r\n<>") || !text.Valid(email)) {
 		return Profile{}, apperr.Field("email", "请填写正确的电子邮箱")
 	}
 	return Profile{Kind: party.Kind, Name: party.Name, IDType: party.IDType, IDNumber: party.IDNumber, Address: party.Address, Email: email}, nil

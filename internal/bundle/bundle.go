@@ -55,7 +55,9 @@ var (
 // least one member.
 func (t *Template) Validate(items map[string]*catalog.Item) error {
 	var errs apperr.Collector
-	errs.Check(codePattern.MatchString(t.Code), "code", "一件事编码须为 2 至 32 位大写字母、数字或连字符")
+	if _, err := ParseTemplateCode("code", t.Code); err != nil {
+		errs.Add("code", apperr.MessageOf(err))
+	}
 	errs.Check(t.Name != "" && utf8.RuneCountInString(t.Name) <= 100, "name", "请填写一件事名称（不超过 100 个字）")
 	errs.Check(t.PromisedDays > 0 && t.PromisedDays <= catalog.MaxDays, "promised_days", "承诺时限须为 1 至 250 个工作日")
 	errs.Check(len(t.Members) >= 2, "members", "一件事至少包含两个事项")

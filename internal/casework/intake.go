@@ -14,6 +14,7 @@ import (
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/org"
+	"github.com/onewindow/onewindow/internal/text"
 )
 
 // MaterialInput is one material handed in at intake.
@@ -168,6 +169,11 @@ func checkParty(errs *apperr.Collector, field string, p Party) Party {
 	p.Address = strings.TrimSpace(p.Address)
 	errs.Check(p.Kind == Person || p.Kind == Entity, field+".kind", "申请人类型须为 person（自然人）或 entity（法人或其他组织）")
 	errs.Check(p.Name != "" && utf8.RuneCountInString(p.Name) <= 100, field+".name", "请填写姓名或名称（不超过 100 个字）")
+	for _, x := range []struct{ field, value string }{{".name", p.Name}, {".phone", p.Phone}, {".address", p.Address}} {
+		if fault := text.Check(x.value, false); fault != nil {
+			errs.Add(field+x.field, fault.Message())
+		}
+	}
 	switch {
 	case !p.IDType.Valid():
 		errs.Add(field+".id_type", "未知的证件类型")

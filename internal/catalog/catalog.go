@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/text"
 )
 
 // Type is an item's GB/T 39046 type.
@@ -157,10 +158,15 @@ const MaxDays = 250
 // does not outrun the promised limit.
 func (it *Item) Validate() error {
 	var c apperr.Collector
-	c.Check(validItemCode(it.Code), "code", "事项编码须为 2 至 64 位字母、数字、下划线或连字符")
+	if _, err := ParseItemCode("code", it.Code); err != nil {
+		c.Add("code", apperr.MessageOf(err))
+	}
 	c.Check(validText(it.Name, 200), "name", "事项名称不能为空且不超过 200 个字")
 	c.Check(it.Type.Valid(), "type", "事项类型须为 GB/T 39046 的类型之一（许可、确认、公共服务等）")
 	c.Check(strings.TrimSpace(it.DepartmentCode) != "", "department", "事项须有实施部门")
+	if f := text.Identifier(it.DepartmentCode); f != nil {
+		c.Add("department", "实施部门编码"+f.Message())
+	}
 	c.Check(it.Kind == Instant || it.Kind == Promised, "kind", "办件类型须为 instant（即办件）或 promised（承诺件）")
 	c.Check(it.StatutoryDays >= 0 && it.StatutoryDays <= MaxDays, "statutory_days", "法定时限须在 0 至 250 个工作日之间")
 	switch it.Kind {
@@ -174,6 +180,13 @@ func (it *Item) Validate() error {
 	c.Check(it.OnlineLevel.Valid(), "online_level", "网办深度须为 none、pre 或 full")
 	c.Check(validText(it.Fees, 500), "fees", "须写明收费标准，不收费的写“不收费”")
 	c.Check(utf8.RuneCountInString(it.LegalBasis) <= 2000, "legal_basis", "设定依据不超过 2000 个字")
+	for _, x := range []struct{ field, value string }{
+		{"legal_basis", it.LegalBasis}, {"conditions", it.Conditions}, {"special_procedures", it.SpecialProcedures},
+	} {
+		if f := text.Check(x.value, true); f != nil {
+			c.Add(x.field, f.Message())
+		}
+	}
 	c.Check(len(it.ApplicantKinds) > 0, "applicant_kinds", "须指明申请人类型")
 	for _, k := range it.ApplicantKinds {
 		c.Check(k.Valid(), "applicant_kinds", "未知的申请人类型："+string(k))
@@ -187,6 +200,9 @@ func (it *Item) Validate() error {
 	for i, m := range it.Materials {
 		f := "materials[" + strconv.Itoa(i) + "]"
 		c.Check(validItemCode(m.Code), f+".code", "材料编码须为 2 至 64 位字母、数字、下划线或连字符")
+		if tf := text.Check(m.Notes, true); tf != nil {
+			c.Add(f+".notes", tf.Message())
+		}
 		c.Check(!seen[m.Code], f+".code", "材料编码重复："+m.Code)
 		seen[m.Code] = true
 		c.Check(validText(m.Name, 200), f+".name", "材料名称不能为空且不超过 200 个字")
@@ -217,7 +233,9 @@ func validItemCode(s string) bool {
 	return true
 }
 
+// validText reports whether s is a single line of text, not blank, of at
+// most max characters, with nothing text.Check refuses.
 func validText(s string, max int) bool {
 	s = strings.TrimSpace(s)
-	return s != "" && utf8.RuneCountInString(s) <= max
+	return s != "" && utf8.RuneCountInString(s) <= max && text.Valid(s)
 }

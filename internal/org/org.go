@@ -10,6 +10,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/identity"
+	"github.com/onewindow/onewindow/internal/text"
 )
 
 // Department reviews and decides its own items.
@@ -23,7 +24,9 @@ type Department struct {
 // Validate checks the department's fields.
 func (d *Department) Validate() error {
 	var c apperr.Collector
-	c.Check(validCode(d.Code), "code", "部门编码须为 2 至 32 位字母、数字、下划线或连字符")
+	if _, err := ParseDepartmentCode("code", d.Code); err != nil {
+		c.Add("code", apperr.MessageOf(err))
+	}
 	c.Check(validName(d.Name), "name", "部门名称不能为空且不超过 100 个字")
 	if err := identity.ValidateCreditCode(d.CreditCode); err != nil {
 		c.Add("credit_code", apperr.MessageOf(err))
@@ -57,10 +60,13 @@ type Hall struct {
 // Validate checks the hall's fields.
 func (h *Hall) Validate() error {
 	var c apperr.Collector
-	c.Check(validCode(h.Code), "code", "大厅编码须为 2 至 32 位字母、数字、下划线或连字符")
+	if _, err := ParseHallCode("code", h.Code); err != nil {
+		c.Add("code", apperr.MessageOf(err))
+	}
 	c.Check(validName(h.Name), "name", "大厅名称不能为空且不超过 100 个字")
 	c.Check(h.Level.Valid(), "level", "大厅层级须为 district、street 或 community")
 	c.Check(h.Level == District || h.ParentCode != "", "parent_code", "街道和社区大厅须指明上级大厅")
+	checkCodeIfSet(&c, "parent_code", h.ParentCode, ParseHallCode)
 	return c.Err("大厅信息有误")
 }
 
@@ -93,7 +99,11 @@ type Window struct {
 func (w *Window) Validate() error {
 	var c apperr.Collector
 	c.Check(w.HallCode != "", "hall_code", "须指明窗口所在大厅")
-	c.Check(w.Number != "" && utf8.RuneCountInString(w.Number) <= 16, "number", "窗口号不能为空且不超过 16 个字符")
+	checkCodeIfSet(&c, "hall_code", w.HallCode, ParseHallCode)
+	checkCodeIfSet(&c, "department_code", w.DepartmentCode, ParseDepartmentCode)
+	if _, err := ParseWindowNumber("number", w.Number); err != nil {
+		c.Add("number", apperr.MessageOf(err))
+	}
 	c.Check(validName(w.Name), "name", "窗口名称不能为空且不超过 100 个字")
 	c.Check(w.Kind.Valid(), "kind", "窗口类型须为 intake、issuance 或 specialised")
 	if w.Kind == SpecialisedWindow {
@@ -186,9 +196,13 @@ type User struct {
 // Validate checks the account's fields (not the password).
 func (u *User) Validate() error {
 	var c apperr.Collector
-	c.Check(validUsername(u.Username), "username", "用户名须为 3 至 32 位小写字母、数字、下划线、点或连字符")
+	if p, err := ParseUsername("username", u.Username); err != nil || p != u.Username {
+		c.Add("username", "用户名须为 3 至 32 位小写字母、数字、下划线、点或连字符")
+	}
 	c.Check(validName(u.Name), "name", "姓名不能为空且不超过 100 个字")
 	c.Check(u.Role.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor 或 agent")
+	checkCodeIfSet(&c, "department", u.DepartmentCode, ParseDepartmentCode)
+	checkCodeIfSet(&c, "hall", u.HallCode, ParseHallCode)
 	if u.Role.NeedsDepartment() {
 		c.Check(u.DepartmentCode != "", "department", "部门审批人员和部门管理员须指明所属部门")
 	} else if u.Role.Valid() {
@@ -242,7 +256,9 @@ func validUsername(s string) bool {
 	return true
 }
 
+// validName reports whether s is a name: one line, not blank, at most 100
+// characters, with nothing text.Check refuses.
 func validName(s string) bool {
 	s = strings.TrimSpace(s)
-	return s != "" && utf8.RuneCountInString(s) <= 100
+	return s != "" && utf8.RuneCountInString(s) <= 100 && text.Valid(s)
 }

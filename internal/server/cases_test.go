@@ -464,7 +464,13 @@ func mayTake(a deskAccount, r casework.Rule, c caseBody) bool {
 // the case whose allowed actions, as the account's GET shows them, are
 // allowed (readable: whether that GET was allowed).
 func expectedStatus(a deskAccount, action casework.Action, c caseBody, readable bool, allowed []string) int {
-	if a.role == org.RoleSupervisor || !readable {
+	if a.role == org.RoleSupervisor {
+		return http.StatusForbidden
+	}
+	if !readable {
+		if a.role == org.RoleAgent {
+			return http.StatusNotFound // someone else's case is not there (issue 10, defect 12)
+		}
 		return http.StatusForbidden
 	}
 	rs := tableRows(action, c.Kind)
@@ -1286,9 +1292,12 @@ func TestCaseVisibility(t *testing.T) {
 			t.Errorf("detail %q", p.Detail)
 		}
 		wantRefusal(t, d.get(t, "shenpi", "/api/v1/cases/"+card.Number), http.StatusForbidden, "forbidden")
-		wantRefusal(t, d.get(t, "daiban", "/api/v1/cases/"+card.Number), http.StatusForbidden, "forbidden")
+		// To an agent without the applicant's mandate the case is not there,
+		// as a number that names no case is not (issue 10, defect 12).
+		wantRefusal(t, d.get(t, "daiban", "/api/v1/cases/"+card.Number), http.StatusNotFound, "not_found")
 		wantRefusal(t, d.get(t, "shenpi", "/api/v1/cases?department=RSJ"), http.StatusForbidden, "forbidden")
-		wantRefusal(t, d.get(t, "shenpi", "/api/v1/cases/NOPE"), http.StatusNotFound, "not_found")
+		wantRefusal(t, d.get(t, "shenpi", "/api/v1/cases/20260930999999"), http.StatusNotFound, "not_found")
+		wantRefusal(t, d.get(t, "shenpi", "/api/v1/cases/NOPE"), http.StatusUnprocessableEntity, "invalid")
 
 		numbers := func(cs []caseBody) []string {
 			var out []string

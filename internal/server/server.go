@@ -84,9 +84,11 @@ func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.Sessio
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem.New(http.StatusForbidden, "跨站请求已被拒绝"))
 	}))
-	// Outermost first: the client is known, every request gets an id, is logged, survives a
-	// panic, is refused if cross-origin, and is signed in if it can be.
+	// Outermost first: the client is known, every request gets an id, is
+	// logged, survives a panic, is refused if cross-origin, is signed in if
+	// it can be, and is refused if its text is not clean (input.go).
 	var h http.Handler = mux
+	h = s.screenInput(h, mux, pages.InputRefused)
 	h = s.authenticate(h)
 	h = sessions.LoadAndSave(h)
 	h = cop.Handler(h)

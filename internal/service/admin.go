@@ -170,8 +170,7 @@ func (s *Service) CreateDepartment(ctx context.Context, d *org.Department) error
 	if err != nil {
 		return err
 	}
-	d.Code = strings.TrimSpace(d.Code)
-	d.Name = strings.TrimSpace(d.Name)
+	d.Name = strings.TrimSpace(d.Name) // the code is taken as written: Validate refuses blanks in it
 	d.CreditCode = identity.NormalizeCreditCode(d.CreditCode)
 	if err := d.Validate(); err != nil {
 		return err
@@ -198,9 +197,7 @@ func (s *Service) CreateHall(ctx context.Context, h *org.Hall) error {
 	if err != nil {
 		return err
 	}
-	h.Code = strings.TrimSpace(h.Code)
-	h.Name = strings.TrimSpace(h.Name)
-	h.ParentCode = strings.TrimSpace(h.ParentCode)
+	h.Name = strings.TrimSpace(h.Name) // codes are taken as written: Validate refuses blanks in them
 	h.Address = strings.TrimSpace(h.Address)
 	if err := h.Validate(); err != nil {
 		return err
@@ -255,10 +252,7 @@ func (s *Service) CreateWindow(ctx context.Context, w *org.Window) error {
 	if err != nil {
 		return err
 	}
-	w.HallCode = strings.TrimSpace(w.HallCode)
-	w.Number = strings.TrimSpace(w.Number)
-	w.Name = strings.TrimSpace(w.Name)
-	w.DepartmentCode = strings.TrimSpace(w.DepartmentCode)
+	w.Name = strings.TrimSpace(w.Name) // codes and the number are taken as written: Validate refuses blanks in them
 	if err := w.Validate(); err != nil {
 		return err
 	}
@@ -333,7 +327,10 @@ func (s *Service) managed(ctx context.Context, what, username string) (*Actor, *
 	if err != nil {
 		return nil, nil, err
 	}
-	u, err := s.store.UserByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
+	if username, err = org.ParseUsername("username", username); err != nil {
+		return nil, nil, err
+	}
+	u, err := s.store.UserByUsername(ctx, username)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -355,8 +352,8 @@ func (s *Service) UpdateUser(ctx context.Context, username string, ch AccountCha
 	after := *before
 	after.Name = strings.TrimSpace(ch.Name)
 	after.Role = ch.Role
-	after.DepartmentCode = strings.TrimSpace(ch.DepartmentCode)
-	after.HallCode = strings.TrimSpace(ch.HallCode)
+	after.DepartmentCode = ch.DepartmentCode // codes are taken as written: Validate refuses blanks in them
+	after.HallCode = ch.HallCode
 	if isSelf(a, before) && after.Role != before.Role {
 		return nil, apperr.Field("role", "不能修改自己的角色，请由其他局管理员修改")
 	}

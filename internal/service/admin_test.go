@@ -184,7 +184,10 @@ func TestCreateDepartmentHallWindow(t *testing.T) {
 		wantErr(t, "no name", svc.CreateDepartment(as["admin"], dept("JYJ", " ", "11320120MB1C40001Q")), apperr.Invalid, "name")
 		wantErr(t, "department code taken", svc.CreateDepartment(as["admin"], dept("SCJG", "重复", "11320120MB1C40001Q")), apperr.Invalid, "code")
 		wantErr(t, "credit code taken", svc.CreateDepartment(as["admin"], dept("JYJ", "江川区教育局", "11320120MB1C407187")), apperr.Invalid, "credit_code")
-		wantErr(t, "new department", svc.CreateDepartment(as["admin"], dept(" JYJ ", "江川区教育局", "11320120mb1c40001q")), "", "")
+		// A code is taken as written: blanks around it are refused, not
+		// trimmed (issue 10, defect 1).
+		wantErr(t, "code with blanks", svc.CreateDepartment(as["admin"], dept(" JYJ ", "江川区教育局", "11320120MB1C40001Q")), apperr.Invalid, "code")
+		wantErr(t, "new department", svc.CreateDepartment(as["admin"], dept("JYJ", "江川区教育局", "11320120mb1c40001q")), "", "")
 		if d, err := st.Department(context.Background(), "JYJ"); err != nil || d.CreditCode != "11320120MB1C40001Q" {
 			t.Errorf("stored department: %+v, %v", d, err)
 		}
@@ -428,9 +431,11 @@ func TestManagedUsers(t *testing.T) {
 		wantErr(t, "supervisor manages accounts", err, apperr.Forbidden, "")
 		_, err = svc.ManagedUser(as["bumen"], "shenpi2")
 		wantErr(t, "department admin opens another department's reviewer", err, apperr.Forbidden, "")
-		if u, err := svc.ManagedUser(as["bumen"], " SHENPI "); err != nil || u.Username != "shenpi" {
+		if u, err := svc.ManagedUser(as["bumen"], "SHENPI"); err != nil || u.Username != "shenpi" {
 			t.Errorf("department admin opens own reviewer: %+v, %v", u, err)
 		}
+		_, err = svc.ManagedUser(as["bumen"], " shenpi")
+		wantErr(t, "a username with blanks", err, apperr.Invalid, "username")
 	})
 }
 

@@ -3,12 +3,12 @@ package service
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/org"
 )
 
@@ -52,7 +52,12 @@ func (s *Service) Authorise(ctx context.Context, in AuthorisationInput) (*applic
 		return nil, err
 	}
 	now := s.clock.Now()
-	a := &applicant.Authorisation{AccountID: acc.ID, Applicant: acc.Name, Agent: strings.TrimSpace(in.Agent), CreatedAt: now}
+	a := &applicant.Authorisation{AccountID: acc.ID, Applicant: acc.Name, Agent: in.Agent, CreatedAt: now}
+	if in.Agent != "" {
+		if a.Agent, err = org.ParseUsername("agent", in.Agent); err != nil {
+			return nil, err
+		}
+	}
 	if in.Until != "" {
 		d, err := calendar.ParseDate(in.Until)
 		if err != nil {
@@ -61,9 +66,13 @@ func (s *Service) Authorise(ctx context.Context, in AuthorisationInput) (*applic
 		a.Until = d
 	}
 	for _, code := range in.Items {
-		if code = strings.TrimSpace(code); code != "" {
-			a.Items = append(a.Items, code)
+		if code == "" {
+			continue
 		}
+		if _, err := catalog.ParseItemCode("items", code); err != nil {
+			return nil, err
+		}
+		a.Items = append(a.Items, code)
 	}
 	if err := a.Check(calendar.DateOf(now)); err != nil {
 		return nil, err

@@ -43,7 +43,9 @@ func TestAgentsActForApplicants(t *testing.T) {
 		_, err := h.svc.Authorise(agent, service.AuthorisationInput{Agent: "daiban", Until: "2026-10-09"})
 		wantErr(t, "an agent authorises themself", err, apperr.Unauthorized, "")
 
-		m1, err := h.svc.Authorise(pc, service.AuthorisationInput{Agent: " daiban ", Items: []string{"CGJ-XK-003"}, Until: "2026-10-09"})
+		_, err = h.svc.Authorise(pc, service.AuthorisationInput{Agent: " daiban ", Until: "2026-10-09"})
+		wantErr(t, "an agent's username with blanks", err, apperr.Invalid, "agent")
+		m1, err := h.svc.Authorise(pc, service.AuthorisationInput{Agent: "daiban", Items: []string{"CGJ-XK-003"}, Until: "2026-10-09"})
 		if err != nil {
 			t.Fatalf("authorise: %v", err)
 		}
@@ -106,7 +108,7 @@ func TestAgentsActForApplicants(t *testing.T) {
 		}
 		for _, n := range []string{qCase, rCase} {
 			_, err := h.svc.Case(agent, n)
-			wantErr(t, "the agent reads another applicant's case", err, apperr.Forbidden, "")
+			wantErr(t, "the agent reads another applicant's case", err, apperr.NotFound, "") // not there (issue 10, defect 12)
 		}
 		mine, err := h.svc.MyCases(agent)
 		if err != nil {
@@ -178,7 +180,7 @@ func TestAgentsActForApplicants(t *testing.T) {
 			t.Errorf("the refusal does not say the mandate ended: %v", err)
 		}
 		_, err = h.svc.Case(agent, own)
-		wantErr(t, "the agent reads P's case after the mandate", err, apperr.Forbidden, "")
+		wantErr(t, "the agent reads P's case after the mandate", err, apperr.NotFound, "") // no longer his to see: not there
 		if _, err := h.svc.Case(agent, byAgent); err != nil {
 			t.Errorf("the agent reads the case he applied for: %v", err)
 		}

@@ -264,6 +264,9 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 // the whole bundle; a member department sees the bundle and its own cases'
 // details; desks, supervisors, the applicant and their agents see all.
 func (s *Service) Bundle(ctx context.Context, number string) (*BundleView, error) {
+	if _, err := bundle.ParseNumber("number", number); err != nil {
+		return nil, err
+	}
 	r, err := s.reader(ctx)
 	if err != nil {
 		return nil, err
@@ -298,6 +301,11 @@ func (s *Service) Bundle(ctx context.Context, number string) (*BundleView, error
 				// Another department's member: shown without acting on it.
 				v.Cases = append(v.Cases, s.view(c, casework.Actor{Username: r.Username, Role: org.RoleSupervisor}, env))
 				continue
+			}
+			if apperr.Is(err, apperr.NotFound) {
+				// Someone else's bundle: not there, as an unknown number
+				// is, and without naming the member case.
+				return nil, bundle.UnknownBundle(number)
 			}
 			return nil, err
 		}

@@ -370,7 +370,7 @@ func TestBundleOnlineAndItsReaders(t *testing.T) {
 		wantErr(t, "a department with no member", err, apperr.Forbidden, "")
 		_, other := h.applicant(t, residentPhone, resident(residentName, residentIDCard))
 		_, err = h.svc.Bundle(other, v.Bundle.Number)
-		wantErr(t, "another applicant", err, apperr.Forbidden, "")
+		wantErr(t, "another applicant", err, apperr.NotFound, "") // not there, as a missing bundle (issue 10, defect 12)
 		if _, err := h.svc.Bundle(h.demo, v.Bundle.Number); err != nil {
 			t.Errorf("the applicant's own bundle: %v", err)
 		}

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -94,6 +93,9 @@ func (r reader) actingOn(c *casework.Case, now time.Time) casework.Actor {
 // mayRead decides whether the reader may see the case: department roles see
 // their own department's cases, applicants their own, agents those they
 // applied for or hold a current authorisation for, everyone else every case.
+// To an applicant or an agent, someone else's case is not there: the same
+// NotFound, word for word, as a number that names no case, so that trying
+// numbers tells nothing of other people's cases.
 func (r reader) mayRead(c *casework.Case, now time.Time) error {
 	a := r.Actor
 	switch {
@@ -103,14 +105,15 @@ func (r reader) mayRead(c *casework.Case, now time.Time) error {
 		return apperr.New(apperr.Forbidden, "只能查看本部门的办件（该办件属于 %s）", c.DepartmentCode)
 	case a.Role == org.RoleApplicant:
 		if r.account == nil || !r.account.Owns(c) {
-			return apperr.New(apperr.Forbidden, "只能查看本人（本单位）的办件")
+			return casework.UnknownCase(c.Number)
 		}
 	case a.Role == org.RoleAgent:
 		if c.AgentUser == a.Username {
 			return nil
 		}
-		_, err := r.mandateFor(c, now)
-		return err
+		if _, err := r.mandateFor(c, now); err != nil {
+			return casework.UnknownCase(c.Number)
+		}
 	}
 	return nil
 }
@@ -187,6 +190,9 @@ func checkCode() string {
 // Act takes one action on a case. expectedVersion, if not 0, is the case
 // version the actor saw; a newer one is a conflict (a stale page).
 func (s *Service) Act(ctx context.Context, number string, action casework.Action, in casework.Input, expectedVersion int) (*CaseView, error) {
+	if _, err := casework.ParseCaseNumber("number", number); err != nil {
+		return nil, err
+	}
 	r, err := s.reader(ctx)
 	if err != nil {
 		return nil, err
@@ -204,8 +210,12 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 			return nil, err
 		}
 	}
-	if action == casework.ActDeliver && strings.TrimSpace(in.AgentUser) != "" {
-		if err := s.checkCollector(ctx, number, strings.TrimSpace(in.AgentUser), env.Now); err != nil {
+	if action == casework.ActDeliver && in.AgentUser != "" {
+		// The agent is checked and recorded under one name, as written.
+		if in.AgentUser, err = org.ParseUsername("agent_user", in.AgentUser); err != nil {
+			return nil, err
+		}
+		if err := s.checkCollector(ctx, number, in.AgentUser, env.Now); err != nil {
 			return nil, err
 		}
 	}
@@ -235,6 +245,9 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 
 // Case returns one case with its events and documents.
 func (s *Service) Case(ctx context.Context, number string) (*CaseView, error) {
+	if _, err := casework.ParseCaseNumber("number", number); err != nil {
+		return nil, err
+	}
 	r, err := s.reader(ctx)
 	if err != nil {
 		return nil, err

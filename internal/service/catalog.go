@@ -42,6 +42,12 @@ func (s *Service) ItemVersions(ctx context.Context, code string) ([]catalog.Item
 // a conflict. Bureau admins edit any item, department admins their own
 // department's.
 func (s *Service) SaveItem(ctx context.Context, it *catalog.Item, baseVersion int) error {
+	// The codes are taken as they are or refused, before anyone's rights
+	// are judged on them: a code trimmed after the check would be checked
+	// as one item and saved as another.
+	if err := parseItemCodes(it); err != nil {
+		return err
+	}
 	a, err := s.mayEditItem(ctx, it)
 	if err != nil {
 		return err
@@ -65,20 +71,39 @@ func (s *Service) mayEditItem(ctx context.Context, it *catalog.Item) (*Actor, er
 	if a.Is(org.RoleDeptAdmin) && it.DepartmentCode != a.User.DepartmentCode {
 		return nil, apperr.New(apperr.Forbidden, "部门管理员只能修改本部门的事项")
 	}
-	if a.Is(org.RoleDeptAdmin) && it.Code != "" {
-		if cur, err := s.store.Item(ctx, it.Code); err == nil && cur.DepartmentCode != a.User.DepartmentCode {
+	if a.Is(org.RoleDeptAdmin) {
+		// An existing item stays its department's: the check fails closed,
+		// so an error looking it up refuses rather than lets through.
+		cur, err := s.store.Item(ctx, it.Code)
+		switch {
+		case apperr.Is(err, apperr.NotFound): // a new item, of the admin's own department
+		case err != nil:
+			return nil, err
+		case cur.DepartmentCode != a.User.DepartmentCode:
 			return nil, apperr.New(apperr.Forbidden, "部门管理员只能修改本部门的事项")
 		}
 	}
 	return a, nil
 }
 
+// parseItemCodes refuses an item whose code or department code is not
+// written exactly as stored (a space or a control character anywhere).
+func parseItemCodes(it *catalog.Item) error {
+	var c apperr.Collector
+	if _, err := catalog.ParseItemCode("code", it.Code); err != nil {
+		c.Add("code", apperr.MessageOf(err))
+	}
+	if _, err := org.ParseDepartmentCode("department", it.DepartmentCode); err != nil {
+		c.Add("department", apperr.MessageOf(err))
+	}
+	return c.Err("事项编码或实施部门有误")
+}
+
+// normalizeItem trims the item's names, never its codes: a code is taken
+// as written or refused (parseItemCodes, Validate).
 func normalizeItem(it *catalog.Item) {
-	it.Code = strings.TrimSpace(it.Code)
 	it.Name = strings.TrimSpace(it.Name)
-	it.DepartmentCode = strings.TrimSpace(it.DepartmentCode)
 	for i := range it.Materials {
-		it.Materials[i].Code = strings.TrimSpace(it.Materials[i].Code)
 		it.Materials[i].Name = strings.TrimSpace(it.Materials[i].Name)
 	}
 }

@@ -365,7 +365,7 @@ func (s *Service) SignHandovers(ctx context.Context, batch []HandoverRequest) ([
 	seen := map[string]bool{}
 	var out []HandoverOutcome
 	for _, b := range batch {
-		n := strings.TrimSpace(b.Number)
+		n := b.Number // Act refuses one not written as numbers are
 		if n == "" || seen[n] {
 			continue
 		}
@@ -412,9 +412,13 @@ func (s *Service) HandoverSheet(ctx context.Context, numbers []string) (*Handove
 	}
 	var uniq []string
 	for _, n := range numbers {
-		if n = strings.TrimSpace(n); n != "" && !slices.Contains(uniq, n) {
-			uniq = append(uniq, n)
+		if n == "" || slices.Contains(uniq, n) {
+			continue
 		}
+		if _, err := casework.ParseCaseNumber("numbers", n); err != nil {
+			return nil, err
+		}
+		uniq = append(uniq, n)
 	}
 	if len(uniq) == 0 {
 		return nil, apperr.Field("numbers", "请选择要列入交接表的办件")

@@ -625,11 +625,11 @@ func TestOnlinePreReview(t *testing.T) {
 		_, _, err = h.svc.CaseFile(h.as["shenpi2"], a.Case.Number, sha)
 		wantErr(t, "another department's reviewer opens a file", err, apperr.Forbidden, "")
 		_, _, err = h.svc.CaseFile(other, a.Case.Number, sha)
-		wantErr(t, "another applicant opens a file", err, apperr.Forbidden, "")
+		wantErr(t, "another applicant opens a file", err, apperr.NotFound, "") // not there, as a missing case (issue 10, defect 12)
 
 		// The applicant withdraws one; nobody else may.
 		_, err = h.svc.Act(other, withdrawn, casework.ActWithdraw, casework.Input{Reason: "不办了"}, 0)
-		wantErr(t, "another applicant withdraws", err, apperr.Forbidden, "")
+		wantErr(t, "another applicant withdraws", err, apperr.NotFound, "") // not there, as a missing case (issue 10, defect 12)
 		_, err = h.svc.Act(h.demo, withdrawn, casework.ActWithdraw, casework.Input{}, 0)
 		wantErr(t, "withdraw without a reason", err, apperr.Invalid, "reason")
 		if _, err := h.svc.Act(h.demo, withdrawn, casework.ActWithdraw, casework.Input{Reason: "经营场所另选"}, 0); err != nil {
@@ -774,12 +774,12 @@ func TestOnlinePreReview(t *testing.T) {
 
 		// Another applicant neither reads nor resubmits it.
 		_, err = h.svc.Case(other, b.Case.Number)
-		wantErr(t, "another applicant reads the case", err, apperr.Forbidden, "")
+		wantErr(t, "another applicant reads the case", err, apperr.NotFound, "") // not there, as a missing case (issue 10, defect 12)
 		theirs := h.upload(t, other, "M03.pdf", pdf("someone else's"))
 		_, err = h.svc.ResubmitOnline(other, b.Case.Number, map[string][]casework.FileRef{"M03": {theirs}}, 0)
-		wantErr(t, "another applicant resubmits", err, apperr.Forbidden, "")
+		wantErr(t, "another applicant resubmits", err, apperr.NotFound, "") // not there, as a missing case (issue 10, defect 12)
 		_, err = h.svc.CaseTimeline(other, b.Case.Number)
-		wantErr(t, "another applicant's timeline", err, apperr.Forbidden, "")
+		wantErr(t, "another applicant's timeline", err, apperr.NotFound, "") // not there, as a missing case (issue 10, defect 12)
 		_, err = h.svc.ResubmitOnline(h.as["shouli"], b.Case.Number, map[string][]casework.FileRef{"M03": {theirs}}, 0)
 		wantErr(t, "an intake clerk resubmits", err, apperr.Forbidden, "")
 		if v := h.caseAs(t, h.demo, b.Case.Number); v.Case.Version != vb.Case.Version || v.Case.State != casework.RejectedOnline {
@@ -955,7 +955,7 @@ func TestOnlineFullyOnlineTimeline(t *testing.T) {
 			t.Errorf("e-mailed notices:\n%s", strings.Join(mailed, "\n"))
 		}
 		_, err = h.svc.CaseTimeline(h.demo, number)
-		wantErr(t, "another applicant's timeline", err, apperr.Forbidden, "")
+		wantErr(t, "another applicant's timeline", err, apperr.NotFound, "") // not there, as a missing case (issue 10, defect 12)
 		_, err = h.svc.CaseTimeline(h.as["shouli"], number)
 		wantErr(t, "the timeline for staff", err, apperr.Forbidden, "")
 	})
@@ -1016,7 +1016,7 @@ func TestOnlineMyCases(t *testing.T) {
 			t.Errorf("my window case: %v", err)
 		}
 		_, err = h.svc.Case(me, notMine)
-		wantErr(t, "a window case in my ID with another phone", err, apperr.Forbidden, "")
+		wantErr(t, "a window case in my ID with another phone", err, apperr.NotFound, "") // not there, as a missing case (issue 10, defect 12)
 		demoList, err := h.svc.MyCases(h.demo)
 		if err != nil || len(demoList) != 1 || demoList[0].Case.AccountID != h.acc.ID {
 			t.Errorf("the demo applicant's cases: %v %d", err, len(demoList))

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/broadcast"
@@ -400,9 +399,11 @@ func (s *Service) TicketByNumber(ctx context.Context, number string) (int64, err
 	if err != nil {
 		return 0, err
 	}
-	number = strings.ToUpper(strings.TrimSpace(number))
 	if number == "" || a.User == nil || a.User.HallCode == "" {
 		return 0, apperr.Field("ticket", "请填写号码，如 A003")
+	}
+	if number, err = queue.ParseTicketNumber("ticket", number); err != nil {
+		return 0, err
 	}
 	return s.store.TicketIDByNumber(ctx, a.User.HallCode, calendar.DateOf(s.clock.Now()), number)
 }

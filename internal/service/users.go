@@ -16,7 +16,9 @@ func (s *Service) AddUser(ctx context.Context, u *org.User, password string) err
 	if err != nil {
 		return err
 	}
-	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
+	if u.Username, err = org.ParseUsername("username", u.Username); err != nil {
+		return err
+	}
 	if strings.TrimSpace(u.Name) == "" {
 		u.Name = u.Username
 	}

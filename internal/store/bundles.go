@@ -131,7 +131,7 @@ func (s *Store) scanBundle(row interface{ Scan(...any) error }) (*bundle.Bundle,
 // Bundle returns the bundle with number.
 func (s *Store) Bundle(ctx context.Context, number string) (*bundle.Bundle, error) {
 	b, err := s.scanBundle(s.read.QueryRowContext(ctx, bundleColumns+` WHERE number = $1`, number))
-	return b, notFound(err, "未知的一件事编号："+number)
+	return b, notFound(err, bundle.UnknownBundle(number).Message)
 }
 
 // BundleFilter narrows a list of bundles.

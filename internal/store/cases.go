@@ -242,7 +242,7 @@ func (s *Store) loadCase(row *sql.Row, number string) (*casework.Case, *casework
 	var data string
 	err := row.Scan(&c.ID, &c.CheckCode, &c.Version, &last.Seq, &last.Hash, &data)
 	if err != nil {
-		return nil, nil, notFound(err, "未知的办件编号："+number)
+		return nil, nil, notFound(err, casework.UnknownCase(number).Message)
 	}
 	id, check, version := c.ID, c.CheckCode, c.Version
 	if err := s.openCase(data, &c); err != nil {

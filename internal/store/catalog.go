@@ -66,6 +66,11 @@ func (s *Store) SaveItems(ctx context.Context, edits []ItemEdit, by string) erro
 }
 
 func saveItem(ctx context.Context, tx *sql.Tx, it *catalog.Item, baseVersion int, by string, now time.Time) error {
+	// Defence in depth: a code not written exactly as codes are stored
+	// never becomes a version, whatever the caller checked.
+	if _, err := catalog.ParseItemCode("code", it.Code); err != nil {
+		return err
+	}
 	// Nodes cache items by this counter.
 	if err := bump(ctx, tx, catalogCounter); err != nil {
 		return err

@@ -84,7 +84,7 @@ func (s *Store) CasesByNumber(ctx context.Context, numbers []string) ([]casework
 	for _, n := range numbers {
 		c, ok := byNumber[n]
 		if !ok {
-			return nil, apperr.New(apperr.NotFound, "未知的办件编号：%s", n)
+			return nil, casework.UnknownCase(n)
 		}
 		out = append(out, c)
 	}

@@ -146,7 +146,7 @@ func formOfPost(p url.Values, code string) itemForm {
 		CollectAtIssuance: p.Get("collect_at_issuance"), ApplicantKinds: map[string]bool{},
 	}
 	if f.New {
-		f.Code = strings.TrimSpace(p.Get("code"))
+		f.Code = p.Get("code") // as typed: a code with blanks is refused, not trimmed
 	}
 	f.BaseVersion, _ = strconv.Atoi(p.Get("base_version"))
 	f.From, _ = strconv.Atoi(p.Get("from"))
@@ -179,7 +179,7 @@ func formOfPost(p url.Values, code string) itemForm {
 	sort.Ints(nums)
 	for _, i := range nums {
 		m := rows[i]
-		row := materialRow{Index: len(f.Materials), Code: strings.TrimSpace(m.Get("code")), Name: strings.TrimSpace(m.Get("name")),
+		row := materialRow{Index: len(f.Materials), Code: m.Get("code"), Name: strings.TrimSpace(m.Get("name")),
 			Originals: strings.TrimSpace(m.Get("originals")), Copies: strings.TrimSpace(m.Get("copies")), Notes: strings.TrimSpace(m.Get("notes")),
 			Required: m.Get("required") != "", Paper: m.Get("paper") != "", Electronic: m.Get("electronic") != "", Deferrable: m.Get("deferrable") != ""}
 		if m.Get("remove") != "" || row.Code == "" && row.Name == "" && row.Notes == "" {

@@ -115,7 +115,7 @@ func (h *Handlers) addUser(w http.ResponseWriter, r *http.Request) {
 	}
 	p := r.PostForm
 	u := org.User{Username: p.Get("username"), Name: strings.TrimSpace(p.Get("name")), Role: org.Role(p.Get("role")),
-		DepartmentCode: strings.TrimSpace(p.Get("department")), HallCode: strings.TrimSpace(p.Get("hall"))}
+		DepartmentCode: p.Get("department"), HallCode: p.Get("hall")} // codes as chosen: the use case refuses blanks
 	password, generated := p.Get("password"), false
 	if password == "" {
 		password, generated = service.TemporaryPassword(), true

@@ -173,7 +173,7 @@ func inputFromForm(r *http.Request) casework.Input {
 		PauseType: casework.PauseType(f.Get("pause_type")), Days: days, Outcome: casework.Outcome(f.Get("outcome")),
 		ResultDocument: f.Get("result_document"), Signer: f.Get("signer"),
 		SignerIDType: identity.IDType(f.Get("signer_id_type")), SignerIDNumber: f.Get("signer_id_number"),
-		Carrier: f.Get("carrier"), Tracking: f.Get("tracking_number"), AgentUser: strings.TrimSpace(f.Get("agent_user")),
+		Carrier: f.Get("carrier"), Tracking: f.Get("tracking_number"), AgentUser: f.Get("agent_user"),
 	}
 	if f.Has("collect_items") {
 		in.CollectItems = append([]string{}, collect...)

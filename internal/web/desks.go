@@ -206,7 +206,7 @@ func (h *Handlers) issuanceMail(w http.ResponseWriter, r *http.Request) {
 		h.showDesk(w, r, service.IssuanceDesk, "", "mail", http.StatusBadRequest, view{Error: "表单有误，请重试"}, nil)
 		return
 	}
-	number := strings.TrimSpace(r.PostFormValue("number"))
+	number := r.PostFormValue("number") // the use case refuses one not written as numbers are
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	in := casework.Input{Carrier: r.PostFormValue("carrier"), Tracking: r.PostFormValue("tracking_number")}
 	cv, err := h.svc.Act(r.Context(), number, casework.ActMail, in, version)
@@ -356,7 +356,7 @@ func (h *Handlers) printHandovers(w http.ResponseWriter, r *http.Request) {
 	var numbers []string
 	for _, s := range r.URL.Query()["numbers"] {
 		for _, n := range strings.Split(s, ",") {
-			if n = strings.TrimSpace(n); n != "" {
+			if n != "" {
 				numbers = append(numbers, n)
 			}
 		}

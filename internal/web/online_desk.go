@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
@@ -157,7 +156,7 @@ type onlineIntakeData struct {
 }
 
 func (h *Handlers) onlineIntakePage(w http.ResponseWriter, r *http.Request) {
-	h.showOnlineIntake(w, r, http.StatusOK, view{}, strings.TrimSpace(r.URL.Query().Get("number")))
+	h.showOnlineIntake(w, r, http.StatusOK, view{}, r.URL.Query().Get("number"))
 }
 
 // showOnlineIntake renders the box, with the case numbered if any, and the
@@ -225,7 +224,7 @@ func (h *Handlers) completeOnlineIntake(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	ctx := r.Context()
-	number := strings.TrimSpace(r.PostFormValue("number"))
+	number := r.PostFormValue("number") // the use case refuses one not written as numbers are
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	cv, err := h.svc.Act(ctx, number, casework.ActCompleteIntake, casework.Input{}, version)
 	if err != nil {

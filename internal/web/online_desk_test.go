@@ -232,7 +232,8 @@ func TestDeskPreReviewPassAndTakeIn(t *testing.T) {
 		p = clerk.get("/intake/online?number=" + n)
 		p.want(t, http.StatusOK, "已不在待收件状态")
 		p.wantNot(t, `method="post" action="/intake/online"`)
-		clerk.get("/intake/online?number=JC00000000").want(t, http.StatusNotFound, "没有办件编号为 JC00000000 的办件")
+		clerk.get("/intake/online?number=20260930999999").want(t, http.StatusNotFound, "没有办件编号为 20260930999999 的办件")
+		clerk.get("/intake/online?number=JC00000000").want(t, http.StatusUnprocessableEntity, "办件编号须为 14 至 20 位数字")
 		// A stale version is refused, the case unchanged.
 		p = clerk.post("/intake/online", url.Values{"number": {n}, "version": {"1"}})
 		if p.status != http.StatusConflict {

@@ -667,10 +667,12 @@ func TestOnlineBundle(t *testing.T) {
 		b.get("/my").want(t, http.StatusOK, number, "开办餐饮店")
 		// The form is empty again.
 		b.get("/my/bundles/YJS-CY/apply").wantNot(t, "味香小馆", "材料.pdf")
-		// Another applicant cannot open it.
-		if p := h.otherCompany(t, "13800000020", 20).get(p.location); p.status != http.StatusForbidden && p.status != http.StatusNotFound {
-			t.Errorf("another applicant opens the bundle: %d", p.status)
-		}
+		// Another applicant cannot open it, nor tell it from a bundle that
+		// does not exist (issue 10, defect 12).
+		other := h.otherCompany(t, "13800000020", 20)
+		other.get("/my")
+		unknown := number[:len(number)-4] + "9999"
+		sameAnswer(t, "another applicant's bundle", other.get(p.location), other.get("/my/bundles/view/"+unknown), number, unknown)
 	})
 }
 
