@@ -228,7 +228,7 @@ func serviceConfig(cfg Config) (service.Config, error) {
 	if err := s.Calendar.Validate(); err != nil {
 		return s, fmt.Errorf("close time %q: %w", cfg.CloseTime, err)
 	}
-	return s, nil
+	return s, s.Validate()
 }
 
 // cliLogger is the quiet logger of one-shot commands: warnings and errors.

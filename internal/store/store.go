@@ -42,6 +42,7 @@ type Store struct {
 	read    *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
 	clock   clock.Clock
 	stmts   stmtCache
+	wakers  wakers // background workers to wake after a commit, see queued.go
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
@@ -153,11 +154,14 @@ func (s *Store) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		s.ended(tx, false)
 		return mapErr(err, "transaction")
 	}
 	if err := tx.Commit(); err != nil {
+		s.ended(tx, false)
 		return mapErr(err, "commit")
 	}
+	s.ended(tx, true)
 	return nil
 }
 
