@@ -103,7 +103,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rec.status >= 500 {
 			level = s.log.Error
 		}
-		if r.URL.Path == "/healthz" && rec.status == http.StatusOK {
+		if (r.URL.Path == "/healthz" || r.URL.Path == "/readyz") && rec.status == http.StatusOK {
 			level = s.log.Debug
 		}
 		level("request", attrs...)

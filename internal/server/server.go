@@ -31,6 +31,9 @@ type Config struct {
 	// MaxUploadSize is the body limit of a form carrying an uploaded file;
 	// the file's own limit (20 MB) is checked on its content.
 	MaxUploadSize int64
+	// Node is this node's name in the heartbeat table (/readyz); the
+	// host's name and Addr by default.
+	Node string
 }
 
 // Server serves OneWindow over HTTP.
@@ -63,6 +66,7 @@ func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.Sessio
 	}
 	pages.Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET "+api.Prefix+"/docs", s.docs)
 	mux.HandleFunc(api.Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem.New(http.StatusNotFound, "没有这个接口："+r.Method+" "+r.URL.Path))
