@@ -49,6 +49,9 @@ type Config struct {
 	// Notify is how messages go out: "log" (the log only) or
 	// smtp://user:pass@host:port?from=… (e-mail).
 	Notify string `env:"ONEWINDOW_NOTIFY" envDefault:"log"`
+	// BoardFrameAncestors are the origins that may show the display board
+	// in a frame, comma-separated; none by default.
+	BoardFrameAncestors string `env:"ONEWINDOW_BOARD_FRAME_ANCESTORS"`
 }
 
 // Main is the program: it parses the command line, wires the packages

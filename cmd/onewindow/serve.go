@@ -40,7 +40,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.RatingAdditionDays, "rating-addition-days", cfg.RatingAdditionDays, "days in which a rating may be added to (env ONEWINDOW_RATING_ADDITION_DAYS)")
 	fs.StringVar(&cfg.Files, "files", cfg.Files, "where uploaded files are kept: a folder, or s3://ACCESS:SECRET@host:port/bucket/prefix (env ONEWINDOW_FILES)")
 	fs.StringVar(&cfg.Notify, "notify", cfg.Notify, "how messages go out: log, or smtp://user:pass@host:port?from=… (env ONEWINDOW_NOTIFY)")
+	fs.StringVar(&cfg.BoardFrameAncestors, "board-frame-ancestors", cfg.BoardFrameAncestors, "origins that may show the display board (/board/{hall}) in a frame, comma-separated,\ne.g. https://screens.example.gov.cn; every other page may never be framed (env ONEWINDOW_BOARD_FRAME_ANCESTORS)")
 	if done, err := parse(fs, args); done {
+		return err
+	}
+	boardAncestors, err := server.ParseFrameAncestors(cfg.BoardFrameAncestors)
+	if err != nil {
 		return err
 	}
 	log, err := m.logger(cfg.LogLevel)
@@ -88,7 +93,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	} else {
 		sessionStore = sqlite3store.NewWithCleanupInterval(m.store.DB(), 10*time.Minute)
 	}
-	srv, err := server.New(server.Config{Addr: cfg.Addr, Version: Version, Node: node}, svc, m.store,
+	srv, err := server.New(server.Config{Addr: cfg.Addr, Version: Version, Node: node, BoardFrameAncestors: boardAncestors}, svc, m.store,
 		web.NewSessions(sessionStore, cfg.SecureCookies), log)
 	if err != nil {
 		return err

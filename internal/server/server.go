@@ -34,6 +34,9 @@ type Config struct {
 	// Node is this node's name in the heartbeat table (/readyz); the
 	// host's name and Addr by default.
 	Node string
+	// BoardFrameAncestors are the origins that may show the display board
+	// in a frame (see ParseFrameAncestors); none by default.
+	BoardFrameAncestors []string
 }
 
 // Server serves OneWindow over HTTP.
@@ -84,6 +87,7 @@ func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.Sessio
 	h = cop.Handler(h)
 	h = s.limitBody(h)
 	h = s.recoverPanics(h)
+	h = s.securityHeaders(h) // headers.go
 	h = s.logRequests(h)
 	h = s.requestID(h)
 	s.handler = h
