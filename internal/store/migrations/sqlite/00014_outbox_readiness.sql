@@ -13,7 +13,7 @@ UPDATE notifications SET next_attempt_at = created_at;
 -- The old dispatcher gave up after 5 failures without saying so.
 UPDATE notifications SET failed_at = created_at WHERE sent_at IS NULL AND attempts >= 5;
 DROP INDEX notifications_unsent;
-CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
+CREATE INDEX notifications_due ON notifications (next_attempt_at, id) WHERE sent_at IS NULL AND failed_at IS NULL;
 
 -- /readyz proves a write commits by beating here, one row per node.
 CREATE TABLE node_heartbeats (
