@@ -27,6 +27,14 @@ type Readiness struct {
 	OldestAge time.Duration       // how long the oldest waiting notification has waited
 }
 
+// faultWords says a store.WriteFault's kind in a readiness problem.
+var faultWords = map[string]string{
+	"read-only":   "the database is read-only",
+	"disk full":   "the database's disk is full",
+	"cannot open": "the database cannot be opened",
+	"error":       "the database refused it (see the log)",
+}
+
 // CheckWrite proves the database takes a write now: node's heartbeat, in
 // a transaction that commits. The error says why not.
 func (s *Service) CheckWrite(ctx context.Context, node, version string) error {
@@ -48,7 +56,7 @@ func (s *Service) Readiness(ctx context.Context, node, version string) Readiness
 	if err != nil {
 		r.Fault = s.store.ExplainWriteError(err)
 		r.ReadOnly = r.Fault.ReadOnly()
-		r.Problems = append(r.Problems, "a write does not commit: the database is "+r.Fault.Kind)
+		r.Problems = append(r.Problems, "a write does not commit: "+faultWords[r.Fault.Kind])
 		s.log.Error("readiness: the database takes no write", "kind", r.Fault.Kind, "detail", r.Fault.Detail, "err", err)
 	} else {
 		r.WriteOK = true
