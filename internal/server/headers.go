@@ -40,7 +40,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 			h.Set("Content-Security-Policy", cspNoFraming)
 			h.Set("X-Frame-Options", "DENY")
 		}
-		if viaHTTPS(r) {
+		if s.viaHTTPS(r) {
 			w = &secureCookies{ResponseWriter: w}
 		}
 		next.ServeHTTP(w, r)
@@ -64,10 +64,11 @@ func isBoard(r *http.Request) bool {
 
 // viaHTTPS reports whether the client reached this server over HTTPS. Only
 // the connection counts for now: X-Forwarded-Proto says so too, but any
-// client can send it, so it will be believed only from a trusted proxy
-// once the server knows which those are (--trusted-proxies). Until then a
-// node behind a TLS-terminating proxy sets --secure-cookies.
-func viaHTTPS(r *http.Request) bool { return r.TLS != nil }
+// client can send it, so it is to be believed only when the peer is a
+// trusted proxy (--trusted-proxies, the client address middleware): point
+// this at that check when both are in. Until then a node behind a
+// TLS-terminating proxy sets --secure-cookies.
+func (s *Server) viaHTTPS(r *http.Request) bool { return r.TLS != nil }
 
 // secureCookies marks every cookie a handler sets Secure: the request came
 // over HTTPS, so the cookie must never travel without it.
