@@ -14,11 +14,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/alexedwards/scs/sqlite3store"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/onewindow/onewindow/internal/casework"
@@ -89,7 +94,22 @@ func newHall(t *testing.T) *hall {
 }
 
 // browser starts a headless chromium for the test: 1366×768, a hall PC.
+// The test fails at its end if any page it showed reported an error to
+// the console: a script exception, console.error, or content its
+// Content-Security-Policy blocked.
 func browser(t *testing.T) context.Context {
+	t.Helper()
+	ctx, console := newBrowser(t)
+	t.Cleanup(func() {
+		if errs := console.errors(); len(errs) > 0 {
+			t.Errorf("the pages reported %d console error(s):\n%s", len(errs), strings.Join(errs, "\n"))
+		}
+	})
+	return ctx
+}
+
+// newBrowser starts chromium and watches its console.
+func newBrowser(t *testing.T) (context.Context, *consoleWatch) {
 	t.Helper()
 	path := chromiumPath(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -105,13 +125,80 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("lang", "zh-CN"),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
+	console := &consoleWatch{}
+	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithListener(console.see))
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	return ctx
+	// A violation of the policy also reaches the page as an event: report
+	// it to the console with what was blocked and where.
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspReporter}); err != nil {
+		t.Fatalf("watch for policy violations: %v", err)
+	}
+	return ctx, console
+}
+
+// cspReporter runs in every page before its own scripts (the browser runs
+// it whatever the page's policy).
+const cspReporter = `document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline code") +
+    " in " + e.documentURI + (e.sourceFile ? " at " + e.sourceFile + ":" + e.lineNumber : "") +
+    (e.sample ? " (" + e.sample + ")" : ""));
+});`
+
+// consoleWatch collects what pages report as errors: script exceptions,
+// console.error, and the browser's own error entries (a blocked inline
+// script or style among them). Failed requests are left out: tests load
+// pages that answer 4xx on purpose.
+type consoleWatch struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+// see is the listener: it runs on the browser's reading goroutine, so it
+// only records.
+func (w *consoleWatch) see(ev any) {
+	var msg string
+	switch e := ev.(type) {
+	case *runtime.EventExceptionThrown:
+		msg = "exception: " + e.ExceptionDetails.Text
+		if ex := e.ExceptionDetails.Exception; ex != nil {
+			msg += " " + ex.Description
+		}
+		msg += " at " + e.ExceptionDetails.URL
+	case *runtime.EventConsoleAPICalled:
+		if e.Type != runtime.ConsoleAPICalledTypeError {
+			return
+		}
+		var parts []string
+		for _, a := range e.Args {
+			if a.Description != "" {
+				parts = append(parts, a.Description)
+			} else {
+				parts = append(parts, strings.Trim(string(a.Value), `"`))
+			}
+		}
+		msg = "console.error: " + strings.Join(parts, " ")
+	case *cdplog.EventEntryAdded:
+		if e.Entry.Level != cdplog.EntryLevelError || e.Entry.Source == cdplog.EntrySourceNetwork {
+			return
+		}
+		msg = string(e.Entry.Source) + ": " + e.Entry.Text + " " + e.Entry.URL
+	default:
+		return
+	}
+	w.mu.Lock()
+	w.msgs = append(w.msgs, msg)
+	w.mu.Unlock()
+}
+
+// errors returns what was collected so far.
+func (w *consoleWatch) errors() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.msgs)
 }
 
 // do runs browser steps, failing the test with what was attempted.

@@ -56,6 +56,9 @@ type Config struct {
 	DataKeyOld string `env:"ONEWINDOW_DATA_KEY_OLD"`
 	// Limits are the abuse limits: limits.go.
 	Limits LimitsConfig
+	// BoardFrameAncestors are the origins that may show the display board
+	// in a frame, comma-separated; none by default.
+	BoardFrameAncestors string `env:"ONEWINDOW_BOARD_FRAME_ANCESTORS"`
 }
 
 // Main is the program: it parses the command line, wires the packages
@@ -250,7 +253,7 @@ func serviceConfig(cfg Config) (service.Config, error) {
 	if err := s.Calendar.Validate(); err != nil {
 		return s, fmt.Errorf("close time %q: %w", cfg.CloseTime, err)
 	}
-	return s, nil
+	return s, s.Validate()
 }
 
 // cliLogger is the quiet logger of one-shot commands: warnings and errors.

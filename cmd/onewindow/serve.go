@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"time"
 
@@ -41,7 +42,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.Notify, "notify", cfg.Notify, "how messages go out: log, or smtp://user:pass@host:port?from=… (env ONEWINDOW_NOTIFY)")
 	dataKeyFlags(fs, &cfg)
 	limitFlags(fs, &cfg.Limits)
+	fs.StringVar(&cfg.BoardFrameAncestors, "board-frame-ancestors", cfg.BoardFrameAncestors, "origins that may show the display board (/board/{hall}) in a frame, comma-separated,\ne.g. https://screens.example.gov.cn; every other page may never be framed (env ONEWINDOW_BOARD_FRAME_ANCESTORS)")
 	if done, err := parse(fs, args); done {
+		return err
+	}
+	boardAncestors, err := server.ParseFrameAncestors(cfg.BoardFrameAncestors)
+	if err != nil {
 		return err
 	}
 	log, err := m.logger(cfg.LogLevel)
@@ -64,8 +70,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := m.serveKeys(ctx, cfg, log); err != nil {
 		return err
 	}
+	node := server.NodeName(cfg.Addr)
+	writeErr := svc.CheckWrite(ctx, node, Version)
+	if writeErr != nil {
+		m.warnUnwritable(log, svc, writeErr)
+	}
 	if cfg.Demo {
 		if err := m.loadDemo(ctx, svc); err != nil {
+			if writeErr != nil {
+				return fmt.Errorf("demo district: the database takes no write (%s): %w", svc.ExplainWriteError(writeErr).Detail, err)
+			}
 			return fmt.Errorf("demo district: %w", err)
 		}
 	}
@@ -84,7 +98,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	} else {
 		sessionStore = sqlite3store.NewWithCleanupInterval(m.store.DB(), 10*time.Minute)
 	}
-	srvCfg := server.Config{Addr: cfg.Addr, Version: Version}
+	srvCfg := server.Config{Addr: cfg.Addr, Version: Version, Node: node, BoardFrameAncestors: boardAncestors}
 	if err := cfg.Limits.serverClient(&srvCfg); err != nil {
 		return err
 	}
@@ -142,6 +156,19 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return <-errc
+}
+
+// warnUnwritable says, in the log and in the start output, that the
+// database takes no write and why: the hall serves what it can read, but
+// saves nothing, and /readyz answers 503 until it is fixed.
+func (m *Main) warnUnwritable(log *slog.Logger, svc *service.Service, err error) {
+	f := svc.ExplainWriteError(err)
+	log.Warn("the database takes no write: nothing can be saved", "kind", f.Kind, "detail", f.Detail, "err", err)
+	words := map[string]string{"read-only": "只读", "disk full": "磁盘已满", "cannot open": "无法打开"}[f.Kind]
+	if words == "" {
+		words = "无法写入"
+	}
+	fmt.Fprintf(m.Stdout, "警告：数据库%s（%s）：%s。\n      在修复之前无法保存任何数据，/readyz 报告未就绪（503）。\n", words, f.Kind, f.Detail)
 }
 
 // loadDemo loads the demo district into an empty database and prints its

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"html/template"
 	"net/http"
 	"sort"
@@ -11,17 +13,27 @@ import (
 	"github.com/onewindow/onewindow/internal/api"
 )
 
-// docsPage renders the OpenAPI document as a plain page that needs no
-// network: a hall's PCs often reach nothing but the server.
-var docsPage = template.Must(template.New("docs").Parse(`<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{{.Title}} 接口文档</title>
-<style>
+// docsCSS is the docs page's style, inline so that the page stands alone;
+// the page's Content-Security-Policy allows exactly this text by its hash.
+const docsCSS = `
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:960px;color:#222;line-height:1.5}
 h1{font-size:1.5em}h2{font-size:1.15em;border-bottom:1px solid #ccc;margin-top:2em}
 .op{margin:.8em 0;padding:.5em .8em;border-left:4px solid #2a6fb0;background:#f6f8fa}
 .m{display:inline-block;min-width:4.5em;font-weight:bold;font-family:monospace}
 code{font-family:monospace}.lock{color:#a60}.desc{color:#555;font-size:.95em}
-</style></head><body>
+`
+
+// docsCSP is the docs page's policy: the server's, with docsCSS allowed.
+var docsCSP = func() string {
+	sum := sha256.Sum256([]byte(docsCSS))
+	return strings.Replace(cspNoFraming, "style-src 'self'", "style-src 'self' 'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'", 1)
+}()
+
+// docsPage renders the OpenAPI document as a plain page that needs no
+// network: a hall's PCs often reach nothing but the server.
+var docsPage = template.Must(template.New("docs").Parse(`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{{.Title}} 接口文档</title>
+<style>` + docsCSS + `</style></head><body>
 <h1>{{.Title}} <small>{{.Version}}</small></h1>
 <p>{{.Description}}</p>
 <p>机器可读的 OpenAPI 文档：<a href="{{.Prefix}}/openapi.json">{{.Prefix}}/openapi.json</a> · <a href="{{.Prefix}}/openapi.yaml">openapi.yaml</a></p>
@@ -81,6 +93,7 @@ func (s *Server) docs(w http.ResponseWriter, r *http.Request) {
 		data.Groups = append(data.Groups, groups[t])
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", docsCSP)
 	if err := docsPage.Execute(w, data); err != nil {
 		s.log.Error("docs page", "err", err)
 	}

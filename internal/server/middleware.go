@@ -99,7 +99,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rec.status >= 500 {
 			level = s.log.Error
 		}
-		if r.URL.Path == "/healthz" && rec.status == http.StatusOK {
+		if (r.URL.Path == "/healthz" || r.URL.Path == "/readyz") && rec.status == http.StatusOK {
 			level = s.log.Debug
 		}
 		level("request", attrs...)
@@ -150,7 +150,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
 				w.WriteHeader(http.StatusRequestEntityTooLarge)
 				fmt.Fprintf(w, `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>文件过大</title>`+
-					`<p>%s：每个文件不超过 %s，请分开上传或压缩后再试。</p><p><a href="javascript:history.back()">返回</a></p></html>`,
+					`<p>%s：每个文件不超过 %s，请分开上传或压缩后再试。</p><p>请用浏览器的“后退”返回上一页。</p></html>`,
 					msg, sizeText(s.svc.Config().Uploads.MaxBytes))
 				return
 			}

@@ -37,6 +37,12 @@ type Config struct {
 	// (X-Forwarded-For by default, or X-Real-IP) names the client: client.go.
 	TrustedProxies []netip.Prefix
 	ProxyHeader    string
+	// Node is this node's name in the heartbeat table (/readyz); the
+	// host's name and Addr by default.
+	Node string
+	// BoardFrameAncestors are the origins that may show the display board
+	// in a frame (see ParseFrameAncestors); none by default.
+	BoardFrameAncestors []string
 }
 
 // Server serves OneWindow over HTTP.
@@ -75,6 +81,7 @@ func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.Sessio
 	}
 	pages.Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET "+api.Prefix+"/docs", s.docs)
 	mux.HandleFunc(api.Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem.New(http.StatusNotFound, "没有这个接口："+r.Method+" "+r.URL.Path))
@@ -94,6 +101,7 @@ func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.Sessio
 	h = cop.Handler(h)
 	h = s.limitBody(h)
 	h = s.recoverPanics(h)
+	h = s.securityHeaders(h) // headers.go
 	h = s.logRequests(h)
 	h = s.requestID(h)
 	h = s.identifyClient(h)

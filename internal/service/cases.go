@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"math/big"
+	"sync"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -388,9 +389,13 @@ func (s *Service) SweepLapsed(ctx context.Context) (int, error) {
 	return done, nil
 }
 
-// RunJobs runs the background work every interval until ctx ends.
+// RunJobs runs the background work until ctx ends, and returns once all of
+// it has stopped: the sweeps every interval, the notification outbox on its
+// own tick and whenever a commit queues a notice.
 func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
-	go s.runNotifications(ctx, min(interval, 5*time.Second))
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { s.notifier.Run(ctx) })
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -416,20 +421,4 @@ func (s *Service) VerifyAudit(ctx context.Context) (*store.ChainReport, error) {
 		return nil, err
 	}
 	return s.store.VerifyChains(ctx)
-}
-
-// runNotifications sends the outbox every interval until ctx ends.
-func (s *Service) runNotifications(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := s.DispatchNotifications(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("dispatch notifications", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

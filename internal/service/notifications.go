@@ -2,45 +2,87 @@ package service
 
 import (
 	"context"
+	"strconv"
+	"time"
 
+	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/notify"
+	"github.com/onewindow/onewindow/internal/outbox"
+	"github.com/onewindow/onewindow/internal/store"
 )
 
-// notifyAttempts is how often a notification is tried before it is left
-// for a person to look at (its last error is kept).
-const notifyAttempts = 5
-
-// DispatchNotifications sends what the outbox holds: each notification to
-// the account's e-mail when it has one, else to the phone. A send that
-// fails is tried again on the next round, up to notifyAttempts times.
-// Several nodes may dispatch at once; a message may then go out twice,
-// never not at all.
-func (s *Service) DispatchNotifications(ctx context.Context) (int, error) {
-	pending, err := s.store.PendingNotifications(ctx, notifyAttempts, 100)
-	if err != nil {
-		return 0, err
-	}
-	sent := 0
-	for _, n := range pending {
-		to := n.Recipient
-		if n.AccountID != 0 {
-			if acc, err := s.store.Account(ctx, n.AccountID); err == nil && acc.Email != "" {
-				to = acc.Email
-			}
-		}
-		err := s.sender.Send(ctx, notify.Message{To: to, Subject: n.Subject, Body: "【一窗通】" + n.Body})
-		if ctx.Err() != nil {
-			return sent, ctx.Err()
-		}
-		if err != nil {
-			s.log.Warn("notification not sent", "id", n.ID, "to", applicant.MaskPhone(n.Recipient), "err", err)
-		} else {
-			sent++
-		}
-		if err := s.store.MarkNotification(ctx, n.ID, s.clock.Now(), err); err != nil {
-			return sent, err
-		}
-	}
-	return sent, nil
+// notificationQueue is the notifications table as the dispatcher's queue.
+type notificationQueue struct {
+	st          *store.Store
+	maxAttempts int
 }
+
+func (q notificationQueue) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Notification, error) {
+	return q.st.ClaimNotifications(ctx, now, lease, limit, q.maxAttempts)
+}
+
+func (q notificationQueue) Report(ctx context.Context, now time.Time, outcomes []outbox.Outcome[store.Notification]) error {
+	rows := make([]store.Outcome, len(outcomes))
+	for i, o := range outcomes {
+		rows[i] = store.Outcome{ID: o.Item.ID, Attempt: o.Attempt, RetryAt: o.RetryAt, Skipped: o.Skipped}
+		if o.Err != nil {
+			rows[i].Err = o.Err.Error()
+		}
+	}
+	return q.st.ReportNotifications(ctx, now, rows)
+}
+
+// newNotifier returns the notification dispatcher of s: each notification
+// to the account's e-mail when it has one, else to the phone; the
+// notices of one recipient in order; a message the sender refuses as
+// undeliverable fails at once.
+func (s *Service) newNotifier(cfg outbox.Config[store.Notification]) (*outbox.Dispatcher[store.Notification], error) {
+	cfg.Name = "notifications"
+	cfg.Send = s.sendNotification
+	cfg.Attempt = func(n store.Notification) int { return n.Attempts }
+	cfg.Key = func(n store.Notification) string {
+		if n.AccountID != 0 {
+			return "account:" + strconv.FormatInt(n.AccountID, 10)
+		}
+		return "phone:" + n.Recipient
+	}
+	cfg.Permanent = func(err error) bool { return apperr.Is(err, apperr.Invalid) }
+	cfg.Describe = func(n store.Notification) []any {
+		return []any{"id", n.ID, "to", applicant.MaskPhone(n.Recipient)}
+	}
+	cfg.Now = s.clock.Now
+	cfg.Log = s.log
+	return outbox.New(notificationQueue{st: s.store, maxAttempts: cfg.Retry.Attempts}, cfg)
+}
+
+// sendNotification sends one notification through the configured sender.
+func (s *Service) sendNotification(ctx context.Context, n store.Notification) error {
+	to := n.Recipient
+	if n.AccountID != 0 {
+		acc, err := s.store.Account(ctx, n.AccountID)
+		switch {
+		case err == nil && acc.Email != "":
+			to = acc.Email
+		case err != nil && !apperr.Is(err, apperr.NotFound):
+			return err // the database, not the message: try again later
+		}
+	}
+	return s.sender.Send(ctx, notify.Message{To: to, Subject: n.Subject, Body: "【一窗通】" + n.Body})
+}
+
+// DispatchNotifications sends every notification due now, batch after
+// batch, and returns how many went out. Each is claimed (its attempt
+// counted) in a committed transaction before it is sent, so a database
+// that cannot be written sends nothing; a failed send is due again after
+// a back-off, and after the last attempt the notification is closed as
+// failed with its error. Dispatchers on several nodes never send one
+// notification at once; a crash between a send and its record sends it
+// once more, never not at all.
+func (s *Service) DispatchNotifications(ctx context.Context) (int, error) {
+	return s.notifier.Drain(ctx)
+}
+
+// NudgeNotifications wakes the notification dispatcher; the store calls it
+// after a commit that queued a notification.
+func (s *Service) nudgeNotifications() { s.notifier.Nudge() }

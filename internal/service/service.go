@@ -4,6 +4,7 @@
 package service
 
 import (
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/notify"
+	"github.com/onewindow/onewindow/internal/outbox"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/store"
 )
@@ -29,6 +31,7 @@ type Config struct {
 	Rating        rating.Settings   // addition period, rectification working days, visit token lifetime
 	Uploads       blob.Limits       // size and content types of uploaded files
 	Limits        Limits            // what one client, key or node may ask for: limits.go
+	Notifications outbox.Settings   // how the notification outbox is sent: batches, concurrency, back-off
 }
 
 // DefaultConfig returns the settings DESIGN.md gives as defaults.
@@ -42,6 +45,7 @@ func DefaultConfig() Config {
 		Rating:        rating.DefaultSettings(),
 		Uploads:       blob.DefaultLimits(),
 		Limits:        DefaultLimits(),
+		Notifications: outbox.DefaultSettings(),
 	}
 }
 
@@ -64,16 +68,33 @@ type Service struct {
 	searchIndex atomic.Pointer[itemIndex]
 	board       atomic.Pointer[broadcast.Hub] // the display boards' hub, see board.go
 
-	blobs  blob.Store    // uploaded files; nil refuses uploads
-	sender notify.Sender // verification codes and notifications
+	blobs    blob.Store                             // uploaded files; nil refuses uploads
+	sender   notify.Sender                          // verification codes and notifications
+	notifier *outbox.Dispatcher[store.Notification] // sends the notification outbox, see notifications.go
 
 	guard *guard       // this node's own limits: limits.go
 	work  passwordWork // argon2id computations done: hashing.go
 }
 
-// New returns a Service on st.
+// New returns a Service on st. It panics on settings Config's checks
+// refuse (the command checks them first: see Config.Validate).
 func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Service {
-	return &Service{store: st, clock: clk, log: log, cfg: cfg, sender: notify.NewLog(log), guard: newGuard(cfg.Limits)}
+	s := &Service{store: st, clock: clk, log: log, cfg: cfg, sender: notify.NewLog(log), guard: newGuard(cfg.Limits)}
+	notifier, err := s.newNotifier(outbox.Config[store.Notification]{Settings: cfg.Notifications})
+	if err != nil {
+		panic("service: " + err.Error())
+	}
+	s.notifier = notifier
+	st.OnEnqueued(store.NotificationOutbox, s.nudgeNotifications)
+	return s
+}
+
+// Validate checks the settings New cannot run with.
+func (c Config) Validate() error {
+	if err := c.Notifications.Validate(); err != nil {
+		return fmt.Errorf("notifications: %w", err)
+	}
+	return nil
 }
 
 // Use sets where uploaded files are kept and how messages are sent (the

@@ -22,8 +22,8 @@ const (
 		applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data,
 		account_id, bundle_number, agent_user, pickup_hall)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`
-	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, recipient_sealed, subject, body, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, recipient_sealed, subject, body, created_at, next_attempt_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`
 	loadCaseQuery   = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
 	updateCaseQuery = `UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
 		last_seq = $6, last_hash = $7, data = $8, hall_code = $11, pickup_hall = $12 WHERE id = $9 AND version = $10`
@@ -111,8 +111,11 @@ func (s *Store) insertNotice(ctx context.Context, tx *sql.Tx, c *casework.Case, 
 	if err != nil {
 		return err
 	}
-	_, err = s.execTx(ctx, tx, insertNoticeQuery, c.ID, dbNull(c.AccountID), to, sealedTo, n.Subject, n.Body, stamp(ev.At))
-	return err
+	if _, err := s.execTx(ctx, tx, insertNoticeQuery, c.ID, dbNull(c.AccountID), to, sealedTo, n.Subject, n.Body, stamp(ev.At)); err != nil {
+		return err
+	}
+	s.enqueued(tx, NotificationOutbox)
+	return nil
 }
 
 // sealCase returns the case as the data column keeps it: its JSON, sealed

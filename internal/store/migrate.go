@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"sync"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -21,6 +22,14 @@ const (
 	seedFromYear = 2020
 	seedToYear   = 2027
 )
+
+// schemaProvider is the migrations provider SchemaVersion asks, made once:
+// readiness checks ask often.
+type schemaProvider struct {
+	once sync.Once
+	p    *goose.Provider
+	err  error
+}
 
 func (s *Store) provider() (*goose.Provider, error) {
 	dialect, folder := goose.DialectSQLite3, "migrations/sqlite"
@@ -69,6 +78,9 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	}
 	results, err := p.Up(ctx)
 	if err != nil {
+		if s.dialect == SQLite && sqliteFault(err) != "" {
+			return len(results), fmt.Errorf("migrate: %w", sqliteOpenError(s.path, err))
+		}
 		return len(results), fmt.Errorf("migrate: %w", err)
 	}
 	return len(results), s.Prepare(ctx)
@@ -92,11 +104,11 @@ func (s *Store) MigrateTo(ctx context.Context, version int64) (int, error) {
 // SchemaVersion returns the database's schema version and the newest this
 // program knows.
 func (s *Store) SchemaVersion(ctx context.Context) (current, newest int64, err error) {
-	p, err := s.provider()
-	if err != nil {
-		return 0, 0, err
+	s.schema.once.Do(func() { s.schema.p, s.schema.err = s.provider() })
+	if s.schema.err != nil {
+		return 0, 0, s.schema.err
 	}
-	return p.GetVersions(ctx)
+	return s.schema.p.GetVersions(ctx)
 }
 
 // CheckSchema refuses a database whose schema is older or newer than this

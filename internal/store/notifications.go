@@ -16,37 +16,41 @@ type Notification struct {
 	Body       string
 	CreatedAt  time.Time
 	SentAt     time.Time
-	Attempts   int
+	Attempts   int // attempts counted, the one in flight included
 	LastError  string
+	FailedAt   time.Time // closed after its last attempt; zero while it may still go out
+	// NextAttemptAt is when an unsent notification is due: its creation,
+	// the end of a claim's lease, or the back-off after a failure.
+	NextAttemptAt time.Time
 }
 
 // notificationColumns reads the recipient from its sealed column: the
 // recipient column holds its keyed hash, for NotificationsTo.
 const notificationColumns = `SELECT n.id, COALESCE(c.number, ''), COALESCE(n.account_id, 0), n.recipient_sealed, n.subject, n.body,
-	n.created_at, n.sent_at, n.attempts, n.last_error FROM notifications n LEFT JOIN cases c ON c.id = n.case_id`
+	n.created_at, n.sent_at, n.attempts, n.last_error, n.failed_at, n.next_attempt_at FROM notifications n LEFT JOIN cases c ON c.id = n.case_id`
 
 func (s *Store) notifications(ctx context.Context, where string, args ...any) ([]Notification, error) {
 	rows, err := s.read.QueryContext(ctx, notificationColumns+` WHERE `+where, args...)
 	if err != nil {
 		return nil, mapErr(err, "notifications")
 	}
+	out, err := s.scanNotifications(rows)
+	return out, mapErr(err, "notifications")
+}
+
+// scanNotifications reads and closes rows of notificationColumns.
+func (s *Store) scanNotifications(rows *sql.Rows) ([]Notification, error) {
 	defer rows.Close()
 	var out []Notification
 	for rows.Next() {
 		var n Notification
 		if err := rows.Scan(&n.ID, &n.CaseNumber, &n.AccountID, s.opened(sealRecipient, &n.Recipient), &n.Subject, &n.Body,
-			timeDest{&n.CreatedAt}, timeDest{&n.SentAt}, &n.Attempts, &n.LastError); err != nil {
-			return nil, mapErr(err, "scan notification")
+			timeDest{&n.CreatedAt}, timeDest{&n.SentAt}, &n.Attempts, &n.LastError, timeDest{&n.FailedAt}, timeDest{&n.NextAttemptAt}); err != nil {
+			return nil, err
 		}
 		out = append(out, n)
 	}
-	return out, mapErr(rows.Err(), "notifications")
-}
-
-// PendingNotifications returns up to limit unsent notifications with fewer
-// than maxAttempts failures, oldest first.
-func (s *Store) PendingNotifications(ctx context.Context, maxAttempts, limit int) ([]Notification, error) {
-	return s.notifications(ctx, `n.sent_at IS NULL AND n.attempts < $1 ORDER BY n.id LIMIT $2`, maxAttempts, limit)
+	return out, rows.Err()
 }
 
 // CaseNotifications returns the notifications of a case, oldest first.
@@ -67,18 +71,45 @@ func (s *Store) NotificationsTo(ctx context.Context, accountID int64, phone stri
 	return s.notifications(ctx, `(n.account_id = $1 OR n.recipient = $2) ORDER BY n.id DESC LIMIT $3`, accountID, h, limit)
 }
 
-// MarkNotification records a send: sent at now, or a failure with its error.
-func (s *Store) MarkNotification(ctx context.Context, id int64, now time.Time, sendErr error) error {
-	return s.update(ctx, func(tx *sql.Tx) error {
-		if sendErr == nil {
-			_, err := tx.ExecContext(ctx, `UPDATE notifications SET sent_at = $1, attempts = attempts + 1, last_error = '' WHERE id = $2`, stamp(now), id)
+// notificationsTable is the notifications table as an outbox.
+var notificationsTable = outboxTable{table: "notifications", done: "sent_at"}
+
+// ClaimNotifications leases up to limit notifications due at now until
+// now+lease, counting an attempt on each, in a transaction of its own that
+// commits before anything is sent; it returns them oldest first with
+// Attempts the attempt this claim is. A notice claimed for its last attempt
+// whose outcome was never recorded is closed as failed. On PostgreSQL
+// concurrent claims take disjoint batches (FOR UPDATE SKIP LOCKED).
+func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, lease time.Duration, limit, maxAttempts int) ([]Notification, error) {
+	var out []Notification
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		claimed, err := s.claimOutbox(ctx, tx, notificationsTable, now, lease, limit, maxAttempts)
+		if err != nil || len(claimed) == 0 {
 			return err
 		}
-		msg := sendErr.Error()
-		if len(msg) > 500 {
-			msg = msg[:500]
+		ids := make([]int64, 0, len(claimed))
+		for id := range claimed {
+			ids = append(ids, id)
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE notifications SET attempts = attempts + 1, last_error = $1 WHERE id = $2`, msg, id)
+		in, args := idList(ids, 1)
+		rows, err := tx.QueryContext(ctx, notificationColumns+` WHERE n.id IN (`+in+`) ORDER BY n.created_at, n.id`, args...)
+		if err != nil {
+			return err
+		}
+		out, err = s.scanNotifications(rows)
 		return err
 	})
+	return out, err
+}
+
+// ReportNotifications records what became of claimed notifications, in one
+// transaction.
+func (s *Store) ReportNotifications(ctx context.Context, now time.Time, outcomes []Outcome) error {
+	return s.update(ctx, func(tx *sql.Tx) error { return s.reportOutbox(ctx, tx, notificationsTable, now, outcomes) })
+}
+
+// NotificationBacklog counts the notifications waiting, in flight and
+// failed at now, with the oldest waiting one's creation.
+func (s *Store) NotificationBacklog(ctx context.Context, now time.Time) (OutboxBacklog, error) {
+	return s.outboxBacklog(ctx, notificationsTable, now)
 }

@@ -39,12 +39,14 @@ const (
 // Store is the database. It is safe for concurrent use by many goroutines.
 type Store struct {
 	dialect Dialect
+	path    string  // SQLite: the file
 	write   *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
 	read    *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
 	clock   clock.Clock
 	stmts   stmtCache
-	path    string          // SQLite: the database file
 	pii     *sealed.Keyring // seals personal data (personal_data.go); nil without keys
+	wakers  wakers          // background workers to wake after a commit, see wake.go
+	schema  schemaProvider  // for SchemaVersion
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
@@ -72,18 +74,38 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*Store, error) {
 	return openSQLite(ctx, dsn, clk)
 }
 
-func openSQLite(ctx context.Context, path string, clk clock.Clock) (*Store, error) {
-	path = strings.TrimPrefix(path, "file:")
+// openSQLite opens the SQLite file dsn names: a path, or file:PATH with
+// SQLite's mode parameter (file:data/onewindow.db?mode=ro opens it
+// read-only: a node that serves and shows but never writes).
+func openSQLite(ctx context.Context, dsn string, clk clock.Clock) (*Store, error) {
+	path, query, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
 	if path == "" {
 		return nil, errors.New("open sqlite: no file named")
 	}
-	if dir := filepath.Dir(path); dir != "." {
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: parameters %q: %w", path, query, err)
+	}
+	mode := ""
+	for name, values := range params {
+		if name != "mode" || len(values) != 1 {
+			return nil, fmt.Errorf("open sqlite %s: unknown parameter %q: only mode=ro|rw|rwc is taken", path, name)
+		}
+		mode = values[0]
+		if mode != "ro" && mode != "rw" && mode != "rwc" {
+			return nil, fmt.Errorf("open sqlite %s: mode=%q: use ro, rw or rwc", path, mode)
+		}
+	}
+	if dir := filepath.Dir(path); dir != "." && mode != "ro" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("create data folder: %w", err)
+			return nil, fmt.Errorf("create data folder for SQLite database %s: %s", path, cause(err))
 		}
 	}
 	// synchronous(FULL): an acknowledged change survives a power cut.
 	pragmas := url.Values{}
+	if mode != "" {
+		pragmas.Set("mode", mode)
+	}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {
 		pragmas.Add("_pragma", p)
 	}
@@ -99,7 +121,7 @@ func openSQLite(ctx context.Context, path string, clk clock.Clock) (*Store, erro
 	write.SetConnMaxLifetime(0)
 	if err := write.PingContext(ctx); err != nil {
 		write.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		return nil, sqliteOpenError(path, err)
 	}
 	pragmas.Add("_pragma", "query_only(1)")
 	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
@@ -158,11 +180,14 @@ func (s *Store) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		s.ended(tx, false)
 		return mapErr(err, "transaction")
 	}
 	if err := tx.Commit(); err != nil {
+		s.ended(tx, false)
 		return mapErr(err, "commit")
 	}
+	s.ended(tx, true)
 	return nil
 }
 

@@ -169,7 +169,7 @@ func TestPrintEveryDocument(t *testing.T) {
 			if p.status != http.StatusOK {
 				t.Fatalf("%s: status %d: %s", what, p.status, p.body)
 			}
-			p.has(t, what, "<h1>"+kind.Label()+"</h1>", n, "江川区政务服务中心", "（盖章）", "print.css", `window.print()`)
+			p.has(t, what, "<h1>"+kind.Label()+"</h1>", n, "江川区政务服务中心", "（盖章）", "print.css", `data-print`, "actions.js")
 			p.has(t, what, shows[i]...)
 			link := codes(t, what, p)
 			if kind == casework.DeliveryReceipt {

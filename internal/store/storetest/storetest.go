@@ -189,3 +189,37 @@ func postgresSchema(t testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// ReadOnly makes st refuse every write from now on, as a database on a
+// read-only file, a full disk or a PostgreSQL standby does, while reads go
+// on; the returned function (also run when the test ends) makes it
+// writable again. SQLite: query_only on the one writer connection;
+// PostgreSQL: the pool shrunk to one connection whose transactions are
+// read-only. Nothing else may hold a connection meanwhile.
+func ReadOnly(t testing.TB, st *store.Store) (restore func()) {
+	t.Helper()
+	db := st.DB()
+	on, off := `PRAGMA query_only = 1`, `PRAGMA query_only = 0`
+	if st.Dialect() == store.Postgres {
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		on, off = `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY`, `SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE`
+	}
+	if _, err := db.Exec(on); err != nil {
+		t.Fatalf("storetest: make the database read-only: %v", err)
+	}
+	var once sync.Once
+	restore = func() {
+		once.Do(func() {
+			if _, err := db.Exec(off); err != nil {
+				t.Errorf("storetest: make the database writable again: %v", err)
+			}
+			if st.Dialect() == store.Postgres {
+				db.SetMaxOpenConns(20)
+				db.SetMaxIdleConns(20)
+			}
+		})
+	}
+	t.Cleanup(restore)
+	return restore
+}
