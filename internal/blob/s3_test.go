@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,11 +34,13 @@ type fakeS3 struct {
 	objects  map[string]fakeObject
 	requests []string // "METHOD path?query", for the tests' eyes
 	chunked  int      // PUTs whose body came aws-chunked
+	pageSize int      // keys per listing page; 1,000 (S3's) when 0
 }
 
 type fakeObject struct {
 	data        []byte
 	contentType string
+	modified    time.Time
 }
 
 func newFakeS3(t *testing.T, bucket, accessKey string) (*fakeS3, *httptest.Server) {
@@ -80,6 +83,10 @@ func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				`<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">cn-north-1</LocationConstraint>`)
 			return
 		}
+		if r.URL.Query().Get("list-type") == "2" && r.Method == http.MethodGet {
+			f.list(w, r)
+			return
+		}
 		s3Fail(w, http.StatusNotImplemented, "NotImplemented", "bucket operation not faked")
 		return
 	}
@@ -99,7 +106,7 @@ func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		sum := md5.Sum(data)
 		f.mu.Lock()
-		f.objects[name] = fakeObject{data: data, contentType: r.Header.Get("Content-Type")}
+		f.objects[name] = fakeObject{data: data, contentType: r.Header.Get("Content-Type"), modified: time.Now()}
 		f.mu.Unlock()
 		w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:])+`"`)
 		w.WriteHeader(http.StatusOK)
@@ -127,6 +134,49 @@ func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		s3Fail(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "method not faked")
 	}
+}
+
+// list answers ListObjectsV2: the keys under prefix in order, a page at a
+// time, the continuation token being the last key sent.
+func (f *fakeS3) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("delimiter") != "" {
+		s3Fail(w, http.StatusNotImplemented, "NotImplemented", "delimited listing not faked")
+		return
+	}
+	prefix, after := q.Get("prefix"), q.Get("continuation-token")
+	page := f.pageSize
+	if page == 0 {
+		page = 1000
+	}
+	f.mu.Lock()
+	var keys []string
+	for k := range f.objects {
+		if strings.HasPrefix(k, prefix) && k > after {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	truncated := len(keys) > page
+	if truncated {
+		keys = keys[:page]
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`+
+		`<Name>%s</Name><Prefix>%s</Prefix><KeyCount>%d</KeyCount><MaxKeys>%d</MaxKeys><IsTruncated>%t</IsTruncated>`,
+		f.bucket, prefix, len(keys), page, truncated)
+	for _, k := range keys {
+		o := f.objects[k]
+		fmt.Fprintf(&b, `<Contents><Key>%s</Key><LastModified>%s</LastModified><ETag>"x"</ETag><Size>%d</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+			k, o.modified.UTC().Format("2006-01-02T15:04:05.000Z"), len(o.data))
+	}
+	if truncated {
+		fmt.Fprintf(&b, `<NextContinuationToken>%s</NextContinuationToken>`, keys[len(keys)-1])
+	}
+	b.WriteString(`</ListBucketResult>`)
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/xml")
+	io.WriteString(w, b.String())
 }
 
 // readS3Body reads a PUT's payload, decoding the aws-chunked encoding of a
@@ -180,17 +230,48 @@ func s3Fail(w http.ResponseWriter, status int, code, message string) {
 
 func TestS3(t *testing.T) {
 	fake, srv := newFakeS3(t, "onewindow", "AKTEST")
+	spool := t.TempDir()
 	s, err := newS3(S3Config{
 		Endpoint:  endpoint(srv),
 		Bucket:    "onewindow",
 		AccessKey: "AKTEST",
 		SecretKey: "secret/with+odd=chars",
 		Prefix:    "/hall-1/uploads/",
+		SpoolDir:  spool,
 	}, minio.BucketLookupPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	testStore(t, s)
+	testList(t, s)
+	testReceive(t, s, spool)
+	t.Run("listing goes page by page and keeps to the prefix", func(t *testing.T) {
+		fake.mu.Lock()
+		fake.pageSize = 2
+		for _, name := range []string{"hall-10/uploads/2027/01/02/x", "hall-1/2027/01/02/y", "hall-1/uploads/2027/01/02/UPPER"} {
+			fake.objects[name] = fakeObject{data: pdfBytes, modified: time.Now()}
+		}
+		fake.mu.Unlock()
+		testList(t, s)
+		fake.mu.Lock()
+		fake.pageSize = 0
+		fake.mu.Unlock()
+	})
+	t.Run("a 20 MB file goes up in one streamed request", func(t *testing.T) {
+		content := append(append([]byte{}, pdfBytes...), make([]byte, 20_000_000)...)
+		u, err := Receive(t.Context(), s, "大文件.pdf", bytes.NewReader(content), DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer u.Close()
+		key := "2027/05/01/" + u.SHA256
+		if err := u.Keep(t.Context(), key); err != nil {
+			t.Fatalf("Keep: %v", err) // the fake answers no multipart upload
+		}
+		if got := get(t, s, key); !bytes.Equal(got, content) {
+			t.Errorf("kept %d bytes, want %d", len(got), len(content))
+		}
+	})
 
 	t.Run("objects are kept under the prefix with their type", func(t *testing.T) {
 		key := "2026/12/01/" + sum64
