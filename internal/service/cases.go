@@ -371,6 +371,7 @@ func (s *Service) SweepLapsed(ctx context.Context) (int, error) {
 // RunJobs runs the background work every interval until ctx ends.
 func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
 	go s.runNotifications(ctx, min(interval, 5*time.Second))
+	go s.runFileCollection(ctx, collectEvery)
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

@@ -28,6 +28,11 @@ type Config struct {
 	Calendar      calendar.Settings // closing time, 12:00 split, handover hours, warnings
 	Rating        rating.Settings   // addition period, rectification working days, visit token lifetime
 	Uploads       blob.Limits       // size and content types of uploaded files
+	MaxDrafts     int               // drafts (item and joint applications) one applicant account may keep
+	MaxDraftFiles int               // files one draft may hold
+	// FileGrace is how long an uploaded file that no case or draft
+	// references is kept after it arrived, before CollectFiles deletes it.
+	FileGrace time.Duration
 }
 
 // DefaultConfig returns the settings DESIGN.md gives as defaults.
@@ -40,6 +45,9 @@ func DefaultConfig() Config {
 		Calendar:      calendar.DefaultSettings(),
 		Rating:        rating.DefaultSettings(),
 		Uploads:       blob.DefaultLimits(),
+		MaxDrafts:     20,
+		MaxDraftFiles: 50,
+		FileGrace:     24 * time.Hour,
 	}
 }
 

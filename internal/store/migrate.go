@@ -74,6 +74,21 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	return len(results), s.Prepare(ctx)
 }
 
+// MigrateTo applies the pending migrations up to version and no further,
+// and returns how many ran: for tests of what a migration does to the
+// data an older schema holds.
+func (s *Store) MigrateTo(ctx context.Context, version int64) (int, error) {
+	p, err := s.provider()
+	if err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
+	results, err := p.UpTo(ctx, version)
+	if err != nil {
+		return len(results), fmt.Errorf("migrate to %d: %w", version, err)
+	}
+	return len(results), nil
+}
+
 // SchemaVersion returns the database's schema version and the newest this
 // program knows.
 func (s *Store) SchemaVersion(ctx context.Context) (current, newest int64, err error) {

@@ -57,6 +57,14 @@ func Each(t *testing.T, clk clock.Clock, fn func(t *testing.T, st *store.Store))
 // A nil clk means the system clock.
 func Open(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 	t.Helper()
+	return OpenAt(t, dialect, clk, 0)
+}
+
+// OpenAt is Open with the schema migrated only up to version (0: the
+// newest), for tests of what a later migration does to existing data;
+// Migrate completes it.
+func OpenAt(t testing.TB, dialect store.Dialect, clk clock.Clock, version int64) *store.Store {
+	t.Helper()
 	if clk == nil {
 		clk = clock.System{}
 	}
@@ -75,7 +83,7 @@ func Open(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 		t.Fatalf("storetest: open %s store: %v", dialect, err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := migrate(ctx, st); err != nil {
+	if err := migrate(ctx, st, version); err != nil {
 		t.Fatalf("storetest: migrate %s store: %v", dialect, err)
 	}
 	return st
@@ -86,13 +94,28 @@ func Open(t testing.TB, dialect store.Dialect, clk clock.Clock) *store.Store {
 // 5 s before trying again, which parallel tests would otherwise hit.
 var migrating sync.Mutex
 
-func migrate(ctx context.Context, st *store.Store) error {
+// migrate migrates st to version, or to the newest if version is 0.
+func migrate(ctx context.Context, st *store.Store, version int64) error {
 	if st.Dialect() == store.Postgres {
 		migrating.Lock()
 		defer migrating.Unlock()
 	}
-	_, err := st.Migrate(ctx)
+	var err error
+	if version == 0 {
+		_, err = st.Migrate(ctx)
+	} else {
+		_, err = st.MigrateTo(ctx, version)
+	}
 	return err
+}
+
+// Migrate brings a store opened by OpenAt up to the newest schema, as
+// an upgrade would.
+func Migrate(t testing.TB, st *store.Store) {
+	t.Helper()
+	if err := migrate(context.Background(), st, 0); err != nil {
+		t.Fatalf("storetest: migrate %s store: %v", st.Dialect(), err)
+	}
 }
 
 // postgresSchema creates an empty schema on the server the environment
