@@ -52,6 +52,14 @@ func NewDir(root string) (*Dir, error) {
 // Root returns the folder the files are kept in.
 func (d *Dir) Root() string { return d.root }
 
+// String names the store: the folder, made absolute where it can be.
+func (d *Dir) String() string {
+	if abs, err := filepath.Abs(d.root); err == nil {
+		return "folder " + abs
+	}
+	return "folder " + d.root
+}
+
 // path returns the file name of a valid key.
 func (d *Dir) path(key string) string {
 	return filepath.Join(d.root, filepath.FromSlash(key))

@@ -90,6 +90,12 @@ func newS3(cfg S3Config, lookup minio.BucketLookupType) (*S3, error) {
 	return &S3{client: client, bucket: cfg.Bucket, prefix: prefix, spool: spool}, nil
 }
 
+// String names the store, without its keys: the endpoint, the bucket and
+// the prefix.
+func (s *S3) String() string {
+	return "s3 " + s.client.EndpointURL().Host + "/" + s.bucket + "/" + s.prefix
+}
+
 // object returns the object name of a valid key.
 func (s *S3) object(key string) string {
 	if s.prefix == "" {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"time"
@@ -142,7 +143,11 @@ func newClaim() string {
 // the day folders not yet listed that have wholly passed cutoff (all of
 // them the first time), and moves the listed-through day on.
 func (s *Service) adoptFiles(ctx context.Context, cutoff time.Time) (int, error) {
-	through, err := s.store.FilesListedThrough(ctx)
+	name := fmt.Sprintf("%T", s.blobs)
+	if n, ok := s.blobs.(fmt.Stringer); ok {
+		name = n.String() // its folder, or its endpoint, bucket and prefix
+	}
+	through, err := s.store.FilesListedThrough(ctx, name)
 	if err != nil {
 		return 0, err
 	}
@@ -190,7 +195,7 @@ func (s *Service) adoptFiles(ctx context.Context, cutoff time.Time) (int, error)
 	if err := flush(); err != nil {
 		return adopted, err
 	}
-	return adopted, s.store.SetFilesListedThrough(ctx, lastDay)
+	return adopted, s.store.SetFilesListedThrough(ctx, name, lastDay)
 }
 
 // dayNumber writes a day as yyyymmdd.

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"slices"
 	"time"
@@ -226,24 +228,30 @@ func (s *Store) AdoptUploads(ctx context.Context, files []Upload) (int, error) {
 }
 
 // filesListedCounter names the counter holding the last day (yyyymmdd)
-// whose folder of the blob store has been listed for files to adopt.
-const filesListedCounter = "files:listed"
+// whose folder of the blob store named blobs has been listed for files to
+// adopt: one per store, so that a store put into service later (files
+// moved from a folder to S3) is listed from its beginning.
+func filesListedCounter(blobs string) string {
+	sum := sha256.Sum256([]byte(blobs))
+	return "files:listed:" + hex.EncodeToString(sum[:8])
+}
 
-// FilesListedThrough returns the last day (yyyymmdd) the blob store was
-// listed through, 0 if never.
-func (s *Store) FilesListedThrough(ctx context.Context) (int64, error) {
+// FilesListedThrough returns the last day (yyyymmdd) the blob store named
+// blobs was listed through, 0 if never.
+func (s *Store) FilesListedThrough(ctx context.Context, blobs string) (int64, error) {
 	var v int64
-	err := s.read.QueryRowContext(ctx, `SELECT value FROM counters WHERE name = $1`, filesListedCounter).Scan(&v)
+	err := s.read.QueryRowContext(ctx, `SELECT value FROM counters WHERE name = $1`, filesListedCounter(blobs)).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
 	return v, mapErr(err, "files listed")
 }
 
-// SetFilesListedThrough records that the blob store was listed through
-// day (yyyymmdd); it never moves back, so nodes listing at once agree.
-func (s *Store) SetFilesListedThrough(ctx context.Context, day int64) error {
+// SetFilesListedThrough records that the blob store named blobs was
+// listed through day (yyyymmdd); it never moves back, so nodes listing at
+// once agree.
+func (s *Store) SetFilesListedThrough(ctx context.Context, blobs string, day int64) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
-		ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE counters.value < excluded.value`, filesListedCounter, day)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE counters.value < excluded.value`, filesListedCounter(blobs), day)
 	return mapErr(err, "files listed")
 }
