@@ -404,4 +404,3 @@ func TestUploadsMigration(t *testing.T) {
 		})
 	}
 }
-
