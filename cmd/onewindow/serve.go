@@ -39,6 +39,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.RatingAdditionDays, "rating-addition-days", cfg.RatingAdditionDays, "days in which a rating may be added to (env ONEWINDOW_RATING_ADDITION_DAYS)")
 	fs.StringVar(&cfg.Files, "files", cfg.Files, "where uploaded files are kept: a folder, or s3://ACCESS:SECRET@host:port/bucket/prefix (env ONEWINDOW_FILES)")
 	fs.StringVar(&cfg.Notify, "notify", cfg.Notify, "how messages go out: log, or smtp://user:pass@host:port?from=… (env ONEWINDOW_NOTIFY)")
+	fs.IntVar(&cfg.MaxDrafts, "max-drafts", cfg.MaxDrafts, "drafts one applicant account may keep, joint applications included (env ONEWINDOW_MAX_DRAFTS)")
+	fs.IntVar(&cfg.MaxDraftFiles, "max-draft-files", cfg.MaxDraftFiles, "files one draft may hold (env ONEWINDOW_MAX_DRAFT_FILES)")
+	fs.DurationVar(&cfg.UploadGrace, "upload-grace", cfg.UploadGrace, "how long an uploaded file no case or draft references is kept before it is deleted,\nat least 1h (env ONEWINDOW_UPLOAD_GRACE)")
 	if done, err := parse(fs, args); done {
 		return err
 	}
@@ -93,7 +96,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if m.Ready != nil {
 		m.Ready <- ln.Addr().String()
 	}
-	// Background work (lapsed deferrals) stops with the server.
+	// Background work (lapsed deferrals, notifications, the collection of
+	// unreferenced uploads) stops with the server.
 	jobsCtx, stopJobs := context.WithCancel(service.WithRequest(ctx, service.Request{ID: "jobs", Channel: "system"}))
 	jobsDone := make(chan struct{})
 	go func() {

@@ -131,7 +131,7 @@ type myBundleFormData struct {
 	MaxFiles int
 }
 
-// showBundleForm renders the form of template {code} from the session's
+// showBundleForm renders the form of template {code} from the account's
 // draft, or from form as posted.
 func (h *Handlers) showBundleForm(w http.ResponseWriter, r *http.Request, status int, v view, form url.Values) {
 	ctx := r.Context()
@@ -188,8 +188,9 @@ func (h *Handlers) showBundleForm(w http.ResponseWriter, r *http.Request, status
 }
 
 // myBundleApply takes the one form: the files chosen are uploaded and
-// kept with the typed fields in the session; "do" says what else to do:
-// submit, or clear the form. A "remove" button takes one kept file off.
+// kept with the typed fields in the account's draft of the template; "do"
+// says what else to do: submit, or clear the form. A "remove" button takes
+// one kept file off.
 func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	code := r.PathValue("code")
