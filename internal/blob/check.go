@@ -271,6 +271,9 @@ func formatMB(n int64) string {
 // max+1 bytes, so an oversized upload is refused without being held in
 // memory; the refusal is an Invalid error on "file". A body cut short (the
 // browser went away) is Invalid too; any other read error is Internal.
+//
+// It still holds up to max bytes: uploads go through Receive, which holds
+// none; this is for small bodies whose bytes are wanted whole.
 func ReadLimited(r io.Reader, max int64) ([]byte, error) {
 	max = min(max, (1<<63)-2) // max+1 must not overflow
 	content, err := io.ReadAll(io.LimitReader(r, max+1))
