@@ -84,8 +84,14 @@ func referenceFiles(ctx context.Context, tx *sql.Tx, holder string, id int64, fi
 	// One order for every transaction, so that two never wait on each
 	// other's records.
 	slices.Sort(keys)
+	// A case keeps its files for good: marked so, the collector's scan
+	// passes them by.
+	lock := `UPDATE uploads SET referenced_at = $2 WHERE key = $1 AND claim IS NULL`
+	if holder == holderCase {
+		lock = `UPDATE uploads SET referenced_at = $2, case_held = TRUE WHERE key = $1 AND claim IS NULL`
+	}
 	for _, key := range keys {
-		res, err := tx.ExecContext(ctx, `UPDATE uploads SET referenced_at = $2 WHERE key = $1 AND claim IS NULL`, key, stamp(now))
+		res, err := tx.ExecContext(ctx, lock, key, stamp(now))
 		if err != nil {
 			return err
 		}
@@ -133,7 +139,7 @@ func newFiles(before, after []casework.FileRef) []casework.FileRef {
 // those a collector claimed at or after staleBefore.
 func (s *Store) UploadsToCollect(ctx context.Context, cutoff, staleBefore time.Time, limit int) ([]Upload, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT key, sha256, size, type, uploaded_at, uploaded_by FROM uploads u
-		WHERE uploaded_at < $1 AND (claim IS NULL OR claimed_at < $2)
+		WHERE NOT case_held AND uploaded_at < $1 AND (claim IS NULL OR claimed_at < $2)
 			AND NOT EXISTS (SELECT 1 FROM file_refs r WHERE r.key = u.key)
 		ORDER BY uploaded_at, key LIMIT $3`, stamp(cutoff), stamp(staleBefore), limit)
 	if err != nil {
@@ -164,7 +170,7 @@ var errNotClaimable = errors.New("file cannot be claimed")
 func (s *Store) ClaimUpload(ctx context.Context, key, claim string, cutoff, staleBefore, now time.Time) (bool, error) {
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE uploads SET claim = $2, claimed_at = $3
-			WHERE key = $1 AND uploaded_at < $4 AND (claim IS NULL OR claimed_at < $5)`,
+			WHERE key = $1 AND NOT case_held AND uploaded_at < $4 AND (claim IS NULL OR claimed_at < $5)`,
 			key, claim, stamp(now), stamp(cutoff), stamp(staleBefore))
 		if err != nil {
 			return err

@@ -63,6 +63,22 @@ func collectable(t *testing.T, st *store.Store, cutoff time.Time) []string {
 	return keys
 }
 
+// caseHeld returns the keys of the files marked as a case's, in order,
+// joined by commas.
+func caseHeld(t *testing.T, st *store.Store) string {
+	t.Helper()
+	rows, err := st.DB().QueryContext(t.Context(), `SELECT key FROM uploads WHERE case_held ORDER BY key`)
+	must(t, err)
+	defer rows.Close()
+	var ks []string
+	for rows.Next() {
+		var k string
+		must(t, rows.Scan(&k))
+		ks = append(ks, k)
+	}
+	return strings.Join(ks, ",")
+}
+
 // keys returns the keys of files in order, joined by commas.
 func keys(files ...casework.FileRef) string {
 	var ks []string
@@ -319,6 +335,9 @@ func TestCaseFileReferences(t *testing.T) {
 		if got := collectable(t, st, later); strings.Join(got, ",") != c.Key {
 			t.Errorf("collectable after a change: %q (a and b are the case's)", got)
 		}
+		if got := caseHeld(t, st); got != keys(a, b) {
+			t.Errorf("marked as a case's: %q, want a and b", got)
+		}
 		// A change naming a file that is not recorded changes nothing.
 		ghost := c
 		ghost.Key, ghost.Name = "2026/03/09/"+strings.Repeat("0", 64), "ghost.pdf"
@@ -397,6 +416,9 @@ func TestUploadsMigration(t *testing.T) {
 			slices.Sort(want)
 			if !slices.Equal(refs, want) {
 				t.Errorf("references %q, want %q", refs, want)
+			}
+			if got := caseHeld(t, st); got != keys(a, b) {
+				t.Errorf("marked as a case's: %q, want a and b", got)
 			}
 			if got := collectable(t, st, start.Add(1000*time.Hour)); len(got) != 0 {
 				t.Errorf("files of the older cases and drafts are collectable: %q", got)

@@ -5,6 +5,8 @@
 -- collector claims the row (claim, claimed_at), deletes the file, then
 -- the row. A transaction that adds a reference first updates the row with
 -- "claim IS NULL", which both checks and locks it against a collector.
+-- case_held marks a file a case references (for good): the collector's
+-- scan leaves those out by the partial index instead of probing them.
 CREATE TABLE uploads (
     key           TEXT PRIMARY KEY,
     sha256        TEXT NOT NULL,
@@ -13,10 +15,11 @@ CREATE TABLE uploads (
     uploaded_at   TIMESTAMPTZ NOT NULL,
     uploaded_by   TEXT NOT NULL DEFAULT '',
     referenced_at TIMESTAMPTZ,
+    case_held     BOOLEAN NOT NULL DEFAULT FALSE,
     claim         TEXT,
     claimed_at    TIMESTAMPTZ
 );
-CREATE INDEX uploads_uploaded ON uploads (uploaded_at);
+CREATE INDEX uploads_loose ON uploads (uploaded_at) WHERE NOT case_held;
 
 -- Who references a file: a case (its materials, ever) or a draft (now).
 CREATE TABLE file_refs (
@@ -57,6 +60,8 @@ SELECT DISTINCT f->>'key', 'draft', d.id
 FROM drafts d, jsonb_path_query(d.data::jsonb, 'lax $.files.*[*]') f
 WHERE jsonb_typeof(f) = 'object' AND COALESCE(f->>'key', '') <> ''
 ON CONFLICT DO NOTHING;
+
+UPDATE uploads SET case_held = TRUE WHERE key IN (SELECT key FROM file_refs WHERE holder = 'case');
 
 -- +goose Down
 DROP INDEX drafts_bundle;

@@ -5,6 +5,8 @@
 -- collector claims the row (claim, claimed_at), deletes the file, then
 -- the row. A transaction that adds a reference first updates the row with
 -- "claim IS NULL", which both checks and locks it against a collector.
+-- case_held marks a file a case references (for good): the collector's
+-- scan leaves those out by the partial index instead of probing them.
 CREATE TABLE uploads (
     key           TEXT PRIMARY KEY,
     sha256        TEXT NOT NULL,
@@ -13,10 +15,11 @@ CREATE TABLE uploads (
     uploaded_at   TEXT NOT NULL,
     uploaded_by   TEXT NOT NULL DEFAULT '',
     referenced_at TEXT,
+    case_held     BOOLEAN NOT NULL DEFAULT FALSE,
     claim         TEXT,
     claimed_at    TEXT
 );
-CREATE INDEX uploads_uploaded ON uploads (uploaded_at);
+CREATE INDEX uploads_loose ON uploads (uploaded_at) WHERE NOT case_held;
 
 -- Who references a file: a case (its materials, ever) or a draft (now).
 CREATE TABLE file_refs (
@@ -51,6 +54,8 @@ INSERT OR IGNORE INTO file_refs (key, holder, holder_id)
 SELECT json_extract(f.value, '$.key'), 'draft', d.id
 FROM drafts d, json_each(d.data, '$.files') m, json_each(m.value) f
 WHERE f.type = 'object' AND COALESCE(json_extract(f.value, '$.key'), '') <> '';
+
+UPDATE uploads SET case_held = TRUE WHERE key IN (SELECT key FROM file_refs WHERE holder = 'case');
 
 -- +goose Down
 DROP INDEX drafts_bundle;
