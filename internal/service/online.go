@@ -199,6 +199,24 @@ func (s *Service) DeleteDraft(ctx context.Context, id int64) error {
 	return s.store.DeleteDraft(ctx, id, acc.ID)
 }
 
+// CheckDraftRoom tells, before a file for a new draft is read, whether
+// the signed-in applicant may start one more draft; saving it checks
+// again, under a lock.
+func (s *Service) CheckDraftRoom(ctx context.Context) error {
+	acc := AccountFrom(ctx)
+	if acc == nil {
+		return apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
+	}
+	ds, err := s.store.Drafts(ctx, acc.ID)
+	if err != nil {
+		return err
+	}
+	if max := s.cfg.MaxDrafts; max > 0 && len(ds) >= max {
+		return store.ErrTooManyDrafts(len(ds))
+	}
+	return nil
+}
+
 // checkDraftFiles refuses a draft of more files than a draft may hold.
 func (s *Service) checkDraftFiles(files []casework.FileRef) error {
 	if max := s.cfg.MaxDraftFiles; max > 0 && len(files) > max {

@@ -90,9 +90,15 @@ func checkDraftCount(ctx context.Context, tx *sql.Tx, accountID int64, max int) 
 		return err
 	}
 	if n >= max {
-		return apperr.New(apperr.Conflict, "您已有 %d 份未提交的草稿（含一件事），达到上限。请先提交或删除不再需要的草稿，再开始新的申报", n)
+		return ErrTooManyDrafts(n)
 	}
 	return nil
+}
+
+// ErrTooManyDrafts is the refusal of a new draft to an account that has n,
+// its limit.
+func ErrTooManyDrafts(n int) error {
+	return apperr.New(apperr.Conflict, "您已有 %d 份未提交的草稿（含一件事），达到上限。请先提交或删除不再需要的草稿，再开始新的申报", n)
 }
 
 const draftColumns = `SELECT id, account_id, kind, code, version, created_at, updated_at, created_by, data FROM drafts`

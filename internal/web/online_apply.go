@@ -519,6 +519,12 @@ func (h *Handlers) myUpload(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
+		if d.ID == 0 && accepted == 0 {
+			// Told before the file is read, not after it is kept.
+			if err := h.svc.CheckDraftRoom(r.Context()); err != nil {
+				return err
+			}
+		}
 		material = f.Get("material")
 		if field != "file" {
 			return apperr.Field("file", "未知的上传项")

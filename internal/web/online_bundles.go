@@ -228,6 +228,12 @@ func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 		if err := h.checkDraftFiles(draftFileCount(d) + accepted); err != nil {
 			return err
 		}
+		if d.ID == 0 && accepted == 0 {
+			// Told before the file is read, not after it is kept.
+			if err := h.svc.CheckDraftRoom(ctx); err != nil {
+				return err
+			}
+		}
 		count[rest]++
 		accepted++
 		return nil

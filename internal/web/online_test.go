@@ -700,14 +700,29 @@ func TestOnlineDraftsAreOwn(t *testing.T) {
 }
 
 // TestOnlineDraftLimit: an account at its drafts' limit is told so, by the
-// material it uploaded to and on the joint application's form, and no
-// draft is made.
+// material it uploaded to and on the joint application's form, before the
+// file is kept; no draft is made.
 func TestOnlineDraftLimit(t *testing.T) {
 	eachHall(t, start, func(t *testing.T, h *hall) {
-		h.withFiles(t)
+		files, err := blob.NewDir(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.svc.Use(files, nil)
+		kept := func() int {
+			n := 0
+			files.List(context.Background(), "", func(blob.Object) error { n++; return nil })
+			return n
+		}
 		b := h.company(t, "13800000023")
 		b.uploadTo(t, "new", "SCJG-XK-001", "M01")
 		acc, err := h.svc.SignInApplicant(context.Background(), "13800000023", applicantPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept() != 1 {
+			t.Fatalf("%d files kept after one upload", kept())
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -721,6 +736,11 @@ func TestOnlineDraftLimit(t *testing.T) {
 		p.want(t, http.StatusUnprocessableEntity, "您已有 20 份未提交的草稿", "请先提交或删除不再需要的草稿")
 		p = b.upload("/my/bundles/YJS-CY/apply", field("form.shop_name", "味香小馆"), field("do", "save"))
 		p.want(t, http.StatusConflict, "您已有 20 份未提交的草稿")
+		p = b.upload("/my/bundles/YJS-CY/apply", field("do", "upload"), file("file.SCJG-XK-001.M01", "材料.pdf", pdfBytes))
+		p.want(t, http.StatusConflict, "您已有 20 份未提交的草稿")
+		if n := kept(); n != 1 {
+			t.Errorf("%d files kept; want only the first draft's", n)
+		}
 		if ds, _ := h.svc.Drafts(me); len(ds) != 20 {
 			t.Errorf("%d drafts, want the 20 of the limit", len(ds))
 		}
