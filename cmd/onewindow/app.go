@@ -59,6 +59,13 @@ type Config struct {
 	// BoardFrameAncestors are the origins that may show the display board
 	// in a frame, comma-separated; none by default.
 	BoardFrameAncestors string `env:"ONEWINDOW_BOARD_FRAME_ANCESTORS"`
+	// MaxDrafts is how many drafts (item and joint applications) one
+	// applicant account may keep; MaxDraftFiles how many files one draft.
+	MaxDrafts     int `env:"ONEWINDOW_MAX_DRAFTS" envDefault:"20"`
+	MaxDraftFiles int `env:"ONEWINDOW_MAX_DRAFT_FILES" envDefault:"50"`
+	// UploadGrace is how long an uploaded file no case or draft references
+	// is kept before the collection deletes it.
+	UploadGrace time.Duration `env:"ONEWINDOW_UPLOAD_GRACE" envDefault:"24h"`
 }
 
 // Main is the program: it parses the command line, wires the packages
@@ -244,6 +251,18 @@ func serviceConfig(cfg Config) (service.Config, error) {
 	}
 	if s.Rating.AdditionDays < 0 || s.Rating.AdditionDays > 90 {
 		return s, fmt.Errorf("rating addition days %d: use 0 to 90 days", s.Rating.AdditionDays)
+	}
+	s.MaxDrafts, s.MaxDraftFiles, s.FileGrace = cfg.MaxDrafts, cfg.MaxDraftFiles, cfg.UploadGrace
+	if s.MaxDrafts < 1 || s.MaxDrafts > 1000 {
+		return s, fmt.Errorf("max drafts %d: use 1 to 1000", s.MaxDrafts)
+	}
+	if s.MaxDraftFiles < 1 || s.MaxDraftFiles > 1000 {
+		return s, fmt.Errorf("max draft files %d: use 1 to 1000", s.MaxDraftFiles)
+	}
+	if s.FileGrace < time.Hour {
+		// An upload must outlive the request that uploads it and the one
+		// that names it in a draft, and a collector's claim.
+		return s, fmt.Errorf("upload grace %s is too short: use 1h or more", s.FileGrace)
 	}
 	var h, min int
 	if _, err := fmt.Sscanf(strings.TrimSpace(cfg.CloseTime), "%d:%d", &h, &min); err != nil {

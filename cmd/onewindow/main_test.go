@@ -321,6 +321,19 @@ func TestHelpAndUsage(t *testing.T) {
 	if _, _, err := run(t, map[string]string{"ONEWINDOW_DB": filepath.Join(t.TempDir(), "x.db")}, "serve", "--now", "yesterday"); err == nil {
 		t.Error("serve accepted --now yesterday")
 	}
+	for _, args := range [][]string{{"--upload-grace", "10m"}, {"--max-drafts", "0"}, {"--max-draft-files", "0"}} {
+		dir := t.TempDir()
+		env := map[string]string{"ONEWINDOW_DB": filepath.Join(dir, "x.db"), "ONEWINDOW_FILES": filepath.Join(dir, "files")}
+		if _, _, err := run(t, env, append([]string{"serve"}, args...)...); err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(args[0], "--")[:3]) {
+			t.Errorf("serve %v: %v, want a refusal", args, err)
+		}
+	}
+	_, stderr, _ = run(t, map[string]string{}, "serve", "--help")
+	for _, env := range []string{"ONEWINDOW_MAX_DRAFTS", "ONEWINDOW_MAX_DRAFT_FILES", "ONEWINDOW_UPLOAD_GRACE"} {
+		if !strings.Contains(stderr, env) {
+			t.Errorf("serve --help does not name %s", env)
+		}
+	}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

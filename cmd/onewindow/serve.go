@@ -43,6 +43,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	dataKeyFlags(fs, &cfg)
 	limitFlags(fs, &cfg.Limits)
 	fs.StringVar(&cfg.BoardFrameAncestors, "board-frame-ancestors", cfg.BoardFrameAncestors, "origins that may show the display board (/board/{hall}) in a frame, comma-separated,\ne.g. https://screens.example.gov.cn; every other page may never be framed (env ONEWINDOW_BOARD_FRAME_ANCESTORS)")
+	fs.IntVar(&cfg.MaxDrafts, "max-drafts", cfg.MaxDrafts, "drafts one applicant account may keep, joint applications included (env ONEWINDOW_MAX_DRAFTS)")
+	fs.IntVar(&cfg.MaxDraftFiles, "max-draft-files", cfg.MaxDraftFiles, "files one draft may hold (env ONEWINDOW_MAX_DRAFT_FILES)")
+	fs.DurationVar(&cfg.UploadGrace, "upload-grace", cfg.UploadGrace, "how long an uploaded file no case or draft references is kept before it is deleted,\nat least 1h (env ONEWINDOW_UPLOAD_GRACE)")
 	if done, err := parse(fs, args); done {
 		return err
 	}
@@ -117,7 +120,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if m.Ready != nil {
 		m.Ready <- ln.Addr().String()
 	}
-	// Background work (lapsed deferrals) stops with the server.
+	// Background work (lapsed deferrals, notifications, the collection of
+	// unreferenced uploads) stops with the server.
 	jobsCtx, stopJobs := context.WithCancel(service.WithRequest(ctx, service.Request{ID: "jobs", Channel: "system"}))
 	jobsDone := make(chan struct{})
 	go func() {

@@ -7,10 +7,11 @@
 // folder (the default); S3 keeps them in an S3-compatible bucket (MinIO,
 // Aliyun OSS, AWS). Open chooses one from a single configuration string.
 //
-// Check decides from an upload's name and bytes alone whether it may be
-// kept, and ReadLimited reads an upload without holding more than the limit;
-// both say why not in a message (zh-CN) that can be shown to the user as it
-// is.
+// Receive reads an upload as it arrives — never whole into memory — into a
+// temporary file, checking its name, its type (from its first bytes) and
+// its size and computing its SHA-256 on the way; Keep then stores it under
+// its key. Check decides the same of an upload held in memory. Both say why
+// not in a message (zh-CN) that can be shown to the user as it is.
 package blob
 
 import (
@@ -18,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 )
@@ -35,6 +37,17 @@ type Store interface {
 	// Delete removes the file under key. A missing key is not an error, so
 	// a retried delete succeeds.
 	Delete(ctx context.Context, key string) error
+	// List calls fn with every file whose key starts with prefix ("" for
+	// all, "2026/11/25/" for one day), in key order, and stops at fn's
+	// first error, which it returns. Temporary files are never listed.
+	List(ctx context.Context, prefix string, fn func(Object) error) error
+}
+
+// Object is a file a Store holds, as List reports it.
+type Object struct {
+	Key      string
+	Size     int64
+	Modified time.Time // when it was last written
 }
 
 // MaxKeyLen is the longest key a Store accepts.
@@ -73,6 +86,15 @@ func checkKey(key string) error {
 		key = key[:MaxKeyLen] + "…"
 	}
 	return apperr.New(apperr.Invalid, "文件存放标识 %q 不合法", key)
+}
+
+// checkPrefix returns an Invalid error for a List prefix that no key could
+// start with a valid part of: "" and "2026/11/25/" are fine, "../" is not.
+func checkPrefix(prefix string) error {
+	if prefix == "" || ValidKey(strings.TrimSuffix(prefix, "/")) {
+		return nil
+	}
+	return apperr.New(apperr.Invalid, "文件存放前缀 %q 不合法", prefix)
 }
 
 // checkSize refuses a negative size: both stores write exactly size bytes

@@ -110,26 +110,77 @@ func Check(name string, content []byte, declared string, lim Limits) (File, erro
 	}
 	size := int64(len(content))
 	if size == 0 {
-		return File{}, apperr.Field("file", fmt.Sprintf("文件「%s」是空的，请重新选择", name))
+		return File{}, errEmpty(name)
 	}
 	if size > lim.MaxBytes {
-		return File{}, apperr.Field("file", fmt.Sprintf("文件「%s」超过 %s 的上限", name, formatMB(lim.MaxBytes)))
+		return File{}, errTooBig(name, lim.MaxBytes)
 	}
-	detected := Detect(content)
-	k, ok := kindOf(detected)
-	if !ok || !allowed(lim, detected) {
-		return File{}, apperr.Field("file", fmt.Sprintf("文件「%s」的内容不是允许的类型（%s）", name, labels(lim)))
-	}
-	ext := extension(name)
-	if !k.hasExt(ext) {
-		msg := fmt.Sprintf("文件「%s」的扩展名与内容不符（内容为 %s）", name, k.noun)
-		if ext == "" {
-			msg = fmt.Sprintf("文件「%s」没有扩展名（内容为 %s，请以 %s 结尾）", name, k.noun, k.exts[0])
-		}
-		return File{}, apperr.Field("file", msg)
+	detected, err := checkContent(name, content, lim)
+	if err != nil {
+		return File{}, err
 	}
 	sum := sha256.Sum256(content)
 	return File{Name: name, Type: detected, Size: size, SHA256: hex.EncodeToString(sum[:])}, nil
+}
+
+// sniffLen is how many of an upload's first bytes decide its type: all
+// that http.DetectContentType looks at, and more than any magic number.
+const sniffLen = 512
+
+// checkContent decides from an upload's first bytes (at least sniffLen of
+// them, or all if it is shorter) whether its type is allowed and its
+// name's extension matches that type, and returns the type. Check and
+// Receive share it, so that a file kept whole and a file streamed are
+// judged alike.
+func checkContent(name string, head []byte, lim Limits) (string, error) {
+	detected := Detect(head[:min(len(head), sniffLen)])
+	k, ok := kindOf(detected)
+	if !ok || !allowed(lim, detected) {
+		return "", apperr.Field("file", fmt.Sprintf("文件「%s」的内容不是允许的类型（%s）", name, labels(lim)))
+	}
+	if err := k.checkExt(name); err != nil {
+		return "", err
+	}
+	return detected, nil
+}
+
+// CheckNameFor checks the name of a file already kept whose content type
+// is contentType (as Check detected it): the name must pass CheckName and
+// its extension match the type, as Check requires of an upload. It
+// returns the name trimmed.
+func CheckNameFor(name, contentType string) (string, error) {
+	name, err := CheckName(name)
+	if err != nil {
+		return "", err
+	}
+	k, ok := kindOf(contentType)
+	if !ok {
+		return "", apperr.Field("file", fmt.Sprintf("文件「%s」的类型不是允许的类型", name))
+	}
+	return name, k.checkExt(name)
+}
+
+// checkExt refuses a name whose extension is not one of k's, so that a
+// file opens as what it is when it is downloaded again.
+func (k kind) checkExt(name string) error {
+	ext := extension(name)
+	if k.hasExt(ext) {
+		return nil
+	}
+	if ext == "" {
+		return apperr.Field("file", fmt.Sprintf("文件「%s」没有扩展名（内容为 %s，请以 %s 结尾）", name, k.noun, k.exts[0]))
+	}
+	return apperr.Field("file", fmt.Sprintf("文件「%s」的扩展名与内容不符（内容为 %s）", name, k.noun))
+}
+
+// errEmpty refuses an upload with no bytes.
+func errEmpty(name string) error {
+	return apperr.Field("file", fmt.Sprintf("文件「%s」是空的，请重新选择", name))
+}
+
+// errTooBig refuses an upload over the limit.
+func errTooBig(name string, max int64) error {
+	return apperr.Field("file", fmt.Sprintf("文件「%s」超过 %s 的上限", name, formatMB(max)))
 }
 
 // CheckName returns the upload's name trimmed of spaces, or an Invalid
@@ -220,6 +271,9 @@ func formatMB(n int64) string {
 // max+1 bytes, so an oversized upload is refused without being held in
 // memory; the refusal is an Invalid error on "file". A body cut short (the
 // browser went away) is Invalid too; any other read error is Internal.
+//
+// It still holds up to max bytes: uploads go through Receive, which holds
+// none; this is for small bodies whose bytes are wanted whole.
 func ReadLimited(r io.Reader, max int64) ([]byte, error) {
 	max = min(max, (1<<63)-2) // max+1 must not overflow
 	content, err := io.ReadAll(io.LimitReader(r, max+1))

@@ -36,17 +36,21 @@ func wantInvalid(t *testing.T, err error, want string) {
 	}
 }
 
-func TestCheck(t *testing.T) {
+// checkCase is an upload and what Check (and Receive) make of it.
+type checkCase struct {
+	name     string // the upload's name
+	content  []byte
+	declared string
+	lim      Limits
+	wantType string // "" when refused
+	wantErr  string
+}
+
+// checkCases are the uploads Check and Receive must judge alike.
+func checkCases() []checkCase {
 	small := Limits{MaxBytes: 1 << 20, Types: []string{PDF, JPEG, PNG}}
 	pdfOnly := Limits{MaxBytes: 20 << 20, Types: []string{PDF}}
-	tests := []struct {
-		name     string // the upload's name
-		content  []byte
-		declared string
-		lim      Limits
-		wantType string // "" when refused
-		wantErr  string
-	}{
+	return []checkCase{
 		{"申请表.pdf", pdfBytes, "application/pdf", DefaultLimits(), PDF, ""},
 		{"身份证正面.jpg", jpegBytes, "image/jpeg", DefaultLimits(), JPEG, ""},
 		{"photo.JPEG", jpegBytes, "", DefaultLimits(), JPEG, ""},
@@ -89,6 +93,10 @@ func TestCheck(t *testing.T) {
 		{strings.Repeat("长", 117) + ".pdf", pdfBytes, "", DefaultLimits(), "", "文件名不能超过 120 个字"},
 		{strings.Repeat("长", 116) + ".pdf", pdfBytes, "", DefaultLimits(), PDF, ""},
 	}
+}
+
+func TestCheck(t *testing.T) {
+	tests := checkCases()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := Check(tt.name, tt.content, tt.declared, tt.lim)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 )
@@ -21,7 +22,8 @@ const (
 )
 
 // Dir is a Store on a local folder: the key "2026/11/25/<sum>" is the file
-// root/2026/11/25/<sum>.
+// root/2026/11/25/<sum>. Uploads being received wait in root/.tmp (see
+// Receive); names starting with a dot are never keys.
 type Dir struct {
 	root string
 }
@@ -49,6 +51,14 @@ func NewDir(root string) (*Dir, error) {
 
 // Root returns the folder the files are kept in.
 func (d *Dir) Root() string { return d.root }
+
+// String names the store: the folder, made absolute where it can be.
+func (d *Dir) String() string {
+	if abs, err := filepath.Abs(d.root); err == nil {
+		return "folder " + abs
+	}
+	return "folder " + d.root
+}
 
 // path returns the file name of a valid key.
 func (d *Dir) path(key string) string {
@@ -186,6 +196,93 @@ func (d *Dir) Delete(ctx context.Context, key string) error {
 		return apperr.Wrap(err, "blob: delete "+key)
 	}
 	return nil
+}
+
+// spoolFolder is the folder, inside a Dir's root, that uploads wait in
+// while they are read.
+const spoolFolder = ".tmp"
+
+// keep moves f, an upload received into the spool folder, to key: synced
+// first, then renamed into place (the same file system), then the folder
+// synced, as Put does, so that a crash leaves the file whole or absent.
+func (d *Dir) keep(ctx context.Context, key string, f *os.File) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := f.Chmod(fileMode); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	name := d.path(key)
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, dirMode); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), name); err != nil {
+		return err
+	}
+	f.Close()
+	return syncDir(dir)
+}
+
+// List walks the folders under prefix and reports every file whose key is
+// valid: temporary files (their names start with a dot) and anything else
+// that is not a key are skipped.
+func (d *Dir) List(ctx context.Context, prefix string, fn func(Object) error) error {
+	if err := checkPrefix(prefix); err != nil {
+		return err
+	}
+	start := d.root
+	if i := strings.LastIndexByte(prefix, '/'); i >= 0 {
+		start = d.path(prefix[:i])
+	}
+	var fnErr error // fn's own error, returned as it is
+	err := filepath.WalkDir(start, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if p == start && errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll // nothing was ever kept under prefix
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if p == start {
+			return nil
+		}
+		if strings.HasPrefix(e.Name(), ".") {
+			if e.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !e.Type().IsRegular() {
+			return nil
+		}
+		rel, err := filepath.Rel(d.root, p)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if !strings.HasPrefix(key, prefix) || !ValidKey(key) {
+			return nil
+		}
+		info, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // deleted while listed
+		}
+		if err != nil {
+			return err
+		}
+		fnErr = fn(Object{Key: key, Size: info.Size(), Modified: info.ModTime()})
+		return fnErr
+	})
+	if err != nil && fnErr == nil {
+		return apperr.Wrap(err, "blob: list "+prefix)
+	}
+	return err
 }
 
 // contextReader stops a copy once ctx is done, so that an abandoned upload

@@ -23,6 +23,8 @@ func TestDir(t *testing.T) {
 		t.Errorf("Root() = %q, want %q", d.Root(), root)
 	}
 	testStore(t, d)
+	testList(t, d)
+	testReceive(t, d, filepath.Join(root, ".tmp"))
 
 	key := "2026/11/28/" + sum64
 	if err := d.Put(t.Context(), key, bytes.NewReader(pngBytes), int64(len(pngBytes)), PNG); err != nil {
@@ -51,10 +53,49 @@ func TestDir(t *testing.T) {
 	})
 	t.Run("no temporary files are left", func(t *testing.T) {
 		err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-			if err == nil && strings.HasPrefix(e.Name(), ".") {
+			if err == nil && !e.IsDir() && strings.HasPrefix(e.Name(), ".") || strings.Contains(p, "/.tmp/") {
 				t.Errorf("left behind: %s", p)
 			}
 			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("a received file is moved into place, not copied", func(t *testing.T) {
+		u, err := Receive(t.Context(), d, "x.png", bytes.NewReader(pngBytes), DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer u.Close()
+		waiting := u.tmp.Name()
+		before := stat(t, waiting)
+		k := "2026/11/29/" + u.SHA256
+		if err := u.Keep(t.Context(), k); err != nil {
+			t.Fatal(err)
+		}
+		kept := stat(t, filepath.Join(root, filepath.FromSlash(k)))
+		if !os.SameFile(before, kept) {
+			t.Error("the kept file is a copy of the one received")
+		}
+		if runtime.GOOS != "windows" && kept.Mode() != fileMode {
+			t.Errorf("kept with mode %v, want %v", kept.Mode(), fileMode)
+		}
+		if _, err := os.Stat(waiting); !os.IsNotExist(err) {
+			t.Errorf("the received file is still waiting: %v", err)
+		}
+	})
+	t.Run("temporary files are not listed", func(t *testing.T) {
+		u, err := Receive(t.Context(), d, "y.png", bytes.NewReader(pngBytes), DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer u.Close()
+		err = d.List(t.Context(), "", func(o Object) error {
+			if strings.Contains(o.Key, ".") {
+				t.Errorf("listed %q", o.Key)
+			}
+			return nil
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/onewindow/onewindow/internal/blob/blobtest"
 )
 
 func TestParseS3(t *testing.T) {
@@ -70,8 +72,8 @@ func TestOpen(t *testing.T) {
 		}
 	})
 	t.Run("an s3 URL is a bucket", func(t *testing.T) {
-		fake, srv := newFakeS3(t, "onewindow", "AKOPEN")
-		s, err := Open("s3://AKOPEN:se%2Fcret@" + endpoint(srv) + "/onewindow/hall-1?ssl=false&region=cn-north-1")
+		fake := blobtest.NewS3(t, "onewindow", "AKOPEN")
+		s, err := Open("s3://AKOPEN:se%2Fcret@" + fake.Endpoint() + "/onewindow/hall-1?ssl=false&region=cn-north-1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +84,7 @@ func TestOpen(t *testing.T) {
 		if err := s.Put(t.Context(), key, bytes.NewReader(pdfBytes), int64(len(pdfBytes)), PDF); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := fake.object("hall-1/" + key); !ok {
+		if _, _, ok := fake.Object("hall-1/" + key); !ok {
 			t.Error("the object is not under the URL's prefix")
 		}
 		if got := get(t, s, key); !bytes.Equal(got, pdfBytes) {

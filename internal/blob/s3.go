@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/minio/minio-go/v7"
@@ -33,6 +35,10 @@ type S3Config struct {
 	// "2026/11/25/<sum>" as "onewindow/2026/11/25/<sum>"), so that one
 	// bucket can serve several systems.
 	Prefix string
+	// SpoolDir is the local folder uploads wait in while they are received
+	// and checked, before they go up in one request (see Receive). Empty
+	// means "onewindow-uploads" in the system's temporary folder (TMPDIR).
+	SpoolDir string
 }
 
 // S3 is a Store on an S3-compatible bucket. The client picks the addressing
@@ -42,6 +48,7 @@ type S3 struct {
 	client *minio.Client
 	bucket string
 	prefix string
+	spool  string // see S3Config.SpoolDir
 }
 
 var _ Store = (*S3)(nil)
@@ -76,7 +83,17 @@ func newS3(cfg S3Config, lookup minio.BucketLookupType) (*S3, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob: S3 endpoint %q: %w", cfg.Endpoint, err)
 	}
-	return &S3{client: client, bucket: cfg.Bucket, prefix: prefix}, nil
+	spool := cfg.SpoolDir
+	if spool == "" {
+		spool = filepath.Join(os.TempDir(), "onewindow-uploads")
+	}
+	return &S3{client: client, bucket: cfg.Bucket, prefix: prefix, spool: spool}, nil
+}
+
+// String names the store, without its keys: the endpoint, the bucket and
+// the prefix.
+func (s *S3) String() string {
+	return "s3 " + s.client.EndpointURL().Host + "/" + s.bucket + "/" + s.prefix
 }
 
 // object returns the object name of a valid key.
@@ -87,9 +104,11 @@ func (s *S3) object(key string) string {
 	return path.Join(s.prefix, key)
 }
 
-// Put uploads the bytes in one request when they fit in a part (16 MiB),
-// which every upload Check allows does, and in parts otherwise. S3 makes a
-// PUT visible only once it is complete.
+// Put uploads the bytes in one request, streamed (the client signs it in
+// 64 KiB chunks over plain HTTP) rather than in parts, whose buffers the
+// client would hold in memory: a part is 16 MiB at least. S3 makes a PUT
+// visible only once it is complete. Beyond 5 GiB, S3's limit for one PUT,
+// the client uploads in parts.
 func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
 	if err := checkKey(key); err != nil {
 		return err
@@ -102,13 +121,17 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 		return apperr.Wrap(err, "blob: s3 put "+key)
 	}
 	_, err = s.client.PutObject(ctx, s.bucket, s.object(key), body, size, minio.PutObjectOptions{
-		ContentType: contentType,
+		ContentType:      contentType,
+		DisableMultipart: size <= maxSinglePut,
 	})
 	if err != nil {
 		return s3Error(err, "put", key)
 	}
 	return nil
 }
+
+// maxSinglePut is the largest object S3 takes in one PUT.
+const maxSinglePut = 5 << 30
 
 // sizedBody returns r if it can be measured and replayed (a bytes.Reader, a
 // file), after checking that it holds size bytes, so that the S3 client can
@@ -162,6 +185,44 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 		}
 	}
 	return nil
+}
+
+// List lists the objects under the store's prefix and prefix, in key
+// order, page by page (1,000 keys a request). Objects whose names are not
+// keys (another system's, in a shared bucket) are skipped.
+func (s *S3) List(ctx context.Context, prefix string, fn func(Object) error) error {
+	if err := checkPrefix(prefix); err != nil {
+		return err
+	}
+	full := prefix
+	if s.prefix != "" {
+		full = s.prefix + "/" + prefix
+	}
+	// When fn stops early, cancelling and draining ends the client's
+	// listing goroutine, which would otherwise wait to send forever.
+	lctx, cancel := context.WithCancel(ctx)
+	objects := s.client.ListObjects(lctx, s.bucket, minio.ListObjectsOptions{Prefix: full, Recursive: true})
+	defer func() {
+		cancel()
+		for range objects {
+		}
+	}()
+	for o := range objects {
+		if o.Err != nil {
+			return s3Error(o.Err, "list", prefix)
+		}
+		key := o.Key
+		if s.prefix != "" {
+			key = strings.TrimPrefix(key, s.prefix+"/")
+		}
+		if !ValidKey(key) || !strings.HasPrefix(key, prefix) {
+			continue
+		}
+		if err := fn(Object{Key: key, Size: o.Size, Modified: o.LastModified}); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
 }
 
 // s3Error maps the server's NoSuchKey to NotFound; anything else (a missing

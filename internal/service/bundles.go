@@ -190,6 +190,7 @@ type BundleOnline struct {
 	Files     map[string]map[string][]casework.FileRef // item code → material code → files
 	Delivery  *casework.Delivery
 	AccountID int64 // an agent names the account acted for
+	DraftID   int64 // the applicant's BundleDraft it came from, removed in the same transaction
 }
 
 // SubmitBundle submits a joint application online: one submitted case per
@@ -213,12 +214,16 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 		}
 	}
 	var accountID int64
+	draftID := in.DraftID
 	for _, m := range t.Members {
 		acc, actor, err := s.actingFor(ctx, in.AccountID, m.ItemCode, env.Now)
 		if err != nil {
 			return nil, err
 		}
 		accountID = acc.ID
+		if actor.Account == nil {
+			draftID = 0 // agents submit directly
+		}
 		item, err := s.onlineItem(ctx, m.ItemCode)
 		if err != nil {
 			return nil, err
@@ -253,7 +258,7 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 	b := bundle.New(t, cases[0].Applicant, casework.Online, form, env.Cal, env.Now)
 	b.AccountID = accountID
 	b.Members = s.bundleMembers(t, cases)
-	if err := s.store.CreateBundle(ctx, b, cases, events, 0); err != nil {
+	if err := s.store.CreateBundle(ctx, b, cases, events, draftID); err != nil {
 		return nil, err
 	}
 	s.log.Info("bundle submitted online", "number", b.Number, "template", t.Code, "members", len(cases))

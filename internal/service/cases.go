@@ -396,6 +396,7 @@ func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	wg.Go(func() { s.notifier.Run(ctx) })
+	wg.Go(func() { s.runFileCollection(ctx, collectEvery) })
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

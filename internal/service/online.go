@@ -1,9 +1,9 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -17,9 +17,13 @@ import (
 	"github.com/onewindow/onewindow/internal/store"
 )
 
-// UploadFile checks an uploaded file on its content (type, size, name)
-// and keeps it in the blob store under its SHA-256. Nothing is stored for
-// a refused file. Only applicants and agents upload.
+// UploadFile receives an uploaded file as it arrives — never whole into
+// memory — checking it on its content (name, type from its first bytes,
+// size) and computing its SHA-256, then keeps it in the blob store under
+// the day and that sum. Nothing is kept of a refused file. The upload is
+// recorded before the file is kept (see store.Upload), so that the file
+// can be collected if no draft or case comes to reference it. Only
+// applicants and agents upload.
 func (s *Service) UploadFile(ctx context.Context, name string, r io.Reader) (casework.FileRef, error) {
 	a := ActorFrom(ctx)
 	if a == nil {
@@ -31,24 +35,47 @@ func (s *Service) UploadFile(ctx context.Context, name string, r io.Reader) (cas
 	if s.blobs == nil {
 		return casework.FileRef{}, apperr.Wrap(errNoBlobs, "upload")
 	}
-	lim := s.cfg.Uploads
-	content, err := blob.ReadLimited(r, lim.MaxBytes)
+	up, err := blob.Receive(ctx, s.blobs, name, r, s.cfg.Uploads)
 	if err != nil {
-		if apperr.Is(err, apperr.Invalid) {
-			return casework.FileRef{}, apperr.Field("file", "文件「"+name+"」："+apperr.MessageOf(err))
+		return casework.FileRef{}, err
+	}
+	defer up.Close()
+	now := s.clock.Now()
+	key := blob.Key(now, up.SHA256)
+	rec := store.Upload{Key: key, SHA256: up.SHA256, Size: up.Size, Type: up.Type, UploadedAt: now, UploadedBy: a.Name()}
+	if err := s.recordUpload(ctx, rec, up.Name); err != nil {
+		return casework.FileRef{}, err
+	}
+	if err := up.Keep(ctx, key); err != nil {
+		return casework.FileRef{}, err
+	}
+	s.log.Info("file uploaded", "sha256", up.SHA256, "size", up.Size, "type", up.Type, "by", a.Name())
+	return casework.FileRef{Name: up.Name, Type: up.Type, Size: up.Size, SHA256: up.SHA256, Key: key}, nil
+}
+
+// recordWait is how long an upload waits for a collector deleting the
+// same file (the same bytes, uploaded the same day) to finish.
+const recordWait = 5 * time.Second
+
+// recordUpload records an upload before its file is kept, waiting while a
+// collector holds a claim on its key: keeping the file meanwhile could
+// have the collector delete it right after.
+func (s *Service) recordUpload(ctx context.Context, rec store.Upload, name string) error {
+	deadline := time.Now().Add(recordWait)
+	for {
+		ok, err := s.store.RecordUpload(ctx, rec, s.clock.Now().Add(-staleClaim))
+		if err != nil || ok {
+			return err
 		}
-		return casework.FileRef{}, err
+		if time.Now().After(deadline) {
+			return apperr.New(apperr.Conflict, "文件「%s」正在整理，请稍后重新上传", name)
+		}
+		select {
+		case <-ctx.Done():
+			return apperr.Wrap(ctx.Err(), "record upload")
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
-	f, err := blob.Check(name, content, "", lim)
-	if err != nil {
-		return casework.FileRef{}, err
-	}
-	key := blob.Key(s.clock.Now(), f.SHA256)
-	if err := s.blobs.Put(ctx, key, bytes.NewReader(content), f.Size, f.Type); err != nil {
-		return casework.FileRef{}, err
-	}
-	s.log.Info("file uploaded", "sha256", f.SHA256, "size", f.Size, "type", f.Type, "by", a.Name())
-	return casework.FileRef{Name: f.Name, Type: f.Type, Size: f.Size, SHA256: f.SHA256, Key: key}, nil
 }
 
 type errString string
@@ -103,12 +130,20 @@ func (s *Service) SaveDraft(ctx context.Context, d *OnlineDraft) error {
 	if _, err := s.onlineItem(ctx, d.ItemCode); err != nil {
 		return err
 	}
+	var files []casework.FileRef
+	for _, fs := range d.Files {
+		files = append(files, fs...)
+	}
+	if err := s.checkDraftFiles(files); err != nil {
+		return err
+	}
 	data, err := json.Marshal(d)
 	if err != nil {
 		return apperr.Wrap(err, "draft data")
 	}
-	rec := &store.Draft{ID: d.ID, AccountID: acc.ID, Kind: "item", Code: d.ItemCode, Data: data, Version: d.Version, CreatedBy: acc.Username()}
-	if err := s.store.SaveDraft(ctx, rec, s.clock.Now()); err != nil {
+	rec := &store.Draft{ID: d.ID, AccountID: acc.ID, Kind: store.DraftItem, Code: d.ItemCode, Data: data, Version: d.Version,
+		CreatedBy: acc.Username(), Files: files}
+	if err := s.store.SaveDraft(ctx, rec, s.clock.Now(), s.cfg.MaxDrafts); err != nil {
 		return err
 	}
 	d.ID, d.Version, d.AccountID, d.UpdatedAt = rec.ID, rec.Version, acc.ID, rec.UpdatedAt
@@ -127,7 +162,7 @@ func (s *Service) Drafts(ctx context.Context) ([]OnlineDraft, error) {
 	}
 	var out []OnlineDraft
 	for _, r := range recs {
-		if r.Kind != "item" {
+		if r.Kind != store.DraftItem {
 			continue
 		}
 		d, err := draftOf(&r)
@@ -149,6 +184,9 @@ func (s *Service) Draft(ctx context.Context, id int64) (*OnlineDraft, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.Kind != store.DraftItem {
+		return nil, apperr.New(apperr.NotFound, "未找到该草稿")
+	}
 	return draftOf(r)
 }
 
@@ -159,6 +197,32 @@ func (s *Service) DeleteDraft(ctx context.Context, id int64) error {
 		return apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
 	}
 	return s.store.DeleteDraft(ctx, id, acc.ID)
+}
+
+// CheckDraftRoom tells, before a file for a new draft is read, whether
+// the signed-in applicant may start one more draft; saving it checks
+// again, under a lock.
+func (s *Service) CheckDraftRoom(ctx context.Context) error {
+	acc := AccountFrom(ctx)
+	if acc == nil {
+		return apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
+	}
+	ds, err := s.store.Drafts(ctx, acc.ID)
+	if err != nil {
+		return err
+	}
+	if max := s.cfg.MaxDrafts; max > 0 && len(ds) >= max {
+		return store.ErrTooManyDrafts(len(ds))
+	}
+	return nil
+}
+
+// checkDraftFiles refuses a draft of more files than a draft may hold.
+func (s *Service) checkDraftFiles(files []casework.FileRef) error {
+	if max := s.cfg.MaxDraftFiles; max > 0 && len(files) > max {
+		return apperr.Field("file", fmt.Sprintf("一份草稿最多保存 %d 个文件，请先删除不需要的文件再上传", max))
+	}
+	return nil
 }
 
 func draftOf(r *store.Draft) (*OnlineDraft, error) {
@@ -279,37 +343,31 @@ func (s *Service) verifyFiles(ctx context.Context, files map[string][]casework.F
 	return nil
 }
 
-// verifyFile checks a file reference against what was uploaded: a
-// reference cannot be made up. The key must name a stored file whose
-// content has the SHA-256, size and type the reference gives, and the name
-// must be a plain file name whose extension matches the content.
+// verifyFile checks a file reference against the record of its upload: a
+// reference cannot be made up. The key must name a recorded file whose
+// SHA-256, size and type (detected from its content when it arrived) are
+// those the reference gives, and the name must be a plain file name whose
+// extension matches the type. The file is not read again: its record was
+// written as it was received and checked.
 func (s *Service) verifyFile(ctx context.Context, f *casework.FileRef) error {
-	if s.blobs == nil {
-		return apperr.Wrap(errNoBlobs, "check files")
-	}
 	if !blob.ValidKey(f.Key) || !strings.HasSuffix(f.Key, "/"+f.SHA256) {
 		return apperr.Field("files", "文件引用无效："+f.Name)
 	}
-	rc, err := s.blobs.Get(ctx, f.Key)
+	u, err := s.store.Upload(ctx, f.Key)
 	if apperr.Is(err, apperr.NotFound) {
 		return apperr.Field("files", "文件「"+f.Name+"」未上传或已失效，请重新上传")
 	}
 	if err != nil {
 		return err
 	}
-	defer rc.Close()
-	content, err := blob.ReadLimited(rc, s.cfg.Uploads.MaxBytes)
-	if err != nil {
-		return apperr.Field("files", "文件「"+f.Name+"」："+apperr.MessageOf(err))
-	}
-	checked, err := blob.Check(f.Name, content, "", s.cfg.Uploads) // the name, its extension against the content, the type
+	name, err := blob.CheckNameFor(f.Name, u.Type)
 	if err != nil {
 		return apperr.Field("files", apperr.MessageOf(err))
 	}
-	if checked.SHA256 != f.SHA256 || checked.Size != f.Size || checked.Type != f.Type {
-		return apperr.Field("files", "文件引用无效："+checked.Name)
+	if u.SHA256 != f.SHA256 || u.Size != f.Size || u.Type != f.Type {
+		return apperr.Field("files", "文件引用无效："+name)
 	}
-	f.Name = checked.Name
+	f.Name = name
 	return nil
 }
 

@@ -32,6 +32,11 @@ type Config struct {
 	Uploads       blob.Limits       // size and content types of uploaded files
 	Limits        Limits            // what one client, key or node may ask for: limits.go
 	Notifications outbox.Settings   // how the notification outbox is sent: batches, concurrency, back-off
+	MaxDrafts     int               // drafts (item and joint applications) one applicant account may keep
+	MaxDraftFiles int               // files one draft may hold
+	// FileGrace is how long an uploaded file that no case or draft
+	// references is kept after it arrived, before CollectFiles deletes it.
+	FileGrace time.Duration
 }
 
 // DefaultConfig returns the settings DESIGN.md gives as defaults.
@@ -46,6 +51,9 @@ func DefaultConfig() Config {
 		Uploads:       blob.DefaultLimits(),
 		Limits:        DefaultLimits(),
 		Notifications: outbox.DefaultSettings(),
+		MaxDrafts:     20,
+		MaxDraftFiles: 50,
+		FileGrace:     24 * time.Hour,
 	}
 }
 

@@ -89,6 +89,9 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 		if err := s.insertNotice(ctx, tx, c, ev); err != nil {
 			return err
 		}
+		if err := referenceFiles(ctx, tx, holderCase, c.ID, caseFiles(c), ev.At); err != nil {
+			return err
+		}
 		if c.State == casework.Submitted {
 			return nil // an online application has no receipt notice until the window takes its paper
 		}
@@ -200,8 +203,14 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 		if err != nil {
 			return err
 		}
+		files := caseFiles(c)
 		ev, docs, err := change(c)
 		if err != nil {
+			return err
+		}
+		// A case keeps every file it was ever given: those a change adds
+		// are referenced, none is let go.
+		if err := referenceFiles(ctx, tx, holderCase, c.ID, newFiles(files, caseFiles(c)), ev.At); err != nil {
 			return err
 		}
 		ev.Seal(c.Number, prev)

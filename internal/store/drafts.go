@@ -22,36 +22,89 @@ type Draft struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	CreatedBy string
+	// Files are the uploaded files Data names, which the draft references
+	// (file_refs) while it lasts; set by the caller when saving.
+	Files []casework.FileRef
 }
 
+// The kinds of drafts.
+const (
+	DraftItem   = "item"
+	DraftBundle = "bundle"
+)
+
 // SaveDraft inserts a new draft (ID 0) or updates one at the version read;
-// a newer version is a conflict.
+// a newer version is a conflict. A new draft is refused while the account
+// has maxDrafts already (0: no limit). The draft references exactly its
+// Files afterwards; a file not uploaded, or being collected, is refused.
 // The draft's data is kept sealed: a draft holds the delivery's phone and
 // address, and may hold more of the applicant.
-func (s *Store) SaveDraft(ctx context.Context, d *Draft, now time.Time) error {
+func (s *Store) SaveDraft(ctx context.Context, d *Draft, now time.Time, maxDrafts int) error {
 	data, err := s.sealBlob(sealDraftData, d.Data)
 	if err != nil {
 		return err
 	}
-	return s.update(ctx, func(tx *sql.Tx) error {
+	saved := *d
+	err = s.update(ctx, func(tx *sql.Tx) error {
+		d := &saved
 		if d.ID == 0 {
+			if err := checkDraftCount(ctx, tx, d.AccountID, maxDrafts); err != nil {
+				return err
+			}
 			d.Version, d.CreatedAt, d.UpdatedAt = 1, now, now
-			return tx.QueryRowContext(ctx, `INSERT INTO drafts (account_id, kind, code, version, created_at, updated_at, created_by, data)
+			err := tx.QueryRowContext(ctx, `INSERT INTO drafts (account_id, kind, code, version, created_at, updated_at, created_by, data)
 				VALUES ($1, $2, $3, 1, $4, $4, $5, $6) RETURNING id`,
 				d.AccountID, d.Kind, d.Code, stamp(now), d.CreatedBy, data).Scan(&d.ID)
+			if err != nil {
+				return err
+			}
+		} else {
+			res, err := tx.ExecContext(ctx, `UPDATE drafts SET data = $1, version = version + 1, updated_at = $2
+				WHERE id = $3 AND account_id = $4 AND version = $5`, data, stamp(now), d.ID, d.AccountID, d.Version)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return apperr.New(apperr.Conflict, "草稿已在别处修改或已提交，请刷新后重试")
+			}
+			d.Version++
+			d.UpdatedAt = now
+			if err := dropReferences(ctx, tx, holderDraft, d.ID); err != nil {
+				return err
+			}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE drafts SET data = $1, version = version + 1, updated_at = $2
-			WHERE id = $3 AND account_id = $4 AND version = $5`, data, stamp(now), d.ID, d.AccountID, d.Version)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.Conflict, "草稿已在别处修改或已提交，请刷新后重试")
-		}
-		d.Version++
-		d.UpdatedAt = now
-		return nil
+		return referenceFiles(ctx, tx, holderDraft, d.ID, d.Files, now)
 	})
+	if err == nil {
+		*d = saved // a refused save leaves the caller's draft as it was
+	}
+	return err
+}
+
+// checkDraftCount refuses a new draft while the account has max already.
+// The account's row is locked first (an update that changes nothing), so
+// that two requests of one account cannot both pass the count.
+func checkDraftCount(ctx context.Context, tx *sql.Tx, accountID int64, max int) error {
+	if max <= 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET version = version WHERE id = $1`, accountID); err != nil {
+		return err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM drafts WHERE account_id = $1`, accountID).Scan(&n); err != nil {
+		return err
+	}
+	if n >= max {
+		return ErrTooManyDrafts(n)
+	}
+	return nil
+}
+
+// ErrTooManyDrafts is the refusal of a new draft to an account that has n,
+// its limit.
+func ErrTooManyDrafts(n int) error {
+	return apperr.New(apperr.Conflict, "您已有 %d 份未提交的草稿（含一件事），达到上限。请先提交或删除不再需要的草稿，再开始新的申报", n)
 }
 
 const draftColumns = `SELECT id, account_id, kind, code, version, created_at, updated_at, created_by, data FROM drafts`
@@ -73,6 +126,14 @@ func (s *Store) scanDraft(row interface{ Scan(...any) error }) (*Draft, error) {
 // Draft returns the account's draft id.
 func (s *Store) Draft(ctx context.Context, id, accountID int64) (*Draft, error) {
 	d, err := s.scanDraft(s.read.QueryRowContext(ctx, draftColumns+` WHERE id = $1 AND account_id = $2`, id, accountID))
+	return d, notFound(err, "未找到该草稿")
+}
+
+// DraftFor returns the account's draft of kind for code (a bundle
+// template's: one per account and template).
+func (s *Store) DraftFor(ctx context.Context, accountID int64, kind, code string) (*Draft, error) {
+	d, err := s.scanDraft(s.read.QueryRowContext(ctx, draftColumns+` WHERE account_id = $1 AND kind = $2 AND code = $3
+		ORDER BY id LIMIT 1`, accountID, kind, code))
 	return d, notFound(err, "未找到该草稿")
 }
 
@@ -106,6 +167,9 @@ func deleteDraft(ctx context.Context, tx *sql.Tx, id, accountID int64) error {
 	}
 	if n == 0 {
 		return apperr.New(apperr.NotFound, "未找到该草稿（可能已提交或已删除）")
+	}
+	if err := dropReferences(ctx, tx, holderDraft, id); err != nil {
+		return err
 	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE id = $1 AND account_id = $2`, id, accountID)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -204,44 +205,64 @@ func (h *Handlers) showAgentApply(w http.ResponseWriter, r *http.Request, status
 }
 
 // agentApply uploads every file chosen and submits the application in the
-// applicant's name. A refused file refuses the whole application: nothing
+// applicant's name. The form is read part by part (readUploads), each file
+// streamed to the service as it arrives; the account and item fields come
+// before the files. A refused file refuses the whole application: nothing
 // of the case is kept, and the form says which file and why.
 func (h *Handlers) agentApply(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		h.deskError(w, r, "代为网上申报", apperr.New(apperr.Invalid, "上传的内容过大或不完整，请重新选择文件后提交"))
-		return
-	}
-	defer r.MultipartForm.RemoveAll()
-	f := r.PostForm
+	var (
+		it      *catalog.Item
+		itemErr error
+	)
+	count := map[string]int{}
+	f, uploads, readErr := h.readUploads(r, func(field string, f url.Values) error {
+		if it == nil && itemErr == nil {
+			it, itemErr = h.svc.Item(ctx, f.Get("item"), 0)
+		}
+		if itemErr != nil {
+			return itemErr
+		}
+		code, ok := strings.CutPrefix(field, "file.")
+		if !ok {
+			return apperr.Field("file", "未知的上传项")
+		}
+		if err := checkMaterial(it, code, count[code]); err != nil {
+			return err
+		}
+		count[code]++
+		return nil
+	})
+	r.PostForm = f // the form shown again on a refusal
 	account, _ := strconv.ParseInt(f.Get("account"), 10, 64)
 	item := f.Get("item")
-	it, err := h.svc.Item(ctx, item, 0)
-	if err != nil {
-		h.showAgentApply(w, r, 0, view{}, account, item, err)
-		return
+	if it == nil {
+		var err error
+		if it, err = h.svc.Item(ctx, item, 0); err != nil {
+			h.showAgentApply(w, r, 0, view{}, account, item, err)
+			return
+		}
 	}
 	files := map[string][]casework.FileRef{}
 	var bad apperr.Collector
-	for _, spec := range it.Materials {
-		for _, fh := range r.MultipartForm.File["file."+spec.Code] {
-			file, err := fh.Open()
-			if err != nil {
-				bad.Add("file."+spec.Code, "文件「"+fh.Filename+"」读取失败，请重新选择")
-				continue
+	for _, u := range uploads {
+		code := strings.TrimPrefix(u.Field, "file.")
+		if u.Err != nil {
+			if !apperr.Is(u.Err, apperr.Invalid) {
+				h.showAgentApply(w, r, 0, view{}, account, item, u.Err)
+				return
 			}
-			ref, err := h.svc.UploadFile(ctx, fh.Filename, file)
-			file.Close()
-			if err != nil {
-				if !apperr.Is(err, apperr.Invalid) {
-					h.showAgentApply(w, r, 0, view{}, account, item, err)
-					return
-				}
-				bad.Add("file."+spec.Code, spec.Name+"："+apperr.MessageOf(err))
-				continue
+			msg := apperr.MessageOf(u.Err)
+			if m, ok := it.Material(code); ok {
+				msg = m.Name + "：" + msg
 			}
-			files[spec.Code] = append(files[spec.Code], ref)
+			bad.Add(u.Field, msg)
+			continue
 		}
+		files[code] = append(files[code], u.Ref)
+	}
+	if readErr != nil {
+		bad.Add("file", apperr.MessageOf(readErr))
 	}
 	if err := bad.Err("有文件未能上传，申请未提交；请重新选择这些文件"); err != nil {
 		h.showAgentApply(w, r, 0, view{}, account, item, err)

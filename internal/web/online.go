@@ -16,11 +16,12 @@ import (
 // pre-review, rates the service, authorises agents and applies for joint
 // applications (一件事). Every flow is a plain form; nothing changes on GET.
 //
-// Uploads are read part by part (see readUploads) so that the service sees
-// each file's name as the browser sent it and refuses a name with a path.
-// A draft holds an item application's files; a joint application's form,
-// delivery and uploaded files are kept in the page session until it is
-// submitted (the service keeps drafts per item only).
+// Uploads are read part by part (see readUploads), each file streamed to
+// the service as it arrives, never whole into memory, so that the service
+// sees each file's name as the browser sent it and refuses a name with a
+// path. A draft holds an item application's files; a joint application's
+// form, delivery and files are a draft too, one per template (the service
+// keeps both in the database, where the files they hold are referenced).
 
 func (h *Handlers) registerOnline(mux *http.ServeMux) {
 	mux.HandleFunc("GET /my/login", h.myLoginForm)

@@ -472,6 +472,15 @@ func uploadReadError(err error) error {
 	return apperr.Field("file", "文件没有传完，请重新上传")
 }
 
+// checkDraftFiles says whether a draft holding have files may take one
+// more: told before the file is read, as the service refuses the draft.
+func (h *Handlers) checkDraftFiles(have int) error {
+	if max := h.svc.Config().MaxDraftFiles; max > 0 && have >= max {
+		return apperr.Field("file", fmt.Sprintf("一份草稿最多保存 %d 个文件，请先删除不需要的文件再上传", max))
+	}
+	return nil
+}
+
 // checkMaterial says whether files may be uploaded for material code of
 // it, given how many it has already.
 func checkMaterial(it *catalog.Item, code string, have int) error {
@@ -510,11 +519,24 @@ func (h *Handlers) myUpload(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
+		if d.ID == 0 && accepted == 0 {
+			// Told before the file is read, not after it is kept.
+			if err := h.svc.CheckDraftRoom(r.Context()); err != nil {
+				return err
+			}
+		}
 		material = f.Get("material")
 		if field != "file" {
 			return apperr.Field("file", "未知的上传项")
 		}
 		if err := checkMaterial(it, material, len(d.Files[material])+accepted); err != nil {
+			return err
+		}
+		total := accepted
+		for _, fs := range d.Files {
+			total += len(fs)
+		}
+		if err := h.checkDraftFiles(total); err != nil {
 			return err
 		}
 		accepted++

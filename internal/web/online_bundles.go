@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -100,42 +99,29 @@ func (h *Handlers) myBundlePage(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// bundleDraft is a joint application being filled in, kept in the page
-// session until it is submitted: the shared form, the delivery and the
-// files uploaded so far (each checked and stored by the service when
-// uploaded; the service checks again on submission that they exist).
-type bundleDraft struct {
-	Form     map[string]string                        `json:"form,omitempty"`
-	Delivery casework.Delivery                        `json:"delivery"`
-	Files    map[string]map[string][]casework.FileRef `json:"files,omitempty"` // item → material → files
-}
-
-// bundleKey is the session key of the signed-in account's draft of a
-// template: another account signing in on the same browser never sees it.
-func bundleKey(r *http.Request, code string) string {
-	return fmt.Sprintf("my_bundle:%d:%s", service.AccountFrom(r.Context()).ID, code)
-}
-
-func (h *Handlers) loadBundleDraft(r *http.Request, code string) *bundleDraft {
-	d := &bundleDraft{}
-	if s := h.sessions.GetString(r.Context(), bundleKey(r, code)); s != "" {
-		if err := json.Unmarshal([]byte(s), d); err != nil {
-			h.log.Warn("bundle draft in session", "err", err, "request_id", h.requestID(r))
-			d = &bundleDraft{}
-		}
+// loadBundleDraft returns the signed-in applicant's draft of template
+// code (service.BundleDraft: kept in the database, its files referenced),
+// with its maps made.
+func (h *Handlers) loadBundleDraft(r *http.Request, code string) (*service.BundleDraft, error) {
+	d, err := h.svc.BundleDraft(r.Context(), code)
+	if err != nil {
+		return nil, err
 	}
 	if d.Files == nil {
 		d.Files = map[string]map[string][]casework.FileRef{}
 	}
-	if d.Delivery.Method == "" {
-		d.Delivery.Method = casework.Pickup
-	}
-	return d
+	return d, nil
 }
 
-func (h *Handlers) saveBundleDraft(r *http.Request, code string, d *bundleDraft) {
-	b, _ := json.Marshal(d)
-	h.sessions.Put(r.Context(), bundleKey(r, code), string(b))
+// draftFileCount counts a joint application draft's files.
+func draftFileCount(d *service.BundleDraft) int {
+	n := 0
+	for _, byMaterial := range d.Files {
+		for _, fs := range byMaterial {
+			n += len(fs)
+		}
+	}
+	return n
 }
 
 // myBundleFormData is the one form (一表式) of a template.
@@ -145,7 +131,7 @@ type myBundleFormData struct {
 	MaxFiles int
 }
 
-// showBundleForm renders the form of template {code} from the session's
+// showBundleForm renders the form of template {code} from the account's
 // draft, or from form as posted.
 func (h *Handlers) showBundleForm(w http.ResponseWriter, r *http.Request, status int, v view, form url.Values) {
 	ctx := r.Context()
@@ -165,7 +151,11 @@ func (h *Handlers) showBundleForm(w http.ResponseWriter, r *http.Request, status
 		h.myFail(w, r, "一件事", err)
 		return
 	}
-	d := h.loadBundleDraft(r, code)
+	d, err := h.loadBundleDraft(r, code)
+	if err != nil {
+		h.myFail(w, r, "一件事", err)
+		return
+	}
 	for i := range mt.Members {
 		m := &mt.Members[i]
 		for _, spec := range m.Item.Materials {
@@ -198,8 +188,9 @@ func (h *Handlers) showBundleForm(w http.ResponseWriter, r *http.Request, status
 }
 
 // myBundleApply takes the one form: the files chosen are uploaded and
-// kept with the typed fields in the session; "do" says what else to do:
-// submit, or clear the form. A "remove" button takes one kept file off.
+// kept with the typed fields in the account's draft of the template; "do"
+// says what else to do: submit, or clear the form. A "remove" button takes
+// one kept file off.
 func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	code := r.PathValue("code")
@@ -217,8 +208,13 @@ func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 		}
 		items[m.ItemCode] = it
 	}
-	d := h.loadBundleDraft(r, code)
+	d, err := h.loadBundleDraft(r, code)
+	if err != nil {
+		h.myFail(w, r, "一件事", err)
+		return
+	}
 	count := map[string]int{}
+	accepted := 0
 	values, files, readErr := h.readUploads(r, func(field string, _ url.Values) error {
 		rest, _ := strings.CutPrefix(field, "file.")
 		i := strings.LastIndex(rest, ".")
@@ -229,11 +225,24 @@ func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 		if err := checkMaterial(items[item], mat, len(d.Files[item][mat])+count[rest]); err != nil {
 			return err
 		}
+		if err := h.checkDraftFiles(draftFileCount(d) + accepted); err != nil {
+			return err
+		}
+		if d.ID == 0 && accepted == 0 {
+			// Told before the file is read, not after it is kept.
+			if err := h.svc.CheckDraftRoom(ctx); err != nil {
+				return err
+			}
+		}
 		count[rest]++
+		accepted++
 		return nil
 	})
 	if values.Get("do") == "clear" {
-		h.sessions.Remove(ctx, bundleKey(r, code))
+		if err := h.svc.DeleteBundleDraft(ctx, code); err != nil {
+			h.myFail(w, r, "一件事", err)
+			return
+		}
 		h.redirect(w, r, "/my/bundles/"+url.PathEscape(code)+"/apply", "已清空填写内容和已上传的文件。")
 		return
 	}
@@ -270,7 +279,18 @@ func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Delivery = *deliveryFromForm(values)
-	h.saveBundleDraft(r, code, d)
+	if err := h.svc.SaveBundleDraft(ctx, d); err != nil {
+		v := view{}
+		status := h.formError(r, &v, err)
+		if len(v.Field) == 0 {
+			v.Field = map[string]string{"file": h.message(r, err)}
+		}
+		if uploaded > 0 {
+			v.Error = "填写内容和本次上传的文件未能保存：" + h.message(r, err)
+		}
+		h.showBundleForm(w, r, status, v, values)
+		return
+	}
 
 	if len(fields) > 0 {
 		v := view{Field: fields, Error: "有文件未上传，请按材料下的提示重新选择。"}
@@ -291,7 +311,7 @@ func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 		h.redirect(w, r, "/my/bundles/"+url.PathEscape(code)+"/apply", flash)
 		return
 	}
-	in := service.BundleOnline{Template: code, Form: d.Form, Files: d.Files, Delivery: &d.Delivery}
+	in := service.BundleOnline{Template: code, Form: d.Form, Files: d.Files, Delivery: &d.Delivery, DraftID: d.ID}
 	bv, err := h.svc.SubmitBundle(ctx, in)
 	if err != nil {
 		v := view{}
@@ -306,7 +326,6 @@ func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 		h.showBundleForm(w, r, status, v, values)
 		return
 	}
-	h.sessions.Remove(ctx, bundleKey(r, code))
 	b := bv.Bundle
 	h.redirect(w, r, "/my/bundles/view/"+url.PathEscape(b.Number),
 		fmt.Sprintf("已提交「%s」：一件事编号 %s，共 %d 个事项，各部门将分别预审。", b.Name, b.Number, len(b.Members)))

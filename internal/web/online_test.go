@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/notify"
+	"github.com/onewindow/onewindow/internal/service"
 )
 
 // The applicant's online hall (/my): accounts, profile, uploads, drafts,
@@ -653,7 +655,7 @@ func TestOnlineBundle(t *testing.T) {
 		p := b.upload("/my/bundles/YJS-CY/apply", parts...)
 		p.want(t, http.StatusUnprocessableEntity, "扩展名与内容不符", fmt.Sprintf("已上传 %d 个文件", len(inputs)), `value="味香小馆"`)
 
-		// The form and files wait in the session; a missing field stops the submission.
+		// The form and files wait in the draft; a missing field stops the submission.
 		p = b.upload("/my/bundles/YJS-CY/apply", field("form.shop_name", "味香小馆"), field("do", "submit"))
 		p.want(t, http.StatusUnprocessableEntity, "请填写经营场所地址", "材料.pdf")
 		p = b.upload("/my/bundles/YJS-CY/apply", field("form.shop_name", "味香小馆"), field("form.shop_address", "江川区滨河路18号"),
@@ -696,5 +698,53 @@ func TestOnlineDraftsAreOwn(t *testing.T) {
 			t.Errorf("another applicant deletes the draft: %d", p.status)
 		}
 		a.get("/my/drafts/"+draft).want(t, http.StatusOK, "M01 申请书.pdf")
+	})
+}
+
+// TestOnlineDraftLimit: an account at its drafts' limit is told so, by the
+// material it uploaded to and on the joint application's form, before the
+// file is kept; no draft is made.
+func TestOnlineDraftLimit(t *testing.T) {
+	eachHall(t, start, func(t *testing.T, h *hall) {
+		files, err := blob.NewDir(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.svc.Use(files, nil)
+		kept := func() int {
+			n := 0
+			files.List(context.Background(), "", func(blob.Object) error { n++; return nil })
+			return n
+		}
+		b := h.company(t, "13800000023")
+		b.uploadTo(t, "new", "SCJG-XK-001", "M01")
+		acc, err := h.svc.SignInApplicant(context.Background(), "13800000023", applicantPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept() != 1 {
+			t.Fatalf("%d files kept after one upload", kept())
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		me := service.WithAccount(context.Background(), acc)
+		for range h.svc.Config().MaxDrafts - 1 {
+			if err := h.svc.SaveDraft(me, &service.OnlineDraft{ItemCode: "SCJG-XK-002"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p := b.upload("/my/drafts/new/files", field("item", "SCJG-XK-001"), field("material", "M01"), file("file", "M01.pdf", pdfBytes))
+		p.want(t, http.StatusUnprocessableEntity, "您已有 20 份未提交的草稿", "请先提交或删除不再需要的草稿")
+		p = b.upload("/my/bundles/YJS-CY/apply", field("form.shop_name", "味香小馆"), field("do", "save"))
+		p.want(t, http.StatusConflict, "您已有 20 份未提交的草稿")
+		p = b.upload("/my/bundles/YJS-CY/apply", field("do", "upload"), file("file.SCJG-XK-001.M01", "材料.pdf", pdfBytes))
+		p.want(t, http.StatusConflict, "您已有 20 份未提交的草稿")
+		if n := kept(); n != 1 {
+			t.Errorf("%d files kept; want only the first draft's", n)
+		}
+		if ds, _ := h.svc.Drafts(me); len(ds) != 20 {
+			t.Errorf("%d drafts, want the 20 of the limit", len(ds))
+		}
 	})
 }

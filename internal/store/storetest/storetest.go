@@ -132,6 +132,7 @@ func Keyring(t testing.TB) *sealed.Keyring {
 // 5 s before trying again, which parallel tests would otherwise hit.
 var migrating sync.Mutex
 
+// migrate migrates st to version, or to the newest if version is 0.
 func migrate(ctx context.Context, st *store.Store, version int64) error {
 	if st.Dialect() == store.Postgres {
 		migrating.Lock()
