@@ -70,6 +70,17 @@ func (s *Server) trusted(a netip.Addr) bool {
 	return false
 }
 
+// fromTrustedProxy reports whether r's connection comes from a trusted
+// proxy.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	return err == nil && s.trusted(peer.Unmap().WithZone(""))
+}
+
 // clientAddr returns the client's address for r, as described above.
 func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -125,7 +136,7 @@ func (s *Server) identifyClient(next http.Handler) http.Handler {
 			dev.Cookie = c.Value
 		}
 		ctx := service.WithRequest(r.Context(), service.Request{RemoteAddr: s.clientAddr(r), Device: dev})
-		dw := &deviceWriter{ResponseWriter: w, dev: dev, secure: r.TLS != nil || s.sessions.Cookie.Secure}
+		dw := &deviceWriter{ResponseWriter: w, dev: dev, secure: s.viaHTTPS(r) || s.sessions.Cookie.Secure}
 		next.ServeHTTP(dw, r.WithContext(ctx))
 	})
 }

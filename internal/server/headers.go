@@ -62,13 +62,17 @@ func isBoard(r *http.Request) bool {
 	return ok && rest != "" && !strings.Contains(rest, "/")
 }
 
-// viaHTTPS reports whether the client reached this server over HTTPS. Only
-// the connection counts for now: X-Forwarded-Proto says so too, but any
-// client can send it, so it is to be believed only when the peer is a
-// trusted proxy (--trusted-proxies, the client address middleware): point
-// this at that check when both are in. Until then a node behind a
-// TLS-terminating proxy sets --secure-cookies.
-func (s *Server) viaHTTPS(r *http.Request) bool { return r.TLS != nil }
+// viaHTTPS reports whether the client reached this server over HTTPS: the
+// connection is TLS, or a trusted proxy (--trusted-proxies) says so in
+// X-Forwarded-Proto. Anyone else's X-Forwarded-Proto is ignored.
+func (s *Server) viaHTTPS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	// Behind a TLS-terminating balancer: only a trusted proxy's word counts
+	// (client.go), anyone else may write the header.
+	return s.fromTrustedProxy(r) && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
+}
 
 // secureCookies marks every cookie a handler sets Secure: the request came
 // over HTTPS, so the cookie must never travel without it.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -269,7 +270,7 @@ func TestBoardFrameAncestors(t *testing.T) {
 
 // TestSecureCookiesOverHTTPS: a session cookie set over HTTPS is Secure
 // without --secure-cookies; over plain HTTP it is not, and a client's
-// X-Forwarded-Proto (believed from no one yet) does not change that.
+// X-Forwarded-Proto changes that only when it comes from a trusted proxy.
 func TestSecureCookiesOverHTTPS(t *testing.T) {
 	eachDesk(t, "2026-09-30T10:00:00+08:00", func(t *testing.T, d *caseDesk) {
 		const password = "hall2026window"
@@ -308,6 +309,13 @@ func TestSecureCookiesOverHTTPS(t *testing.T) {
 		}
 		if c := login(plain, map[string]string{"X-Forwarded-Proto": "https"}); c.Secure {
 			t.Error("an untrusted X-Forwarded-Proto made the cookie Secure")
+		}
+		behind := d.serve(t, server.Config{Version: "test", TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}, false)
+		if c := login(behind, map[string]string{"X-Forwarded-Proto": "https"}); !c.Secure {
+			t.Error("a trusted proxy's X-Forwarded-Proto: https did not make the cookie Secure")
+		}
+		if c := login(behind, nil); c.Secure {
+			t.Error("behind a trusted proxy without X-Forwarded-Proto the cookie is Secure")
 		}
 	})
 }
