@@ -311,10 +311,10 @@ func TestSecureCookiesOverHTTPS(t *testing.T) {
 			t.Error("an untrusted X-Forwarded-Proto made the cookie Secure")
 		}
 		behind := d.serve(t, server.Config{Version: "test", TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}, false)
-		if c := login(behind, map[string]string{"X-Forwarded-Proto": "https"}); !c.Secure {
+		if c := login(behind, map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.10"}); !c.Secure {
 			t.Error("a trusted proxy's X-Forwarded-Proto: https did not make the cookie Secure")
 		}
-		if c := login(behind, nil); c.Secure {
+		if c := login(behind, map[string]string{"X-Forwarded-For": "203.0.113.11"}); c.Secure {
 			t.Error("behind a trusted proxy without X-Forwarded-Proto the cookie is Secure")
 		}
 	})
