@@ -28,6 +28,7 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/store/storetest"
+	"github.com/onewindow/onewindow/internal/throttle"
 	"github.com/onewindow/onewindow/internal/web"
 )
 
@@ -96,6 +97,9 @@ func newCaseDesk(t *testing.T, st *store.Store, clk *clock.Manual) *caseDesk {
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
 	cfg := service.DefaultConfig()
 	cfg.TokenTTL = 20 * 365 * 24 * time.Hour // the tests move the clock by months
+	// Every account signs in from one address here, more than a client's
+	// sign-ins a minute allow (the abuse tests check that limit).
+	cfg.Limits.SignIn = throttle.Rate{N: 1000, Per: time.Minute}
 	svc := service.New(st, clk, log, cfg)
 	creds, err := svc.LoadDemo(ctx, demo.Load())
 	if err != nil {
