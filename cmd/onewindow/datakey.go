@@ -87,8 +87,8 @@ func (m *Main) useDataKeys(ctx context.Context, cfg Config, log *slog.Logger) er
 // demo on a database that holds nothing encrypted yet gets a new key, kept
 // in the key file (mode 0600) and announced once; anything else is
 // refused. Then the personal data still in clear from before encryption
-// are sealed, once.
-func (m *Main) serveKeys(ctx context.Context, cfg Config, log *slog.Logger) error {
+// are sealed, once, on a database that takes writes (writable).
+func (m *Main) serveKeys(ctx context.Context, cfg Config, log *slog.Logger, writable bool) error {
 	if m.store.Keys() == nil {
 		under, err := m.store.SealedUnder(ctx)
 		if err != nil {
@@ -109,6 +109,10 @@ func (m *Main) serveKeys(ctx context.Context, cfg Config, log *slog.Logger) erro
 		}
 		log.Warn("generated a data key for the demo", "file", file, "key_id", m.store.Keys().CurrentID())
 		fmt.Fprintf(m.Stdout, "已为演示生成数据密钥（加密身份证号、手机号）：%s。请妥善保管：没有它，这些数据无法读取。\n", file)
+	}
+	if !writable {
+		// Nothing can be sealed now; a start that can write does it.
+		return nil
 	}
 	rep, err := m.store.SealClearData(ctx)
 	if err != nil {

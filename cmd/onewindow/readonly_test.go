@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/onewindow/onewindow/internal/store/storetest"
 )
 
 // migrated returns a fresh, migrated SQLite file.
@@ -22,7 +24,7 @@ func migrated(t *testing.T) string {
 // /readyz answers 503, naming read-only.
 func checkReadOnlyStart(t *testing.T, file, dsn string) {
 	t.Helper()
-	addr, stdout, stop := startServe(t, map[string]string{"ONEWINDOW_DB": dsn})
+	addr, stdout, stop := startServe(t, map[string]string{"ONEWINDOW_DB": dsn, "ONEWINDOW_DATA_KEY": storetest.DataKey})
 	defer stop()
 	out := stdout.String()
 	for _, want := range []string{"警告：数据库只读", "read-only", file, "一窗通已启动"} {

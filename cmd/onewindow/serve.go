@@ -53,6 +53,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	node := server.NodeName(cfg.Addr)
+	srvCfg := server.Config{Addr: cfg.Addr, Version: Version, Node: node, BoardFrameAncestors: boardAncestors}
+	if err := cfg.Limits.serverClient(&srvCfg); err != nil {
+		return err
+	}
 	log, err := m.logger(cfg.LogLevel)
 	if err != nil {
 		return err
@@ -70,13 +75,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := m.serveKeys(ctx, cfg, log); err != nil {
-		return err
-	}
-	node := server.NodeName(cfg.Addr)
 	writeErr := svc.CheckWrite(ctx, node, Version)
 	if writeErr != nil {
 		m.warnUnwritable(log, svc, writeErr)
+	}
+	if err := m.serveKeys(ctx, cfg, log, writeErr == nil); err != nil {
+		return err
 	}
 	if cfg.Demo {
 		if err := m.loadDemo(ctx, svc); err != nil {
@@ -100,10 +104,6 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		sessionStore = postgresstore.NewWithCleanupInterval(m.store.DB(), 10*time.Minute)
 	} else {
 		sessionStore = sqlite3store.NewWithCleanupInterval(m.store.DB(), 10*time.Minute)
-	}
-	srvCfg := server.Config{Addr: cfg.Addr, Version: Version, Node: node, BoardFrameAncestors: boardAncestors}
-	if err := cfg.Limits.serverClient(&srvCfg); err != nil {
-		return err
 	}
 	// A session may hold a form being filled in, phone numbers and all.
 	srv, err := server.New(srvCfg, svc, m.store,

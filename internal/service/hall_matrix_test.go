@@ -215,6 +215,9 @@ func (m *hallMatrix) stages() []matrixStage {
 // expected is what the table says of acct taking action on c: taken, or
 // the code of the refusal; hall says the refusal is the hall's.
 func expected(c *casework.Case, action casework.Action, a casework.Actor, readable bool, now time.Time) (ok bool, code apperr.Code, hall bool) {
+	if !readable && (a.Role == org.RoleApplicant || a.Role == org.RoleAgent) {
+		return false, apperr.NotFound, false // someone else's case is not there (issue 10, defect 12)
+	}
 	if !readable || a.Role == org.RoleSupervisor {
 		return false, apperr.Forbidden, false
 	}
@@ -330,7 +333,8 @@ func TestHallMatrix(t *testing.T) {
 				what := fmt.Sprintf("row %d %s on %q (intake %s, pickup %s) by %s", i, r.Action, sg.name, c.HallCode, c.PickupHall, a.name)
 				view, err := m.svc.Case(a.ctx, c.Number)
 				readable := err == nil
-				if !readable && !apperr.Is(err, apperr.Forbidden) {
+				online := a.actor.Role == org.RoleApplicant || a.actor.Role == org.RoleAgent
+				if !readable && !(apperr.Is(err, apperr.Forbidden) && !online || apperr.Is(err, apperr.NotFound) && online) {
 					t.Fatalf("%s: reading: %v", what, err)
 				}
 				ok, code, hall := expected(c, r.Action, actorOn(a, c), readable, m.clk.Now())

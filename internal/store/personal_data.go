@@ -97,6 +97,7 @@ func (s *Store) UseKeys(ctx context.Context, ring *sealed.Keyring) error {
 		s.pii = nil
 		return nil
 	}
+	var derived []byte // the index key of a database that has none yet
 	if under == "" {
 		k, err := ring.DeriveIndexKey()
 		if err != nil {
@@ -110,11 +111,22 @@ func (s *Store) UseKeys(ctx context.Context, ring *sealed.Keyring) error {
 		// first insert wins, and every node then reads the same row.
 		if _, err := s.write.ExecContext(ctx, `INSERT INTO personal_data_keys (name, value, updated_at) VALUES ('index', $1, $2)
 			ON CONFLICT (name) DO NOTHING`, v, stamp(s.clock.Now())); err != nil {
-			return fmt.Errorf("store the index key: %w", err)
+			// A database that takes no write (read-only, a full disk)
+			// still serves reads: the derived key is the one the row
+			// would hold, and a later start that can write stores it.
+			derived = k
 		}
 	}
 	var v string
-	if err := s.write.QueryRowContext(ctx, `SELECT value FROM personal_data_keys WHERE name = 'index'`).Scan(&v); err != nil {
+	err = s.write.QueryRowContext(ctx, `SELECT value FROM personal_data_keys WHERE name = 'index'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) && derived != nil {
+		if err := ring.SetIndexKey(derived); err != nil {
+			return err
+		}
+		s.pii = ring
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("read the index key: %w", err)
 	}
 	k, err := ring.Open(sealIndexKey, v)

@@ -79,7 +79,7 @@ func writeLegacyRows(t *testing.T, st *store.Store) {
 	doc, _ := json.Marshal(casework.ReceiptData{Number: c.Number, Applicant: c.Applicant.Masked(), Delivery: c.Delivery})
 	exec(`INSERT INTO case_documents (case_id, kind, title, event_seq, created_at, data) VALUES ($1, 'receipt_notice', '收件通知书', 1, $2, $3)`,
 		caseID, at, string(doc))
-	exec(`INSERT INTO notifications (case_id, recipient, subject, body, created_at) VALUES ($1, $2, '已收件', '您申请的事项已收件', $3)`,
+	exec(`INSERT INTO notifications (case_id, recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, '已收件', '您申请的事项已收件', $3, $3)`,
 		caseID, legacyPhone, at)
 	exec(`INSERT INTO intake_attempts (item_code, item_version, applicant_kind, applicant_name, applicant_id_type, applicant_id,
 		missing, note, clerk, clerk_name, hall_code, created_at) VALUES ('SCJG-XK-001', 1, 'person', '李明', 'resident_id', $1, '[]', '', 'shouli', '王芳', $2, $3)`,

@@ -364,7 +364,11 @@ func TestUploadsMigration(t *testing.T) {
 			st := storetest.OpenAt(t, d, clock.At(start), 14)
 			ctx := t.Context()
 			must(t, st.Load(ctx, demoSeed(), "test"))
-			acc := account(t, st, "13900000001")
+			// The account as the older program wrote it (in clear: before
+			// migration 16 nothing was sealed).
+			var accID int64
+			must(t, st.DB().QueryRowContext(ctx, `INSERT INTO accounts (phone, password_hash, version, created_at, updated_at, data)
+				VALUES ('13900000001', 'x', 1, $1, $1, '{}') RETURNING id`, start.UTC().Format("2006-01-02T15:04:05.000000Z")).Scan(&accID))
 			ref := func(tag string) casework.FileRef {
 				sum := sha256.Sum256([]byte(tag))
 				sha := hex.EncodeToString(sum[:])
@@ -391,7 +395,7 @@ func TestUploadsMigration(t *testing.T) {
 			}
 			for _, data := range [][]byte{draftData, emptyDraft} {
 				_, err := db.ExecContext(ctx, `INSERT INTO drafts (account_id, kind, code, version, created_at, updated_at, created_by, data)
-					VALUES ($1, 'item', 'SCJG-XK-001', 1, $2, $2, 't', $3)`, acc.ID, start.UTC().Format("2006-01-02T15:04:05.000000Z"), string(data))
+					VALUES ($1, 'item', 'SCJG-XK-001', 1, $2, $2, 't', $3)`, accID, start.UTC().Format("2006-01-02T15:04:05.000000Z"), string(data))
 				must(t, err)
 			}
 			storetest.Migrate(t, st)
