@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"net/http"
@@ -12,34 +12,6 @@ import (
 // versions, the calendar as a year grid, departments, halls and windows,
 // and accounts with their roles. Every page asks the service first whether
 // the user may use it; the service checks every change again.
-func (h *Handlers) registerAdmin(mux *http.ServeMux) {
-	mux.HandleFunc("GET /admin", h.signedIn(h.adminIndex))
-	h.registerAdminBundles(mux)
-
-	mux.HandleFunc("GET /admin/items", h.signedIn(h.adminItems))
-	mux.HandleFunc("GET /admin/items/new", h.signedIn(h.newItemForm))
-	mux.HandleFunc("POST /admin/items", h.signedIn(h.createItem))
-	mux.HandleFunc("GET /admin/items/{code}/edit", h.signedIn(h.editItemForm))
-	mux.HandleFunc("POST /admin/items/{code}", h.signedIn(h.updateItem))
-	mux.HandleFunc("GET /admin/items/{code}/versions", h.signedIn(h.itemVersions))
-	mux.HandleFunc("GET /admin/items/{code}/versions/{version}", h.signedIn(h.itemVersion))
-
-	mux.HandleFunc("GET /admin/calendar", h.signedIn(h.adminCalendar))
-	mux.HandleFunc("POST /admin/calendar/day", h.signedIn(h.changeDay))
-
-	mux.HandleFunc("GET /admin/halls", h.signedIn(h.adminHalls))
-	mux.HandleFunc("POST /admin/halls", h.signedIn(h.addHall))
-	mux.HandleFunc("POST /admin/windows", h.signedIn(h.addWindow))
-	mux.HandleFunc("GET /admin/departments", h.signedIn(h.adminDepartments))
-	mux.HandleFunc("POST /admin/departments", h.signedIn(h.addDepartment))
-
-	mux.HandleFunc("GET /admin/users", h.signedIn(h.adminUsers))
-	mux.HandleFunc("POST /admin/users", h.signedIn(h.addUser))
-	mux.HandleFunc("GET /admin/users/{username}", h.signedIn(h.adminUser))
-	mux.HandleFunc("POST /admin/users/{username}", h.signedIn(h.updateUser))
-	mux.HandleFunc("POST /admin/users/{username}/active", h.signedIn(h.setUserActive))
-	mux.HandleFunc("POST /admin/users/{username}/password", h.signedIn(h.resetPassword))
-}
 
 // option is one choice of a select, a radio group or a set of checkboxes.
 type option struct {

@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"encoding/json"
@@ -19,11 +19,6 @@ type adminBundlesData struct {
 	Templates []bundle.Template
 	Code      string // the template being edited; "" for a new one
 	JSON      string
-}
-
-func (h *Handlers) registerAdminBundles(mux *http.ServeMux) {
-	mux.HandleFunc("GET /admin/bundles", h.signedIn(h.adminBundles))
-	mux.HandleFunc("POST /admin/bundles", h.signedIn(h.saveAdminBundle))
 }
 
 // adminBundles lists the templates with an editor: ?code= loads one, none

@@ -1,4 +1,4 @@
-package web
+package desk
 
 import (
 	"fmt"
@@ -14,6 +14,7 @@ import (
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 一件事：窗口一表式收件 ----
@@ -295,7 +296,7 @@ func (h *Handlers) bundlesDesk(w http.ResponseWriter, r *http.Request) {
 		row := bundleRow{B: b, Applicant: b.Applicant.Masked(), Lead: depts[b.LeadDepartment], Warning: b.Warning(cal, now),
 			OwnLead: u.Role.NeedsDepartment() && u.DepartmentCode == b.LeadDepartment}
 		if b.State == bundle.Open {
-			row.DueWords = DueWords(cal, now, b.DueBy)
+			row.DueWords = page.DueWords(cal, now, b.DueBy)
 		}
 		d.Rows = append(d.Rows, row)
 	}
@@ -364,7 +365,7 @@ func (h *Handlers) bundleDesk(w http.ResponseWriter, r *http.Request) {
 	d := bundleDeskData{B: bv, Applicant: b.Applicant.Masked(), Lead: depts[b.LeadDepartment],
 		OwnLead: u.Role.NeedsDepartment() && u.DepartmentCode == b.LeadDepartment}
 	if b.State == bundle.Open {
-		d.DueWords = DueWords(cal, now, b.DueBy)
+		d.DueWords = page.DueWords(cal, now, b.DueBy)
 	}
 	for _, f := range bv.Template.Fields {
 		if val := b.Form[f.Key]; val != "" {
@@ -392,7 +393,7 @@ func (h *Handlers) bundleDesk(w http.ResponseWriter, r *http.Request) {
 			}
 			for _, o := range row.V.Open {
 				if row.Due == nil || o.At.Before(row.Due.At) {
-					row.Due = &dueLine{Name: o.Name, At: o.At, Words: DueWords(cal, now, o.At), Warning: cal.Warn(now, o.At)}
+					row.Due = &dueLine{Name: o.Name, At: o.At, Words: page.DueWords(cal, now, o.At), Warning: cal.Warn(now, o.At)}
 				}
 			}
 			switch c.Outcome {

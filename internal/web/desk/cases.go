@@ -1,4 +1,4 @@
-package web
+package desk
 
 import (
 	"context"
@@ -11,13 +11,8 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
-
-func (h *Handlers) registerCases(mux *http.ServeMux) {
-	mux.HandleFunc("GET /cases", h.signedIn(h.searchCases))
-	mux.HandleFunc("GET /cases/{number}", h.signedIn(h.casePage))
-	mux.HandleFunc("POST /cases/{number}/{action}", h.signedIn(h.caseAction))
-}
 
 // deptNames maps department codes to names (codes where the list fails).
 func (h *Handlers) deptNames(ctx context.Context) map[string]string {
@@ -28,39 +23,6 @@ func (h *Handlers) deptNames(ctx context.Context) map[string]string {
 	}
 	for _, d := range ds {
 		out[d.Code] = d.Name
-	}
-	return out
-}
-
-// caseRow is one case in a work list, with its urgency in words.
-type caseRow struct {
-	V        *service.CaseView
-	Due      string // the next running deadline's name
-	DueAt    time.Time
-	DueWords string
-}
-
-// rows turns a page of cases into list rows.
-func (h *Handlers) rows(cal *calendar.Calendar, now time.Time, views []*service.CaseView) []caseRow {
-	out := make([]caseRow, 0, len(views))
-	for _, v := range views {
-		row := caseRow{V: v}
-		for _, d := range v.Open {
-			if row.DueAt.IsZero() || d.At.Before(row.DueAt) {
-				row.Due, row.DueAt = d.Name, d.At
-			}
-		}
-		switch {
-		case !row.DueAt.IsZero():
-			row.DueWords = DueWords(cal, now, row.DueAt)
-		case v.Case.Kind == "instant" && !v.Case.State.Closed():
-			row.DueWords = "即办"
-		case v.Case.State.Closed():
-			row.DueWords = "已办结"
-		default:
-			row.DueWords = "—"
-		}
-		out = append(out, row)
 	}
 	return out
 }
@@ -121,7 +83,7 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		row := dueRow{Name: x.name, At: x.at, Running: running[x.name]}
 		if row.Running {
-			row.Words, row.Warning = DueWords(cal, now, x.at), cal.Warn(now, x.at)
+			row.Words, row.Warning = page.DueWords(cal, now, x.at), cal.Warn(now, x.at)
 		}
 		d.Deadlines = append(d.Deadlines, row)
 	}

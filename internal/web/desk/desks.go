@@ -1,4 +1,4 @@
-package web
+package desk
 
 import (
 	"fmt"
@@ -14,6 +14,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The work desks: the department's inbox (/dept), the paper handover
@@ -22,14 +23,6 @@ import (
 // field that returns here; actions that need input link to the form on the
 // case page; the issuance desk's mail form and the batch handover stay on
 // their desk, so a refusal is shown on the row it concerns.
-func (h *Handlers) registerDesks(mux *http.ServeMux) {
-	mux.HandleFunc("GET /dept", h.signedIn(h.deptDesk))
-	mux.HandleFunc("GET /issuance", h.signedIn(h.issuanceDesk))
-	mux.HandleFunc("POST /issuance/mail", h.signedIn(h.issuanceMail))
-	mux.HandleFunc("GET /handover", h.signedIn(h.handoverPage))
-	mux.HandleFunc("POST /handover", h.signedIn(h.signHandovers))
-	mux.HandleFunc("GET /handover/print", h.signedIn(h.printHandovers))
-}
 
 // oneClick are the actions a desk row offers as a single button: they take
 // no input.
@@ -90,7 +83,7 @@ func (h *Handlers) deskRows(cal *calendar.Calendar, views []*service.CaseView, d
 		row := deskRow{V: v}
 		var lines []dueLine
 		for _, d := range v.Open {
-			lines = append(lines, dueLine{Name: d.Name, At: d.At, Words: DueWords(cal, now, d.At), Warning: cal.Warn(now, d.At)})
+			lines = append(lines, dueLine{Name: d.Name, At: d.At, Words: page.DueWords(cal, now, d.At), Warning: cal.Warn(now, d.At)})
 		}
 		slices.SortStableFunc(lines, func(a, b dueLine) int {
 			if (a.Name == due) != (b.Name == due) {

@@ -1,11 +1,10 @@
-package web
+package desk
 
 import (
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -28,17 +27,6 @@ import (
 // returns lands next to the field it concerns; each material's mark is
 // "material.<code>" = provided | deferred | missing.
 
-func (h *Handlers) registerIntake(mux *http.ServeMux) {
-	mux.HandleFunc("GET /intake", h.signedIn(h.intakeSearch))
-	mux.HandleFunc("GET /intake/check-id", h.intakeJSON(h.checkID))
-	mux.HandleFunc("GET /intake/recall", h.intakeJSON(h.recallApplicant))
-	mux.HandleFunc("GET /intake/notices", h.signedIn(h.intakeNotices))
-	mux.HandleFunc("GET /intake/notices/{id}/print", h.signedIn(h.printOneTimeNotice))
-	mux.HandleFunc("GET /intake/{code}", h.signedIn(h.intakeForm))
-	mux.HandleFunc("POST /intake/{code}", h.signedIn(h.takeIn))
-	mux.HandleFunc("POST /intake/{code}/notice", h.signedIn(h.giveOneTimeNotice))
-}
-
 type intakeSearchData struct {
 	Query string
 	Items []service.DeskItem
@@ -56,11 +44,6 @@ func (h *Handlers) intakeSearch(w http.ResponseWriter, r *http.Request) {
 	d.Items = items
 	v.Data = d
 	h.render(w, r, http.StatusOK, "intake", v)
-}
-
-// fieldMessage is one message of the error summary, linked to its field.
-type fieldMessage struct {
-	Href, Message string
 }
 
 // intakeFormData is the intake form of one item.
@@ -151,80 +134,6 @@ func (h *Handlers) showIntakeForm(w http.ResponseWriter, r *http.Request, status
 	}
 	v.Title, v.Data = "收件 · "+it.Name, data
 	h.render(w, r, status, "intake_form", v)
-}
-
-// fieldID is the id of the element a field's message points to:
-// "applicant.id_number" → "applicant-id_number". Fields that have no input
-// of their own point to the section they belong to.
-func fieldID(field string) string {
-	switch field {
-	case "item_code":
-		return "intake-form"
-	case "agent.kind":
-		return "agent"
-	}
-	return strings.ReplaceAll(field, ".", "-")
-}
-
-// partyFromForm reads the applicant's or agent's fields.
-func partyFromForm(f url.Values, prefix string) casework.Party {
-	p := casework.Party{
-		Kind: casework.PartyKind(f.Get(prefix + ".kind")), Name: f.Get(prefix + ".name"),
-		IDType: identity.IDType(f.Get(prefix + ".id_type")), IDNumber: f.Get(prefix + ".id_number"),
-		Phone: f.Get(prefix + ".phone"), Address: f.Get(prefix + ".address"),
-	}
-	if p.Kind == casework.Entity && p.IDType == "" {
-		p.IDType = identity.CreditCode
-	}
-	return p
-}
-
-// materialsFromForm reads every "material.<code>" mark, in code order:
-// provided and deferred ones as the service takes them, "missing" (not
-// brought) left out, anything else passed on for the service to refuse.
-func materialsFromForm(f url.Values) (marks []casework.MaterialInput, deferred bool) {
-	var codes []string
-	for k := range f {
-		if code, ok := strings.CutPrefix(k, "material."); ok {
-			codes = append(codes, code)
-		}
-	}
-	slices.Sort(codes)
-	for _, code := range codes {
-		status := casework.MaterialStatus(f.Get("material." + code))
-		if status == casework.Missing || status == "" {
-			continue
-		}
-		deferred = deferred || status == casework.Deferred
-		marks = append(marks, casework.MaterialInput{Code: code, Status: status})
-	}
-	return marks, deferred
-}
-
-// intakeFromForm builds the application the form describes.
-func intakeFromForm(code string, f url.Values) casework.Intake {
-	in := casework.Intake{ItemCode: code, Channel: casework.Channel(f.Get("channel")), Applicant: partyFromForm(f, "applicant")}
-	if in.Channel == "" {
-		in.Channel = casework.AtWindow
-	}
-	if f.Get("has_agent") != "" {
-		agent := partyFromForm(f, "agent")
-		agent.Kind = casework.Person // an agent is always a natural person
-		in.Agent = &agent
-	}
-	var deferred bool
-	in.Materials, deferred = materialsFromForm(f)
-	if deferred {
-		in.DeferralDue = strings.TrimSpace(f.Get("deferral_due")) // "" is the item's limit
-	}
-	switch m := casework.DeliveryMethod(f.Get("delivery.method")); m {
-	case "", casework.Pickup:
-	case casework.Mail:
-		in.Delivery = &casework.Delivery{Method: m, Recipient: f.Get("delivery.recipient"), Phone: f.Get("delivery.phone"), Address: f.Get("delivery.address")}
-	default:
-		in.Delivery = &casework.Delivery{Method: m}
-	}
-	return in
 }
 
 // takeIn records the application and goes to its case page, where the

@@ -1,4 +1,4 @@
-package web
+package desk
 
 import (
 	"fmt"
@@ -29,29 +29,6 @@ import (
 //
 // Every rule (who may act, what a mandate covers, when a member opens) is
 // the service's; these pages show its answers.
-func (h *Handlers) registerOnlineDesk(mux *http.ServeMux) {
-	mux.HandleFunc("GET /dept/prereview", h.signedIn(h.prereviewDesk))
-	mux.HandleFunc("GET /cases/{number}/files/{sha}", h.signedIn(h.caseFileDownload))
-	mux.HandleFunc("GET /intake/online", h.signedIn(h.onlineIntakePage))
-	mux.HandleFunc("POST /intake/online", h.signedIn(h.completeOnlineIntake))
-	mux.HandleFunc("GET /intake/bundles", h.signedIn(h.bundleTemplatesPage))
-	mux.HandleFunc("GET /intake/bundles/{code}", h.signedIn(h.windowBundleForm))
-	// The form posts to /intake/bundles, its template in a field: a path
-	// /intake/bundles/{code} would clash with /intake/{code}/notice.
-	mux.HandleFunc("POST /intake/bundles", h.signedIn(h.takeInBundle))
-	mux.HandleFunc("GET /bundles", h.signedIn(h.bundlesDesk))
-	mux.HandleFunc("GET /bundles/{number}", h.signedIn(h.bundleDesk))
-	mux.HandleFunc("GET /agent", h.signedIn(h.agentDesk))
-	mux.HandleFunc("GET /agent/cases/{number}", h.signedIn(h.agentCase))
-	mux.HandleFunc("GET /agent/apply", h.signedIn(h.agentApplyForm))
-	mux.HandleFunc("POST /agent/apply", h.signedIn(h.agentApply))
-}
-
-// deskError renders err on the error page under title.
-func (h *Handlers) deskError(w http.ResponseWriter, r *http.Request, title string, err error) {
-	v := view{Title: title}
-	h.render(w, r, h.formError(r, &v, err), "error", v)
-}
 
 // deskAllCases reads every page of a work list (at most 1,000 cases).
 func (h *Handlers) deskAllCases(r *http.Request, f service.CaseFilter) ([]*service.CaseView, error) {

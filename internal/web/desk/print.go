@@ -1,4 +1,4 @@
-package web
+package desk
 
 import (
 	"encoding/json"
@@ -15,9 +15,6 @@ import (
 
 // registerPrint mounts the printable documents: each document a case's
 // transitions made, as an A4 page in the print layout.
-func (h *Handlers) registerPrint(mux *http.ServeMux) {
-	mux.HandleFunc("GET /cases/{number}/print/{index}", h.signedIn(h.printDocument))
-}
 
 // printPage is what every printed document's template gets: the document
 // with its data decoded by kind, the hall and department by name, and the

@@ -1,4 +1,4 @@
-package web
+package hall
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package web
+package hall
 
 import (
 	"fmt"
@@ -18,17 +18,6 @@ import (
 // showing the booking code once, cancelling by that code, and the hall's
 // check-in kiosk that turns a booking into an appointment-priority ticket
 // and prints it as the ticket kiosk does.
-
-// registerAppointments mounts these pages.
-func (h *Handlers) registerAppointments(mux *http.ServeMux) {
-	mux.HandleFunc("GET /appointments/{hall}", h.appointmentPage)
-	mux.HandleFunc("POST /appointments/{hall}", h.appointmentBook)
-	mux.HandleFunc("POST /appointments/{hall}/cancel", h.appointmentCancel)
-	mux.HandleFunc("GET /appointments/{hall}/checkin", h.checkInPage)
-	mux.HandleFunc("POST /appointments/{hall}/checkin", h.checkIn)
-	mux.HandleFunc("GET /appointments/{hall}/bookings", h.signedIn(h.hallBookings))
-	mux.HandleFunc("POST /appointments/{hall}/bookings/{id}/cancel", h.signedIn(h.cancelHallBooking))
-}
 
 // appointmentData is the booking page: the choices made so far and what
 // may be chosen next.

@@ -1,4 +1,4 @@
-package web
+package hall
 
 import (
 	"encoding/json"
@@ -24,12 +24,6 @@ const boardHeartbeat = 15 * time.Second
 // boardWriteTimeout bounds each write to a board: the server's own
 // WriteTimeout would end every stream after a minute.
 const boardWriteTimeout = 30 * time.Second
-
-// registerBoard mounts these pages (issue 5).
-func (h *Handlers) registerBoard(mux *http.ServeMux) {
-	mux.HandleFunc("GET /board/{hall}", h.board)
-	mux.HandleFunc("GET /board/{hall}/events", h.boardEvents)
-}
 
 // boardPage is the board's view.
 type boardPage struct {

@@ -1,4 +1,4 @@
-package web_test
+package hall_test
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-package web
+package hall
 
 import (
 	"net/http"
@@ -42,5 +42,3 @@ func (h *Handlers) item(w http.ResponseWriter, r *http.Request) {
 	v.Title, v.Data = it.Name, it
 	h.render(w, r, http.StatusOK, "item", v)
 }
-
-func (h *Handlers) requestID(r *http.Request) string { return service.RequestFrom(r.Context()).ID }

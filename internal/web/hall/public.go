@@ -1,4 +1,4 @@
-package web
+package hall
 
 import (
 	"net/http"
@@ -6,12 +6,8 @@ import (
 
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
-
-// registerPublic mounts the pages anyone may open without signing in.
-func (h *Handlers) registerPublic(mux *http.ServeMux) {
-	mux.HandleFunc("GET /progress", h.progress)
-}
 
 // progressData is the public progress page: the form, and the case's
 // progress once the number and check code match.
@@ -57,7 +53,7 @@ func (h *Handlers) progress(w http.ResponseWriter, r *http.Request) {
 	now := h.svc.Now()
 	d.P = p
 	for _, x := range p.Deadlines {
-		d.Deadlines = append(d.Deadlines, progressDue{ProgressDeadline: x, Words: DueWords(cal, now, x.At), Warning: cal.Warn(now, x.At)})
+		d.Deadlines = append(d.Deadlines, progressDue{ProgressDeadline: x, Words: page.DueWords(cal, now, x.At), Warning: cal.Warn(now, x.At)})
 	}
 	v.Title = "办件进度 " + p.Number
 	h.render(w, r, http.StatusOK, "progress", v)

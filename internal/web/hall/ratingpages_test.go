@@ -1,4 +1,4 @@
-package web_test
+package hall_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/web"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 const padPath = "/pad/JC-ZWZX/A03"
@@ -138,7 +138,7 @@ func TestRatingOnlineAndRectification(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		words := web.DueWords(cal, h.clk.Now(), x.Deadline)
+		words := page.DueWords(cal, h.clk.Now(), x.Deadline)
 		dept := h.signIn(t, "bumen")
 		page := dept.get("/rectifications")
 		page.want(t, http.StatusOK, fmt.Sprintf(`id="rect-%d"`, x.ID), words, "待整改", "非常不满意")

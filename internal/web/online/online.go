@@ -1,4 +1,4 @@
-package web
+package online
 
 import (
 	"net/http"
@@ -22,51 +22,6 @@ import (
 // path. A draft holds an item application's files; a joint application's
 // form, delivery and files are a draft too, one per template (the service
 // keeps both in the database, where the files they hold are referenced).
-
-func (h *Handlers) registerOnline(mux *http.ServeMux) {
-	mux.HandleFunc("GET /my/login", h.myLoginForm)
-	mux.HandleFunc("POST /my/login", h.myLogin)
-	mux.HandleFunc("GET /my/register", h.myRegisterForm)
-	mux.HandleFunc("POST /my/register", h.myRegister)
-	mux.HandleFunc("GET /my/reset", h.myResetForm)
-	mux.HandleFunc("POST /my/reset", h.myReset)
-	mux.HandleFunc("POST /my/code", h.mySendCode)
-	mux.HandleFunc("POST /my/logout", h.myLogout)
-
-	mux.HandleFunc("GET /my", h.applicant(h.myHome))
-	mux.HandleFunc("GET /my/{$}", h.applicant(h.myHome))
-	mux.HandleFunc("GET /my/profile", h.applicant(h.myProfileForm))
-	mux.HandleFunc("POST /my/profile", h.applicant(h.myProfile))
-
-	mux.HandleFunc("GET /my/apply", h.applicant(h.myApplyList))
-	mux.HandleFunc("GET /my/apply/{code}", h.applicant(h.myApplyForm))
-	mux.HandleFunc("GET /my/drafts", h.applicant(h.myDrafts))
-	mux.HandleFunc("GET /my/drafts/{id}", h.applicant(h.myDraftForm))
-	mux.HandleFunc("POST /my/drafts/{id}", h.applicant(h.mySaveDraft))
-	mux.HandleFunc("POST /my/drafts/{id}/files", h.applicant(h.myUpload))
-	mux.HandleFunc("POST /my/drafts/{id}/files/delete", h.applicant(h.myRemoveFile))
-	mux.HandleFunc("POST /my/drafts/{id}/submit", h.applicant(h.mySubmit))
-	mux.HandleFunc("POST /my/drafts/{id}/delete", h.applicant(h.myDeleteDraft))
-
-	mux.HandleFunc("GET /my/cases/{number}", h.applicant(h.myCase))
-	mux.HandleFunc("POST /my/cases/{number}/resubmit", h.applicant(h.myResubmit))
-	mux.HandleFunc("POST /my/cases/{number}/withdraw", h.applicant(h.myWithdraw))
-	mux.HandleFunc("POST /my/cases/{number}/rate", h.applicant(h.myRate))
-
-	mux.HandleFunc("GET /my/agents", h.applicant(h.myAgents))
-	mux.HandleFunc("POST /my/agents", h.applicant(h.myAuthorise))
-	mux.HandleFunc("POST /my/agents/{id}/revoke", h.applicant(h.myRevoke))
-
-	mux.HandleFunc("GET /my/bundles", h.applicant(h.myBundles))
-	// /my/bundles/{code}/apply and /my/bundles/view/{number} overlap for
-	// ServeMux ("/my/bundles/view/apply"); one pattern serves both. A
-	// template code is upper case, so "view" is never one.
-	mux.HandleFunc("GET /my/bundles/{code}/{page}", h.applicant(h.myBundlePage))
-	mux.HandleFunc("POST /my/bundles/{code}/apply", h.applicant(h.myBundleApply))
-
-	mux.HandleFunc("GET /my/files/drafts/{id}/{sha}", h.applicant(h.myDraftFile))
-	mux.HandleFunc("GET /my/files/cases/{number}/{sha}", h.applicant(h.myCaseFile))
-}
 
 // applicant sends visitors without an applicant session (a staff session
 // included) to the online hall's sign-in page, and back afterwards.

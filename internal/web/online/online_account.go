@@ -1,4 +1,4 @@
-package web
+package online
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package web
+package online
 
 import (
 	"cmp"
@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 一件事 ----
@@ -369,7 +370,7 @@ func (h *Handlers) myBundleView(w http.ResponseWriter, r *http.Request, number s
 	b := bv.Bundle
 	d := myBundleViewData{V: bv, Fields: bv.Template.Fields}
 	if b.State == bundle.Open {
-		d.Due = &myDue{Label: "一件事办结期限", At: b.DueBy, Words: DueWords(cal, now, b.DueBy), Warning: bv.Warning}
+		d.Due = &myDue{Label: "一件事办结期限", At: b.DueBy, Words: page.DueWords(cal, now, b.DueBy), Warning: bv.Warning}
 	}
 	itemName := map[string]string{}
 	for _, m := range b.Members {

@@ -1,4 +1,4 @@
-package web
+package online
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- One case: timeline, correction, withdrawal, rating ----
@@ -87,7 +88,7 @@ func (h *Handlers) showMyCase(w http.ResponseWriter, r *http.Request, status int
 	for _, e := range t.Entries {
 		me := myEntry{TimelineEntry: e}
 		if e.Due {
-			me.Words, me.Overdue = DueWords(cal, now, e.At), now.After(e.At)
+			me.Words, me.Overdue = page.DueWords(cal, now, e.At), now.After(e.At)
 		}
 		d.Entries = append(d.Entries, me)
 	}

@@ -1,4 +1,4 @@
-package web_test
+package online_test
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package web
+package online
 
 import (
 	"net/http"
@@ -9,6 +9,7 @@ import (
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 我的办件 ----
@@ -74,7 +75,7 @@ func (h *Handlers) myHome(w http.ResponseWriter, r *http.Request) {
 	for _, b := range bundles {
 		row := myBundleRow{B: b}
 		if b.State == bundle.Open {
-			row.Due = &myDue{Label: "一件事办结期限", At: b.DueBy, Words: DueWords(cal, now, b.DueBy), Warning: cal.Warn(now, b.DueBy)}
+			row.Due = &myDue{Label: "一件事办结期限", At: b.DueBy, Words: page.DueWords(cal, now, b.DueBy), Warning: cal.Warn(now, b.DueBy)}
 		}
 		d.Bundles = append(d.Bundles, row)
 	}
@@ -98,5 +99,5 @@ func nearestDue(cal *calendar.Calendar, now time.Time, open []casework.Due) *myD
 		return nil
 	}
 	first := slices.MinFunc(open, func(a, b casework.Due) int { return a.At.Compare(b.At) })
-	return &myDue{Label: deadlineName(first.Name), At: first.At, Words: DueWords(cal, now, first.At), Warning: cal.Warn(now, first.At)}
+	return &myDue{Label: deadlineName(first.Name), At: first.At, Words: page.DueWords(cal, now, first.At), Warning: cal.Warn(now, first.At)}
 }

@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"bytes"
@@ -57,9 +57,9 @@ func progressQR(link string) (barcode.Barcode, error) {
 	return barcode.Scale(bc, n, n)
 }
 
-// barcodePNG returns the case number's barcode as a data: URI, with its
+// BarcodePNG returns the case number's barcode as a data: URI, with its
 // quiet zone on either side.
-func barcodePNG(number string) (template.URL, error) {
+func BarcodePNG(number string) (template.URL, error) {
 	bc, err := caseBarcode(number)
 	if err != nil {
 		return "", err
@@ -67,9 +67,9 @@ func barcodePNG(number string) (template.URL, error) {
 	return pngDataURI(bc, barQuiet*barModule, 0)
 }
 
-// qrPNG returns the QR code of link as a data: URI, with its quiet zone
+// QRPNG returns the QR code of link as a data: URI, with its quiet zone
 // all round.
-func qrPNG(link string) (template.URL, error) {
+func QRPNG(link string) (template.URL, error) {
 	bc, err := progressQR(link)
 	if err != nil {
 		return "", err
@@ -92,9 +92,9 @@ func pngDataURI(img image.Image, padX, padY int) (template.URL, error) {
 	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())), nil
 }
 
-// siteBase is the address the request reached this site at: the Host
+// SiteBase is the address the request reached this site at: the Host
 // header, over https when the connection was TLS.
-func siteBase(r *http.Request) string {
+func SiteBase(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -102,11 +102,11 @@ func siteBase(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// progressLink is the public progress page of a case. With the check code
+// ProgressLink is the public progress page of a case. With the check code
 // (on the receipt notice) it opens the case at once; without it (on every
 // other document) it opens the form with the number filled in.
-func progressLink(r *http.Request, number, code string) string {
-	link := siteBase(r) + "/progress?number=" + url.QueryEscape(number)
+func ProgressLink(r *http.Request, number, code string) string {
+	link := SiteBase(r) + "/progress?number=" + url.QueryEscape(number)
 	if code != "" {
 		link += "&code=" + url.QueryEscape(code)
 	}

@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"bytes"
@@ -70,7 +70,7 @@ func TestBarcodeEncodesTheCaseNumber(t *testing.T) {
 			t.Errorf("the barcode carries no checksum")
 		}
 
-		img := decodePNG(t, must(barcodePNG(number)))
+		img := decodePNG(t, must(BarcodePNG(number)))
 		quiet := barQuiet * barModule
 		if w, h := img.Bounds().Dx(), img.Bounds().Dy(); w != bc.Bounds().Dx()+2*quiet || h != barHeight {
 			t.Errorf("PNG %d×%d, want %d×%d", w, h, bc.Bounds().Dx()+2*quiet, barHeight)
@@ -111,7 +111,7 @@ func TestQRCodeLinksToTheProgressPage(t *testing.T) {
 	if bc.Content() != link || bc.Metadata().CodeKind != barcode.TypeQR {
 		t.Fatalf("QR holds %q (%s), want %q", bc.Content(), bc.Metadata().CodeKind, link)
 	}
-	img := decodePNG(t, must(qrPNG(link)))
+	img := decodePNG(t, must(QRPNG(link)))
 	quiet := qrQuiet * qrModule
 	w, h := img.Bounds().Dx(), img.Bounds().Dy()
 	if w != h || w != bc.Bounds().Dx()+2*quiet || w < 21*qrModule {
@@ -139,15 +139,15 @@ func TestQRCodeLinksToTheProgressPage(t *testing.T) {
 func TestProgressLink(t *testing.T) {
 	r := httptest.NewRequest("GET", "/cases/20260930000001/print/0", nil)
 	r.Host = "10.1.2.3:8080"
-	if got, want := progressLink(r, "20260930000001", "042917"), "http://10.1.2.3:8080/progress?number=20260930000001&code=042917"; got != want {
+	if got, want := ProgressLink(r, "20260930000001", "042917"), "http://10.1.2.3:8080/progress?number=20260930000001&code=042917"; got != want {
 		t.Errorf("link %q, want %q", got, want)
 	}
-	if got, want := progressLink(r, "20260930000001", ""), "http://10.1.2.3:8080/progress?number=20260930000001"; got != want {
+	if got, want := ProgressLink(r, "20260930000001", ""), "http://10.1.2.3:8080/progress?number=20260930000001"; got != want {
 		t.Errorf("link without code %q, want %q", got, want)
 	}
 	r.TLS = &tls.ConnectionState{}
 	r.Host = "zwfw.jiangchuan.gov.cn"
-	if got := progressLink(r, "20260930000001", ""); !strings.HasPrefix(got, "https://zwfw.jiangchuan.gov.cn/progress?") {
+	if got := ProgressLink(r, "20260930000001", ""); !strings.HasPrefix(got, "https://zwfw.jiangchuan.gov.cn/progress?") {
 		t.Errorf("link over TLS %q", got)
 	}
 }

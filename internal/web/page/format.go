@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"encoding/json"
@@ -16,18 +16,18 @@ import (
 )
 
 // funcs are the template functions every page may use.
-func (h *Handlers) funcs() template.FuncMap {
+func (h *Kit) funcs() template.FuncMap {
 	return template.FuncMap{
 		"static":       func(name string) string { return h.staticURL[name] },
-		"date":         func(t time.Time) string { return fmtTime(t, "2006-01-02 15:04") },
-		"cnDate":       func(t time.Time) string { return fmtTime(t, "2006年1月2日") },
-		"cnTime":       func(t time.Time) string { return fmtTime(t, "2006年1月2日 15:04") },
-		"hm":           func(t time.Time) string { return fmtTime(t, "15:04") },
+		"date":         func(t time.Time) string { return FmtTime(t, "2006-01-02 15:04") },
+		"cnDate":       func(t time.Time) string { return FmtTime(t, "2006年1月2日") },
+		"cnTime":       func(t time.Time) string { return FmtTime(t, "2006年1月2日 15:04") },
+		"hm":           func(t time.Time) string { return FmtTime(t, "15:04") },
 		"state":        func(s casework.State) string { return s.Label() },
 		"action":       func(a casework.Action) string { return a.Label() },
 		"idType":       func(t identity.IDType) string { return t.Label() },
 		"pauseType":    func(p casework.PauseType) string { return p.Label() },
-		"deadlineName": deadlineName,
+		"DeadlineName": DeadlineName,
 		"warnLabel":    warnLabel,
 		"add":          func(a, b int) int { return a + b },
 		"list":         func(v ...any) []any { return v },
@@ -35,15 +35,15 @@ func (h *Handlers) funcs() template.FuncMap {
 	}
 }
 
-func fmtTime(t time.Time, layout string) string {
+func FmtTime(t time.Time, layout string) string {
 	if t.IsZero() {
 		return ""
 	}
 	return t.In(clock.Shanghai).Format(layout)
 }
 
-// deadlineName is a deadline's Chinese name.
-func deadlineName(name string) string {
+// DeadlineName is a deadline's Chinese name.
+func DeadlineName(name string) string {
 	switch name {
 	case "prereview_by":
 		return "预审期限"
@@ -83,13 +83,13 @@ func DueWords(cal *calendar.Calendar, now, due time.Time) string {
 	if now.After(due) {
 		n := cal.WorkingDaysBetween(due, now)
 		if n == 0 {
-			return "已超期（" + fmtTime(due, "15:04") + " 截止）"
+			return "已超期（" + FmtTime(due, "15:04") + " 截止）"
 		}
 		return fmt.Sprintf("已超期 %d 个工作日", n)
 	}
 	left := cal.WorkingDaysBetween(now, due)
 	if left == 0 {
-		return "今天 " + fmtTime(due, "15:04") + " 截止"
+		return "今天 " + FmtTime(due, "15:04") + " 截止"
 	}
 	return fmt.Sprintf("剩余 %d 个工作日", left)
 }
@@ -144,7 +144,7 @@ func detailValue(v any) string {
 		return "否"
 	case string:
 		if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
-			return fmtTime(t, "2006-01-02 15:04")
+			return FmtTime(t, "2006-01-02 15:04")
 		}
 		switch x {
 		case "approve":

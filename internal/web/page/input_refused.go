@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"net/http"
@@ -22,7 +22,7 @@ var inputLabels = map[string]string{
 // a code in the address) with an error page, 422, saying what is wrong
 // and with what, in the online hall's look under /my. err carries the
 // offending fields with their messages.
-func (h *Handlers) InputRefused(w http.ResponseWriter, r *http.Request, err error) {
+func (h *Kit) InputRefused(w http.ResponseWriter, r *http.Request, err error) {
 	fields := apperr.FieldsOf(err)
 	what := "填写的内容"
 	msg := apperr.MessageOf(err)
@@ -34,10 +34,10 @@ func (h *Handlers) InputRefused(w http.ResponseWriter, r *http.Request, err erro
 			what = "网址中的编号或编码"
 		}
 	}
-	v := view{Title: "输入内容有误", Error: what + msg + "，请返回删除后重新输入（常见于从其他文档复制粘贴时带入）。"}
+	v := View{Title: "输入内容有误", Error: what + msg + "，请返回删除后重新输入（常见于从其他文档复制粘贴时带入）。"}
 	page := "error"
 	if r.URL.Path == "/my" || strings.HasPrefix(r.URL.Path, "/my/") {
 		page = "my_error"
 	}
-	h.render(w, r, http.StatusUnprocessableEntity, page, v)
+	h.own.Render(w, r, http.StatusUnprocessableEntity, page, v)
 }

@@ -1,7 +1,10 @@
-// Package web holds OneWindow's server-rendered pages (zh-CN): sign-in,
-// the home page, password change and the public handbook. Templates and
-// static files are embedded and parsed at start.
-package web
+// Package page is the kit OneWindow's server-rendered pages (zh-CN) are
+// built on: template parsing with the shared layout and partials, the view
+// every page fills, rendering and form errors, flash messages, format
+// functions, the static files, the page sessions and the menu. The pages
+// themselves live by audience in web/hall, web/desk, web/online and
+// web/admin; templates and static files are embedded and parsed at start.
+package page
 
 import (
 	"bytes"
@@ -38,26 +41,35 @@ var staticFS embed.FS
 // A page session keeps its account's id and a fingerprint of the password
 // hash it signed in with: after a password change the session is over.
 const (
-	sessionUserKey     = "user_id"
-	sessionPasswordKey = "password_at"
+	SessionUserKey     = "user_id"
+	SessionPasswordKey = "password_at"
 	// An applicant's session of the online hall (网上办事大厅), the same
 	// way: the account's id and its password's fingerprint.
-	sessionAccountKey         = "account_id"
-	sessionAccountPasswordKey = "account_password"
+	SessionAccountKey         = "account_id"
+	SessionAccountPasswordKey = "account_password"
 )
 
-// Handlers serves the pages.
-type Handlers struct {
-	svc       *service.Service
-	sessions  *scs.SessionManager
-	log       *slog.Logger
-	pages     map[string]*template.Template
+// Kit is what every page package shares: the service, the page sessions,
+// the log, the static files' content-hash URLs and the kit's own pages
+// (the error pages every package may answer with).
+type Kit struct {
+	Svc       *service.Service
+	Sessions  *scs.SessionManager
+	Log       *slog.Logger
 	staticURL map[string]string // file name → content-hash URL
+	own       *Renderer         // the kit's own pages: error, my_error
 }
 
-// New parses every template; a broken one is an error here, at start.
-func New(svc *service.Service, sessions *scs.SessionManager, log *slog.Logger) (*Handlers, error) {
-	h := &Handlers{svc: svc, sessions: sessions, log: log, pages: map[string]*template.Template{}, staticURL: map[string]string{}}
+// Renderer renders one package's pages (and the kit's own) on the kit.
+type Renderer struct {
+	*Kit
+	pages map[string]*template.Template
+}
+
+// NewKit hashes the static files and parses the kit's own pages; a broken
+// one is an error here, at start.
+func NewKit(svc *service.Service, sessions *scs.SessionManager, log *slog.Logger) (*Kit, error) {
+	k := &Kit{Svc: svc, Sessions: sessions, Log: log, staticURL: map[string]string{}}
 	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -67,43 +79,61 @@ func New(svc *service.Service, sessions *scs.SessionManager, log *slog.Logger) (
 			return err
 		}
 		sum := sha256.Sum256(b)
-		h.staticURL[d.Name()] = "/" + path + "?v=" + hex.EncodeToString(sum[:6])
+		k.staticURL[d.Name()] = "/" + path + "?v=" + hex.EncodeToString(sum[:6])
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := h.parseTemplates(); err != nil {
+	own, err := k.Parse(templateFS)
+	if err != nil {
 		return nil, err
 	}
-	return h, nil
+	k.own = own
+	return k, nil
 }
 
-// parseTemplates parses every page with its layout and the shared
-// partials: templates/pages/*.html with layout.html (the workbench) and
-// templates/print/*.html with print.html (A4 documents). Pages are named
-// by file ("case" for pages/case.html, "print/receipt_notice" for a print).
-func (h *Handlers) parseTemplates() error {
-	funcs := h.funcs()
+// Parse parses a page package's templates (fsys holds its templates
+// folder): templates/pages/*.html with the kit's layout.html (the
+// workbench) and templates/print/*.html with print.html (A4 documents),
+// each with the kit's shared partials. Pages are named by file ("case" for
+// pages/case.html, "print/receipt_notice" for a print). The kit's own pages
+// (error, my_error) come with every package's.
+func (k *Kit) Parse(fsys fs.FS) (*Renderer, error) {
+	funcs := k.funcs()
+	pages := map[string]*template.Template{}
 	for _, set := range []struct{ dir, layout, prefix string }{
 		{"templates/pages", "templates/layout.html", ""},
 		{"templates/print", "templates/print.html", "print/"},
 	} {
-		files, err := fs.Glob(templateFS, set.dir+"/*.html")
+		files, err := fs.Glob(fsys, set.dir+"/*.html")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, f := range files {
 			name := set.prefix + strings.TrimSuffix(path.Base(f), ".html")
-			t, err := template.New(path.Base(set.layout)).Funcs(funcs).ParseFS(templateFS, set.layout, "templates/partials/*.html", f)
-			if err != nil {
-				return fmt.Errorf("template %s: %w", name, err)
+			t, err := template.New(path.Base(set.layout)).Funcs(funcs).ParseFS(templateFS, set.layout, "templates/partials/*.html")
+			if err == nil {
+				t, err = t.ParseFS(fsys, f)
 			}
-			h.pages[name] = t
+			if err != nil {
+				return nil, fmt.Errorf("template %s: %w", name, err)
+			}
+			pages[name] = t
 		}
 	}
-	return nil
+	if k.own != nil {
+		for name, t := range k.own.pages {
+			if _, ok := pages[name]; !ok {
+				pages[name] = t
+			}
+		}
+	}
+	return &Renderer{Kit: k, pages: pages}, nil
 }
+
+// Pages returns the parsed pages by name.
+func (p *Renderer) Pages() map[string]*template.Template { return p.pages }
 
 // NewSessions returns the page session manager: cookies that carry only a
 // token, with the session data in the database (store), so every node of a
@@ -120,37 +150,11 @@ func NewSessions(store scs.Store, secureCookie bool) *scs.SessionManager {
 	return m
 }
 
-// Register mounts the pages on mux.
-func (h *Handlers) Register(mux *http.ServeMux) {
-	mux.Handle("GET /static/", http.FileServerFS(staticFS))
-	mux.HandleFunc("GET /login", h.loginForm)
-	mux.HandleFunc("POST /login", h.login)
-	mux.HandleFunc("POST /logout", h.logout)
-	mux.HandleFunc("GET /{$}", h.signedIn(h.home))
-	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
-	mux.HandleFunc("POST /password", h.signedIn(h.changePassword))
-	mux.HandleFunc("GET /items", h.items)
-	mux.HandleFunc("GET /items/{code}", h.item)
-	h.registerCases(mux)
-	h.registerDesks(mux)
-	h.registerIntake(mux)
-	h.registerPrint(mux)
-	h.registerPublic(mux)
-	h.registerAdmin(mux)
-	h.registerBoard(mux)
-	h.registerQueuePages(mux)
-	h.registerRatingPages(mux)
-	h.registerAppointments(mux)
-	h.registerGuidance(mux)
-	h.registerOnline(mux)     // the applicant's online hall: online.go
-	h.registerOnlineDesk(mux) // pre-review, online intake, bundles, agents: online_desk.go
-}
-
 // SessionUser returns the active account of the request's page session, or
 // nil when there is none, the account is inactive, or its password changed
 // after the session signed in (a reset or change ends every other session).
 func SessionUser(ctx context.Context, sessions *scs.SessionManager, svc *service.Service) (*org.User, error) {
-	id := sessions.GetInt64(ctx, sessionUserKey)
+	id := sessions.GetInt64(ctx, SessionUserKey)
 	if id == 0 {
 		return nil, nil
 	}
@@ -158,7 +162,7 @@ func SessionUser(ctx context.Context, sessions *scs.SessionManager, svc *service
 	if apperr.Is(err, apperr.NotFound) || (err == nil && !u.Active) {
 		return nil, nil
 	}
-	if err == nil && sessions.GetString(ctx, sessionPasswordKey) != passwordFingerprint(u) {
+	if err == nil && sessions.GetString(ctx, SessionPasswordKey) != PasswordFingerprint(u) {
 		return nil, nil // the password changed since this session signed in
 	}
 	return u, err
@@ -167,7 +171,7 @@ func SessionUser(ctx context.Context, sessions *scs.SessionManager, svc *service
 // SessionAccount returns the applicant signed in to the online hall by the
 // page session of ctx, or nil.
 func SessionAccount(ctx context.Context, sessions *scs.SessionManager, svc *service.Service) (*applicant.Account, error) {
-	id := sessions.GetInt64(ctx, sessionAccountKey)
+	id := sessions.GetInt64(ctx, SessionAccountKey)
 	if id == 0 {
 		return nil, nil
 	}
@@ -175,33 +179,33 @@ func SessionAccount(ctx context.Context, sessions *scs.SessionManager, svc *serv
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}
-	if err == nil && sessions.GetString(ctx, sessionAccountPasswordKey) != hashFingerprint(a.PasswordHash) {
+	if err == nil && sessions.GetString(ctx, SessionAccountPasswordKey) != HashFingerprint(a.PasswordHash) {
 		return nil, nil // the password changed since this session signed in
 	}
 	return a, err
 }
 
-// hashFingerprint identifies a password hash without keeping it.
-func hashFingerprint(hash string) string {
+// HashFingerprint identifies a password hash without keeping it.
+func HashFingerprint(hash string) string {
 	sum := sha256.Sum256([]byte("onewindow-session\x00" + hash))
 	return hex.EncodeToString(sum[:8])
 }
 
-// passwordFingerprint identifies the account's current password hash (its
+// PasswordFingerprint identifies the account's current password hash (its
 // random salt makes every change a new one) without keeping the hash in
 // the session.
-func passwordFingerprint(u *org.User) string {
+func PasswordFingerprint(u *org.User) string {
 	sum := sha256.Sum256([]byte("onewindow-session\x00" + u.PasswordHash))
 	return hex.EncodeToString(sum[:8])
 }
 
-// view is what every page's layout needs.
-type view struct {
+// View is what every page's layout needs.
+type View struct {
 	Title   string
 	User    *org.User
 	Account *applicant.Account // an applicant signed in to the online hall
 	Now     time.Time
-	Nav     []navItem
+	Nav     []NavItem
 	Path    string // the request's path, to mark the current menu entry
 	Flash   string // a one-time message after a redirect ("已受理")
 	// FlashLink, with its label, follows the flash: "打印收件通知书".
@@ -215,10 +219,13 @@ type view struct {
 	RetryAfter int
 }
 
-// navItem is one entry of the menu.
-type navItem struct {
+// NavItem is one entry of the menu.
+type NavItem struct {
 	Href, Label string
 }
+
+// navItem keeps the menus below short.
+type navItem = NavItem
 
 // applicantNav is the online hall's menu.
 var applicantNav = []navItem{
@@ -263,29 +270,31 @@ func nav(u *org.User) []navItem {
 	return items
 }
 
-func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, page string, v view) {
+// Render answers with the named page, filled with v and what the layout
+// needs (the signed-in person, the menu, the flash).
+func (h *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, page string, v View) {
 	v.User = service.UserFrom(r.Context())
 	v.Account = service.AccountFrom(r.Context())
-	v.Now = h.svc.Now()
+	v.Now = h.Svc.Now()
 	v.Nav = nav(v.User)
 	if v.Account != nil {
 		v.Nav = applicantNav
 	}
 	v.Path = r.URL.Path
-	if v.Flash == "" && h.sessions != nil {
-		v.Flash = h.sessions.PopString(r.Context(), flashKey)
-		v.FlashLink = h.sessions.PopString(r.Context(), flashLinkKey)
-		v.FlashLinkLabel = h.sessions.PopString(r.Context(), flashLinkLabelKey)
+	if v.Flash == "" && h.Sessions != nil {
+		v.Flash = h.Sessions.PopString(r.Context(), FlashKey)
+		v.FlashLink = h.Sessions.PopString(r.Context(), FlashLinkKey)
+		v.FlashLinkLabel = h.Sessions.PopString(r.Context(), FlashLinkLabelKey)
 	}
 	t, ok := h.pages[page]
 	if !ok {
-		h.log.Error("no such page", "page", page)
+		h.Log.Error("no such page", "page", page)
 		http.Error(w, "页面不存在", http.StatusInternalServerError)
 		return
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {
-		h.log.Error("render page", "page", page, "err", err, "request_id", service.RequestFrom(r.Context()).ID)
+		h.Log.Error("render page", "page", page, "err", err, "request_id", service.RequestFrom(r.Context()).ID)
 		http.Error(w, "页面出错，请稍后重试", http.StatusInternalServerError)
 		return
 	}
@@ -301,34 +310,34 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, pa
 // The session keys of a one-time message across a redirect, and of the
 // link that may follow it.
 const (
-	flashKey          = "flash"
-	flashLinkKey      = "flash_link"
-	flashLinkLabelKey = "flash_link_label"
+	FlashKey          = "flash"
+	FlashLinkKey      = "flash_link"
+	FlashLinkLabelKey = "flash_link_label"
 )
 
-// redirect sends the browser on after a successful form, with a message.
-func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+// Redirect sends the browser on after a successful form, with a message.
+func (h *Kit) Redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 	if flash != "" {
-		h.sessions.Put(r.Context(), flashKey, flash)
+		h.Sessions.Put(r.Context(), FlashKey, flash)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// localPath returns p if it is a path on this site, else fallback: a form's
+// LocalPath returns p if it is a path on this site, else fallback: a form's
 // "back" field must not send the browser elsewhere.
-func localPath(p, fallback string) string {
+func LocalPath(p, fallback string) string {
 	if strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.Contains(p, "\\") {
 		return p
 	}
 	return fallback
 }
 
-// formError fills v with err's messages: field errors next to their
+// FormError fills v with err's messages: field errors next to their
 // fields, the rest at the top. It returns the status to answer with.
-func (h *Handlers) formError(r *http.Request, v *view, err error) int {
+func (h *Kit) FormError(r *http.Request, v *View, err error) int {
 	p := problem.From(err)
 	if p.Code == apperr.Internal {
-		h.log.Error("page action failed", "err", err, "request_id", service.RequestFrom(r.Context()).ID)
+		h.Log.Error("page action failed", "err", err, "request_id", service.RequestFrom(r.Context()).ID)
 	}
 	v.Field = map[string]string{}
 	for _, f := range p.Errors {
@@ -342,8 +351,8 @@ func (h *Handlers) formError(r *http.Request, v *view, err error) int {
 	return p.Status
 }
 
-// signedIn sends visitors without a session to the sign-in page.
-func (h *Handlers) signedIn(next http.HandlerFunc) http.HandlerFunc {
+// SignedIn sends visitors without a session to the sign-in page.
+func (h *Kit) SignedIn(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if service.UserFrom(r.Context()) == nil {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)

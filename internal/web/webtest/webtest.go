@@ -1,4 +1,4 @@
-package web_test
+package webtest
 
 import (
 	"context"
@@ -24,7 +24,7 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/store/storetest"
-	"github.com/onewindow/onewindow/internal/web"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // hall is the demo district behind one test server, with the service at
@@ -75,7 +75,7 @@ func newHall(t *testing.T, st *store.Store, clk *clock.Manual) *hall {
 	if st.Dialect() == store.Postgres {
 		sessions = postgresstore.NewWithCleanupInterval(st.DB(), 0)
 	}
-	srv, err := server.New(server.Config{Version: "test"}, svc, st, web.NewSessions(sessions, false), log)
+	srv, err := server.New(server.Config{Version: "test"}, svc, st, page.NewSessions(sessions, false), log)
 	if err != nil {
 		t.Fatal(err)
 	}
