@@ -56,4 +56,7 @@ func (h *Handlers) requestID(r *http.Request) string { return h.RequestID(r) }
 
 func localPath(p, fallback string) string { return page.LocalPath(p, fallback) }
 
-type navItem = page.NavItem
+// navItem is one tab of the admin pages.
+type navItem struct {
+	Href, Label string
+}

@@ -1,140 +1,14 @@
 package desk_test
 
 import (
-	"bytes"
-	"encoding/base64"
-	"html"
-	"image/png"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/onewindow/onewindow/internal/casework"
-	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/identity"
 )
-
-// start is a Wednesday morning, the last working day before the National
-// Day holiday.
-var start = time.Date(2026, 9, 30, 9, 0, 0, 0, clock.Shanghai)
-
-// What the applicants gave at intake; printed masked, never in full.
-const (
-	companyName  = "江川区味来餐饮管理有限公司"
-	companyCode  = "91350100M000100Y43"
-	companyPhone = "13912345678"
-	signerName   = "李明"
-	signerID     = "11010519491231002X"
-	returnReason = "经营场所平面布局图与现场不符"
-)
-
-// open opens path in b. Any page showing a full ID number fails the test:
-// the printed documents and the public pages show them masked.
-func open(t *testing.T, b *browser, path string) reply {
-	t.Helper()
-	p := b.get(path)
-	for _, id := range []string{companyCode, signerID} {
-		if strings.Contains(p.body, id) {
-			t.Errorf("GET %s as %s shows the full ID number %s", path, b.username, id)
-		}
-	}
-	return p
-}
-
-// foodLicence applies for SCJG-XK-001 with M05 deferred (a pledge), the
-// result to be collected at the issuance desk.
-func foodLicence() casework.Intake {
-	in := casework.Intake{
-		ItemCode: "SCJG-XK-001", Channel: casework.AtWindow,
-		Applicant: casework.Party{Kind: casework.Entity, Name: companyName, IDType: identity.CreditCode, IDNumber: companyCode, Phone: companyPhone},
-	}
-	for _, code := range []string{"M01", "M02", "M03", "M04", "M05"} {
-		st := casework.Provided
-		if code == "M05" {
-			st = casework.Deferred
-		}
-		in.Materials = append(in.Materials, casework.MaterialInput{Code: code, Status: st})
-	}
-	return in
-}
-
-// wholeCase takes a food licence from intake to delivery, through a
-// return, a deferral, a refused result and its correction, so that it
-// makes every kind of document; it returns the case number and its check
-// code.
-func (h *hall) wholeCase(t *testing.T) (string, string) {
-	t.Helper()
-	v, err := h.svc.Intake(h.as["shouli"], foodLicence())
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := v.Case.Number
-	for _, s := range []struct {
-		who string
-		a   casework.Action
-		in  casework.Input
-	}{
-		{"shenpi", casework.ActReturn, casework.Input{Reason: returnReason, Corrections: []string{"M03"}}},
-		{"shouli", casework.ActResubmit, casework.Input{Materials: []string{"M03"}}},
-		{"shouli", casework.ActSupply, casework.Input{Materials: []string{"M05"}}},
-		{"shenpi", casework.ActAccept, casework.Input{}},
-		{"shenpi", casework.ActHandover, casework.Input{}},
-		{"shenpi", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000001"}},
-		{"shenpi", casework.ActSubmitResult, casework.Input{}},
-		{"chujian", casework.ActRefuseResult, casework.Input{Reason: "证照上的经营场所与决定不符"}},
-		{"shenpi", casework.ActSubmitResult, casework.Input{}},
-		{"chujian", casework.ActAcceptResult, casework.Input{}},
-		{"chujian", casework.ActDeliver, casework.Input{Signer: signerName, SignerIDType: identity.ResidentID, SignerIDNumber: signerID}},
-	} {
-		h.act(t, s.who, n, s.a, s.in)
-	}
-	return n, v.Case.CheckCode
-}
-
-var (
-	imgPattern  = regexp.MustCompile(`<img src="data:image/png;base64,([^"]+)"`)
-	linkPattern = regexp.MustCompile(`data-link="([^"]+)"`)
-)
-
-// codes checks the page carries the barcode and the QR code as PNGs and
-// returns where the QR code leads.
-func codes(t *testing.T, what string, p reply) string {
-	t.Helper()
-	imgs := imgPattern.FindAllStringSubmatch(p.body, -1)
-	want := 2
-	if strings.Contains(what, "delivery_receipt") {
-		want = 3 // and the QR to rate the service (好差评)
-	}
-	if len(imgs) != want {
-		t.Fatalf("%s: %d inline PNG images, want the barcode and the QR code (and on a delivery receipt the rating QR)", what, len(imgs))
-	}
-	for i, m := range imgs {
-		// html/template writes a "+" in an attribute as &#43;.
-		b, err := base64.StdEncoding.DecodeString(html.UnescapeString(m[1]))
-		if err != nil {
-			t.Fatalf("%s: image %d: %v", what, i, err)
-		}
-		img, err := png.Decode(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("%s: image %d: %v", what, i, err)
-		}
-		w, hgt := img.Bounds().Dx(), img.Bounds().Dy()
-		switch {
-		case i == 0 && (w < 200 || hgt < 30 || w < 3*hgt):
-			t.Errorf("%s: the barcode is %d×%d", what, w, hgt)
-		case i >= 1 && (w != hgt || w < 100):
-			t.Errorf("%s: the QR code is %d×%d", what, w, hgt)
-		}
-	}
-	m := linkPattern.FindStringSubmatch(p.body)
-	if m == nil {
-		t.Fatalf("%s: the QR code has no data-link", what)
-	}
-	return html.UnescapeString(m[1])
-}
 
 func TestPrintEveryDocument(t *testing.T) {
 	eachHall(t, start, func(t *testing.T, h *hall) {

@@ -1,49 +1,19 @@
 package desk_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/clock"
-	"github.com/onewindow/onewindow/internal/service"
 )
 
 // queueStart is a Wednesday morning inside the demo categories' issuing
 // hours (09:00–11:30).
 var queueStart = time.Date(2026, 9, 30, 9, 30, 0, 0, clock.Shanghai)
-
-// withQueue loads the demo hall's categories, as `serve --demo` does.
-func (h *hall) withQueue(t *testing.T) {
-	t.Helper()
-	if err := h.svc.LoadDemoQueue(service.AsSystem(context.Background())); err != nil {
-		t.Fatalf("load demo queue: %v", err)
-	}
-	// Loading again changes nothing.
-	if err := h.svc.LoadDemoQueue(service.AsSystem(context.Background())); err != nil {
-		t.Fatalf("load demo queue again: %v", err)
-	}
-}
-
-var ticketLocation = regexp.MustCompile(`^/kiosk/JC-ZWZX/ticket/(\d+)\?t=(tf_[A-Za-z0-9_-]+)$`)
-
-// takeAtKiosk takes a ticket through the kiosk page and returns the
-// ticket page's path.
-func takeAtKiosk(t *testing.T, b *browser, form url.Values) (path string, id int64) {
-	t.Helper()
-	r := b.post("/kiosk/JC-ZWZX", form)
-	m := ticketLocation.FindStringSubmatch(r.location)
-	if r.status != http.StatusSeeOther || m == nil {
-		t.Fatalf("kiosk: %d → %q\n%s", r.status, r.location, r.body)
-	}
-	id, _ = strconv.ParseInt(m[1], 10, 64)
-	return r.location, id
-}
 
 func TestKioskTakesATicket(t *testing.T) {
 	eachHall(t, queueStart, func(t *testing.T, h *hall) {

@@ -1,7 +1,6 @@
 package hall_test
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,17 +9,6 @@ import (
 
 	"github.com/onewindow/onewindow/internal/clock"
 )
-
-// validID returns a valid resident ID (GB 11643 check digit) numbered n.
-func validID(n int) string {
-	body := fmt.Sprintf("11010519800101%03d", n%1000)
-	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i, w := range weights {
-		sum += int(body[i]-'0') * w
-	}
-	return body + string("10X98765432"[sum%11])
-}
 
 var bookingCode = regexp.MustCompile(`id="booking-code">([A-Z0-9]+)</output>`)
 

@@ -24,7 +24,6 @@ type kioskData struct {
 	Priorities []queue.Priority
 }
 
-
 func (h *Handlers) kioskData(r *http.Request) (*kioskData, error) {
 	ctx := r.Context()
 	hall, err := h.hallNamed(r, r.PathValue("hall"))

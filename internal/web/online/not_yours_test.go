@@ -1,4 +1,4 @@
-package desk_test
+package online_test
 
 import (
 	"encoding/json"
