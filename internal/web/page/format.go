@@ -27,7 +27,7 @@ func (h *Kit) funcs() template.FuncMap {
 		"action":       func(a casework.Action) string { return a.Label() },
 		"idType":       func(t identity.IDType) string { return t.Label() },
 		"pauseType":    func(p casework.PauseType) string { return p.Label() },
-		"DeadlineName": DeadlineName,
+		"deadlineName": DeadlineName,
 		"warnLabel":    warnLabel,
 		"add":          func(a, b int) int { return a + b },
 		"list":         func(v ...any) []any { return v },
