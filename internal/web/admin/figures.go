@@ -1,5 +1,7 @@
 package admin
 
+// Queue figures (排队统计) of a hall, for supervisors and the admin.
+
 import (
 	"net/http"
 

@@ -13,7 +13,8 @@ import (
 	"github.com/onewindow/onewindow/internal/queue"
 )
 
-// ---- queue admin ----
+// The bureau admin's queue pages (issue 5): categories, window
+// assignment and the calling rules of a hall.
 
 // queueAdminData is the bureau admin's page of a hall's queue.
 type queueAdminData struct {

@@ -12,7 +12,8 @@ import (
 	"github.com/onewindow/onewindow/internal/rating"
 )
 
-// ---- Supervision (监督统计) ----
+// Supervision (监督统计): the rating figures by department, hall, window
+// and item.
 
 // rateRow is one group's rates, ready to show.
 type rateRow struct {

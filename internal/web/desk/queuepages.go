@@ -15,14 +15,9 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 )
 
-// The hall's queue pages (issue 5): the ticket kiosk and a ticket's
-// public page, the clerk's window console, and the bureau admin's
-// categories and window assignment.
-//
-// The kiosk and the ticket page are public: a kiosk is an unattended
-// device, and a ticket is followed on the applicant's own phone through
-// the random follow token in its QR code (ticket ids count up, so the id
-// alone opens nothing).
+// The clerk's window console (issue 5). The other queue pages: the ticket
+// kiosk and a ticket's public page in hall (kiosk.go), the bureau admin's
+// categories and window assignment in admin (queue.go).
 
 // sessionWindowKey remembers the window a clerk works at, so the console
 // opens on it and an intake links its case to the ticket in service there.

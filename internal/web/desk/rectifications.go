@@ -13,7 +13,8 @@ import (
 	"github.com/onewindow/onewindow/internal/web/page"
 )
 
-// ---- Rectification (差评整改) ----
+// Rectifications (差评整改): the follow-up of bad ratings, by the
+// department concerned.
 
 // rectRow is one rectification as listed, its deadline in words.
 type rectRow struct {

@@ -13,7 +13,10 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 )
 
-// ---- kiosk ----
+// The ticket kiosk and a ticket's public page (issue 5). Both are public:
+// a kiosk is an unattended device, and a ticket is followed on the
+// applicant's own phone through the random follow token in its QR code
+// (ticket ids count up, so the id alone opens nothing).
 
 // kioskData is the kiosk page: the hall, its categories with their
 // waiting counts, and the priority classes an applicant may claim there

@@ -1,5 +1,8 @@
 package page
 
+// Work lists of cases, as the home page, the agent's desk, the online
+// hall and the catalog editor show them.
+
 import (
 	"time"
 

@@ -1,5 +1,7 @@
 package page
 
+// Uploaded files as downloads, for the applicant and for the desks.
+
 import (
 	"fmt"
 	"io"

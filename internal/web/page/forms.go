@@ -1,5 +1,8 @@
 package page
 
+// Reading an application from the intake form, which the window's intake,
+// one-thing bundles and the agent's desk share.
+
 import (
 	"net/url"
 	"slices"

@@ -1,5 +1,7 @@
 package page
 
+// Rating forms (好差评), on the pad, online and in the online hall.
+
 import (
 	"net/http"
 	"net/url"
