@@ -24,8 +24,8 @@ import (
 //   - /intake/bundles: a joint application taken in on one form (一表式);
 //   - /bundles: the joint applications of a department, each with its
 //     members, their order and their deadlines;
-//   - /agent: an agent's mandates and cases, and online applications made
-//     for the applicants who authorised them.
+//   - /agent (in online, agent_desk.go): an agent's mandates and cases,
+//     and online applications made for the applicants who authorised them.
 //
 // Every rule (who may act, what a mandate covers, when a member opens) is
 // the service's; these pages show its answers.

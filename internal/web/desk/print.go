@@ -13,7 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 )
 
-// registerPrint mounts the printable documents: each document a case's
+// The printable documents: each document a case's
 // transitions made, as an A4 page in the print layout.
 
 // printPage is what every printed document's template gets: the document

@@ -11,8 +11,8 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 )
 
-// The guidance desk's log (导办) and the queue's figures (issue 5 items 5
-// and 6).
+// The guidance desk's log (导办) (issue 5 item 5); the queue's figures
+// (item 6) are in admin (figures.go).
 
 // guidancePage is the day's log of a hall with the form to add to it.
 type guidancePage struct {

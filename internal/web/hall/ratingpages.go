@@ -14,9 +14,9 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 )
 
-// registerRatingPages mounts the 好差评 pages (issue 5): the window's
-// rating pad, the online rating of a case, the rectification of bad
-// ratings and the supervisors' rates.
+// The 好差评 pages (issue 5) of the hall: the window's rating pad and the
+// online rating of a case. The rectification of bad ratings is in desk
+// (rectifications.go), the supervisors' rates in admin (supervision.go).
 
 // ---- The rating pad (评价器) ----
 //
