@@ -1,5 +1,8 @@
-// Package desk holds the staff's desks: intake (综合受理), the department desk, pre-review and online intake, handover, issuance, one-thing bundles, case pages and prints, rectifications of bad ratings and the clerk's window console. Its routes are listed in routes.go; its
-// templates are embedded beside it and rendered on the shared page kit.
+// Package desk holds the staff's desks: intake (综合受理), the department desk,
+// pre-review and online intake, handover, issuance, one-thing bundles, case
+// pages and prints, rectifications of bad ratings and the clerk's window
+// console. Its routes are listed in routes.go; its templates are embedded
+// beside it and rendered on the shared page kit.
 package desk
 
 import (

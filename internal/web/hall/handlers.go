@@ -1,4 +1,7 @@
-// Package hall holds the hall's public and front-of-house pages: sign-in, the staff's home page and password change, the handbook (办事指南), progress look-up, the ticket kiosk, the hall board, appointments, guidance (导办) and the rating pad and online rating. Its routes are listed in routes.go; its
+// Package hall holds the hall's public and front-of-house pages: sign-in,
+// the staff's home page and password change, the handbook (办事指南), progress
+// look-up, the ticket kiosk, the hall board, appointments, guidance (导办) and
+// the rating pad and online rating. Its routes are listed in routes.go; its
 // templates are embedded beside it and rendered on the shared page kit.
 package hall
 

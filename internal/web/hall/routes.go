@@ -4,7 +4,8 @@ import "net/http"
 
 // Routes mounts this package's pages on mux.
 func (h *Handlers) Routes(mux *http.ServeMux) {
-	// Sign-in, the staff home page, password change and the handbook: account.go, home.go, catalog.go.
+	// Sign-in, the staff home page, password change and the handbook:
+	// account.go, home.go, catalog.go.
 	mux.HandleFunc("GET /login", h.loginForm)
 	mux.HandleFunc("POST /login", h.login)
 	mux.HandleFunc("POST /logout", h.logout)

@@ -1,5 +1,8 @@
-// Package online holds the applicant's online hall (网上办事大厅): accounts, online applications and drafts, their cases, one-thing bundles and agent authorisations; and the agents' desk (代办). Its routes are listed in routes.go; its
-// templates are embedded beside it and rendered on the shared page kit.
+// Package online holds the applicant's online hall (网上办事大厅): accounts,
+// online applications and drafts, their cases, one-thing bundles and agent
+// authorisations; and the agents' desk (代办). Its routes are listed in
+// routes.go; its templates are embedded beside it and rendered on the shared
+// page kit.
 package online
 
 import (
