@@ -35,6 +35,7 @@ func (h *Kit) funcs() template.FuncMap {
 	}
 }
 
+// FmtTime formats t in Asia/Shanghai by layout; the zero time is "".
 func FmtTime(t time.Time, layout string) string {
 	if t.IsZero() {
 		return ""

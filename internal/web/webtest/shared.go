@@ -44,6 +44,8 @@ func (h *Hall) WithQueue(t *testing.T) {
 	}
 }
 
+// TicketLocation is where the kiosk sends the browser after taking a
+// ticket: the ticket's id and its follow token.
 var TicketLocation = regexp.MustCompile(`^/kiosk/JC-ZWZX/ticket/(\d+)\?t=(tf_[A-Za-z0-9_-]+)$`)
 
 // TakeAtKiosk takes a ticket through the kiosk page and returns the

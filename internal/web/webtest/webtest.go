@@ -135,6 +135,7 @@ func (h *Hall) SignInWith(t *testing.T, username, password string) *Browser {
 	return b
 }
 
+// Do sends req with the browser's cookies and returns what came back.
 func (b *Browser) Do(req *http.Request) Reply {
 	b.T.Helper()
 	res, err := b.Client.Do(req)
@@ -149,12 +150,14 @@ func (b *Browser) Do(req *http.Request) Reply {
 	return Reply{Status: res.StatusCode, Header: res.Header, Location: res.Header.Get("Location"), Body: string(body)}
 }
 
+// Get opens path.
 func (b *Browser) Get(path string) Reply {
 	b.T.Helper()
 	req, _ := http.NewRequest("GET", b.H.URL+path, nil)
 	return b.Do(req)
 }
 
+// Post posts form to path.
 func (b *Browser) Post(path string, form url.Values) Reply {
 	b.T.Helper()
 	req, _ := http.NewRequest("POST", b.H.URL+path, strings.NewReader(form.Encode()))
