@@ -17,7 +17,7 @@ import (
 	"github.com/onewindow/onewindow/internal/server"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
-	"github.com/onewindow/onewindow/internal/web"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 func (m *Main) serve(ctx context.Context, args []string) error {
@@ -107,7 +107,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	// A session may hold a form being filled in, phone numbers and all.
 	srv, err := server.New(srvCfg, svc, m.store,
-		web.NewSessions(m.store.SealSessions(sessionStore), cfg.SecureCookies), log)
+		page.NewSessions(m.store.SealSessions(sessionStore), cfg.SecureCookies), log)
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ var pageRoute = regexp.MustCompile(`mux\.HandleFunc\("([A-Z]+) (/[^"]*)"`)
 // source, so that a route added tomorrow is checked too.
 func pageRoutes(t *testing.T) [][2]string {
 	t.Helper()
-	files, err := filepath.Glob("../web/*.go")
+	files, err := filepath.Glob("../web/*/*.go")
 	if err != nil {
 		t.Fatal(err)
 	}

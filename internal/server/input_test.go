@@ -246,7 +246,7 @@ func TestScreenKeepsBodyErrors(t *testing.T) {
 // Every textarea of every page is a multi-line field, so a reason typed on
 // several lines is not refused; no one-line input is.
 func TestTextareasAreMultiline(t *testing.T) {
-	files, err := filepath.Glob("../web/templates/*/*.html")
+	files, err := filepath.Glob("../web/*/templates/*/*.html")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("templates: %v", err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/web"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // requestID gives every request an id (a sane incoming X-Request-Id is
@@ -201,12 +201,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			noteSignedIn(r, u.Username)
 			ctx = service.WithUser(ctx, u)
-		} else if u, err := web.SessionUser(ctx, s.sessions, s.svc); err != nil {
+		} else if u, err := page.SessionUser(ctx, s.sessions, s.svc); err != nil {
 			s.log.Error("session user", "err", err, "request_id", service.RequestFrom(ctx).ID)
 		} else if u != nil {
 			noteSignedIn(r, u.Username)
 			ctx = service.WithUser(ctx, u)
-		} else if acc, err := web.SessionAccount(ctx, s.sessions, s.svc); err != nil {
+		} else if acc, err := page.SessionAccount(ctx, s.sessions, s.svc); err != nil {
 			s.log.Error("session account", "err", err, "request_id", service.RequestFrom(ctx).ID)
 		} else if acc != nil {
 			noteSignedIn(r, acc.Username())

@@ -22,7 +22,11 @@ import (
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
-	"github.com/onewindow/onewindow/internal/web"
+	"github.com/onewindow/onewindow/internal/web/admin"
+	"github.com/onewindow/onewindow/internal/web/desk"
+	"github.com/onewindow/onewindow/internal/web/hall"
+	"github.com/onewindow/onewindow/internal/web/online"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // Config holds the server's settings.
@@ -75,11 +79,10 @@ func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.Sessio
 	s := &Server{cfg: cfg, svc: svc, store: st, sessions: sessions, log: log}
 	mux := http.NewServeMux()
 	s.api = api.New(mux, svc, log, cfg.Version)
-	pages, err := web.New(svc, sessions, log)
+	kit, err := mountPages(mux, svc, sessions, log)
 	if err != nil {
 		return nil, err
 	}
-	pages.Register(mux)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET "+api.Prefix+"/docs", s.docs)
@@ -95,7 +98,7 @@ func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.Sessio
 	// logged, survives a panic, is refused if cross-origin, is signed in if
 	// it can be, and is refused if its text is not clean (input.go).
 	var h http.Handler = mux
-	h = s.screenInput(h, mux, pages.InputRefused)
+	h = s.screenInput(h, mux, kit.InputRefused)
 	h = s.authenticate(h)
 	h = sessions.LoadAndSave(h)
 	h = cop.Handler(h)
@@ -170,3 +173,36 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
 }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, api.Prefix+"/") }
+
+// mountPages mounts the pages of every audience on mux, on one page kit:
+// the static files, the hall's, the desks', the online hall's and the
+// administrators'. It returns the kit, whose InputRefused answers a page
+// request refused for its text.
+func mountPages(mux *http.ServeMux, svc *service.Service, sessions *scs.SessionManager, log *slog.Logger) (*page.Kit, error) {
+	kit, err := page.NewKit(svc, sessions, log)
+	if err != nil {
+		return nil, err
+	}
+	kit.Routes(mux)
+	hallPages, err := hall.New(kit)
+	if err != nil {
+		return nil, err
+	}
+	hallPages.Routes(mux)
+	deskPages, err := desk.New(kit)
+	if err != nil {
+		return nil, err
+	}
+	deskPages.Routes(mux)
+	onlinePages, err := online.New(kit)
+	if err != nil {
+		return nil, err
+	}
+	onlinePages.Routes(mux)
+	adminPages, err := admin.New(kit)
+	if err != nil {
+		return nil, err
+	}
+	adminPages.Routes(mux)
+	return kit, nil
+}

@@ -1,0 +1,64 @@
+// Package admin holds the administrators' pages: the catalog, the calendar,
+// halls, departments, users, bundles and queue settings; and the
+// supervisors' figures (监督统计, 排队统计). Its routes are listed in routes.go; its
+// templates are embedded beside it and rendered on the shared page kit.
+package admin
+
+import (
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Handlers serves the pages of this package.
+type Handlers struct {
+	*page.Renderer
+	svc      *service.Service
+	sessions *scs.SessionManager
+	log      *slog.Logger
+	pages    map[string]*template.Template
+}
+
+// New parses the package's templates on kit; a broken one is an error
+// here, at start.
+func New(kit *page.Kit) (*Handlers, error) {
+	p, err := kit.Parse(templateFS)
+	if err != nil {
+		return nil, err
+	}
+	return &Handlers{Renderer: p, svc: kit.Svc, sessions: kit.Sessions, log: kit.Log, pages: p.Pages()}, nil
+}
+
+// The kit's names as the handlers here call them.
+
+type view = page.View
+
+func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
+	h.Render(w, r, status, name, v)
+}
+
+func (h *Handlers) formError(r *http.Request, v *view, err error) int { return h.FormError(r, v, err) }
+
+func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+	h.Redirect(w, r, to, flash)
+}
+
+func (h *Handlers) signedIn(next http.HandlerFunc) http.HandlerFunc { return h.SignedIn(next) }
+
+func (h *Handlers) requestID(r *http.Request) string { return h.RequestID(r) }
+
+func localPath(p, fallback string) string { return page.LocalPath(p, fallback) }
+
+// navItem is one tab of the admin pages.
+type navItem struct {
+	Href, Label string
+}

@@ -1,0 +1,187 @@
+package desk
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/identity"
+	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
+)
+
+// deptNames maps department codes to names (codes where the list fails).
+func (h *Handlers) deptNames(ctx context.Context) map[string]string {
+	out := map[string]string{}
+	ds, err := h.svc.Departments(ctx)
+	if err != nil {
+		h.log.Error("departments", "err", err)
+	}
+	for _, d := range ds {
+		out[d.Code] = d.Name
+	}
+	return out
+}
+
+// dueRow is one deadline of a case with its standing.
+type dueRow struct {
+	Name    string
+	At      time.Time
+	Running bool
+	Words   string
+	Warning calendar.Warning
+}
+
+// casePageData is the case page: summary, deadlines, materials, documents,
+// timeline and the forms of the actions the user may take now.
+type casePageData struct {
+	V          *service.CaseView
+	Deadlines  []dueRow
+	PauseTypes []casework.PauseType
+	IDTypes    []identity.IDType
+	Failed     string // the action whose form was refused, to reopen it
+	DeptName   string
+	Back       string // where a desk sent the user from, to return there
+	Files      bool   // some material has electronic files (an online application)
+}
+
+func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request) {
+	h.showCase(w, r, http.StatusOK, view{}, "")
+}
+
+func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, v view, failed string) {
+	ctx := r.Context()
+	cv, err := h.svc.Case(ctx, r.PathValue("number"))
+	if err != nil {
+		v.Title = "办件"
+		h.render(w, r, h.formError(r, &v, err), "error", v)
+		return
+	}
+	cal, err := h.svc.Calendar(ctx, "")
+	if err != nil {
+		h.render(w, r, h.formError(r, &v, err), "error", v)
+		return
+	}
+	now := h.svc.Now()
+	d := casePageData{V: cv, PauseTypes: casework.PauseTypes, Failed: failed,
+		IDTypes: []identity.IDType{identity.ResidentID, identity.Passport, identity.HKMacaoPermit, identity.TaiwanPermit, identity.ForeignPermanent}}
+	running := map[string]bool{}
+	for _, o := range cv.Open {
+		running[o.Name] = true
+	}
+	dl := cv.Case.Deadlines
+	for _, x := range []struct {
+		name string
+		at   time.Time
+	}{{"prereview_by", dl.PreReviewBy}, {"accept_by", dl.AcceptBy}, {"handover_by", dl.HandoverBy}, {"supply_by", dl.SupplyBy}, {"decide_by", dl.DecideBy}, {"correct_by", dl.CorrectBy}, {"archive_by", dl.ArchiveBy}} {
+		if x.at.IsZero() {
+			continue
+		}
+		row := dueRow{Name: x.name, At: x.at, Running: running[x.name]}
+		if row.Running {
+			row.Words, row.Warning = page.DueWords(cal, now, x.at), cal.Warn(now, x.at)
+		}
+		d.Deadlines = append(d.Deadlines, row)
+	}
+	d.DeptName = h.deptNames(ctx)[cv.Case.DepartmentCode]
+	for _, m := range cv.Case.Materials {
+		d.Files = d.Files || len(m.Files) > 0
+	}
+	back := r.URL.Query().Get("back")
+	if r.Method == http.MethodPost {
+		back = r.PostFormValue("back")
+	}
+	d.Back = localPath(back, "")
+	v.Title, v.Data = "办件 "+cv.Case.Number, d
+	h.render(w, r, status, "case", v)
+}
+
+// caseAction takes one action from a case page form and returns to where
+// the form came from; a refusal shows the case again with the message next
+// to the form and what was typed kept.
+func (h *Handlers) caseAction(w http.ResponseWriter, r *http.Request) {
+	number, action := r.PathValue("number"), casework.Action(r.PathValue("action"))
+	if err := r.ParseForm(); err != nil {
+		h.showCase(w, r, http.StatusBadRequest, view{Error: "表单有误，请重试"}, string(action))
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	v, err := h.svc.Act(r.Context(), number, action, inputFromForm(r), version)
+	if err != nil {
+		var fv view
+		status := h.formError(r, &fv, err)
+		h.showCase(w, r, status, fv, string(action))
+		return
+	}
+	h.redirect(w, r, localPath(r.PostFormValue("back"), "/cases/"+number), "办件 "+number+"：已"+action.Label()+"（现为「"+v.Case.State.Label()+"」）")
+}
+
+// inputFromForm reads every action's fields from a posted form.
+func inputFromForm(r *http.Request) casework.Input {
+	f := r.PostForm
+	days, _ := strconv.Atoi(f.Get("days"))
+	var collect []string
+	for _, line := range strings.Split(f.Get("collect_items"), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			collect = append(collect, line)
+		}
+	}
+	in := casework.Input{
+		Reason: f.Get("reason"), Corrections: f["corrections"], Materials: f["materials"],
+		PauseType: casework.PauseType(f.Get("pause_type")), Days: days, Outcome: casework.Outcome(f.Get("outcome")),
+		ResultDocument: f.Get("result_document"), Signer: f.Get("signer"),
+		SignerIDType: identity.IDType(f.Get("signer_id_type")), SignerIDNumber: f.Get("signer_id_number"),
+		Carrier: f.Get("carrier"), Tracking: f.Get("tracking_number"), AgentUser: f.Get("agent_user"),
+	}
+	if f.Has("collect_items") {
+		in.CollectItems = append([]string{}, collect...)
+	}
+	for key := range f {
+		if code, ok := strings.CutPrefix(key, "correction."); ok && strings.TrimSpace(f.Get(key)) != "" {
+			if in.CorrectionReasons == nil {
+				in.CorrectionReasons = map[string]string{}
+			}
+			in.CorrectionReasons[code] = f.Get(key)
+		}
+	}
+	return in
+}
+
+type searchData struct {
+	Query, State, Warning string
+	States                []casework.State
+	Rows                  []caseRow
+	Total, Page, Pages    int
+}
+
+// searchCases finds cases by number, applicant (name, or full ID number,
+// shown masked), state and warning.
+func (h *Handlers) searchCases(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d := searchData{Query: strings.TrimSpace(q.Get("q")), State: q.Get("state"), Warning: q.Get("warning"), States: casework.States}
+	page, _ := strconv.Atoi(q.Get("page"))
+	f := service.CaseFilter{Query: d.Query, Warning: calendar.Warning(d.Warning), Page: page}
+	if d.State != "" {
+		f.States = []casework.State{casework.State(d.State)}
+	}
+	v := view{Title: "办件查询"}
+	status := http.StatusOK
+	res, err := h.svc.Cases(r.Context(), f)
+	if err == nil {
+		var cal *calendar.Calendar
+		if cal, err = h.svc.Calendar(r.Context(), ""); err == nil {
+			d.Rows = h.rows(cal, h.svc.Now(), res.Cases)
+			d.Total, d.Page = res.Total, res.Page
+			d.Pages = (res.Total + res.Size - 1) / res.Size
+		}
+	}
+	if err != nil {
+		status = h.formError(r, &v, err)
+	}
+	v.Data = d
+	h.render(w, r, status, "cases", v)
+}

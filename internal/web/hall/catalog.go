@@ -1,0 +1,44 @@
+package hall
+
+import (
+	"net/http"
+
+	"github.com/onewindow/onewindow/internal/catalog"
+	"github.com/onewindow/onewindow/internal/org"
+	"github.com/onewindow/onewindow/internal/service"
+)
+
+type itemsData struct {
+	Query       string
+	Department  string
+	Departments []org.Department
+	Items       []catalog.Item
+}
+
+// items lists the public handbook, searchable by name or code.
+func (h *Handlers) items(w http.ResponseWriter, r *http.Request) {
+	d := itemsData{Query: r.URL.Query().Get("q"), Department: r.URL.Query().Get("department")}
+	v := view{Title: "办事指南"}
+	var err error
+	if d.Departments, err = h.svc.Departments(r.Context()); err == nil {
+		d.Items, err = h.svc.Items(r.Context(), service.ItemFilter{Query: d.Query, Department: d.Department})
+	}
+	status := http.StatusOK
+	if err != nil {
+		status = h.formError(r, &v, err)
+	}
+	v.Data = d
+	h.render(w, r, status, "items", v)
+}
+
+// item shows one item's guide with its materials.
+func (h *Handlers) item(w http.ResponseWriter, r *http.Request) {
+	it, err := h.svc.Item(r.Context(), r.PathValue("code"), 0)
+	v := view{Title: "办事指南"}
+	if err != nil {
+		h.render(w, r, h.formError(r, &v, err), "item", v)
+		return
+	}
+	v.Title, v.Data = it.Name, it
+	h.render(w, r, http.StatusOK, "item", v)
+}

@@ -1,0 +1,54 @@
+package hall
+
+import "net/http"
+
+// Routes mounts this package's pages on mux.
+func (h *Handlers) Routes(mux *http.ServeMux) {
+	// Sign-in, the staff home page, password change and the handbook:
+	// account.go, home.go, catalog.go.
+	mux.HandleFunc("GET /login", h.loginForm)
+	mux.HandleFunc("POST /login", h.login)
+	mux.HandleFunc("POST /logout", h.logout)
+	mux.HandleFunc("GET /{$}", h.signedIn(h.home))
+	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
+	mux.HandleFunc("POST /password", h.signedIn(h.changePassword))
+	mux.HandleFunc("GET /items", h.items)
+	mux.HandleFunc("GET /items/{code}", h.item)
+
+	// The ticket kiosk and a ticket's public page: kiosk.go.
+	mux.HandleFunc("GET /kiosk/{hall}", h.kiosk)
+	mux.HandleFunc("POST /kiosk/{hall}", h.kioskTake)
+	mux.HandleFunc("GET /kiosk/{hall}/ticket/{id}", h.kioskTicket)
+	mux.HandleFunc("GET /queue/ticket/{id}", h.followTicket)
+
+	// Appointments: appointments.go.
+	mux.HandleFunc("GET /appointments/{hall}", h.appointmentPage)
+	mux.HandleFunc("POST /appointments/{hall}", h.appointmentBook)
+	mux.HandleFunc("POST /appointments/{hall}/cancel", h.appointmentCancel)
+	mux.HandleFunc("GET /appointments/{hall}/checkin", h.checkInPage)
+	mux.HandleFunc("POST /appointments/{hall}/checkin", h.checkIn)
+	mux.HandleFunc("GET /appointments/{hall}/bookings", h.signedIn(h.hallBookings))
+	mux.HandleFunc("POST /appointments/{hall}/bookings/{id}/cancel", h.signedIn(h.cancelHallBooking))
+
+	// The hall board: board.go.
+	mux.HandleFunc("GET /board/{hall}", h.board)
+	mux.HandleFunc("GET /board/{hall}/events", h.boardEvents)
+
+	// Guidance (导办登记): guidance.go.
+	mux.HandleFunc("GET /guidance", h.signedIn(h.guidance))
+	mux.HandleFunc("POST /guidance", h.signedIn(h.guidanceRecord))
+
+	// Progress look-up by check code: public.go.
+	mux.HandleFunc("GET /progress", h.progress)
+
+	// The rating pad (评价器) and online rating: ratingpages.go.
+	mux.HandleFunc("GET /pad/{hall}/{window}", h.pad)
+	mux.HandleFunc("GET /pad/{hall}/{window}/pending", h.padPending)
+	mux.HandleFunc("POST /pad/{hall}/{window}/rate", h.padRate)
+	mux.HandleFunc("POST /pad/{hall}/{window}/skip", h.padSkip)
+	mux.HandleFunc("GET /pad/{hall}/{window}/setup", h.signedIn(h.padSetupForm))
+	mux.HandleFunc("POST /pad/{hall}/{window}/setup", h.signedIn(h.padSetup))
+	mux.HandleFunc("GET /rate/{number}", h.rateForm)
+	mux.HandleFunc("POST /rate/{number}", h.rateCase)
+	mux.HandleFunc("POST /rate/{number}/add", h.addToRating)
+}

@@ -1,0 +1,107 @@
+// Package online holds the applicant's online hall (网上办事大厅): accounts,
+// online applications and drafts, their cases, one-thing bundles and agent
+// authorisations; and the agents' desk (代办). Its routes are listed in
+// routes.go; its templates are embedded beside it and rendered on the shared
+// page kit.
+package online
+
+import (
+	"embed"
+	"html/template"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/rating"
+	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Handlers serves the pages of this package.
+type Handlers struct {
+	*page.Renderer
+	svc      *service.Service
+	sessions *scs.SessionManager
+	log      *slog.Logger
+	pages    map[string]*template.Template
+}
+
+// New parses the package's templates on kit; a broken one is an error
+// here, at start.
+func New(kit *page.Kit) (*Handlers, error) {
+	p, err := kit.Parse(templateFS)
+	if err != nil {
+		return nil, err
+	}
+	return &Handlers{Renderer: p, svc: kit.Svc, sessions: kit.Sessions, log: kit.Log, pages: p.Pages()}, nil
+}
+
+// The kit's names as the handlers here call them.
+
+type view = page.View
+
+func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
+	h.Render(w, r, status, name, v)
+}
+
+func (h *Handlers) formError(r *http.Request, v *view, err error) int { return h.FormError(r, v, err) }
+
+func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+	h.Redirect(w, r, to, flash)
+}
+
+func (h *Handlers) signedIn(next http.HandlerFunc) http.HandlerFunc { return h.SignedIn(next) }
+
+func (h *Handlers) requestID(r *http.Request) string { return h.RequestID(r) }
+
+func localPath(p, fallback string) string { return page.LocalPath(p, fallback) }
+
+const (
+	sessionAccountKey         = page.SessionAccountKey
+	sessionAccountPasswordKey = page.SessionAccountPasswordKey
+	sessionPasswordKey        = page.SessionPasswordKey
+	sessionUserKey            = page.SessionUserKey
+)
+
+func (h *Handlers) deskError(w http.ResponseWriter, r *http.Request, title string, err error) {
+	h.DeskError(w, r, title, err)
+}
+
+func (h *Handlers) rows(cal *calendar.Calendar, now time.Time, views []*service.CaseView) []caseRow {
+	return h.Rows(cal, now, views)
+}
+
+type caseRow = page.CaseRow
+
+func deadlineName(name string) string { return page.DeadlineName(name) }
+
+func fieldID(field string) string { return page.FieldID(field) }
+
+type fieldMessage = page.FieldMessage
+
+func fmtTime(t time.Time, layout string) string { return page.FmtTime(t, layout) }
+
+func hashFingerprint(hash string) string { return page.HashFingerprint(hash) }
+
+func intakeFromForm(code string, f url.Values) casework.Intake { return page.IntakeFromForm(code, f) }
+
+type levelChoice = page.LevelChoice
+
+type tagChoice = page.TagChoice
+
+func ratingChoices(form url.Values) ([]levelChoice, []tagChoice) { return page.RatingChoices(form) }
+
+func ratingInput(form url.Values, ch rating.Channel) rating.Input { return page.RatingInput(form, ch) }
+
+func writeFile(w http.ResponseWriter, r *http.Request, h *Handlers, rc io.ReadCloser, f casework.FileRef) {
+	page.WriteFile(w, r, h.Kit, rc, f)
+}

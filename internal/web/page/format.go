@@ -1,0 +1,190 @@
+package page
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/identity"
+)
+
+// funcs are the template functions every page may use.
+func (h *Kit) funcs() template.FuncMap {
+	return template.FuncMap{
+		"static":       func(name string) string { return h.staticURL[name] },
+		"date":         func(t time.Time) string { return FmtTime(t, "2006-01-02 15:04") },
+		"cnDate":       func(t time.Time) string { return FmtTime(t, "2006年1月2日") },
+		"cnTime":       func(t time.Time) string { return FmtTime(t, "2006年1月2日 15:04") },
+		"hm":           func(t time.Time) string { return FmtTime(t, "15:04") },
+		"state":        func(s casework.State) string { return s.Label() },
+		"action":       func(a casework.Action) string { return a.Label() },
+		"idType":       func(t identity.IDType) string { return t.Label() },
+		"pauseType":    func(p casework.PauseType) string { return p.Label() },
+		"deadlineName": DeadlineName,
+		"warnLabel":    warnLabel,
+		"add":          func(a, b int) int { return a + b },
+		"list":         func(v ...any) []any { return v },
+		"details":      eventDetails,
+	}
+}
+
+// FmtTime formats t in Asia/Shanghai by layout; the zero time is "".
+func FmtTime(t time.Time, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(clock.Shanghai).Format(layout)
+}
+
+// DeadlineName is a deadline's Chinese name.
+func DeadlineName(name string) string {
+	switch name {
+	case "prereview_by":
+		return "预审期限"
+	case "accept_by":
+		return "受理期限"
+	case "handover_by":
+		return "材料交接期限"
+	case "supply_by":
+		return "容缺补齐期限"
+	case "decide_by":
+		return "办结期限"
+	case "correct_by":
+		return "结果更正期限"
+	case "archive_by":
+		return "回执归档期限"
+	}
+	return name
+}
+
+// warnLabel names a warning in words, so it never rests on colour alone.
+func warnLabel(w calendar.Warning) string {
+	switch w {
+	case calendar.WarningRed:
+		return "已超期"
+	case calendar.WarningYellow:
+		return "临近期限"
+	}
+	return "正常"
+}
+
+// DueWords says how a deadline stands, in words a clerk reads at a glance:
+// 即办, 今天截止, 剩余 N 个工作日, 已超期 N 个工作日.
+func DueWords(cal *calendar.Calendar, now, due time.Time) string {
+	if due.IsZero() {
+		return "即办"
+	}
+	if now.After(due) {
+		n := cal.WorkingDaysBetween(due, now)
+		if n == 0 {
+			return "已超期（" + FmtTime(due, "15:04") + " 截止）"
+		}
+		return fmt.Sprintf("已超期 %d 个工作日", n)
+	}
+	left := cal.WorkingDaysBetween(now, due)
+	if left == 0 {
+		return "今天 " + FmtTime(due, "15:04") + " 截止"
+	}
+	return fmt.Sprintf("剩余 %d 个工作日", left)
+}
+
+// detailLabels names the fields of events' details.
+var detailLabels = map[string]string{
+	"on_time": "按时", "reason": "原因", "corrections": "需补正材料", "materials": "材料",
+	"pause_type": "暂停事由", "paused_days": "顺延工作日", "days": "工作日数", "outcome": "决定",
+	"result_document": "结果文书", "collect_items": "收回物品", "carrier": "寄递企业", "tracking_number": "邮件号",
+	"signer": "签收人", "signer_id": "签收人证件", "item_code": "事项编码", "item_version": "事项版本",
+	"channel": "渠道", "applicant": "申请人", "deferred": "容缺", "accept_by": "受理期限", "handover_by": "材料交接期限",
+	"supply_by": "容缺补齐期限", "decide_by": "办结期限", "correct_by": "结果更正期限", "archive_by": "回执归档期限",
+	"prereview_by": "预审期限", "files": "文件数", "bring": "需携带的纸质材料", "correction_reasons": "逐项意见",
+	"on_behalf_of": "代为办理（申请人）", "agent": "代办员", "for": "申请人", "prerequisite": "前置事项",
+}
+
+// eventDetails renders an event's details as "名称：值" lines in Chinese,
+// times in Asia/Shanghai.
+func eventDetails(raw json.RawMessage) []string {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return []string{string(raw)}
+	}
+	if d, ok := m["deadlines"].(map[string]any); ok {
+		delete(m, "deadlines")
+		for k, v := range d {
+			m[k] = v
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		label := detailLabels[k]
+		if label == "" {
+			label = k
+		}
+		out = append(out, label+"："+detailValue(m[k]))
+	}
+	return out
+}
+
+func detailValue(v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "是"
+		}
+		return "否"
+	case string:
+		if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
+			return FmtTime(t, "2006-01-02 15:04")
+		}
+		switch x {
+		case "approve":
+			return "准予"
+		case "deny":
+			return "不予"
+		case "window":
+			return "窗口"
+		case "mail":
+			return "邮寄"
+		case "online":
+			return "网上申报"
+		}
+		if p := casework.PauseType(x).Label(); p != "" {
+			return p
+		}
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = detailValue(e)
+		}
+		return strings.Join(parts, "、")
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "：" + detailValue(x[k])
+		}
+		return strings.Join(parts, "；")
+	case float64:
+		return fmt.Sprint(x)
+	case nil:
+		return "—"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
