@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/broadcast"
@@ -237,9 +238,19 @@ func (s *Service) atWindow(ctx context.Context, hall, number string, action queu
 	if err != nil {
 		return nil, err
 	}
-	in.Window = number
 	now := s.clock.Now()
-	w, t, err := s.store.AtWindow(ctx, hall, number, now, func(w *queue.Window, cur *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
+	w, t, err := s.store.AtWindow(ctx, hall, number, now, windowStep(clerk, number, action, in, now))
+	if err != nil {
+		return nil, err
+	}
+	return s.windowView(ctx, w, t)
+}
+
+// windowStep is action on the current ticket of window number, by the
+// clerk signed in at it.
+func windowStep(clerk, number string, action queue.Action, in queue.Input, now time.Time) store.WindowChange {
+	in.Window = number
+	return func(w *queue.Window, cur *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
 		if err := w.CheckClerk(clerk); err != nil {
 			return nil, err
 		}
@@ -254,11 +265,7 @@ func (s *Service) atWindow(ctx context.Context, hall, number string, action queu
 			w.Current = 0 // finished, no-show or transferred away
 		}
 		return ev, nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	return s.windowView(ctx, w, t)
 }
 
 // Recall calls the window's ticket again (at most the hall's MaxRecalls times).
@@ -284,10 +291,6 @@ func (s *Service) Start(ctx context.Context, hall, number string) (*WindowView, 
 	return s.atWindow(ctx, hall, number, queue.ActStart, queue.Input{})
 }
 
-// Finish ends service of the window's ticket.
-func (s *Service) Finish(ctx context.Context, hall, number string) (*WindowView, error) {
-	return s.atWindow(ctx, hall, number, queue.ActFinish, queue.Input{})
-}
 
 // Transfer sends the window's ticket back to waiting at another window of
 // the hall or in another category, keeping its original queue time.

@@ -504,47 +504,53 @@ func (s *Store) AtWindow(ctx context.Context, hall, number string, now time.Time
 	var ow *queue.Window
 	var ot *queue.Ticket
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		w, id, err := loadWindow(ctx, tx, hall, number, now)
-		if err != nil {
-			return err
-		}
-		cur, err := s.currentTicket(ctx, tx, w)
-		if err != nil {
-			return err
-		}
-		set, err := settingsTx(ctx, tx, hall)
-		if err != nil {
-			return err
-		}
-		oldW := w.Version
-		var old int
-		var oldState queue.State
-		if cur != nil {
-			old, oldState = cur.Version, cur.State
-		}
-		ev, err := change(w, cur, set)
-		if err != nil {
-			return err
-		}
-		if err := writeWindow(ctx, tx, id, w, oldW, now); err != nil {
-			return err
-		}
-		if ev != nil && cur != nil {
-			ok, err := writeTicket(ctx, tx, cur, old, oldState, ev)
-			if err != nil {
-				if apperr.Is(mapErr(err, "update ticket"), apperr.Conflict) {
-					return apperr.New(apperr.Conflict, "该证件今天在本大厅已有未办结的号")
-				}
-				return err
-			}
-			if !ok {
-				return apperr.New(apperr.Conflict, "%s号已被他人同时处理，请刷新后重试", cur.Number)
-			}
-		}
-		ow, ot = w, cur
-		return nil
+		var err error
+		ow, ot, err = s.atWindowTx(ctx, tx, hall, number, now, change)
+		return err
 	})
 	return ow, ot, err
+}
+
+// atWindowTx is AtWindow's work in tx.
+func (s *Store) atWindowTx(ctx context.Context, tx *sql.Tx, hall, number string, now time.Time, change WindowChange) (*queue.Window, *queue.Ticket, error) {
+	w, id, err := loadWindow(ctx, tx, hall, number, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	cur, err := s.currentTicket(ctx, tx, w)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := settingsTx(ctx, tx, hall)
+	if err != nil {
+		return nil, nil, err
+	}
+	oldW := w.Version
+	var old int
+	var oldState queue.State
+	if cur != nil {
+		old, oldState = cur.Version, cur.State
+	}
+	ev, err := change(w, cur, set)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := writeWindow(ctx, tx, id, w, oldW, now); err != nil {
+		return nil, nil, err
+	}
+	if ev != nil && cur != nil {
+		ok, err := writeTicket(ctx, tx, cur, old, oldState, ev)
+		if err != nil {
+			if apperr.Is(mapErr(err, "update ticket"), apperr.Conflict) {
+				return nil, nil, apperr.New(apperr.Conflict, "该证件今天在本大厅已有未办结的号")
+			}
+			return nil, nil, err
+		}
+		if !ok {
+			return nil, nil, apperr.New(apperr.Conflict, "%s号已被他人同时处理，请刷新后重试", cur.Number)
+		}
+	}
+	return w, cur, nil
 }
 
 // callAttempts bounds CallNext's retries when other windows take the

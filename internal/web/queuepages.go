@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/org"
@@ -370,7 +369,10 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 	case "start":
 		wv, err = h.svc.Start(ctx, hall, number)
 	case "finish":
-		wv, err = h.svc.Finish(ctx, hall, number)
+		var fv *service.FinishedVisit
+		if fv, err = h.svc.FinishVisit(ctx, hall, number); err == nil {
+			wv = &fv.WindowView
+		}
 	case "transfer":
 		to := r.PostForm.Get("to")
 		kind, code, _ := strings.Cut(to, ":")
@@ -415,22 +417,11 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 		case "transfer":
 			flash = fmt.Sprintf("%s 已转办，重新排队等候。", n)
 		case "finish":
-			flash = fmt.Sprintf("%s 已办结。", n)
-			// The visit's one-time rating token goes straight to the
-			// window's pad; the console never shows it, so the clerk
-			// cannot rate in the applicant's place.
-			token, terr := h.svc.RatingToken(ctx, strconv.FormatInt(t.Ticket.ID, 10), number, u.Username, hall)
-			if terr == nil {
-				terr = h.svc.SetPadPending(ctx, hall, number, token, time.Time{})
-			}
-			if terr != nil {
-				h.log.Warn("rating token", "ticket", t.Ticket.ID, "err", terr, "request_id", service.RequestFrom(ctx).ID)
-				flash += "评价器未能就绪：" + apperr.MessageOf(terr)
-			} else {
-				flash += "评价器已就绪，请申请人在窗口评价器上为本次服务评价。"
-				h.sessions.Put(ctx, flashLinkKey, "/pad/"+url.PathEscape(hall)+"/"+url.PathEscape(number))
-				h.sessions.Put(ctx, flashLinkLabelKey, "打开评价器")
-			}
+			// FinishVisit handed the visit's rating token to the window's
+			// pad; the console never sees it.
+			flash = fmt.Sprintf("%s 已办结。评价器已就绪，请申请人在窗口评价器上为本次服务评价。", n)
+			h.sessions.Put(ctx, flashLinkKey, "/pad/"+url.PathEscape(hall)+"/"+url.PathEscape(number))
+			h.sessions.Put(ctx, flashLinkLabelKey, "打开评价器")
 		}
 	}
 	h.redirect(w, r, "/window?w="+url.QueryEscape(number), flash)
