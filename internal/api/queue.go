@@ -70,7 +70,7 @@ type windowInput struct {
 type noShowInput struct {
 	Hall   string `path:"hall" maxLength:"32" doc:"大厅编码"`
 	Number string `path:"number" maxLength:"16" doc:"窗口号"`
-	Body struct {
+	Body   struct {
 		Reason queue.NoShowReason `json:"reason" enum:"absent,left,duplicate,wrong" doc:"过号原因：absent 叫号未到，left 已离开，duplicate 重复取号，wrong 取错类别且不愿转办"`
 	}
 }
@@ -78,7 +78,7 @@ type noShowInput struct {
 type transferInput struct {
 	Hall   string `path:"hall" maxLength:"32" doc:"大厅编码"`
 	Number string `path:"number" maxLength:"16" doc:"窗口号"`
-	Body struct {
+	Body   struct {
 		ToWindow   string `json:"to_window,omitempty" maxLength:"16" doc:"转到本大厅的窗口号"`
 		ToCategory string `json:"to_category,omitempty" maxLength:"16" doc:"转到本大厅的取号类别"`
 	}

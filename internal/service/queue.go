@@ -291,7 +291,6 @@ func (s *Service) Start(ctx context.Context, hall, number string) (*WindowView, 
 	return s.atWindow(ctx, hall, number, queue.ActStart, queue.Input{})
 }
 
-
 // Transfer sends the window's ticket back to waiting at another window of
 // the hall or in another category, keeping its original queue time.
 func (s *Service) Transfer(ctx context.Context, hall, number, toWindow, toCategory string) (*WindowView, error) {
