@@ -342,33 +342,39 @@ func (s *Service) windowOnly(ctx context.Context, hall, number string, change fu
 // Requeue puts a no-show ticket whose holder arrived late back in the
 // queue, once, at the back of its priority class (a clerk of the hall).
 func (s *Service) Requeue(ctx context.Context, id int64) (*TicketView, error) {
-	return s.changeTicket(ctx, id, queue.ActRequeue, queue.Input{})
+	return s.changeTicket(ctx, id, queue.ActRequeue)
 }
 
 // Cancel withdraws a ticket that is not being served (a clerk of the hall).
 func (s *Service) Cancel(ctx context.Context, id int64) (*TicketView, error) {
-	return s.changeTicket(ctx, id, queue.ActCancel, queue.Input{})
+	return s.changeTicket(ctx, id, queue.ActCancel)
 }
 
-func (s *Service) changeTicket(ctx context.Context, id int64, action queue.Action, in queue.Input) (*TicketView, error) {
+func (s *Service) changeTicket(ctx context.Context, id int64, action queue.Action) (*TicketView, error) {
 	a, err := require(ctx, "处理排队号", org.RoleIntake, org.RoleIssuance)
 	if err != nil {
 		return nil, err
 	}
 	now := s.clock.Now()
-	t, err := s.store.UpdateTicket(ctx, id, func(t *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
+	t, err := s.store.UpdateTicket(ctx, id, ticketStep(a, action, now))
+	if err != nil {
+		return nil, err
+	}
+	return s.ticketView(ctx, t)
+}
+
+// ticketStep is action on a ticket away from a window, by a clerk of its
+// hall.
+func ticketStep(a *Actor, action queue.Action, now time.Time) store.TicketChange {
+	return func(t *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
 		if !a.System && a.User.HallCode != t.HallCode {
 			return nil, apperr.New(apperr.Forbidden, "只能处理本大厅的排队号")
 		}
 		if action == queue.ActCancel && t.State == queue.Called {
 			return nil, apperr.New(apperr.Conflict, "%s号已叫到窗口，请在窗口办结、过号或转办", t.Number)
 		}
-		return queue.Apply(t, action, in, a.Name(), set, now)
-	})
-	if err != nil {
-		return nil, err
+		return queue.Apply(t, action, queue.Input{}, a.Name(), set, now)
 	}
-	return s.ticketView(ctx, t)
 }
 
 // LinkCase records that a case was taken in during the ticket's visit: the
@@ -392,20 +398,4 @@ func (s *Service) LinkCase(ctx context.Context, ticketID int64, caseNumber strin
 		return nil, err
 	}
 	return s.ticketView(ctx, t)
-}
-
-// TicketByNumber finds today's ticket of the signed-in clerk's hall by its
-// number (A003), for the desk's requeue and cancel.
-func (s *Service) TicketByNumber(ctx context.Context, number string) (int64, error) {
-	a, err := require(ctx, "处理排队号", org.RoleIntake, org.RoleIssuance)
-	if err != nil {
-		return 0, err
-	}
-	if number == "" || a.User == nil || a.User.HallCode == "" {
-		return 0, apperr.Field("ticket", "请填写号码，如 A003")
-	}
-	if number, err = queue.ParseTicketNumber("ticket", number); err != nil {
-		return 0, err
-	}
-	return s.store.TicketIDByNumber(ctx, a.User.HallCode, calendar.DateOf(s.clock.Now()), number)
 }

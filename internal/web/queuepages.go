@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -339,17 +340,13 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 	case "requeue", "cancel":
 		// A ticket of the day by its number: a late arrival requeued once,
 		// or a ticket withdrawn.
-		var id int64
-		if id, err = h.svc.TicketByNumber(ctx, r.PostFormValue("ticket")); err == nil {
-			var tv *service.TicketView
-			if action == "requeue" {
-				tv, err = h.svc.Requeue(ctx, id)
-				if err == nil {
-					flash = tv.Ticket.Number + " 号已重新排队（排在同类号的最后）。"
-				}
-			} else if tv, err = h.svc.Cancel(ctx, id); err == nil {
-				flash = tv.Ticket.Number + " 号已取消。"
+		var tv *service.TicketView
+		if action == "requeue" {
+			if tv, err = h.svc.RequeueNumbered(ctx, r.PostFormValue("ticket")); err == nil {
+				flash = tv.Ticket.Number + " 号已重新排队（排在同类号的最后）。"
 			}
+		} else if tv, err = h.svc.CancelNumbered(ctx, r.PostFormValue("ticket")); err == nil {
+			flash = tv.Ticket.Number + " 号已取消。"
 		}
 		if err == nil {
 			wv, err = h.svc.QueueWindow(ctx, hall, number)
@@ -427,26 +424,21 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 	h.redirect(w, r, "/window?w="+url.QueryEscape(number), flash)
 }
 
-// linkCaseToVisit links a case just taken in to the ticket in service at
-// the clerk's window (the one last used in this session), and returns a
-// sentence saying so for the intake's message; "" when the clerk serves no
-// ticket. It never fails the intake: a refusal is logged and said.
-func (h *Handlers) linkCaseToVisit(r *http.Request, caseNumber string) string {
+// atDesk returns the request's context with the window the clerk works
+// at (the one last used in this session): an intake links its cases to
+// the visit in service there (service.WorkingAt).
+func (h *Handlers) atDesk(r *http.Request) context.Context {
 	ctx := r.Context()
-	u := service.UserFrom(ctx)
-	number := h.sessions.GetString(ctx, sessionWindowKey)
-	if u == nil || number == "" {
+	return service.WorkingAt(ctx, h.sessions.GetString(ctx, sessionWindowKey))
+}
+
+// visitLinked is the intake message's sentence on the ticket the intake
+// linked its case to; "" when it linked none.
+func visitLinked(ticket string) string {
+	if ticket == "" {
 		return ""
 	}
-	wv, err := h.svc.QueueWindow(ctx, u.HallCode, number)
-	if err != nil || wv.Ticket == nil || wv.Window.Clerk != u.Username || wv.Ticket.Ticket.State != queue.Serving {
-		return ""
-	}
-	if _, err := h.svc.LinkCase(ctx, wv.Ticket.Ticket.ID, caseNumber); err != nil {
-		h.log.Warn("link case to ticket", "case", caseNumber, "ticket", wv.Ticket.Ticket.ID, "err", err, "request_id", service.RequestFrom(ctx).ID)
-		return "未能关联排队号 " + wv.Ticket.Ticket.Number + "：" + apperr.MessageOf(err)
-	}
-	return "已关联排队号 " + wv.Ticket.Ticket.Number + "。"
+	return "已关联排队号 " + ticket + "。"
 }
 
 // ---- queue admin ----
