@@ -183,7 +183,7 @@ func (s *Service) Waiting(ctx context.Context, hall string) ([]store.WaitingCoun
 // windowClerk returns the name of the clerk acting at a window of hall: an
 // intake or issuance clerk of that hall, or the system.
 func windowClerk(ctx context.Context, hall string) (string, error) {
-	a, err := require(ctx, "在窗口叫号", org.RoleIntake, org.RoleIssuance)
+	a, err := requireIn(ctx, org.WorkWindow, "在窗口叫号")
 	if err != nil {
 		return "", err
 	}
@@ -351,7 +351,7 @@ func (s *Service) Cancel(ctx context.Context, id int64) (*TicketView, error) {
 }
 
 func (s *Service) changeTicket(ctx context.Context, id int64, action queue.Action) (*TicketView, error) {
-	a, err := require(ctx, "处理排队号", org.RoleIntake, org.RoleIssuance)
+	a, err := requireIn(ctx, org.WorkWindow, "处理排队号")
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +380,7 @@ func ticketStep(a *Actor, action queue.Action, now time.Time) store.TicketChange
 // LinkCase records that a case was taken in during the ticket's visit: the
 // ticket must be in service or done, and each case links once.
 func (s *Service) LinkCase(ctx context.Context, ticketID int64, caseNumber string) (*TicketView, error) {
-	a, err := require(ctx, "关联办件", org.RoleIntake, org.RoleIssuance)
+	a, err := requireIn(ctx, org.WorkWindow, "关联办件")
 	if err != nil {
 		return nil, err
 	}

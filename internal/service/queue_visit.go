@@ -34,7 +34,7 @@ func windowFrom(ctx context.Context) string {
 // WorkingAt, else at the first window of the hall the clerk is signed in
 // at that serves one. nil for anyone but a clerk of a hall.
 func (s *Service) visitLink(ctx context.Context, a *Actor) *store.VisitLink {
-	if a == nil || a.User == nil || a.User.HallCode == "" || !a.Is(org.RoleIntake, org.RoleIssuance) {
+	if a == nil || a.User == nil || a.User.HallCode == "" || !a.User.Role.Sees(org.WorkWindow) {
 		return nil
 	}
 	clerk, now := a.Name(), s.clock.Now()
@@ -68,7 +68,7 @@ func (s *Service) CancelNumbered(ctx context.Context, number string) (*TicketVie
 }
 
 func (s *Service) changeNumbered(ctx context.Context, number string, action queue.Action) (*TicketView, error) {
-	a, err := require(ctx, "处理排队号", org.RoleIntake, org.RoleIssuance)
+	a, err := requireIn(ctx, org.WorkWindow, "处理排队号")
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/queue"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
@@ -174,5 +175,22 @@ func TestFinishVisitPreparesThePad(t *testing.T) {
 		// The token is the visit's: a second token for it is refused.
 		_, err = svc.RatingToken(as["shouli"], strconv.FormatInt(fv.Ticket.Ticket.ID, 10), "A01", "shouli", demo.DistrictHall)
 		wantQueueCode(t, "a second token for the visit", err, apperr.Conflict)
+	})
+}
+
+// The window's use cases admit exactly the roles org says work at the
+// window, the ones whose menu shows it (issue 11: one place decides).
+func TestWindowRolesFollowTheWorkspaces(t *testing.T) {
+	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
+		svc, as := hall(t, st, clock.At(start))
+		for _, u := range demo.Load().Accounts {
+			if u.HallCode != "" && u.HallCode != demo.DistrictHall {
+				continue // another hall's clerk is refused for the hall
+			}
+			_, err := svc.QueueWindow(as[u.Username], demo.DistrictHall, "A01")
+			if sees := u.Role.Sees(org.WorkWindow); sees != (err == nil) {
+				t.Errorf("%s (%s): sees the window %v, the console answers %v", u.Username, u.Role, sees, err)
+			}
+		}
 	})
 }

@@ -255,7 +255,7 @@ func (h *Handlers) windowConsole(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := service.UserFrom(ctx)
 	v := view{Title: "窗口叫号"}
-	if u.Role != org.RoleIntake && u.Role != org.RoleIssuance {
+	if !u.Role.Sees(org.WorkWindow) {
 		h.render(w, r, h.formError(r, &v, apperr.New(apperr.Forbidden, "窗口叫号只供综合受理、综合出件人员使用")), "error", v)
 		return
 	}
