@@ -335,7 +335,7 @@ func (h *Handlers) intakeJSON(next func(r *http.Request) (int, any)) http.Handle
 		switch u := service.UserFrom(r.Context()); {
 		case u == nil:
 			status, body = http.StatusUnauthorized, idCheck{Message: "请先登录"}
-		case u.Role != org.RoleIntake:
+		case !u.Role.Sees(org.WorkIntake):
 			status, body = http.StatusForbidden, idCheck{Message: "只有综合受理窗口可以使用"}
 		default:
 			status, body = next(r)
