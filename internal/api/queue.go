@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -33,6 +34,9 @@ func ticketOut(v *service.TicketView) *TicketOut {
 type WindowOut struct {
 	Window *queue.Window `json:"window"`
 	Ticket *TicketOut    `json:"ticket,omitempty"`
+	// RatingPadUntil is set when a visit is finished: until when the
+	// window's rating pad waits for the applicant's rating.
+	RatingPadUntil *time.Time `json:"rating_pad_until,omitempty" doc:"办结时：本窗口评价器等候申请人评价的截止时间"`
 }
 
 type ticketOutput struct {
@@ -60,16 +64,21 @@ type windowInput struct {
 	Number string `path:"number" maxLength:"16" doc:"窗口号"`
 }
 
+// noShowInput and transferInput spell out the window's path fields: huma
+// fills no path parameter of an embedded unexported struct (it skipped
+// them, and the OpenAPI listed none).
 type noShowInput struct {
-	windowInput
-	Body struct {
+	Hall   string `path:"hall" maxLength:"32" doc:"大厅编码"`
+	Number string `path:"number" maxLength:"16" doc:"窗口号"`
+	Body   struct {
 		Reason queue.NoShowReason `json:"reason" enum:"absent,left,duplicate,wrong" doc:"过号原因：absent 叫号未到，left 已离开，duplicate 重复取号，wrong 取错类别且不愿转办"`
 	}
 }
 
 type transferInput struct {
-	windowInput
-	Body struct {
+	Hall   string `path:"hall" maxLength:"32" doc:"大厅编码"`
+	Number string `path:"number" maxLength:"16" doc:"窗口号"`
+	Body   struct {
 		ToWindow   string `json:"to_window,omitempty" maxLength:"16" doc:"转到本大厅的窗口号"`
 		ToCategory string `json:"to_category,omitempty" maxLength:"16" doc:"转到本大厅的取号类别"`
 	}
@@ -121,7 +130,6 @@ func (h *Handlers) registerQueue(a huma.API) {
 		{"call-next", "叫下一个号：按优先规则（连续 K 个优先号后，等得更久的普通号先叫）", h.svc.CallNext},
 		{"recall", "重呼当前号（次数有上限，默认 2 次）", h.svc.Recall},
 		{"start", "开始办理当前号", h.svc.Start},
-		{"finish", "办结当前号", h.svc.Finish},
 		{"pause", "暂停窗口（暂停的窗口不能叫号）", h.svc.Pause},
 		{"resume", "开窗或恢复窗口：当前登录的工作人员即为本窗口的操作人", h.svc.Resume},
 	}
@@ -135,6 +143,23 @@ func (h *Handlers) registerQueue(a huma.API) {
 			return h.windowResult(ctx, v, err)
 		})
 	}
+	huma.Register(a, huma.Operation{
+		OperationID: "window-finish", Method: http.MethodPost, Path: "/queue/windows/{hall}/{number}/finish", Tags: tags,
+		Summary: "办结当前号，并把本次服务的评价码交给本窗口的评价器（同一事务）",
+		Description: "只有本大厅的综合受理、综合出件人员可操作，且须是在该窗口开窗的人员。状态不允许时返回 409。" +
+			"办结的同时发放一次性评价码并送到本窗口的评价器，申请人在评价器上评价；评价码不在响应中返回，工作人员不能代为评价。",
+		Security: bearer, Errors: []int{401, 403, 404, 409},
+	}, func(ctx context.Context, in *windowInput) (*windowOutput, error) {
+		v, err := h.svc.FinishVisit(ctx, in.Hall, in.Number)
+		if err != nil {
+			return nil, h.fail(ctx, err)
+		}
+		out, err := h.windowResult(ctx, &v.WindowView, nil)
+		if err == nil {
+			out.Body.RatingPadUntil = &v.PadUntil
+		}
+		return out, err
+	})
 	huma.Register(a, huma.Operation{
 		OperationID: "window-no-show", Method: http.MethodPost, Path: "/queue/windows/{hall}/{number}/no-show", Tags: tags,
 		Summary: "当前号过号（选择预设原因）", Security: bearer, Errors: []int{401, 403, 404, 409, 422},

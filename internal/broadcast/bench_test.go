@@ -142,7 +142,7 @@ func benchBoard(b *testing.B, d store.Dialect) {
 			if _, err := svc.Start(clerk, demo.DistrictHall, "A03"); err != nil {
 				b.Fatal(err)
 			}
-			if _, err := svc.Finish(clerk, demo.DistrictHall, "A03"); err != nil {
+			if _, err := svc.FinishVisit(clerk, demo.DistrictHall, "A03"); err != nil {
 				b.Fatal(err)
 			}
 		}

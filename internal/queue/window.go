@@ -42,6 +42,13 @@ func (w *Window) CheckClerk(username string) error {
 	return nil
 }
 
+// Serving reports whether t is the visit username is serving at w: w's
+// current ticket, in service, with username signed in at w (open or
+// paused). A case the clerk takes in during that visit is linked to it.
+func (w *Window) Serving(t *Ticket, username string) bool {
+	return t != nil && w.Clerk == username && w.Current == t.ID && t.State == Serving
+}
+
 // Pause stops the window calling; the clerk stays signed in at it.
 func (w *Window) Pause(username string) error {
 	if err := w.CheckClerk(username); err != nil {

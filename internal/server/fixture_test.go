@@ -60,6 +60,7 @@ type response struct {
 // nodes of one hall.
 type fixture struct {
 	st      *store.Store
+	svc     *service.Service // the service both nodes serve, for what a test sets up or reads beside HTTP
 	clk     *clock.Manual
 	nodes   [2]*httptest.Server
 	client  *http.Client
@@ -89,7 +90,7 @@ func newFixture(t *testing.T, st *store.Store, clk *clock.Manual) *fixture {
 		t.Fatalf("load demo: %v (%d accounts)", err, len(creds))
 	}
 	f := &fixture{
-		st: st, clk: clk,
+		st: st, clk: clk, svc: svc,
 		// Redirects are answers to check, not to follow.
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		creds:  map[string]service.Credential{}, tokens: map[string]string{}, cookies: map[string]*http.Cookie{},

@@ -119,6 +119,13 @@ func signedIn(ctx context.Context) (*Actor, error) {
 	return a, nil
 }
 
+// requireIn is require for the roles that work in workspace w (org's one
+// table of who sees which page), so that a use case and the page of its
+// workspace agree on who may use it.
+func requireIn(ctx context.Context, w org.Workspace, what string) (*Actor, error) {
+	return require(ctx, what, org.RolesSeeing(w)...)
+}
+
 // require returns the actor of ctx if it is the system or holds one of
 // roles; otherwise Unauthorized or Forbidden.
 func require(ctx context.Context, what string, roles ...org.Role) (*Actor, error) {

@@ -40,7 +40,7 @@ type AdminAccess struct {
 // AdminAccess returns what the signed-in user may administer; users who
 // may administer nothing are refused.
 func (s *Service) AdminAccess(ctx context.Context) (AdminAccess, error) {
-	a, err := require(ctx, "使用系统管理", org.RoleAdmin, org.RoleDeptAdmin)
+	a, err := requireIn(ctx, org.WorkAdmin, "使用系统管理")
 	if err != nil {
 		return AdminAccess{}, err
 	}

@@ -302,7 +302,7 @@ func maskPhone(p string) string {
 // hallClerk checks the actor is an intake or issuance clerk of hall (or
 // the system) and returns its name.
 func hallClerk(ctx context.Context, hall string) (string, error) {
-	a, err := require(ctx, "办理预约", org.RoleIntake, org.RoleIssuance)
+	a, err := requireIn(ctx, org.WorkBookings, "办理预约")
 	if err != nil {
 		return "", err
 	}

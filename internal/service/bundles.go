@@ -98,6 +98,9 @@ type BundleView struct {
 	Template *bundle.Template
 	Cases    []*CaseView // in member order
 	Warning  calendar.Warning
+	// Visit is the number of the queue ticket an intake linked the
+	// member cases to, "" when none.
+	Visit string
 }
 
 // IntakeBundle takes in a joint application at the intake desk: one case
@@ -167,11 +170,17 @@ func (s *Service) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleVie
 	}
 	b := bundle.New(t, cases[0].Applicant, casework.AtWindow, form, env.Cal, env.Now)
 	b.Members = s.bundleMembers(t, cases)
-	if err := s.store.CreateBundle(ctx, b, cases, events, 0); err != nil {
+	visit, err := s.store.TakeInBundle(ctx, b, cases, events, s.visitLink(ctx, ActorFrom(ctx)))
+	if err != nil {
 		return nil, err
 	}
-	s.log.Info("bundle taken in", "number", b.Number, "template", t.Code, "members", len(cases), "by", a.Username)
-	return s.Bundle(ctx, b.Number)
+	s.log.Info("bundle taken in", "number", b.Number, "template", t.Code, "members", len(cases), "by", a.Username, "ticket", visitNumber(visit))
+	v, err := s.Bundle(ctx, b.Number)
+	if err != nil {
+		return nil, err
+	}
+	v.Visit = visitNumber(visit)
+	return v, nil
 }
 
 func (s *Service) bundleMembers(t *bundle.Template, cases []*casework.Case) []bundle.MemberCase {

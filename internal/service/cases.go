@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/org"
+	"github.com/onewindow/onewindow/internal/queue"
 	"github.com/onewindow/onewindow/internal/store"
 )
 
@@ -25,6 +26,9 @@ type CaseView struct {
 	Open      []casework.Due
 	Events    []casework.Event    // filled by Case, not by Cases
 	Documents []casework.Document // filled by Case, not by Cases
+	// Visit is the number of the queue ticket an intake linked the case
+	// to (the visit the clerk was serving), "" when none.
+	Visit string
 }
 
 // caseActor turns the signed-in account into the case's actor, with the
@@ -146,7 +150,7 @@ func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, er
 	if err != nil {
 		return nil, err
 	}
-	if a.System || a.Role != org.RoleIntake {
+	if a.System || !a.Role.Sees(org.WorkIntake) {
 		return nil, apperr.New(apperr.Forbidden, "只有综合受理窗口可以收件（一窗受理）")
 	}
 	env, err := s.env(ctx)
@@ -168,12 +172,13 @@ func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, er
 		return nil, err
 	}
 	c.CheckCode = checkCode()
-	if err := s.store.CreateCase(ctx, c, ev); err != nil {
+	t, err := s.store.TakeIn(ctx, c, ev, s.visitLink(ctx, ActorFrom(ctx)))
+	if err != nil {
 		return nil, err
 	}
-	s.log.Info("case taken in", "number", c.Number, "item", c.ItemCode, "by", a.Username, "request_id", RequestFrom(ctx).ID)
+	s.log.Info("case taken in", "number", c.Number, "item", c.ItemCode, "by", a.Username, "ticket", visitNumber(t), "request_id", RequestFrom(ctx).ID)
 	v := s.view(c, a, env)
-	v.Events, v.Documents = []casework.Event{*ev}, casework.IntakeDocuments(c)
+	v.Events, v.Documents, v.Visit = []casework.Event{*ev}, casework.IntakeDocuments(c), visitNumber(t)
 	return v, nil
 }
 
@@ -221,7 +226,7 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 		}
 	}
 	var acting casework.Actor
-	c, err := s.store.UpdateCase(ctx, number, func(c *casework.Case) (*casework.Event, []casework.Document, error) {
+	change := func(c *casework.Case) (*casework.Event, []casework.Document, error) {
 		if err := r.mayRead(c, env.Now); err != nil {
 			return nil, nil, err
 		}
@@ -230,7 +235,15 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 		}
 		acting = r.actingOn(c, env.Now)
 		return casework.Apply(c, action, in, acting, env)
-	})
+	}
+	var c *casework.Case
+	var visit *queue.Ticket
+	if action == casework.ActCompleteIntake {
+		// The window takes the paper in: the case joins the clerk's visit.
+		c, visit, err = s.store.UpdateCaseAtVisit(ctx, number, change, s.visitLink(ctx, ActorFrom(ctx)))
+	} else {
+		c, err = s.store.UpdateCase(ctx, number, change)
+	}
 	if hr := (*casework.HallRefusal)(nil); errors.As(err, &hr) {
 		return nil, hr.Named(s.hallNames(ctx)) // after the transaction: see HallRefusal
 	}
@@ -241,7 +254,9 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 	if c.BundleNumber != "" && !a.System { // the system's own steps come from advancing the bundle
 		s.advanceBundle(ctx, c.BundleNumber)
 	}
-	return s.view(c, acting, env), nil
+	v := s.view(c, acting, env)
+	v.Visit = visitNumber(visit)
+	return v, nil
 }
 
 // Case returns one case with its events and documents.

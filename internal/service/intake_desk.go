@@ -154,7 +154,7 @@ func isSpellable(q string) bool {
 // part of it ("spjy" finds 食品经营许可), or its pinyin spelled out. The best
 // matches come first; an empty q lists every item by code.
 func (s *Service) SearchItems(ctx context.Context, q string) ([]DeskItem, error) {
-	if _, err := require(ctx, "使用综合受理台", org.RoleIntake); err != nil {
+	if _, err := requireIn(ctx, org.WorkIntake, "使用综合受理台"); err != nil {
 		return nil, err
 	}
 	idx, err := s.deskIndex(ctx)
@@ -204,7 +204,7 @@ func (s *Service) deskDepartmentNames(ctx context.Context) (map[string]string, e
 // IntakeItem returns the current version of the item the intake form is
 // for, with the default due date of deferred materials counted from now.
 func (s *Service) IntakeItem(ctx context.Context, code string) (*DeskItem, error) {
-	if _, err := require(ctx, "使用综合受理台", org.RoleIntake); err != nil {
+	if _, err := requireIn(ctx, org.WorkIntake, "使用综合受理台"); err != nil {
 		return nil, err
 	}
 	cal, err := s.districtCalendar(ctx)

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/broadcast"
@@ -182,7 +183,7 @@ func (s *Service) Waiting(ctx context.Context, hall string) ([]store.WaitingCoun
 // windowClerk returns the name of the clerk acting at a window of hall: an
 // intake or issuance clerk of that hall, or the system.
 func windowClerk(ctx context.Context, hall string) (string, error) {
-	a, err := require(ctx, "在窗口叫号", org.RoleIntake, org.RoleIssuance)
+	a, err := requireIn(ctx, org.WorkWindow, "在窗口叫号")
 	if err != nil {
 		return "", err
 	}
@@ -237,9 +238,19 @@ func (s *Service) atWindow(ctx context.Context, hall, number string, action queu
 	if err != nil {
 		return nil, err
 	}
-	in.Window = number
 	now := s.clock.Now()
-	w, t, err := s.store.AtWindow(ctx, hall, number, now, func(w *queue.Window, cur *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
+	w, t, err := s.store.AtWindow(ctx, hall, number, now, windowStep(clerk, number, action, in, now))
+	if err != nil {
+		return nil, err
+	}
+	return s.windowView(ctx, w, t)
+}
+
+// windowStep is action on the current ticket of window number, by the
+// clerk signed in at it.
+func windowStep(clerk, number string, action queue.Action, in queue.Input, now time.Time) store.WindowChange {
+	in.Window = number
+	return func(w *queue.Window, cur *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
 		if err := w.CheckClerk(clerk); err != nil {
 			return nil, err
 		}
@@ -254,11 +265,7 @@ func (s *Service) atWindow(ctx context.Context, hall, number string, action queu
 			w.Current = 0 // finished, no-show or transferred away
 		}
 		return ev, nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	return s.windowView(ctx, w, t)
 }
 
 // Recall calls the window's ticket again (at most the hall's MaxRecalls times).
@@ -282,11 +289,6 @@ func (s *Service) NoShow(ctx context.Context, hall, number string, reason queue.
 // Start begins service of the window's called ticket.
 func (s *Service) Start(ctx context.Context, hall, number string) (*WindowView, error) {
 	return s.atWindow(ctx, hall, number, queue.ActStart, queue.Input{})
-}
-
-// Finish ends service of the window's ticket.
-func (s *Service) Finish(ctx context.Context, hall, number string) (*WindowView, error) {
-	return s.atWindow(ctx, hall, number, queue.ActFinish, queue.Input{})
 }
 
 // Transfer sends the window's ticket back to waiting at another window of
@@ -340,39 +342,45 @@ func (s *Service) windowOnly(ctx context.Context, hall, number string, change fu
 // Requeue puts a no-show ticket whose holder arrived late back in the
 // queue, once, at the back of its priority class (a clerk of the hall).
 func (s *Service) Requeue(ctx context.Context, id int64) (*TicketView, error) {
-	return s.changeTicket(ctx, id, queue.ActRequeue, queue.Input{})
+	return s.changeTicket(ctx, id, queue.ActRequeue)
 }
 
 // Cancel withdraws a ticket that is not being served (a clerk of the hall).
 func (s *Service) Cancel(ctx context.Context, id int64) (*TicketView, error) {
-	return s.changeTicket(ctx, id, queue.ActCancel, queue.Input{})
+	return s.changeTicket(ctx, id, queue.ActCancel)
 }
 
-func (s *Service) changeTicket(ctx context.Context, id int64, action queue.Action, in queue.Input) (*TicketView, error) {
-	a, err := require(ctx, "处理排队号", org.RoleIntake, org.RoleIssuance)
+func (s *Service) changeTicket(ctx context.Context, id int64, action queue.Action) (*TicketView, error) {
+	a, err := requireIn(ctx, org.WorkWindow, "处理排队号")
 	if err != nil {
 		return nil, err
 	}
 	now := s.clock.Now()
-	t, err := s.store.UpdateTicket(ctx, id, func(t *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
-		if !a.System && a.User.HallCode != t.HallCode {
-			return nil, apperr.New(apperr.Forbidden, "只能处理本大厅的排队号")
-		}
-		if action == queue.ActCancel && t.State == queue.Called {
-			return nil, apperr.New(apperr.Conflict, "%s号已叫到窗口，请在窗口办结、过号或转办", t.Number)
-		}
-		return queue.Apply(t, action, in, a.Name(), set, now)
-	})
+	t, err := s.store.UpdateTicket(ctx, id, ticketStep(a, action, now))
 	if err != nil {
 		return nil, err
 	}
 	return s.ticketView(ctx, t)
 }
 
+// ticketStep is action on a ticket away from a window, by a clerk of its
+// hall.
+func ticketStep(a *Actor, action queue.Action, now time.Time) store.TicketChange {
+	return func(t *queue.Ticket, set queue.Settings) (*queue.TicketEvent, error) {
+		if !a.System && a.User.HallCode != t.HallCode {
+			return nil, apperr.New(apperr.Forbidden, "只能处理本大厅的排队号")
+		}
+		if action == queue.ActCancel && t.State == queue.Called {
+			return nil, apperr.New(apperr.Conflict, "%s号已叫到窗口，请在窗口办结、过号或转办", t.Number)
+		}
+		return queue.Apply(t, action, queue.Input{}, a.Name(), set, now)
+	}
+}
+
 // LinkCase records that a case was taken in during the ticket's visit: the
 // ticket must be in service or done, and each case links once.
 func (s *Service) LinkCase(ctx context.Context, ticketID int64, caseNumber string) (*TicketView, error) {
-	a, err := require(ctx, "关联办件", org.RoleIntake, org.RoleIssuance)
+	a, err := requireIn(ctx, org.WorkWindow, "关联办件")
 	if err != nil {
 		return nil, err
 	}
@@ -390,20 +398,4 @@ func (s *Service) LinkCase(ctx context.Context, ticketID int64, caseNumber strin
 		return nil, err
 	}
 	return s.ticketView(ctx, t)
-}
-
-// TicketByNumber finds today's ticket of the signed-in clerk's hall by its
-// number (A003), for the desk's requeue and cancel.
-func (s *Service) TicketByNumber(ctx context.Context, number string) (int64, error) {
-	a, err := require(ctx, "处理排队号", org.RoleIntake, org.RoleIssuance)
-	if err != nil {
-		return 0, err
-	}
-	if number == "" || a.User == nil || a.User.HallCode == "" {
-		return 0, apperr.Field("ticket", "请填写号码，如 A003")
-	}
-	if number, err = queue.ParseTicketNumber("ticket", number); err != nil {
-		return 0, err
-	}
-	return s.store.TicketIDByNumber(ctx, a.User.HallCode, calendar.DateOf(s.clock.Now()), number)
 }

@@ -61,7 +61,7 @@ func TestQueueFigures(t *testing.T) {
 			_, err = svc.Start(as[clerk], hallCode, window)
 			must("start", err)
 			clk.Advance(10 * time.Minute)
-			_, err = svc.Finish(as[clerk], hallCode, window)
+			_, err = svc.FinishVisit(as[clerk], hallCode, window)
 			must("finish", err)
 		}
 		take(9, 0, "A")

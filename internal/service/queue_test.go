@@ -111,7 +111,7 @@ func TestQueueKioskAndWindow(t *testing.T) {
 			t.Fatalf("priority class first: called %s", w.Ticket.Ticket.Number)
 		}
 		// Start, transfer to category B: waiting again, issue time kept.
-		_, err = svc.Finish(as["shouli"], hallCode, "A01")
+		_, err = svc.FinishVisit(as["shouli"], hallCode, "A01")
 		wantQueueCode(t, "finish before start", err, apperr.Conflict)
 		_, err = svc.Start(as["shouli"], hallCode, "A01")
 		wantQueueCode(t, "start", err, "")
@@ -135,10 +135,10 @@ func TestQueueKioskAndWindow(t *testing.T) {
 			t.Fatalf("A02 called %s", w.Ticket.Ticket.Number)
 		}
 		_, _ = svc.Start(as["chujian"], hallCode, "A02")
-		w, err = svc.Finish(as["chujian"], hallCode, "A02")
+		fv, err := svc.FinishVisit(as["chujian"], hallCode, "A02")
 		wantQueueCode(t, "finish", err, "")
-		if w.Ticket.Ticket.State != queue.Done {
-			t.Fatalf("finished %+v", w.Ticket.Ticket)
+		if fv.Ticket.Ticket.State != queue.Done {
+			t.Fatalf("finished %+v", fv.Ticket.Ticket)
 		}
 		// Link a case taken in during the visit.
 		c, err := svc.Intake(as["shouli"], deskApplication(false))

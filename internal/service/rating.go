@@ -54,7 +54,7 @@ func randomKey(prefix string) (string, error) {
 // only for their own service. Only the token's hash is kept; a visit gets
 // one token.
 func (s *Service) RatingToken(ctx context.Context, ticketID, window, clerk, hall string) (string, error) {
-	a, err := require(ctx, "发放评价码", org.RoleIntake, org.RoleIssuance)
+	a, err := requireIn(ctx, org.WorkWindow, "发放评价码")
 	if err != nil {
 		return "", err
 	}
@@ -382,7 +382,7 @@ func (s *Service) ActOnRectification(ctx context.Context, id int64, action ratin
 // including) to. Ratings whose appeal was upheld do not count. For
 // supervisors and the bureau's admins.
 func (s *Service) Rates(ctx context.Context, from, to time.Time, groupBy rating.GroupBy) ([]rating.Rate, error) {
-	if _, err := require(ctx, "查看好差评统计", org.RoleSupervisor, org.RoleAdmin); err != nil {
+	if _, err := requireIn(ctx, org.WorkSupervision, "查看好差评统计"); err != nil {
 		return nil, err
 	}
 	if !groupBy.Valid() {

@@ -71,7 +71,7 @@ func (s *Service) PairPad(ctx context.Context, hall, window string) (string, err
 // from now; never beyond the token's own life). The window console calls
 // it right after RatingToken, as the clerk who finished the visit.
 func (s *Service) SetPadPending(ctx context.Context, hall, window, token string, expires time.Time) error {
-	if _, err := require(ctx, "向评价器发送评价码", org.RoleIntake, org.RoleIssuance); err != nil {
+	if _, err := requireIn(ctx, org.WorkWindow, "向评价器发送评价码"); err != nil {
 		return err
 	}
 	token = strings.TrimSpace(token)

@@ -12,6 +12,7 @@ import (
 	"github.com/onewindow/onewindow/internal/bundle"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/queue"
 )
 
 // SaveBundleTemplate inserts or replaces a bundle template.
@@ -68,7 +69,32 @@ func (s *Store) BundleTemplate(ctx context.Context, code string) (*bundle.Templa
 // day's count), every case its own and the bundle's. Nothing is saved if
 // any part fails. draftID, if not 0, is the online draft it came from.
 func (s *Store) CreateBundle(ctx context.Context, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, draftID int64) error {
-	return s.update(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx *sql.Tx) error { return s.createBundle(ctx, tx, b, cases, events, draftID) })
+}
+
+// TakeInBundle saves a bundle taken in at the window, as CreateBundle
+// does, and links every member case to the clerk's visit (link may be
+// nil) in the same transaction. It returns the ticket linked, or nil.
+func (s *Store) TakeInBundle(ctx context.Context, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, link *VisitLink) (*queue.Ticket, error) {
+	var t *queue.Ticket
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		if err := s.createBundle(ctx, tx, b, cases, events, 0); err != nil {
+			return err
+		}
+		numbers := make([]string, len(cases))
+		for i, c := range cases {
+			numbers[i] = c.Number
+		}
+		var err error
+		t, err = s.linkVisitTx(ctx, tx, link, numbers...)
+		return err
+	})
+	return t, err
+}
+
+// createBundle is CreateBundle's work in tx.
+func (s *Store) createBundle(ctx context.Context, tx *sql.Tx, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, draftID int64) error {
+	{
 		if draftID != 0 {
 			if err := deleteDraft(ctx, tx, draftID, b.AccountID); err != nil {
 				return err
@@ -94,7 +120,7 @@ func (s *Store) CreateBundle(ctx context.Context, b *bundle.Bundle, cases []*cas
 		return tx.QueryRowContext(ctx, `INSERT INTO bundles (number, template_code, lead_department, state, account_id, received_at, due_by, version, data)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id`,
 			b.Number, b.TemplateCode, b.LeadDepartment, string(b.State), dbNull(b.AccountID), stamp(b.ReceivedAt), stamp(b.DueBy), data).Scan(&b.ID)
-	})
+	}
 }
 
 // sealBundle returns the bundle as its data column keeps it: sealed JSON

@@ -11,6 +11,7 @@ import (
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/queue"
 )
 
 // The statements of every transition (prepared once on SQLite).
@@ -199,6 +200,34 @@ type ChangeFunc func(c *casework.Case) (*casework.Event, []casework.Document, er
 func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc) (*casework.Case, error) {
 	var out *casework.Case
 	err := s.update(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.updateCaseTx(ctx, tx, number, change)
+		return err
+	})
+	return out, err
+}
+
+// UpdateCaseAtVisit changes a case as UpdateCase does and links it to the
+// clerk's visit (link) in the same transaction: the window taking in the
+// paper of an online application. It returns the ticket linked, or nil.
+func (s *Store) UpdateCaseAtVisit(ctx context.Context, number string, change ChangeFunc, link *VisitLink) (*casework.Case, *queue.Ticket, error) {
+	var out *casework.Case
+	var t *queue.Ticket
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		var err error
+		if out, err = s.updateCaseTx(ctx, tx, number, change); err != nil {
+			return err
+		}
+		t, err = s.linkVisitTx(ctx, tx, link, out.Number)
+		return err
+	})
+	return out, t, err
+}
+
+// updateCaseTx is UpdateCase's work in tx.
+func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, change ChangeFunc) (*casework.Case, error) {
+	var out *casework.Case
+	err := func() error {
 		c, prev, err := s.loadCase(s.rowTx(ctx, tx, loadCaseQuery, number), number)
 		if err != nil {
 			return err
@@ -243,7 +272,7 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 		}
 		out = c
 		return nil
-	})
+	}()
 	return out, err
 }
 

@@ -295,24 +295,48 @@ type TicketChange func(t *queue.Ticket, set queue.Settings) (*queue.TicketEvent,
 func (s *Store) UpdateTicket(ctx context.Context, id int64, change TicketChange) (*queue.Ticket, error) {
 	var out *queue.Ticket
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		t, ev, old, oldState, err := s.changeTicketTx(ctx, tx, id, change)
-		if err != nil {
-			return err
-		}
-		ok, err := writeTicket(ctx, tx, t, old, oldState, ev)
-		if err != nil {
-			if apperr.Is(mapErr(err, "update ticket"), apperr.Conflict) {
-				return apperr.New(apperr.Conflict, "该证件今天在本大厅已有未办结的号，不能重新排队")
-			}
-			return err
-		}
-		if !ok {
-			return apperr.New(apperr.Conflict, "%s号已被他人同时处理，请刷新后重试", t.Number)
-		}
-		out = t
-		return nil
+		var err error
+		out, err = s.updateTicketTx(ctx, tx, id, change)
+		return err
 	})
 	return out, err
+}
+
+// UpdateTicketNumbered is UpdateTicket for the ticket numbered number
+// (A003) of hall on day: the window console names a ticket by the number
+// its holder shows.
+func (s *Store) UpdateTicketNumbered(ctx context.Context, hall string, day calendar.Date, number string, change TicketChange) (*queue.Ticket, error) {
+	var out *queue.Ticket
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM tickets WHERE hall_code = $1 AND day = $2 AND number = $3`,
+			hall, day.String(), number).Scan(&id)
+		if err != nil {
+			return notFound(err, "今天没有 "+number+" 号")
+		}
+		out, err = s.updateTicketTx(ctx, tx, id, change)
+		return err
+	})
+	return out, err
+}
+
+// updateTicketTx is UpdateTicket's work in tx.
+func (s *Store) updateTicketTx(ctx context.Context, tx *sql.Tx, id int64, change TicketChange) (*queue.Ticket, error) {
+	t, ev, old, oldState, err := s.changeTicketTx(ctx, tx, id, change)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := writeTicket(ctx, tx, t, old, oldState, ev)
+	if err != nil {
+		if apperr.Is(mapErr(err, "update ticket"), apperr.Conflict) {
+			return nil, apperr.New(apperr.Conflict, "该证件今天在本大厅已有未办结的号，不能重新排队")
+		}
+		return nil, err
+	}
+	if !ok {
+		return nil, apperr.New(apperr.Conflict, "%s号已被他人同时处理，请刷新后重试", t.Number)
+	}
+	return t, nil
 }
 
 // changeTicketTx loads ticket id in tx with its hall's settings and lets
@@ -504,47 +528,53 @@ func (s *Store) AtWindow(ctx context.Context, hall, number string, now time.Time
 	var ow *queue.Window
 	var ot *queue.Ticket
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		w, id, err := loadWindow(ctx, tx, hall, number, now)
-		if err != nil {
-			return err
-		}
-		cur, err := s.currentTicket(ctx, tx, w)
-		if err != nil {
-			return err
-		}
-		set, err := settingsTx(ctx, tx, hall)
-		if err != nil {
-			return err
-		}
-		oldW := w.Version
-		var old int
-		var oldState queue.State
-		if cur != nil {
-			old, oldState = cur.Version, cur.State
-		}
-		ev, err := change(w, cur, set)
-		if err != nil {
-			return err
-		}
-		if err := writeWindow(ctx, tx, id, w, oldW, now); err != nil {
-			return err
-		}
-		if ev != nil && cur != nil {
-			ok, err := writeTicket(ctx, tx, cur, old, oldState, ev)
-			if err != nil {
-				if apperr.Is(mapErr(err, "update ticket"), apperr.Conflict) {
-					return apperr.New(apperr.Conflict, "该证件今天在本大厅已有未办结的号")
-				}
-				return err
-			}
-			if !ok {
-				return apperr.New(apperr.Conflict, "%s号已被他人同时处理，请刷新后重试", cur.Number)
-			}
-		}
-		ow, ot = w, cur
-		return nil
+		var err error
+		ow, ot, err = s.atWindowTx(ctx, tx, hall, number, now, change)
+		return err
 	})
 	return ow, ot, err
+}
+
+// atWindowTx is AtWindow's work in tx.
+func (s *Store) atWindowTx(ctx context.Context, tx *sql.Tx, hall, number string, now time.Time, change WindowChange) (*queue.Window, *queue.Ticket, error) {
+	w, id, err := loadWindow(ctx, tx, hall, number, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	cur, err := s.currentTicket(ctx, tx, w)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := settingsTx(ctx, tx, hall)
+	if err != nil {
+		return nil, nil, err
+	}
+	oldW := w.Version
+	var old int
+	var oldState queue.State
+	if cur != nil {
+		old, oldState = cur.Version, cur.State
+	}
+	ev, err := change(w, cur, set)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := writeWindow(ctx, tx, id, w, oldW, now); err != nil {
+		return nil, nil, err
+	}
+	if ev != nil && cur != nil {
+		ok, err := writeTicket(ctx, tx, cur, old, oldState, ev)
+		if err != nil {
+			if apperr.Is(mapErr(err, "update ticket"), apperr.Conflict) {
+				return nil, nil, apperr.New(apperr.Conflict, "该证件今天在本大厅已有未办结的号")
+			}
+			return nil, nil, err
+		}
+		if !ok {
+			return nil, nil, apperr.New(apperr.Conflict, "%s号已被他人同时处理，请刷新后重试", cur.Number)
+		}
+	}
+	return w, cur, nil
 }
 
 // callAttempts bounds CallNext's retries when other windows take the
@@ -639,17 +669,6 @@ func (s *Store) CallNext(ctx context.Context, hall, number, actor string, now ti
 		return apperr.New(apperr.Conflict, "叫号繁忙，请重试")
 	})
 	return ow, ot, err
-}
-
-// TicketIDByNumber returns the id of a hall's ticket with number on day.
-func (s *Store) TicketIDByNumber(ctx context.Context, hall string, day calendar.Date, number string) (int64, error) {
-	var id int64
-	err := s.read.QueryRowContext(ctx, `SELECT id FROM tickets WHERE hall_code = $1 AND day = $2 AND number = $3`,
-		hall, day.String(), number).Scan(&id)
-	if err != nil {
-		return 0, notFound(err, "今天没有 "+number+" 号")
-	}
-	return id, nil
 }
 
 // TicketsOf returns the latest tickets taken with an ID number, newest

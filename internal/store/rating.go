@@ -29,13 +29,15 @@ type VisitToken struct {
 // CreateVisitToken stores a visit's rating token. A visit gets one token:
 // a second for the same ticket is a conflict.
 func (s *Store) CreateVisitToken(ctx context.Context, t VisitToken) error {
-	return s.update(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO rating_tokens
-			(token_hash, ticket_id, hall_code, window_number, clerk, department, issued_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			t.Hash, t.TicketID, t.HallCode, t.Window, t.Clerk, t.Department, stamp(t.IssuedAt), stamp(t.ExpiresAt))
-		return err
-	})
+	return s.update(ctx, func(tx *sql.Tx) error { return insertVisitToken(ctx, tx, t) })
+}
+
+func insertVisitToken(ctx context.Context, tx *sql.Tx, t VisitToken) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO rating_tokens
+		(token_hash, ticket_id, hall_code, window_number, clerk, department, issued_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		t.Hash, t.TicketID, t.HallCode, t.Window, t.Clerk, t.Department, stamp(t.IssuedAt), stamp(t.ExpiresAt))
+	return err
 }
 
 // VisitToken returns the token with hash, used or not.

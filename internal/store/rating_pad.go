@@ -3,7 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/queue"
 )
 
 // RatingPad is the stored side of a window's rating pad (评价器): the hash
@@ -38,14 +42,56 @@ func (s *Store) PairRatingPad(ctx context.Context, hall, window, keyHash string,
 // replacing any token waiting there. A window without a paired pad keeps
 // the token too, so a pad paired a moment later still gets it.
 func (s *Store) SetRatingPadPending(ctx context.Context, hall, window, token string, expires time.Time) error {
-	return s.update(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO rating_pads
-			(hall_code, window_number, key_hash, paired_at, paired_by, pending_token, pending_expires_at)
-			VALUES ($1, $2, '', NULL, '', $3, $4)
-			ON CONFLICT (hall_code, window_number) DO UPDATE SET pending_token = $3, pending_expires_at = $4`,
-			hall, window, token, stamp(expires))
-		return err
+	return s.update(ctx, func(tx *sql.Tx) error { return setPadPending(ctx, tx, hall, window, token, expires) })
+}
+
+func setPadPending(ctx context.Context, tx *sql.Tx, hall, window, token string, expires time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO rating_pads
+		(hall_code, window_number, key_hash, paired_at, paired_by, pending_token, pending_expires_at)
+		VALUES ($1, $2, '', NULL, '', $3, $4)
+		ON CONFLICT (hall_code, window_number) DO UPDATE SET pending_token = $3, pending_expires_at = $4`,
+		hall, window, token, stamp(expires))
+	return err
+}
+
+// VisitPass is what finishing a visit hands its applicant: the visit's
+// rating token (its TicketID is filled in with the ticket finished) and
+// the token itself for the window's pad, which shows it until PadUntil.
+type VisitPass struct {
+	Token    VisitToken
+	Plain    string
+	PadUntil time.Time
+}
+
+// FinishVisit acts at the window as AtWindow does (change finishes its
+// ticket) and, in the same transaction, stores the visit's rating token and
+// puts it on the window's rating pad: a visit finished is a visit the
+// applicant can rate, or nothing is written.
+func (s *Store) FinishVisit(ctx context.Context, hall, number string, now time.Time, change WindowChange, pass VisitPass) (*queue.Window, *queue.Ticket, error) {
+	var ow *queue.Window
+	var ot *queue.Ticket
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		w, t, err := s.atWindowTx(ctx, tx, hall, number, now, change)
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			return apperr.New(apperr.Conflict, "%s窗口当前没有已叫的号，请先叫号", number)
+		}
+		pass.Token.TicketID = strconv.FormatInt(t.ID, 10)
+		if err := insertVisitToken(ctx, tx, pass.Token); err != nil {
+			if apperr.Is(mapErr(err, "visit token"), apperr.Conflict) {
+				return apperr.New(apperr.Conflict, "该次服务已发放过评价码")
+			}
+			return err
+		}
+		if err := setPadPending(ctx, tx, hall, number, pass.Plain, pass.PadUntil); err != nil {
+			return err
+		}
+		ow, ot = w, t
+		return nil
 	})
+	return ow, ot, err
 }
 
 // ClearRatingPadPending takes token off the window's pad, if it is still

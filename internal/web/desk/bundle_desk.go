@@ -220,7 +220,7 @@ func (h *Handlers) takeInBundle(w http.ResponseWriter, r *http.Request) {
 		h.deskError(w, r, "一件事收件", err)
 		return
 	}
-	bv, err := h.svc.IntakeBundle(ctx, bundleIntakeFromForm(t, r.PostForm))
+	bv, err := h.svc.IntakeBundle(h.atDesk(r), bundleIntakeFromForm(t, r.PostForm))
 	if err != nil {
 		h.showWindowBundleForm(w, r, 0, view{Form: r.PostForm}, code, err)
 		return
@@ -234,13 +234,7 @@ func (h *Handlers) takeInBundle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	flash += "。"
-	link := ""
-	for _, cv := range bv.Cases {
-		if msg := h.linkCaseToVisit(r, cv.Case.Number); msg != "" {
-			link = msg
-		}
-	}
-	h.redirect(w, r, "/bundles/"+b.Number, flash+link)
+	h.redirect(w, r, "/bundles/"+b.Number, flash+visitLinked(bv.Visit))
 }
 
 // ---- 一件事：部门与窗口的一件事列表 ----

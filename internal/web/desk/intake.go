@@ -144,7 +144,7 @@ func (h *Handlers) takeIn(w http.ResponseWriter, r *http.Request) {
 		h.showIntakeForm(w, r, http.StatusBadRequest, view{Error: "表单有误，请重试"}, nil, false)
 		return
 	}
-	cv, err := h.svc.Intake(r.Context(), intakeFromForm(r.PathValue("code"), r.PostForm))
+	cv, err := h.svc.Intake(h.atDesk(r), intakeFromForm(r.PathValue("code"), r.PostForm))
 	if err != nil {
 		h.showIntakeForm(w, r, 0, view{Form: r.PostForm}, err, false)
 		return
@@ -158,7 +158,7 @@ func (h *Handlers) takeIn(w http.ResponseWriter, r *http.Request) {
 	if c.Kind == catalog.Instant {
 		flash += "本件为即办件，请在「办理」中当场办结。"
 	}
-	flash += h.linkCaseToVisit(r, c.Number)
+	flash += visitLinked(cv.Visit)
 	h.sessions.Put(r.Context(), flashLinkKey, "/cases/"+c.Number+"/print/0")
 	h.sessions.Put(r.Context(), flashLinkLabelKey, "打印收件通知书")
 	h.redirect(w, r, "/cases/"+c.Number, flash)
@@ -244,7 +244,7 @@ func (h *Handlers) intakeJSON(next func(r *http.Request) (int, any)) http.Handle
 		switch u := service.UserFrom(r.Context()); {
 		case u == nil:
 			status, body = http.StatusUnauthorized, idCheck{Message: "请先登录"}
-		case u.Role != org.RoleIntake:
+		case !u.Role.Sees(org.WorkIntake):
 			status, body = http.StatusForbidden, idCheck{Message: "只有综合受理窗口可以使用"}
 		default:
 			status, body = next(r)

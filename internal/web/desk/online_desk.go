@@ -203,7 +203,7 @@ func (h *Handlers) completeOnlineIntake(w http.ResponseWriter, r *http.Request) 
 	ctx := r.Context()
 	number := r.PostFormValue("number") // the use case refuses one not written as numbers are
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	cv, err := h.svc.Act(ctx, number, casework.ActCompleteIntake, casework.Input{}, version)
+	cv, err := h.svc.Act(h.atDesk(r), number, casework.ActCompleteIntake, casework.Input{}, version)
 	if err != nil {
 		var v view
 		status := h.formError(r, &v, err)
@@ -212,7 +212,7 @@ func (h *Handlers) completeOnlineIntake(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	flash := fmt.Sprintf("已收件：%s，办件编号 %s。纸质材料已核验，请打印收件通知书交申请人（见「文书」）。", cv.Case.ItemName, number)
-	flash += h.linkCaseToVisit(r, number)
+	flash += visitLinked(cv.Visit)
 	if full, err := h.svc.Case(ctx, number); err == nil {
 		for i := len(full.Documents) - 1; i >= 0; i-- {
 			if full.Documents[i].Kind == casework.ReceiptNotice {

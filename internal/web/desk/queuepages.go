@@ -1,13 +1,12 @@
 package desk
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/org"
@@ -62,7 +61,7 @@ func (h *Handlers) windowConsole(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := service.UserFrom(ctx)
 	v := view{Title: "窗口叫号"}
-	if u.Role != org.RoleIntake && u.Role != org.RoleIssuance {
+	if !u.Role.Sees(org.WorkWindow) {
 		h.render(w, r, h.formError(r, &v, apperr.New(apperr.Forbidden, "窗口叫号只供综合受理、综合出件人员使用")), "error", v)
 		return
 	}
@@ -147,17 +146,13 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 	case "requeue", "cancel":
 		// A ticket of the day by its number: a late arrival requeued once,
 		// or a ticket withdrawn.
-		var id int64
-		if id, err = h.svc.TicketByNumber(ctx, r.PostFormValue("ticket")); err == nil {
-			var tv *service.TicketView
-			if action == "requeue" {
-				tv, err = h.svc.Requeue(ctx, id)
-				if err == nil {
-					flash = tv.Ticket.Number + " 号已重新排队（排在同类号的最后）。"
-				}
-			} else if tv, err = h.svc.Cancel(ctx, id); err == nil {
-				flash = tv.Ticket.Number + " 号已取消。"
+		var tv *service.TicketView
+		if action == "requeue" {
+			if tv, err = h.svc.RequeueNumbered(ctx, r.PostFormValue("ticket")); err == nil {
+				flash = tv.Ticket.Number + " 号已重新排队（排在同类号的最后）。"
 			}
+		} else if tv, err = h.svc.CancelNumbered(ctx, r.PostFormValue("ticket")); err == nil {
+			flash = tv.Ticket.Number + " 号已取消。"
 		}
 		if err == nil {
 			wv, err = h.svc.QueueWindow(ctx, hall, number)
@@ -177,7 +172,10 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 	case "start":
 		wv, err = h.svc.Start(ctx, hall, number)
 	case "finish":
-		wv, err = h.svc.Finish(ctx, hall, number)
+		var fv *service.FinishedVisit
+		if fv, err = h.svc.FinishVisit(ctx, hall, number); err == nil {
+			wv = &fv.WindowView
+		}
 	case "transfer":
 		to := r.PostForm.Get("to")
 		kind, code, _ := strings.Cut(to, ":")
@@ -222,45 +220,29 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 		case "transfer":
 			flash = fmt.Sprintf("%s 已转办，重新排队等候。", n)
 		case "finish":
-			flash = fmt.Sprintf("%s 已办结。", n)
-			// The visit's one-time rating token goes straight to the
-			// window's pad; the console never shows it, so the clerk
-			// cannot rate in the applicant's place.
-			token, terr := h.svc.RatingToken(ctx, strconv.FormatInt(t.Ticket.ID, 10), number, u.Username, hall)
-			if terr == nil {
-				terr = h.svc.SetPadPending(ctx, hall, number, token, time.Time{})
-			}
-			if terr != nil {
-				h.log.Warn("rating token", "ticket", t.Ticket.ID, "err", terr, "request_id", service.RequestFrom(ctx).ID)
-				flash += "评价器未能就绪：" + apperr.MessageOf(terr)
-			} else {
-				flash += "评价器已就绪，请申请人在窗口评价器上为本次服务评价。"
-				h.sessions.Put(ctx, flashLinkKey, "/pad/"+url.PathEscape(hall)+"/"+url.PathEscape(number))
-				h.sessions.Put(ctx, flashLinkLabelKey, "打开评价器")
-			}
+			// FinishVisit handed the visit's rating token to the window's
+			// pad; the console never sees it.
+			flash = fmt.Sprintf("%s 已办结。评价器已就绪，请申请人在窗口评价器上为本次服务评价。", n)
+			h.sessions.Put(ctx, flashLinkKey, "/pad/"+url.PathEscape(hall)+"/"+url.PathEscape(number))
+			h.sessions.Put(ctx, flashLinkLabelKey, "打开评价器")
 		}
 	}
 	h.redirect(w, r, "/window?w="+url.QueryEscape(number), flash)
 }
 
-// linkCaseToVisit links a case just taken in to the ticket in service at
-// the clerk's window (the one last used in this session), and returns a
-// sentence saying so for the intake's message; "" when the clerk serves no
-// ticket. It never fails the intake: a refusal is logged and said.
-func (h *Handlers) linkCaseToVisit(r *http.Request, caseNumber string) string {
+// atDesk returns the request's context with the window the clerk works
+// at (the one last used in this session): an intake links its cases to
+// the visit in service there (service.WorkingAt).
+func (h *Handlers) atDesk(r *http.Request) context.Context {
 	ctx := r.Context()
-	u := service.UserFrom(ctx)
-	number := h.sessions.GetString(ctx, sessionWindowKey)
-	if u == nil || number == "" {
+	return service.WorkingAt(ctx, h.sessions.GetString(ctx, sessionWindowKey))
+}
+
+// visitLinked is the intake message's sentence on the ticket the intake
+// linked its case to; "" when it linked none.
+func visitLinked(ticket string) string {
+	if ticket == "" {
 		return ""
 	}
-	wv, err := h.svc.QueueWindow(ctx, u.HallCode, number)
-	if err != nil || wv.Ticket == nil || wv.Window.Clerk != u.Username || wv.Ticket.Ticket.State != queue.Serving {
-		return ""
-	}
-	if _, err := h.svc.LinkCase(ctx, wv.Ticket.Ticket.ID, caseNumber); err != nil {
-		h.log.Warn("link case to ticket", "case", caseNumber, "ticket", wv.Ticket.Ticket.ID, "err", err, "request_id", service.RequestFrom(ctx).ID)
-		return "未能关联排队号 " + wv.Ticket.Ticket.Number + "：" + apperr.MessageOf(err)
-	}
-	return "已关联排队号 " + wv.Ticket.Ticket.Number + "。"
+	return "已关联排队号 " + ticket + "。"
 }

@@ -238,36 +238,26 @@ func nav(u *org.User) []navItem {
 	if u == nil {
 		return []navItem{{"/items", "办事指南"}, {"/progress", "办件进度查询"}, {"/my", "网上办事大厅"}}
 	}
-	items := []navItem{{"/", "我的待办"}}
-	switch u.Role {
-	case org.RoleIntake:
-		items = append(items, navItem{"/window", "窗口叫号"}, navItem{"/intake", "综合受理"}, navItem{"/intake/online", "网上申报收件"},
-			navItem{"/intake/bundles", "一件事收件"}, navItem{"/guidance", "导办登记"})
-	case org.RoleReviewer, org.RoleDeptAdmin:
-		items = append(items, navItem{"/dept", "部门审批"}, navItem{"/dept/prereview", "网上预审"}, navItem{"/handover", "材料交接"}, navItem{"/bundles", "一件事"})
-	case org.RoleAgent:
-		items = append(items, navItem{"/agent", "代办"})
-	case org.RoleIssuance:
-		items = append(items, navItem{"/window", "窗口叫号"}, navItem{"/issuance", "综合出件"})
-	}
-	if (u.Role == org.RoleIntake || u.Role == org.RoleIssuance) && u.HallCode != "" {
-		items = append(items, navItem{"/appointments/" + u.HallCode + "/bookings", "预约名单"})
-	}
-	items = append(items, navItem{"/cases", "办件查询"}, navItem{"/items", "办事指南"})
-	switch u.Role {
-	case org.RoleReviewer, org.RoleDeptAdmin, org.RoleSupervisor, org.RoleAdmin:
-		items = append(items, navItem{"/rectifications", "差评整改"})
-	}
-	if u.Role == org.RoleSupervisor || u.Role == org.RoleAdmin || u.Role == org.RoleIssuance {
-		items = append(items, navItem{"/bundles", "一件事"})
-	}
-	if u.Role == org.RoleSupervisor || u.Role == org.RoleAdmin {
-		items = append(items, navItem{"/supervision", "监督统计"}, navItem{"/queue/figures", "排队统计"})
-	}
-	if u.Role == org.RoleAdmin || u.Role == org.RoleDeptAdmin {
-		items = append(items, navItem{"/admin", "系统管理"})
+	var items []navItem
+	for _, w := range u.Workspaces() { // which role sees which page: org decides
+		it := workspacePages[w]
+		if w == org.WorkBookings {
+			it.Href = "/appointments/" + u.HallCode + "/bookings"
+		}
+		items = append(items, it)
 	}
 	return items
+}
+
+// workspacePages is each staff workspace's menu entry.
+var workspacePages = map[org.Workspace]navItem{
+	org.WorkTasks: {"/", "我的待办"}, org.WorkWindow: {"/window", "窗口叫号"}, org.WorkIntake: {"/intake", "综合受理"},
+	org.WorkOnlineIntake: {"/intake/online", "网上申报收件"}, org.WorkBundleIntake: {"/intake/bundles", "一件事收件"},
+	org.WorkGuidance: {"/guidance", "导办登记"}, org.WorkDept: {"/dept", "部门审批"}, org.WorkPreReview: {"/dept/prereview", "网上预审"},
+	org.WorkHandover: {"/handover", "材料交接"}, org.WorkAgent: {"/agent", "代办"}, org.WorkIssuance: {"/issuance", "综合出件"},
+	org.WorkBookings: {"", "预约名单"}, org.WorkCases: {"/cases", "办件查询"}, org.WorkHandbook: {"/items", "办事指南"},
+	org.WorkRectifications: {"/rectifications", "差评整改"}, org.WorkBundles: {"/bundles", "一件事"},
+	org.WorkSupervision: {"/supervision", "监督统计"}, org.WorkQueueFigures: {"/queue/figures", "排队统计"}, org.WorkAdmin: {"/admin", "系统管理"},
 }
 
 // Render answers with the named page, filled with v and what the layout

@@ -1,0 +1,50 @@
+package org_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/onewindow/onewindow/internal/org"
+)
+
+// The one table of who works where: every staff role has its tasks, the
+// case search and the handbook; the window is the hall clerks' only; a
+// clerk of no hall has no bookings list; an applicant has no staff page.
+func TestWorkspaces(t *testing.T) {
+	for _, r := range org.Roles {
+		for _, w := range []org.Workspace{org.WorkTasks, org.WorkCases, org.WorkHandbook} {
+			if !r.Sees(w) {
+				t.Errorf("%s does not see %s", r, w)
+			}
+		}
+		if ws := r.Workspaces(); ws[0] != org.WorkTasks {
+			t.Errorf("%s's menu starts with %s", r, ws[0])
+		}
+	}
+	if got := org.RolesSeeing(org.WorkWindow); !slices.Equal(got, []org.Role{org.RoleIntake, org.RoleIssuance}) {
+		t.Errorf("window: %v", got)
+	}
+	if got := org.RolesSeeing(org.WorkAdmin); !slices.Equal(got, []org.Role{org.RoleDeptAdmin, org.RoleAdmin}) {
+		t.Errorf("admin: %v", got)
+	}
+	if got := org.RolesSeeing(org.WorkIntake); !slices.Equal(got, []org.Role{org.RoleIntake}) {
+		t.Errorf("intake: %v", got)
+	}
+	if len(org.RoleApplicant.Workspaces()) != 0 {
+		t.Errorf("an applicant sees %v", org.RoleApplicant.Workspaces())
+	}
+	clerk := &org.User{Role: org.RoleIssuance, HallCode: "JC-ZWZX"}
+	if !slices.Contains(clerk.Workspaces(), org.WorkBookings) {
+		t.Error("a clerk of a hall has no bookings")
+	}
+	clerk.HallCode = ""
+	if slices.Contains(clerk.Workspaces(), org.WorkBookings) {
+		t.Error("a clerk of no hall has the bookings of no hall")
+	}
+	// Workspaces is a copy: changing it changes no role's menu.
+	ws := org.RoleAdmin.Workspaces()
+	ws[0] = org.WorkAgent
+	if org.RoleAdmin.Workspaces()[0] != org.WorkTasks {
+		t.Error("the table changed through a returned list")
+	}
+}
