@@ -43,7 +43,7 @@ func (h *Handlers) deskOnlineItems(r *http.Request) (map[string]catalog.Item, []
 	var online []catalog.Item
 	for _, it := range items {
 		byCode[it.Code] = it
-		if it.Kind == catalog.Promised && (it.OnlineLevel == catalog.OnlinePre || it.OnlineLevel == catalog.OnlineFull) {
+		if casework.OnlineApplicable(&it) {
 			online = append(online, it)
 		}
 	}
@@ -171,7 +171,7 @@ func (h *Handlers) showAgentApply(w http.ResponseWriter, r *http.Request, status
 		h.deskError(w, r, "代为网上申报", err)
 		return
 	}
-	it, err := h.svc.Item(r.Context(), item, 0)
+	it, err := h.svc.OnlineItem(r.Context(), item)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
 			err = apperr.New(apperr.NotFound, "未知的事项：%s", item)
