@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"cmp"
 	"sort"
 	"time"
 
@@ -16,6 +17,23 @@ const (
 	WarningYellow Warning = "yellow" // YellowDays working days or fewer left, due today included
 	WarningRed    Warning = "red"    // the deadline has passed
 )
+
+// Rank places a warning in a work list that shows the most urgent first:
+// red 0, yellow 1, none (and anything else) 2.
+func (w Warning) Rank() int {
+	switch w {
+	case WarningRed:
+		return 0
+	case WarningYellow:
+		return 1
+	}
+	return 2
+}
+
+// RedFirst compares two warnings for the one order of every work list: red
+// first, then yellow, then the rest. A stable sort by it keeps each level's
+// own order (by deadline, by number) within the level.
+func RedFirst(a, b Warning) int { return cmp.Compare(a.Rank(), b.Rank()) }
 
 // closeOf returns the closing time of d.
 func (c *Calendar) closeOf(d Date) time.Time {

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
@@ -247,15 +246,6 @@ func (s *Service) deskDepartment(ctx context.Context, a casework.Actor, departme
 // each, by the deadline named due where it runs (else the earliest running
 // one), cases without a running deadline last, then by number.
 func sortUrgent(views []*CaseView, due string) {
-	rank := func(w calendar.Warning) int {
-		switch w {
-		case calendar.WarningRed:
-			return 0
-		case calendar.WarningYellow:
-			return 1
-		}
-		return 2
-	}
 	key := func(v *CaseView) time.Time {
 		var first time.Time
 		for _, d := range v.Open {
@@ -269,7 +259,7 @@ func sortUrgent(views []*CaseView, due string) {
 		return first
 	}
 	slices.SortStableFunc(views, func(x, y *CaseView) int {
-		if c := cmp.Compare(rank(x.Warning), rank(y.Warning)); c != 0 {
+		if c := calendar.RedFirst(x.Warning, y.Warning); c != 0 {
 			return c
 		}
 		kx, ky := key(x), key(y)

@@ -300,16 +300,7 @@ func (h *Handlers) bundlesDesk(w http.ResponseWriter, r *http.Request) {
 		d.Rows = append(d.Rows, row)
 	}
 	// Red first, then yellow, each by due date (the service's order).
-	rank := func(w calendar.Warning) int {
-		switch w {
-		case calendar.WarningRed:
-			return 0
-		case calendar.WarningYellow:
-			return 1
-		}
-		return 2
-	}
-	slices.SortStableFunc(d.Rows, func(a, b bundleRow) int { return rank(a.Warning) - rank(b.Warning) })
+	slices.SortStableFunc(d.Rows, func(a, b bundleRow) int { return calendar.RedFirst(a.Warning, b.Warning) })
 	h.render(w, r, http.StatusOK, "desk_bundles", view{Title: "一件事", Data: d})
 }
 

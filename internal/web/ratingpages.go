@@ -413,16 +413,6 @@ type stateChoice struct {
 	Selected     bool
 }
 
-func warnRank(w calendar.Warning) int {
-	switch w {
-	case calendar.WarningRed:
-		return 0
-	case calendar.WarningYellow:
-		return 1
-	}
-	return 2
-}
-
 // rectifications lists the rectifications the user may see: red, then
 // yellow, then the rest, each by deadline.
 func (h *Handlers) rectifications(w http.ResponseWriter, r *http.Request) {
@@ -454,7 +444,7 @@ func (h *Handlers) rectifications(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	slices.SortStableFunc(d.Rows, func(a, b rectRow) int { return cmp.Compare(warnRank(a.Warning), warnRank(b.Warning)) })
+	slices.SortStableFunc(d.Rows, func(a, b rectRow) int { return calendar.RedFirst(a.Warning, b.Warning) })
 	h.render(w, r, http.StatusOK, "rectifications", v)
 }
 
