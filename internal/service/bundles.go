@@ -167,7 +167,7 @@ func (s *Service) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleVie
 	}
 	b := bundle.New(t, cases[0].Applicant, casework.AtWindow, form, env.Cal, env.Now)
 	b.Members = s.bundleMembers(t, cases)
-	if err := s.store.CreateBundle(ctx, b, cases, events, 0); err != nil {
+	if err := s.store.CreateBundle(ctx, b, cases, events, 0, casework.Opened); err != nil {
 		return nil, err
 	}
 	s.log.Info("bundle taken in", "number", b.Number, "template", t.Code, "members", len(cases), "by", a.Username)
@@ -258,7 +258,7 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 	b := bundle.New(t, cases[0].Applicant, casework.Online, form, env.Cal, env.Now)
 	b.AccountID = accountID
 	b.Members = s.bundleMembers(t, cases)
-	if err := s.store.CreateBundle(ctx, b, cases, events, draftID); err != nil {
+	if err := s.store.CreateBundle(ctx, b, cases, events, draftID, casework.Opened); err != nil {
 		return nil, err
 	}
 	s.log.Info("bundle submitted online", "number", b.Number, "template", t.Code, "members", len(cases))

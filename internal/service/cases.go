@@ -168,7 +168,7 @@ func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, er
 		return nil, err
 	}
 	c.CheckCode = checkCode()
-	if err := s.store.CreateCase(ctx, c, ev); err != nil {
+	if err := s.store.CreateCase(ctx, c, ev, casework.Opened); err != nil {
 		return nil, err
 	}
 	s.log.Info("case taken in", "number", c.Number, "item", c.ItemCode, "by", a.Username, "request_id", RequestFrom(ctx).ID)
@@ -221,15 +221,15 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 		}
 	}
 	var acting casework.Actor
-	c, err := s.store.UpdateCase(ctx, number, func(c *casework.Case) (*casework.Event, []casework.Document, error) {
+	c, err := s.store.UpdateCase(ctx, number, func(c *casework.Case) (casework.Change, error) {
 		if err := r.mayRead(c, env.Now); err != nil {
-			return nil, nil, err
+			return casework.Change{}, err
 		}
 		if expectedVersion != 0 && expectedVersion != c.Version {
-			return nil, nil, apperr.New(apperr.Conflict, "办件 %s 已被他人修改（当前第 %d 版，您看到的是第 %d 版），请刷新后重试", c.Number, c.Version, expectedVersion)
+			return casework.Change{}, apperr.New(apperr.Conflict, "办件 %s 已被他人修改（当前第 %d 版，您看到的是第 %d 版），请刷新后重试", c.Number, c.Version, expectedVersion)
 		}
 		acting = r.actingOn(c, env.Now)
-		return casework.Apply(c, action, in, acting, env)
+		return casework.Step(c, action, in, acting, env)
 	})
 	if hr := (*casework.HallRefusal)(nil); errors.As(err, &hr) {
 		return nil, hr.Named(s.hallNames(ctx)) // after the transaction: see HallRefusal

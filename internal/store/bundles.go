@@ -66,8 +66,9 @@ func (s *Store) BundleTemplate(ctx context.Context, code string) (*bundle.Templa
 // CreateBundle saves a bundle and all its member cases, each with its first
 // event, in one transaction: the bundle gets its number (YJS + date + the
 // day's count), every case its own and the bundle's. Nothing is saved if
-// any part fails. draftID, if not 0, is the online draft it came from.
-func (s *Store) CreateBundle(ctx context.Context, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, draftID int64) error {
+// any part fails. draftID, if not 0, is the online draft it came from;
+// opened says what each case's first event makes (see CreateCase).
+func (s *Store) CreateBundle(ctx context.Context, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, draftID int64, opened OpenedFunc) error {
 	return s.update(ctx, func(tx *sql.Tx) error {
 		if draftID != 0 {
 			if err := deleteDraft(ctx, tx, draftID, b.AccountID); err != nil {
@@ -82,7 +83,7 @@ func (s *Store) CreateBundle(ctx context.Context, b *bundle.Bundle, cases []*cas
 		b.Number, b.Version, b.State = fmt.Sprintf("YJS%s%04d", day, n), 1, bundle.Open
 		for i, c := range cases {
 			c.BundleNumber = b.Number
-			if err := s.createCase(ctx, tx, c, events[i]); err != nil {
+			if err := s.createCase(ctx, tx, c, events[i], opened); err != nil {
 				return err
 			}
 			b.Members[i].CaseNumber = c.Number
