@@ -19,12 +19,47 @@ import (
 // CaseView is a case as one viewer sees it: ID numbers masked, the
 // actions that viewer may take now, the warning and the running deadlines.
 type CaseView struct {
-	Case      *casework.Case
-	Allowed   []casework.Action
-	Warning   calendar.Warning
-	Open      []casework.Due
-	Events    []casework.Event    // filled by Case, not by Cases
-	Documents []casework.Document // filled by Case, not by Cases
+	Case    *casework.Case
+	Allowed []casework.Action
+	Warning calendar.Warning
+	Open    []casework.Due
+	// The case as people read it, computed here so that no page fetches
+	// the calendar or judges a warning: the warning's rank in red-first
+	// order (calendar.Warning.Rank) and words, the state in words
+	// (casework.Case.StateLabel, StateWords), every deadline set with
+	// how each running one stands (Deadlines), the running ones (Running,
+	// in Open's order) and the list's words for the case's time (DueWords).
+	WarningRank  int
+	WarningLabel string
+	StateLabel   string
+	StateWords   string
+	Deadlines    []casework.DeadlineRow
+	Running      []casework.DeadlineRow
+	DueWords     string
+	Events       []casework.Event    // filled by Case, not by Cases
+	Documents    []casework.Document // filled by Case, not by Cases
+}
+
+// Next returns the case's earliest running deadline as people read it, or
+// nil when none runs.
+func (v *CaseView) Next() *casework.DeadlineRow {
+	var next *casework.DeadlineRow
+	for i, d := range v.Running {
+		if next == nil || d.At.Before(next.At) {
+			next = &v.Running[i]
+		}
+	}
+	return next
+}
+
+// RunningRow returns the running deadline name as people read it, or nil.
+func (v *CaseView) RunningRow(name string) *casework.DeadlineRow {
+	for i, d := range v.Running {
+		if d.Name == name {
+			return &v.Running[i]
+		}
+	}
+	return nil
 }
 
 // caseActor turns the signed-in account into the case's actor, with the
@@ -126,7 +161,14 @@ func (s *Service) view(c *casework.Case, a casework.Actor, env casework.Env) *Ca
 		agent := c.Agent.Masked()
 		masked.Agent = &agent
 	}
-	return &CaseView{Case: &masked, Allowed: casework.Allowed(c, a, env), Warning: c.Warning(env.Cal, env.Now), Open: c.OpenDeadlines()}
+	v := &CaseView{Case: &masked, Allowed: casework.Allowed(c, a, env), Warning: c.Warning(env.Cal, env.Now), Open: c.OpenDeadlines()}
+	v.WarningRank, v.WarningLabel = v.Warning.Rank(), v.Warning.Label()
+	v.StateLabel, v.StateWords = c.StateLabel(), c.StateWords()
+	v.Deadlines, v.DueWords = c.DeadlineRows(env.Cal, env.Now), c.DueWords(env.Cal, env.Now)
+	for _, d := range v.Open {
+		v.Running = append(v.Running, casework.RunningRow(env.Cal, env.Now, d))
+	}
+	return v
 }
 
 func (s *Service) env(ctx context.Context) (casework.Env, error) {

@@ -40,45 +40,25 @@ type caseRow struct {
 	DueWords string
 }
 
-// rows turns a page of cases into list rows.
-func (h *Handlers) rows(cal *calendar.Calendar, now time.Time, views []*service.CaseView) []caseRow {
+// rows turns a page of cases into list rows: the earliest running
+// deadline and the words the service's view carries.
+func (h *Handlers) rows(views []*service.CaseView) []caseRow {
 	out := make([]caseRow, 0, len(views))
 	for _, v := range views {
-		row := caseRow{V: v}
-		for _, d := range v.Open {
-			if row.DueAt.IsZero() || d.At.Before(row.DueAt) {
-				row.Due, row.DueAt = d.Name, d.At
-			}
-		}
-		switch {
-		case !row.DueAt.IsZero():
-			row.DueWords = DueWords(cal, now, row.DueAt)
-		case v.Case.Kind == "instant" && !v.Case.State.Closed():
-			row.DueWords = "即办"
-		case v.Case.State.Closed():
-			row.DueWords = "已办结"
-		default:
-			row.DueWords = "—"
+		row := caseRow{V: v, DueWords: v.DueWords}
+		if next := v.Next(); next != nil {
+			row.Due, row.DueAt = next.Name, next.At
 		}
 		out = append(out, row)
 	}
 	return out
 }
 
-// dueRow is one deadline of a case with its standing.
-type dueRow struct {
-	Name    string
-	At      time.Time
-	Running bool
-	Words   string
-	Warning calendar.Warning
-}
-
 // casePageData is the case page: summary, deadlines, materials, documents,
 // timeline and the forms of the actions the user may take now.
 type casePageData struct {
 	V          *service.CaseView
-	Deadlines  []dueRow
+	Deadlines  []casework.DeadlineRow
 	PauseTypes []casework.PauseType
 	IDTypes    []identity.IDType
 	Failed     string // the action whose form was refused, to reopen it
@@ -99,32 +79,8 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 		h.render(w, r, h.formError(r, &v, err), "error", v)
 		return
 	}
-	cal, err := h.svc.Calendar(ctx, "")
-	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
-		return
-	}
-	now := h.svc.Now()
-	d := casePageData{V: cv, PauseTypes: casework.PauseTypes, Failed: failed,
+	d := casePageData{V: cv, Deadlines: cv.Deadlines, PauseTypes: casework.PauseTypes, Failed: failed,
 		IDTypes: []identity.IDType{identity.ResidentID, identity.Passport, identity.HKMacaoPermit, identity.TaiwanPermit, identity.ForeignPermanent}}
-	running := map[string]bool{}
-	for _, o := range cv.Open {
-		running[o.Name] = true
-	}
-	dl := cv.Case.Deadlines
-	for _, x := range []struct {
-		name string
-		at   time.Time
-	}{{"prereview_by", dl.PreReviewBy}, {"accept_by", dl.AcceptBy}, {"handover_by", dl.HandoverBy}, {"supply_by", dl.SupplyBy}, {"decide_by", dl.DecideBy}, {"correct_by", dl.CorrectBy}, {"archive_by", dl.ArchiveBy}} {
-		if x.at.IsZero() {
-			continue
-		}
-		row := dueRow{Name: x.name, At: x.at, Running: running[x.name]}
-		if row.Running {
-			row.Words, row.Warning = DueWords(cal, now, x.at), cal.Warn(now, x.at)
-		}
-		d.Deadlines = append(d.Deadlines, row)
-	}
 	d.DeptName = h.deptNames(ctx)[cv.Case.DepartmentCode]
 	for _, m := range cv.Case.Materials {
 		d.Files = d.Files || len(m.Files) > 0
@@ -155,7 +111,7 @@ func (h *Handlers) caseAction(w http.ResponseWriter, r *http.Request) {
 		h.showCase(w, r, status, fv, string(action))
 		return
 	}
-	h.redirect(w, r, localPath(r.PostFormValue("back"), "/cases/"+number), "办件 "+number+"：已"+action.Label()+"（现为「"+v.Case.State.Label()+"」）")
+	h.redirect(w, r, localPath(r.PostFormValue("back"), "/cases/"+number), "办件 "+number+"：已"+action.Label()+"（现为「"+v.StateLabel+"」）")
 }
 
 // inputFromForm reads every action's fields from a posted form.
@@ -210,12 +166,9 @@ func (h *Handlers) searchCases(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	res, err := h.svc.Cases(r.Context(), f)
 	if err == nil {
-		var cal *calendar.Calendar
-		if cal, err = h.svc.Calendar(r.Context(), ""); err == nil {
-			d.Rows = h.rows(cal, h.svc.Now(), res.Cases)
-			d.Total, d.Page = res.Total, res.Page
-			d.Pages = (res.Total + res.Size - 1) / res.Size
-		}
+		d.Rows = h.rows(res.Cases)
+		d.Total, d.Page = res.Total, res.Page
+		d.Pages = (res.Total + res.Size - 1) / res.Size
 	}
 	if err != nil {
 		status = h.formError(r, &v, err)

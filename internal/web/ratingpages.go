@@ -397,7 +397,6 @@ func (h *Handlers) addToRating(w http.ResponseWriter, r *http.Request) {
 // rectRow is one rectification as listed, its deadline in words.
 type rectRow struct {
 	*service.RectificationView
-	Words string
 }
 
 // rectListData is the rectification list with its filter.
@@ -431,18 +430,8 @@ func (h *Handlers) rectifications(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, "rectifications", v)
 		return
 	}
-	cal, err := h.svc.Calendar(r.Context(), "")
-	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
-		return
-	}
-	now := h.svc.Now()
 	for _, x := range list {
-		row := rectRow{RectificationView: x}
-		if x.Rectification.State.Running() {
-			row.Words = DueWords(cal, now, x.Rectification.Deadline)
-		}
-		d.Rows = append(d.Rows, row)
+		d.Rows = append(d.Rows, rectRow{RectificationView: x})
 	}
 	slices.SortStableFunc(d.Rows, func(a, b rectRow) int { return calendar.RedFirst(a.Warning, b.Warning) })
 	h.render(w, r, http.StatusOK, "rectifications", v)
@@ -475,15 +464,7 @@ func (h *Handlers) rectPage(w http.ResponseWriter, r *http.Request, status int, 
 		h.render(w, r, h.formError(r, &v, err), "error", v)
 		return
 	}
-	cal, err := h.svc.Calendar(r.Context(), "")
-	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
-		return
-	}
-	d.V, d.Version = x, x.Rectification.Version
-	if x.Rectification.State.Running() {
-		d.Words = DueWords(cal, h.svc.Now(), x.Rectification.Deadline)
-	}
+	d.V, d.Version, d.Words = x, x.Rectification.Version, x.Words
 	for _, a := range x.Allowed {
 		f := rectActionForm{Action: a, Label: a.Label(), FollowUp: a == rating.ActRectify || a == rating.ActExplain, Failed: a == failed}
 		d.Forms = append(d.Forms, f)
