@@ -26,7 +26,7 @@ type CaseOut struct {
 
 func caseOut(v *service.CaseView) *CaseOut {
 	out := &CaseOut{
-		Case: *v.Case, StateLabel: v.Case.State.Label(), Warning: v.Warning, Paused: v.Case.Paused(),
+		Case: *v.Case, StateLabel: v.StateLabel, Warning: v.Warning, Paused: v.Case.Paused(),
 		OpenDeadlines: nonNilSlice(v.Open), AllowedActions: nonNilSlice(v.Allowed), Events: v.Events, Documents: v.Documents,
 	}
 	out.Materials = nonNilSlice(out.Materials)

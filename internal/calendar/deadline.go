@@ -1,6 +1,8 @@
 package calendar
 
 import (
+	"cmp"
+	"fmt"
 	"sort"
 	"time"
 
@@ -16,6 +18,56 @@ const (
 	WarningYellow Warning = "yellow" // YellowDays working days or fewer left, due today included
 	WarningRed    Warning = "red"    // the deadline has passed
 )
+
+// Rank places a warning in a work list that shows the most urgent first:
+// red 0, yellow 1, none (and anything else) 2.
+func (w Warning) Rank() int {
+	switch w {
+	case WarningRed:
+		return 0
+	case WarningYellow:
+		return 1
+	}
+	return 2
+}
+
+// RedFirst compares two warnings for the one order of every work list: red
+// first, then yellow, then the rest. A stable sort by it keeps each level's
+// own order (by deadline, by number) within the level.
+func RedFirst(a, b Warning) int { return cmp.Compare(a.Rank(), b.Rank()) }
+
+// Label names a warning in words, so it never rests on colour alone.
+func (w Warning) Label() string {
+	switch w {
+	case WarningRed:
+		return "已超期"
+	case WarningYellow:
+		return "临近期限"
+	}
+	return "正常"
+}
+
+// DueWords says how a deadline due stands at now, in words a clerk reads
+// at a glance: 即办 (no deadline), 今天 15:00 截止, 剩余 N 个工作日,
+// 已超期（15:00 截止） on its own day, 已超期 N 个工作日.
+func (c *Calendar) DueWords(now, due time.Time) string {
+	if due.IsZero() {
+		return "即办"
+	}
+	hm := due.In(clock.Shanghai).Format("15:04")
+	if now.After(due) {
+		n := c.WorkingDaysBetween(due, now)
+		if n == 0 {
+			return "已超期（" + hm + " 截止）"
+		}
+		return fmt.Sprintf("已超期 %d 个工作日", n)
+	}
+	left := c.WorkingDaysBetween(now, due)
+	if left == 0 {
+		return "今天 " + hm + " 截止"
+	}
+	return fmt.Sprintf("剩余 %d 个工作日", left)
+}
 
 // closeOf returns the closing time of d.
 func (c *Calendar) closeOf(d Date) time.Time {
@@ -57,6 +109,14 @@ func (c *Calendar) HandoverCutoff(intake time.Time) time.Time {
 		return d.At(c.settings.HandoverSameDayHour, 0)
 	}
 	return c.NextWorkingDay(d).At(c.settings.HandoverNextDayHour, 0)
+}
+
+// HandoverRule states the paper handover rule (R6) with the calendar's
+// settings, in words.
+func (c *Calendar) HandoverRule() string {
+	s := c.settings
+	return fmt.Sprintf("%d:00 前收件的，当日 %d:00 前交接；%d:00 后收件的，下一个工作日 %d:00 前交接。",
+		s.SplitHour, s.HandoverSameDayHour, s.SplitHour, s.HandoverNextDayHour)
 }
 
 // WorkingDaysBetween returns the working days elapsed from from to to: the

@@ -200,7 +200,7 @@ func forbidden(c *Case, action Action, a Actor, rules []Rule) error {
 // notNow is the 409 for an action the case's state does not allow; the
 // message names the state and what may be done instead.
 func notNow(c *Case, action Action, a Actor, env Env) error {
-	return stateError(c, action, a, env, fmt.Sprintf("办件当前状态为「%s」，不能执行「%s」", c.State.Label(), action.Label()))
+	return stateError(c, action, a, env, fmt.Sprintf("办件当前状态为「%s」，不能执行「%s」", c.StateLabel(), action.Label()))
 }
 
 // stateError is the 409 of an action the case's state or sub-state does

@@ -27,6 +27,25 @@ type OnlineApplication struct {
 	PickupHall string `json:"-"`
 }
 
+// OnlineRefusal says why item may not be applied for online (外网申报), or
+// "" when it may: only promised items (承诺件) with online service (网上预审
+// or 全程网办); an instant item is done at the window in one visit. The
+// one home of the rule: the online hall's item list and forms, the agent's
+// desk and NewOnlineCase all ask it.
+func OnlineRefusal(item *catalog.Item) string {
+	switch {
+	case item.OnlineLevel != catalog.OnlinePre && item.OnlineLevel != catalog.OnlineFull:
+		return "该事项暂不支持网上申报，请到大厅综合受理窗口办理"
+	case item.Kind != catalog.Promised:
+		return "即办件须到窗口当场办理"
+	}
+	return ""
+}
+
+// OnlineApplicable reports whether item may be applied for online (see
+// OnlineRefusal).
+func OnlineApplicable(item *catalog.Item) bool { return OnlineRefusal(item) == "" }
+
 // MaxFilesPerMaterial bounds the files one material may have.
 const MaxFilesPerMaterial = 10
 
@@ -41,11 +60,8 @@ func NewOnlineCase(in OnlineApplication, item *catalog.Item, a Actor, env Env) (
 		return nil, nil, apperr.New(apperr.Forbidden, "网上申报须由申请人或其授权的代办员提交")
 	}
 	var errs apperr.Collector
-	switch {
-	case item.OnlineLevel != catalog.OnlinePre && item.OnlineLevel != catalog.OnlineFull:
-		errs.Add("item_code", "该事项暂不支持网上申报，请到大厅综合受理窗口办理")
-	case item.Kind != catalog.Promised:
-		errs.Add("item_code", "即办件须到窗口当场办理")
+	if why := OnlineRefusal(item); why != "" {
+		errs.Add("item_code", why)
 	}
 	applicant := checkParty(&errs, "applicant", in.Applicant)
 	if applicant.Kind == Person && !hasKind(item, catalog.NaturalPerson) {

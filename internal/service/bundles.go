@@ -101,6 +101,59 @@ type BundleView struct {
 	// Visit is the number of the queue ticket an intake linked the
 	// member cases to, "" when none.
 	Visit string
+	Standing
+}
+
+// Standing is how a bundle's time stands, as people read it: its
+// warning's rank (red first) and words, and the words of its due date
+// while it is open ("" once done).
+type Standing struct {
+	WarningRank  int
+	WarningLabel string
+	DueWords     string
+}
+
+// BundleRow is a bundle in a list, with how its time stands.
+type BundleRow struct {
+	Bundle  bundle.Bundle
+	Warning calendar.Warning
+	Standing
+}
+
+// bundleStanding returns how b's time stands at env's now.
+func bundleStanding(b *bundle.Bundle, env casework.Env) (calendar.Warning, Standing) {
+	w := b.Warning(env.Cal, env.Now)
+	st := Standing{WarningRank: w.Rank(), WarningLabel: w.Label()}
+	if b.State == bundle.Open {
+		st.DueWords = env.Cal.DueWords(env.Now, b.DueBy)
+	}
+	return w, st
+}
+
+// bundleRows turns bundles into list rows, red first, each level in the
+// order given.
+func (s *Service) bundleRows(ctx context.Context, bs []bundle.Bundle) ([]BundleRow, error) {
+	env, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BundleRow, len(bs))
+	for i := range bs {
+		out[i].Bundle = bs[i]
+		out[i].Warning, out[i].Standing = bundleStanding(&bs[i], env)
+	}
+	slices.SortStableFunc(out, func(a, b BundleRow) int { return calendar.RedFirst(a.Warning, b.Warning) })
+	return out, nil
+}
+
+// BundleList is Bundles as list rows, red first, with how each one's time
+// stands.
+func (s *Service) BundleList(ctx context.Context, state bundle.State) ([]BundleRow, error) {
+	bs, err := s.Bundles(ctx, state)
+	if err != nil {
+		return nil, err
+	}
+	return s.bundleRows(ctx, bs)
 }
 
 // IntakeBundle takes in a joint application at the intake desk: one case
@@ -170,7 +223,7 @@ func (s *Service) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleVie
 	}
 	b := bundle.New(t, cases[0].Applicant, casework.AtWindow, form, env.Cal, env.Now)
 	b.Members = s.bundleMembers(t, cases)
-	visit, err := s.store.TakeInBundle(ctx, b, cases, events, s.visitLink(ctx, ActorFrom(ctx)))
+	visit, err := s.store.TakeInBundle(ctx, b, cases, events, casework.Opened, s.visitLink(ctx, ActorFrom(ctx)))
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +320,7 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 	b := bundle.New(t, cases[0].Applicant, casework.Online, form, env.Cal, env.Now)
 	b.AccountID = accountID
 	b.Members = s.bundleMembers(t, cases)
-	if err := s.store.CreateBundle(ctx, b, cases, events, draftID); err != nil {
+	if err := s.store.CreateBundle(ctx, b, cases, events, draftID, casework.Opened); err != nil {
 		return nil, err
 	}
 	s.log.Info("bundle submitted online", "number", b.Number, "template", t.Code, "members", len(cases))
@@ -298,7 +351,8 @@ func (s *Service) Bundle(ctx context.Context, number string) (*BundleView, error
 		return nil, err
 	}
 	b.Applicant = b.Applicant.Masked()
-	v := &BundleView{Bundle: b, Template: t, Warning: b.Warning(env.Cal, env.Now)}
+	v := &BundleView{Bundle: b, Template: t}
+	v.Warning, v.Standing = bundleStanding(b, env)
 	lead := r.Role.NeedsDepartment() && r.DepartmentCode == b.LeadDepartment
 	member := false
 	for _, m := range b.Members {

@@ -454,8 +454,8 @@ func TestBundleSweep(t *testing.T) {
 			t.Fatal(err)
 		}
 		reviewer := casework.Actor{Username: "shenpi", Role: org.RoleReviewer, DepartmentCode: "SCJG", Desk: "web"}
-		_, err = h.st.UpdateCase(context.Background(), reg, func(c *casework.Case) (*casework.Event, []casework.Document, error) {
-			return casework.Apply(c, casework.ActDecide, actionInputs[casework.ActDecide], reviewer, casework.Env{Cal: cal, Now: h.clk.Now()})
+		_, err = h.st.UpdateCase(context.Background(), reg, func(c *casework.Case) (casework.Change, error) {
+			return casework.Step(c, casework.ActDecide, actionInputs[casework.ActDecide], reviewer, casework.Env{Cal: cal, Now: h.clk.Now()})
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -20,15 +20,50 @@ import (
 // CaseView is a case as one viewer sees it: ID numbers masked, the
 // actions that viewer may take now, the warning and the running deadlines.
 type CaseView struct {
-	Case      *casework.Case
-	Allowed   []casework.Action
-	Warning   calendar.Warning
-	Open      []casework.Due
-	Events    []casework.Event    // filled by Case, not by Cases
-	Documents []casework.Document // filled by Case, not by Cases
+	Case    *casework.Case
+	Allowed []casework.Action
+	Warning calendar.Warning
+	Open    []casework.Due
+	// The case as people read it, computed here so that no page fetches
+	// the calendar or judges a warning: the warning's rank in red-first
+	// order (calendar.Warning.Rank) and words, the state in words
+	// (casework.Case.StateLabel, StateWords), every deadline set with
+	// how each running one stands (Deadlines), the running ones (Running,
+	// in Open's order) and the list's words for the case's time (DueWords).
+	WarningRank  int
+	WarningLabel string
+	StateLabel   string
+	StateWords   string
+	Deadlines    []casework.DeadlineRow
+	Running      []casework.DeadlineRow
+	DueWords     string
+	Events       []casework.Event    // filled by Case, not by Cases
+	Documents    []casework.Document // filled by Case, not by Cases
 	// Visit is the number of the queue ticket an intake linked the case
 	// to (the visit the clerk was serving), "" when none.
 	Visit string
+}
+
+// Next returns the case's earliest running deadline as people read it, or
+// nil when none runs.
+func (v *CaseView) Next() *casework.DeadlineRow {
+	var next *casework.DeadlineRow
+	for i, d := range v.Running {
+		if next == nil || d.At.Before(next.At) {
+			next = &v.Running[i]
+		}
+	}
+	return next
+}
+
+// RunningRow returns the running deadline name as people read it, or nil.
+func (v *CaseView) RunningRow(name string) *casework.DeadlineRow {
+	for i, d := range v.Running {
+		if d.Name == name {
+			return &v.Running[i]
+		}
+	}
+	return nil
 }
 
 // caseActor turns the signed-in account into the case's actor, with the
@@ -130,7 +165,14 @@ func (s *Service) view(c *casework.Case, a casework.Actor, env casework.Env) *Ca
 		agent := c.Agent.Masked()
 		masked.Agent = &agent
 	}
-	return &CaseView{Case: &masked, Allowed: casework.Allowed(c, a, env), Warning: c.Warning(env.Cal, env.Now), Open: c.OpenDeadlines()}
+	v := &CaseView{Case: &masked, Allowed: casework.Allowed(c, a, env), Warning: c.Warning(env.Cal, env.Now), Open: c.OpenDeadlines()}
+	v.WarningRank, v.WarningLabel = v.Warning.Rank(), v.Warning.Label()
+	v.StateLabel, v.StateWords = c.StateLabel(), c.StateWords()
+	v.Deadlines, v.DueWords = c.DeadlineRows(env.Cal, env.Now), c.DueWords(env.Cal, env.Now)
+	for _, d := range v.Open {
+		v.Running = append(v.Running, casework.RunningRow(env.Cal, env.Now, d))
+	}
+	return v
 }
 
 func (s *Service) env(ctx context.Context) (casework.Env, error) {
@@ -172,7 +214,7 @@ func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, er
 		return nil, err
 	}
 	c.CheckCode = checkCode()
-	t, err := s.store.TakeIn(ctx, c, ev, s.visitLink(ctx, ActorFrom(ctx)))
+	t, err := s.store.TakeIn(ctx, c, ev, casework.Opened, s.visitLink(ctx, ActorFrom(ctx)))
 	if err != nil {
 		return nil, err
 	}
@@ -226,15 +268,15 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 		}
 	}
 	var acting casework.Actor
-	change := func(c *casework.Case) (*casework.Event, []casework.Document, error) {
+	change := func(c *casework.Case) (casework.Change, error) {
 		if err := r.mayRead(c, env.Now); err != nil {
-			return nil, nil, err
+			return casework.Change{}, err
 		}
 		if expectedVersion != 0 && expectedVersion != c.Version {
-			return nil, nil, apperr.New(apperr.Conflict, "办件 %s 已被他人修改（当前第 %d 版，您看到的是第 %d 版），请刷新后重试", c.Number, c.Version, expectedVersion)
+			return casework.Change{}, apperr.New(apperr.Conflict, "办件 %s 已被他人修改（当前第 %d 版，您看到的是第 %d 版），请刷新后重试", c.Number, c.Version, expectedVersion)
 		}
 		acting = r.actingOn(c, env.Now)
-		return casework.Apply(c, action, in, acting, env)
+		return casework.Step(c, action, in, acting, env)
 	}
 	var c *casework.Case
 	var visit *queue.Ticket

@@ -3,10 +3,12 @@ package service
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/store"
@@ -30,6 +32,29 @@ func (s *Service) Item(ctx context.Context, code string, v int) (*catalog.Item, 
 		return s.store.ItemVersion(ctx, code, v)
 	}
 	return s.store.Item(ctx, code)
+}
+
+// OnlineItems lists the current items that may be applied for online
+// (casework.OnlineApplicable) whose name or code holds query, by code.
+func (s *Service) OnlineItems(ctx context.Context, query string) ([]catalog.Item, error) {
+	items, err := s.store.Items(ctx, ItemFilter{Kind: catalog.Promised, Query: query})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(items, func(it catalog.Item) bool { return !casework.OnlineApplicable(&it) }), nil
+}
+
+// OnlineItem returns the current version of an item that may be applied
+// for online; any other item is a conflict that says where to go instead.
+func (s *Service) OnlineItem(ctx context.Context, code string) (*catalog.Item, error) {
+	it, err := s.store.Item(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if !casework.OnlineApplicable(it) {
+		return nil, apperr.New(apperr.Conflict, "「%s」暂不支持网上申报，请到大厅综合受理窗口办理", it.Name)
+	}
+	return it, nil
 }
 
 // ItemVersions lists every version of an item, newest first.

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
@@ -121,6 +120,7 @@ type DeskPage struct {
 	Tabs        []DeskTab
 	Tab         DeskTab
 	Cases       []*CaseView
+	Cutoffs     string // the paper handover rule in words (calendar.HandoverRule)
 }
 
 // DeskCases returns a desk's tab. The department desk is for reviewers
@@ -205,7 +205,7 @@ func (s *Service) DeskCases(ctx context.Context, desk Desk, department, tab stri
 			}
 		}
 	}
-	page.Tab = page.Tabs[i]
+	page.Tab, page.Cutoffs = page.Tabs[i], env.Cal.HandoverRule()
 	sortUrgent(page.Cases, page.Tab.Due)
 	return page, nil
 }
@@ -247,15 +247,6 @@ func (s *Service) deskDepartment(ctx context.Context, a casework.Actor, departme
 // each, by the deadline named due where it runs (else the earliest running
 // one), cases without a running deadline last, then by number.
 func sortUrgent(views []*CaseView, due string) {
-	rank := func(w calendar.Warning) int {
-		switch w {
-		case calendar.WarningRed:
-			return 0
-		case calendar.WarningYellow:
-			return 1
-		}
-		return 2
-	}
 	key := func(v *CaseView) time.Time {
 		var first time.Time
 		for _, d := range v.Open {
@@ -269,7 +260,7 @@ func sortUrgent(views []*CaseView, due string) {
 		return first
 	}
 	slices.SortStableFunc(views, func(x, y *CaseView) int {
-		if c := cmp.Compare(rank(x.Warning), rank(y.Warning)); c != 0 {
+		if c := calendar.RedFirst(x.Warning, y.Warning); c != 0 {
 			return c
 		}
 		kx, ky := key(x), key(y)
@@ -297,6 +288,7 @@ type HandoverList struct {
 	Department  *org.Department
 	Departments []org.Department // to pick from; nil for department roles
 	Cases       []*CaseView
+	Cutoffs     string // the paper handover rule in words (calendar.HandoverRule)
 }
 
 // Handovers returns the cases of a department whose papers wait for
@@ -319,7 +311,7 @@ func (s *Service) Handovers(ctx context.Context, department string) (*HandoverLi
 	if err != nil {
 		return nil, err
 	}
-	out := &HandoverList{Department: d, Departments: all}
+	out := &HandoverList{Department: d, Departments: all, Cutoffs: env.Cal.HandoverRule()}
 	handover := deptTabs[slices.IndexFunc(deptTabs, func(t Tab) bool { return t.Key == "handover" })]
 	for i := range cases {
 		if handover.holds(&cases[i]) {
@@ -396,6 +388,7 @@ type HandoverSheet struct {
 	Department *org.Department
 	PrintedAt  time.Time
 	Lines      []HandoverLine
+	Cutoffs    string // the paper handover rule in words (calendar.HandoverRule)
 }
 
 // HandoverSheet returns the handover sheet of the cases numbered, in that
@@ -481,6 +474,11 @@ func (s *Service) HandoverSheet(ctx context.Context, numbers []string) (*Handove
 		l := &sheet.Lines[i]
 		l.ReceivedBy, l.SignedBy = staffName(names, l.ReceivedBy), staffName(names, l.SignedBy)
 	}
+	cal, err := s.districtCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sheet.Cutoffs = cal.HandoverRule()
 	return sheet, nil
 }
 

@@ -298,7 +298,7 @@ func (s *Service) SubmitOnline(ctx context.Context, d OnlineDraft) (*CaseView, e
 	if actor.Account == nil {
 		draftID = 0 // agents submit directly
 	}
-	if err := s.store.SubmitDraft(ctx, draftID, acc.ID, c, ev); err != nil {
+	if err := s.store.SubmitDraft(ctx, draftID, acc.ID, c, ev, casework.Opened); err != nil {
 		return nil, err
 	}
 	s.log.Info("online application submitted", "number", c.Number, "item", c.ItemCode, "by", a.Username, "account", acc.ID)

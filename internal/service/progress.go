@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/clock"
@@ -48,9 +49,11 @@ type Progress struct {
 
 // ProgressDeadline is one running time limit the applicant should know.
 type ProgressDeadline struct {
-	Name  string // accept_by, supply_by, decide_by
-	Label string // 受理期限 …
-	At    time.Time
+	Name    string // accept_by, supply_by, decide_by
+	Label   string // 受理期限 …
+	At      time.Time
+	Warning calendar.Warning // how it stands now
+	Words   string           // 剩余 2 个工作日 …
 }
 
 // ProgressPause is one stop of the review clock (行政许可法 art. 45).
@@ -120,7 +123,8 @@ func (s *Service) Progress(ctx context.Context, number, code string) (*Progress,
 		// archiving) are the hall's business, not the applicant's.
 		switch d.Name {
 		case "accept_by", "supply_by", "decide_by":
-			p.Deadlines = append(p.Deadlines, ProgressDeadline{Name: d.Name, Label: progressDeadlineLabel(d.Name), At: d.At})
+			p.Deadlines = append(p.Deadlines, ProgressDeadline{Name: d.Name, Label: progressDeadlineLabel(d.Name), At: d.At,
+				Warning: env.Cal.Warn(env.Now, d.At), Words: env.Cal.DueWords(env.Now, d.At)})
 		}
 	}
 	progressPauses(p, c, env)
@@ -140,7 +144,7 @@ func (s *Service) Progress(ctx context.Context, number, code string) (*Progress,
 			return nil, err
 		}
 	}
-	p.StateWords = progressStateWords(c, p)
+	p.StateWords = c.StateWords()
 	p.Next = progressNext(c, p)
 	return p, nil
 }
@@ -214,60 +218,6 @@ func progressDeadlineLabel(name string) string {
 	return name
 }
 
-// lapsed reports whether a terminated case ended because its deferred
-// materials did not come in time.
-func lapsed(c *casework.Case) bool {
-	return c.State == casework.Terminated && c.DeferredOutstanding() && !c.Deadlines.SupplyBy.IsZero() &&
-		c.ClosedAt.After(c.Deadlines.SupplyBy)
-}
-
-// progressStateWords says where the case stands, as an applicant reads it.
-func progressStateWords(c *casework.Case, p *Progress) string {
-	switch c.State {
-	case casework.Submitted:
-		return "已网上提交，等待预审"
-	case casework.Received:
-		if p.Instant {
-			return "已收件，即办件当场办理"
-		}
-		return "已收件，等待部门受理"
-	case casework.Accepted:
-		if p.Paused != nil {
-			return "已受理，审查暂停计时（" + p.Paused.Label + "）"
-		}
-		return "已受理，正在审查"
-	case casework.Decided:
-		return "已作出决定，正在移交办理结果"
-	case casework.ResultReady:
-		switch {
-		case c.Delivery.Method == casework.Pickup:
-			return "办理结果已到综合出件窗口，等待领取"
-		case c.Result == casework.ResultMailed:
-			return "办理结果已寄出"
-		}
-		return "办理结果待寄出"
-	case casework.Delivered:
-		if c.Delivery.Method == casework.Mail {
-			return "办理结果已妥投，已办结"
-		}
-		return "办理结果已领取，已办结"
-	case casework.Archived:
-		return "已办结"
-	case casework.Returned:
-		return "已退回，请补正材料"
-	case casework.Withdrawn:
-		return "申请已撤回"
-	case casework.Terminated:
-		if lapsed(c) {
-			return "容缺材料逾期未补齐，已终止办理"
-		}
-		return "已终止办理"
-	case casework.RejectedOnline:
-		return "网上预审未通过"
-	}
-	return c.State.Label()
-}
-
 // when writes a time as the page's sentences do.
 func when(t time.Time) string { return t.In(clock.Shanghai).Format("2006年1月2日 15:04") }
 
@@ -294,6 +244,10 @@ func progressNext(c *casework.Case, p *Progress) []string {
 	}
 	switch c.State {
 	case casework.Submitted:
+		if pr := c.PreReview; pr != nil && pr.Passed {
+			out = append(out, "网上预审已通过，请携带纸质材料到"+desk("综合受理窗口")+"办理收件。")
+			break
+		}
 		out = append(out, "部门将在 2 个工作日内告知网上预审结果，请留意。")
 	case casework.Received:
 		if p.Instant {
@@ -338,7 +292,7 @@ func progressNext(c *casework.Case, p *Progress) []string {
 	case casework.Withdrawn:
 		out = append(out, "申请已撤回，您不需要再做什么；如需办理，请重新申请。")
 	case casework.Terminated:
-		if lapsed(c) {
+		if c.Lapsed() {
 			out = append(out, "容缺材料未在期限内补齐，本件已终止办理；如需办理，请重新申请。")
 		} else {
 			out = append(out, "本件已终止办理，终止理由以部门书面告知为准；如有疑问，请咨询"+p.Department+"。")

@@ -163,7 +163,7 @@ func (s *Service) RateCase(ctx context.Context, number, code string, in rating.I
 		return nil, err
 	}
 	if !rateable(c.State) {
-		return nil, apperr.New(apperr.Conflict, "办件%s，办结后才能评价", c.State.Label())
+		return nil, apperr.New(apperr.Conflict, "办件%s，办结后才能评价", c.StateLabel())
 	}
 	r := rating.New(in, s.clock.Now())
 	r.CaseNumber, r.HallCode, r.Clerk, r.Department = c.Number, c.HallCode, c.ReceivedBy, c.DepartmentCode
@@ -240,8 +240,13 @@ type RectificationView struct {
 	Rectification *rating.Rectification
 	Status        rating.State
 	Warning       calendar.Warning
-	Allowed       []rating.Action
-	Rating        *rating.Rating // filled by Rectification, not by Rectifications
+	// How its time stands, as people read it: the warning's rank (red
+	// first) and words, and the deadline in words while it runs.
+	WarningRank  int
+	WarningLabel string
+	Words        string
+	Allowed      []rating.Action
+	Rating       *rating.Rating // filled by Rectification, not by Rectifications
 }
 
 func rectActor(ctx context.Context) (rating.Actor, error) {
@@ -259,7 +264,12 @@ func rectActor(ctx context.Context) (rating.Actor, error) {
 }
 
 func rectView(x *rating.Rectification, a rating.Actor, cal *calendar.Calendar, now time.Time) *RectificationView {
-	return &RectificationView{Rectification: x, Status: x.Status(now), Warning: x.Warning(cal, now), Allowed: x.Allowed(a)}
+	v := &RectificationView{Rectification: x, Status: x.Status(now), Warning: x.Warning(cal, now), Allowed: x.Allowed(a)}
+	v.WarningRank, v.WarningLabel = v.Warning.Rank(), v.Warning.Label()
+	if x.State.Running() {
+		v.Words = cal.DueWords(now, x.Deadline)
+	}
+	return v
 }
 
 // Rectification returns one rectification with its events and rating.

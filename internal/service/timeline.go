@@ -20,6 +20,9 @@ type TimelineEntry struct {
 	Kind string // ticket, event, notice, deadline, rating
 	Text string
 	Due  bool // a deadline still ahead
+	// A deadline's standing: in words, and whether it has passed.
+	Words   string
+	Overdue bool
 }
 
 // Timeline is one case as its applicant follows it: every step in plain
@@ -86,6 +89,25 @@ func (s *Service) MyBundles(ctx context.Context) ([]bundle.Bundle, error) {
 	return bs, err
 }
 
+// MyBundleList is MyBundles as list rows, with how each one's time
+// stands, in the order MyBundles gives.
+func (s *Service) MyBundleList(ctx context.Context) ([]BundleRow, error) {
+	bs, err := s.MyBundles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	env, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BundleRow, len(bs))
+	for i := range bs {
+		out[i].Bundle = bs[i]
+		out[i].Warning, out[i].Standing = bundleStanding(&bs[i], env)
+	}
+	return out, nil
+}
+
 // CaseTimeline returns the case's timeline for its applicant or their
 // agent: the hall tickets taken in the applicant's ID, every event told in
 // plain Chinese, the notices, the deadlines still running and the rating
@@ -138,8 +160,9 @@ func (s *Service) CaseTimeline(ctx context.Context, number string) (*Timeline, e
 			t.Entries = append(t.Entries, TimelineEntry{At: tk.IssuedAt, Kind: "ticket", Text: ticketText(tk)})
 		}
 	}
-	for _, d := range v.Open {
-		t.Entries = append(t.Entries, TimelineEntry{At: d.At, Kind: "deadline", Text: dueText(d.Name), Due: true})
+	for _, d := range v.Running {
+		t.Entries = append(t.Entries, TimelineEntry{At: d.At, Kind: "deadline", Text: dueText(d.Name), Due: true,
+			Words: d.Words, Overdue: d.Warning == calendar.WarningRed})
 	}
 	if t.Rateable {
 		r, err := s.store.CaseRating(ctx, number)
@@ -216,5 +239,9 @@ func forApplicant(v *CaseView, env casework.Env) *CaseView {
 		}
 	}
 	v.Open, v.Warning = open, w
+	v.WarningRank, v.WarningLabel = w.Rank(), w.Label()
+	v.Running = slices.DeleteFunc(v.Running, func(d casework.DeadlineRow) bool { return !slices.Contains(applicantDeadlines, d.Name) })
+	v.Deadlines = slices.DeleteFunc(v.Deadlines, func(d casework.DeadlineRow) bool { return !slices.Contains(applicantDeadlines, d.Name) })
+	v.DueWords = v.Case.DueWordsAmong(env.Cal, env.Now, open)
 	return v
 }

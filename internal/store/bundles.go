@@ -67,18 +67,19 @@ func (s *Store) BundleTemplate(ctx context.Context, code string) (*bundle.Templa
 // CreateBundle saves a bundle and all its member cases, each with its first
 // event, in one transaction: the bundle gets its number (YJS + date + the
 // day's count), every case its own and the bundle's. Nothing is saved if
-// any part fails. draftID, if not 0, is the online draft it came from.
-func (s *Store) CreateBundle(ctx context.Context, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, draftID int64) error {
-	return s.update(ctx, func(tx *sql.Tx) error { return s.createBundle(ctx, tx, b, cases, events, draftID) })
+// any part fails. draftID, if not 0, is the online draft it came from;
+// opened says what each case's first event makes (see CreateCase).
+func (s *Store) CreateBundle(ctx context.Context, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, draftID int64, opened OpenedFunc) error {
+	return s.update(ctx, func(tx *sql.Tx) error { return s.createBundle(ctx, tx, b, cases, events, draftID, opened) })
 }
 
 // TakeInBundle saves a bundle taken in at the window, as CreateBundle
 // does, and links every member case to the clerk's visit (link may be
 // nil) in the same transaction. It returns the ticket linked, or nil.
-func (s *Store) TakeInBundle(ctx context.Context, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, link *VisitLink) (*queue.Ticket, error) {
+func (s *Store) TakeInBundle(ctx context.Context, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, opened OpenedFunc, link *VisitLink) (*queue.Ticket, error) {
 	var t *queue.Ticket
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		if err := s.createBundle(ctx, tx, b, cases, events, 0); err != nil {
+		if err := s.createBundle(ctx, tx, b, cases, events, 0, opened); err != nil {
 			return err
 		}
 		numbers := make([]string, len(cases))
@@ -93,7 +94,7 @@ func (s *Store) TakeInBundle(ctx context.Context, b *bundle.Bundle, cases []*cas
 }
 
 // createBundle is CreateBundle's work in tx.
-func (s *Store) createBundle(ctx context.Context, tx *sql.Tx, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, draftID int64) error {
+func (s *Store) createBundle(ctx context.Context, tx *sql.Tx, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, draftID int64, opened OpenedFunc) error {
 	{
 		if draftID != 0 {
 			if err := deleteDraft(ctx, tx, draftID, b.AccountID); err != nil {
@@ -108,7 +109,7 @@ func (s *Store) createBundle(ctx context.Context, tx *sql.Tx, b *bundle.Bundle, 
 		b.Number, b.Version, b.State = fmt.Sprintf("YJS%s%04d", day, n), 1, bundle.Open
 		for i, c := range cases {
 			c.BundleNumber = b.Number
-			if err := s.createCase(ctx, tx, c, events[i]); err != nil {
+			if err := s.createCase(ctx, tx, c, events[i], opened); err != nil {
 				return err
 			}
 			b.Members[i].CaseNumber = c.Number

@@ -46,76 +46,78 @@ func (s *Store) nextCounter(ctx context.Context, tx *sql.Tx, name string) (int64
 	return v, err
 }
 
+// OpenedFunc returns what the first event of a new case makes, once the
+// store has given the case its number in the transaction that saves it
+// (the texts print the number). The use case passes casework.Opened: the
+// store persists what it returns and decides none of it.
+type OpenedFunc func(c *casework.Case, ev *casework.Event) casework.Change
+
 // CreateCase saves a case just taken in: it gives the case its number (the
-// day's next), seals and appends the intake event, and stores the intake
-// documents, all in one transaction.
-func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.Event) error {
-	return s.update(ctx, func(tx *sql.Tx) error { return s.createCase(ctx, tx, c, ev) })
+// day's next), seals and appends the intake event, and stores what opened
+// says the event makes (documents, notice), all in one transaction.
+func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.Event, opened OpenedFunc) error {
+	return s.update(ctx, func(tx *sql.Tx) error { return s.createCase(ctx, tx, c, ev, opened) })
 }
 
-// createCase numbers and inserts a case with its first event, documents and
-// notice in tx.
-func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
-	{
-		var itemID, deptID int64
-		err := s.rowTx(ctx, tx, itemRefQuery, c.ItemCode, c.ItemVersion).Scan(&itemID, &deptID)
-		if err != nil {
-			return notFound(err, "未知的事项："+c.ItemCode)
-		}
-		n, err := s.nextCounter(ctx, tx, "case:"+c.ReceivedAt.In(clock.Shanghai).Format("20060102"))
-		if err != nil {
-			return err
-		}
-		c.Number, c.Version = caseNumber(c.ReceivedAt, n), 1
-		ev.Seal(c.Number, nil)
-		data, err := s.sealCase(c)
-		if err != nil {
-			return err
-		}
-		applicantID, err := s.hash(hashID, c.Applicant.IDNumber)
-		if err != nil {
-			return err
-		}
-		err = s.rowTx(ctx, tx, insertCaseQuery,
-			c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
-			c.Applicant.Name, applicantID, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),
-			ev.Seq, ev.Hash, data, dbNull(c.AccountID), nullText(c.BundleNumber), nullText(c.AgentUser),
-			c.DeskHall(casework.PickupHall)).Scan(&c.ID)
-		if err != nil {
-			return err
-		}
-		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
-			return err
-		}
-		if err := s.insertNotice(ctx, tx, c, ev); err != nil {
-			return err
-		}
-		if err := referenceFiles(ctx, tx, holderCase, c.ID, caseFiles(c), ev.At); err != nil {
-			return err
-		}
-		if c.State == casework.Submitted {
-			return nil // an online application has no receipt notice until the window takes its paper
-		}
-		return s.insertDocuments(ctx, tx, c.ID, casework.IntakeDocuments(c))
+// createCase numbers and inserts a case with its first event and what
+// opened makes of it (documents, notice) in tx.
+func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event, opened OpenedFunc) error {
+	var itemID, deptID int64
+	err := s.rowTx(ctx, tx, itemRefQuery, c.ItemCode, c.ItemVersion).Scan(&itemID, &deptID)
+	if err != nil {
+		return notFound(err, "未知的事项："+c.ItemCode)
 	}
+	n, err := s.nextCounter(ctx, tx, "case:"+c.ReceivedAt.In(clock.Shanghai).Format("20060102"))
+	if err != nil {
+		return err
+	}
+	c.Number, c.Version = caseNumber(c.ReceivedAt, n), 1
+	ev.Seal(c.Number, nil)
+	data, err := s.sealCase(c)
+	if err != nil {
+		return err
+	}
+	applicantID, err := s.hash(hashID, c.Applicant.IDNumber)
+	if err != nil {
+		return err
+	}
+	err = s.rowTx(ctx, tx, insertCaseQuery,
+		c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
+		c.Applicant.Name, applicantID, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),
+		ev.Seq, ev.Hash, data, dbNull(c.AccountID), nullText(c.BundleNumber), nullText(c.AgentUser),
+		c.DeskHall(casework.PickupHall)).Scan(&c.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
+		return err
+	}
+	made := opened(c, ev)
+	if err := s.insertNotice(ctx, tx, c.ID, made.Notice); err != nil {
+		return err
+	}
+	if err := referenceFiles(ctx, tx, holderCase, c.ID, caseFiles(c), ev.At); err != nil {
+		return err
+	}
+	return s.insertDocuments(ctx, tx, c.ID, made.Documents)
 }
 
-// insertNotice queues the applicant's notice of the event, if it sends
-// one, in the event's transaction: the outbox the dispatcher sends from.
-func (s *Store) insertNotice(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
-	n, ok := casework.NoticeFor(c, ev)
-	if !ok || c.Applicant.Phone == "" {
+// insertNotice queues a notice to the applicant, if the step sends one, in
+// the step's transaction: the outbox the dispatcher sends from. The
+// recipient is kept as a keyed hash (to find it) and sealed (to send it).
+func (s *Store) insertNotice(ctx context.Context, tx *sql.Tx, caseID int64, m *casework.Message) error {
+	if m == nil {
 		return nil
 	}
-	to, err := s.hash(hashPhone, c.Applicant.Phone)
+	to, err := s.hash(hashPhone, m.To)
 	if err != nil {
 		return err
 	}
-	sealedTo, err := s.seal(sealRecipient, c.Applicant.Phone)
+	sealedTo, err := s.seal(sealRecipient, m.To)
 	if err != nil {
 		return err
 	}
-	if _, err := s.execTx(ctx, tx, insertNoticeQuery, c.ID, dbNull(c.AccountID), to, sealedTo, n.Subject, n.Body, stamp(ev.At)); err != nil {
+	if _, err := s.execTx(ctx, tx, insertNoticeQuery, caseID, dbNull(m.AccountID), to, sealedTo, m.Subject, m.Body, stamp(m.At)); err != nil {
 		return err
 	}
 	s.enqueued(tx, NotificationOutbox)
@@ -188,13 +190,14 @@ func (s *Store) insertDocuments(ctx context.Context, tx *sql.Tx, caseID int64, d
 	return nil
 }
 
-// ChangeFunc changes a case in place and returns the event recording the
-// change and any documents it made; an error changes nothing.
-type ChangeFunc func(c *casework.Case) (*casework.Event, []casework.Document, error)
+// ChangeFunc changes a case in place and returns the change: the event
+// recording it, the documents it made and the notice it sends; an error
+// changes nothing.
+type ChangeFunc func(c *casework.Case) (casework.Change, error)
 
 // UpdateCase loads the case, lets change alter it, and writes the new case,
-// its event (sealed onto the case's chain) and its documents in one
-// transaction. If another change committed in between, the write finds
+// its event (sealed onto the case's chain), its documents and its notice
+// in one transaction. If another change committed in between, the write finds
 // the version moved on and nothing is written: a conflict, never a lost
 // update.
 func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc) (*casework.Case, error) {
@@ -233,10 +236,11 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 			return err
 		}
 		files := caseFiles(c)
-		ev, docs, err := change(c)
+		ch, err := change(c)
 		if err != nil {
 			return err
 		}
+		ev, docs := ch.Event, ch.Documents
 		// A case keeps every file it was ever given: those a change adds
 		// are referenced, none is let go.
 		if err := referenceFiles(ctx, tx, holderCase, c.ID, newFiles(files, caseFiles(c)), ev.At); err != nil {
@@ -261,7 +265,7 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
 			return err
 		}
-		if err := s.insertNotice(ctx, tx, c, ev); err != nil {
+		if err := s.insertNotice(ctx, tx, c.ID, ch.Notice); err != nil {
 			return err
 		}
 		for i := range docs {

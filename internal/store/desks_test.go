@@ -29,7 +29,7 @@ func saveDeskCase(t *testing.T, st *store.Store, item string, state casework.Sta
 	}
 	ev := &casework.Event{Type: casework.ActIntake, Actor: "shouli", Role: "intake", Desk: "web", At: at,
 		To: state, Details: json.RawMessage(`{}`)}
-	must(t, st.CreateCase(t.Context(), c, ev))
+	must(t, st.CreateCase(t.Context(), c, ev, casework.Opened))
 	return c
 }
 
@@ -83,11 +83,11 @@ func TestLatestDocumentsAndUserNames(t *testing.T) {
 		bare := saveDeskCase(t, st, "SCJG-XK-001", casework.Received, start, start.AddDate(0, 0, 2))
 		for i, by := range []string{"shenpi", "shenpi2"} {
 			at := start.Add(time.Duration(i+1) * time.Hour)
-			_, err := st.UpdateCase(ctx, c.Number, func(c *casework.Case) (*casework.Event, []casework.Document, error) {
+			_, err := st.UpdateCase(ctx, c.Number, func(c *casework.Case) (casework.Change, error) {
 				data, _ := json.Marshal(casework.HandoverData{Number: c.Number, SignedBy: by, SignedAt: at})
 				ev := &casework.Event{Type: casework.ActHandover, Actor: by, Role: "reviewer", Desk: "web", At: at,
 					From: c.State, To: c.State, Details: json.RawMessage(`{}`)}
-				return ev, []casework.Document{{Kind: casework.HandoverSheet, Title: "材料交接表", CreatedAt: at, Data: data}}, nil
+				return casework.Change{Event: ev, Documents: []casework.Document{{Kind: casework.HandoverSheet, Title: "材料交接表", CreatedAt: at, Data: data}}}, nil
 			})
 			must(t, err)
 		}

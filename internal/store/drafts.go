@@ -182,14 +182,15 @@ func deleteDraft(ctx context.Context, tx *sql.Tx, id, accountID int64) error {
 }
 
 // SubmitDraft creates the online case and removes its draft (if any) in one
-// transaction, so a draft is submitted at most once.
-func (s *Store) SubmitDraft(ctx context.Context, draftID, accountID int64, c *casework.Case, ev *casework.Event) error {
+// transaction, so a draft is submitted at most once; opened says what the
+// case's first event makes (see CreateCase).
+func (s *Store) SubmitDraft(ctx context.Context, draftID, accountID int64, c *casework.Case, ev *casework.Event, opened OpenedFunc) error {
 	return s.update(ctx, func(tx *sql.Tx) error {
 		if draftID != 0 {
 			if err := deleteDraft(ctx, tx, draftID, accountID); err != nil {
 				return err
 			}
 		}
-		return s.createCase(ctx, tx, c, ev)
+		return s.createCase(ctx, tx, c, ev, opened)
 	})
 }

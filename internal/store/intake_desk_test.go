@@ -120,7 +120,7 @@ func takeIn(t *testing.T, st *store.Store, applicant casework.Party, at time.Tim
 	}
 	ev := &casework.Event{Type: casework.ActIntake, Actor: "shouli", Role: "intake", Desk: "web", At: at,
 		To: casework.Received, Details: json.RawMessage(`{}`)}
-	must(t, st.CreateCase(t.Context(), c, ev))
+	must(t, st.CreateCase(t.Context(), c, ev, casework.Opened))
 	return c
 }
 

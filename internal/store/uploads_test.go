@@ -321,15 +321,15 @@ func TestCaseFileReferences(t *testing.T) {
 		}
 		ev := &casework.Event{Type: casework.ActSubmit, Actor: "a", Role: "applicant", Desk: "online", At: start,
 			To: casework.Submitted, Details: json.RawMessage(`{}`)}
-		must(t, st.CreateCase(ctx, cs, ev))
+		must(t, st.CreateCase(ctx, cs, ev, casework.Opened))
 		later := start.Add(time.Hour)
 		if got := collectable(t, st, later); strings.Join(got, ",") != keys(b, c) {
 			t.Errorf("collectable after intake: %q (a is the case's)", got)
 		}
-		_, err := st.UpdateCase(ctx, cs.Number, func(x *casework.Case) (*casework.Event, []casework.Document, error) {
+		_, err := st.UpdateCase(ctx, cs.Number, func(x *casework.Case) (casework.Change, error) {
 			x.Materials[0].Files = []casework.FileRef{b}
-			return &casework.Event{Type: casework.ActResubmitOnline, Actor: "a", Role: "applicant", Desk: "online", At: later,
-				From: x.State, To: x.State, Details: json.RawMessage(`{}`)}, nil, nil
+			return casework.Change{Event: &casework.Event{Type: casework.ActResubmitOnline, Actor: "a", Role: "applicant", Desk: "online", At: later,
+				From: x.State, To: x.State, Details: json.RawMessage(`{}`)}}, nil
 		})
 		must(t, err)
 		if got := collectable(t, st, later); strings.Join(got, ",") != c.Key {
@@ -341,10 +341,10 @@ func TestCaseFileReferences(t *testing.T) {
 		// A change naming a file that is not recorded changes nothing.
 		ghost := c
 		ghost.Key, ghost.Name = "2026/03/09/"+strings.Repeat("0", 64), "ghost.pdf"
-		_, err = st.UpdateCase(ctx, cs.Number, func(x *casework.Case) (*casework.Event, []casework.Document, error) {
+		_, err = st.UpdateCase(ctx, cs.Number, func(x *casework.Case) (casework.Change, error) {
 			x.Materials[0].Files = []casework.FileRef{ghost}
-			return &casework.Event{Type: casework.ActResubmitOnline, Actor: "a", Role: "applicant", Desk: "online", At: later,
-				From: x.State, To: x.State, Details: json.RawMessage(`{}`)}, nil, nil
+			return casework.Change{Event: &casework.Event{Type: casework.ActResubmitOnline, Actor: "a", Role: "applicant", Desk: "online", At: later,
+				From: x.State, To: x.State, Details: json.RawMessage(`{}`)}}, nil
 		})
 		wantField(t, err, "files")
 		got, err := st.Case(ctx, cs.Number)

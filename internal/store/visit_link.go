@@ -92,10 +92,10 @@ func (s *Store) linkVisitTx(ctx context.Context, tx *sql.Tx, link *VisitLink, ca
 // TakeIn saves a case just taken in, as CreateCase does, and links it to
 // the clerk's visit in the same transaction (link may be nil). It returns
 // the ticket linked, or nil.
-func (s *Store) TakeIn(ctx context.Context, c *casework.Case, ev *casework.Event, link *VisitLink) (*queue.Ticket, error) {
+func (s *Store) TakeIn(ctx context.Context, c *casework.Case, ev *casework.Event, opened OpenedFunc, link *VisitLink) (*queue.Ticket, error) {
 	var t *queue.Ticket
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		if err := s.createCase(ctx, tx, c, ev); err != nil {
+		if err := s.createCase(ctx, tx, c, ev, opened); err != nil {
 			return err
 		}
 		var err error

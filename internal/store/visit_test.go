@@ -127,19 +127,19 @@ func TestTakeInLinksTheVisit(t *testing.T) {
 			return cs
 		}
 		c, ev := newCase()
-		_, err := st.TakeIn(t.Context(), c, ev, link(true, apperr.New(apperr.Conflict, "refused")))
+		_, err := st.TakeIn(t.Context(), c, ev, casework.Opened, link(true, apperr.New(apperr.Conflict, "refused")))
 		wantCode(t, err, apperr.Conflict)
 		if _, err := st.Case(t.Context(), c.Number); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("case %s saved though its link was refused: %v", c.Number, err)
 		}
 		c, ev = newCase()
-		got, err := st.TakeIn(t.Context(), c, ev, link(false, nil))
+		got, err := st.TakeIn(t.Context(), c, ev, casework.Opened, link(false, nil))
 		must(t, err)
 		if got != nil || len(cases()) != 0 {
 			t.Errorf("linked to %+v without a visit picked: %v", got, cases())
 		}
 		c, ev = newCase()
-		got, err = st.TakeIn(t.Context(), c, ev, link(true, nil))
+		got, err = st.TakeIn(t.Context(), c, ev, casework.Opened, link(true, nil))
 		must(t, err)
 		if got == nil || got.ID != tk.ID || len(cases()) != 1 || cases()[0] != c.Number {
 			t.Errorf("linked to %+v: %v, want %s", got, cases(), c.Number)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -14,7 +13,6 @@ import (
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 一件事：窗口一表式收件 ----
@@ -272,39 +270,19 @@ func (h *Handlers) bundlesDesk(w http.ResponseWriter, r *http.Request) {
 		h.deskError(w, r, "一件事", apperr.Field("state", "状态须为 open、done 或 all"))
 		return
 	}
-	bs, err := h.svc.Bundles(ctx, filter)
-	if err != nil {
-		h.deskError(w, r, "一件事", err)
-		return
-	}
-	cal, err := h.svc.Calendar(ctx, "")
+	bs, err := h.svc.BundleList(ctx, filter) // red first, then yellow, each by due date
 	if err != nil {
 		h.deskError(w, r, "一件事", err)
 		return
 	}
 	u := service.UserFrom(ctx)
 	depts := h.deptNames(ctx)
-	now := h.svc.Now()
 	d := bundlesData{State: state}
-	for _, b := range bs {
-		row := bundleRow{B: b, Applicant: b.Applicant.Masked(), Lead: depts[b.LeadDepartment], Warning: b.Warning(cal, now),
-			OwnLead: u.Role.NeedsDepartment() && u.DepartmentCode == b.LeadDepartment}
-		if b.State == bundle.Open {
-			row.DueWords = page.DueWords(cal, now, b.DueBy)
-		}
-		d.Rows = append(d.Rows, row)
+	for _, x := range bs {
+		b := x.Bundle
+		d.Rows = append(d.Rows, bundleRow{B: b, Applicant: b.Applicant.Masked(), Lead: depts[b.LeadDepartment], Warning: x.Warning,
+			DueWords: x.DueWords, OwnLead: u.Role.NeedsDepartment() && u.DepartmentCode == b.LeadDepartment})
 	}
-	// Red first, then yellow, each by due date (the service's order).
-	rank := func(w calendar.Warning) int {
-		switch w {
-		case calendar.WarningRed:
-			return 0
-		case calendar.WarningYellow:
-			return 1
-		}
-		return 2
-	}
-	slices.SortStableFunc(d.Rows, func(a, b bundleRow) int { return rank(a.Warning) - rank(b.Warning) })
 	h.render(w, r, http.StatusOK, "desk_bundles", view{Title: "一件事", Data: d})
 }
 
@@ -347,20 +325,12 @@ func (h *Handlers) bundleDesk(w http.ResponseWriter, r *http.Request) {
 		h.deskError(w, r, "一件事", err)
 		return
 	}
-	cal, err := h.svc.Calendar(ctx, "")
-	if err != nil {
-		h.deskError(w, r, "一件事", err)
-		return
-	}
 	u := service.UserFrom(ctx)
-	now := h.svc.Now()
 	depts := h.deptNames(ctx)
 	b := bv.Bundle
 	d := bundleDeskData{B: bv, Applicant: b.Applicant.Masked(), Lead: depts[b.LeadDepartment],
 		OwnLead: u.Role.NeedsDepartment() && u.DepartmentCode == b.LeadDepartment}
-	if b.State == bundle.Open {
-		d.DueWords = page.DueWords(cal, now, b.DueBy)
-	}
+	d.DueWords = bv.DueWords // "" once done
 	for _, f := range bv.Template.Fields {
 		if val := b.Form[f.Key]; val != "" {
 			d.Form = append(d.Form, bundleFormLine{Label: f.Label, Value: val})
@@ -385,11 +355,7 @@ func (h *Handlers) bundleDesk(w http.ResponseWriter, r *http.Request) {
 			for _, p := range c.WaitingFor {
 				row.Waiting = append(row.Waiting, names[p])
 			}
-			for _, o := range row.V.Open {
-				if row.Due == nil || o.At.Before(row.Due.At) {
-					row.Due = &dueLine{Name: o.Name, At: o.At, Words: page.DueWords(cal, now, o.At), Warning: cal.Warn(now, o.At)}
-				}
-			}
+			row.Due = row.V.Next()
 			switch c.Outcome {
 			case casework.Approve:
 				row.Decision = "准予"

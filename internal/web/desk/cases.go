@@ -5,13 +5,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // deptNames maps department codes to names (codes where the list fails).
@@ -27,20 +25,11 @@ func (h *Handlers) deptNames(ctx context.Context) map[string]string {
 	return out
 }
 
-// dueRow is one deadline of a case with its standing.
-type dueRow struct {
-	Name    string
-	At      time.Time
-	Running bool
-	Words   string
-	Warning calendar.Warning
-}
-
 // casePageData is the case page: summary, deadlines, materials, documents,
 // timeline and the forms of the actions the user may take now.
 type casePageData struct {
 	V          *service.CaseView
-	Deadlines  []dueRow
+	Deadlines  []casework.DeadlineRow
 	PauseTypes []casework.PauseType
 	IDTypes    []identity.IDType
 	Failed     string // the action whose form was refused, to reopen it
@@ -61,32 +50,8 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 		h.render(w, r, h.formError(r, &v, err), "error", v)
 		return
 	}
-	cal, err := h.svc.Calendar(ctx, "")
-	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
-		return
-	}
-	now := h.svc.Now()
-	d := casePageData{V: cv, PauseTypes: casework.PauseTypes, Failed: failed,
+	d := casePageData{V: cv, Deadlines: cv.Deadlines, PauseTypes: casework.PauseTypes, Failed: failed,
 		IDTypes: []identity.IDType{identity.ResidentID, identity.Passport, identity.HKMacaoPermit, identity.TaiwanPermit, identity.ForeignPermanent}}
-	running := map[string]bool{}
-	for _, o := range cv.Open {
-		running[o.Name] = true
-	}
-	dl := cv.Case.Deadlines
-	for _, x := range []struct {
-		name string
-		at   time.Time
-	}{{"prereview_by", dl.PreReviewBy}, {"accept_by", dl.AcceptBy}, {"handover_by", dl.HandoverBy}, {"supply_by", dl.SupplyBy}, {"decide_by", dl.DecideBy}, {"correct_by", dl.CorrectBy}, {"archive_by", dl.ArchiveBy}} {
-		if x.at.IsZero() {
-			continue
-		}
-		row := dueRow{Name: x.name, At: x.at, Running: running[x.name]}
-		if row.Running {
-			row.Words, row.Warning = page.DueWords(cal, now, x.at), cal.Warn(now, x.at)
-		}
-		d.Deadlines = append(d.Deadlines, row)
-	}
 	d.DeptName = h.deptNames(ctx)[cv.Case.DepartmentCode]
 	for _, m := range cv.Case.Materials {
 		d.Files = d.Files || len(m.Files) > 0
@@ -117,7 +82,7 @@ func (h *Handlers) caseAction(w http.ResponseWriter, r *http.Request) {
 		h.showCase(w, r, status, fv, string(action))
 		return
 	}
-	h.redirect(w, r, localPath(r.PostFormValue("back"), "/cases/"+number), "办件 "+number+"：已"+action.Label()+"（现为「"+v.Case.State.Label()+"」）")
+	h.redirect(w, r, localPath(r.PostFormValue("back"), "/cases/"+number), "办件 "+number+"：已"+action.Label()+"（现为「"+v.StateLabel+"」）")
 }
 
 // inputFromForm reads every action's fields from a posted form.
@@ -172,12 +137,9 @@ func (h *Handlers) searchCases(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	res, err := h.svc.Cases(r.Context(), f)
 	if err == nil {
-		var cal *calendar.Calendar
-		if cal, err = h.svc.Calendar(r.Context(), ""); err == nil {
-			d.Rows = h.rows(cal, h.svc.Now(), res.Cases)
-			d.Total, d.Page = res.Total, res.Page
-			d.Pages = (res.Total + res.Size - 1) / res.Size
-		}
+		d.Rows = h.rows(res.Cases)
+		d.Total, d.Page = res.Total, res.Page
+		d.Pages = (res.Total + res.Size - 1) / res.Size
 	}
 	if err != nil {
 		status = h.formError(r, &v, err)

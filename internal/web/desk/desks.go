@@ -7,14 +7,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The work desks: the department's inbox (/dept), the paper handover
@@ -41,13 +39,9 @@ var onCasePage = []casework.Action{
 	casework.ActRefuseResult, casework.ActDeliver,
 }
 
-// dueLine is one running deadline of a row, in words.
-type dueLine struct {
-	Name    string
-	At      time.Time
-	Words   string
-	Warning calendar.Warning
-}
+// dueLine is one running deadline of a row, in words, as the service's
+// view carries it.
+type dueLine = casework.DeadlineRow
 
 // deskRow is one case on a desk, with what may be done to it from there.
 type deskRow struct {
@@ -76,15 +70,11 @@ type deskData struct {
 // deskRows turns views into rows: the deadline the tab works against in
 // words (others only when near or past: they lead their own tabs), and
 // the actions the table allows, split into buttons and links.
-func (h *Handlers) deskRows(cal *calendar.Calendar, views []*service.CaseView, due string) []deskRow {
-	now := h.svc.Now()
+func (h *Handlers) deskRows(views []*service.CaseView, due string) []deskRow {
 	out := make([]deskRow, 0, len(views))
 	for _, v := range views {
 		row := deskRow{V: v}
-		var lines []dueLine
-		for _, d := range v.Open {
-			lines = append(lines, dueLine{Name: d.Name, At: d.At, Words: page.DueWords(cal, now, d.At), Warning: cal.Warn(now, d.At)})
-		}
+		lines := slices.Clone(v.Running)
 		slices.SortStableFunc(lines, func(a, b dueLine) int {
 			if (a.Name == due) != (b.Name == due) {
 				if a.Name == due {
@@ -115,13 +105,6 @@ func (h *Handlers) deskRows(cal *calendar.Calendar, views []*service.CaseView, d
 		out = append(out, row)
 	}
 	return out
-}
-
-// cutoffWords states the paper handover rule (R6) with the hall's settings.
-func cutoffWords(cal *calendar.Calendar) string {
-	s := cal.Settings()
-	return fmt.Sprintf("%d:00 前收件的，当日 %d:00 前交接；%d:00 后收件的，下一个工作日 %d:00 前交接。",
-		s.SplitHour, s.HandoverSameDayHour, s.SplitHour, s.HandoverNextDayHour)
 }
 
 // deskQuery is the query string of a desk's tab.
@@ -164,13 +147,8 @@ func (h *Handlers) showDesk(w http.ResponseWriter, r *http.Request, desk service
 		h.render(w, r, h.formError(r, &v, err), "error", v)
 		return
 	}
-	cal, err := h.svc.Calendar(ctx, "")
-	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
-		return
-	}
 	d := deskData{Page: p, Query: deskQuery(p, p.Departments != nil || (desk == service.IssuanceDesk && p.Department != nil)),
-		Rows: h.deskRows(cal, p.Cases, p.Tab.Due), Cutoffs: cutoffWords(cal), DeptNames: h.deptNames(ctx)}
+		Rows: h.deskRows(p.Cases, p.Tab.Due), Cutoffs: p.Cutoffs, DeptNames: h.deptNames(ctx)}
 	if fail != nil {
 		for i := range d.Rows {
 			if d.Rows[i].V.Case.Number != fail.number {
@@ -240,23 +218,18 @@ func (h *Handlers) showHandover(w http.ResponseWriter, r *http.Request, status i
 		h.render(w, r, h.formError(r, &v, err), "error", v)
 		return
 	}
-	cal, err := h.svc.Calendar(ctx, "")
-	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
-		return
-	}
-	d := handoverData{List: list, Cutoffs: cutoffWords(cal)}
+	d := handoverData{List: list, Cutoffs: list.Cutoffs}
 	if list.Departments != nil {
 		d.Dept = list.Department.Code
 	}
-	pending := h.deskRows(cal, list.Cases, "handover_by")
+	pending := h.deskRows(list.Cases, "handover_by")
 	var rows []deskRow
 	for _, o := range outcomes {
 		i := slices.IndexFunc(pending, func(row deskRow) bool { return row.V.Case.Number == o.Number })
 		var row deskRow
 		switch {
 		case o.Err == nil:
-			row = h.deskRows(cal, []*service.CaseView{o.View}, "handover_by")[0]
+			row = h.deskRows([]*service.CaseView{o.View}, "handover_by")[0]
 			row.Signed = true
 			d.Signed = append(d.Signed, o.Number)
 		case i >= 0:
@@ -266,7 +239,7 @@ func (h *Handlers) showHandover(w http.ResponseWriter, r *http.Request, status i
 			// Not pending any more (signed by someone else, say): shown with
 			// its refusal, as it stands now if the viewer may see it.
 			if cv, err := h.svc.Case(ctx, o.Number); err == nil {
-				row = h.deskRows(cal, []*service.CaseView{cv}, "handover_by")[0]
+				row = h.deskRows([]*service.CaseView{cv}, "handover_by")[0]
 			} else {
 				row.V = &service.CaseView{Case: &casework.Case{Number: o.Number}}
 			}
@@ -360,14 +333,8 @@ func (h *Handlers) printHandovers(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, h.formError(r, &v, err), "error", v)
 		return
 	}
-	cal, err := h.svc.Calendar(r.Context(), "")
-	if err != nil {
-		v := view{Title: "材料交接表"}
-		h.render(w, r, h.formError(r, &v, err), "error", v)
-		return
-	}
 	h.render(w, r, http.StatusOK, "print/handover_batch", view{Title: "材料交接表 · " + sheet.Department.Name,
-		Data: handoverSheetData{Sheet: sheet, Cutoffs: cutoffWords(cal)}})
+		Data: handoverSheetData{Sheet: sheet, Cutoffs: sheet.Cutoffs}})
 }
 
 // handoverSheetData is the printed handover sheet with its rule in words.

@@ -86,11 +86,6 @@ func (h *Handlers) prereviewDesk(w http.ResponseWriter, r *http.Request) {
 		h.deskError(w, r, "网上预审", err)
 		return
 	}
-	cal, err := h.svc.Calendar(ctx, "")
-	if err != nil {
-		h.deskError(w, r, "网上预审", err)
-		return
-	}
 	var toReview, passed []*service.CaseView
 	for _, v := range views {
 		if passedOnline(v.Case) {
@@ -100,7 +95,7 @@ func (h *Handlers) prereviewDesk(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	slices.SortStableFunc(passed, func(a, b *service.CaseView) int { return a.Case.PreReview.At.Compare(b.Case.PreReview.At) })
-	d.ToReview, d.Passed = h.deskRows(cal, toReview, "prereview_by"), h.deskRows(cal, passed, "")
+	d.ToReview, d.Passed = h.deskRows(toReview, "prereview_by"), h.deskRows(passed, "")
 	title := "网上预审"
 	if u.Role.NeedsDepartment() {
 		title += " · " + d.DeptNames[u.DepartmentCode]
@@ -164,9 +159,7 @@ func (h *Handlers) showOnlineIntake(w http.ResponseWriter, r *http.Request, stat
 				passed = append(passed, x)
 			}
 		}
-		if cal, err := h.svc.Calendar(ctx, ""); err == nil {
-			d.Waiting = h.deskRows(cal, passed, "")
-		}
+		d.Waiting = h.deskRows(passed, "")
 	}
 	v.Title, v.Data = "网上申报收件", d
 	h.render(w, r, status, "desk_online_intake", v)
@@ -189,7 +182,7 @@ func onlineIntakeWhy(cv *service.CaseView) string {
 	case c.State == casework.Submitted:
 		return "只有综合受理窗口可以核验纸质材料收件。"
 	}
-	return "该办件已不在待收件状态（现为「" + c.State.Label() + "」）。"
+	return "该办件已不在待收件状态（现为「" + c.StateLabel() + "」）。"
 }
 
 // completeOnlineIntake takes the paper of a passed online application: the

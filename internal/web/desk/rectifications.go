@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,7 +9,6 @@ import (
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // Rectifications (差评整改): the follow-up of bad ratings, by the
@@ -19,7 +17,6 @@ import (
 // rectRow is one rectification as listed, its deadline in words.
 type rectRow struct {
 	*service.RectificationView
-	Words string
 }
 
 // rectListData is the rectification list with its filter.
@@ -33,16 +30,6 @@ type rectListData struct {
 type stateChoice struct {
 	Value, Label string
 	Selected     bool
-}
-
-func warnRank(w calendar.Warning) int {
-	switch w {
-	case calendar.WarningRed:
-		return 0
-	case calendar.WarningYellow:
-		return 1
-	}
-	return 2
 }
 
 // rectifications lists the rectifications the user may see: red, then
@@ -63,20 +50,10 @@ func (h *Handlers) rectifications(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, "rectifications", v)
 		return
 	}
-	cal, err := h.svc.Calendar(r.Context(), "")
-	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
-		return
-	}
-	now := h.svc.Now()
 	for _, x := range list {
-		row := rectRow{RectificationView: x}
-		if x.Rectification.State.Running() {
-			row.Words = page.DueWords(cal, now, x.Rectification.Deadline)
-		}
-		d.Rows = append(d.Rows, row)
+		d.Rows = append(d.Rows, rectRow{RectificationView: x})
 	}
-	slices.SortStableFunc(d.Rows, func(a, b rectRow) int { return cmp.Compare(warnRank(a.Warning), warnRank(b.Warning)) })
+	slices.SortStableFunc(d.Rows, func(a, b rectRow) int { return calendar.RedFirst(a.Warning, b.Warning) })
 	h.render(w, r, http.StatusOK, "rectifications", v)
 }
 
@@ -107,15 +84,7 @@ func (h *Handlers) rectPage(w http.ResponseWriter, r *http.Request, status int, 
 		h.render(w, r, h.formError(r, &v, err), "error", v)
 		return
 	}
-	cal, err := h.svc.Calendar(r.Context(), "")
-	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
-		return
-	}
-	d.V, d.Version = x, x.Rectification.Version
-	if x.Rectification.State.Running() {
-		d.Words = page.DueWords(cal, h.svc.Now(), x.Rectification.Deadline)
-	}
+	d.V, d.Version, d.Words = x, x.Rectification.Version, x.Words
 	for _, a := range x.Allowed {
 		f := rectActionForm{Action: a, Label: a.Label(), FollowUp: a == rating.ActRectify || a == rating.ActExplain, Failed: a == failed}
 		d.Forms = append(d.Forms, f)

@@ -11,11 +11,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/alexedwards/scs/v2"
 
-	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/service"
@@ -73,8 +71,8 @@ func (h *Handlers) hallNamed(r *http.Request, code string) (org.Hall, error) {
 	return h.HallNamed(r, code)
 }
 
-func (h *Handlers) rows(cal *calendar.Calendar, now time.Time, views []*service.CaseView) []caseRow {
-	return h.Rows(cal, now, views)
+func (h *Handlers) rows(views []*service.CaseView) []caseRow {
+	return h.Rows(views)
 }
 
 type caseRow = page.CaseRow

@@ -44,10 +44,8 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 		return
 	} else if res, err := h.svc.Cases(r.Context(), f); err != nil {
 		status = h.formError(r, &v, err)
-	} else if cal, err := h.svc.Calendar(r.Context(), ""); err != nil {
-		status = h.formError(r, &v, err)
 	} else {
-		d.Rows, d.Total = h.rows(cal, h.svc.Now(), res.Cases), res.Total
+		d.Rows, d.Total = h.rows(res.Cases), res.Total
 	}
 	v.Data = d
 	h.render(w, r, status, "home", v)

@@ -4,9 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // progressData is the public progress page: the form, and the case's
@@ -20,8 +18,6 @@ type progressData struct {
 // progressDue is one running time limit with its standing in words.
 type progressDue struct {
 	service.ProgressDeadline
-	Words   string
-	Warning calendar.Warning
 }
 
 // progress answers GET /progress: the form alone; the form with the number
@@ -45,15 +41,9 @@ func (h *Handlers) progress(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, h.formError(r, &v, err), "progress", v)
 		return
 	}
-	cal, err := h.svc.Calendar(r.Context(), "")
-	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "progress", v)
-		return
-	}
-	now := h.svc.Now()
 	d.P = p
 	for _, x := range p.Deadlines {
-		d.Deadlines = append(d.Deadlines, progressDue{ProgressDeadline: x, Words: page.DueWords(cal, now, x.At), Warning: cal.Warn(now, x.At)})
+		d.Deadlines = append(d.Deadlines, progressDue{ProgressDeadline: x})
 	}
 	v.Title = "办件进度 " + p.Number
 	h.render(w, r, http.StatusOK, "progress", v)

@@ -43,7 +43,7 @@ func (h *Handlers) deskOnlineItems(r *http.Request) (map[string]catalog.Item, []
 	var online []catalog.Item
 	for _, it := range items {
 		byCode[it.Code] = it
-		if it.Kind == catalog.Promised && (it.OnlineLevel == catalog.OnlinePre || it.OnlineLevel == catalog.OnlineFull) {
+		if casework.OnlineApplicable(&it) {
 			online = append(online, it)
 		}
 	}
@@ -103,12 +103,7 @@ func (h *Handlers) agentDesk(w http.ResponseWriter, r *http.Request) {
 		h.deskError(w, r, "代办", err)
 		return
 	}
-	cal, err := h.svc.Calendar(ctx, "")
-	if err != nil {
-		h.deskError(w, r, "代办", err)
-		return
-	}
-	d.Cases = h.rows(cal, now, cases)
+	d.Cases = h.rows(cases)
 	h.render(w, r, http.StatusOK, "desk_agent", view{Title: "代办", Data: d})
 }
 
@@ -171,7 +166,7 @@ func (h *Handlers) showAgentApply(w http.ResponseWriter, r *http.Request, status
 		h.deskError(w, r, "代为网上申报", err)
 		return
 	}
-	it, err := h.svc.Item(r.Context(), item, 0)
+	it, err := h.svc.OnlineItem(r.Context(), item)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
 			err = apperr.New(apperr.NotFound, "未知的事项：%s", item)

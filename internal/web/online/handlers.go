@@ -16,7 +16,6 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
-	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/service"
@@ -76,8 +75,8 @@ func (h *Handlers) deskError(w http.ResponseWriter, r *http.Request, title strin
 	h.DeskError(w, r, title, err)
 }
 
-func (h *Handlers) rows(cal *calendar.Calendar, now time.Time, views []*service.CaseView) []caseRow {
-	return h.Rows(cal, now, views)
+func (h *Handlers) rows(views []*service.CaseView) []caseRow {
+	return h.Rows(views)
 }
 
 type caseRow = page.CaseRow

@@ -56,10 +56,6 @@ func fits(acc *applicant.Account, it *catalog.Item) bool {
 	return false
 }
 
-func onlineApplicable(it *catalog.Item) bool {
-	return it.Kind == catalog.Promised && (it.OnlineLevel == catalog.OnlinePre || it.OnlineLevel == catalog.OnlineFull)
-}
-
 // departmentNames maps department codes to names.
 func (h *Handlers) departmentNames(r *http.Request) (map[string]string, error) {
 	deps, err := h.svc.Departments(r.Context())
@@ -88,7 +84,7 @@ func (h *Handlers) myApplyList(w http.ResponseWriter, r *http.Request) {
 		h.myFail(w, r, "网上申报", err)
 		return
 	}
-	items, err := h.svc.Items(ctx, service.ItemFilter{Kind: catalog.Promised, Query: d.Query})
+	items, err := h.svc.OnlineItems(ctx, d.Query)
 	if err != nil {
 		h.myFail(w, r, "网上申报", err)
 		return
@@ -100,9 +96,6 @@ func (h *Handlers) myApplyList(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := range items {
 		it := &items[i]
-		if !onlineApplicable(it) {
-			continue
-		}
 		row := myItem{Item: *it, Department: names[it.DepartmentCode], Fits: fits(acc, it)}
 		for _, dr := range drafts {
 			if dr.ItemCode == it.Code {
@@ -185,14 +178,7 @@ func (d myApplyData) LevelText() string { return onlineLevelText(d.Item.OnlineLe
 // onlineItem returns the current version of an item that may be applied
 // for online.
 func (h *Handlers) onlineItem(r *http.Request, code string) (*catalog.Item, error) {
-	it, err := h.svc.Item(r.Context(), code, 0)
-	if err != nil {
-		return nil, err
-	}
-	if !onlineApplicable(it) {
-		return nil, apperr.New(apperr.Conflict, "「%s」暂不支持网上申报，请到大厅综合受理窗口办理", it.Name)
-	}
-	return it, nil
+	return h.svc.OnlineItem(r.Context(), code)
 }
 
 func (h *Handlers) myApplyForm(w http.ResponseWriter, r *http.Request) {

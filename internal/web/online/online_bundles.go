@@ -13,7 +13,6 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 一件事 ----
@@ -356,21 +355,15 @@ func (h *Handlers) myBundleView(w http.ResponseWriter, r *http.Request, number s
 		h.myFail(w, r, "一件事", err)
 		return
 	}
-	cal, err := h.svc.Calendar(ctx, "")
-	if err != nil {
-		h.myFail(w, r, "一件事", err)
-		return
-	}
 	names, err := h.departmentNames(r)
 	if err != nil {
 		h.myFail(w, r, "一件事", err)
 		return
 	}
-	now := h.svc.Now()
 	b := bv.Bundle
 	d := myBundleViewData{V: bv, Fields: bv.Template.Fields}
 	if b.State == bundle.Open {
-		d.Due = &myDue{Label: "一件事办结期限", At: b.DueBy, Words: page.DueWords(cal, now, b.DueBy), Warning: bv.Warning}
+		d.Due = &myDue{Label: "一件事办结期限", At: b.DueBy, Words: bv.DueWords, Warning: bv.Warning}
 	}
 	itemName := map[string]string{}
 	for _, m := range b.Members {
@@ -380,7 +373,7 @@ func (h *Handlers) myBundleView(w http.ResponseWriter, r *http.Request, number s
 		row := myBundleMemberRow{M: m, Depart: cmp.Or(names[m.Department], m.Department)}
 		for _, cv := range bv.Cases {
 			if cv.Case.Number == m.CaseNumber {
-				row.V, row.Due, row.Waits = cv, nearestDue(cal, now, cv.Open), cv.Case.Waiting()
+				row.V, row.Due, row.Waits = cv, nearestDue(cv), cv.Case.Waiting()
 			}
 		}
 		for _, p := range m.After {

@@ -13,7 +13,6 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- One case: timeline, correction, withdrawal, rating ----
@@ -21,8 +20,6 @@ import (
 // myEntry is one line of the timeline.
 type myEntry struct {
 	service.TimelineEntry
-	Words   string // a deadline's standing
-	Overdue bool
 }
 
 // myCaseMaterial is one material of the case with its files and what the
@@ -66,17 +63,11 @@ func (h *Handlers) showMyCase(w http.ResponseWriter, r *http.Request, status int
 		h.myFail(w, r, "办件 "+number, err)
 		return
 	}
-	cal, err := h.svc.Calendar(ctx, "")
-	if err != nil {
-		h.myFail(w, r, "办件 "+number, err)
-		return
-	}
 	names, err := h.departmentNames(r)
 	if err != nil {
 		h.myFail(w, r, "办件 "+number, err)
 		return
 	}
-	now := h.svc.Now()
 	c := t.View.Case
 	d := myCaseData{T: t, C: c, Warning: t.View.Warning, Department: names[c.DepartmentCode],
 		Resubmit: slices.Contains(t.View.Allowed, casework.ActResubmitOnline),
@@ -86,11 +77,7 @@ func (h *Handlers) showMyCase(w http.ResponseWriter, r *http.Request, status int
 		d.Progress = p
 	}
 	for _, e := range t.Entries {
-		me := myEntry{TimelineEntry: e}
-		if e.Due {
-			me.Words, me.Overdue = page.DueWords(cal, now, e.At), now.After(e.At)
-		}
-		d.Entries = append(d.Entries, me)
+		d.Entries = append(d.Entries, myEntry{TimelineEntry: e})
 	}
 	base := "/my/files/cases/" + url.PathEscape(c.Number) + "/"
 	for _, m := range c.Materials {

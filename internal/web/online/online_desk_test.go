@@ -204,6 +204,10 @@ func TestDeskPreReviewPassAndTakeIn(t *testing.T) {
 		// Passed through the page.
 		p = reviewer.follow(t, "/cases/"+n+"/pass-prereview", url.Values{"version": {h.deskVersion(t, "shenpi", n)}, "reason": {"材料齐全"}})
 		p.want(t, http.StatusOK, "已预审通过", "<strong>通过</strong>", "须携带纸质材料")
+		// The case reads as passed, not as waiting for pre-review: its
+		// badge, the flash and the history row of the pass.
+		p.want(t, http.StatusOK, `state-submitted">预审通过，待收件<`, "现为「预审通过，待收件」", "预审通过，待收件</td>")
+		p.wantNot(t, `state-submitted">待预审<`, "现为「待预审」")
 		p = reviewer.get("/dept/prereview")
 		if toReview := p.deskSection(t, `id="h-toreview"`); strings.Contains(toReview, n) {
 			t.Errorf("still to pre-review after passing:\n%s", toReview)

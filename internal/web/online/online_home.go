@@ -2,14 +2,11 @@ package online
 
 import (
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/bundle"
 	"github.com/onewindow/onewindow/internal/calendar"
-	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 我的办件 ----
@@ -53,29 +50,24 @@ func (h *Handlers) myHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	acc := service.AccountFrom(ctx)
 	d := myHomeData{Complete: acc.Complete()}
-	cal, err := h.svc.Calendar(ctx, "")
-	if err != nil {
-		h.myFail(w, r, "我的办件", err)
-		return
-	}
-	now := h.svc.Now()
 	cases, err := h.svc.MyCases(ctx)
 	if err != nil {
 		h.myFail(w, r, "我的办件", err)
 		return
 	}
 	for _, cv := range cases {
-		d.Cases = append(d.Cases, myCaseRow{V: cv, Due: nearestDue(cal, now, cv.Open)})
+		d.Cases = append(d.Cases, myCaseRow{V: cv, Due: nearestDue(cv)})
 	}
-	bundles, err := h.svc.MyBundles(ctx)
+	bundles, err := h.svc.MyBundleList(ctx)
 	if err != nil {
 		h.myFail(w, r, "我的办件", err)
 		return
 	}
-	for _, b := range bundles {
+	for _, x := range bundles {
+		b := x.Bundle
 		row := myBundleRow{B: b}
 		if b.State == bundle.Open {
-			row.Due = &myDue{Label: "一件事办结期限", At: b.DueBy, Words: page.DueWords(cal, now, b.DueBy), Warning: cal.Warn(now, b.DueBy)}
+			row.Due = &myDue{Label: "一件事办结期限", At: b.DueBy, Words: x.DueWords, Warning: x.Warning}
 		}
 		d.Bundles = append(d.Bundles, row)
 	}
@@ -93,11 +85,12 @@ func (h *Handlers) myHome(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "my_home", view{Title: "我的办件", Data: d})
 }
 
-// nearestDue returns the earliest running time limit, or nil.
-func nearestDue(cal *calendar.Calendar, now time.Time, open []casework.Due) *myDue {
-	if len(open) == 0 {
+// nearestDue returns the case's earliest running time limit as its view
+// carries it, or nil.
+func nearestDue(v *service.CaseView) *myDue {
+	next := v.Next()
+	if next == nil {
 		return nil
 	}
-	first := slices.MinFunc(open, func(a, b casework.Due) int { return a.At.Compare(b.At) })
-	return &myDue{Label: deadlineName(first.Name), At: first.At, Words: page.DueWords(cal, now, first.At), Warning: cal.Warn(now, first.At)}
+	return &myDue{Label: next.Label, At: next.At, Words: next.Words, Warning: next.Warning}
 }

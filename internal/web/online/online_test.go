@@ -524,7 +524,12 @@ func TestOnlinePreReviewCorrection(t *testing.T) {
 
 		// Pre-review passed: the paper to bring.
 		h.act(t, "shenpi", number, casework.ActPassPreReview, casework.Input{})
-		open(t, b, "/my/cases/"+number).want(t, http.StatusOK, "预审结果：通过", "请携带以下纸质材料")
+		p = open(t, b, "/my/cases/"+number)
+		p.want(t, http.StatusOK, "预审结果：通过", "请携带以下纸质材料")
+		// A passed pre-review no longer reads as waiting for pre-review:
+		// the state, its words and the next step all say so.
+		p.want(t, http.StatusOK, `id="case-state">预审通过，待收件<`, "已通过网上预审", "办理收件")
+		p.wantNot(t, `id="case-state">待预审<`, "等待预审", "告知网上预审结果")
 	})
 }
 

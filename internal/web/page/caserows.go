@@ -6,7 +6,6 @@ package page
 import (
 	"time"
 
-	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/service"
 )
 
@@ -18,25 +17,14 @@ type CaseRow struct {
 	DueWords string
 }
 
-// Rows turns a page of cases into list rows.
-func (h *Kit) Rows(cal *calendar.Calendar, now time.Time, views []*service.CaseView) []CaseRow {
+// Rows turns a page of cases into list rows: the earliest running
+// deadline and the words the service's view carries.
+func (h *Kit) Rows(views []*service.CaseView) []CaseRow {
 	out := make([]CaseRow, 0, len(views))
 	for _, v := range views {
-		row := CaseRow{V: v}
-		for _, d := range v.Open {
-			if row.DueAt.IsZero() || d.At.Before(row.DueAt) {
-				row.Due, row.DueAt = d.Name, d.At
-			}
-		}
-		switch {
-		case !row.DueAt.IsZero():
-			row.DueWords = DueWords(cal, now, row.DueAt)
-		case v.Case.Kind == "instant" && !v.Case.State.Closed():
-			row.DueWords = "即办"
-		case v.Case.State.Closed():
-			row.DueWords = "已办结"
-		default:
-			row.DueWords = "—"
+		row := CaseRow{V: v, DueWords: v.DueWords}
+		if next := v.Next(); next != nil {
+			row.Due, row.DueAt = next.Name, next.At
 		}
 		out = append(out, row)
 	}

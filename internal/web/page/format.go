@@ -43,57 +43,16 @@ func FmtTime(t time.Time, layout string) string {
 	return t.In(clock.Shanghai).Format(layout)
 }
 
-// DeadlineName is a deadline's Chinese name.
-func DeadlineName(name string) string {
-	switch name {
-	case "prereview_by":
-		return "预审期限"
-	case "accept_by":
-		return "受理期限"
-	case "handover_by":
-		return "材料交接期限"
-	case "supply_by":
-		return "容缺补齐期限"
-	case "decide_by":
-		return "办结期限"
-	case "correct_by":
-		return "结果更正期限"
-	case "archive_by":
-		return "回执归档期限"
-	}
-	return name
-}
+// DeadlineName is a deadline's Chinese name (casework.DeadlineLabel).
+func DeadlineName(name string) string { return casework.DeadlineLabel(name) }
 
-// warnLabel names a warning in words, so it never rests on colour alone.
-func warnLabel(w calendar.Warning) string {
-	switch w {
-	case calendar.WarningRed:
-		return "已超期"
-	case calendar.WarningYellow:
-		return "临近期限"
-	}
-	return "正常"
-}
+// warnLabel names a warning in words, so it never rests on colour alone
+// (calendar.Warning.Label).
+func warnLabel(w calendar.Warning) string { return w.Label() }
 
-// DueWords says how a deadline stands, in words a clerk reads at a glance:
-// 即办, 今天截止, 剩余 N 个工作日, 已超期 N 个工作日.
-func DueWords(cal *calendar.Calendar, now, due time.Time) string {
-	if due.IsZero() {
-		return "即办"
-	}
-	if now.After(due) {
-		n := cal.WorkingDaysBetween(due, now)
-		if n == 0 {
-			return "已超期（" + FmtTime(due, "15:04") + " 截止）"
-		}
-		return fmt.Sprintf("已超期 %d 个工作日", n)
-	}
-	left := cal.WorkingDaysBetween(now, due)
-	if left == 0 {
-		return "今天 " + FmtTime(due, "15:04") + " 截止"
-	}
-	return fmt.Sprintf("剩余 %d 个工作日", left)
-}
+// DueWords says how a deadline stands, in words a clerk reads at a glance
+// (calendar.Calendar.DueWords: the pages take the words from the views).
+func DueWords(cal *calendar.Calendar, now, due time.Time) string { return cal.DueWords(now, due) }
 
 // detailLabels names the fields of events' details.
 var detailLabels = map[string]string{

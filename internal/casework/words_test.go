@@ -1,0 +1,94 @@
+package casework_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/casework"
+)
+
+// TestStateWordsKnowThePassedPreReview: the words people read about a
+// case's state come from the case, which knows that a submitted case
+// whose pre-review has passed waits for its paper, not for pre-review:
+// its label, its sentence, an action refused on it, and the history row
+// of the pass all say so.
+func TestStateWordsKnowThePassedPreReview(t *testing.T) {
+	h := submitOnline(t, promisedItem, at(2026, 3, 2, 9, 0))
+	if got := h.c.StateLabel(); got != "待预审" {
+		t.Errorf("submitted: label %q, want 待预审", got)
+	}
+	if got := h.c.StateWords(); !strings.Contains(got, "等待预审") {
+		t.Errorf("submitted: words %q", got)
+	}
+	if got := h.events[0].StateLabel(); got != "待预审" {
+		t.Errorf("the submission's history row reads %q", got)
+	}
+	h.do(casework.ActPassPreReview, casework.Input{}, reviewer("SCJG"))
+	pass := h.events[len(h.events)-1]
+	if h.c.State != casework.Submitted {
+		t.Fatalf("after the pass the case is %s", h.c.State)
+	}
+	for what, got := range map[string]string{
+		"label": h.c.StateLabel(), "words": h.c.StateWords(), "history row of the pass": pass.StateLabel(),
+	} {
+		if strings.Contains(got, "待预审") || strings.Contains(got, "等待预审") || !strings.Contains(got, "预审") {
+			t.Errorf("passed pre-review: %s reads %q", what, got)
+		}
+	}
+	if got := h.c.StateLabel(); got != "预审通过，待收件" {
+		t.Errorf("passed pre-review: label %q", got)
+	}
+	_, _, err := casework.Apply(h.c, casework.ActDecide, validInput(casework.ActDecide), reviewer("SCJG"), env(h.now.Add(time.Minute)))
+	if msg := err.Error(); !strings.Contains(msg, "「预审通过，待收件」") || strings.Contains(msg, "「待预审」") {
+		t.Errorf("a decision on the passed case is refused with %q", msg)
+	}
+}
+
+// TestDeadlineRows: every deadline the case has been set, in process
+// order, each running one with its warning and words as the calendar
+// counts them; those whose step has happened carry none.
+func TestDeadlineRows(t *testing.T) {
+	h := takeIn(t, promisedIntake(), at(2026, 3, 2, 10, 0)) // accept_by 3/4 17:00, handover_by 3/2 15:00
+	now := at(2026, 3, 3, 9, 0)
+	rows := h.c.DeadlineRows(cal, now)
+	var names []string
+	for _, r := range rows {
+		names = append(names, r.Name)
+	}
+	if want := []string{"accept_by", "handover_by", "supply_by"}; !slices.Equal(names, want) {
+		t.Fatalf("deadline rows %v, want %v", names, want)
+	}
+	for _, r := range rows {
+		if !r.Running || r.Warning != cal.Warn(now, r.At) || r.Words != cal.DueWords(now, r.At) ||
+			r.Label != casework.DeadlineLabel(r.Name) || r.WarningLabel != r.Warning.Label() {
+			t.Errorf("row %+v does not stand as the calendar says", r)
+		}
+	}
+	if rows[1].Warning != calendar.WarningRed || rows[1].Words != "已超期 1 个工作日" {
+		t.Errorf("the handover, past due: %+v", rows[1])
+	}
+	if got := h.c.DueWords(cal, now); got != cal.DueWords(now, h.c.NextDue()) {
+		t.Errorf("the list's words %q, want the earliest running deadline's", got)
+	}
+	// Accepted: accept_by has happened and stops running.
+	h.doAt(at(2026, 3, 3, 10, 0), casework.ActAccept, casework.Input{}, reviewer("SCJG"))
+	for _, r := range h.c.DeadlineRows(cal, at(2026, 3, 3, 11, 0)) {
+		if r.Name == "accept_by" && (r.Running || r.Words != "" || r.Warning != "") {
+			t.Errorf("accept_by after acceptance: %+v", r)
+		}
+		if r.Name == "decide_by" && (!r.Running || r.Words == "") {
+			t.Errorf("decide_by after acceptance: %+v", r)
+		}
+	}
+	// An instant case has no deadline: 即办 while open.
+	instant := takeIn(t, instantIntake(instantItem), at(2026, 3, 2, 10, 0))
+	if got := instant.c.DueWords(cal, at(2026, 3, 2, 10, 5)); got != "即办" {
+		t.Errorf("instant case: %q", got)
+	}
+	if got := casework.DeadlineLabel("decide_by"); got != "办结期限" {
+		t.Errorf("DeadlineLabel(decide_by) = %q", got)
+	}
+}
