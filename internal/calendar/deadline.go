@@ -47,16 +47,17 @@ func (c *Calendar) AddWorkingDays(from time.Time, n int) time.Time {
 }
 
 // HandoverCutoff returns when the paper materials of an intake at intake must
-// be handed over to the department (R6): for intake on a working day before
-// the split (12:00), by 15:00 that day; otherwise — afternoon, after close or
-// on a day off — by 10:00 of the first working day after the intake's date.
-func (c *Calendar) HandoverCutoff(intake time.Time) time.Time {
+// be handed over to the department (R6) under the cut-offs k: for intake on
+// a working day before k.Split (12:00 by default), by k.SameDay that day
+// (15:00); otherwise — afternoon, after close or on a day off — by k.NextDay
+// (10:00) of the first working day after the intake's date.
+func (c *Calendar) HandoverCutoff(intake time.Time, k Cutoffs) time.Time {
 	intake = intake.In(clock.Shanghai)
 	d := DateOf(intake)
-	if c.IsWorkingDay(d) && intake.Before(d.At(c.settings.SplitHour, 0)) {
-		return d.At(c.settings.HandoverSameDayHour, 0)
+	if c.IsWorkingDay(d) && intake.Before(k.Split.On(d)) {
+		return k.SameDay.On(d)
 	}
-	return c.NextWorkingDay(d).At(c.settings.HandoverNextDayHour, 0)
+	return k.NextDay.On(c.NextWorkingDay(d))
 }
 
 // WorkingDaysBetween returns the working days elapsed from from to to: the

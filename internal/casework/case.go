@@ -234,13 +234,13 @@ type Extension struct {
 
 // Deadlines are the case's time limits; a zero one does not apply.
 type Deadlines struct {
-	PreReviewBy time.Time `json:"prereview_by,omitzero"` // R13: 2 working days from an online submission
-	AcceptBy    time.Time `json:"accept_by,omitzero"`    // R5: 2 working days from intake
-	HandoverBy  time.Time `json:"handover_by,omitzero"`  // R6: paper handover cut-off
+	PreReviewBy time.Time `json:"prereview_by,omitzero"` // R13: the policy's days (2) from an online submission
+	AcceptBy    time.Time `json:"accept_by,omitzero"`    // R5: the policy's days (2) from intake
+	HandoverBy  time.Time `json:"handover_by,omitzero"`  // R6: the policy's paper handover cut-off
 	SupplyBy    time.Time `json:"supply_by,omitzero"`    // deferred materials due
 	DecideBy    time.Time `json:"decide_by,omitzero"`    // R8: promised limit from acceptance, moved on by pauses
-	CorrectBy   time.Time `json:"correct_by,omitzero"`   // R9: 1 working day from a refused result
-	ArchiveBy   time.Time `json:"archive_by,omitzero"`   // R12: 1 working day from delivery
+	CorrectBy   time.Time `json:"correct_by,omitzero"`   // R9: the policy's days (1) from a refused result
+	ArchiveBy   time.Time `json:"archive_by,omitzero"`   // R12: the policy's days (1) from delivery
 }
 
 // Case is one application for one item.
@@ -264,26 +264,30 @@ type Case struct {
 	Delivery       Delivery       `json:"delivery"`
 	Materials      []CaseMaterial `json:"materials"`
 	Deadlines      Deadlines      `json:"deadlines"`
-	ReceivedAt     time.Time      `json:"received_at"`
-	ReceivedBy     string         `json:"received_by"`
-	AcceptedAt     time.Time      `json:"accepted_at,omitzero"`
-	DecidedAt      time.Time      `json:"decided_at,omitzero"`
-	DeliveredAt    time.Time      `json:"delivered_at,omitzero"`
-	ClosedAt       time.Time      `json:"closed_at,omitzero"`
-	HandoverAt     time.Time      `json:"handover_at,omitzero"` // paper materials signed for
-	Outcome        Outcome        `json:"outcome,omitempty"`
-	DecisionReason string         `json:"decision_reason,omitempty"`
-	ResultDocument string         `json:"result_document,omitempty"`
-	Pauses         []Pause        `json:"pauses,omitempty"`
-	Extension      *Extension     `json:"extension,omitempty"`
-	Result         ResultStatus   `json:"result_status,omitempty"`
-	CollectItems   []string       `json:"collect_items,omitempty"`
-	Carrier        string         `json:"carrier,omitempty"`
-	Tracking       string         `json:"tracking_number,omitempty"`
-	Returns        int            `json:"returns"`         // times returned for correction
-	ResultRefusals int            `json:"result_refusals"` // times the issuance desk refused the result (R9)
-	CloseReason    string         `json:"close_reason,omitempty"`
-	Version        int            `json:"version"`
+	// Policy is the copy of the deadline policy the case was taken in
+	// under; zero for a case older than the policy, which runs under
+	// version 1 (DeadlinePolicy).
+	Policy         Policy       `json:"deadline_policy,omitzero" readOnly:"true" doc:"办件收件时适用的期限规则（版本及各项时限）"`
+	ReceivedAt     time.Time    `json:"received_at"`
+	ReceivedBy     string       `json:"received_by"`
+	AcceptedAt     time.Time    `json:"accepted_at,omitzero"`
+	DecidedAt      time.Time    `json:"decided_at,omitzero"`
+	DeliveredAt    time.Time    `json:"delivered_at,omitzero"`
+	ClosedAt       time.Time    `json:"closed_at,omitzero"`
+	HandoverAt     time.Time    `json:"handover_at,omitzero"` // paper materials signed for
+	Outcome        Outcome      `json:"outcome,omitempty"`
+	DecisionReason string       `json:"decision_reason,omitempty"`
+	ResultDocument string       `json:"result_document,omitempty"`
+	Pauses         []Pause      `json:"pauses,omitempty"`
+	Extension      *Extension   `json:"extension,omitempty"`
+	Result         ResultStatus `json:"result_status,omitempty"`
+	CollectItems   []string     `json:"collect_items,omitempty"`
+	Carrier        string       `json:"carrier,omitempty"`
+	Tracking       string       `json:"tracking_number,omitempty"`
+	Returns        int          `json:"returns"`         // times returned for correction
+	ResultRefusals int          `json:"result_refusals"` // times the issuance desk refused the result (R9)
+	CloseReason    string       `json:"close_reason,omitempty"`
+	Version        int          `json:"version"`
 
 	// Online applications (外网申报).
 	AccountID   int64      `json:"account_id,omitempty"`  // the applicant account that applied online

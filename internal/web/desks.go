@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -124,11 +125,14 @@ func (h *Handlers) deskRows(cal *calendar.Calendar, views []*service.CaseView, d
 	return out
 }
 
-// cutoffWords states the paper handover rule (R6) with the hall's settings.
-func cutoffWords(cal *calendar.Calendar) string {
-	s := cal.Settings()
-	return fmt.Sprintf("%d:00 前收件的，当日 %d:00 前交接；%d:00 后收件的，下一个工作日 %d:00 前交接。",
-		s.SplitHour, s.HandoverSameDayHour, s.SplitHour, s.HandoverNextDayHour)
+// cutoffWords states the paper handover rule (R6) of the deadline policy in
+// force; "" when it cannot be read (the page then shows the times alone).
+func (h *Handlers) cutoffWords(ctx context.Context) string {
+	p, err := h.svc.DeadlinePolicy(ctx)
+	if err != nil {
+		return ""
+	}
+	return p.HandoverWords()
 }
 
 // deskQuery is the query string of a desk's tab.
@@ -177,7 +181,7 @@ func (h *Handlers) showDesk(w http.ResponseWriter, r *http.Request, desk service
 		return
 	}
 	d := deskData{Page: p, Query: deskQuery(p, p.Departments != nil || (desk == service.IssuanceDesk && p.Department != nil)),
-		Rows: h.deskRows(cal, p.Cases, p.Tab.Due), Cutoffs: cutoffWords(cal), DeptNames: h.deptNames(ctx)}
+		Rows: h.deskRows(cal, p.Cases, p.Tab.Due), Cutoffs: h.cutoffWords(ctx), DeptNames: h.deptNames(ctx)}
 	if fail != nil {
 		for i := range d.Rows {
 			if d.Rows[i].V.Case.Number != fail.number {
@@ -252,7 +256,7 @@ func (h *Handlers) showHandover(w http.ResponseWriter, r *http.Request, status i
 		h.render(w, r, h.formError(r, &v, err), "error", v)
 		return
 	}
-	d := handoverData{List: list, Cutoffs: cutoffWords(cal)}
+	d := handoverData{List: list, Cutoffs: h.cutoffWords(ctx)}
 	if list.Departments != nil {
 		d.Dept = list.Department.Code
 	}
@@ -367,14 +371,8 @@ func (h *Handlers) printHandovers(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, h.formError(r, &v, err), "error", v)
 		return
 	}
-	cal, err := h.svc.Calendar(r.Context(), "")
-	if err != nil {
-		v := view{Title: "材料交接表"}
-		h.render(w, r, h.formError(r, &v, err), "error", v)
-		return
-	}
 	h.render(w, r, http.StatusOK, "print/handover_batch", view{Title: "材料交接表 · " + sheet.Department.Name,
-		Data: handoverSheetData{Sheet: sheet, Cutoffs: cutoffWords(cal)}})
+		Data: handoverSheetData{Sheet: sheet, Cutoffs: h.cutoffWords(r.Context())}})
 }
 
 // handoverSheetData is the printed handover sheet with its rule in words.
