@@ -56,16 +56,19 @@ func (p Policy) Validate(close calendar.TimeOfDay) error {
 	c.Check(p.PreReviewDays >= 1 && p.PreReviewDays <= MaxStepDays, "prereview_days", "网上预审期限须为 1 至 20 个工作日")
 	c.Check(p.CorrectDays >= 1 && p.CorrectDays <= MaxRepairDays, "correct_days", "结果更正期限须为 1 至 10 个工作日")
 	c.Check(p.ArchiveDays >= 1 && p.ArchiveDays <= MaxRepairDays, "archive_days", "归档期限须为 1 至 10 个工作日")
+	splitOK := false
 	switch {
 	case !p.Split.Valid():
 		c.Add("split", "上下午分界须为 00:01 至 23:59 之间的时间")
 	case p.Split == calendar.Clock(0, 0) || !p.Split.Before(close):
 		c.Add("split", "上下午分界须早于下班时间 "+close.String())
+	default:
+		splitOK = true
 	}
 	switch {
 	case !p.HandoverSameDay.Valid():
 		c.Add("handover_same_day", "上午收件的交接时间须为 00:00 至 23:59 之间的时间")
-	case p.HandoverSameDay.Before(p.Split):
+	case splitOK && p.HandoverSameDay.Before(p.Split):
 		c.Add("handover_same_day", "上午收件的交接时间不能早于上下午分界 "+p.Split.String())
 	case close.Before(p.HandoverSameDay):
 		c.Add("handover_same_day", "上午收件的交接时间不能晚于下班时间 "+close.String())
