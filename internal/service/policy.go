@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/text"
@@ -28,13 +29,39 @@ func (s *Service) DeadlinePolicies(ctx context.Context) ([]casework.PublishedPol
 }
 
 // PolicyEdit is a new version of the deadline policy as the bureau admin
-// publishes it.
+// publishes it, through the API or the admin page alike: working days as
+// numbers, times of day as "HH:MM".
 type PolicyEdit struct {
-	Policy casework.Policy
 	// BaseVersion is the version the edit was made on; a newer one
 	// published meanwhile makes the edit a conflict (a stale page).
-	BaseVersion int
-	Note        string // why the rules change, kept with the version
+	BaseVersion     int    `json:"base_version" doc:"在哪一版上修改（当前版本号）；其间他人已发布新版时拒绝（409）"`
+	AcceptDays      int    `json:"accept_days" doc:"受理期限（工作日，1–20）"`
+	PreReviewDays   int    `json:"prereview_days" doc:"网上预审期限（工作日，1–20）"`
+	CorrectDays     int    `json:"correct_days" doc:"结果更正期限（工作日，1–10）"`
+	ArchiveDays     int    `json:"archive_days" doc:"归档期限（工作日，1–10）"`
+	Split           string `json:"split" doc:"上下午分界 HH:MM"`
+	HandoverSameDay string `json:"handover_same_day" doc:"上午收件的材料当日交接时间 HH:MM"`
+	HandoverNextDay string `json:"handover_next_day" doc:"下午收件的材料次一工作日交接时间 HH:MM"`
+	Note            string `json:"note,omitempty" maxLength:"200" doc:"发布说明（为何调整），不超过 200 字"`
+}
+
+// policy reads the edit into a policy, with the fields it cannot read and
+// why.
+func (e PolicyEdit) policy() (casework.Policy, map[string]string) {
+	bad := map[string]string{}
+	p := casework.Policy{AcceptDays: e.AcceptDays, PreReviewDays: e.PreReviewDays, CorrectDays: e.CorrectDays, ArchiveDays: e.ArchiveDays}
+	for _, t := range []struct {
+		field, text string
+		dst         *calendar.TimeOfDay
+	}{{"split", e.Split, &p.Split}, {"handover_same_day", e.HandoverSameDay, &p.HandoverSameDay}, {"handover_next_day", e.HandoverNextDay, &p.HandoverNextDay}} {
+		v, err := calendar.ParseTimeOfDay(strings.TrimSpace(t.text))
+		if err != nil {
+			bad[t.field] = "时间格式须为 HH:MM（如 15:00）"
+			continue
+		}
+		*t.dst = v
+	}
+	return p, bad
 }
 
 // PublishDeadlinePolicy publishes a new version of the deadline policy,
@@ -46,12 +73,19 @@ func (s *Service) PublishDeadlinePolicy(ctx context.Context, e PolicyEdit) (*cas
 	if err != nil {
 		return nil, err
 	}
-	p := e.Policy
-	note := strings.TrimSpace(e.Note)
 	var c apperr.Collector
+	p, bad := e.policy()
+	for _, f := range []string{"split", "handover_same_day", "handover_next_day"} {
+		if msg, ok := bad[f]; ok {
+			c.Add(f, msg)
+		}
+	}
+	note := strings.TrimSpace(e.Note)
 	if err := p.Validate(s.cfg.Calendar.Close()); err != nil {
 		for _, f := range apperr.FieldsOf(err) {
-			c.Add(f.Field, f.Message)
+			if _, unread := bad[f.Field]; !unread { // said once: an unreadable time
+				c.Add(f.Field, f.Message)
+			}
 		}
 	}
 	c.Check(e.BaseVersion >= 1, "base_version", "请注明在哪一版期限规则上修改")
