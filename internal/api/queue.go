@@ -9,7 +9,6 @@ import (
 
 	"github.com/onewindow/onewindow/internal/queue"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/store"
 )
 
 // TicketOut is a ticket as the API shows it; the ID number is masked.
@@ -81,8 +80,8 @@ type hallInput struct {
 
 type waitingOutput struct {
 	Body struct {
-		Hall       string               `json:"hall"`
-		Categories []store.WaitingCount `json:"categories"`
+		Hall       string                 `json:"hall"`
+		Categories []service.WaitingCount `json:"categories"`
 	}
 }
 
