@@ -126,13 +126,21 @@ func (h *Handlers) deskRows(cal *calendar.Calendar, views []*service.CaseView, d
 }
 
 // cutoffWords states the paper handover rule (R6) of the deadline policy in
-// force; "" when it cannot be read (the page then shows the times alone).
+// force.
 func (h *Handlers) cutoffWords(ctx context.Context) string {
+	return h.policyInForce(ctx).HandoverWords()
+}
+
+// policyInForce returns the deadline policy new cases take now, for the
+// words of a page; if it cannot be read, the error is logged and the page
+// states version 1's limits.
+func (h *Handlers) policyInForce(ctx context.Context) casework.Policy {
 	p, err := h.svc.DeadlinePolicy(ctx)
 	if err != nil {
-		return ""
+		h.log.Error("deadline policy", "err", err, "request_id", service.RequestFrom(ctx).ID)
+		return casework.DefaultPolicy()
 	}
-	return p.HandoverWords()
+	return p.Policy
 }
 
 // deskQuery is the query string of a desk's tab.
