@@ -33,7 +33,7 @@ func TestAdminPolicy(t *testing.T) {
 		form := url.Values{"base_version": {"1"}, "accept_days": {"0"}, "prereview_days": {"3"}, "correct_days": {"两"},
 			"archive_days": {"2"}, "split": {"13:00"}, "handover_same_day": {"12:30"}, "handover_next_day": {"9:30"}, "note": {"按新方案调整"}}
 		p = admin.post("/admin/policy", form)
-		p.want(t, http.StatusUnprocessableEntity, "期限规则有误，未发布", `value="按新方案调整"`, `value="两"`)
+		p.want(t, http.StatusUnprocessableEntity, "期限规则有误，未发布", `>按新方案调整</textarea>`, `value="两"`)
 		p.wantNear(t, `id="accept_days"`, "受理期限须为 1 至 20 个工作日")
 		p.wantNear(t, `id="correct_days"`, "结果更正期限须为 1 至 10 个工作日")
 		p.wantNear(t, `id="handover_same_day"`, "不能早于上下午分界 13:00")
