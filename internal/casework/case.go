@@ -264,30 +264,31 @@ type Case struct {
 	Delivery       Delivery       `json:"delivery"`
 	Materials      []CaseMaterial `json:"materials"`
 	Deadlines      Deadlines      `json:"deadlines"`
+	ReceivedAt     time.Time      `json:"received_at"`
+	ReceivedBy     string         `json:"received_by"`
+	AcceptedAt     time.Time      `json:"accepted_at,omitzero"`
+	DecidedAt      time.Time      `json:"decided_at,omitzero"`
+	DeliveredAt    time.Time      `json:"delivered_at,omitzero"`
+	ClosedAt       time.Time      `json:"closed_at,omitzero"`
+	HandoverAt     time.Time      `json:"handover_at,omitzero"` // paper materials signed for
+	Outcome        Outcome        `json:"outcome,omitempty"`
+	DecisionReason string         `json:"decision_reason,omitempty"`
+	ResultDocument string         `json:"result_document,omitempty"`
+	Pauses         []Pause        `json:"pauses,omitempty"`
+	Extension      *Extension     `json:"extension,omitempty"`
+	Result         ResultStatus   `json:"result_status,omitempty"`
+	CollectItems   []string       `json:"collect_items,omitempty"`
+	Carrier        string         `json:"carrier,omitempty"`
+	Tracking       string         `json:"tracking_number,omitempty"`
+	Returns        int            `json:"returns"`         // times returned for correction
+	ResultRefusals int            `json:"result_refusals"` // times the issuance desk refused the result (R9)
+	CloseReason    string         `json:"close_reason,omitempty"`
+	Version        int            `json:"version"`
+
 	// Policy is the copy of the deadline policy the case was taken in
 	// under; zero for a case older than the policy, which runs under
 	// version 1 (DeadlinePolicy).
-	Policy         Policy       `json:"deadline_policy,omitzero" readOnly:"true" doc:"办件收件时适用的期限规则（版本及各项时限）"`
-	ReceivedAt     time.Time    `json:"received_at"`
-	ReceivedBy     string       `json:"received_by"`
-	AcceptedAt     time.Time    `json:"accepted_at,omitzero"`
-	DecidedAt      time.Time    `json:"decided_at,omitzero"`
-	DeliveredAt    time.Time    `json:"delivered_at,omitzero"`
-	ClosedAt       time.Time    `json:"closed_at,omitzero"`
-	HandoverAt     time.Time    `json:"handover_at,omitzero"` // paper materials signed for
-	Outcome        Outcome      `json:"outcome,omitempty"`
-	DecisionReason string       `json:"decision_reason,omitempty"`
-	ResultDocument string       `json:"result_document,omitempty"`
-	Pauses         []Pause      `json:"pauses,omitempty"`
-	Extension      *Extension   `json:"extension,omitempty"`
-	Result         ResultStatus `json:"result_status,omitempty"`
-	CollectItems   []string     `json:"collect_items,omitempty"`
-	Carrier        string       `json:"carrier,omitempty"`
-	Tracking       string       `json:"tracking_number,omitempty"`
-	Returns        int          `json:"returns"`         // times returned for correction
-	ResultRefusals int          `json:"result_refusals"` // times the issuance desk refused the result (R9)
-	CloseReason    string       `json:"close_reason,omitempty"`
-	Version        int          `json:"version"`
+	Policy Policy `json:"deadline_policy,omitzero" readOnly:"true" doc:"办件收件时适用的期限规则（版本及各项时限）"`
 
 	// Online applications (外网申报).
 	AccountID   int64      `json:"account_id,omitempty"`  // the applicant account that applied online

@@ -45,9 +45,10 @@ var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})
 
 // NewCase checks an application against the handbook and the intake rules
 // (R1–R4, R15, deferral) and returns the new case in state received, its
-// intake event and its documents. The case keeps the deadline policy in
-// force (env.Policy): its deadlines, now and later, follow that version. The case has no number yet: the store
+// intake event and its documents. The case has no number yet: the store
 // gives it one in the transaction that saves it, and fills the documents'.
+// The case keeps the deadline policy in force (env.Policy): its deadlines,
+// now and later, follow that version.
 func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []Document, error) {
 	if a.System || (a.Role != org.RoleIntake) {
 		return nil, nil, nil, apperr.New(apperr.Forbidden, "只有综合受理窗口可以收件（一窗受理）")

@@ -32,11 +32,12 @@ const MaxFilesPerMaterial = 10
 
 // NewOnlineCase checks an online application against the handbook and
 // returns the new case in state submitted with its pre-review deadline
-// (R13: 2 working days under the default policy), and its event. The case
-// keeps the deadline policy in force (env.Policy) for all its deadlines. Only items with online service
-// may be applied for online; every required material needs a file; no
-// material outside the handbook is taken (R15). Deferral is a window
-// matter: online, every required material is uploaded.
+// (R13: 2 working days under the default policy), and its event. Only
+// items with online service may be applied for online; every required
+// material needs a file; no material outside the handbook is taken (R15).
+// Deferral is a window matter: online, every required material is
+// uploaded. The case keeps the deadline policy in force (env.Policy) for
+// all its deadlines.
 func NewOnlineCase(in OnlineApplication, item *catalog.Item, a Actor, env Env) (*Case, *Event, error) {
 	if a.System || (a.Role != org.RoleApplicant && a.Role != org.RoleAgent) {
 		return nil, nil, apperr.New(apperr.Forbidden, "网上申报须由申请人或其授权的代办员提交")
