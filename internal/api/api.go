@@ -62,6 +62,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerAuth(a)
 	h.registerCatalog(a)
 	h.registerCalendar(a)
+	h.registerPolicy(a)
 	h.registerCases(a)
 	h.registerBundles(a)
 	h.registerQueue(a)

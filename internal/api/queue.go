@@ -10,7 +10,6 @@ import (
 
 	"github.com/onewindow/onewindow/internal/queue"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/store"
 )
 
 // TicketOut is a ticket as the API shows it; the ID number is masked.
@@ -90,8 +89,8 @@ type hallInput struct {
 
 type waitingOutput struct {
 	Body struct {
-		Hall       string               `json:"hall"`
-		Categories []store.WaitingCount `json:"categories"`
+		Hall       string                 `json:"hall"`
+		Categories []service.WaitingCount `json:"categories"`
 	}
 }
 

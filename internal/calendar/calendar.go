@@ -22,37 +22,32 @@ type Override struct {
 	Name    string `json:"name"` // e.g. "春节", "春节调休上班", "大厅设备检修"
 }
 
-// Settings are the times of day the deadline rules use.
+// Settings are the calendar's own settings: when a working day closes and
+// when a deadline turns yellow. The limits and cut-offs of each step are
+// the deadline policy's (casework.Policy), which the bureau admin versions.
 type Settings struct {
 	CloseHour, CloseMinute int // a deadline ends at the close of its day (default 17:00)
-	SplitHour              int // morning/afternoon split of R6 (default 12)
-	HandoverSameDayHour    int // morning intake is handed over by this hour the same day (default 15)
-	HandoverNextDayHour    int // afternoon intake by this hour the next working day (default 10)
 	YellowDays             int // yellow warning with this many working days or fewer left (default 1)
 }
 
 // DefaultSettings returns the settings of the district's reform plan.
 func DefaultSettings() Settings {
 	return Settings{
-		CloseHour:           17,
-		CloseMinute:         0,
-		SplitHour:           12,
-		HandoverSameDayHour: 15,
-		HandoverNextDayHour: 10,
-		YellowDays:          1,
+		CloseHour:   17,
+		CloseMinute: 0,
+		YellowDays:  1,
 	}
 }
 
-// Validate checks that every time of day exists and that a morning intake's
-// handover time does not come before the morning ends.
+// Close returns the closing time of a working day.
+func (s Settings) Close() TimeOfDay { return Clock(s.CloseHour, s.CloseMinute) }
+
+// Validate checks that the closing time exists and the warning distance is
+// sensible.
 func (s Settings) Validate() error {
 	var c apperr.Collector
 	c.Check(s.CloseHour >= 1 && s.CloseHour <= 23, "close_hour", "下班时间的小时须在 1 到 23 之间")
 	c.Check(s.CloseMinute >= 0 && s.CloseMinute <= 59, "close_minute", "下班时间的分钟须在 0 到 59 之间")
-	c.Check(s.SplitHour >= 1 && s.SplitHour <= 23, "split_hour", "上下午分界须在 1 到 23 点之间")
-	c.Check(s.HandoverSameDayHour >= 0 && s.HandoverSameDayHour <= 23, "handover_same_day_hour", "上午收件的交接时间须在 0 到 23 点之间")
-	c.Check(s.HandoverSameDayHour >= s.SplitHour, "handover_same_day_hour", "上午收件的交接时间不能早于上下午分界")
-	c.Check(s.HandoverNextDayHour >= 0 && s.HandoverNextDayHour <= 23, "handover_next_day_hour", "下午收件的交接时间须在 0 到 23 点之间")
 	c.Check(s.YellowDays >= 0 && s.YellowDays <= 60, "yellow_days", "黄色预警天数须在 0 到 60 个工作日之间")
 	return c.Err("工作日设置有误")
 }

@@ -1,6 +1,7 @@
 package calendar_test
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -407,6 +408,10 @@ func TestAddWorkingDays(t *testing.T) {
 	}
 }
 
+// r6 are the reform plan's handover cut-offs: intake before 12:00 is handed
+// over by 15:00 the same day, later intake by 10:00 the next working day.
+var r6 = calendar.Cutoffs{Split: calendar.Clock(12, 0), SameDay: calendar.Clock(15, 0), NextDay: calendar.Clock(10, 0)}
+
 func TestHandoverCutoff(t *testing.T) {
 	c := published(t)
 	tests := []struct{ intake, want string }{
@@ -441,14 +446,14 @@ func TestHandoverCutoff(t *testing.T) {
 		{"2026-12-31 14:00", "2027-01-04 10:00"},
 	}
 	for _, tc := range tests {
-		got := c.HandoverCutoff(at(t, tc.intake))
+		got := c.HandoverCutoff(at(t, tc.intake), r6)
 		if want := at(t, tc.want); !got.Equal(want) {
 			t.Errorf("HandoverCutoff(%s) = %s; want %s", tc.intake, show(got), show(want))
 		}
 	}
 	// 03:59 UTC is 11:59 in Shanghai: a morning intake.
 	utc := time.Date(2026, 3, 6, 3, 59, 0, 0, time.UTC)
-	if got, want := c.HandoverCutoff(utc), at(t, "2026-03-06 15:00"); !got.Equal(want) {
+	if got, want := c.HandoverCutoff(utc, r6), at(t, "2026-03-06 15:00"); !got.Equal(want) {
 		t.Errorf("HandoverCutoff(%v) = %s; want %s", utc, show(got), show(want))
 	}
 }
@@ -624,7 +629,7 @@ func TestProperties(t *testing.T) {
 		}
 
 		// The handover cut-off is on a working day, after the intake.
-		cut := c.HandoverCutoff(from)
+		cut := c.HandoverCutoff(from, r6)
 		if !cut.After(from) {
 			t.Fatalf("HandoverCutoff(%s) = %s", show(from), show(cut))
 		}
@@ -680,7 +685,7 @@ func TestWithClosures(t *testing.T) {
 			t.Errorf("hall AddWorkingDays(%s, %d) = %s; want %s", tc.from, tc.n, show(got), show(want))
 		}
 	}
-	if got, want := hall.HandoverCutoff(at(t, "2026-03-11 09:00")), at(t, "2026-03-12 10:00"); !got.Equal(want) {
+	if got, want := hall.HandoverCutoff(at(t, "2026-03-11 09:00"), r6), at(t, "2026-03-12 10:00"); !got.Equal(want) {
 		t.Errorf("hall HandoverCutoff on its closure = %s", show(got))
 	}
 	if got := hall.WorkingDaysBetween(at(t, "2026-03-09 10:00"), at(t, "2026-03-16 10:00")); got != 5 {
@@ -722,7 +727,7 @@ func TestNewLaterEntriesWin(t *testing.T) {
 
 func TestSettings(t *testing.T) {
 	def := calendar.DefaultSettings()
-	want := calendar.Settings{CloseHour: 17, CloseMinute: 0, SplitHour: 12, HandoverSameDayHour: 15, HandoverNextDayHour: 10, YellowDays: 1}
+	want := calendar.Settings{CloseHour: 17, CloseMinute: 0, YellowDays: 1}
 	if def != want {
 		t.Errorf("DefaultSettings() = %+v", def)
 	}
@@ -734,16 +739,21 @@ func TestSettings(t *testing.T) {
 	}
 
 	// Other times of day are used as given.
-	s := calendar.Settings{CloseHour: 17, CloseMinute: 30, SplitHour: 13, HandoverSameDayHour: 16, HandoverNextDayHour: 9, YellowDays: 2}
+	s := calendar.Settings{CloseHour: 17, CloseMinute: 30, YellowDays: 2}
 	c := calendar.New(calendar.Published(2026, 2026), s)
 	if got, want := c.AddWorkingDays(at(t, "2026-03-06 17:20"), 0), at(t, "2026-03-06 17:30"); !got.Equal(want) {
 		t.Errorf("close 17:30: %s", show(got))
 	}
-	if got, want := c.HandoverCutoff(at(t, "2026-03-06 12:30")), at(t, "2026-03-06 16:00"); !got.Equal(want) {
+	if got := s.Close(); got != calendar.Clock(17, 30) || got.String() != "17:30" {
+		t.Errorf("Close() = %v", got)
+	}
+	// Other cut-offs are used as given, to the minute.
+	k := calendar.Cutoffs{Split: calendar.Clock(13, 0), SameDay: calendar.Clock(16, 30), NextDay: calendar.Clock(9, 15)}
+	if got, want := c.HandoverCutoff(at(t, "2026-03-06 12:30"), k), at(t, "2026-03-06 16:30"); !got.Equal(want) {
 		t.Errorf("split 13: %s", show(got))
 	}
-	if got, want := c.HandoverCutoff(at(t, "2026-03-06 13:00")), at(t, "2026-03-09 09:00"); !got.Equal(want) {
-		t.Errorf("next day 9: %s", show(got))
+	if got, want := c.HandoverCutoff(at(t, "2026-03-06 13:00"), k), at(t, "2026-03-09 09:15"); !got.Equal(want) {
+		t.Errorf("next day 9:15: %s", show(got))
 	}
 	if got := c.Warn(at(t, "2026-03-04 09:00"), at(t, "2026-03-06 17:30")); got != calendar.WarningYellow {
 		t.Errorf("YellowDays 2: %s", got)
@@ -753,12 +763,9 @@ func TestSettings(t *testing.T) {
 		s     calendar.Settings
 		field string
 	}{
-		{calendar.Settings{CloseHour: 24, SplitHour: 12, HandoverSameDayHour: 15, HandoverNextDayHour: 10, YellowDays: 1}, "close_hour"},
-		{calendar.Settings{CloseHour: 17, CloseMinute: 60, SplitHour: 12, HandoverSameDayHour: 15, HandoverNextDayHour: 10, YellowDays: 1}, "close_minute"},
-		{calendar.Settings{CloseHour: 17, SplitHour: 0, HandoverSameDayHour: 15, HandoverNextDayHour: 10, YellowDays: 1}, "split_hour"},
-		{calendar.Settings{CloseHour: 17, SplitHour: 12, HandoverSameDayHour: 11, HandoverNextDayHour: 10, YellowDays: 1}, "handover_same_day_hour"},
-		{calendar.Settings{CloseHour: 17, SplitHour: 12, HandoverSameDayHour: 15, HandoverNextDayHour: -1, YellowDays: 1}, "handover_next_day_hour"},
-		{calendar.Settings{CloseHour: 17, SplitHour: 12, HandoverSameDayHour: 15, HandoverNextDayHour: 10, YellowDays: -1}, "yellow_days"},
+		{calendar.Settings{CloseHour: 24, YellowDays: 1}, "close_hour"},
+		{calendar.Settings{CloseHour: 17, CloseMinute: 60, YellowDays: 1}, "close_minute"},
+		{calendar.Settings{CloseHour: 17, YellowDays: -1}, "yellow_days"},
 	}
 	for _, tc := range bad {
 		err := tc.s.Validate()
@@ -805,5 +812,40 @@ func BenchmarkWorkingDaysBetween(b *testing.B) {
 	from, to := at(b, "2020-02-13 14:00"), at(b, "2027-06-01 10:00")
 	for b.Loop() {
 		c.WorkingDaysBetween(from, to)
+	}
+}
+
+func TestTimeOfDay(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want calendar.TimeOfDay
+	}{{"15:00", calendar.Clock(15, 0)}, {"09:30", calendar.Clock(9, 30)}, {"9:30", calendar.Clock(9, 30)}, {"00:00", calendar.Clock(0, 0)}, {"23:59", calendar.Clock(23, 59)}} {
+		got, err := calendar.ParseTimeOfDay(tc.in)
+		if err != nil || got != tc.want || !got.Valid() {
+			t.Errorf("ParseTimeOfDay(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "24:00", "12:60", "12", "noon", "12:00:00", "-1:00"} {
+		if _, err := calendar.ParseTimeOfDay(bad); !apperr.Is(err, apperr.Invalid) {
+			t.Errorf("ParseTimeOfDay(%q) = %v; want invalid", bad, err)
+		}
+	}
+	if calendar.Clock(24, 0).Valid() || calendar.Clock(12, -1).Valid() {
+		t.Error("an hour 24 or a negative minute is valid")
+	}
+	if !calendar.Clock(11, 59).Before(calendar.Clock(12, 0)) || calendar.Clock(12, 0).Before(calendar.Clock(12, 0)) {
+		t.Error("Before")
+	}
+	var x struct {
+		T calendar.TimeOfDay `json:"t"`
+	}
+	if err := json.Unmarshal([]byte(`{"t":"10:05"}`), &x); err != nil || x.T != calendar.Clock(10, 5) {
+		t.Fatalf("unmarshal: %v %v", x.T, err)
+	}
+	if b, _ := json.Marshal(x); string(b) != `{"t":"10:05"}` {
+		t.Errorf("marshal: %s", b)
+	}
+	if got, want := calendar.Clock(15, 30).On(date(t, "2026-03-06")), at(t, "2026-03-06 15:30"); !got.Equal(want) {
+		t.Errorf("On = %s", show(got))
 	}
 }

@@ -99,24 +99,17 @@ func (c *Calendar) AddWorkingDays(from time.Time, n int) time.Time {
 }
 
 // HandoverCutoff returns when the paper materials of an intake at intake must
-// be handed over to the department (R6): for intake on a working day before
-// the split (12:00), by 15:00 that day; otherwise — afternoon, after close or
-// on a day off — by 10:00 of the first working day after the intake's date.
-func (c *Calendar) HandoverCutoff(intake time.Time) time.Time {
+// be handed over to the department (R6) under the cut-offs k: for intake on
+// a working day before k.Split (12:00 by default), by k.SameDay that day
+// (15:00); otherwise — afternoon, after close or on a day off — by k.NextDay
+// (10:00) of the first working day after the intake's date.
+func (c *Calendar) HandoverCutoff(intake time.Time, k Cutoffs) time.Time {
 	intake = intake.In(clock.Shanghai)
 	d := DateOf(intake)
-	if c.IsWorkingDay(d) && intake.Before(d.At(c.settings.SplitHour, 0)) {
-		return d.At(c.settings.HandoverSameDayHour, 0)
+	if c.IsWorkingDay(d) && intake.Before(k.Split.On(d)) {
+		return k.SameDay.On(d)
 	}
-	return c.NextWorkingDay(d).At(c.settings.HandoverNextDayHour, 0)
-}
-
-// HandoverRule states the paper handover rule (R6) with the calendar's
-// settings, in words.
-func (c *Calendar) HandoverRule() string {
-	s := c.settings
-	return fmt.Sprintf("%d:00 前收件的，当日 %d:00 前交接；%d:00 后收件的，下一个工作日 %d:00 前交接。",
-		s.SplitHour, s.HandoverSameDayHour, s.SplitHour, s.HandoverNextDayHour)
+	return k.NextDay.On(c.NextWorkingDay(d))
 }
 
 // WorkingDaysBetween returns the working days elapsed from from to to: the

@@ -31,10 +31,15 @@ type Actor struct {
 	OnBehalfOf string
 }
 
-// Env is what a transition needs of the world: the calendar and the time.
+// Env is what a transition needs of the world: the calendar, the time and
+// the deadline policy in force.
 type Env struct {
 	Cal *calendar.Calendar
 	Now time.Time
+	// Policy is the deadline policy in force, which a new case takes; the
+	// zero Policy stands for DefaultPolicy. A transition of an existing
+	// case follows the case's own copy (Case.DeadlinePolicy), never this.
+	Policy Policy
 }
 
 // Input carries an action's fields; each action reads its own.
@@ -414,9 +419,9 @@ func (t *transition) resubmit() error {
 	}
 	t.details["materials"] = t.in.Materials
 	now := t.env.Now
-	c.Deadlines.AcceptBy = t.env.Cal.AddWorkingDays(now, 2)
+	c.Deadlines.AcceptBy = t.env.Cal.AddWorkingDays(now, c.DeadlinePolicy().AcceptDays)
 	if paper {
-		c.Deadlines.HandoverBy = t.env.Cal.HandoverCutoff(now)
+		c.Deadlines.HandoverBy = c.DeadlinePolicy().HandoverBy(t.env.Cal, now)
 		c.HandoverAt = time.Time{}
 	}
 	t.details["accept_by"] = c.Deadlines.AcceptBy
@@ -446,7 +451,7 @@ func (t *transition) supply() error {
 	// earlier papers were already signed for, else with the pending one.
 	if paper && (!c.HandoverAt.IsZero() || c.Deadlines.HandoverBy.IsZero()) {
 		c.HandoverAt = time.Time{}
-		c.Deadlines.HandoverBy = t.env.Cal.HandoverCutoff(t.env.Now)
+		c.Deadlines.HandoverBy = c.DeadlinePolicy().HandoverBy(t.env.Cal, t.env.Now)
 		t.details["handover_by"] = c.Deadlines.HandoverBy
 	}
 	return nil
@@ -589,7 +594,7 @@ func (t *transition) refuseResult() error {
 	}
 	t.c.Result = ResultRefused
 	t.c.ResultRefusals++
-	t.c.Deadlines.CorrectBy = t.env.Cal.AddWorkingDays(t.env.Now, 1)
+	t.c.Deadlines.CorrectBy = t.env.Cal.AddWorkingDays(t.env.Now, t.c.DeadlinePolicy().CorrectDays)
 	t.details["correct_by"] = t.c.Deadlines.CorrectBy
 	return nil
 }
@@ -624,12 +629,12 @@ func (t *transition) mail() error {
 	return nil
 }
 
-// delivered records the delivery and its receipt; archiving is due one
-// working day later (R12).
+// delivered records the delivery and its receipt; archiving is due the
+// policy's working days later (R12: one by default).
 func (t *transition) delivered(method string) error {
 	c := t.c
 	c.DeliveredAt = t.env.Now
-	c.Deadlines.ArchiveBy = t.env.Cal.AddWorkingDays(t.env.Now, 1)
+	c.Deadlines.ArchiveBy = t.env.Cal.AddWorkingDays(t.env.Now, c.DeadlinePolicy().ArchiveDays)
 	t.details["archive_by"] = c.Deadlines.ArchiveBy
 	r := ReceiptOfDelivery{
 		Number: c.Number, Item: c.ItemName, Applicant: c.Applicant.Masked(), Document: c.ResultDocument,

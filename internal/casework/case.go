@@ -234,13 +234,13 @@ type Extension struct {
 
 // Deadlines are the case's time limits; a zero one does not apply.
 type Deadlines struct {
-	PreReviewBy time.Time `json:"prereview_by,omitzero"` // R13: 2 working days from an online submission
-	AcceptBy    time.Time `json:"accept_by,omitzero"`    // R5: 2 working days from intake
-	HandoverBy  time.Time `json:"handover_by,omitzero"`  // R6: paper handover cut-off
+	PreReviewBy time.Time `json:"prereview_by,omitzero"` // R13: the policy's days (2) from an online submission
+	AcceptBy    time.Time `json:"accept_by,omitzero"`    // R5: the policy's days (2) from intake
+	HandoverBy  time.Time `json:"handover_by,omitzero"`  // R6: the policy's paper handover cut-off
 	SupplyBy    time.Time `json:"supply_by,omitzero"`    // deferred materials due
 	DecideBy    time.Time `json:"decide_by,omitzero"`    // R8: promised limit from acceptance, moved on by pauses
-	CorrectBy   time.Time `json:"correct_by,omitzero"`   // R9: 1 working day from a refused result
-	ArchiveBy   time.Time `json:"archive_by,omitzero"`   // R12: 1 working day from delivery
+	CorrectBy   time.Time `json:"correct_by,omitzero"`   // R9: the policy's days (1) from a refused result
+	ArchiveBy   time.Time `json:"archive_by,omitzero"`   // R12: the policy's days (1) from delivery
 }
 
 // Case is one application for one item.
@@ -284,6 +284,11 @@ type Case struct {
 	ResultRefusals int            `json:"result_refusals"` // times the issuance desk refused the result (R9)
 	CloseReason    string         `json:"close_reason,omitempty"`
 	Version        int            `json:"version"`
+
+	// Policy is the copy of the deadline policy the case was taken in
+	// under; zero for a case older than the policy, which runs under
+	// version 1 (DeadlinePolicy).
+	Policy Policy `json:"deadline_policy,omitzero" readOnly:"true" doc:"办件收件时适用的期限规则（版本及各项时限）"`
 
 	// Online applications (外网申报).
 	AccountID   int64      `json:"account_id,omitempty"`  // the applicant account that applied online

@@ -47,6 +47,8 @@ var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})
 // (R1–R4, R15, deferral) and returns the new case in state received, its
 // intake event and its documents. The case has no number yet: the store
 // gives it one in the transaction that saves it, and fills the documents'.
+// The case keeps the deadline policy in force (env.Policy): its deadlines,
+// now and later, follow that version.
 func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []Document, error) {
 	if a.System || (a.Role != org.RoleIntake) {
 		return nil, nil, nil, apperr.New(apperr.Forbidden, "只有综合受理窗口可以收件（一窗受理）")
@@ -99,18 +101,19 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 		State: Received, Channel: in.Channel, HallCode: a.HallCode, PickupHall: cmp.Or(in.PickupHall, a.HallCode),
 		Applicant: applicant, Agent: agent, Delivery: delivery, Materials: materials,
 		ReceivedAt: now, ReceivedBy: a.Username, CollectItems: item.CollectAtIssuance,
+		Policy: env.Policy.orDefault(),
 	}
 	if item.Kind == catalog.Promised {
-		c.Deadlines.AcceptBy = env.Cal.AddWorkingDays(now, 2)
+		c.Deadlines.AcceptBy = env.Cal.AddWorkingDays(now, c.Policy.AcceptDays)
 		if c.hasPaper() {
-			c.Deadlines.HandoverBy = env.Cal.HandoverCutoff(now)
+			c.Deadlines.HandoverBy = c.Policy.HandoverBy(env.Cal, now)
 		}
 		c.Deadlines.SupplyBy = supplyBy
 	}
 	c.Wait(in.WaitFor)
 	details, _ := json.Marshal(map[string]any{
 		"item_code": item.Code, "item_version": item.Version, "channel": in.Channel,
-		"applicant": applicant.Masked().Name, "deferred": deferred, "deadlines": c.Deadlines,
+		"applicant": applicant.Masked().Name, "deferred": deferred, "deadlines": c.Deadlines, "policy_version": c.Policy.Version,
 	})
 	ev := &Event{Type: ActIntake, Actor: a.Username, Role: string(a.Role), Desk: a.Desk, At: now, To: Received, Details: details}
 	return c, ev, nil, nil
@@ -134,7 +137,7 @@ func IntakeDocuments(c *Case) []Document {
 	kind := "即办件"
 	if c.Kind == catalog.Promised {
 		kind = "承诺件"
-		notice = "部门将在 2 个工作日内决定是否受理；受理后在承诺时限内办结。请凭本通知书和查询码查询办理进度。"
+		notice = "部门将在 " + itoa(c.DeadlinePolicy().AcceptDays) + " 个工作日内决定是否受理；受理后在承诺时限内办结。请凭本通知书和查询码查询办理进度。"
 		if c.Waiting() {
 			notice = "本事项为“一件事”的后置事项，待前置事项（" + strings.Join(c.WaitingFor, "、") + "）作出准予决定后开始受理，受理后在承诺时限内办结。请凭本通知书和查询码查询办理进度。"
 		}

@@ -51,10 +51,12 @@ const MaxFilesPerMaterial = 10
 
 // NewOnlineCase checks an online application against the handbook and
 // returns the new case in state submitted with its pre-review deadline
-// (R13: 2 working days), and its event. Only items with online service
-// may be applied for online; every required material needs a file; no
-// material outside the handbook is taken (R15). Deferral is a window
-// matter: online, every required material is uploaded.
+// (R13: 2 working days under the default policy), and its event. Only
+// items with online service may be applied for online; every required
+// material needs a file; no material outside the handbook is taken (R15).
+// Deferral is a window matter: online, every required material is
+// uploaded. The case keeps the deadline policy in force (env.Policy) for
+// all its deadlines.
 func NewOnlineCase(in OnlineApplication, item *catalog.Item, a Actor, env Env) (*Case, *Event, error) {
 	if a.System || (a.Role != org.RoleApplicant && a.Role != org.RoleAgent) {
 		return nil, nil, apperr.New(apperr.Forbidden, "网上申报须由申请人或其授权的代办员提交")
@@ -92,7 +94,8 @@ func NewOnlineCase(in OnlineApplication, item *catalog.Item, a Actor, env Env) (
 			c.Materials[i].Paper = false
 		}
 	}
-	c.Deadlines.PreReviewBy = env.Cal.AddWorkingDays(now, 2)
+	c.Policy = env.Policy.orDefault()
+	c.Deadlines.PreReviewBy = env.Cal.AddWorkingDays(now, c.Policy.PreReviewDays)
 	c.Wait(in.WaitFor)
 	details := map[string]any{
 		"item_code": item.Code, "item_version": item.Version, "channel": Online,
@@ -238,7 +241,7 @@ func (t *transition) resubmitOnline() error {
 	t.details["materials"] = changed
 	c.Resubmits++
 	c.PreReview = nil
-	c.Deadlines.PreReviewBy = t.env.Cal.AddWorkingDays(t.env.Now, 2)
+	c.Deadlines.PreReviewBy = t.env.Cal.AddWorkingDays(t.env.Now, c.DeadlinePolicy().PreReviewDays)
 	t.details["prereview_by"] = c.Deadlines.PreReviewBy
 	return nil
 }
@@ -260,10 +263,10 @@ func (t *transition) completeIntake() error {
 		}
 	}
 	if !c.Waiting() {
-		c.Deadlines.AcceptBy = t.env.Cal.AddWorkingDays(now, 2)
+		c.Deadlines.AcceptBy = t.env.Cal.AddWorkingDays(now, c.DeadlinePolicy().AcceptDays)
 	}
 	if c.hasPaper() {
-		c.Deadlines.HandoverBy = t.env.Cal.HandoverCutoff(now)
+		c.Deadlines.HandoverBy = c.DeadlinePolicy().HandoverBy(t.env.Cal, now)
 	}
 	t.details["accept_by"], t.details["handover_by"] = c.Deadlines.AcceptBy, c.Deadlines.HandoverBy
 	docs := IntakeDocuments(c)
@@ -287,7 +290,7 @@ func (t *transition) open() error {
 	if len(c.WaitingFor) == 0 {
 		c.WaitingFor = nil
 		if c.State == Received {
-			c.Deadlines.AcceptBy = t.env.Cal.AddWorkingDays(t.env.Now, 2)
+			c.Deadlines.AcceptBy = t.env.Cal.AddWorkingDays(t.env.Now, c.DeadlinePolicy().AcceptDays)
 			t.details["accept_by"] = c.Deadlines.AcceptBy
 		}
 	}

@@ -155,7 +155,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 			{"", "/items", 200}, {"", "/items/SCJG-XK-001", 200},
 			{"admin", "/admin", 200}, {"admin", "/admin/items", 200}, {"admin", "/admin/items/new", 200},
 			{"admin", "/admin/items/SCJG-XK-001/edit", 200}, {"admin", "/admin/items/SCJG-XK-001/versions", 200},
-			{"admin", "/admin/items/SCJG-XK-001/versions/1", 200}, {"admin", "/admin/calendar", 200},
+			{"admin", "/admin/items/SCJG-XK-001/versions/1", 200}, {"admin", "/admin/calendar", 200}, {"admin", "/admin/policy", 200},
 			{"admin", "/admin/halls", 200}, {"admin", "/admin/departments", 200}, {"admin", "/admin/users", 200},
 			{"admin", "/admin/users/shouli", 200}, {"admin", "/admin/bundles", 200}, {"admin", "/admin/queue", 200},
 			{"", "/appointments/" + hall, 200}, {"", "/appointments/" + hall + "/checkin", 200},

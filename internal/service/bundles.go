@@ -88,7 +88,7 @@ func (s *Service) bundleStart(ctx context.Context, code string) (*bundle.Templat
 	if err != nil {
 		return nil, casework.Env{}, err
 	}
-	env, err := s.env(ctx)
+	env, err := s.intakeEnv(ctx)
 	return t, env, err
 }
 

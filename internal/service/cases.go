@@ -195,7 +195,7 @@ func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, er
 	if a.System || !a.Role.Sees(org.WorkIntake) {
 		return nil, apperr.New(apperr.Forbidden, "只有综合受理窗口可以收件（一窗受理）")
 	}
-	env, err := s.env(ctx)
+	env, err := s.intakeEnv(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ type DeskPage struct {
 	Tabs        []DeskTab
 	Tab         DeskTab
 	Cases       []*CaseView
-	Cutoffs     string // the paper handover rule in words (calendar.HandoverRule)
+	Cutoffs     string // the paper handover rule in words (casework.Policy.HandoverWords, of the policy in force)
 }
 
 // DeskCases returns a desk's tab. The department desk is for reviewers
@@ -205,7 +205,7 @@ func (s *Service) DeskCases(ctx context.Context, desk Desk, department, tab stri
 			}
 		}
 	}
-	page.Tab, page.Cutoffs = page.Tabs[i], env.Cal.HandoverRule()
+	page.Tab, page.Cutoffs = page.Tabs[i], s.handoverWords(ctx)
 	sortUrgent(page.Cases, page.Tab.Due)
 	return page, nil
 }
@@ -288,7 +288,7 @@ type HandoverList struct {
 	Department  *org.Department
 	Departments []org.Department // to pick from; nil for department roles
 	Cases       []*CaseView
-	Cutoffs     string // the paper handover rule in words (calendar.HandoverRule)
+	Cutoffs     string // the paper handover rule in words (casework.Policy.HandoverWords, of the policy in force)
 }
 
 // Handovers returns the cases of a department whose papers wait for
@@ -311,7 +311,7 @@ func (s *Service) Handovers(ctx context.Context, department string) (*HandoverLi
 	if err != nil {
 		return nil, err
 	}
-	out := &HandoverList{Department: d, Departments: all, Cutoffs: env.Cal.HandoverRule()}
+	out := &HandoverList{Department: d, Departments: all, Cutoffs: s.handoverWords(ctx)}
 	handover := deptTabs[slices.IndexFunc(deptTabs, func(t Tab) bool { return t.Key == "handover" })]
 	for i := range cases {
 		if handover.holds(&cases[i]) {
@@ -388,7 +388,7 @@ type HandoverSheet struct {
 	Department *org.Department
 	PrintedAt  time.Time
 	Lines      []HandoverLine
-	Cutoffs    string // the paper handover rule in words (calendar.HandoverRule)
+	Cutoffs    string // the paper handover rule in words (casework.Policy.HandoverWords, of the policy in force)
 }
 
 // HandoverSheet returns the handover sheet of the cases numbered, in that
@@ -474,11 +474,7 @@ func (s *Service) HandoverSheet(ctx context.Context, numbers []string) (*Handove
 		l := &sheet.Lines[i]
 		l.ReceivedBy, l.SignedBy = staffName(names, l.ReceivedBy), staffName(names, l.SignedBy)
 	}
-	cal, err := s.districtCalendar(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sheet.Cutoffs = cal.HandoverRule()
+	sheet.Cutoffs = s.handoverWords(ctx)
 	return sheet, nil
 }
 
@@ -502,4 +498,16 @@ func staffName(names map[string]string, username string) string {
 		return n + "（" + username + "）"
 	}
 	return username
+}
+
+// handoverWords states the paper handover rule (R6) of the deadline policy
+// in force; if it cannot be read, the error is logged and the default
+// policy's rule is stated.
+func (s *Service) handoverWords(ctx context.Context) string {
+	p, err := s.store.DeadlinePolicy(ctx)
+	if err != nil {
+		s.log.Error("deadline policy", "err", err, "request_id", RequestFrom(ctx).ID)
+		return casework.DefaultPolicy().HandoverWords()
+	}
+	return p.Policy.HandoverWords()
 }

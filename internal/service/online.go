@@ -268,7 +268,7 @@ func (s *Service) onlineItem(ctx context.Context, code string) (*catalog.Item, e
 // own, or an agent's for an applicant whose mandate covers the item. A
 // draft (ID set) is removed in the same transaction as the case is made.
 func (s *Service) SubmitOnline(ctx context.Context, d OnlineDraft) (*CaseView, error) {
-	env, err := s.env(ctx)
+	env, err := s.intakeEnv(ctx)
 	if err != nil {
 		return nil, err
 	}

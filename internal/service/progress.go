@@ -248,7 +248,7 @@ func progressNext(c *casework.Case, p *Progress) []string {
 			out = append(out, "网上预审已通过，请携带纸质材料到"+desk("综合受理窗口")+"办理收件。")
 			break
 		}
-		out = append(out, "部门将在 2 个工作日内告知网上预审结果，请留意。")
+		out = append(out, fmt.Sprintf("部门将在 %d 个工作日内告知网上预审结果，请留意。", c.DeadlinePolicy().PreReviewDays))
 	case casework.Received:
 		if p.Instant {
 			out = append(out, "即办件当场办理，请在窗口稍候。")

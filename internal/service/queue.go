@@ -171,9 +171,13 @@ func (s *Service) ticketView(ctx context.Context, t *queue.Ticket) (*TicketView,
 	return v, nil
 }
 
+// WaitingCount is the number of waiting tickets of one category, as the
+// kiosk, the board and the API show it.
+type WaitingCount = store.WaitingCount
+
 // Waiting returns the day's waiting count per category of a hall (public:
 // the kiosk and the board show it).
-func (s *Service) Waiting(ctx context.Context, hall string) ([]store.WaitingCount, error) {
+func (s *Service) Waiting(ctx context.Context, hall string) ([]WaitingCount, error) {
 	if err := s.knownHall(ctx, hall); err != nil {
 		return nil, err
 	}

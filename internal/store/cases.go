@@ -21,8 +21,8 @@ const (
 	itemRefQuery    = `SELECT id, department_id FROM items WHERE code = $1 AND version = $2`
 	insertCaseQuery = `INSERT INTO cases (number, check_code, item_id, department_id, hall_code, kind, state, version,
 		applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data,
-		account_id, bundle_number, agent_user, pickup_hall)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`
+		account_id, bundle_number, agent_user, pickup_hall, policy_version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`
 	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, recipient_sealed, subject, body, created_at, next_attempt_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`
 	loadCaseQuery   = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
@@ -85,7 +85,7 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 		c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
 		c.Applicant.Name, applicantID, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),
 		ev.Seq, ev.Hash, data, dbNull(c.AccountID), nullText(c.BundleNumber), nullText(c.AgentUser),
-		c.DeskHall(casework.PickupHall)).Scan(&c.ID)
+		c.DeskHall(casework.PickupHall), c.DeadlinePolicy().Version).Scan(&c.ID)
 	if err != nil {
 		return err
 	}

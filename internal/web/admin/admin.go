@@ -9,7 +9,7 @@ import (
 )
 
 // The administration pages (issue 4, item 9): the catalog editor with its
-// versions, the calendar as a year grid, departments, halls and windows,
+// versions, the calendar as a year grid, the deadline policy's versions, departments, halls and windows,
 // and accounts with their roles. Every page asks the service first whether
 // the user may use it; the service checks every change again.
 
@@ -47,7 +47,7 @@ func (h *Handlers) adminTabs(r *http.Request) adminPage {
 		tabs = append(tabs, navItem{"/admin/items", label})
 	}
 	if acc.Calendar {
-		tabs = append(tabs, navItem{"/admin/calendar", "工作日历"})
+		tabs = append(tabs, navItem{"/admin/calendar", "工作日历"}, navItem{"/admin/policy", "期限规则"})
 	}
 	if acc.Org {
 		tabs = append(tabs, navItem{"/admin/halls", "大厅和窗口"}, navItem{"/admin/departments", "部门"})

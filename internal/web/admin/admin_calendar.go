@@ -10,6 +10,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
 )
@@ -254,4 +255,81 @@ func (h *Handlers) changeDay(w http.ResponseWriter, r *http.Request) {
 	}
 	h.redirect(w, r, "/admin/calendar?"+q.Encode()+"#day-"+ch.Date.String(),
 		fmt.Sprintf("%s：%d年%d月%d日%s", where, ch.Date.Year, int(ch.Date.Month), ch.Date.Day, what))
+}
+
+// ---- the deadline policy ----
+
+// policyData is the deadline policy page: the version in force as the
+// form's starting values, and every version published.
+type policyData struct {
+	adminPage
+	Current  casework.PublishedPolicy
+	Versions []casework.PublishedPolicy
+	Close    string // the working day's closing time, which bounds the handover times
+}
+
+func (h *Handlers) adminPolicy(w http.ResponseWriter, r *http.Request) {
+	h.showPolicy(w, r, http.StatusOK, view{})
+}
+
+// showPolicy renders the deadline policy page; v carries a refused form.
+func (h *Handlers) showPolicy(w http.ResponseWriter, r *http.Request, status int, v view) {
+	ctx := r.Context()
+	if err := h.svc.MayAdminister(ctx, service.SectionCalendar); err != nil {
+		h.refuse(w, r, err)
+		return
+	}
+	versions, err := h.svc.DeadlinePolicies(ctx)
+	if err == nil && len(versions) == 0 {
+		err = apperr.New(apperr.Internal, "no deadline policy")
+	}
+	if err != nil {
+		h.refuse(w, r, err)
+		return
+	}
+	if v.Form == nil {
+		cur := versions[0]
+		v.Form = url.Values{
+			"base_version":   {strconv.Itoa(cur.Version)},
+			"accept_days":    {strconv.Itoa(cur.AcceptDays)},
+			"prereview_days": {strconv.Itoa(cur.PreReviewDays)},
+			"correct_days":   {strconv.Itoa(cur.CorrectDays)},
+			"archive_days":   {strconv.Itoa(cur.ArchiveDays)},
+			"split":          {cur.Split.String()}, "handover_same_day": {cur.HandoverSameDay.String()},
+			"handover_next_day": {cur.HandoverNextDay.String()},
+		}
+	}
+	v.Title = "期限规则"
+	v.Data = policyData{adminPage: h.adminTabs(r), Current: versions[0], Versions: versions,
+		Close: h.svc.Config().Calendar.Close().String()}
+	h.render(w, r, status, "admin_policy", v)
+}
+
+// publishPolicy publishes the form as the next version of the deadline
+// policy, through the same use case as the API's.
+func (h *Handlers) publishPolicy(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r) {
+		return
+	}
+	p := r.PostForm
+	days := func(name string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(p.Get(name)))
+		if err != nil {
+			return -1 // not a number: refused with the field's range
+		}
+		return n
+	}
+	e := service.PolicyEdit{BaseVersion: days("base_version"),
+		AcceptDays: days("accept_days"), PreReviewDays: days("prereview_days"),
+		CorrectDays: days("correct_days"), ArchiveDays: days("archive_days"),
+		Split: p.Get("split"), HandoverSameDay: p.Get("handover_same_day"), HandoverNextDay: p.Get("handover_next_day"),
+		Note: p.Get("note")}
+	pol, err := h.svc.PublishDeadlinePolicy(r.Context(), e)
+	if err != nil {
+		var v view
+		status := h.formError(r, &v, err)
+		h.showPolicy(w, r, status, v)
+		return
+	}
+	h.redirect(w, r, "/admin/policy", fmt.Sprintf("已发布第 %d 版期限规则，此后收件的办件按新规则计算期限；已收件的办件不变", pol.Version))
 }

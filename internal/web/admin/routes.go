@@ -17,6 +17,8 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /admin/calendar", h.signedIn(h.adminCalendar))
 	mux.HandleFunc("POST /admin/calendar/day", h.signedIn(h.changeDay))
+	mux.HandleFunc("GET /admin/policy", h.signedIn(h.adminPolicy))
+	mux.HandleFunc("POST /admin/policy", h.signedIn(h.publishPolicy))
 
 	mux.HandleFunc("GET /admin/halls", h.signedIn(h.adminHalls))
 	mux.HandleFunc("POST /admin/halls", h.signedIn(h.addHall))

@@ -6,6 +6,7 @@
 package desk
 
 import (
+	"context"
 	"embed"
 	"html/template"
 	"io"
@@ -109,3 +110,5 @@ func siteBase(r *http.Request) string { return page.SiteBase(r) }
 func writeFile(w http.ResponseWriter, r *http.Request, h *Handlers, rc io.ReadCloser, f casework.FileRef) {
 	page.WriteFile(w, r, h.Kit, rc, f)
 }
+
+func (h *Handlers) policyInForce(ctx context.Context) casework.Policy { return h.PolicyInForce(ctx) }

@@ -63,6 +63,7 @@ type prereviewData struct {
 	Departments []org.Department // a department to pick, for those outside the departments
 	Dept        string
 	DeptNames   map[string]string
+	Policy      casework.Policy // in force: the pre-review limit the hint states
 }
 
 // prereviewDesk lists a department's online applications: those awaiting
@@ -71,7 +72,7 @@ type prereviewData struct {
 func (h *Handlers) prereviewDesk(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := service.UserFrom(ctx)
-	d := prereviewData{DeptNames: h.deptNames(ctx)}
+	d := prereviewData{DeptNames: h.deptNames(ctx), Policy: h.policyInForce(ctx)}
 	if !u.Role.NeedsDepartment() {
 		d.Dept = r.URL.Query().Get("dept")
 		ds, err := h.svc.Departments(ctx)

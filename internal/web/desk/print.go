@@ -32,6 +32,9 @@ type printPage struct {
 	CheckCode    string       // on the receipt notice only
 	RatingQR     template.URL // on the delivery receipt only: the QR code of RatingURL
 	RatingURL    string       // the case's online rating page (the check code is typed in)
+	// Policy is the deadline policy the case runs under: the limits and
+	// handover times the forms state.
+	Policy casework.Policy
 }
 
 // documentData decodes a document's data into the struct of its kind.
@@ -99,7 +102,7 @@ func (h *Handlers) printPage(r *http.Request, cv *service.CaseView, doc casework
 	if err != nil {
 		return nil, apperr.Wrap(err, "print document")
 	}
-	p := &printPage{Doc: doc, Data: data, Number: cv.Case.Number, Department: cv.Case.DepartmentCode}
+	p := &printPage{Doc: doc, Data: data, Number: cv.Case.Number, Department: cv.Case.DepartmentCode, Policy: cv.Case.DeadlinePolicy()}
 	if rd, ok := data.(*casework.ReceiptData); ok {
 		p.CheckCode = rd.CheckCode
 	}

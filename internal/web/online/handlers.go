@@ -6,6 +6,7 @@
 package online
 
 import (
+	"context"
 	"embed"
 	"html/template"
 	"io"
@@ -104,3 +105,5 @@ func ratingInput(form url.Values, ch rating.Channel) rating.Input { return page.
 func writeFile(w http.ResponseWriter, r *http.Request, h *Handlers, rc io.ReadCloser, f casework.FileRef) {
 	page.WriteFile(w, r, h.Kit, rc, f)
 }
+
+func (h *Handlers) policyInForce(ctx context.Context) casework.Policy { return h.PolicyInForce(ctx) }

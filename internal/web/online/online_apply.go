@@ -170,6 +170,7 @@ type myApplyData struct {
 	Errors     []fieldMessage // every message, for the summary at the top
 	Existing   int64          // the applicant's draft of this item, offered on a new form
 	MaxFiles   int
+	Policy     casework.Policy // in force: the pre-review limit the form states
 }
 
 // LevelText names the item's online level.
@@ -233,7 +234,7 @@ func (h *Handlers) showApply(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	data := myApplyData{Item: it, Department: names[it.DepartmentCode], Full: it.OnlineLevel == catalog.OnlineFull, ID: "new",
-		Fits: fits(acc, it), Complete: acc.Complete(), MaxFiles: casework.MaxFilesPerMaterial}
+		Fits: fits(acc, it), Complete: acc.Complete(), MaxFiles: casework.MaxFilesPerMaterial, Policy: h.policyInForce(ctx)}
 	if d.ID != 0 {
 		data.Draft, data.ID, data.Version = d, strconv.FormatInt(d.ID, 10), d.Version
 	} else if drafts, err := h.svc.Drafts(ctx); err == nil {

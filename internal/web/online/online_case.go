@@ -157,11 +157,12 @@ func (h *Handlers) myResubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	version, _ := strconv.Atoi(values.Get("version"))
-	if _, err := h.svc.ResubmitOnline(ctx, number, corrected, version); err != nil {
+	cv, err = h.svc.ResubmitOnline(ctx, number, corrected, version)
+	if err != nil {
 		h.caseFailed(w, r, values, err)
 		return
 	}
-	h.redirect(w, r, "/my/cases/"+number, "补正材料已重新提交，部门将在 2 个工作日内重新预审。")
+	h.redirect(w, r, "/my/cases/"+number, fmt.Sprintf("补正材料已重新提交，部门将在 %d 个工作日内重新预审。", cv.Case.DeadlinePolicy().PreReviewDays))
 }
 
 func (h *Handlers) myWithdraw(w http.ResponseWriter, r *http.Request) {

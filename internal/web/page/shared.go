@@ -1,9 +1,11 @@
 package page
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/queue"
 	"github.com/onewindow/onewindow/internal/service"
@@ -39,4 +41,16 @@ func (h *Kit) HallNamed(r *http.Request, code string) (org.Hall, error) {
 type KioskCategory struct {
 	queue.Category
 	Waiting int
+}
+
+// PolicyInForce returns the deadline policy new cases take now, for the
+// words of a page; if it cannot be read, the error is logged and the page
+// states the default policy's limits.
+func (h *Kit) PolicyInForce(ctx context.Context) casework.Policy {
+	p, err := h.Svc.DeadlinePolicy(ctx)
+	if err != nil {
+		h.Log.Error("deadline policy", "err", err, "request_id", service.RequestFrom(ctx).ID)
+		return casework.DefaultPolicy()
+	}
+	return p.Policy
 }
