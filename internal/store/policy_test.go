@@ -99,7 +99,7 @@ func TestDeadlinePolicyVersions(t *testing.T) {
 			Delivery: casework.Delivery{Method: casework.Pickup}, ReceivedAt: clk.Now(), ReceivedBy: "shouli", Policy: v2,
 		}
 		must(t, st.CreateCase(ctx, c, &casework.Event{Type: casework.ActIntake, Actor: "shouli", Role: "intake", Desk: "web",
-			At: clk.Now(), To: casework.Received, Details: []byte(`{}`)}))
+			At: clk.Now(), To: casework.Received, Details: []byte(`{}`)}, casework.Opened))
 		got, err = st.Case(ctx, c.Number)
 		must(t, err)
 		if got.Policy != v2 {
