@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -59,6 +60,12 @@ func layerOf(rel string) layer {
 	return layerSupport
 }
 
+// isTestSupport tells a package that only tests import: its name ends in
+// "test" (storetest, blobtest, webtest).
+func isTestSupport(rel string) bool {
+	return strings.HasSuffix(path.Base(rel), "test")
+}
+
 func isDomain(rel string) bool {
 	return slices.ContainsFunc(domain, func(d string) bool { return under(rel, "internal/"+d) })
 }
@@ -80,8 +87,8 @@ func violations(pkgs []pkg) []string {
 	var out []string
 	for _, p := range pkgs {
 		rel, ok := strings.CutPrefix(p.ImportPath, module+"/")
-		if !ok || under(rel, "e2e") {
-			continue // e2e is tests only: it drives the whole program
+		if !ok || under(rel, "e2e") || isTestSupport(rel) {
+			continue // e2e and the test fixtures (storetest, webtest …) are for tests only: they may assemble the whole program
 		}
 		from := layerOf(rel)
 		if from == layerDomain {
@@ -98,6 +105,8 @@ func violations(pkgs []pkg) []string {
 			}
 			target := layerOf(to)
 			switch {
+			case isTestSupport(to):
+				out = append(out, rel+" imports "+to+": test fixtures are for tests only")
 			case from == layerEdge && target == layerStore:
 				out = append(out, rel+" imports "+to+": pages and the API reach the database through the services only")
 			case from == layerDomain && target == layerSupport && !isFoundation(to):
@@ -131,6 +140,7 @@ func TestRulesCatch(t *testing.T) {
 	}{
 		{pkg{ImportPath: m("internal/api"), Imports: []string{m("internal/store")}}, "internal/api imports internal/store"},
 		{pkg{ImportPath: m("internal/web/admin"), Imports: []string{m("internal/store/storetest")}}, "internal/web/admin imports internal/store/storetest"},
+		{pkg{ImportPath: m("internal/service"), Imports: []string{m("internal/blob/blobtest")}}, "internal/service imports internal/blob/blobtest: test fixtures are for tests only"},
 		{pkg{ImportPath: m("internal/casework"), Imports: []string{"database/sql"}, Deps: []string{"database/sql"}}, "depends on database/sql"},
 		{pkg{ImportPath: m("internal/calendar"), Deps: []string{"net/http", "net/url"}}, "depends on net/http"},
 		{pkg{ImportPath: m("internal/text"), Deps: []string{"net/http/httptest"}}, "depends on net/http/httptest"},
