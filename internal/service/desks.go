@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ const (
 type Tab struct {
 	Key   string
 	Label string
-	Hint  string // what the tab holds and by when, in one line
+	Hint  string // what the tab holds and by when, in one line ({accept} … stand for the policy's limits until a page is built)
 	Due   string // the deadline the tab works against ("accept_by" …), "" if none
 	// holds reports whether a case belongs in the tab. A case may sit in
 	// two tabs of a desk when two things wait on it (papers to sign for
@@ -39,7 +40,7 @@ type Tab struct {
 
 // deptTabs are the department desk's tabs, in the order of the work.
 var deptTabs = []Tab{
-	{Key: "accept", Label: "待受理", Due: "accept_by", Hint: "已收件的承诺件：收件后 2 个工作日内受理或退回补正。",
+	{Key: "accept", Label: "待受理", Due: "accept_by", Hint: "已收件的承诺件：收件后 {accept} 个工作日内受理或退回补正。",
 		holds: func(c *casework.Case) bool { return c.State == casework.Received && c.Kind != catalog.Instant }},
 	{Key: "handover", Label: "待交接", Due: "handover_by", Hint: "窗口收取的纸质材料待部门签收：上午收件的当日、下午收件的下一个工作日，在交接时点前签收。",
 		holds: func(c *casework.Case) bool {
@@ -56,7 +57,7 @@ var deptTabs = []Tab{
 		holds: func(c *casework.Case) bool { return c.State == casework.Accepted && c.Paused() }},
 	{Key: "extension", Label: "延期待批", Due: "decide_by", Hint: "审批人员申请延期（行政许可法第四十二条，至多 10 个工作日），待部门管理员审批。",
 		holds: func(c *casework.Case) bool { return c.State == casework.Accepted && extensionRequested(c) }},
-	{Key: "refused", Label: "结果被拒收", Due: "correct_by", Hint: "出件窗口拒收的办理结果：1 个工作日内更正后重新提交。",
+	{Key: "refused", Label: "结果被拒收", Due: "correct_by", Hint: "出件窗口拒收的办理结果：{correct} 个工作日内更正后重新提交。",
 		holds: func(c *casework.Case) bool { return c.State == casework.Decided && c.Result == casework.ResultRefused }},
 	{Key: "result", Label: "待送结果", Due: "", Hint: "已作出决定、尚未把结果送交出件窗口的办件：附结果交接表和出件时须收回的物品。",
 		holds: func(c *casework.Case) bool { return c.State == casework.Decided && c.Result == casework.ResultNone }},
@@ -64,7 +65,7 @@ var deptTabs = []Tab{
 
 // issuanceTabs are the issuance desk's tabs, in the order of the work.
 var issuanceTabs = []Tab{
-	{Key: "check", Label: "待核验结果", Due: "", Hint: "部门送来的办理结果：与办件核对后接收，不符的拒收并说明原因（部门须 1 个工作日内更正）。",
+	{Key: "check", Label: "待核验结果", Due: "", Hint: "部门送来的办理结果：与办件核对后接收，不符的拒收并说明原因（部门须 {correct} 个工作日内更正）。",
 		holds: func(c *casework.Case) bool {
 			return c.State == casework.Decided && c.Result == casework.ResultSubmitted
 		}},
@@ -82,7 +83,7 @@ var issuanceTabs = []Tab{
 		holds: func(c *casework.Case) bool {
 			return c.State == casework.ResultReady && c.Result == casework.ResultMailed
 		}},
-	{Key: "archive", Label: "回执待归档", Due: "archive_by", Hint: "已送达的办件：送达回执 1 个工作日内送回部门归档。",
+	{Key: "archive", Label: "回执待归档", Due: "archive_by", Hint: "已送达的办件：送达回执 {archive} 个工作日内送回部门归档。",
 		holds: func(c *casework.Case) bool { return c.State == casework.Delivered }},
 }
 
@@ -184,8 +185,10 @@ func (s *Service) DeskCases(ctx context.Context, desk Desk, department, tab stri
 		s.log.Warn("desk list cut at its limit", "desk", desk, "department", f.Department, "limit", store.DeskLimit)
 	}
 	page.Tabs = make([]DeskTab, len(tabs))
+	pol := s.policyInForce(ctx)
 	for j, t := range tabs {
 		page.Tabs[j].Tab = t
+		page.Tabs[j].Hint = policyHint(t.Hint, pol)
 	}
 	for k := range cases {
 		c := &cases[k]
@@ -205,7 +208,7 @@ func (s *Service) DeskCases(ctx context.Context, desk Desk, department, tab stri
 			}
 		}
 	}
-	page.Tab, page.Cutoffs = page.Tabs[i], s.handoverWords(ctx)
+	page.Tab, page.Cutoffs = page.Tabs[i], pol.HandoverWords()
 	sortUrgent(page.Cases, page.Tab.Due)
 	return page, nil
 }
@@ -501,13 +504,25 @@ func staffName(names map[string]string, username string) string {
 }
 
 // handoverWords states the paper handover rule (R6) of the deadline policy
-// in force; if it cannot be read, the error is logged and the default
-// policy's rule is stated.
+// in force.
 func (s *Service) handoverWords(ctx context.Context) string {
+	return s.policyInForce(ctx).HandoverWords()
+}
+
+// policyInForce returns the deadline policy new cases take now, for the
+// words of a desk; if it cannot be read, the error is logged and the
+// default policy's limits are stated.
+func (s *Service) policyInForce(ctx context.Context) casework.Policy {
 	p, err := s.store.DeadlinePolicy(ctx)
 	if err != nil {
 		s.log.Error("deadline policy", "err", err, "request_id", RequestFrom(ctx).ID)
-		return casework.DefaultPolicy().HandoverWords()
+		return casework.DefaultPolicy()
 	}
-	return p.Policy.HandoverWords()
+	return p.Policy
+}
+
+// policyHint fills a tab's hint with the limits of the policy in force.
+func policyHint(hint string, p casework.Policy) string {
+	return strings.NewReplacer("{accept}", strconv.Itoa(p.AcceptDays), "{correct}", strconv.Itoa(p.CorrectDays),
+		"{archive}", strconv.Itoa(p.ArchiveDays)).Replace(hint)
 }

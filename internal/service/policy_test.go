@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -36,6 +37,17 @@ func TestDeadlinePolicyUseCases(t *testing.T) {
 		p, err := h.svc.PublishDeadlinePolicy(h.as["admin"], edit)
 		if err != nil || p.Version != 2 {
 			t.Fatalf("publish: %+v, %v", p, err)
+		}
+		// The desks state the limits of the policy in force.
+		for desk, want := range map[service.Desk]string{service.DeptDesk: "收件后 3 个工作日内受理", service.IssuanceDesk: "部门须 2 个工作日内更正"} {
+			who := map[service.Desk]string{service.DeptDesk: "shenpi", service.IssuanceDesk: "chujian"}[desk]
+			page, err := h.svc.DeskCases(h.as[who], desk, "", "")
+			if err != nil {
+				t.Fatalf("%s desk: %v", desk, err)
+			}
+			if !strings.Contains(page.Tab.Hint, want) || strings.Contains(page.Tab.Hint, "{") {
+				t.Errorf("%s desk's hint after publishing: %q, want %q", desk, page.Tab.Hint, want)
+			}
 		}
 		all, err := h.svc.DeadlinePolicies(h.as["jiandu"])
 		if err != nil || len(all) != 2 || all[0].Version != 2 || all[0].PublisherName != "刘志强" {
