@@ -33,7 +33,6 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/store/storetest"
-	webpage "github.com/onewindow/onewindow/internal/web/page"
 )
 
 // chromiumPath finds the browser, or skips (fails in CI) without it.
@@ -77,7 +76,7 @@ func newHall(t *testing.T) *hall {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Version: "e2e"}, svc, st, webpage.NewSessions(sqlite3store.NewWithCleanupInterval(st.DB(), 0), false), log)
+	srv, err := server.New(server.Config{Version: "e2e"}, svc, server.NewSessions(sqlite3store.NewWithCleanupInterval(st.DB(), 0), false), log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/onewindow/onewindow/internal/server"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 func (m *Main) serve(ctx context.Context, args []string) error {
@@ -106,8 +105,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		sessionStore = sqlite3store.NewWithCleanupInterval(m.store.DB(), 10*time.Minute)
 	}
 	// A session may hold a form being filled in, phone numbers and all.
-	srv, err := server.New(srvCfg, svc, m.store,
-		page.NewSessions(m.store.SealSessions(sessionStore), cfg.SecureCookies), log)
+	srv, err := server.New(srvCfg, svc, server.NewSessions(m.store.SealSessions(sessionStore), cfg.SecureCookies), log)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,6 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/store/storetest"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // boardClients is how many boards the benchmark connects (issue 5: 100
@@ -88,7 +87,7 @@ func benchBoard(b *testing.B, d store.Dialect) {
 	go hub.Run(ctx)
 	<-hub.Listening()
 	svc.SetBoard(hub)
-	srv, err := server.New(server.Config{Version: "bench"}, svc, st, page.NewSessions(sessions, false), log)
+	srv, err := server.New(server.Config{Version: "bench"}, svc, server.NewSessions(sessions, false), log)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -23,7 +23,6 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/store/storetest"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // abuseHall is the demo district behind one server with the given
@@ -49,7 +48,7 @@ func newAbuseHall(t *testing.T, st *store.Store, clk *clock.Manual, scfg service
 		h.passwords[c.Username] = c.Password
 	}
 	cfg.Version = "test"
-	srv, err := server.New(cfg, svc, st, page.NewSessions(sessionStore(st), false), log)
+	srv, err := server.New(cfg, svc, server.NewSessions(sessionStore(st), false), log)
 	if err != nil {
 		t.Fatal(err)
 	}

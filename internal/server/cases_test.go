@@ -29,7 +29,6 @@ import (
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/store/storetest"
 	"github.com/onewindow/onewindow/internal/throttle"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The case API over HTTP, on each database: every action in every state
@@ -110,7 +109,7 @@ func newCaseDesk(t *testing.T, st *store.Store, clk *clock.Manual) *caseDesk {
 		t.Fatalf("add RSJ reviewer: %v", err)
 	}
 	creds = append(creds, service.Credential{Username: "renshe", Password: rsjPassword})
-	srv, err := server.New(server.Config{Version: "test"}, svc, st, page.NewSessions(sessionStore(st), false), log)
+	srv, err := server.New(server.Config{Version: "test"}, svc, server.NewSessions(sessionStore(st), false), log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,6 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/store/storetest"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // start is the moment every scenario table begins at: a Wednesday
@@ -104,7 +103,7 @@ func newFixture(t *testing.T, st *store.Store, clk *clock.Manual) *fixture {
 		}
 	}
 	for i := range f.nodes {
-		srv, err := server.New(server.Config{Version: "test"}, svc, st, page.NewSessions(sessionStore(st), false), log)
+		srv, err := server.New(server.Config{Version: "test"}, svc, server.NewSessions(sessionStore(st), false), log)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,7 +24,6 @@ import (
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/server"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // strictCSP are the directives every page's Content-Security-Policy must
@@ -325,7 +324,7 @@ func TestSecureCookiesOverHTTPS(t *testing.T) {
 func (d *caseDesk) serve(t *testing.T, cfg server.Config, tls bool) *httptest.Server {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := server.New(cfg, d.svc, d.st, page.NewSessions(sessionStore(d.st), false), log)
+	srv, err := server.New(cfg, d.svc, server.NewSessions(sessionStore(d.st), false), log)
 	if err != nil {
 		t.Fatal(err)
 	}

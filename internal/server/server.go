@@ -21,7 +21,6 @@ import (
 	"github.com/onewindow/onewindow/internal/api"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/web/admin"
 	"github.com/onewindow/onewindow/internal/web/desk"
 	"github.com/onewindow/onewindow/internal/web/hall"
@@ -53,7 +52,6 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	svc      *service.Service
-	store    *store.Store
 	sessions *scs.SessionManager
 	log      *slog.Logger
 	api      huma.API
@@ -63,7 +61,7 @@ type Server struct {
 
 // New builds the server and its routes. It fails if a page template does
 // not parse, so a broken template stops the start, not a request.
-func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.SessionManager, log *slog.Logger) (*Server, error) {
+func New(cfg Config, svc *service.Service, sessions *scs.SessionManager, log *slog.Logger) (*Server, error) {
 	if cfg.MaxBodySize == 0 {
 		cfg.MaxBodySize = 1 << 20
 	}
@@ -76,7 +74,7 @@ func New(cfg Config, svc *service.Service, st *store.Store, sessions *scs.Sessio
 	if cfg.MaxUploadSize == 0 {
 		cfg.MaxUploadSize = svc.Config().Uploads.MaxBytes + 1<<20
 	}
-	s := &Server{cfg: cfg, svc: svc, store: st, sessions: sessions, log: log}
+	s := &Server{cfg: cfg, svc: svc, sessions: sessions, log: log}
 	mux := http.NewServeMux()
 	s.api = api.New(mux, svc, log, cfg.Version)
 	kit, err := mountPages(mux, svc, sessions, log)
@@ -143,7 +141,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	status, state := http.StatusOK, "ok"
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
+	database, err := s.svc.Health(ctx)
+	if err != nil {
 		s.log.Error("health check: database", "err", err)
 		status, state = http.StatusServiceUnavailable, "database unavailable"
 	}
@@ -152,7 +151,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{
 		"status":   state,
-		"database": s.store.Dialect(),
+		"database": database,
 		"version":  s.cfg.Version,
 		"time":     s.svc.Now().Format(time.RFC3339),
 	})

@@ -83,3 +83,9 @@ func (s *Service) Readiness(ctx context.Context, node, version string) Readiness
 	r.Ready = len(r.Problems) == 0
 	return r
 }
+
+// Health is the liveness check's answer: which database this node uses,
+// and whether it answers now (a read, not a write: see Ready for that).
+func (s *Service) Health(ctx context.Context) (store.Dialect, error) {
+	return s.store.Dialect(), s.store.Ping(ctx)
+}

@@ -135,21 +135,6 @@ func (k *Kit) Parse(fsys fs.FS) (*Renderer, error) {
 // Pages returns the parsed pages by name.
 func (p *Renderer) Pages() map[string]*template.Template { return p.pages }
 
-// NewSessions returns the page session manager: cookies that carry only a
-// token, with the session data in the database (store), so every node of a
-// cluster knows every session.
-func NewSessions(store scs.Store, secureCookie bool) *scs.SessionManager {
-	m := scs.New()
-	m.Store = store
-	m.Lifetime = 12 * time.Hour
-	m.IdleTimeout = 2 * time.Hour
-	m.Cookie.Name = "onewindow_session"
-	m.Cookie.HttpOnly = true
-	m.Cookie.SameSite = http.SameSiteLaxMode
-	m.Cookie.Secure = secureCookie
-	return m
-}
-
 // SessionUser returns the active account of the request's page session, or
 // nil when there is none, the account is inactive, or its password changed
 // after the session signed in (a reset or change ends every other session).

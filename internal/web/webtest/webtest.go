@@ -29,7 +29,6 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/store/storetest"
-	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // Hall is the demo district behind one test server, with the service at
@@ -80,7 +79,7 @@ func NewHall(t *testing.T, st *store.Store, clk *clock.Manual) *Hall {
 	if st.Dialect() == store.Postgres {
 		sessions = postgresstore.NewWithCleanupInterval(st.DB(), 0)
 	}
-	srv, err := server.New(server.Config{Version: "test"}, svc, st, page.NewSessions(sessions, false), log)
+	srv, err := server.New(server.Config{Version: "test"}, svc, server.NewSessions(sessions, false), log)
 	if err != nil {
 		t.Fatal(err)
 	}
