@@ -178,6 +178,7 @@ type StepFilter struct {
 	GroupKey string
 	Kinds    []supervision.Kind
 	Status   supervision.Status // "" every status that counts
+	Any      bool               // every step, running ones too (result refusals)
 	ByDone   bool               // period by the day the step was taken (efficiency), not its deadline
 	Answer   *supervision.Answer
 	Now      time.Time
@@ -221,7 +222,9 @@ func (s *Store) Steps(ctx context.Context, f StepFilter) ([]StepCase, int, error
 	case supervision.Running:
 		where += " AND done_at IS NULL AND (paused OR due_at >= " + now + ")"
 	default:
-		where += " AND (done_at IS NOT NULL OR (NOT paused AND due_at < " + now + "))"
+		if !f.Any {
+			where += " AND (done_at IS NOT NULL OR (NOT paused AND due_at < " + now + "))"
+		}
 	}
 	var total int
 	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sv_steps WHERE `+where, args...).Scan(&total); err != nil {
@@ -362,4 +365,39 @@ func scanCounts(rows *sql.Rows) (map[string]int64, error) {
 		out[k] = n
 	}
 	return out, mapErr(rows.Err(), "counts")
+}
+
+// IntakeCases lists the cases taken in during the query's period within
+// group key groupKey, by number, with their total.
+func (s *Store) IntakeCases(ctx context.Context, q FigureQuery, groupKey string, limit, offset int) ([]string, int, error) {
+	var args []any
+	where, group := q.stepWhere(&args, "intake_day")
+	if group == "by_user" {
+		group = "intake_by"
+	}
+	args = append(args, groupKey)
+	where += fmt.Sprintf(" AND %s = $%d", group, len(args))
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sv_cases WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, mapErr(err, "count intakes")
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	args = append(args, limit, max(offset, 0))
+	rows, err := s.read.QueryContext(ctx, fmt.Sprintf(`SELECT number FROM sv_cases WHERE %s ORDER BY number LIMIT $%d OFFSET $%d`,
+		where, len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, 0, mapErr(err, "intakes")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, 0, mapErr(err, "scan intake")
+		}
+		out = append(out, n)
+	}
+	return out, total, mapErr(rows.Err(), "intakes")
 }

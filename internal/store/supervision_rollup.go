@@ -15,10 +15,10 @@ import (
 // The statements of the supervision rollups, run in every case change.
 const (
 	svLoadCaseQuery = `SELECT department, item, hall, record FROM sv_cases WHERE case_id = $1`
-	svSaveCaseQuery = `INSERT INTO sv_cases (case_id, number, department, item, hall, intake_day, record)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+	svSaveCaseQuery = `INSERT INTO sv_cases (case_id, number, department, item, hall, intake_day, intake_by, record)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (case_id) DO UPDATE SET department = excluded.department, item = excluded.item,
-		hall = excluded.hall, intake_day = excluded.intake_day, record = excluded.record`
+		hall = excluded.hall, intake_day = excluded.intake_day, intake_by = excluded.intake_by, record = excluded.record`
 	svAddQuery = `INSERT INTO sv_rollup (dim, day, department, key, metric, n) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (dim, day, department, key, metric) DO UPDATE SET n = sv_rollup.n + excluded.n`
 	svSaveStepQuery = `INSERT INTO sv_steps (case_id, kind, ord, number, department, item, hall, by_user,
@@ -158,7 +158,7 @@ func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, caseID int64, numbe
 		return err
 	}
 	_, err = s.execTx(ctx, tx, svSaveCaseQuery, caseID, number, next.dims.Department, next.dims.Item, next.dims.Hall,
-		supervision.Day(next.record.Intake), string(rec))
+		supervision.Day(next.record.Intake), next.record.IntakeBy, string(rec))
 	return err
 }
 

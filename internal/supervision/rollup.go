@@ -28,7 +28,7 @@ const (
 	MetricDaysPromised  Metric = "days_promised"  // promised days, summed
 	MetricEarly         Metric = "early"          // decided before the last working day
 	MetricFirstDay      Metric = "first_day"      // decided by the close of the first working day after acceptance
-	MetricResultRefusal Metric = "result_refusal" // results refused by the issuance desk (R9)
+	MetricResultRefusal Metric = "result_refusal" // results refused by the issuance desk (R9), by the correction's deadline day
 	returnReasonPrefix         = "return_reason:"
 	holdPrefix                 = "hold."
 )
@@ -119,8 +119,12 @@ func (r *Record) Entries() map[EntryKey]int64 {
 		add(day, MetricFirstDay, d.By, b2i(d.FirstDay))
 		add(day, MetricDenied, d.By, b2i(d.Denied))
 	}
-	for _, t := range r.Refusals {
-		add(Day(t), MetricResultRefusal, "", 1)
+	// A refused result opens a correction step (R9): counted, like the
+	// step, on its deadline's day, so the drill-down lists exactly them.
+	for _, s := range r.Steps {
+		if s.Kind == Correct {
+			add(Day(s.Due), MetricResultRefusal, "", 1)
+		}
 	}
 	for _, h := range r.Hold {
 		add(h.Day, HoldMetric(h.Holder), "", h.Minutes)

@@ -11,6 +11,7 @@ CREATE TABLE sv_cases (
     item       TEXT NOT NULL,
     hall       TEXT NOT NULL,
     intake_day TEXT NOT NULL,
+    intake_by  TEXT NOT NULL,
     record     TEXT NOT NULL
 );
 CREATE INDEX sv_cases_intake ON sv_cases (department, intake_day);
