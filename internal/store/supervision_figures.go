@@ -219,6 +219,8 @@ func (s *Store) Steps(ctx context.Context, f StepFilter) ([]StepCase, int, error
 		where += " AND done_at IS NOT NULL AND late"
 	case supervision.Overdue:
 		where += " AND done_at IS NULL AND NOT paused AND due_at < " + now
+	case supervision.Red:
+		where += " AND ((done_at IS NOT NULL AND late) OR (done_at IS NULL AND NOT paused AND due_at < " + now + "))"
 	case supervision.Running:
 		where += " AND done_at IS NULL AND (paused OR due_at >= " + now + ")"
 	default:

@@ -58,10 +58,13 @@ func (s *Store) UseFoldEnv(f FoldEnvFunc) {
 
 func (s *Store) foldEnvironment(ctx context.Context) (supervision.Env, error) {
 	s.fold.mu.Lock()
-	defer s.fold.mu.Unlock()
-	if s.fold.provider != nil {
-		return s.fold.provider(ctx)
+	provider := s.fold.provider
+	s.fold.mu.Unlock()
+	if provider != nil {
+		return provider(ctx)
 	}
+	s.fold.mu.Lock()
+	defer s.fold.mu.Unlock()
 	if s.fold.fallback == nil {
 		days, err := s.CalendarDays(ctx)
 		if err != nil {

@@ -93,6 +93,8 @@ const (
 	Late    Status = "late"    // taken after it, or missed
 	Overdue Status = "overdue" // still open and past its deadline
 	Running Status = "running" // still open, deadline not reached (or clock paused)
+	// Red selects late and overdue steps alike: the cases that turned red.
+	Red Status = "red"
 )
 
 // Label returns the status's Chinese name.
