@@ -123,7 +123,7 @@ func (r *Record) Entries() map[EntryKey]int64 {
 	// step, on its deadline's day, so the drill-down lists exactly them.
 	for _, s := range r.Steps {
 		if s.Kind == Correct {
-			add(Day(s.Due), MetricResultRefusal, "", 1)
+			add(Day(s.Due), MetricResultRefusal, s.By, 1)
 		}
 	}
 	for _, h := range r.Hold {
