@@ -210,22 +210,26 @@ func (s *Store) Steps(ctx context.Context, f StepFilter) ([]StepCase, int, error
 		args = append(args, string(*f.Answer))
 		where += fmt.Sprintf(" AND answer = $%d", len(args))
 	}
-	args = append(args, stamp(f.Now))
-	now := fmt.Sprintf("$%d", len(args))
+	// The time is bound only where a condition reads it: PostgreSQL
+	// refuses an argument no placeholder names.
+	nowArg := func() string {
+		args = append(args, stamp(f.Now))
+		return fmt.Sprintf("$%d", len(args))
+	}
 	switch f.Status {
 	case supervision.OnTime:
 		where += " AND done_at IS NOT NULL AND NOT late"
 	case supervision.Late:
 		where += " AND done_at IS NOT NULL AND late"
 	case supervision.Overdue:
-		where += " AND done_at IS NULL AND NOT paused AND due_at < " + now
+		where += " AND done_at IS NULL AND NOT paused AND due_at < " + nowArg()
 	case supervision.Red:
-		where += " AND ((done_at IS NOT NULL AND late) OR (done_at IS NULL AND NOT paused AND due_at < " + now + "))"
+		where += " AND ((done_at IS NOT NULL AND late) OR (done_at IS NULL AND NOT paused AND due_at < " + nowArg() + "))"
 	case supervision.Running:
-		where += " AND done_at IS NULL AND (paused OR due_at >= " + now + ")"
+		where += " AND done_at IS NULL AND (paused OR due_at >= " + nowArg() + ")"
 	default:
 		if !f.Any {
-			where += " AND (done_at IS NOT NULL OR (NOT paused AND due_at < " + now + "))"
+			where += " AND (done_at IS NOT NULL OR (NOT paused AND due_at < " + nowArg() + "))"
 		}
 	}
 	var total int
