@@ -40,6 +40,16 @@ func (in drillInput) period() service.Period {
 	return service.Period{From: in.From, To: in.To, Group: store.Grouping(in.Group), Department: in.Department}
 }
 
+// huma reads no query parameters from embedded structs: the drill-downs
+// repeat drillInput's fields and convert.
+func (in stepsInput) period() service.Period {
+	return drillInput{From: in.From, To: in.To, Group: in.Group, Department: in.Department}.period()
+}
+
+func (in holdingCasesInput) period() service.Period {
+	return drillInput{From: in.From, To: in.To, Group: in.Group, Department: in.Department}.period()
+}
+
 type punctualityOutput struct {
 	Body struct {
 		Period service.Period           `json:"period"`
@@ -70,7 +80,13 @@ type assessmentOutput struct {
 }
 
 type stepsInput struct {
-	drillInput
+	From       string `query:"from" required:"true" maxLength:"10" doc:"开始日期（含）"`
+	To         string `query:"to" required:"true" maxLength:"10" doc:"结束日期（含）"`
+	Group      string `query:"group" enum:"department,item,hall,user,month" default:"department" doc:"统计的分组"`
+	Key        string `query:"key" maxLength:"64" doc:"该分组中的一行：部门编码、事项编码、大厅编码、用户名或月份（2026-01）"`
+	Department string `query:"department" maxLength:"32" doc:"统计时所限的部门"`
+	Limit      int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"每页条数"`
+	Offset     int    `query:"offset" minimum:"0" doc:"跳过的条数"`
 	Step     string `query:"step" enum:"prereview,accept,handover,supply,decide,correct,archive," doc:"环节；不填为全部"`
 	Status   string `query:"status" enum:"on_time,late,overdue,running,red," doc:"on_time 按时，late 超时（含错过），overdue 超期未办，running 办理中，red 超时或超期未办；不填为计入按时率的全部"`
 	By       string `query:"by" enum:"due,done," default:"due" doc:"due：按期限所在日计入期间；done：按办理日（效能中的办结数、退回数）"`
@@ -84,7 +100,13 @@ type stepsOutput struct {
 }
 
 type holdingCasesInput struct {
-	drillInput
+	From       string `query:"from" required:"true" maxLength:"10" doc:"开始日期（含）"`
+	To         string `query:"to" required:"true" maxLength:"10" doc:"结束日期（含）"`
+	Group      string `query:"group" enum:"department,item,hall,user,month" default:"department" doc:"统计的分组"`
+	Key        string `query:"key" maxLength:"64" doc:"该分组中的一行：部门编码、事项编码、大厅编码、用户名或月份（2026-01）"`
+	Department string `query:"department" maxLength:"32" doc:"统计时所限的部门"`
+	Limit      int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"每页条数"`
+	Offset     int    `query:"offset" minimum:"0" doc:"跳过的条数"`
 	Holder string `query:"holder" enum:"pause,applicant,issuance,department,intake," doc:"停留方；不填为全部"`
 }
 
