@@ -87,12 +87,12 @@ type stepsInput struct {
 	Department string `query:"department" maxLength:"32" doc:"统计时所限的部门"`
 	Limit      int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"每页条数"`
 	Offset     int    `query:"offset" minimum:"0" doc:"跳过的条数"`
-	Step     string `query:"step" enum:"prereview,accept,handover,supply,decide,correct,archive," doc:"环节；不填为全部"`
-	Status   string `query:"status" enum:"on_time,late,overdue,running,red," doc:"on_time 按时，late 超时（含错过），overdue 超期未办，running 办理中，red 超时或超期未办；不填为计入按时率的全部"`
-	By       string `query:"by" enum:"due,done," default:"due" doc:"due：按期限所在日计入期间；done：按办理日（效能中的办结数、退回数）"`
-	Returned bool   `query:"returned" doc:"只列以退回答复的受理环节（退回数的明细）"`
-	Decided  bool   `query:"decided" doc:"只列作出决定的审批环节（办结数的明细）"`
-	Any      bool   `query:"any" doc:"包括办理中的环节（拒收结果数的明细）"`
+	Step       string `query:"step" enum:"prereview,accept,handover,supply,decide,correct,archive," doc:"环节；不填为全部"`
+	Status     string `query:"status" enum:"on_time,late,overdue,running,red," doc:"on_time 按时，late 超时（含错过），overdue 超期未办，running 办理中，red 超时或超期未办；不填为计入按时率的全部"`
+	By         string `query:"by" enum:"due,done," default:"due" doc:"due：按期限所在日计入期间；done：按办理日（效能中的办结数、退回数）"`
+	Returned   bool   `query:"returned" doc:"只列以退回答复的受理环节（退回数的明细）"`
+	Decided    bool   `query:"decided" doc:"只列作出决定的审批环节（办结数的明细）"`
+	Any        bool   `query:"any" doc:"包括办理中的环节（拒收结果数的明细）"`
 }
 
 type stepsOutput struct {
@@ -107,7 +107,7 @@ type holdingCasesInput struct {
 	Department string `query:"department" maxLength:"32" doc:"统计时所限的部门"`
 	Limit      int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"每页条数"`
 	Offset     int    `query:"offset" minimum:"0" doc:"跳过的条数"`
-	Holder string `query:"holder" enum:"pause,applicant,issuance,department,intake," doc:"停留方；不填为全部"`
+	Holder     string `query:"holder" enum:"pause,applicant,issuance,department,intake," doc:"停留方；不填为全部"`
 }
 
 type holdingCasesOutput struct {

@@ -23,7 +23,7 @@ func TestSupervisionAPI(t *testing.T) {
 			{name: "supervisor reads punctuality", method: "GET", path: "/api/v1/supervision/punctuality?" + period, user: "supervisor", want: 200,
 				check: func(t *testing.T, r *response) {
 					var body struct {
-						Rows   []any `json:"rows"`
+						Rows   []any                  `json:"rows"`
 						Period struct{ Group string } `json:"period"`
 					}
 					if err := json.Unmarshal(r.body, &body); err != nil || body.Rows == nil || body.Period.Group != "department" {

@@ -95,11 +95,11 @@ func TestSupervisionFiguresAcrossTheHoliday(t *testing.T) {
 			got[f.Step] = f.Punctuality
 		}
 		want := map[supervision.Kind]supervision.Punctuality{
-			supervision.Accept:   {OnTime: 3, Overdue: 1},         // A, D, C (returned); B overdue
-			supervision.Handover: {OnTime: 2, Late: 2},            // A, D; B late, C missed before its return
-			supervision.Decide:   {OnTime: 1, Late: 1},            // D; A
-			supervision.Correct:  {Late: 1},                       // D: the worked Saturday passed
-			supervision.Archive:  {OnTime: 1},                     // D
+			supervision.Accept:   {OnTime: 3, Overdue: 1}, // A, D, C (returned); B overdue
+			supervision.Handover: {OnTime: 2, Late: 2},    // A, D; B late, C missed before its return
+			supervision.Decide:   {OnTime: 1, Late: 1},    // D; A
+			supervision.Correct:  {Late: 1},               // D: the worked Saturday passed
+			supervision.Archive:  {OnTime: 1},             // D
 		}
 		for k, w := range want {
 			if got[k] != w {
