@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -461,12 +460,12 @@ func (v *Supervision) HoldingCases(ctx context.Context, p Period, key string, ho
 
 // CaseSupervision is one case's timed steps and holding bar.
 type CaseSupervision struct {
-	Number string                `json:"number"`
-	Steps  []CaseStep            `json:"steps"`
-	Bar    []supervision.Bar     `json:"holding"`
-	Holder supervision.Holder    `json:"holder,omitempty" doc:"当前停留方"`
-	Dims   supervision.Dims      `json:"dims"`
-	Early  *supervision.Decision `json:"decision,omitempty"`
+	Number   string                `json:"number"`
+	Steps    []CaseStep            `json:"steps"`
+	Bar      []supervision.Bar     `json:"holding"`
+	Holder   supervision.Holder    `json:"holder,omitempty" doc:"当前停留方"`
+	Dims     supervision.Dims      `json:"dims"`
+	Decision *supervision.Decision `json:"decision,omitempty" doc:"审批决定的效能：已用与承诺工作日、是否提前办结"`
 }
 
 // CaseStep is one timed step of a case with its status now.
@@ -497,7 +496,7 @@ func (v *Supervision) Case(ctx context.Context, number string) (*CaseSupervision
 		return nil, err
 	}
 	now := v.clock.Now()
-	out := &CaseSupervision{Number: number, Bar: r.BarAt(now, env), Holder: r.Holder, Dims: dims, Early: r.Decision}
+	out := &CaseSupervision{Number: number, Bar: r.BarAt(now, env), Holder: r.Holder, Dims: dims, Decision: r.Decision}
 	for _, st := range r.Steps {
 		s := st.StatusAt(now)
 		out.Steps = append(out.Steps, CaseStep{Step: st, Label: st.Kind.Label(), Status: s, StatusLabel: s.Label()})
@@ -539,5 +538,3 @@ func (v *Supervision) SaveSettings(ctx context.Context, set supervision.Settings
 	v.mu.Unlock()
 	return nil
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/supervision"
@@ -147,22 +148,12 @@ func (v *Supervision) topReasons(ctx context.Context, counts map[string]int64, n
 		if a.Count != b.Count {
 			return int(b.Count - a.Count)
 		}
-		return compareStrings(a.Material, b.Material)
+		return strings.Compare(a.Material, b.Material)
 	})
 	if len(out) > n {
 		out = out[:n]
 	}
 	return out, nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // IntakeList is the drill-down of an intake count.

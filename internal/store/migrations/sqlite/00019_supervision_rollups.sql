@@ -39,7 +39,7 @@ CREATE TABLE sv_steps (
 CREATE INDEX sv_steps_department_due ON sv_steps (department, due_day);
 CREATE INDEX sv_steps_due ON sv_steps (due_day);
 CREATE INDEX sv_steps_done ON sv_steps (kind, done_day);
-CREATE INDEX sv_steps_open ON sv_steps (due_at) WHERE done_at IS NULL;
+CREATE INDEX sv_steps_open ON sv_steps (due_day, due_at) WHERE done_at IS NULL;
 
 -- Working minutes each holder held each case, per day.
 CREATE TABLE sv_hold (
