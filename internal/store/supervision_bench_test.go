@@ -61,8 +61,8 @@ func BenchmarkSupervisionYearByDepartment(b *testing.B) {
 }
 
 // fillRollups writes two years of department rollup rows (20 departments,
-// 34 metrics a day) and steps rows.
-func fillRollups(b *testing.B, db *sql.DB, d store.Dialect, steps int) {
+// 34 metrics a day, day and month rows) and steps rows.
+func fillRollups(b testing.TB, db *sql.DB, d store.Dialect, steps int) {
 	b.Helper()
 	// The step rows name no real case: the foreign key is not checked
 	// while they are written.
@@ -90,7 +90,8 @@ func fillRollups(b *testing.B, db *sql.DB, d store.Dialect, steps int) {
 	}
 	metrics = append(metrics, "intake", "return", "decision", "denied", "days_used", "days_promised", "early", "first_day", "result_refusal",
 		"return_reason:M01", "return_reason:M02", "return_reason:M03", "return_reason:-", "return_reason:M04", "return_reason:M05")
-	ins, err := tx.Prepare(`INSERT INTO sv_rollup (dim, day, department, key, metric, n) VALUES ('department', $1, $2, '', $3, $4)`)
+	ins, err := tx.Prepare(`INSERT INTO sv_rollup (dim, grain, day, department, key, metric, n) VALUES ('department', $1, $2, $3, '', $4, $5)
+		ON CONFLICT (dim, grain, day, department, key, metric) DO UPDATE SET n = sv_rollup.n + excluded.n`)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -99,8 +100,10 @@ func fillRollups(b *testing.B, db *sql.DB, d store.Dialect, steps int) {
 		day := day0.AddDate(0, 0, d).Format(time.DateOnly)
 		for dept := range 20 {
 			for i, m := range metrics {
-				if _, err := ins.Exec(day, fmt.Sprintf("D%02d", dept), m, int64(i+dept)); err != nil {
-					b.Fatal(err)
+				for _, g := range [][2]string{{"day", day}, {"month", day[:7]}} {
+					if _, err := ins.Exec(g[0], g[1], fmt.Sprintf("D%02d", dept), m, int64(i+dept)); err != nil {
+						b.Fatal(err)
+					}
 				}
 			}
 		}
@@ -126,3 +129,5 @@ func fillRollups(b *testing.B, db *sql.DB, d store.Dialect, steps int) {
 		b.Fatal(err)
 	}
 }
+
+func fillRollupsT(t *testing.T, st *store.Store, steps int) { fillRollups(t, st.DB(), store.SQLite, steps) }

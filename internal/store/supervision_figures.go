@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/supervision"
 )
 
@@ -44,9 +46,9 @@ type FigureQuery struct {
 	Key        string
 }
 
-// rollupWhere is the rollup rows a query reads: its dim, its period and
-// filters, and the expression it groups by.
-func (q FigureQuery) rollupWhere(args *[]any) (where, group string) {
+// rollupWhere is the rollup rows of one grain and range a query reads:
+// its dim, filters, and the expression it groups by.
+func (q FigureQuery) rollupWhere(args *[]any, grain, from, to string) (where, group string) {
 	dim, group := string(q.Group), "key"
 	switch q.Group {
 	case ByDepartment:
@@ -54,8 +56,8 @@ func (q FigureQuery) rollupWhere(args *[]any) (where, group string) {
 	case ByMonth:
 		dim, group = dimDepartment, "substr(day, 1, 7)"
 	}
-	*args = append(*args, dim, q.From, q.To)
-	where = "dim = $1 AND day >= $2 AND day <= $3"
+	*args = append(*args, dim, grain, from, to)
+	where = "dim = $1 AND grain = $2 AND day >= $3 AND day <= $4"
 	if q.Department != "" {
 		*args = append(*args, q.Department)
 		where += fmt.Sprintf(" AND department = $%d", len(*args))
@@ -67,11 +69,61 @@ func (q FigureQuery) rollupWhere(args *[]any) (where, group string) {
 	return where, group
 }
 
-// Sums returns, per group, the summed rollup metrics of the query. With
-// prefix set only the metrics starting with it are read.
+// span is one range of rollup rows: a grain and its first and last day
+// (or month).
+type span struct{ grain, from, to string }
+
+// spans splits a period into the month rows of its whole months and the
+// day rows of the partial months at either end.
+func spans(from, to string) []span {
+	f, errF := calendar.ParseDate(from)
+	t, errT := calendar.ParseDate(to)
+	if errF != nil || errT != nil {
+		return []span{{grainDay, from, to}}
+	}
+	first := f // the first day of the first whole month
+	if f.Day != 1 {
+		first = firstOfMonth(f, 1)
+	}
+	next := firstOfMonth(t, 1) // the day after the last whole month
+	if t.AddDays(1) != next {
+		next = firstOfMonth(t, 0)
+	}
+	if !first.Before(next) {
+		return []span{{grainDay, from, to}}
+	}
+	var out []span
+	if f.Before(first) {
+		out = append(out, span{grainDay, f.String(), first.AddDays(-1).String()})
+	}
+	out = append(out, span{grainMonth, first.String()[:7], next.AddDays(-1).String()[:7]})
+	if next.Before(t) || next == t {
+		out = append(out, span{grainDay, next.String(), t.String()})
+	}
+	return out
+}
+
+// firstOfMonth returns the first day of the month add months after d's.
+func firstOfMonth(d calendar.Date, add int) calendar.Date {
+	return calendar.DateOf(time.Date(d.Year, d.Month+time.Month(add), 1, 12, 0, 0, 0, clock.Shanghai))
+}
+
+// Sums returns, per group, the summed rollup metrics of the query: whole
+// months from the month rows, partial ones from the day rows. With prefix
+// set, the metrics starting with it are read too.
 func (s *Store) Sums(ctx context.Context, q FigureQuery, metrics []supervision.Metric, prefix string) (map[string]map[supervision.Metric]int64, error) {
+	out := map[string]map[supervision.Metric]int64{}
+	for _, sp := range spans(q.From, q.To) {
+		if err := s.sums(ctx, q, sp, metrics, prefix, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) sums(ctx context.Context, q FigureQuery, sp span, metrics []supervision.Metric, prefix string, out map[string]map[supervision.Metric]int64) error {
 	var args []any
-	where, group := q.rollupWhere(&args)
+	where, group := q.rollupWhere(&args, sp.grain, sp.from, sp.to)
 	var cond []string
 	for _, m := range metrics {
 		args = append(args, string(m))
@@ -90,22 +142,21 @@ func (s *Store) Sums(ctx context.Context, q FigureQuery, metrics []supervision.M
 	rows, err := s.read.QueryContext(ctx, `SELECT `+group+`, metric, SUM(n) FROM sv_rollup WHERE `+where+
 		` GROUP BY `+group+`, metric`, args...)
 	if err != nil {
-		return nil, mapErr(err, "supervision sums")
+		return mapErr(err, "supervision sums")
 	}
 	defer rows.Close()
-	out := map[string]map[supervision.Metric]int64{}
 	for rows.Next() {
 		var g, m string
 		var n int64
 		if err := rows.Scan(&g, &m, &n); err != nil {
-			return nil, mapErr(err, "scan supervision sums")
+			return mapErr(err, "scan supervision sums")
 		}
 		if out[g] == nil {
 			out[g] = map[supervision.Metric]int64{}
 		}
 		out[g][supervision.Metric(m)] += n
 	}
-	return out, mapErr(rows.Err(), "supervision sums")
+	return mapErr(rows.Err(), "supervision sums")
 }
 
 // stepWhere is the sv_steps rows of a query (by deadline day), and the

@@ -127,14 +127,14 @@ func (s *Store) rebuildCase(ctx context.Context, tx *sql.Tx, id int64, env super
 // RollupRow is one cell of the rollup table, for comparing a live rollup
 // with a rebuilt one.
 type RollupRow struct {
-	Dim, Day, Department, Key, Metric string
+	Dim, Grain, Day, Department, Key, Metric string
 	N                                 int64
 }
 
 // RollupRows returns every non-zero rollup cell in order.
 func (s *Store) RollupRows(ctx context.Context) ([]RollupRow, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT dim, day, department, key, metric, n FROM sv_rollup WHERE n <> 0
-		ORDER BY dim, day, department, key, metric`)
+	rows, err := s.read.QueryContext(ctx, `SELECT dim, grain, day, department, key, metric, n FROM sv_rollup WHERE n <> 0
+		ORDER BY dim, grain, day, department, key, metric`)
 	if err != nil {
 		return nil, mapErr(err, "rollup rows")
 	}
@@ -142,7 +142,7 @@ func (s *Store) RollupRows(ctx context.Context) ([]RollupRow, error) {
 	var out []RollupRow
 	for rows.Next() {
 		var r RollupRow
-		if err := rows.Scan(&r.Dim, &r.Day, &r.Department, &r.Key, &r.Metric, &r.N); err != nil {
+		if err := rows.Scan(&r.Dim, &r.Grain, &r.Day, &r.Department, &r.Key, &r.Metric, &r.N); err != nil {
 			return nil, mapErr(err, "scan rollup row")
 		}
 		out = append(out, r)

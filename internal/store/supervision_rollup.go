@@ -19,8 +19,8 @@ const (
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (case_id) DO UPDATE SET department = excluded.department, item = excluded.item,
 		hall = excluded.hall, intake_day = excluded.intake_day, intake_by = excluded.intake_by, record = excluded.record`
-	svAddQuery = `INSERT INTO sv_rollup (dim, day, department, key, metric, n) VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (dim, day, department, key, metric) DO UPDATE SET n = sv_rollup.n + excluded.n`
+	svAddQuery = `INSERT INTO sv_rollup (dim, grain, day, department, key, metric, n) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (dim, grain, day, department, key, metric) DO UPDATE SET n = sv_rollup.n + excluded.n`
 	svSaveStepQuery = `INSERT INTO sv_steps (case_id, kind, ord, number, department, item, hall, by_user,
 		due_at, due_day, done_at, done_day, late, answer, paused)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
@@ -170,6 +170,12 @@ type dimEntry struct {
 	supervision.Entry
 }
 
+// Grains of the rollup rows: a day's counts, and a month's.
+const (
+	grainDay   = "day"
+	grainMonth = "month"
+)
+
 // Dimensions of the rollup rows, in the order they are written.
 const (
 	dimDepartment = "department"
@@ -183,7 +189,10 @@ const (
 func (s *Store) addRollup(ctx context.Context, tx *sql.Tx, d supervision.Dims, e supervision.Entry) error {
 	rows := [][2]string{{dimDepartment, ""}, {dimItem, d.Item}, {dimHall, d.Hall}, {dimUser, e.User}}
 	for _, r := range rows {
-		if _, err := s.execTx(ctx, tx, svAddQuery, r[0], e.Day, d.Department, r[1], string(e.Metric), e.N); err != nil {
+		if _, err := s.execTx(ctx, tx, svAddQuery, r[0], grainDay, e.Day, d.Department, r[1], string(e.Metric), e.N); err != nil {
+			return err
+		}
+		if _, err := s.execTx(ctx, tx, svAddQuery, r[0], grainMonth, e.Day[:7], d.Department, r[1], string(e.Metric), e.N); err != nil {
 			return err
 		}
 	}

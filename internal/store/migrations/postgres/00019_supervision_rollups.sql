@@ -56,17 +56,19 @@ CREATE TABLE sv_hold (
 CREATE INDEX sv_hold_day ON sv_hold (day, department);
 
 -- The rollup: one count per grouping (dim: department, item, hall, user;
--- key: the item, hall or user, '' for department), day, department and
--- metric. A year grouped by department reads the department rows of 365
--- days.
+-- key: the item, hall or user, '' for department), grain (day: day is
+-- 2026-01-05; month: day is 2026-01), department and metric. A year
+-- grouped by department reads 12 month rows per department and metric;
+-- a period's partial months read day rows.
 CREATE TABLE sv_rollup (
     dim        TEXT NOT NULL,
+    grain      TEXT NOT NULL,
     day        TEXT NOT NULL,
     department TEXT NOT NULL,
     key        TEXT NOT NULL,
     metric     TEXT NOT NULL,
     n          BIGINT NOT NULL,
-    PRIMARY KEY (dim, day, department, key, metric)
+    PRIMARY KEY (dim, grain, day, department, key, metric)
 );
 
 -- +goose Down
