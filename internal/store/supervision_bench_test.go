@@ -130,4 +130,6 @@ func fillRollups(b testing.TB, db *sql.DB, d store.Dialect, steps int) {
 	}
 }
 
-func fillRollupsT(t *testing.T, st *store.Store, steps int) { fillRollups(t, st.DB(), store.SQLite, steps) }
+func fillRollupsT(t *testing.T, st *store.Store, steps int) {
+	fillRollups(t, st.DB(), store.SQLite, steps)
+}

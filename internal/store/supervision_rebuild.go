@@ -128,7 +128,7 @@ func (s *Store) rebuildCase(ctx context.Context, tx *sql.Tx, id int64, env super
 // with a rebuilt one.
 type RollupRow struct {
 	Dim, Grain, Day, Department, Key, Metric string
-	N                                 int64
+	N                                        int64
 }
 
 // RollupRows returns every non-zero rollup cell in order.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"sync"
 
 	"github.com/onewindow/onewindow/internal/calendar"
@@ -145,10 +146,8 @@ func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, caseID int64, numbe
 			adds = append(adds, dimEntry{next.dims, e})
 		}
 	}
-	for _, a := range adds {
-		if err := s.addRollup(ctx, tx, a.dims, a.Entry); err != nil {
-			return err
-		}
+	if err := s.addRollup(ctx, tx, adds); err != nil {
+		return err
 	}
 	if err := s.writeSteps(ctx, tx, caseID, number, old, next); err != nil {
 		return err
@@ -184,15 +183,47 @@ const (
 	dimUser       = "user"
 )
 
-// addRollup adds one entry under each grouping: the department, the item,
-// the hall and (except holding time) the user.
-func (s *Store) addRollup(ctx context.Context, tx *sql.Tx, d supervision.Dims, e supervision.Entry) error {
-	rows := [][2]string{{dimDepartment, ""}, {dimItem, d.Item}, {dimHall, d.Hall}, {dimUser, e.User}}
-	for _, r := range rows {
-		if _, err := s.execTx(ctx, tx, svAddQuery, r[0], grainDay, e.Day, d.Department, r[1], string(e.Metric), e.N); err != nil {
-			return err
+// rollupCell is one row of sv_rollup.
+type rollupCell struct {
+	dim, grain, day, department, key, metric string
+}
+
+func (c rollupCell) less(o rollupCell) bool {
+	a := [6]string{c.dim, c.grain, c.day, c.department, c.key, c.metric}
+	b := [6]string{o.dim, o.grain, o.day, o.department, o.key, o.metric}
+	return slices.Compare(a[:], b[:]) < 0
+}
+
+// addRollup adds each entry under each grouping (the department, the
+// item, the hall and the user) by day and by month. The cells are merged
+// and written in one global order, so that concurrent changes (several
+// nodes on PostgreSQL) lock them in the same order and never deadlock.
+func (s *Store) addRollup(ctx context.Context, tx *sql.Tx, adds []dimEntry) error {
+	sums := map[rollupCell]int64{}
+	for _, a := range adds {
+		d, e := a.dims, a.Entry
+		for _, r := range [][2]string{{dimDepartment, ""}, {dimItem, d.Item}, {dimHall, d.Hall}, {dimUser, e.User}} {
+			sums[rollupCell{r[0], grainDay, e.Day, d.Department, r[1], string(e.Metric)}] += e.N
+			sums[rollupCell{r[0], grainMonth, e.Day[:7], d.Department, r[1], string(e.Metric)}] += e.N
 		}
-		if _, err := s.execTx(ctx, tx, svAddQuery, r[0], grainMonth, e.Day[:7], d.Department, r[1], string(e.Metric), e.N); err != nil {
+	}
+	cells := make([]rollupCell, 0, len(sums))
+	for c, n := range sums {
+		if n != 0 {
+			cells = append(cells, c)
+		}
+	}
+	slices.SortFunc(cells, func(a, b rollupCell) int {
+		switch {
+		case a.less(b):
+			return -1
+		case b.less(a):
+			return 1
+		}
+		return 0
+	})
+	for _, c := range cells {
+		if _, err := s.execTx(ctx, tx, svAddQuery, c.dim, c.grain, c.day, c.department, c.key, c.metric, sums[c]); err != nil {
 			return err
 		}
 	}
