@@ -105,6 +105,7 @@ Usage:
   onewindow calendar show [flags]    print a year's working-day calendar
   onewindow calendar import FILE     set or reset calendar days from JSON
   onewindow audit verify             check every case's hash-chained record
+  onewindow stats rebuild            recompute the supervision figures from the case events
   onewindow backup FILE              write a consistent copy of the database while it serves
   onewindow restore FILE             check a backup and make it the database (--force to replace one)
   onewindow datakey generate|status|rotate   the data key that seals ID and phone numbers
@@ -133,6 +134,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.calendar(ctx, rest)
 	case "audit":
 		return m.audit(ctx, rest)
+	case "stats":
+		return m.stats(ctx, rest)
 	case "backup":
 		return m.backup(ctx, rest)
 	case "restore":

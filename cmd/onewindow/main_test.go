@@ -175,6 +175,10 @@ func TestDemoHallEndToEnd(t *testing.T) {
 	if err != nil || !strings.Contains(out, "checked 1 case(s), 1 event(s): 0 broken link(s)") {
 		t.Errorf("audit verify: %v %q", err, out)
 	}
+	out, _, err = run(t, env, "stats", "rebuild")
+	if err != nil || !strings.Contains(out, "rebuilt the supervision figures of 1 case(s) from 1 event(s)") {
+		t.Errorf("stats rebuild: %v %q", err, out)
+	}
 
 	// Restart on the same file: the data is still there, the token too,
 	// and the demo's passwords are not printed a second time.

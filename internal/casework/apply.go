@@ -423,6 +423,9 @@ func (t *transition) resubmit() error {
 	if paper {
 		c.Deadlines.HandoverBy = c.DeadlinePolicy().HandoverBy(t.env.Cal, now)
 		c.HandoverAt = time.Time{}
+		// The record names the new sheet's cut-off: supervision counts it
+		// as a handover step of its own.
+		t.details["handover_by"] = c.Deadlines.HandoverBy
 	}
 	t.details["accept_by"] = c.Deadlines.AcceptBy
 	return nil

@@ -55,3 +55,16 @@ func (s *Service) currentItem(ctx context.Context, code string) (*catalog.Item, 
 	s.cacheMu.Unlock()
 	return it, nil
 }
+
+// cachedCalendar returns the district calendar as last read, reading it
+// only if none was: the supervision rollups fold with it inside a case
+// change, whose use case refreshed it just before.
+func (s *Service) cachedCalendar(ctx context.Context) (*calendar.Calendar, error) {
+	s.cacheMu.Lock()
+	cal := s.cal
+	s.cacheMu.Unlock()
+	if cal != nil {
+		return cal, nil
+	}
+	return s.refresh(ctx)
+}

@@ -464,6 +464,11 @@ func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
 			s.log.Error("sweep bundles", "err", err)
 		}
 		s.expireAttempts(ctx)
+		if rep, err := s.sv.Sweep(WithRequest(AsSystem(ctx), Request{ID: "sweep", Channel: "system"})); err != nil && ctx.Err() == nil {
+			s.log.Error("sweep supervision notices", "err", err)
+		} else if rep != nil && rep.Opened+rep.Escalated > 0 {
+			s.log.Info("supervision notices", "opened", rep.Opened, "escalated", rep.Escalated)
+		}
 
 		select {
 		case <-ctx.Done():

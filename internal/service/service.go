@@ -80,6 +80,8 @@ type Service struct {
 	sender   notify.Sender                          // verification codes and notifications
 	notifier *outbox.Dispatcher[store.Notification] // sends the notification outbox, see notifications.go
 
+	sv *Supervision // supervision and assessment: supervision.go
+
 	guard *guard       // this node's own limits: limits.go
 	work  passwordWork // argon2id computations done: hashing.go
 }
@@ -94,6 +96,8 @@ func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Servic
 	}
 	s.notifier = notifier
 	st.OnEnqueued(store.NotificationOutbox, s.nudgeNotifications)
+	s.sv = newSupervision(st, clk, s.cachedCalendar)
+	st.UseFoldEnv(s.sv.foldEnv)
 	return s
 }
 

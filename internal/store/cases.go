@@ -92,6 +92,9 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
 		return err
 	}
+	if err := s.rollUp(ctx, tx, c, ev); err != nil {
+		return err
+	}
 	made := opened(c, ev)
 	if err := s.insertNotice(ctx, tx, c.ID, made.Notice); err != nil {
 		return err
@@ -263,6 +266,9 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 			return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
 		}
 		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
+			return err
+		}
+		if err := s.rollUp(ctx, tx, c, ev); err != nil {
 			return err
 		}
 		if err := s.insertNotice(ctx, tx, c.ID, ch.Notice); err != nil {

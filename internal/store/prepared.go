@@ -32,6 +32,14 @@ func (s *Store) prepareWrites(ctx context.Context) error {
 		}
 		s.stmts.write[q] = st
 	}
+	// The supervision rollups' statements, where the schema has their
+	// tables (a database migrated to an older version has not; those run
+	// unprepared).
+	for _, q := range []string{svLoadCaseQuery, svSaveCaseQuery, svAddQuery, svSaveStepQuery, svDeleteStepQuery, svSaveHoldQuery, svDeleteHoldQuery} {
+		if st, err := s.write.PrepareContext(ctx, q); err == nil {
+			s.stmts.write[q] = st
+		}
+	}
 	return nil
 }
 

@@ -47,6 +47,7 @@ type Store struct {
 	pii     *sealed.Keyring // seals personal data (personal_data.go); nil without keys
 	wakers  wakers          // background workers to wake after a commit, see wake.go
 	schema  schemaProvider  // for SchemaVersion
+	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"github.com/onewindow/onewindow/internal/supervision"
+)
+
+// RebuildReport says what a rebuild counted.
+type RebuildReport struct {
+	Cases  int `json:"cases"`
+	Events int `json:"events"`
+}
+
+// rebuildBatch is how many cases one transaction of a rebuild counts.
+const rebuildBatch = 200
+
+// RebuildRollups recomputes every supervision rollup from the case events:
+// it empties the rollups, then folds each case's events afresh, in
+// batches. Changes made meanwhile are counted by their own transactions,
+// since each batch reads the cases it counts inside its transaction.
+func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		for _, t := range []string{"sv_rollup", "sv_hold", "sv_steps", "sv_cases"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	env, err := s.foldEnvironment(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep := &RebuildReport{}
+	var after int64
+	for {
+		var ids []int64
+		rows, err := s.read.QueryContext(ctx, `SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2`, after, rebuildBatch)
+		if err != nil {
+			return nil, mapErr(err, "rebuild: cases")
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, mapErr(err, "rebuild: scan case")
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if len(ids) == 0 {
+			return rep, nil
+		}
+		after = ids[len(ids)-1]
+		err = s.update(ctx, func(tx *sql.Tx) error {
+			for _, id := range ids {
+				n, err := s.rebuildCase(ctx, tx, id, env)
+				if err != nil {
+					return err
+				}
+				rep.Cases++
+				rep.Events += n
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// rebuildCase folds one case's events and writes its counts.
+func (s *Store) rebuildCase(ctx context.Context, tx *sql.Tx, id int64, env supervision.Env) (int, error) {
+	var number string
+	if err := tx.QueryRowContext(ctx, `SELECT number FROM cases WHERE id = $1`, id).Scan(&number); err != nil {
+		return 0, err
+	}
+	c, _, err := s.loadCase(s.rowTx(ctx, tx, loadCaseQuery, number), number)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash
+		FROM case_events WHERE case_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return 0, err
+	}
+	r := &supervision.Record{}
+	n := 0
+	facts := caseFacts(c)
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		r.Fold(&e, facts, env)
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	// What is counted for the case already (a change made while the
+	// rebuild ran) is replaced, not added to.
+	old := svState{record: &supervision.Record{}}
+	var raw string
+	err = tx.QueryRowContext(ctx, svLoadCaseQuery, id).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw)
+	switch {
+	case err == sql.ErrNoRows:
+		old.dims = caseDims(c)
+	case err != nil:
+		return 0, err
+	default:
+		if err := json.Unmarshal([]byte(raw), old.record); err != nil {
+			return 0, err
+		}
+	}
+	return n, s.writeRollup(ctx, tx, id, number, old, svState{dims: caseDims(c), record: r})
+}
+
+// RollupRow is one cell of the rollup table, for comparing a live rollup
+// with a rebuilt one.
+type RollupRow struct {
+	Dim, Grain, Day, Department, Key, Metric string
+	N                                        int64
+}
+
+// RollupRows returns every non-zero rollup cell in order.
+func (s *Store) RollupRows(ctx context.Context) ([]RollupRow, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT dim, grain, day, department, key, metric, n FROM sv_rollup WHERE n <> 0
+		ORDER BY dim, grain, day, department, key, metric`)
+	if err != nil {
+		return nil, mapErr(err, "rollup rows")
+	}
+	defer rows.Close()
+	var out []RollupRow
+	for rows.Next() {
+		var r RollupRow
+		if err := rows.Scan(&r.Dim, &r.Grain, &r.Day, &r.Department, &r.Key, &r.Metric, &r.N); err != nil {
+			return nil, mapErr(err, "scan rollup row")
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err(), "rollup rows")
+}
