@@ -7,7 +7,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/onewindow/onewindow/internal/service"
-	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/supervision"
 )
 
@@ -21,7 +20,7 @@ type periodInput struct {
 }
 
 func (in periodInput) period() service.Period {
-	return service.Period{From: in.From, To: in.To, Group: store.Grouping(in.Group), Department: in.Department, Key: in.Key}
+	return service.Period{From: in.From, To: in.To, Group: supervision.Grouping(in.Group), Department: in.Department, Key: in.Key}
 }
 
 // drillInput is a drill-down: the figure's period and grouping, and the
@@ -37,7 +36,7 @@ type drillInput struct {
 }
 
 func (in drillInput) period() service.Period {
-	return service.Period{From: in.From, To: in.To, Group: store.Grouping(in.Group), Department: in.Department}
+	return service.Period{From: in.From, To: in.To, Group: supervision.Grouping(in.Group), Department: in.Department}
 }
 
 // huma reads no query parameters from embedded structs: the drill-downs

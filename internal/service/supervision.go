@@ -103,11 +103,11 @@ func (v *Supervision) currentSettings(ctx context.Context) (supervision.Settings
 
 // Period is the period and grouping of a figure request.
 type Period struct {
-	From       string         `json:"from"`  // 2026-01-01
-	To         string         `json:"to"`    // 2026-12-31, included
-	Group      store.Grouping `json:"group"` // department, item, hall, user, month
-	Department string         `json:"department,omitempty"`
-	Key        string         `json:"key,omitempty"` // narrows item, hall and user groupings to one
+	From       string               `json:"from"`  // 2026-01-01
+	To         string               `json:"to"`    // 2026-12-31, included
+	Group      supervision.Grouping `json:"group"` // department, item, hall, user, month
+	Department string               `json:"department,omitempty"`
+	Key        string               `json:"key,omitempty"` // narrows item, hall and user groupings to one
 }
 
 // scope checks who may read figures and narrows a department admin to
@@ -139,7 +139,7 @@ func (p *Period) check() error {
 		c.Check(!to.After(from.AddDays(3*366)), "to", "统计期间最长三年")
 	}
 	if p.Group == "" {
-		p.Group = store.ByDepartment
+		p.Group = supervision.ByDepartment
 	}
 	c.Check(p.Group.Valid(), "group", "分组须为 department、item、hall、user 或 month")
 	if err := c.Err("统计条件有误"); err != nil {
@@ -171,10 +171,10 @@ func (p Period) drill(path, key string, extra ...string) string {
 
 // labels names a grouping's keys for people: departments, items and halls
 // by name, staff by real name, months as they are.
-func (v *Supervision) labels(ctx context.Context, g store.Grouping, keys []string) (map[string]string, error) {
+func (v *Supervision) labels(ctx context.Context, g supervision.Grouping, keys []string) (map[string]string, error) {
 	out := map[string]string{}
 	switch g {
-	case store.ByDepartment:
+	case supervision.ByDepartment:
 		ds, err := v.store.Departments(ctx)
 		if err != nil {
 			return nil, err
@@ -182,7 +182,7 @@ func (v *Supervision) labels(ctx context.Context, g store.Grouping, keys []strin
 		for _, d := range ds {
 			out[d.Code] = d.Name
 		}
-	case store.ByHall:
+	case supervision.ByHall:
 		hs, err := v.store.Halls(ctx)
 		if err != nil {
 			return nil, err
@@ -190,7 +190,7 @@ func (v *Supervision) labels(ctx context.Context, g store.Grouping, keys []strin
 		for _, h := range hs {
 			out[h.Code] = h.Name
 		}
-	case store.ByItem:
+	case supervision.ByItem:
 		is, err := v.store.Items(ctx, store.ItemFilter{})
 		if err != nil {
 			return nil, err
@@ -198,13 +198,13 @@ func (v *Supervision) labels(ctx context.Context, g store.Grouping, keys []strin
 		for _, it := range is {
 			out[it.Code] = it.Name
 		}
-	case store.ByUser:
+	case supervision.ByUser:
 		names, err := v.store.UserNames(ctx, keys)
 		if err != nil {
 			return nil, err
 		}
 		out = names
-	case store.ByMonth:
+	case supervision.ByMonth:
 		for _, k := range keys {
 			out[k] = k
 		}
@@ -212,7 +212,7 @@ func (v *Supervision) labels(ctx context.Context, g store.Grouping, keys []strin
 	for _, k := range keys {
 		if out[k] == "" {
 			out[k] = "未指定"
-			if g != store.ByUser && k != "" {
+			if g != supervision.ByUser && k != "" {
 				out[k] = k
 			}
 		}
@@ -406,7 +406,7 @@ func (v *Supervision) Holding(ctx context.Context, p Period) ([]HoldingRow, erro
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	if p.Group == store.ByUser {
+	if p.Group == supervision.ByUser {
 		return nil, apperr.Field("group", "停留时长按部门、事项、大厅或月份分组，不按人员分组")
 	}
 	sums, err := v.store.Sums(ctx, p.query(), nil, "hold.")

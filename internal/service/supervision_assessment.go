@@ -8,7 +8,6 @@ import (
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/rating"
-	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/supervision"
 )
 
@@ -40,7 +39,7 @@ func (v *Supervision) Assessment(ctx context.Context, p Period) ([]AssessmentRow
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	if p.Group != store.ByDepartment && p.Group != store.ByUser {
+	if p.Group != supervision.ByDepartment && p.Group != supervision.ByUser {
 		return nil, apperr.Field("group", "考核按部门（department）或窗口人员（user）评分")
 	}
 	set, err := v.currentSettings(ctx)
@@ -70,7 +69,7 @@ func (v *Supervision) Assessment(ctx context.Context, p Period) ([]AssessmentRow
 	for _, r := range punct {
 		labels[r.Key] = r.Label
 		onTime := r.OnTimeCompletion
-		if p.Group == store.ByUser {
+		if p.Group == supervision.ByUser {
 			onTime = r.Rate
 		}
 		val(r.Key)[supervision.OnTimeIndicator] = value(onTime)
@@ -82,7 +81,7 @@ func (v *Supervision) Assessment(ctx context.Context, p Period) ([]AssessmentRow
 				}
 			}
 		}
-		if p.Group == store.ByDepartment {
+		if p.Group == supervision.ByDepartment {
 			val(r.Key)[supervision.CoordinationIndicator] = value(rateOf(co.OnTime, co.Counted()))
 		}
 	}
@@ -126,7 +125,7 @@ func (v *Supervision) Assessment(ctx context.Context, p Period) ([]AssessmentRow
 			switch s.Indicator {
 			case supervision.OnTimeIndicator:
 				ai.Cases = p.drill("steps", k, "step", "decide")
-				if p.Group == store.ByUser {
+				if p.Group == supervision.ByUser {
 					ai.Cases = p.drill("steps", k)
 				}
 			case supervision.EfficiencyIndicator:
@@ -171,7 +170,7 @@ func (v *Supervision) ratings(ctx context.Context, p Period) ([]rating.Rate, err
 	from, _ := calendar.ParseDate(p.From)
 	to, _ := calendar.ParseDate(p.To)
 	g := rating.GroupBy("department")
-	if p.Group == store.ByUser {
+	if p.Group == supervision.ByUser {
 		g = rating.GroupBy("clerk")
 	}
 	rates, err := v.store.RatingRates(ctx, from.At(0, 0), to.AddDays(1).At(0, 0), g)
@@ -180,7 +179,7 @@ func (v *Supervision) ratings(ctx context.Context, p Period) ([]rating.Rate, err
 	}
 	var out []rating.Rate
 	for _, r := range rates {
-		if p.Department != "" && p.Group == store.ByDepartment && r.Key != p.Department {
+		if p.Department != "" && p.Group == supervision.ByDepartment && r.Key != p.Department {
 			continue
 		}
 		if p.Key != "" && r.Key != p.Key {
@@ -214,7 +213,7 @@ func (v *Supervision) Cards(ctx context.Context, month, department string) ([]Ca
 	if err != nil {
 		return nil, apperr.Field("month", "月份须为 YYYY-MM")
 	}
-	p.From, p.To, p.Group = first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly), store.ByDepartment
+	p.From, p.To, p.Group = first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly), supervision.ByDepartment
 	set, err := v.currentSettings(ctx)
 	if err != nil {
 		return nil, err
@@ -228,7 +227,7 @@ func (v *Supervision) Cards(ctx context.Context, month, department string) ([]Ca
 	if err != nil {
 		return nil, err
 	}
-	labels, err := v.labels(ctx, store.ByDepartment, nil)
+	labels, err := v.labels(ctx, supervision.ByDepartment, nil)
 	if err != nil {
 		return nil, err
 	}

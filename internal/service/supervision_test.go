@@ -76,7 +76,7 @@ func supervisedHall(t *testing.T, clk *clock.Manual, st *store.Store) (*service.
 	return svc, as, numbers
 }
 
-var octPeriod = service.Period{From: "2026-09-01", To: "2026-10-31", Group: store.ByDepartment}
+var octPeriod = service.Period{From: "2026-09-01", To: "2026-10-31", Group: supervision.ByDepartment}
 
 func TestSupervisionFiguresAcrossTheHoliday(t *testing.T) {
 	clk := clock.At(sh("2026-09-30 09:30"))
@@ -120,7 +120,7 @@ func TestSupervisionFiguresAcrossTheHoliday(t *testing.T) {
 		if err != nil || l.Total != 1 || l.Steps[0].Number != n["B"] {
 			t.Errorf("overdue acceptance: %v %+v", err, l)
 		}
-		for _, g := range []store.Grouping{store.ByDepartment, store.ByItem, store.ByHall, store.ByUser, store.ByMonth} {
+		for _, g := range []supervision.Grouping{supervision.ByDepartment, supervision.ByItem, supervision.ByHall, supervision.ByUser, supervision.ByMonth} {
 			p := octPeriod
 			p.Group = g
 			checkDrillDowns(t, sv, as["jiandu"], p)
@@ -202,7 +202,7 @@ func checkDrillDowns(t *testing.T, sv *service.Supervision, ctx context.Context,
 			t.Errorf("group %s %q intakes: figure %d, drill-down lists %d", p.Group, r.Key, r.Intakes, l.Total)
 		}
 	}
-	if p.Group == store.ByUser {
+	if p.Group == supervision.ByUser {
 		if _, err := sv.Holding(ctx, p); !apperr.Is(err, apperr.Invalid) {
 			t.Errorf("holding by user: %v", err)
 		}
@@ -363,7 +363,7 @@ func TestSupervisionWhoSeesWhat(t *testing.T) {
 		if _, err := sv.Punctuality(as["bumen"], other); !apperr.Is(err, apperr.Forbidden) {
 			t.Errorf("a department admin read another department: %v", err)
 		}
-		rows, err := sv.Punctuality(as["bumen"], service.Period{From: "2026-09-01", To: "2026-10-31", Group: store.ByItem})
+		rows, err := sv.Punctuality(as["bumen"], service.Period{From: "2026-09-01", To: "2026-10-31", Group: supervision.ByItem})
 		if err != nil || len(rows) == 0 {
 			t.Fatalf("department admin: %v", err)
 		}

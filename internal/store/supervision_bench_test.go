@@ -34,7 +34,7 @@ func BenchmarkSupervisionYearByDepartment(b *testing.B) {
 			st := storetest.Open(b, d, nil)
 			ctx := context.Background()
 			fillRollups(b, st.DB(), d, steps)
-			q := store.FigureQuery{From: "2026-01-01", To: "2026-12-31", Group: store.ByDepartment}
+			q := store.FigureQuery{From: "2026-01-01", To: "2026-12-31", Group: supervision.ByDepartment}
 			var ms []supervision.Metric
 			for _, k := range supervision.Kinds {
 				ms = append(ms, supervision.StepMetric(k, false), supervision.StepMetric(k, true))

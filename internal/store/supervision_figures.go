@@ -14,34 +14,13 @@ import (
 	"github.com/onewindow/onewindow/internal/supervision"
 )
 
-// Grouping is what figures are grouped by.
-type Grouping string
-
-// Groupings.
-const (
-	ByDepartment Grouping = "department"
-	ByItem       Grouping = "item"
-	ByHall       Grouping = "hall"
-	ByUser       Grouping = "user"
-	ByMonth      Grouping = "month"
-)
-
-// Valid reports whether g is a grouping.
-func (g Grouping) Valid() bool {
-	switch g {
-	case ByDepartment, ByItem, ByHall, ByUser, ByMonth:
-		return true
-	}
-	return false
-}
-
 // FigureQuery selects the figures of a period: From and To are dates
 // (2026-01-01, both included, Asia/Shanghai), grouped by Group; Department
 // narrows any grouping to one department, Key narrows item, hall or user
 // groupings to one of their keys.
 type FigureQuery struct {
 	From, To   string
-	Group      Grouping
+	Group      supervision.Grouping
 	Department string
 	Key        string
 }
@@ -51,9 +30,9 @@ type FigureQuery struct {
 func (q FigureQuery) rollupWhere(args *[]any, grain, from, to string) (where, group string) {
 	dim, group := string(q.Group), "key"
 	switch q.Group {
-	case ByDepartment:
+	case supervision.ByDepartment:
 		group = "department"
-	case ByMonth:
+	case supervision.ByMonth:
 		dim, group = dimDepartment, "substr(day, 1, 7)"
 	}
 	*args = append(*args, dim, grain, from, to)
@@ -62,7 +41,7 @@ func (q FigureQuery) rollupWhere(args *[]any, grain, from, to string) (where, gr
 		*args = append(*args, q.Department)
 		where += fmt.Sprintf(" AND department = $%d", len(*args))
 	}
-	if q.Key != "" && q.Group != ByDepartment && q.Group != ByMonth {
+	if q.Key != "" && q.Group != supervision.ByDepartment && q.Group != supervision.ByMonth {
 		*args = append(*args, q.Key)
 		where += fmt.Sprintf(" AND key = $%d", len(*args))
 	}
@@ -162,15 +141,15 @@ func (s *Store) sums(ctx context.Context, q FigureQuery, sp span, metrics []supe
 // stepWhere is the sv_steps rows of a query (by deadline day), and the
 // expression it groups by.
 func (q FigureQuery) stepWhere(args *[]any, dayCol string) (where, group string) {
-	group = map[Grouping]string{ByDepartment: "department", ByItem: "item", ByHall: "hall", ByUser: "by_user",
-		ByMonth: "substr(" + dayCol + ", 1, 7)"}[q.Group]
+	group = map[supervision.Grouping]string{supervision.ByDepartment: "department", supervision.ByItem: "item", supervision.ByHall: "hall", supervision.ByUser: "by_user",
+		supervision.ByMonth: "substr(" + dayCol + ", 1, 7)"}[q.Group]
 	*args = append(*args, q.From, q.To)
 	where = fmt.Sprintf("%s >= $%d AND %s <= $%d", dayCol, len(*args)-1, dayCol, len(*args))
 	if q.Department != "" {
 		*args = append(*args, q.Department)
 		where += fmt.Sprintf(" AND department = $%d", len(*args))
 	}
-	if q.Key != "" && q.Group != ByDepartment && q.Group != ByMonth {
+	if q.Key != "" && q.Group != supervision.ByDepartment && q.Group != supervision.ByMonth {
 		*args = append(*args, q.Key)
 		where += fmt.Sprintf(" AND %s = $%d", group, len(*args))
 	}
@@ -320,7 +299,7 @@ type HoldCase struct {
 // HoldCases lists the cases holder held in the query's period and group
 // (GroupKey), most minutes first, with their total count.
 func (s *Store) HoldCases(ctx context.Context, q FigureQuery, groupKey string, holder supervision.Holder, limit, offset int) ([]HoldCase, int, error) {
-	if q.Group == ByUser {
+	if q.Group == supervision.ByUser {
 		return nil, 0, apperr.Field("group", "停留时长不按人员分组")
 	}
 	var args []any
