@@ -67,6 +67,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerQueue(a)
 	h.registerRatings(a)
 	h.registerAppointments(a)
+	h.registerLedgers(a)
 	return a
 }
 
