@@ -102,6 +102,9 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 // insertNotice queues the applicant's notice of the event, if it sends
 // one, in the event's transaction: the outbox the dispatcher sends from.
 func (s *Store) insertNotice(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
+	if quiet(ctx) {
+		return nil // generated history: see WithoutNotices
+	}
 	n, ok := casework.NoticeFor(c, ev)
 	if !ok || c.Applicant.Phone == "" {
 		return nil
@@ -199,6 +202,16 @@ type ChangeFunc func(c *casework.Case) (*casework.Event, []casework.Document, er
 func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc) (*casework.Case, error) {
 	var out *casework.Case
 	err := s.update(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.updateCase(ctx, tx, number, change)
+		return err
+	})
+	return out, err
+}
+
+// updateCase is UpdateCase in tx.
+func (s *Store) updateCase(ctx context.Context, tx *sql.Tx, number string, change ChangeFunc) (out *casework.Case, err error) {
+	err = func() error {
 		c, prev, err := s.loadCase(s.rowTx(ctx, tx, loadCaseQuery, number), number)
 		if err != nil {
 			return err
@@ -243,7 +256,7 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 		}
 		out = c
 		return nil
-	})
+	}()
 	return out, err
 }
 
