@@ -33,6 +33,7 @@ type Config struct {
 	Addr            string        `env:"ONEWINDOW_ADDR" envDefault:"127.0.0.1:8080"`
 	Now             string        `env:"ONEWINDOW_NOW"`
 	Demo            bool          `env:"ONEWINDOW_DEMO"`
+	DemoHistory     int           `env:"ONEWINDOW_DEMO_HISTORY" envDefault:"1200"`
 	LogLevel        string        `env:"ONEWINDOW_LOG_LEVEL" envDefault:"info"`
 	CloseTime       string        `env:"ONEWINDOW_CLOSE_TIME" envDefault:"17:00"`
 	TokenTTL        time.Duration `env:"ONEWINDOW_TOKEN_TTL" envDefault:"12h"`

@@ -49,7 +49,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err := m.serveKeys(ctx, cfg, m.cliLogger(), true); err != nil {
 		return err
 	}
-	if err := m.loadDemo(ctx, svc); err != nil {
+	if err := m.loadDemo(ctx, svc, 0); err != nil {
 		return fmt.Errorf("demo district: %w", err)
 	}
 	from := to.Add(-time.Duration(*years * 365.25 * 24 * float64(time.Hour)))
