@@ -20,13 +20,20 @@ type life struct {
 	c    *casework.Case
 	t    time.Time // the moment of the last step
 	late bool      // a step was done after its deadline
-	err  error
+	// ended is set once a step's moment falls past the end of the story:
+	// the case stays where it is, and no later step may happen either.
+	ended bool
+	err   error
 }
 
 // act takes action at moment at, through the domain's transition; it
 // reports whether the step happened.
 func (l *life) act(at time.Time, action casework.Action, in casework.Input, a casework.Actor) bool {
-	if l.err != nil || at.After(l.g.end) {
+	if l.err != nil || l.ended {
+		return false
+	}
+	if at.After(l.g.end) {
+		l.ended = true
 		return false
 	}
 	env := casework.Env{Cal: l.g.cal, Now: at}
@@ -253,7 +260,7 @@ func (l *life) signer() casework.Input {
 // bad rating opens its rectification, as a real one does.
 func (l *life) rate(at time.Time) {
 	g := l.g
-	if l.err != nil || at.After(g.end) || !g.chance(0.35) {
+	if l.err != nil || l.ended || at.After(g.end) || !g.chance(0.35) {
 		return
 	}
 	levels := []rating.Level{5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 3, 2, 1}
