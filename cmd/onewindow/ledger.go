@@ -61,6 +61,11 @@ func (m *Main) ledger(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// As serve does at start: cases written before the case ledger
+	// existed get their ledger rows.
+	if _, err := m.store.FillCaseLedger(ctx); err != nil {
+		return fmt.Errorf("case ledger: %w", err)
+	}
 	var w io.Writer = m.Stdout
 	if *out != "" {
 		file, err := os.Create(*out)

@@ -83,6 +83,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := m.serveKeys(ctx, cfg, log, writeErr == nil); err != nil {
 		return err
 	}
+	if writeErr == nil {
+		// The case ledger's rows of cases written before it existed.
+		n, err := m.store.FillCaseLedger(ctx)
+		if err != nil {
+			return fmt.Errorf("case ledger: %w", err)
+		}
+		if n > 0 {
+			log.Info("case ledger filled in for earlier cases", "cases", n)
+		}
+	}
 	if cfg.Demo {
 		if err := m.loadDemo(ctx, svc, cfg.DemoHistory); err != nil {
 			if writeErr != nil {

@@ -172,11 +172,42 @@ func (l *Ledgers) Export(ctx context.Context, r LedgerRequest, f export.Format, 
 		return 0, err
 	}
 	q := store.LedgerQuery{Filter: r.Filter, Now: l.clock.Now()}
-	n, err := l.each(ctx, r, q, func(e any) error {
-		return out.Row(e.(interface{ Cells() []any }).Cells())
-	})
-	if err != nil {
-		return n, err
+	// Two stages, so that reading the database and writing the file use
+	// two cores: this goroutine writes, the other reads. The channel holds
+	// a few hundred rows at most: memory stays flat however long the
+	// ledger.
+	rows := make(chan []any, 256)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var n int
+	var readErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		defer close(rows)
+		n, readErr = l.each(ctx, r, q, func(e any) error {
+			select {
+			case rows <- e.(interface{ Cells() []any }).Cells():
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	var writeErr error
+	for cells := range rows {
+		if writeErr == nil {
+			if writeErr = out.Row(cells); writeErr != nil {
+				cancel() // stop reading; drain what is sent
+			}
+		}
+	}
+	<-read
+	if writeErr != nil {
+		return n, apperr.Wrap(writeErr, "write export")
+	}
+	if readErr != nil {
+		return n, readErr
 	}
 	if err := out.Close(); err != nil {
 		return n, apperr.Wrap(err, "write export")
@@ -200,6 +231,7 @@ func (l *Ledgers) each(ctx context.Context, r LedgerRequest, q store.LedgerQuery
 	if err != nil {
 		return 0, err
 	}
+	q.RevealIDs = r.RevealIDs
 	n := 0
 	var errRun error
 	switch r.Kind {

@@ -86,6 +86,9 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
 			return err
 		}
+		if err := s.writeCaseLedger(ctx, tx, c, ev); err != nil {
+			return err
+		}
 		if err := s.insertNotice(ctx, tx, c, ev); err != nil {
 			return err
 		}
@@ -243,6 +246,9 @@ func (s *Store) updateCase(ctx context.Context, tx *sql.Tx, number string, chang
 			return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
 		}
 		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
+			return err
+		}
+		if err := s.writeCaseLedger(ctx, tx, c, ev); err != nil {
 			return err
 		}
 		if err := s.insertNotice(ctx, tx, c, ev); err != nil {

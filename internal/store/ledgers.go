@@ -21,6 +21,7 @@ type LedgerQuery struct {
 	Filter        ledger.Filter
 	Now           time.Time
 	Limit, Offset int
+	RevealIDs     bool // the case ledger's ID numbers in full, not masked
 }
 
 // ledgerSQL builds a ledger's statement: its select list and joins, the
@@ -69,12 +70,13 @@ func (b *ledgerSQL) page(q LedgerQuery) string {
 const lateOnTime = `e.details LIKE '%"on_time":false%'`
 
 // caseLate is true for a case that missed a deadline: one of its events
-// recorded a step done late, or one of its deadlines is running past now.
+// recorded a step done late (counted in its ledger row), or one of its
+// deadlines is running past now.
 func caseLate(now string) string {
-	return `(c.next_due IS NOT NULL AND c.next_due < ` + now + `) OR EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND ` + lateOnTime + `)`
+	return `(l.late_steps > 0 OR (c.next_due IS NOT NULL AND c.next_due < ` + now + `))`
 }
 
-const caseLedgerFrom = ` FROM cases c JOIN departments dp ON dp.id = c.department_id
+const caseLedgerFrom = ` FROM cases c JOIN case_ledger l ON l.case_id = c.id JOIN departments dp ON dp.id = c.department_id
 	JOIN items i ON i.id = c.item_id LEFT JOIN halls h ON h.code = c.hall_code`
 
 func (s *Store) caseLedgerSQL(q LedgerQuery) *ledgerSQL {
@@ -89,71 +91,70 @@ func (s *Store) caseLedgerSQL(q LedgerQuery) *ledgerSQL {
 		b.add("c.state IN (" + strings.Join(ps, ", ") + ")")
 	}
 	if f.LateOnly {
-		b.add("(" + caseLate(b.arg(stamp(q.Now))) + ")")
+		b.add(caseLate(b.arg(stamp(q.Now))))
 	}
 	return b
 }
 
-// ledgerCase is what the case ledger reads of a case's sealed JSON.
-type ledgerCase struct {
-	ItemName  string           `json:"item_name"`
-	Channel   casework.Channel `json:"channel"`
-	Applicant struct {
-		Name     string `json:"name"`
-		IDNumber string `json:"id_number"`
-	} `json:"applicant"`
-	Deadlines struct {
-		DecideBy time.Time `json:"decide_by"`
-	} `json:"deadlines"`
-	AcceptedAt  time.Time           `json:"accepted_at"`
-	DecidedAt   time.Time           `json:"decided_at"`
-	DeliveredAt time.Time           `json:"delivered_at"`
-	Outcome     casework.Outcome    `json:"outcome"`
-	Returns     int                 `json:"returns"`
-	Pauses      []struct{}          `json:"pauses"`
-	Extension   *casework.Extension `json:"extension"`
-}
-
 // CaseLedger calls each with every entry of the case ledger q asks for,
 // one at a time as the rows arrive: the ledger is never held whole. The
-// entry is reused between calls. The applicant's ID number is in clear:
-// masking is the caller's (who knows who reads it).
+// entry is reused between calls. The applicant's ID number is masked,
+// unless q.RevealIDs: then it is read from the case, in full.
 func (s *Store) CaseLedger(ctx context.Context, q LedgerQuery, each func(*ledger.CaseEntry) error) error {
 	b := s.caseLedgerSQL(q)
 	late := caseLate(b.arg(stamp(q.Now)))
-	query := `SELECT c.number, i.code, dp.code, dp.name, c.hall_code, COALESCE(h.name, ''), c.state, c.received_at, c.data,
-		CASE WHEN ` + late + ` THEN 1 ELSE 0 END` + caseLedgerFrom + b.clause() + ` ORDER BY c.received_at, c.number` + b.page(q)
+	data := "''"
+	if q.RevealIDs {
+		data = "c.data"
+	}
+	query := `SELECT c.number, i.code, i.name, dp.code, dp.name, c.hall_code, COALESCE(h.name, ''), l.channel, c.applicant_name,
+		l.applicant_id_masked, c.state, c.received_at, l.accepted_at, l.decide_by, l.decided_at, l.outcome, l.delivered_at,
+		l.returns, l.pauses, l.extended, CASE WHEN ` + late + ` THEN 1 ELSE 0 END, ` + data +
+		caseLedgerFrom + b.clause() + ` ORDER BY c.received_at, c.number` + b.page(q)
 	rows, err := s.read.QueryContext(ctx, query, b.args...)
 	if err != nil {
 		return mapErr(err, "case ledger")
 	}
 	defer rows.Close()
 	var e ledger.CaseEntry
-	var data string
+	var sealed string
 	var late01 int
 	for rows.Next() {
-		var lc ledgerCase
 		e = ledger.CaseEntry{}
-		if err := rows.Scan(&e.Number, &e.ItemCode, &e.Department, &e.DepartmentName, &e.Hall, &e.HallName, &e.State,
-			timeDest{&e.ReceivedAt}, &data, &late01); err != nil {
+		if err := rows.Scan(&e.Number, &e.ItemCode, &e.ItemName, &e.Department, &e.DepartmentName, &e.Hall, &e.HallName,
+			&e.Channel, &e.Applicant, &e.IDNumber, &e.State, timeDest{&e.ReceivedAt}, timeDest{&e.AcceptedAt},
+			timeDest{&e.DecideBy}, timeDest{&e.DecidedAt}, &e.Outcome, timeDest{&e.DeliveredAt},
+			&e.Returns, &e.Paused, &e.Extended, &late01, &sealed); err != nil {
 			return mapErr(err, "scan case ledger")
 		}
-		plain, err := s.openBlob(sealCaseData, data)
-		if err != nil {
-			return err
+		e.Late = late01 == 1
+		if q.RevealIDs {
+			if e.IDNumber, err = s.caseIDNumber(sealed); err != nil {
+				return fmt.Errorf("case %s: %w", e.Number, err)
+			}
 		}
-		if err := json.Unmarshal(plain, &lc); err != nil {
-			return apperr.Wrap(err, "case data "+e.Number)
-		}
-		e.ItemName, e.Channel, e.Applicant, e.IDNumber = lc.ItemName, lc.Channel, lc.Applicant.Name, lc.Applicant.IDNumber
-		e.AcceptedAt, e.DecideBy, e.DecidedAt, e.DeliveredAt = lc.AcceptedAt, lc.Deadlines.DecideBy, lc.DecidedAt, lc.DeliveredAt
-		e.Outcome, e.Returns, e.Paused, e.Late = lc.Outcome, lc.Returns, len(lc.Pauses), late01 == 1
-		e.Extended = lc.Extension != nil && lc.Extension.State == casework.ExtensionApproved
 		if err := each(&e); err != nil {
 			return err
 		}
 	}
 	return mapErr(rows.Err(), "case ledger")
+}
+
+// caseIDNumber reads the applicant's ID number out of a case's sealed JSON.
+func (s *Store) caseIDNumber(data string) (string, error) {
+	plain, err := s.openBlob(sealCaseData, data)
+	if err != nil {
+		return "", err
+	}
+	var c struct {
+		Applicant struct {
+			IDNumber string `json:"id_number"`
+		} `json:"applicant"`
+	}
+	if err := json.Unmarshal(plain, &c); err != nil {
+		return "", apperr.Wrap(err, "case data")
+	}
+	return c.Applicant.IDNumber, nil
 }
 
 // CountCaseLedger returns how many entries the case ledger of q holds.
