@@ -33,6 +33,7 @@ type Config struct {
 	Addr            string        `env:"ONEWINDOW_ADDR" envDefault:"127.0.0.1:8080"`
 	Now             string        `env:"ONEWINDOW_NOW"`
 	Demo            bool          `env:"ONEWINDOW_DEMO"`
+	DemoHistory     int           `env:"ONEWINDOW_DEMO_HISTORY" envDefault:"1200"`
 	LogLevel        string        `env:"ONEWINDOW_LOG_LEVEL" envDefault:"info"`
 	CloseTime       string        `env:"ONEWINDOW_CLOSE_TIME" envDefault:"17:00"`
 	TokenTTL        time.Duration `env:"ONEWINDOW_TOKEN_TTL" envDefault:"12h"`
@@ -109,6 +110,8 @@ Usage:
   onewindow backup FILE              write a consistent copy of the database while it serves
   onewindow restore FILE             check a backup and make it the database (--force to replace one)
   onewindow datakey generate|status|rotate   the data key that seals ID and phone numbers
+  onewindow demo generate --cases N  add N made-up cases (two years of history) through the real transitions
+  onewindow ledger export [flags]    write a ledger (台账) as .xlsx or CSV, streamed; reports rows/s and peak memory
 
 Run "onewindow COMMAND --help" for a command's flags. Every flag has an
 environment variable (shown in its help); the flag wins.
@@ -142,6 +145,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.restore(ctx, rest)
 	case "datakey":
 		return m.datakey(ctx, rest)
+	case "demo":
+		return m.demo(ctx, rest)
+	case "ledger":
+		return m.ledger(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -182,7 +182,7 @@ func childEnv() []string {
 			env = append(env, kv)
 		}
 	}
-	return env
+	return append(env, "ONEWINDOW_DEMO_HISTORY=0")
 }
 
 // binary is one run of `onewindow serve`.

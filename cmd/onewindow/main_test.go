@@ -32,6 +32,9 @@ func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr st
 // returns serve's error.
 func startServe(t *testing.T, env map[string]string, args ...string) (addr string, stdout *bytes.Buffer, stop func() error) {
 	t.Helper()
+	if _, ok := env["ONEWINDOW_DEMO_HISTORY"]; !ok && env != nil {
+		env["ONEWINDOW_DEMO_HISTORY"] = "0" // the demo's generated year: see TestDemoHistory
+	}
 	ready := make(chan string, 1)
 	stdout = &bytes.Buffer{}
 	m := &Main{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: io.Discard, Env: env, Ready: ready}

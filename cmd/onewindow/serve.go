@@ -28,6 +28,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	dbFlag(fs, &cfg)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (env ONEWINDOW_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "load the demo district into an empty database and print its accounts once (env ONEWINDOW_DEMO)")
+	fs.IntVar(&cfg.DemoHistory, "demo-history", cfg.DemoHistory, "cases of made-up history the demo starts with: the year before now (env ONEWINDOW_DEMO_HISTORY; 0 for none)")
 	fs.StringVar(&cfg.Now, "now", cfg.Now, "start the clock at this moment, e.g. 2026-09-30T14:00:00+08:00, and run on from there:\nthe training mode (env ONEWINDOW_NOW)")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env ONEWINDOW_LOG_LEVEL)")
 	fs.StringVar(&cfg.CloseTime, "close-time", cfg.CloseTime, "closing time at which a deadline's last day ends, HH:MM (env ONEWINDOW_CLOSE_TIME)")
@@ -81,8 +82,18 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := m.serveKeys(ctx, cfg, log, writeErr == nil); err != nil {
 		return err
 	}
+	if writeErr == nil {
+		// The case ledger's rows of cases written before it existed.
+		n, err := m.store.FillCaseLedger(ctx)
+		if err != nil {
+			return fmt.Errorf("case ledger: %w", err)
+		}
+		if n > 0 {
+			log.Info("case ledger filled in for earlier cases", "cases", n)
+		}
+	}
 	if cfg.Demo {
-		if err := m.loadDemo(ctx, svc); err != nil {
+		if err := m.loadDemo(ctx, svc, cfg.DemoHistory); err != nil {
 			if writeErr != nil {
 				return fmt.Errorf("demo district: the database takes no write (%s): %w", svc.ExplainWriteError(writeErr).Detail, err)
 			}
@@ -175,7 +186,9 @@ func (m *Main) warnUnwritable(log *slog.Logger, svc *service.Service, err error)
 
 // loadDemo loads the demo district into an empty database and prints its
 // accounts' passwords: once, since afterwards the database is not empty.
-func (m *Main) loadDemo(ctx context.Context, svc *service.Service) error {
+// Then it gives the district a year of history, cases of it (0: none), so
+// that the figures and ledgers have something to show.
+func (m *Main) loadDemo(ctx context.Context, svc *service.Service, history int) error {
 	creds, err := svc.LoadDemo(service.AsSystem(ctx), demo.Load())
 	if err == nil {
 		// The demo hall's queue categories, once (a no-op when they exist).
@@ -192,5 +205,15 @@ func (m *Main) loadDemo(ctx context.Context, svc *service.Service) error {
 		}
 		fmt.Fprintf(m.Stdout, "  %-8s %-10s  用户名 %-10s 密码 %s\n", c.Role.Label(), c.Name, c.Username, c.Password)
 	}
+	if history <= 0 {
+		return nil
+	}
+	now := svc.Now()
+	rep, err := svc.GenerateHistory(service.AsSystem(ctx), service.HistoryOptions{Cases: history, From: now.AddDate(-1, 0, 0), To: now, Seed: 1})
+	if err != nil {
+		return fmt.Errorf("demo history: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "已生成近一年的演示办件 %d 件（%d 条办理记录，%d 条评价），用时 %s。\n",
+		rep.Cases, rep.Events, rep.Ratings, rep.Took.Round(time.Millisecond))
 	return nil
 }

@@ -69,6 +69,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerRatings(a)
 	h.registerAppointments(a)
 	h.registerSupervision(a)
+	h.registerLedgers(a)
 	return a
 }
 

@@ -95,6 +95,9 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	if err := s.rollUp(ctx, tx, c, ev); err != nil {
 		return err
 	}
+	if err := s.writeCaseLedger(ctx, tx, c, ev); err != nil {
+		return err
+	}
 	made := opened(c, ev)
 	if err := s.insertNotice(ctx, tx, c.ID, made.Notice); err != nil {
 		return err
@@ -109,6 +112,9 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 // the step's transaction: the outbox the dispatcher sends from. The
 // recipient is kept as a keyed hash (to find it) and sealed (to send it).
 func (s *Store) insertNotice(ctx context.Context, tx *sql.Tx, caseID int64, m *casework.Message) error {
+	if quiet(ctx) {
+		return nil // generated history: see WithoutNotices
+	}
 	if m == nil {
 		return nil
 	}
@@ -269,6 +275,9 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 			return err
 		}
 		if err := s.rollUp(ctx, tx, c, ev); err != nil {
+			return err
+		}
+		if err := s.writeCaseLedger(ctx, tx, c, ev); err != nil {
 			return err
 		}
 		if err := s.insertNotice(ctx, tx, c.ID, ch.Notice); err != nil {

@@ -59,7 +59,12 @@ func (s *Store) VisitToken(ctx context.Context, hash string) (*VisitToken, error
 // one token, or two ratings of one case, exactly one is saved and the
 // other is a conflict.
 func (s *Store) CreateRating(ctx context.Context, r *rating.Rating, tokenHash string, x *rating.Rectification, ev *rating.RectificationEvent) error {
-	return s.update(ctx, func(tx *sql.Tx) error {
+	return s.update(ctx, func(tx *sql.Tx) error { return s.createRating(ctx, tx, r, tokenHash, x, ev) })
+}
+
+// createRating is CreateRating in tx.
+func (s *Store) createRating(ctx context.Context, tx *sql.Tx, r *rating.Rating, tokenHash string, x *rating.Rectification, ev *rating.RectificationEvent) error {
+	{
 		if tokenHash != "" {
 			res, err := tx.ExecContext(ctx, `UPDATE rating_tokens SET used_at = $1
 				WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1`, stamp(r.CreatedAt), tokenHash)
@@ -115,7 +120,7 @@ func (s *Store) CreateRating(ctx context.Context, r *rating.Rating, tokenHash st
 		}
 		x.Events = []rating.RectificationEvent{*ev}
 		return insertRectificationEvent(ctx, tx, x.ID, ev)
-	})
+	}
 }
 
 const ratingColumns = `r.id, r.level, r.tags, r.text, r.channel, COALESCE(r.ticket_id, ''), COALESCE(c.number, ''),
