@@ -2,10 +2,16 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/export"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/supervision"
 )
@@ -130,6 +136,12 @@ type cardsOutput struct {
 	}
 }
 
+type bulletinInput struct {
+	Month  string `query:"month" required:"true" maxLength:"7" doc:"月份，如 2026-11；尚未开始的月份不能查询"`
+	Format string `query:"format" maxLength:"8" doc:"xlsx 导出工作簿（也可用 Accept 头）；不填或 json 返回 JSON"`
+	Accept string `header:"Accept" doc:"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet 时导出工作簿"`
+}
+
 type caseSupervisionInput struct {
 	Number string `path:"number" maxLength:"32" doc:"办件编号"`
 }
@@ -218,6 +230,20 @@ func (h *Handlers) registerSupervision(a huma.API) {
 		OperationID: "supervision-cards", Method: http.MethodGet, Path: "/supervision/cards", Tags: tags,
 		Summary: "黄牌、红牌：各部门一个月的超期办件数和逾期未回复督办单数", Security: bearer, Errors: read,
 	}, h.cards)
+	huma.Register(a, huma.Operation{
+		OperationID: "supervision-bulletin", Method: http.MethodGet, Path: "/supervision/bulletin", Tags: tags,
+		Summary: "月度督查通报：JSON 或 xlsx 工作簿", Security: bearer, Errors: read,
+		Description: "一个月的通报：当月收件数、办结数、按时办结率、群众满意率；各部门考核得分排名（各指标的数值与得分）；各部门超期办件（当月到期的环节超时办理、错过或超期未办，一件只计一次）及其办件编号；" +
+			"黄牌红牌；当月开具而未在回复期限内回复的督办单。每个数字带 cases 等明细接口地址。监督人员、局管理员和部门管理员可查看（部门管理员看到的是全局印发的整份通报）。" +
+			"format=xlsx 或 Accept 为 xlsx 类型时返回工作簿（工作表：概况、排名、超期办件、黄红牌、未回复督办单；流式生成，以 = + - @ 开头的单元格前加单引号）。",
+		Responses: map[string]*huma.Response{"200": {
+			Description: "月度督查通报",
+			Content: map[string]*huma.MediaType{
+				"application/json": {Schema: a.OpenAPI().Components.Schemas.Schema(reflect.TypeOf(service.Bulletin{}), true, "")},
+				export.XLSXType:    {Schema: &huma.Schema{Type: "string", Format: "binary"}},
+			},
+		}},
+	}, h.bulletin)
 	huma.Register(a, huma.Operation{
 		OperationID: "supervision-case", Method: http.MethodGet, Path: "/supervision/cases/{number}", Tags: tags,
 		Summary: "一个办件的限时环节和停留时长（办件页的停留条）", Security: bearer, Errors: []int{401, 403, 404},
@@ -341,6 +367,49 @@ func (h *Handlers) cards(ctx context.Context, in *cardsInput) (*cardsOutput, err
 	out := &cardsOutput{}
 	out.Body.Month, out.Body.Thresholds, out.Body.Rows = in.Month, set.Thresholds, nonNil(rows)
 	return out, nil
+}
+
+// bulletin answers the month's bulletin as JSON or as the workbook. The
+// bulletin is read (every check made) before the first byte, so that a
+// refusal is a problem document, never half a file.
+func (h *Handlers) bulletin(ctx context.Context, in *bulletinInput) (*huma.StreamResponse, error) {
+	var xlsx bool
+	switch strings.ToLower(strings.TrimSpace(in.Format)) {
+	case "":
+		f, ok := export.FromAccept(in.Accept)
+		xlsx = ok && f == export.XLSX
+	case "json":
+	case string(export.XLSX):
+		xlsx = true
+	default:
+		return nil, h.fail(ctx, apperr.Field("format", "通报只能导出为 xlsx 工作簿（或不填，返回 JSON）"))
+	}
+	b, err := h.svc.Supervision().Bulletin(ctx, in.Month)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	if !xlsx {
+		b.Indicators, b.Ranking, b.Late, b.Cards, b.Unanswered = nonNil(b.Indicators), nonNil(b.Ranking), nonNil(b.Late), nonNil(b.Cards), nonNil(b.Unanswered)
+		body, err := json.Marshal(b)
+		if err != nil {
+			return nil, h.fail(ctx, apperr.Wrap(err, "bulletin"))
+		}
+		return &huma.StreamResponse{Body: func(hc huma.Context) {
+			hc.SetHeader("Content-Type", "application/json")
+			hc.SetStatus(http.StatusOK)
+			_, _ = hc.BodyWriter().Write(body)
+		}}, nil
+	}
+	return &huma.StreamResponse{Body: func(hc huma.Context) {
+		hc.SetHeader("Content-Type", export.XLSXType)
+		hc.SetHeader("Content-Disposition", "attachment; filename=\"bulletin-"+b.Month+".xlsx\"; filename*=UTF-8''"+url.PathEscape(b.FileName()))
+		hc.SetHeader("Cache-Control", "no-store")
+		hc.SetStatus(http.StatusOK)
+		if err := b.WriteXLSX(hc.BodyWriter()); err != nil {
+			// The header is out: the client sees a cut-off file.
+			h.log.Error("bulletin export failed", "month", b.Month, "err", err, "request_id", service.RequestFrom(ctx).ID)
+		}
+	}}, nil
 }
 
 func (h *Handlers) caseSupervision(ctx context.Context, in *caseSupervisionInput) (*caseSupervisionOutput, error) {

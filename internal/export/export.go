@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,6 +93,10 @@ func Escape(s string) string {
 // TimeLayout is how times appear in exports: Asia/Shanghai, to the minute.
 const TimeLayout = "2006-01-02 15:04"
 
+// Percent is a share from 0 to 1 shown as a percentage: a number with the
+// format 0.00% in a workbook, "93.75%" in CSV.
+type Percent float64
+
 // cellText returns a cell's value as text (CSV), escaped.
 func cellText(v any) string {
 	switch v := v.(type) {
@@ -106,6 +111,10 @@ func cellText(v any) string {
 		return v.In(clock.Shanghai).Format(TimeLayout)
 	case int, int64:
 		return fmt.Sprint(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case Percent:
+		return strconv.FormatFloat(float64(v)*100, 'f', 2, 64) + "%"
 	case bool:
 		if v {
 			return "是"
@@ -116,11 +125,14 @@ func cellText(v any) string {
 }
 
 // cellValue returns a cell's value as the workbook keeps it: numbers as
-// numbers, everything else as escaped text.
-func cellValue(v any) any {
+// numbers (shares with the percent format), everything else as escaped
+// text.
+func (b *Workbook) cellValue(v any) any {
 	switch v := v.(type) {
-	case int, int64:
+	case int, int64, float64:
 		return v
+	case Percent:
+		return excelize.Cell{StyleID: b.pct, Value: float64(v)}
 	}
 	return cellText(v)
 }
@@ -128,8 +140,9 @@ func cellValue(v any) any {
 // Writer takes a table's rows one by one. Close finishes the file; a
 // writer that is not closed leaves an incomplete file.
 type Writer interface {
-	// Row writes one row. Cells may be strings, ints, bools (是/否) and
-	// times (Asia/Shanghai, to the minute; the zero time is empty).
+	// Row writes one row. Cells may be strings, ints, floats, Percents,
+	// bools (是/否) and times (Asia/Shanghai, to the minute; the zero time
+	// is empty); nil is an empty cell.
 	Row(cells []any) error
 	// Rows returns how many rows (without the header) were written.
 	Rows() int
@@ -191,51 +204,128 @@ func (c *csvWriter) Close() error {
 	return c.buf.Flush()
 }
 
-type xlsxWriter struct {
-	out   io.Writer
-	file  *excelize.File
-	sw    *excelize.StreamWriter
-	rows  int
-	cells []any
+// Workbook is an .xlsx file of several sheets, written one after another,
+// each row by row through excelize's StreamWriter: a sheet is finished
+// when the next one starts, and the file is written out by Close. Cells
+// are escaped and typed as in New.
+type Workbook struct {
+	out    io.Writer
+	file   *excelize.File
+	bold   int
+	pct    int
+	sheet  *xlsxWriter // the sheet being written
+	sheets int
 }
 
-func newXLSX(w io.Writer, sheet string, header []string) (*xlsxWriter, error) {
+// NewWorkbook returns an empty workbook that Close writes to w.
+func NewWorkbook(w io.Writer) (*Workbook, error) {
 	f := excelize.NewFile()
-	name := sheetName(sheet)
-	if err := f.SetSheetName("Sheet1", name); err != nil {
-		f.Close()
-		return nil, err
-	}
-	sw, err := f.NewStreamWriter(name)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	x := &xlsxWriter{out: w, file: f, sw: sw}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
+	pct, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &Workbook{out: w, file: f, bold: bold, pct: pct}, nil
+}
+
+// Sheet finishes the sheet before, if any, and starts the next one, named
+// name (made valid: at most 31 characters, none of : \ / ? * [ ]), whose
+// first row is header, bold and frozen. Its writer's Close finishes the
+// sheet only; the workbook's Close writes the file.
+func (b *Workbook) Sheet(name string, header []string) (Writer, error) {
+	if err := b.endSheet(); err != nil {
+		return nil, err
+	}
+	name = sheetName(name)
+	if b.sheets == 0 {
+		if err := b.file.SetSheetName("Sheet1", name); err != nil {
+			return nil, err
+		}
+	} else if _, err := b.file.NewSheet(name); err != nil {
+		return nil, err
+	}
+	b.sheets++
+	sw, err := b.file.NewStreamWriter(name)
+	if err != nil {
+		return nil, err
+	}
 	if len(header) > 0 {
 		if err := sw.SetColWidth(1, len(header), 18); err != nil {
-			f.Close()
 			return nil, err
 		}
 	}
 	// The header stays in view while scrolling.
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		f.Close()
 		return nil, err
 	}
 	row := make([]any, len(header))
 	for i, h := range header {
-		row[i] = excelize.Cell{StyleID: bold, Value: Escape(h)}
+		row[i] = excelize.Cell{StyleID: b.bold, Value: Escape(h)}
 	}
 	if err := sw.SetRow("A1", row); err != nil {
-		f.Close()
 		return nil, err
 	}
+	b.sheet = &xlsxWriter{book: b, sw: sw}
+	return b.sheet, nil
+}
+
+// endSheet finishes the sheet being written, if any.
+func (b *Workbook) endSheet() error {
+	if b.sheet == nil {
+		return nil
+	}
+	x := b.sheet
+	b.sheet = nil
+	return x.flush()
+}
+
+// Close finishes the last sheet and writes the workbook out; it removes
+// the temporary files of the sheets whatever happens.
+func (b *Workbook) Close() error {
+	defer b.file.Close() // removes the streams' temporary files
+	if err := b.endSheet(); err != nil {
+		return err
+	}
+	if b.sheets == 0 {
+		if _, err := b.Sheet("Sheet1", nil); err != nil {
+			return err
+		}
+		if err := b.endSheet(); err != nil {
+			return err
+		}
+	}
+	_, err := b.file.WriteTo(b.out)
+	return err
+}
+
+// xlsxWriter writes one sheet of a workbook. As the writer New returns (a
+// workbook of one sheet) it owns the workbook, and Close writes the file.
+type xlsxWriter struct {
+	book    *Workbook
+	sw      *excelize.StreamWriter
+	owns    bool
+	flushed bool
+	rows    int
+	cells   []any
+}
+
+func newXLSX(w io.Writer, sheet string, header []string) (*xlsxWriter, error) {
+	b, err := NewWorkbook(w)
+	if err != nil {
+		return nil, err
+	}
+	s, err := b.Sheet(sheet, header)
+	if err != nil {
+		b.file.Close()
+		return nil, err
+	}
+	x := s.(*xlsxWriter)
+	x.owns = true
 	return x, nil
 }
 
@@ -260,7 +350,7 @@ func sheetName(name string) string {
 func (x *xlsxWriter) Row(cells []any) error {
 	x.cells = x.cells[:0]
 	for _, v := range cells {
-		x.cells = append(x.cells, cellValue(v))
+		x.cells = append(x.cells, x.book.cellValue(v))
 	}
 	x.rows++
 	cell, err := excelize.CoordinatesToCellName(1, x.rows+1)
@@ -272,11 +362,22 @@ func (x *xlsxWriter) Row(cells []any) error {
 
 func (x *xlsxWriter) Rows() int { return x.rows }
 
-func (x *xlsxWriter) Close() error {
-	defer x.file.Close() // removes the stream's temporary files
-	if err := x.sw.Flush(); err != nil {
-		return err
+func (x *xlsxWriter) flush() error {
+	if x.flushed {
+		return nil
 	}
-	_, err := x.file.WriteTo(x.out)
-	return err
+	x.flushed = true
+	return x.sw.Flush()
+}
+
+// Close finishes the sheet; for the writer New returned, it writes the
+// workbook out too.
+func (x *xlsxWriter) Close() error {
+	if x.owns {
+		return x.book.Close()
+	}
+	if x.book.sheet == x {
+		return x.book.endSheet()
+	}
+	return x.flush()
 }

@@ -129,3 +129,82 @@ func TestFormats(t *testing.T) {
 		t.Errorf("sheetName = %q", got)
 	}
 }
+
+// A workbook of several sheets: each its own header and rows, escaped,
+// numbers and shares kept as numbers.
+func TestWorkbookSheets(t *testing.T) {
+	var b bytes.Buffer
+	wb, err := NewWorkbook(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheets := []struct {
+		name   string
+		header []string
+		rows   [][]any
+	}{
+		{"排名", []string{"名次", "部门", "总分", "按时办结率"}, [][]any{{1, "市场监管局", 92.5, Percent(0.9375)}, {2, "=规划局", 80.25, nil}}},
+		{"超期办件", []string{"部门", "办件编号"}, nil},
+		{"黄红牌", []string{"部门", "牌"}, [][]any{{"市场监管局", "黄牌"}}},
+	}
+	for _, s := range sheets {
+		w, err := wb.Sheet(s.name, s.header)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range s.rows {
+			if err := w.Row(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if w.Rows() != len(s.rows) {
+			t.Errorf("%s: Rows() = %d", s.name, w.Rows())
+		}
+	}
+	if err := wb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), ","); got != "排名,超期办件,黄红牌" {
+		t.Fatalf("sheets %q", got)
+	}
+	for _, s := range sheets {
+		rows, err := f.GetRows(s.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != len(s.rows)+1 || strings.Join(rows[0], ",") != strings.Join(s.header, ",") {
+			t.Errorf("%s: rows %q", s.name, rows)
+		}
+	}
+	if v, _ := f.GetCellValue("排名", "B3"); v != "'=规划局" {
+		t.Errorf("B3 = %q, want escaped", v)
+	}
+	if v, _ := f.GetCellValue("排名", "D2"); v != "93.75%" {
+		t.Errorf("D2 = %q, want 93.75%%", v)
+	}
+	if v, _ := f.GetCellValue("排名", "D2", excelize.Options{RawCellValue: true}); v != "0.9375" {
+		t.Errorf("D2 raw = %q, want the share as a number", v)
+	}
+	if v, _ := f.GetCellValue("排名", "C3"); v != "80.25" {
+		t.Errorf("C3 = %q", v)
+	}
+	var c bytes.Buffer
+	w, err := New(CSV, &c, "", []string{"率", "分"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Row([]any{Percent(0.5), 87.5}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(c.String(), "50.00%,87.5\r\n") {
+		t.Errorf("CSV %q", c.String())
+	}
+}

@@ -28,6 +28,8 @@ type supervisionStore interface {
 	IntakeCases(ctx context.Context, q store.FigureQuery, groupKey string, limit, offset int) ([]string, int, error)
 	CaseRecord(ctx context.Context, number string) (*supervision.Record, supervision.Dims, error)
 	RedCases(ctx context.Context, from, to string, now time.Time) (map[string]int64, error)
+	RedSteps(ctx context.Context, from, to string, now time.Time) ([]store.StepCase, error)
+	LateNotices(ctx context.Context, from, to string, now time.Time) ([]supervision.Notice, error)
 	UnansweredNotices(ctx context.Context, from, to string, now time.Time) (map[string]int64, error)
 	OverdueWithoutNotice(ctx context.Context, now time.Time, limit int) ([]store.OverdueStep, error)
 	OpenSweepNotice(ctx context.Context, caseID int64, n *supervision.Notice) (bool, error)
@@ -270,6 +272,11 @@ func (v *Supervision) Punctuality(ctx context.Context, p Period) ([]PunctualityR
 	if err := p.check(); err != nil {
 		return nil, err
 	}
+	return v.punctuality(ctx, p)
+}
+
+// punctuality computes the figures of a scoped and checked period.
+func (v *Supervision) punctuality(ctx context.Context, p Period) ([]PunctualityRow, error) {
 	now := v.clock.Now()
 	sums, err := v.store.Sums(ctx, p.query(), stepMetrics(), "")
 	if err != nil {

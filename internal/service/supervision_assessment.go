@@ -42,15 +42,21 @@ func (v *Supervision) Assessment(ctx context.Context, p Period) ([]AssessmentRow
 	if p.Group != supervision.ByDepartment && p.Group != supervision.ByUser {
 		return nil, apperr.Field("group", "考核按部门（department）或窗口人员（user）评分")
 	}
+	return v.assessment(ctx, p)
+}
+
+// assessment scores a scoped and checked period grouped by department or
+// user.
+func (v *Supervision) assessment(ctx context.Context, p Period) ([]AssessmentRow, error) {
 	set, err := v.currentSettings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	punct, err := v.Punctuality(ctx, p)
+	punct, err := v.punctuality(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	eff, err := v.Efficiency(ctx, p)
+	eff, err := v.efficiency(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -209,11 +215,26 @@ func (v *Supervision) Cards(ctx context.Context, month, department string) ([]Ca
 	if _, err := v.scope(ctx, &p); err != nil {
 		return nil, err
 	}
+	m, err := monthPeriod(month)
+	if err != nil {
+		return nil, err
+	}
+	p.From, p.To, p.Group = m.From, m.To, supervision.ByDepartment
+	return v.cards(ctx, p)
+}
+
+// monthPeriod is the period of a month (2026-01), grouped by department.
+func monthPeriod(month string) (Period, error) {
 	first, err := time.ParseInLocation("2006-01", month, clock.Shanghai)
 	if err != nil {
-		return nil, apperr.Field("month", "月份须为 YYYY-MM")
+		return Period{}, apperr.Field("month", "月份须为 YYYY-MM，如 2026-11")
 	}
-	p.From, p.To, p.Group = first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly), supervision.ByDepartment
+	return Period{From: first.Format(time.DateOnly), To: first.AddDate(0, 1, -1).Format(time.DateOnly), Group: supervision.ByDepartment}, nil
+}
+
+// cards computes the cards of a scoped month's period (one department's
+// when Department is set).
+func (v *Supervision) cards(ctx context.Context, p Period) ([]CardRow, error) {
 	set, err := v.currentSettings(ctx)
 	if err != nil {
 		return nil, err

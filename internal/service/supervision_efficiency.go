@@ -70,6 +70,11 @@ func (v *Supervision) Efficiency(ctx context.Context, p Period) (*Efficiency, er
 	if err := p.check(); err != nil {
 		return nil, err
 	}
+	return v.efficiency(ctx, p)
+}
+
+// efficiency computes the figures of a scoped and checked period.
+func (v *Supervision) efficiency(ctx context.Context, p Period) (*Efficiency, error) {
 	sums, err := v.store.Sums(ctx, p.query(), efficiencyMetrics, "return_reason:")
 	if err != nil {
 		return nil, err
