@@ -64,6 +64,9 @@ func (h *Handlers) drill(w http.ResponseWriter, r *http.Request) {
 		sq.Group = "user"
 	default:
 		sq.Group = "department"
+		if sq.Department == "" {
+			sq.Department = sq.GroupKey // a department admin asking for another is refused, not shown nothing
+		}
 	}
 	list, err := h.svc.Supervision().Steps(ctx, sq)
 	if err != nil {

@@ -80,7 +80,7 @@ func (h *Handlers) notices(w http.ResponseWriter, r *http.Request) {
 	v := view{Title: "督办单", Data: d}
 	pageNo, _ := strconv.Atoi(q.Get("page"))
 	list, err := h.svc.Supervision().Notices(r.Context(), service.NoticeQuery{From: d.From, To: d.To, Department: d.Department,
-		Status: supervision.NoticeStatus(d.Status), Limit: 100, Offset: max(pageNo-1, 0) * 100})
+		Status: supervision.NoticeStatus(d.Status), Number: q.Get("number"), Limit: 100, Offset: max(pageNo-1, 0) * 100})
 	if err != nil {
 		h.fail(w, r, "notices", v, err)
 		return
