@@ -25,10 +25,16 @@
       screen.classList.add("screen-stale");
     }).then(function () { pending = false; });
   }
-  if (window.EventSource) {
+  // A refused stream (a full cap, the server restarting) is closed for
+  // good by the browser: open a new one a little later.
+  function listen() {
+    if (!window.EventSource) return;
     var es = new EventSource(screen.dataset.events);
     es.onmessage = refresh;
-    es.addEventListener("history", function () {}); // past calls: the figures are already fresh
+    es.onerror = function () {
+      if (es.readyState === EventSource.CLOSED) setTimeout(listen, 30 * 1000);
+    };
   }
+  listen();
   setInterval(refresh, 60 * 1000);
 })();
