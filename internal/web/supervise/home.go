@@ -149,21 +149,22 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 			if ind.Indicator == supervision.OnTimeIndicator {
 				continue
 			}
-			l := link{Text: "—", Href: drillPage(ind.Cases)}
+			l := link{Text: "—"} // nothing to measure: no cases behind it
 			if ind.Measured {
-				l.Text = strconv.FormatFloat(ind.Value*100, 'f', 1, 64) + "%"
+				l = link{Text: strconv.FormatFloat(ind.Value*100, 'f', 1, 64) + "%", Href: drillPage(ind.Cases)}
 			}
 			switch ind.Indicator {
 			case supervision.SatisfactionIndicator:
-				if !d.SeesAll {
+				if !d.SeesAll || !ind.Measured {
 					l.Href = "" // the rating tables are the bureau's
 				}
 			case supervision.RectificationIndicator:
-				l.Href = "/rectifications"
+				if ind.Measured {
+					l.Href = "/rectifications"
+				}
 			case supervision.CoordinationIndicator:
-				l.Href = drillPage(row.OnTimeRate.Href, "step", "")
-				if row.OnTimeRate.Href == "" {
-					l.Href = ""
+				if ind.Measured && row.OnTimeRate.Href != "" {
+					l.Href = drillPage(row.OnTimeRate.Href, "step", "")
 				}
 			}
 			row.Indicators = append(row.Indicators, l)

@@ -206,8 +206,14 @@ func TestNoticeOpenedByHandAndAnswered(t *testing.T) {
 func TestHallScreen(t *testing.T) {
 	webtest.EachHall(t, sh("2026-09-30 09:00"), func(t *testing.T, h *webtest.Hall) {
 		scenario(t, h)
-		// Today (2026-11-05): one intake at the district hall.
 		in := webtest.FoodLicence()
+		// Taken in on Monday 11-02 and never accepted: red by Thursday.
+		h.Clk.Set(sh("2026-11-02 10:00"))
+		if _, err := h.Svc.Intake(h.As["shouli"], in); err != nil {
+			t.Fatal(err)
+		}
+		// Today (Thursday 2026-11-05): one intake at the district hall.
+		h.Clk.Set(sh("2026-11-05 10:00"))
 		if _, err := h.Svc.Intake(h.As["shouli"], in); err != nil {
 			t.Fatal(err)
 		}
@@ -227,8 +233,11 @@ func TestHallScreen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f["intakes"] != "1" || f["in_progress"] != strconv.Itoa(want.InProgress) || want.InProgress < 1 || f["waiting"] != "0" {
-			t.Errorf("figures %v, want one intake today and %d in progress", f, want.InProgress)
+		if f["intakes"] != "1" || f["in_progress"] != strconv.Itoa(want.InProgress) || want.InProgress != 4 || f["waiting"] != "0" {
+			t.Errorf("figures %v, want one intake today and 4 in progress (%d)", f, want.InProgress)
+		}
+		if f["red"] != "1" || f["yellow"] != strconv.Itoa(want.Yellow) || f["satisfaction"] != "—" {
+			t.Errorf("figures %v, want one red (the case of Monday), yellow %d, no satisfaction yet", f, want.Yellow)
 		}
 		b.Get("/screen/NOPE").Want(t, http.StatusNotFound)
 	})
