@@ -181,7 +181,8 @@ func TestRatingOnlineAndRectification(t *testing.T) {
 
 		// Supervision: the rates of this month (the satisfaction tab).
 		sv := sup.get("/supervision/ratings")
-		sv.want(t, http.StatusOK, "江川区市场监督管理局", "实名差评整改率", `id="rates-clerk"`, "shouli")
+		sv.want(t, http.StatusOK, "江川区市场监督管理局", "实名差评整改率", `id="rates-clerk"`, "张晓梅")
+		sv.wantNot(t, ">shouli<") // people by their real names
 		row := sv.body[strings.Index(sv.body, "江川区市场监督管理局"):]
 		row = row[:strings.Index(row, "</tr>")]
 		for _, want := range []string{">1<", "0.0%", "100.0%"} {

@@ -102,11 +102,19 @@ func (h *Handlers) ratings(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "ratings", v)
 }
 
-// orgNames names departments and halls by code for the rate tables.
-type orgNames struct{ dept, hall map[string]string }
+// orgNames names departments and halls by code, and staff by username,
+// for the rate tables: people by their real names.
+type orgNames struct{ dept, hall, user map[string]string }
 
 func (h *Handlers) orgNames(r *http.Request) (orgNames, error) {
-	n := orgNames{dept: map[string]string{}, hall: map[string]string{}}
+	n := orgNames{dept: map[string]string{}, hall: map[string]string{}, user: map[string]string{}}
+	users, err := h.svc.Users(r.Context())
+	if err != nil {
+		return n, err
+	}
+	for _, u := range users {
+		n.user[u.Username] = u.Name
+	}
 	depts, err := h.svc.Departments(r.Context())
 	if err != nil {
 		return n, err
@@ -135,6 +143,8 @@ func (n orgNames) of(g rating.GroupBy, x rating.Rate) string {
 		return cmp.Or(n.hall[x.Hall], x.Hall) + " " + cmp.Or(x.Key, "（网上评价，无窗口）")
 	case rating.ByHall:
 		return cmp.Or(n.hall[x.Key], x.Key, "（未指明大厅）")
+	case rating.ByClerk:
+		return cmp.Or(n.user[x.Key], "（未指明）")
 	}
 	return cmp.Or(x.Key, "（未指明）")
 }
