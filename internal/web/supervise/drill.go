@@ -45,13 +45,18 @@ func (h *Handlers) drill(w http.ResponseWriter, r *http.Request) {
 	sq := service.StepQuery{
 		Period:   service.Period{From: q.Get("from"), To: q.Get("to"), Department: q.Get("department"), Key: q.Get("key")},
 		GroupKey: q.Get("key"),
-		Step:     supervision.Kind(q.Get("step")),
 		Status:   supervision.Status(q.Get("status")),
 		ByDone:   q.Get("by") == "done",
 		Returned: q.Get("returned") == "true",
 		Decided:  q.Get("decided") == "true",
 		Limit:    drillPageSize,
 		Offset:   (pageNo - 1) * drillPageSize,
+	}
+	for _, k := range q["step"] { // one kind, or several (部门协同配合)
+		sq.Kinds = append(sq.Kinds, supervision.Kind(k))
+	}
+	if len(sq.Kinds) == 1 {
+		sq.Step, sq.Kinds = sq.Kinds[0], nil
 	}
 	switch group { // the groupings the home page links from
 	case "month":
@@ -140,6 +145,14 @@ func drillTitle(names map[string]string, q service.StepQuery, group string) stri
 	}
 	if q.Step != "" {
 		t += q.Step.Label() + "环节"
+	} else if len(q.Kinds) > 0 {
+		for i, k := range q.Kinds {
+			if i > 0 {
+				t += "、"
+			}
+			t += k.Label()
+		}
+		t += "环节"
 	} else {
 		t += "各环节"
 	}

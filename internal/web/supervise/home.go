@@ -22,7 +22,8 @@ import (
 type link struct {
 	Text string
 	Href string
-	Mark string // "red" or "yellow": drawn as a warning
+	Mark  string // "red" or "yellow": drawn as a warning
+	Class string // the indicator's cell: satisfaction, coordination …
 }
 
 // deptRow is one department's line of the indicator table.
@@ -66,6 +67,18 @@ func drillPage(api string, extra ...string) string {
 		return "/supervision/notices?" + v.Encode()
 	}
 	return "/supervision/cases?" + v.Encode()
+}
+
+// coordinationPage lists the steps 部门协同配合 counts: those a department
+// owes the hall's desks (supervision.CoordinationSteps).
+func coordinationPage(decidePage string) string {
+	path, q, _ := strings.Cut(decidePage, "?")
+	v, _ := url.ParseQuery(q)
+	v.Del("step")
+	for _, k := range supervision.CoordinationSteps {
+		v.Add("step", string(k))
+	}
+	return path + "?" + v.Encode()
 }
 
 func pct(r *float64) string {
@@ -153,6 +166,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 			if ind.Measured {
 				l = link{Text: strconv.FormatFloat(ind.Value*100, 'f', 1, 64) + "%", Href: drillPage(ind.Cases)}
 			}
+			l.Class = string(ind.Indicator)
 			switch ind.Indicator {
 			case supervision.SatisfactionIndicator:
 				if !d.SeesAll || !ind.Measured {
@@ -164,7 +178,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 				}
 			case supervision.CoordinationIndicator:
 				if ind.Measured && row.OnTimeRate.Href != "" {
-					l.Href = drillPage(row.OnTimeRate.Href, "step", "")
+					l.Href = coordinationPage(row.OnTimeRate.Href)
 				}
 			}
 			row.Indicators = append(row.Indicators, l)

@@ -104,9 +104,13 @@ func TestHomeShowsRatesAndDrillsDownToTheCases(t *testing.T) {
 			t.Fatal(err)
 		}
 		var want service.StepFigure
+		var coordination int64
 		for _, r := range rows {
 			if r.Key == "SCJG" {
 				want = r.Steps[slicesIndex(r.Steps, supervision.Decide)]
+				for _, k := range supervision.CoordinationSteps {
+					coordination += r.Steps[slicesIndex(r.Steps, k)].Counted()
+				}
 			}
 		}
 		if want.OnTime != 1 || want.Late != 1 {
@@ -128,6 +132,14 @@ func TestHomeShowsRatesAndDrillsDownToTheCases(t *testing.T) {
 		// The rate's drill-down lists both, as many as it counts.
 		href, _ = cell(t, home.Body, scjg, "sv-rate")
 		sup.Get(href).Want(t, http.StatusOK, `<strong id="drill-total">2</strong>`, n["late"], n["early"])
+
+		// 部门协同配合 lists the steps it counts: acceptance, handover, correction.
+		href, _ = cell(t, home.Body, scjg, "sv-coordination")
+		coord := sup.Get(href)
+		coord.Want(t, http.StatusOK, "受理、", `<strong id="drill-total">`+strconv.FormatInt(coordination, 10)+`</strong>`)
+		if coordination == 0 {
+			t.Error("no coordination step in October: the test proves nothing")
+		}
 
 		// Other periods: the year, and a refused custom one.
 		sup.Get("/supervision?period=year&year=2026").Want(t, http.StatusOK, "督查考核 · 2026年", "2026-01-01 至 2026-12-31")
