@@ -20,8 +20,8 @@ import (
 
 // link is a number on the page and the list of cases behind it.
 type link struct {
-	Text string
-	Href string
+	Text  string
+	Href  string
 	Mark  string // "red" or "yellow": drawn as a warning
 	Class string // the indicator's cell: satisfaction, coordination …
 }
