@@ -26,7 +26,9 @@ const (
 	WorkHandbook       Workspace = "handbook"       // 办事指南
 	WorkRectifications Workspace = "rectifications" // 差评整改
 	WorkBundles        Workspace = "bundles"        // 一件事
-	WorkSupervision    Workspace = "supervision"    // 监督统计
+	WorkSupervision    Workspace = "supervision"    // 督查考核 (every department) and the rating figures
+	WorkDeptFigures    Workspace = "dept_figures"   // 本部门考核: the supervision figures of one's own department
+	WorkNotices        Workspace = "notices"        // 督办单
 	WorkQueueFigures   Workspace = "queue_figures"  // 排队统计
 	WorkAdmin          Workspace = "admin"          // 系统管理
 )
@@ -39,11 +41,12 @@ var workspaces = map[Role][]Workspace{
 	RoleReviewer: {WorkTasks, WorkDept, WorkPreReview, WorkHandover, WorkBundles, WorkCases, WorkHandbook,
 		WorkRectifications},
 	RoleDeptAdmin: {WorkTasks, WorkDept, WorkPreReview, WorkHandover, WorkBundles, WorkCases, WorkHandbook,
-		WorkRectifications, WorkAdmin},
-	RoleAgent:      {WorkTasks, WorkAgent, WorkCases, WorkHandbook},
-	RoleSupervisor: {WorkTasks, WorkCases, WorkHandbook, WorkRectifications, WorkBundles, WorkSupervision, WorkQueueFigures},
-	RoleAdmin: {WorkTasks, WorkCases, WorkHandbook, WorkRectifications, WorkBundles, WorkSupervision, WorkQueueFigures,
-		WorkAdmin},
+		WorkRectifications, WorkDeptFigures, WorkNotices, WorkAdmin},
+	RoleAgent: {WorkTasks, WorkAgent, WorkCases, WorkHandbook},
+	RoleSupervisor: {WorkTasks, WorkCases, WorkHandbook, WorkRectifications, WorkBundles, WorkSupervision, WorkNotices,
+		WorkQueueFigures},
+	RoleAdmin: {WorkTasks, WorkCases, WorkHandbook, WorkRectifications, WorkBundles, WorkSupervision, WorkNotices,
+		WorkQueueFigures, WorkAdmin},
 }
 
 // Workspaces returns the workspaces of role in menu order.

@@ -42,8 +42,9 @@ var multilineFields = map[string]bool{
 	"note": true, "notes": true, "text": true, "add_text": true, "description": true,
 	"conditions": true, "legal_basis": true, "special_procedures": true,
 	"collect_items": true, "collect_at_issuance": true, "follow_up_result": true,
-	"items":    true, // the guidance desk's items, one per line
-	"template": true, // a joint application's definition, JSON typed into a page
+	"items":       true,                   // the guidance desk's items, one per line
+	"template":    true,                   // a joint application's definition, JSON typed into a page
+	"explanation": true, "measures": true, // a department's reply to a supervision notice
 }
 
 // multiline reports whether the field named name holds several lines.

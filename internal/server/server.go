@@ -26,6 +26,7 @@ import (
 	"github.com/onewindow/onewindow/internal/web/hall"
 	"github.com/onewindow/onewindow/internal/web/online"
 	"github.com/onewindow/onewindow/internal/web/page"
+	"github.com/onewindow/onewindow/internal/web/supervise"
 )
 
 // Config holds the server's settings.
@@ -203,5 +204,10 @@ func mountPages(mux *http.ServeMux, svc *service.Service, sessions *scs.SessionM
 		return nil, err
 	}
 	adminPages.Routes(mux)
+	supervisePages, err := supervise.New(kit)
+	if err != nil {
+		return nil, err
+	}
+	supervisePages.Routes(mux)
 	return kit, nil
 }

@@ -337,6 +337,7 @@ type StepQuery struct {
 	Period
 	GroupKey string
 	Step     supervision.Kind   // "" every kind
+	Kinds    []supervision.Kind // several kinds (部门协同配合: R5, R6, R9); with Step, both
 	Status   supervision.Status // "" every counted status
 	ByDone   bool               // by the day the step was taken
 	Returned bool               // acceptance steps answered by a return
@@ -355,8 +356,10 @@ func (v *Supervision) Steps(ctx context.Context, q StepQuery) (*StepList, error)
 	if err := q.check(); err != nil {
 		return nil, err
 	}
-	if q.Step != "" && !q.Step.Valid() {
-		return nil, apperr.Field("step", "未知的环节："+string(q.Step))
+	for _, k := range append([]supervision.Kind{q.Step}, q.Kinds...) {
+		if k != "" && !k.Valid() {
+			return nil, apperr.Field("step", "未知的环节："+string(k))
+		}
 	}
 	switch q.Status {
 	case "", supervision.OnTime, supervision.Late, supervision.Overdue, supervision.Running, supervision.Red:
@@ -367,6 +370,11 @@ func (v *Supervision) Steps(ctx context.Context, q StepQuery) (*StepList, error)
 		Now: v.clock.Now(), Limit: q.Limit, Offset: q.Offset}
 	if q.Step != "" {
 		f.Kinds = []supervision.Kind{q.Step}
+	}
+	for _, k := range q.Kinds {
+		if k != "" && !slices.Contains(f.Kinds, k) {
+			f.Kinds = append(f.Kinds, k)
+		}
 	}
 	if q.Returned {
 		ret := supervision.Returned

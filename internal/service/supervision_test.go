@@ -172,6 +172,25 @@ func checkDrillDowns(t *testing.T, sv *service.Supervision, ctx context.Context,
 			}
 		}
 	}
+	// 部门协同配合's drill-down: several kinds at once lists their sum.
+	for _, r := range rows {
+		var want int64
+		for _, f := range r.Steps {
+			if slices.Contains(supervision.CoordinationSteps, f.Step) {
+				want += f.Counted()
+			}
+		}
+		l, err := sv.Steps(ctx, service.StepQuery{Period: p, GroupKey: r.Key, Kinds: supervision.CoordinationSteps})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(l.Total) != want {
+			t.Errorf("group %s %q coordination steps: figures sum to %d, drill-down lists %d", p.Group, r.Key, want, l.Total)
+		}
+	}
+	if _, err := sv.Steps(ctx, service.StepQuery{Period: p, Kinds: []supervision.Kind{supervision.Accept, "nope"}}); !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("an unknown kind among several: %v", err)
+	}
 	eff, err := sv.Efficiency(ctx, p)
 	if err != nil {
 		t.Fatal(err)

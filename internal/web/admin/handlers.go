@@ -1,6 +1,6 @@
 // Package admin holds the administrators' pages: the catalog, the calendar,
 // halls, departments, users, bundles and queue settings; and the
-// supervisors' figures (监督统计, 排队统计). Its routes are listed in routes.go; its
+// supervisors' queue figures (排队统计); the supervision pages are web/supervise's. Its routes are listed in routes.go; its
 // templates are embedded beside it and rendered on the shared page kit.
 package admin
 

@@ -45,7 +45,4 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 
 	// Queue figures (排队统计): figures.go.
 	mux.HandleFunc("GET /queue/figures", h.signedIn(h.queueFigures))
-
-	// Supervision figures (监督统计): supervision.go.
-	mux.HandleFunc("GET /supervision", h.signedIn(h.supervision))
 }

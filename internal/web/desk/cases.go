@@ -9,6 +9,7 @@ import (
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/identity"
+	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
 )
 
@@ -36,6 +37,8 @@ type casePageData struct {
 	DeptName   string
 	Back       string // where a desk sent the user from, to return there
 	Files      bool   // some material has electronic files (an online application)
+	Holding    *holdingBar
+	MayNotice  bool // a supervisor (or the bureau's admin) may open a supervision notice
 }
 
 func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request) {
@@ -53,6 +56,10 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 	d := casePageData{V: cv, Deadlines: cv.Deadlines, PauseTypes: casework.PauseTypes, Failed: failed,
 		IDTypes: []identity.IDType{identity.ResidentID, identity.Passport, identity.HKMacaoPermit, identity.TaiwanPermit, identity.ForeignPermanent}}
 	d.DeptName = h.deptNames(ctx)[cv.Case.DepartmentCode]
+	d.Holding = h.holding(ctx, cv.Case.Number, d.DeptName)
+	if u := service.UserFrom(ctx); u != nil {
+		d.MayNotice = u.Role.Sees(org.WorkNotices) && !u.Role.NeedsDepartment() // the form is the service's to refuse
+	}
 	for _, m := range cv.Case.Materials {
 		d.Files = d.Files || len(m.Files) > 0
 	}

@@ -179,9 +179,10 @@ func TestRatingOnlineAndRectification(t *testing.T) {
 		sup.get(path2).want(t, http.StatusOK, `id="act-uphold"`, `id="act-reject"`)
 		sup.follow(t, path2+"/uphold", url.Values{"note": {"经核查监控，属误评"}}).want(t, http.StatusOK, "申诉成立", "经核查监控，属误评")
 
-		// Supervision: the rates of this month.
-		sv := sup.get("/supervision")
-		sv.want(t, http.StatusOK, "江川区市场监督管理局", "实名差评整改率", `id="rates-clerk"`, "shouli")
+		// Supervision: the rates of this month (the satisfaction tab).
+		sv := sup.get("/supervision/ratings")
+		sv.want(t, http.StatusOK, "江川区市场监督管理局", "实名差评整改率", `id="rates-clerk"`, "张晓梅")
+		sv.wantNot(t, ">shouli<") // people by their real names
 		row := sv.body[strings.Index(sv.body, "江川区市场监督管理局"):]
 		row = row[:strings.Index(row, "</tr>")]
 		for _, want := range []string{">1<", "0.0%", "100.0%"} {
@@ -189,7 +190,7 @@ func TestRatingOnlineAndRectification(t *testing.T) {
 				t.Errorf("SCJG row %q lacks %q", row, want)
 			}
 		}
-		sup.get("/supervision?from=2026-13-01").want(t, http.StatusUnprocessableEntity, `id="from-error"`)
-		dept.get("/supervision").want(t, http.StatusForbidden)
+		sup.get("/supervision/ratings?from=2026-13-01").want(t, http.StatusUnprocessableEntity, `id="from-error"`)
+		dept.get("/supervision/ratings").want(t, http.StatusForbidden)
 	})
 }

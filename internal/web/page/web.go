@@ -242,7 +242,8 @@ var workspacePages = map[org.Workspace]navItem{
 	org.WorkHandover: {"/handover", "材料交接"}, org.WorkAgent: {"/agent", "代办"}, org.WorkIssuance: {"/issuance", "综合出件"},
 	org.WorkBookings: {"", "预约名单"}, org.WorkCases: {"/cases", "办件查询"}, org.WorkHandbook: {"/items", "办事指南"},
 	org.WorkRectifications: {"/rectifications", "差评整改"}, org.WorkBundles: {"/bundles", "一件事"},
-	org.WorkSupervision: {"/supervision", "监督统计"}, org.WorkQueueFigures: {"/queue/figures", "排队统计"}, org.WorkAdmin: {"/admin", "系统管理"},
+	org.WorkSupervision: {"/supervision", "督查考核"}, org.WorkDeptFigures: {"/supervision", "本部门考核"},
+	org.WorkNotices: {"/supervision/notices", "督办单"}, org.WorkQueueFigures: {"/queue/figures", "排队统计"}, org.WorkAdmin: {"/admin", "系统管理"},
 }
 
 // Render answers with the named page, filled with v and what the layout

@@ -1,4 +1,4 @@
-package admin
+package supervise
 
 import (
 	"cmp"
@@ -12,8 +12,8 @@ import (
 	"github.com/onewindow/onewindow/internal/rating"
 )
 
-// Supervision (监督统计): the rating figures by department, hall, window
-// and item.
+// The satisfaction tables (好差评监督统计): the rating figures by
+// department, window, clerk and hall, a tab of the supervision pages.
 
 // rateRow is one group's rates, ready to show.
 type rateRow struct {
@@ -45,9 +45,9 @@ func percent(rate float64, ok bool) string {
 	return strconv.FormatFloat(rate*100, 'f', 1, 64) + "%"
 }
 
-// supervision shows the rates of a period (this month unless asked) per
+// ratings shows the rates of a period (this month unless asked) per
 // department, window, clerk and hall.
-func (h *Handlers) supervision(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ratings(w http.ResponseWriter, r *http.Request) {
 	now := h.svc.Now().In(clock.Shanghai)
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, clock.Shanghai)
 	d := &supervisionData{From: first.Format(time.DateOnly), To: first.AddDate(0, 1, -1).Format(time.DateOnly)}
@@ -58,7 +58,7 @@ func (h *Handlers) supervision(w http.ResponseWriter, r *http.Request) {
 	if s := strings.TrimSpace(q.Get("to")); s != "" {
 		d.To = s
 	}
-	v := view{Title: "监督统计", Data: d}
+	v := view{Title: "好差评统计", Data: d}
 	from, ferr := time.ParseInLocation(time.DateOnly, d.From, clock.Shanghai)
 	to, terr := time.ParseInLocation(time.DateOnly, d.To, clock.Shanghai)
 	var errs apperr.Collector
@@ -66,7 +66,7 @@ func (h *Handlers) supervision(w http.ResponseWriter, r *http.Request) {
 	errs.Check(terr == nil, "to", "结束日期格式为 2026-01-31")
 	errs.Check(ferr != nil || terr != nil || !to.Before(from), "to", "结束日期不能早于开始日期")
 	if err := errs.Err("统计期间有误"); err != nil {
-		h.render(w, r, h.formError(r, &v, err), "supervision", v)
+		h.render(w, r, h.formError(r, &v, err), "ratings", v)
 		return
 	}
 	names, err := h.orgNames(r)
@@ -83,7 +83,7 @@ func (h *Handlers) supervision(w http.ResponseWriter, r *http.Request) {
 		rates, err := h.svc.Rates(r.Context(), from, to.AddDate(0, 0, 1), t.Group)
 		if err != nil {
 			status := h.formError(r, &v, err)
-			page := "supervision"
+			page := "ratings"
 			if status == http.StatusForbidden || status == http.StatusUnauthorized {
 				page = "error"
 			}
@@ -99,14 +99,22 @@ func (h *Handlers) supervision(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Tables = append(d.Tables, t)
 	}
-	h.render(w, r, http.StatusOK, "supervision", v)
+	h.render(w, r, http.StatusOK, "ratings", v)
 }
 
-// orgNames names departments and halls by code for the rate tables.
-type orgNames struct{ dept, hall map[string]string }
+// orgNames names departments and halls by code, and staff by username,
+// for the rate tables: people by their real names.
+type orgNames struct{ dept, hall, user map[string]string }
 
 func (h *Handlers) orgNames(r *http.Request) (orgNames, error) {
-	n := orgNames{dept: map[string]string{}, hall: map[string]string{}}
+	n := orgNames{dept: map[string]string{}, hall: map[string]string{}, user: map[string]string{}}
+	users, err := h.svc.Users(r.Context())
+	if err != nil {
+		return n, err
+	}
+	for _, u := range users {
+		n.user[u.Username] = u.Name
+	}
 	depts, err := h.svc.Departments(r.Context())
 	if err != nil {
 		return n, err
@@ -135,6 +143,8 @@ func (n orgNames) of(g rating.GroupBy, x rating.Rate) string {
 		return cmp.Or(n.hall[x.Hall], x.Hall) + " " + cmp.Or(x.Key, "（网上评价，无窗口）")
 	case rating.ByHall:
 		return cmp.Or(n.hall[x.Key], x.Key, "（未指明大厅）")
+	case rating.ByClerk:
+		return cmp.Or(n.user[x.Key], "（未指明）")
 	}
 	return cmp.Or(x.Key, "（未指明）")
 }
