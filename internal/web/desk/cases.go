@@ -144,7 +144,7 @@ func (h *Handlers) searchCases(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	res, err := h.svc.Cases(r.Context(), f)
 	if err == nil {
-		d.Rows = h.rows(res.Cases)
+		d.Rows = h.rows(r.Context(), res.Cases)
 		d.Total, d.Page = res.Total, res.Page
 		d.Pages = (res.Total + res.Size - 1) / res.Size
 	}

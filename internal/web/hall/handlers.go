@@ -6,6 +6,7 @@
 package hall
 
 import (
+	"context"
 	"embed"
 	"html/template"
 	"log/slog"
@@ -71,8 +72,8 @@ func (h *Handlers) hallNamed(r *http.Request, code string) (org.Hall, error) {
 	return h.HallNamed(r, code)
 }
 
-func (h *Handlers) rows(views []*service.CaseView) []caseRow {
-	return h.Rows(views)
+func (h *Handlers) rows(ctx context.Context, views []*service.CaseView) []caseRow {
+	return h.Rows(ctx, views)
 }
 
 type caseRow = page.CaseRow

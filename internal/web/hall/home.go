@@ -45,7 +45,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 	} else if res, err := h.svc.Cases(r.Context(), f); err != nil {
 		status = h.formError(r, &v, err)
 	} else {
-		d.Rows, d.Total = h.rows(res.Cases), res.Total
+		d.Rows, d.Total = h.rows(r.Context(), res.Cases), res.Total
 	}
 	v.Data = d
 	h.render(w, r, status, "home", v)

@@ -103,7 +103,7 @@ func (h *Handlers) agentDesk(w http.ResponseWriter, r *http.Request) {
 		h.deskError(w, r, "代办", err)
 		return
 	}
-	d.Cases = h.rows(cases)
+	d.Cases = h.rows(ctx, cases)
 	h.render(w, r, http.StatusOK, "desk_agent", view{Title: "代办", Data: d})
 }
 

@@ -76,8 +76,8 @@ func (h *Handlers) deskError(w http.ResponseWriter, r *http.Request, title strin
 	h.DeskError(w, r, title, err)
 }
 
-func (h *Handlers) rows(views []*service.CaseView) []caseRow {
-	return h.Rows(views)
+func (h *Handlers) rows(ctx context.Context, views []*service.CaseView) []caseRow {
+	return h.Rows(ctx, views)
 }
 
 type caseRow = page.CaseRow

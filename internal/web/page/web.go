@@ -191,8 +191,11 @@ type View struct {
 	Account *applicant.Account // an applicant signed in to the online hall
 	Now     time.Time
 	Nav     []NavItem
-	Path    string // the request's path, to mark the current menu entry
-	Flash   string // a one-time message after a redirect ("已受理")
+	// UserDepartment is the signed-in person's department, by its name
+	// ("" for roles without one).
+	UserDepartment string
+	Path           string // the request's path, to mark the current menu entry
+	Flash          string // a one-time message after a redirect ("已受理")
 	// FlashLink, with its label, follows the flash: "打印收件通知书".
 	FlashLink, FlashLinkLabel string
 	Error                     string            // a message for the whole form
@@ -253,6 +256,9 @@ func (h *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, pa
 	v.Account = service.AccountFrom(r.Context())
 	v.Now = h.Svc.Now()
 	v.Nav = nav(v.User)
+	if v.User != nil && v.User.DepartmentCode != "" {
+		v.UserDepartment = h.DepartmentNames(r.Context())[v.User.DepartmentCode]
+	}
 	if v.Account != nil {
 		v.Nav = applicantNav
 	}

@@ -1,0 +1,20 @@
+package hall_test
+
+import (
+	"net/http"
+	"testing"
+)
+
+// TestPagesNameDepartments: the header names a department person's
+// department and the case list each case's department by their names, never
+// by their codes.
+func TestPagesNameDepartments(t *testing.T) {
+	eachHall(t, start, func(t *testing.T, h *hall) {
+		if _, err := h.svc.Intake(h.as["shouli"], foodLicence()); err != nil {
+			t.Fatal(err)
+		}
+		home := h.signIn(t, "shenpi").get("/")
+		home.want(t, http.StatusOK, "王建国（部门审批 · 江川区市场监督管理局）", "江川区市场监督管理局 · 承诺件")
+		home.wantNot(t, "· SCJG", "SCJG ·")
+	})
+}
