@@ -10,6 +10,9 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	// The satisfaction tables (好差评监督统计): ratings.go.
 	mux.HandleFunc("GET /supervision/ratings", h.SignedIn(h.ratings))
 
+	// The monthly bulletin (督查通报), printed or as a workbook: bulletin.go.
+	mux.HandleFunc("GET /supervision/bulletin", h.SignedIn(h.bulletin))
+
 	// Supervision notices (督办单): notices.go.
 	mux.HandleFunc("GET /supervision/notices", h.SignedIn(h.notices))
 	mux.HandleFunc("GET /supervision/notices/new", h.SignedIn(h.newNotice))

@@ -254,3 +254,25 @@ func TestHallScreen(t *testing.T) {
 		b.Get("/screen/NOPE").Want(t, http.StatusNotFound)
 	})
 }
+
+// TestBulletinPrintedAndDownloaded: the supervisor prints last month's
+// bulletin (the late decision of 市场监管 among the late cases, the ranking
+// by department names) and downloads its workbook from the same page;
+// roles without figures are refused, a bad month is said.
+func TestBulletinPrintedAndDownloaded(t *testing.T) {
+	webtest.EachHall(t, sh("2026-09-30 09:00"), func(t *testing.T, h *webtest.Hall) {
+		n := scenario(t, h)
+		sup := h.SignIn(t, "jiandu")
+		p := sup.Get("/supervision/bulletin")
+		sup.Get("/supervision").Want(t, http.StatusOK, `href="/supervision/bulletin"`)
+		p.Want(t, http.StatusOK, "2026年10月", "一、总体情况", "二、部门考核排名", scjg, n["late"], "下载 Excel 工作簿", "/supervision/bulletin?month=2026-10&amp;format=xlsx")
+		p.WantNot(t, "SCJG", n["early"])
+		x := sup.Get("/supervision/bulletin?month=2026-10&format=xlsx")
+		x.Want(t, http.StatusOK)
+		if !strings.HasPrefix(x.Body, "PK") {
+			t.Errorf("the workbook is not a zip file: %.20q", x.Body)
+		}
+		sup.Get("/supervision/bulletin?month=2026-13").Want(t, http.StatusUnprocessableEntity)
+		h.SignIn(t, "shenpi").Get("/supervision/bulletin").Want(t, http.StatusForbidden)
+	})
+}
