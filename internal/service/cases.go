@@ -42,6 +42,10 @@ type CaseView struct {
 	// Visit is the number of the queue ticket an intake linked the case
 	// to (the visit the clerk was serving), "" when none.
 	Visit string
+	// Who received the case and pre-reviewed it, by their real names, and
+	// the hall it was taken in at, by its name: filled by Case ("" when
+	// unknown).
+	ReceivedByName, PreReviewByName, HallName string
 }
 
 // Next returns the case's earliest running deadline as people read it, or
@@ -328,7 +332,36 @@ func (s *Service) Case(ctx context.Context, number string) (*CaseView, error) {
 	if v.Documents, err = s.store.CaseDocuments(ctx, number); err != nil {
 		return nil, err
 	}
+	if err := s.nameCasePeople(ctx, v); err != nil {
+		return nil, err
+	}
 	return v, nil
+}
+
+// nameCasePeople fills the names a case page shows for who received the
+// case, who pre-reviewed it and the hall it was taken in at: real names
+// and the hall's name, never the username or the code ("" when unknown,
+// e.g. an online applicant's account).
+func (s *Service) nameCasePeople(ctx context.Context, v *CaseView) error {
+	c := v.Case
+	users := []string{c.ReceivedBy}
+	if c.PreReview != nil {
+		users = append(users, c.PreReview.By)
+	}
+	names, err := s.store.UserNames(ctx, users)
+	if err != nil {
+		return err
+	}
+	v.ReceivedByName = names[c.ReceivedBy]
+	if c.PreReview != nil {
+		v.PreReviewByName = names[c.PreReview.By]
+	}
+	if c.HallCode != "" {
+		if hall := s.hallNames(ctx); hall != nil {
+			v.HallName = hall(c.HallCode)
+		}
+	}
+	return nil
 }
 
 // CaseFilter narrows a work list.
