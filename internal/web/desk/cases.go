@@ -13,18 +13,8 @@ import (
 	"github.com/onewindow/onewindow/internal/service"
 )
 
-// deptNames maps department codes to names (codes where the list fails).
-func (h *Handlers) deptNames(ctx context.Context) map[string]string {
-	out := map[string]string{}
-	ds, err := h.svc.Departments(ctx)
-	if err != nil {
-		h.log.Error("departments", "err", err)
-	}
-	for _, d := range ds {
-		out[d.Code] = d.Name
-	}
-	return out
-}
+// deptNames maps department codes to names (page.Kit.DepartmentNames).
+func (h *Handlers) deptNames(ctx context.Context) map[string]string { return h.DepartmentNames(ctx) }
 
 // casePageData is the case page: summary, deadlines, materials, documents,
 // timeline and the forms of the actions the user may take now.

@@ -37,13 +37,7 @@ type noticesData struct {
 type navTab struct{ Href, Label, Key string }
 
 func (h *Handlers) deptNames(r *http.Request) map[string]string {
-	names := map[string]string{}
-	if depts, err := h.svc.Departments(r.Context()); err == nil {
-		for _, x := range depts {
-			names[x.Code] = x.Name
-		}
-	}
-	return names
+	return h.DepartmentNames(r.Context())
 }
 
 func (h *Handlers) row(names map[string]string, n service.NoticeView) noticeRow {
