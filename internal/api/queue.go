@@ -116,21 +116,21 @@ func (h *Handlers) registerQueue(a huma.API) {
 		OperationID: "requeue-ticket", Method: http.MethodPost, Path: "/queue/tickets/{id}/requeue", Tags: tags,
 		Summary:  "过号后迟到者重新排队（每号一次，排在同优先类别末尾）",
 		Security: bearer, Errors: []int{401, 403, 404, 409},
-	}, h.ticketAction(h.svc.Requeue))
+	}, h.ticketAction((*service.Service).Requeue))
 	huma.Register(a, huma.Operation{
 		OperationID: "cancel-ticket", Method: http.MethodPost, Path: "/queue/tickets/{id}/cancel", Tags: tags,
 		Summary: "取消一个等候中或过号的号", Security: bearer, Errors: []int{401, 403, 404, 409},
-	}, h.ticketAction(h.svc.Cancel))
+	}, h.ticketAction((*service.Service).Cancel))
 
 	windowOps := []struct {
 		path, summary string
-		do            func(context.Context, string, string) (*service.WindowView, error)
+		do            func(*service.Service, context.Context, string, string) (*service.WindowView, error)
 	}{
-		{"call-next", "叫下一个号：按优先规则（连续 K 个优先号后，等得更久的普通号先叫）", h.svc.CallNext},
-		{"recall", "重呼当前号（次数有上限，默认 2 次）", h.svc.Recall},
-		{"start", "开始办理当前号", h.svc.Start},
-		{"pause", "暂停窗口（暂停的窗口不能叫号）", h.svc.Pause},
-		{"resume", "开窗或恢复窗口：当前登录的工作人员即为本窗口的操作人", h.svc.Resume},
+		{"call-next", "叫下一个号：按优先规则（连续 K 个优先号后，等得更久的普通号先叫）", (*service.Service).CallNext},
+		{"recall", "重呼当前号（次数有上限，默认 2 次）", (*service.Service).Recall},
+		{"start", "开始办理当前号", (*service.Service).Start},
+		{"pause", "暂停窗口（暂停的窗口不能叫号）", (*service.Service).Pause},
+		{"resume", "开窗或恢复窗口：当前登录的工作人员即为本窗口的操作人", (*service.Service).Resume},
 	}
 	for _, op := range windowOps {
 		huma.Register(a, huma.Operation{
@@ -138,7 +138,7 @@ func (h *Handlers) registerQueue(a huma.API) {
 			Summary: op.summary, Description: "只有本大厅的综合受理、综合出件人员可操作，且须是在该窗口开窗的人员。状态不允许时返回 409。",
 			Security: bearer, Errors: []int{401, 403, 404, 409},
 		}, func(ctx context.Context, in *windowInput) (*windowOutput, error) {
-			v, err := op.do(ctx, in.Hall, in.Number)
+			v, err := op.do(h.svc, ctx, in.Hall, in.Number)
 			return h.windowResult(ctx, v, err)
 		})
 	}
@@ -193,9 +193,9 @@ func (h *Handlers) getTicket(ctx context.Context, in *ticketInput) (*ticketOutpu
 	return &ticketOutput{Body: ticketOut(v)}, nil
 }
 
-func (h *Handlers) ticketAction(do func(context.Context, int64) (*service.TicketView, error)) func(context.Context, *ticketInput) (*ticketOutput, error) {
+func (h *Handlers) ticketAction(do func(*service.Service, context.Context, int64) (*service.TicketView, error)) func(context.Context, *ticketInput) (*ticketOutput, error) {
 	return func(ctx context.Context, in *ticketInput) (*ticketOutput, error) {
-		v, err := do(ctx, in.ID)
+		v, err := do(h.svc, ctx, in.ID)
 		if err != nil {
 			return nil, h.fail(ctx, err)
 		}

@@ -39,7 +39,7 @@ type AdminAccess struct {
 
 // AdminAccess returns what the signed-in user may administer; users who
 // may administer nothing are refused.
-func (s *Service) AdminAccess(ctx context.Context) (AdminAccess, error) {
+func (s *Admin) AdminAccess(ctx context.Context) (AdminAccess, error) {
 	a, err := requireIn(ctx, org.WorkAdmin, "使用系统管理")
 	if err != nil {
 		return AdminAccess{}, err
@@ -52,7 +52,7 @@ func (s *Service) AdminAccess(ctx context.Context) (AdminAccess, error) {
 
 // MayAdminister returns nil when the signed-in user may use section, and
 // otherwise an Unauthorized or Forbidden error saying why.
-func (s *Service) MayAdminister(ctx context.Context, section AdminSection) error {
+func (s *Admin) MayAdminister(ctx context.Context, section AdminSection) error {
 	switch section {
 	case SectionCatalog:
 		_, err := require(ctx, "修改办事指南", org.RoleAdmin, org.RoleDeptAdmin)
@@ -75,7 +75,7 @@ func (s *Service) MayAdminister(ctx context.Context, section AdminSection) error
 // EditableItems lists the current version of the items the signed-in user
 // may edit: every item for a bureau admin, its own department's for a
 // department admin.
-func (s *Service) EditableItems(ctx context.Context, f ItemFilter) ([]catalog.Item, error) {
+func (s *Admin) EditableItems(ctx context.Context, f ItemFilter) ([]catalog.Item, error) {
 	a, err := require(ctx, "修改办事指南", org.RoleAdmin, org.RoleDeptAdmin)
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func (s *Service) EditableItems(ctx context.Context, f ItemFilter) ([]catalog.It
 
 // ItemForEdit returns the current version of an item for its editor, if
 // the signed-in user may edit it.
-func (s *Service) ItemForEdit(ctx context.Context, code string) (*catalog.Item, error) {
+func (s *Admin) ItemForEdit(ctx context.Context, code string) (*catalog.Item, error) {
 	if _, err := require(ctx, "修改办事指南", org.RoleAdmin, org.RoleDeptAdmin); err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func (s *Service) ItemForEdit(ctx context.Context, code string) (*catalog.Item, 
 
 // ItemHistory lists every version of an item, newest first, to those who
 // may edit it.
-func (s *Service) ItemHistory(ctx context.Context, code string) ([]catalog.Item, error) {
+func (s *Admin) ItemHistory(ctx context.Context, code string) ([]catalog.Item, error) {
 	if _, err := s.ItemForEdit(ctx, code); err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (s *Service) ItemHistory(ctx context.Context, code string) ([]catalog.Item,
 
 // ItemRevision returns one version of an item, with its materials, to
 // those who may edit the item.
-func (s *Service) ItemRevision(ctx context.Context, code string, version int) (*catalog.Item, error) {
+func (s *Admin) ItemRevision(ctx context.Context, code string, version int) (*catalog.Item, error) {
 	if _, err := s.ItemForEdit(ctx, code); err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ type CalendarSheet struct {
 
 // CalendarSheet returns the year for editing (bureau admins only). Own
 // holds the district's overrides, or with hallCode the hall's own days.
-func (s *Service) CalendarSheet(ctx context.Context, year int, hallCode string) (*CalendarSheet, error) {
+func (s *Admin) CalendarSheet(ctx context.Context, year int, hallCode string) (*CalendarSheet, error) {
 	if _, err := require(ctx, "修改工作日历", org.RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (s *Service) CalendarSheet(ctx context.Context, year int, hallCode string) 
 // ---- departments, halls and windows ----
 
 // CreateDepartment adds a department (bureau admins only).
-func (s *Service) CreateDepartment(ctx context.Context, d *org.Department) error {
+func (s *Admin) CreateDepartment(ctx context.Context, d *org.Department) error {
 	a, err := require(ctx, "添加部门", org.RoleAdmin)
 	if err != nil {
 		return err
@@ -192,7 +192,7 @@ func (s *Service) CreateDepartment(ctx context.Context, d *org.Department) error
 
 // CreateHall adds a hall (bureau admins only). A street center hangs
 // under the district hall, a community station under a street center.
-func (s *Service) CreateHall(ctx context.Context, h *org.Hall) error {
+func (s *Admin) CreateHall(ctx context.Context, h *org.Hall) error {
 	a, err := require(ctx, "添加大厅", org.RoleAdmin)
 	if err != nil {
 		return err
@@ -216,7 +216,7 @@ func (s *Service) CreateHall(ctx context.Context, h *org.Hall) error {
 }
 
 // checkParentHall checks the hall sits one level under its parent.
-func (s *Service) checkParentHall(ctx context.Context, h *org.Hall) error {
+func (s *Admin) checkParentHall(ctx context.Context, h *org.Hall) error {
 	if h.Level == org.District {
 		if h.ParentCode != "" {
 			return apperr.Field("parent_code", "区级政务服务中心没有上级大厅")
@@ -247,7 +247,7 @@ func (s *Service) checkParentHall(ctx context.Context, h *org.Hall) error {
 }
 
 // CreateWindow adds a window to a hall (bureau admins only).
-func (s *Service) CreateWindow(ctx context.Context, w *org.Window) error {
+func (s *Admin) CreateWindow(ctx context.Context, w *org.Window) error {
 	a, err := require(ctx, "添加窗口", org.RoleAdmin)
 	if err != nil {
 		return err
@@ -298,7 +298,7 @@ func isSelf(a *Actor, u *org.User) bool { return a.User != nil && a.User.ID == u
 // ManagedUsers lists the accounts the signed-in user manages, by username:
 // every account for a bureau admin, its department's reviewers for a
 // department admin.
-func (s *Service) ManagedUsers(ctx context.Context) ([]org.User, error) {
+func (s *Admin) ManagedUsers(ctx context.Context) ([]org.User, error) {
 	a, err := require(ctx, "管理账号", org.RoleAdmin, org.RoleDeptAdmin)
 	if err != nil {
 		return nil, err
@@ -317,12 +317,12 @@ func (s *Service) ManagedUsers(ctx context.Context) ([]org.User, error) {
 }
 
 // ManagedUser returns one account the signed-in user manages.
-func (s *Service) ManagedUser(ctx context.Context, username string) (*org.User, error) {
+func (s *Admin) ManagedUser(ctx context.Context, username string) (*org.User, error) {
 	_, u, err := s.managed(ctx, "管理账号", username)
 	return u, err
 }
 
-func (s *Service) managed(ctx context.Context, what, username string) (*Actor, *org.User, error) {
+func (s *Admin) managed(ctx context.Context, what, username string) (*Actor, *org.User, error) {
 	a, err := require(ctx, what, org.RoleAdmin, org.RoleDeptAdmin)
 	if err != nil {
 		return nil, nil, err
@@ -344,7 +344,7 @@ func (s *Service) managed(ctx context.Context, what, username string) (*Actor, *
 // department admin may change only its own department's reviewers, and
 // they stay its reviewers. Nobody changes their own role, and the last
 // active bureau admin keeps the role.
-func (s *Service) UpdateUser(ctx context.Context, username string, ch AccountChange) (*org.User, error) {
+func (s *Admin) UpdateUser(ctx context.Context, username string, ch AccountChange) (*org.User, error) {
 	a, before, err := s.managed(ctx, "修改账号", username)
 	if err != nil {
 		return nil, err
@@ -376,7 +376,7 @@ func (s *Service) UpdateUser(ctx context.Context, username string, ch AccountCha
 // SetActive deactivates an account (it can no longer sign in, and its API
 // tokens are revoked) or reactivates it. Nobody deactivates their own
 // account, and the last active bureau admin stays active.
-func (s *Service) SetActive(ctx context.Context, username string, active bool) error {
+func (s *Admin) SetActive(ctx context.Context, username string, active bool) error {
 	what := "停用账号"
 	if active {
 		what = "启用账号"
@@ -402,7 +402,7 @@ func (s *Service) SetActive(ctx context.Context, username string, active bool) e
 // ResetPassword gives an account a new random password, returned to be
 // shown once, revokes its API tokens and lifts a sign-in lockout. One's
 // own password is changed on the password page, with the old one.
-func (s *Service) ResetPassword(ctx context.Context, username string) (string, error) {
+func (s *Admin) ResetPassword(ctx context.Context, username string) (string, error) {
 	a, u, err := s.managed(ctx, "重置密码", username)
 	if err != nil {
 		return "", err

@@ -20,7 +20,7 @@ type AgentChoice struct {
 }
 
 // Agents lists the active agents (代办员) of the district and its streets.
-func (s *Service) Agents(ctx context.Context) ([]AgentChoice, error) {
+func (s *Online) Agents(ctx context.Context) ([]AgentChoice, error) {
 	if ActorFrom(ctx) == nil {
 		return nil, apperr.New(apperr.Unauthorized, "请先登录")
 	}
@@ -46,7 +46,7 @@ type AuthorisationInput struct {
 
 // Authorise gives an agent a mandate to apply and collect for the signed-in
 // applicant: for the items named (all if none) until the end of a day.
-func (s *Service) Authorise(ctx context.Context, in AuthorisationInput) (*applicant.Authorisation, error) {
+func (s *Online) Authorise(ctx context.Context, in AuthorisationInput) (*applicant.Authorisation, error) {
 	acc, err := requireAccount(ctx)
 	if err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func (s *Service) Authorise(ctx context.Context, in AuthorisationInput) (*applic
 }
 
 // RevokeAuthorisation ends one of the signed-in applicant's mandates now.
-func (s *Service) RevokeAuthorisation(ctx context.Context, id int64) error {
+func (s *Online) RevokeAuthorisation(ctx context.Context, id int64) error {
 	acc := AccountFrom(ctx)
 	if acc == nil {
 		return apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
@@ -108,7 +108,7 @@ func (s *Service) RevokeAuthorisation(ctx context.Context, id int64) error {
 
 // Authorisations lists the signed-in applicant's mandates, or, for an
 // agent, those given to them.
-func (s *Service) Authorisations(ctx context.Context) ([]applicant.Authorisation, error) {
+func (s *Online) Authorisations(ctx context.Context) ([]applicant.Authorisation, error) {
 	a := ActorFrom(ctx)
 	switch {
 	case a == nil:
@@ -123,7 +123,7 @@ func (s *Service) Authorisations(ctx context.Context) ([]applicant.Authorisation
 
 // actingFor returns the account an agent acts for on item now, checking
 // the agent's mandate; for a signed-in applicant, their own account.
-func (s *Service) actingFor(ctx context.Context, accountID int64, item string, now time.Time) (*applicant.Account, *Actor, error) {
+func (s *Online) actingFor(ctx context.Context, accountID int64, item string, now time.Time) (*applicant.Account, *Actor, error) {
 	a := ActorFrom(ctx)
 	switch {
 	case a == nil:
@@ -153,7 +153,7 @@ func (s *Service) actingFor(ctx context.Context, accountID int64, item string, n
 
 // checkCollector checks, before a pickup, that the agent collecting the
 // result holds the applicant's current mandate for the case's item.
-func (s *Service) checkCollector(ctx context.Context, number, agent string, now time.Time) error {
+func (s *Online) checkCollector(ctx context.Context, number, agent string, now time.Time) error {
 	c, err := s.store.Case(ctx, number)
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ import (
 // reset) gets a notice saying so instead of a code, through the same
 // sender. One code a minute per phone, a few an hour per phone and per
 // client, on every node; a code lives ten minutes.
-func (s *Service) SendCode(ctx context.Context, phone string, purpose applicant.Purpose) error {
+func (s *Online) SendCode(ctx context.Context, phone string, purpose applicant.Purpose) error {
 	phone = applicant.NormalizePhone(phone)
 	if err := applicant.ValidatePhone(phone); err != nil {
 		return err
@@ -74,7 +74,7 @@ type Registration struct {
 }
 
 // Register creates an applicant account once the phone's code checks out.
-func (s *Service) Register(ctx context.Context, in Registration) (*applicant.Account, error) {
+func (s *Online) Register(ctx context.Context, in Registration) (*applicant.Account, error) {
 	phone := applicant.NormalizePhone(in.Phone)
 	if err := applicant.ValidatePhone(phone); err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func (s *Service) Register(ctx context.Context, in Registration) (*applicant.Acc
 	if err := s.store.UseCode(ctx, phone, applicant.Register, func(c applicant.Code) error { return c.Verify(in.Code, now) }); err != nil {
 		return nil, err
 	}
-	hash, err := s.hashPassword(ctx, in.Password)
+	hash, err := s.access.hashPassword(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -100,13 +100,13 @@ func (s *Service) Register(ctx context.Context, in Registration) (*applicant.Acc
 
 // SignInApplicant checks an applicant's phone and password, with the
 // limits and the same work for unknown phones that staff sign-in has.
-func (s *Service) SignInApplicant(ctx context.Context, phone, password string) (*applicant.Account, error) {
+func (s *Online) SignInApplicant(ctx context.Context, phone, password string) (*applicant.Account, error) {
 	phone = applicant.NormalizePhone(phone)
 	now := s.clock.Now()
 	if phone == "" || password == "" {
 		return nil, apperr.Field("phone", "请输入手机号和密码")
 	}
-	attempt, _, err := s.beginPassword(ctx, phoneSubject(phone), now)
+	attempt, _, err := s.access.beginPassword(ctx, phoneSubject(phone), now)
 	if err != nil {
 		return nil, err
 	}
@@ -119,17 +119,17 @@ func (s *Service) SignInApplicant(ctx context.Context, phone, password string) (
 	if found {
 		hash = a.PasswordHash
 	}
-	ok, err := s.verifyPassword(ctx, hash, password)
+	ok, err := s.access.verifyPassword(ctx, hash, password)
 	if err != nil {
 		return nil, err
 	}
 	if !found || !ok {
-		if err := s.passwordFailed(ctx, attempt, now); err != nil {
+		if err := s.access.passwordFailed(ctx, attempt, now); err != nil {
 			return nil, err
 		}
 		return nil, apperr.New(apperr.Unauthorized, "手机号或密码错误")
 	}
-	if err := s.passwordSucceeded(ctx, attempt, now); err != nil {
+	if err := s.access.passwordSucceeded(ctx, attempt, now); err != nil {
 		return nil, err
 	}
 	s.log.Info("applicant signed in", "account", a.ID, "phone", applicant.MaskPhone(phone))
@@ -138,7 +138,7 @@ func (s *Service) SignInApplicant(ctx context.Context, phone, password string) (
 
 // ResetApplicantPassword sets a new password once the phone's reset code
 // checks out.
-func (s *Service) ResetApplicantPassword(ctx context.Context, phone, code, password string) error {
+func (s *Online) ResetApplicantPassword(ctx context.Context, phone, code, password string) error {
 	phone = applicant.NormalizePhone(phone)
 	if err := applicant.ValidatePassword(password); err != nil {
 		return err
@@ -151,7 +151,7 @@ func (s *Service) ResetApplicantPassword(ctx context.Context, phone, code, passw
 	if err != nil {
 		return err
 	}
-	if a.PasswordHash, err = s.hashPassword(ctx, password); err != nil {
+	if a.PasswordHash, err = s.access.hashPassword(ctx, password); err != nil {
 		return err
 	}
 	if err := s.store.UpdateAccount(ctx, a, now); err != nil {
@@ -162,14 +162,14 @@ func (s *Service) ResetApplicantPassword(ctx context.Context, phone, code, passw
 }
 
 // AccountByID returns an applicant account, for the page session.
-func (s *Service) AccountByID(ctx context.Context, id int64) (*applicant.Account, error) {
+func (s *Online) AccountByID(ctx context.Context, id int64) (*applicant.Account, error) {
 	return s.store.Account(ctx, id)
 }
 
 // UpdateProfile sets the signed-in applicant's profile: who they are, with
 // the ID number or credit code checked. version is the account version the
 // form was read at: a newer one is a stale edit.
-func (s *Service) UpdateProfile(ctx context.Context, p applicant.Profile, version int) (*applicant.Account, error) {
+func (s *Online) UpdateProfile(ctx context.Context, p applicant.Profile, version int) (*applicant.Account, error) {
 	acc := AccountFrom(ctx)
 	if acc == nil {
 		return nil, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")

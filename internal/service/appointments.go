@@ -72,7 +72,7 @@ func daySlots(c *queue.Category, p store.AppointmentPlan, day calendar.Date) []S
 
 // AppointmentDays lists the dates that may be booked in a hall (public):
 // the working days of its calendar from today for BookAhead days.
-func (s *Service) AppointmentDays(ctx context.Context, hall string) ([]calendar.Date, error) {
+func (s *Hall) AppointmentDays(ctx context.Context, hall string) ([]calendar.Date, error) {
 	cal, err := s.Calendar(ctx, hall)
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func (s *Service) AppointmentDays(ctx context.Context, hall string) ([]calendar.
 // AppointmentSlots lists a category's slots of day with their free seats
 // (public). A day that is not a working day of the hall has none; a day
 // outside the booking range is refused.
-func (s *Service) AppointmentSlots(ctx context.Context, hall, category string, day calendar.Date) ([]Slot, error) {
+func (s *Hall) AppointmentSlots(ctx context.Context, hall, category string, day calendar.Date) ([]Slot, error) {
 	c, err := s.store.Category(ctx, hall, category)
 	if err != nil {
 		return nil, err
@@ -126,7 +126,7 @@ func (s *Service) AppointmentSlots(ctx context.Context, hall, category string, d
 
 // SetAppointmentPlan sets a category's slot length and seats per slot
 // (bureau admins only).
-func (s *Service) SetAppointmentPlan(ctx context.Context, hall, category string, p store.AppointmentPlan) error {
+func (s *Hall) SetAppointmentPlan(ctx context.Context, hall, category string, p store.AppointmentPlan) error {
 	a, err := require(ctx, "设置预约号源", org.RoleAdmin)
 	if err != nil {
 		return err
@@ -180,7 +180,7 @@ var mobile = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 // Book takes a seat of a slot (public, or a clerk of the hall for a caller
 // at the desk). The booking code it returns is shown once: only its hash
 // is kept.
-func (s *Service) Book(ctx context.Context, req BookingRequest) (*BookingView, string, error) {
+func (s *Hall) Book(ctx context.Context, req BookingRequest) (*BookingView, string, error) {
 	var v apperr.Collector
 	name := strings.TrimSpace(req.Name)
 	v.Check(name != "" && utf8.RuneCountInString(name) <= 50, "name", "请填写姓名（不超过 50 个字）")
@@ -268,7 +268,7 @@ func normalizeCode(s string) string {
 	return strings.NewReplacer(" ", "", "-", "").Replace(s)
 }
 
-func (s *Service) bookingView(ctx context.Context, a *store.Appointment) (*BookingView, error) {
+func (s *Hall) bookingView(ctx context.Context, a *store.Appointment) (*BookingView, error) {
 	now := s.clock.Now()
 	v := &BookingView{ID: a.ID, Hall: a.HallCode, Category: a.Category, Date: a.Day,
 		Slot: a.Slot + "–" + a.EndsAt.Format("15:04"), StartsAt: a.StartsAt, EndsAt: a.EndsAt, Name: a.Name,
@@ -313,7 +313,7 @@ func hallClerk(ctx context.Context, hall string) (string, error) {
 }
 
 // BookingByCode returns the booking a code opens (public).
-func (s *Service) BookingByCode(ctx context.Context, code string) (*BookingView, error) {
+func (s *Hall) BookingByCode(ctx context.Context, code string) (*BookingView, error) {
 	a, err := s.appointmentByCode(ctx, code)
 	if err != nil {
 		return nil, err
@@ -321,7 +321,7 @@ func (s *Service) BookingByCode(ctx context.Context, code string) (*BookingView,
 	return s.bookingView(ctx, a)
 }
 
-func (s *Service) appointmentByCode(ctx context.Context, code string) (*store.Appointment, error) {
+func (s *Hall) appointmentByCode(ctx context.Context, code string) (*store.Appointment, error) {
 	if err := s.throttle(ctx, s.guard.lookup); err != nil {
 		return nil, err
 	}
@@ -334,7 +334,7 @@ func (s *Service) appointmentByCode(ctx context.Context, code string) (*store.Ap
 
 // CancelByCode cancels the booking a code opens (public: the applicant),
 // before its slot starts; the seat is free again.
-func (s *Service) CancelByCode(ctx context.Context, code string) (*BookingView, error) {
+func (s *Hall) CancelByCode(ctx context.Context, code string) (*BookingView, error) {
 	a, err := s.appointmentByCode(ctx, code)
 	if err != nil {
 		return nil, err
@@ -354,7 +354,7 @@ func (s *Service) CancelByCode(ctx context.Context, code string) (*BookingView, 
 
 // CancelBooking cancels a booking (a clerk of its hall), at any time
 // before it is checked in.
-func (s *Service) CancelBooking(ctx context.Context, id int64) (*BookingView, error) {
+func (s *Hall) CancelBooking(ctx context.Context, id int64) (*BookingView, error) {
 	a, err := s.store.AppointmentByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -371,7 +371,7 @@ func (s *Service) CancelBooking(ctx context.Context, id int64) (*BookingView, er
 }
 
 // HallBookings lists a hall's bookings of a day (a clerk of the hall).
-func (s *Service) HallBookings(ctx context.Context, hall string, day calendar.Date) ([]*BookingView, error) {
+func (s *Hall) HallBookings(ctx context.Context, hall string, day calendar.Date) ([]*BookingView, error) {
 	if _, err := hallClerk(ctx, hall); err != nil {
 		return nil, err
 	}
@@ -392,7 +392,7 @@ func (s *Service) HallBookings(ctx context.Context, hall string, day calendar.Da
 
 // NoShowCount returns how many bookings of an ID number were not checked
 // in by their slot's end (a clerk of any hall).
-func (s *Service) NoShowCount(ctx context.Context, idNumber string) (int, error) {
+func (s *Hall) NoShowCount(ctx context.Context, idNumber string) (int, error) {
 	if _, err := require(ctx, "查询爽约次数", org.RoleIntake, org.RoleIssuance, org.RoleSupervisor, org.RoleAdmin); err != nil {
 		return 0, err
 	}
@@ -419,7 +419,7 @@ type CheckInView struct {
 // check-in kiosk in the hall). It is allowed from CheckInEarly before the
 // slot's start to CheckInLate after it, and only when the kiosk would
 // issue a ticket then (TakeTicket's working day and issuing hours).
-func (s *Service) CheckIn(ctx context.Context, hall, code, idNumber string) (*CheckInView, error) {
+func (s *Hall) CheckIn(ctx context.Context, hall, code, idNumber string) (*CheckInView, error) {
 	now := s.clock.Now()
 	var a *store.Appointment
 	var err error

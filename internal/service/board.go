@@ -18,10 +18,10 @@ const BoardRecent = 12
 
 // SetBoard attaches the hub that carries calls to the boards; without one
 // calls are not broadcast and boards cannot connect.
-func (s *Service) SetBoard(h *broadcast.Hub) { s.board.Store(h) }
+func (s *Hall) SetBoard(h *broadcast.Hub) { s.board.Store(h) }
 
 // Board returns the hall a board shows (public).
-func (s *Service) Board(ctx context.Context, hall string) (*org.Hall, error) {
+func (s *Hall) Board(ctx context.Context, hall string) (*org.Hall, error) {
 	halls, err := s.store.Halls(ctx)
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ const boardRetry = 30 * time.Second
 // streams per hall and Limits.BoardPerClient per client, and a client may
 // open only so many a minute: a stream holds a connection for as long as
 // the board hangs there, so the public may not hold them all.
-func (s *Service) WatchBoard(ctx context.Context, hall string, after int64) (*BoardWatch, []broadcast.Event, error) {
+func (s *Hall) WatchBoard(ctx context.Context, hall string, after int64) (*BoardWatch, []broadcast.Event, error) {
 	hub := s.board.Load()
 	if hub == nil {
 		return nil, nil, apperr.New(apperr.Internal, "叫号显示服务未启动")
@@ -98,7 +98,7 @@ func (s *Service) WatchBoard(ctx context.Context, hall string, after int64) (*Bo
 
 // announce tells the hall's boards what happened at a window, once it is
 // committed. A failure is logged: the call stands, the clerk can recall.
-func (s *Service) announce(ctx context.Context, kind broadcast.Kind, v *WindowView) {
+func (s *Hall) announce(ctx context.Context, kind broadcast.Kind, v *WindowView) {
 	hub := s.board.Load()
 	if hub == nil || v == nil || v.Ticket == nil || v.Ticket.Ticket == nil {
 		return

@@ -26,7 +26,7 @@ type BundleDraft struct {
 
 // BundleDraft returns the signed-in applicant's draft of template code,
 // or an empty one (ID 0) if there is none.
-func (s *Service) BundleDraft(ctx context.Context, code string) (*BundleDraft, error) {
+func (s *Online) BundleDraft(ctx context.Context, code string) (*BundleDraft, error) {
 	acc := AccountFrom(ctx)
 	if acc == nil {
 		return nil, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
@@ -52,7 +52,7 @@ func (s *Service) BundleDraft(ctx context.Context, code string) (*BundleDraft, e
 // SaveBundleDraft saves the signed-in applicant's draft of a joint
 // application: new (ID 0) or at the version read. Its files must have been
 // uploaded.
-func (s *Service) SaveBundleDraft(ctx context.Context, d *BundleDraft) error {
+func (s *Online) SaveBundleDraft(ctx context.Context, d *BundleDraft) error {
 	acc := AccountFrom(ctx)
 	if acc == nil {
 		return apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
@@ -86,7 +86,7 @@ func (s *Service) SaveBundleDraft(ctx context.Context, d *BundleDraft) error {
 
 // DeleteBundleDraft removes the signed-in applicant's draft of template
 // code, if there is one.
-func (s *Service) DeleteBundleDraft(ctx context.Context, code string) error {
+func (s *Online) DeleteBundleDraft(ctx context.Context, code string) error {
 	d, err := s.BundleDraft(ctx, code)
 	if err != nil || d.ID == 0 {
 		return err

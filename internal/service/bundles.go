@@ -15,18 +15,18 @@ import (
 
 // BundleTemplates lists the joint applications (一件事) on offer; public,
 // like the handbook.
-func (s *Service) BundleTemplates(ctx context.Context) ([]bundle.Template, error) {
+func (s *Casework) BundleTemplates(ctx context.Context) ([]bundle.Template, error) {
 	return s.store.BundleTemplates(ctx)
 }
 
 // BundleTemplate returns one template.
-func (s *Service) BundleTemplate(ctx context.Context, code string) (*bundle.Template, error) {
+func (s *Casework) BundleTemplate(ctx context.Context, code string) (*bundle.Template, error) {
 	return s.store.BundleTemplate(ctx, code)
 }
 
 // SaveBundleTemplate adds or replaces a template (bureau admin), checked
 // against the current catalog.
-func (s *Service) SaveBundleTemplate(ctx context.Context, t *bundle.Template) error {
+func (s *Casework) SaveBundleTemplate(ctx context.Context, t *bundle.Template) error {
 	a, err := require(ctx, "维护一件事", org.RoleAdmin)
 	if err != nil {
 		return err
@@ -43,7 +43,7 @@ func (s *Service) SaveBundleTemplate(ctx context.Context, t *bundle.Template) er
 
 // itemsOf returns the current version of the template's items that exist,
 // by code.
-func (s *Service) itemsOf(ctx context.Context, t *bundle.Template) (map[string]*catalog.Item, error) {
+func (s *Casework) itemsOf(ctx context.Context, t *bundle.Template) (map[string]*catalog.Item, error) {
 	if _, err := s.districtCalendar(ctx); err != nil { // refreshes the item cache
 		return nil, err
 	}
@@ -80,7 +80,7 @@ type BundleIntake struct {
 
 // bundleStart returns the template a new bundle is made of (an unknown one
 // is bad input) and the moment it is made.
-func (s *Service) bundleStart(ctx context.Context, code string) (*bundle.Template, casework.Env, error) {
+func (s *Casework) bundleStart(ctx context.Context, code string) (*bundle.Template, casework.Env, error) {
 	t, err := s.store.BundleTemplate(ctx, code)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, casework.Env{}, apperr.Field("template", "未知的一件事："+code)
@@ -132,7 +132,7 @@ func bundleStanding(b *bundle.Bundle, env casework.Env) (calendar.Warning, Stand
 
 // bundleRows turns bundles into list rows, red first, each level in the
 // order given.
-func (s *Service) bundleRows(ctx context.Context, bs []bundle.Bundle) ([]BundleRow, error) {
+func (s *Casework) bundleRows(ctx context.Context, bs []bundle.Bundle) ([]BundleRow, error) {
 	env, err := s.env(ctx)
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func (s *Service) bundleRows(ctx context.Context, bs []bundle.Bundle) ([]BundleR
 
 // BundleList is Bundles as list rows, red first, with how each one's time
 // stands.
-func (s *Service) BundleList(ctx context.Context, state bundle.State) ([]BundleRow, error) {
+func (s *Casework) BundleList(ctx context.Context, state bundle.State) ([]BundleRow, error) {
 	bs, err := s.Bundles(ctx, state)
 	if err != nil {
 		return nil, err
@@ -159,7 +159,7 @@ func (s *Service) BundleList(ctx context.Context, state bundle.State) ([]BundleR
 // IntakeBundle takes in a joint application at the intake desk: one case
 // per member, every one with the shared form and applicant, the ordered
 // ones waiting for their prerequisites, all saved in one transaction.
-func (s *Service) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleView, error) {
+func (s *Casework) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleView, error) {
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err
@@ -223,7 +223,7 @@ func (s *Service) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleVie
 	}
 	b := bundle.New(t, cases[0].Applicant, casework.AtWindow, form, env.Cal, env.Now)
 	b.Members = s.bundleMembers(t, cases)
-	visit, err := s.store.TakeInBundle(ctx, b, cases, events, casework.Opened, s.visitLink(ctx, ActorFrom(ctx)))
+	visit, err := s.store.TakeInBundle(ctx, b, cases, events, casework.Opened, s.hall.visitLink(ctx, ActorFrom(ctx)))
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +236,7 @@ func (s *Service) IntakeBundle(ctx context.Context, in BundleIntake) (*BundleVie
 	return v, nil
 }
 
-func (s *Service) bundleMembers(t *bundle.Template, cases []*casework.Case) []bundle.MemberCase {
+func (s *Casework) bundleMembers(t *bundle.Template, cases []*casework.Case) []bundle.MemberCase {
 	out := make([]bundle.MemberCase, len(cases))
 	for i, c := range cases {
 		out[i] = bundle.MemberCase{ItemCode: c.ItemCode, ItemName: c.ItemName, Department: c.DepartmentCode, After: t.Member(c.ItemCode).After}
@@ -258,7 +258,7 @@ type BundleOnline struct {
 // SubmitBundle submits a joint application online: one submitted case per
 // member, pre-reviewed by each department in parallel; ordered members
 // wait for their prerequisites before acceptance.
-func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleView, error) {
+func (s *Casework) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleView, error) {
 	t, env, err := s.bundleStart(ctx, in.Template)
 	if err != nil {
 		return nil, err
@@ -278,7 +278,7 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 	var accountID int64
 	draftID := in.DraftID
 	for _, m := range t.Members {
-		acc, actor, err := s.actingFor(ctx, in.AccountID, m.ItemCode, env.Now)
+		acc, actor, err := s.online.actingFor(ctx, in.AccountID, m.ItemCode, env.Now)
 		if err != nil {
 			return nil, err
 		}
@@ -286,7 +286,7 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 		if actor.Account == nil {
 			draftID = 0 // agents submit directly
 		}
-		item, err := s.onlineItem(ctx, m.ItemCode)
+		item, err := s.online.onlineItem(ctx, m.ItemCode)
 		if err != nil {
 			return nil, err
 		}
@@ -308,7 +308,7 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 			}
 			continue
 		}
-		if err := s.checkFiles(ctx, c); err != nil {
+		if err := s.online.checkFiles(ctx, c); err != nil {
 			return nil, err
 		}
 		c.CheckCode = checkCode()
@@ -330,7 +330,7 @@ func (s *Service) SubmitBundle(ctx context.Context, in BundleOnline) (*BundleVie
 // Bundle returns a bundle with its member cases. The lead department sees
 // the whole bundle; a member department sees the bundle and its own cases'
 // details; desks, supervisors, the applicant and their agents see all.
-func (s *Service) Bundle(ctx context.Context, number string) (*BundleView, error) {
+func (s *Casework) Bundle(ctx context.Context, number string) (*BundleView, error) {
 	if _, err := bundle.ParseNumber("number", number); err != nil {
 		return nil, err
 	}
@@ -388,7 +388,7 @@ func (s *Service) Bundle(ctx context.Context, number string) (*BundleView, error
 
 // Bundles lists bundles: a department's (lead or member), an applicant's,
 // or every one for the desks and supervisors.
-func (s *Service) Bundles(ctx context.Context, state bundle.State) ([]bundle.Bundle, error) {
+func (s *Casework) Bundles(ctx context.Context, state bundle.State) ([]bundle.Bundle, error) {
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err
@@ -413,13 +413,13 @@ func (s *Service) Bundles(ctx context.Context, state bundle.State) ([]bundle.Bun
 // terminates those whose prerequisites failed, and closes the bundle when
 // every member has ended. Every step is its own transaction and is safe to
 // repeat: the sweep runs it again for any bundle left half-way by a crash.
-func (s *Service) advanceBundle(ctx context.Context, number string) {
+func (s *Casework) advanceBundle(ctx context.Context, number string) {
 	if err := s.stepBundle(WithRequest(AsSystem(ctx), Request{ID: "bundle", Channel: "system"}), number); err != nil && ctx.Err() == nil {
 		s.log.Error("advance bundle", "number", number, "err", err)
 	}
 }
 
-func (s *Service) stepBundle(ctx context.Context, number string) error {
+func (s *Casework) stepBundle(ctx context.Context, number string) error {
 	for range 10 { // a chain of openings settles within as many rounds as members
 		b, err := s.store.Bundle(ctx, number)
 		if err != nil || b.State == bundle.Done {
@@ -459,7 +459,7 @@ func (s *Service) stepBundle(ctx context.Context, number string) error {
 
 // SweepBundles advances every open bundle: the repair for steps a crash
 // interrupted.
-func (s *Service) SweepBundles(ctx context.Context) error {
+func (s *Casework) SweepBundles(ctx context.Context) error {
 	bs, err := s.store.Bundles(ctx, store.BundleFilter{State: bundle.Open, Limit: 500})
 	if err != nil {
 		return err

@@ -10,7 +10,7 @@ import (
 // refresh drops the cached calendar or items when the database's counters
 // show an edit since they were read (by this node or another), and returns
 // the district calendar.
-func (s *Service) refresh(ctx context.Context) (*calendar.Calendar, error) {
+func (s *base) refresh(ctx context.Context) (*calendar.Calendar, error) {
 	calV, catV, err := s.store.CacheVersions(ctx)
 	if err != nil {
 		return nil, err
@@ -33,13 +33,13 @@ func (s *Service) refresh(ctx context.Context) (*calendar.Calendar, error) {
 
 // districtCalendar returns the district calendar, read again only after an
 // edit.
-func (s *Service) districtCalendar(ctx context.Context) (*calendar.Calendar, error) {
+func (s *base) districtCalendar(ctx context.Context) (*calendar.Calendar, error) {
 	return s.refresh(ctx)
 }
 
 // currentItem returns the current version of an item, from the cache when
 // no catalog edit happened since it was read. Callers call refresh first.
-func (s *Service) currentItem(ctx context.Context, code string) (*catalog.Item, error) {
+func (s *base) currentItem(ctx context.Context, code string) (*catalog.Item, error) {
 	s.cacheMu.Lock()
 	it, ok := s.items[code]
 	s.cacheMu.Unlock()

@@ -20,7 +20,7 @@ const (
 // Calendar returns the working-day calendar, with a hall's own days on top
 // when hallCode is not empty. It is read from the database each time, so
 // an edit on one node counts on every node at once.
-func (s *Service) Calendar(ctx context.Context, hallCode string) (*calendar.Calendar, error) {
+func (s *base) Calendar(ctx context.Context, hallCode string) (*calendar.Calendar, error) {
 	cal, err := s.districtCalendar(ctx)
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func (s *Service) Calendar(ctx context.Context, hallCode string) (*calendar.Cale
 	return cal.WithClosures(own), nil
 }
 
-func (s *Service) knownHall(ctx context.Context, code string) error {
+func (s *base) knownHall(ctx context.Context, code string) error {
 	halls, err := s.store.Halls(ctx)
 	if err != nil {
 		return err
@@ -52,7 +52,7 @@ func (s *Service) knownHall(ctx context.Context, code string) error {
 }
 
 // CalendarYear returns every day of a year with whether it is a working day.
-func (s *Service) CalendarYear(ctx context.Context, year int, hallCode string) ([]calendar.DayInfo, error) {
+func (s *Admin) CalendarYear(ctx context.Context, year int, hallCode string) ([]calendar.DayInfo, error) {
 	if year < minYear || year > maxYear {
 		return nil, apperr.Field("year", "年份须在 2000 至 2100 之间")
 	}
@@ -70,7 +70,7 @@ type DayChange = store.DayChange
 // ChangeDays applies edits to the district calendar (hallCode "") or to a
 // hall's own days: all of them, or none when any is wrong. Only bureau
 // admins and the system edit the calendar.
-func (s *Service) ChangeDays(ctx context.Context, hallCode string, changes []DayChange) error {
+func (s *Admin) ChangeDays(ctx context.Context, hallCode string, changes []DayChange) error {
 	a, err := require(ctx, "修改工作日历", org.RoleAdmin)
 	if err != nil {
 		return err

@@ -101,7 +101,7 @@ type reader struct {
 }
 
 // reader returns the case reader of ctx, loading an agent's authorisations.
-func (s *Service) reader(ctx context.Context) (reader, error) {
+func (s *Casework) reader(ctx context.Context) (reader, error) {
 	a, err := caseActor(ctx)
 	if err != nil {
 		return reader{}, err
@@ -162,7 +162,7 @@ func (r reader) mayRead(c *casework.Case, now time.Time) error {
 	return nil
 }
 
-func (s *Service) view(c *casework.Case, a casework.Actor, env casework.Env) *CaseView {
+func (s *Casework) view(c *casework.Case, a casework.Actor, env casework.Env) *CaseView {
 	masked := *c
 	masked.Applicant = c.Applicant.Masked()
 	if c.Agent != nil {
@@ -179,7 +179,7 @@ func (s *Service) view(c *casework.Case, a casework.Actor, env casework.Env) *Ca
 	return v
 }
 
-func (s *Service) env(ctx context.Context) (casework.Env, error) {
+func (s *base) env(ctx context.Context) (casework.Env, error) {
 	cal, err := s.districtCalendar(ctx)
 	if err != nil {
 		return casework.Env{}, err
@@ -191,7 +191,7 @@ func (s *Service) env(ctx context.Context) (casework.Env, error) {
 // handbook's materials, every required one present or (where the handbook
 // allows) deferred with a pledge. The case gets its number and its receipt
 // notice in the same transaction as its first event.
-func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, error) {
+func (s *Casework) Intake(ctx context.Context, in casework.Intake) (*CaseView, error) {
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err
@@ -218,7 +218,7 @@ func (s *Service) Intake(ctx context.Context, in casework.Intake) (*CaseView, er
 		return nil, err
 	}
 	c.CheckCode = checkCode()
-	t, err := s.store.TakeIn(ctx, c, ev, casework.Opened, s.visitLink(ctx, ActorFrom(ctx)))
+	t, err := s.store.TakeIn(ctx, c, ev, casework.Opened, s.hall.visitLink(ctx, ActorFrom(ctx)))
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func checkCode() string {
 
 // Act takes one action on a case. expectedVersion, if not 0, is the case
 // version the actor saw; a newer one is a conflict (a stale page).
-func (s *Service) Act(ctx context.Context, number string, action casework.Action, in casework.Input, expectedVersion int) (*CaseView, error) {
+func (s *Casework) Act(ctx context.Context, number string, action casework.Action, in casework.Input, expectedVersion int) (*CaseView, error) {
 	if _, err := casework.ParseCaseNumber("number", number); err != nil {
 		return nil, err
 	}
@@ -258,7 +258,7 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 		return nil, err
 	}
 	if action == casework.ActResubmitOnline {
-		if err := s.verifyFiles(ctx, in.Files); err != nil {
+		if err := s.online.verifyFiles(ctx, in.Files); err != nil {
 			return nil, err
 		}
 	}
@@ -267,7 +267,7 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 		if in.AgentUser, err = org.ParseUsername("agent_user", in.AgentUser); err != nil {
 			return nil, err
 		}
-		if err := s.checkCollector(ctx, number, in.AgentUser, env.Now); err != nil {
+		if err := s.online.checkCollector(ctx, number, in.AgentUser, env.Now); err != nil {
 			return nil, err
 		}
 	}
@@ -286,7 +286,7 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 	var visit *queue.Ticket
 	if action == casework.ActCompleteIntake {
 		// The window takes the paper in: the case joins the clerk's visit.
-		c, visit, err = s.store.UpdateCaseAtVisit(ctx, number, change, s.visitLink(ctx, ActorFrom(ctx)))
+		c, visit, err = s.store.UpdateCaseAtVisit(ctx, number, change, s.hall.visitLink(ctx, ActorFrom(ctx)))
 	} else {
 		c, err = s.store.UpdateCase(ctx, number, change)
 	}
@@ -306,7 +306,7 @@ func (s *Service) Act(ctx context.Context, number string, action casework.Action
 }
 
 // Case returns one case with its events and documents.
-func (s *Service) Case(ctx context.Context, number string) (*CaseView, error) {
+func (s *Casework) Case(ctx context.Context, number string) (*CaseView, error) {
 	if _, err := casework.ParseCaseNumber("number", number); err != nil {
 		return nil, err
 	}
@@ -342,7 +342,7 @@ func (s *Service) Case(ctx context.Context, number string) (*CaseView, error) {
 // case, who pre-reviewed it and the hall it was taken in at: real names
 // and the hall's name, never the username or the code ("" when unknown,
 // e.g. an online applicant's account).
-func (s *Service) nameCasePeople(ctx context.Context, v *CaseView) error {
+func (s *Casework) nameCasePeople(ctx context.Context, v *CaseView) error {
 	c := v.Case
 	users := []string{c.ReceivedBy}
 	if c.PreReview != nil {
@@ -384,7 +384,7 @@ type CasePage struct {
 
 // Cases returns a work list, red and yellow cases first. Department roles
 // see their own department only.
-func (s *Service) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
+func (s *Casework) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err
@@ -457,7 +457,7 @@ func validState(st casework.State) bool {
 // SweepLapsed terminates every case whose deferred materials are overdue.
 // Several nodes may sweep at once: each case's change is taken once, the
 // others find it already done.
-func (s *Service) SweepLapsed(ctx context.Context) (int, error) {
+func (s *Casework) SweepLapsed(ctx context.Context) (int, error) {
 	ctx = WithRequest(AsSystem(ctx), Request{ID: "sweep", Channel: "system"})
 	numbers, err := s.store.LapsedCases(ctx, s.clock.Now(), 500)
 	if err != nil {
@@ -482,11 +482,11 @@ func (s *Service) SweepLapsed(ctx context.Context) (int, error) {
 // RunJobs runs the background work until ctx ends, and returns once all of
 // it has stopped: the sweeps every interval, the notification outbox on its
 // own tick and whenever a commit queues a notice.
-func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
+func (s *Casework) RunJobs(ctx context.Context, interval time.Duration) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	wg.Go(func() { s.notifier.Run(ctx) })
-	wg.Go(func() { s.runFileCollection(ctx, collectEvery) })
+	wg.Go(func() { s.online.runFileCollection(ctx, collectEvery) })
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -512,7 +512,7 @@ func (s *Service) RunJobs(ctx context.Context, interval time.Duration) {
 }
 
 // VerifyAudit checks every case's event chain.
-func (s *Service) VerifyAudit(ctx context.Context) (*store.ChainReport, error) {
+func (s *Casework) VerifyAudit(ctx context.Context) (*store.ChainReport, error) {
 	if _, err := require(ctx, "核查办件记录", org.RoleAdmin, org.RoleSupervisor); err != nil {
 		return nil, err
 	}

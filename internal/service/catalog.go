@@ -19,7 +19,7 @@ type ItemFilter = store.ItemFilter
 
 // Items lists the current version of the catalog's items. The handbook is
 // public information (办事指南), so no sign-in is needed.
-func (s *Service) Items(ctx context.Context, f ItemFilter) ([]catalog.Item, error) {
+func (s *Admin) Items(ctx context.Context, f ItemFilter) ([]catalog.Item, error) {
 	if f.Kind != "" && f.Kind != catalog.Instant && f.Kind != catalog.Promised {
 		return nil, apperr.Field("kind", "办件类型须为 instant 或 promised")
 	}
@@ -27,7 +27,7 @@ func (s *Service) Items(ctx context.Context, f ItemFilter) ([]catalog.Item, erro
 }
 
 // Item returns the current version of an item, or version v when v > 0.
-func (s *Service) Item(ctx context.Context, code string, v int) (*catalog.Item, error) {
+func (s *Admin) Item(ctx context.Context, code string, v int) (*catalog.Item, error) {
 	if v > 0 {
 		return s.store.ItemVersion(ctx, code, v)
 	}
@@ -36,7 +36,7 @@ func (s *Service) Item(ctx context.Context, code string, v int) (*catalog.Item, 
 
 // OnlineItems lists the current items that may be applied for online
 // (casework.OnlineApplicable) whose name or code holds query, by code.
-func (s *Service) OnlineItems(ctx context.Context, query string) ([]catalog.Item, error) {
+func (s *Admin) OnlineItems(ctx context.Context, query string) ([]catalog.Item, error) {
 	items, err := s.store.Items(ctx, ItemFilter{Kind: catalog.Promised, Query: query})
 	if err != nil {
 		return nil, err
@@ -46,7 +46,7 @@ func (s *Service) OnlineItems(ctx context.Context, query string) ([]catalog.Item
 
 // OnlineItem returns the current version of an item that may be applied
 // for online; any other item is a conflict that says where to go instead.
-func (s *Service) OnlineItem(ctx context.Context, code string) (*catalog.Item, error) {
+func (s *Admin) OnlineItem(ctx context.Context, code string) (*catalog.Item, error) {
 	it, err := s.store.Item(ctx, code)
 	if err != nil {
 		return nil, err
@@ -58,7 +58,7 @@ func (s *Service) OnlineItem(ctx context.Context, code string) (*catalog.Item, e
 }
 
 // ItemVersions lists every version of an item, newest first.
-func (s *Service) ItemVersions(ctx context.Context, code string) ([]catalog.Item, error) {
+func (s *Admin) ItemVersions(ctx context.Context, code string) ([]catalog.Item, error) {
 	return s.store.ItemVersions(ctx, code)
 }
 
@@ -66,7 +66,7 @@ func (s *Service) ItemVersions(ctx context.Context, code string) ([]catalog.Item
 // is the version the edit was made on (0 for a new item); a stale one is
 // a conflict. Bureau admins edit any item, department admins their own
 // department's.
-func (s *Service) SaveItem(ctx context.Context, it *catalog.Item, baseVersion int) error {
+func (s *Admin) SaveItem(ctx context.Context, it *catalog.Item, baseVersion int) error {
 	// The codes are taken as they are or refused, before anyone's rights
 	// are judged on them: a code trimmed after the check would be checked
 	// as one item and saved as another.
@@ -88,7 +88,7 @@ func (s *Service) SaveItem(ctx context.Context, it *catalog.Item, baseVersion in
 	return nil
 }
 
-func (s *Service) mayEditItem(ctx context.Context, it *catalog.Item) (*Actor, error) {
+func (s *Admin) mayEditItem(ctx context.Context, it *catalog.Item) (*Actor, error) {
 	a, err := require(ctx, "修改办事指南", org.RoleAdmin, org.RoleDeptAdmin)
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ type ImportResult struct {
 // ImportCatalog adds or updates every item of f. Every item is validated
 // first; any error rejects the whole file and changes nothing. An item
 // identical to its current version makes no new version.
-func (s *Service) ImportCatalog(ctx context.Context, f *CatalogFile) (*ImportResult, error) {
+func (s *Admin) ImportCatalog(ctx context.Context, f *CatalogFile) (*ImportResult, error) {
 	a, err := require(ctx, "导入办事指南", org.RoleAdmin)
 	if err != nil {
 		return nil, err
@@ -214,7 +214,7 @@ func sameItem(a, b *catalog.Item) bool {
 }
 
 // ExportCatalog returns the current version of every item.
-func (s *Service) ExportCatalog(ctx context.Context) (*CatalogFile, error) {
+func (s *Admin) ExportCatalog(ctx context.Context) (*CatalogFile, error) {
 	items, err := s.store.Items(ctx, store.ItemFilter{})
 	if err != nil {
 		return nil, err

@@ -129,7 +129,7 @@ type DeskPage struct {
 // admins and supervisors, who pick a department; the issuance desk is for
 // issuance clerks, the results collected at their hall. department "" means the viewer's own (or, for those
 // who pick, the first); tab "" means the first tab.
-func (s *Service) DeskCases(ctx context.Context, desk Desk, department, tab string) (*DeskPage, error) {
+func (s *Casework) DeskCases(ctx context.Context, desk Desk, department, tab string) (*DeskPage, error) {
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err
@@ -216,7 +216,7 @@ func (s *Service) DeskCases(ctx context.Context, desk Desk, department, tab stri
 // deskDepartment decides which department a department-level page shows:
 // department roles see their own only; the roles in pickers may choose any
 // (the first if none is named) and get the list to choose from.
-func (s *Service) deskDepartment(ctx context.Context, a casework.Actor, department, what string, pickers ...org.Role) (*org.Department, []org.Department, error) {
+func (s *Casework) deskDepartment(ctx context.Context, a casework.Actor, department, what string, pickers ...org.Role) (*org.Department, []org.Department, error) {
 	switch {
 	case a.System:
 		return nil, nil, apperr.New(apperr.Forbidden, "系统不使用%s", what)
@@ -297,7 +297,7 @@ type HandoverList struct {
 // Handovers returns the cases of a department whose papers wait for
 // handover. Reviewers and department admins see their own department;
 // admins, supervisors and intake clerks pick one ("" for the first).
-func (s *Service) Handovers(ctx context.Context, department string) (*HandoverList, error) {
+func (s *Casework) Handovers(ctx context.Context, department string) (*HandoverList, error) {
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err
@@ -347,7 +347,7 @@ type HandoverOutcome struct {
 // signed for (already signed, stale, another department's) is refused
 // with its reason and the others stand. The outcomes come in the order
 // asked, each number once.
-func (s *Service) SignHandovers(ctx context.Context, batch []HandoverRequest) ([]HandoverOutcome, error) {
+func (s *Casework) SignHandovers(ctx context.Context, batch []HandoverRequest) ([]HandoverOutcome, error) {
 	if _, err := caseActor(ctx); err != nil {
 		return nil, err
 	}
@@ -398,7 +398,7 @@ type HandoverSheet struct {
 // order: for a case already signed for, its last handover as signed; for
 // one still pending, the papers with blank signature. The cases must all be
 // of one department that the viewer may see.
-func (s *Service) HandoverSheet(ctx context.Context, numbers []string) (*HandoverSheet, error) {
+func (s *Casework) HandoverSheet(ctx context.Context, numbers []string) (*HandoverSheet, error) {
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err
@@ -505,14 +505,14 @@ func staffName(names map[string]string, username string) string {
 
 // handoverWords states the paper handover rule (R6) of the deadline policy
 // in force.
-func (s *Service) handoverWords(ctx context.Context) string {
+func (s *Casework) handoverWords(ctx context.Context) string {
 	return s.policyInForce(ctx).HandoverWords()
 }
 
 // policyInForce returns the deadline policy new cases take now, for the
 // words of a desk; if it cannot be read, the error is logged and the
 // default policy's limits are stated.
-func (s *Service) policyInForce(ctx context.Context) casework.Policy {
+func (s *Casework) policyInForce(ctx context.Context) casework.Policy {
 	p, err := s.store.DeadlinePolicy(ctx)
 	if err != nil {
 		s.log.Error("deadline policy", "err", err, "request_id", RequestFrom(ctx).ID)

@@ -48,7 +48,7 @@ func deviceHash(ctx context.Context) string {
 
 // knownDevice reports whether the request's device has signed in to
 // subject within the device lifetime.
-func (s *Service) knownDevice(ctx context.Context, subject string, now time.Time) (bool, error) {
+func (s *Access) knownDevice(ctx context.Context, subject string, now time.Time) (bool, error) {
 	h := deviceHash(ctx)
 	if h == "" {
 		return false, nil
@@ -59,7 +59,7 @@ func (s *Service) knownDevice(ctx context.Context, subject string, now time.Time
 // rememberDevice records that the request's device signed in to subject,
 // giving it a cookie first if it has none. A failure is logged: the
 // sign-in stands.
-func (s *Service) rememberDevice(ctx context.Context, subject string, now time.Time) {
+func (s *Access) rememberDevice(ctx context.Context, subject string, now time.Time) {
 	d := RequestFrom(ctx).Device
 	if d == nil {
 		return // not a web or API request

@@ -17,7 +17,7 @@ const tokenRetention = 7 * 24 * time.Hour
 // rate-limit buckets, expired verification codes, devices unused for their
 // lifetime and API tokens a week past their expiry. The background jobs
 // run it; several nodes may at once.
-func (s *Service) ExpireAttempts(ctx context.Context) (map[string]int64, error) {
+func (s *Casework) ExpireAttempts(ctx context.Context) (map[string]int64, error) {
 	return s.store.ExpireAttempts(ctx, s.clock.Now(), store.Retention{
 		SignIns:  s.cfg.Limits.SignInRetention,
 		Failures: max(backoffWindow, s.cfg.LockoutWindow, progressWindow),
@@ -27,7 +27,7 @@ func (s *Service) ExpireAttempts(ctx context.Context) (map[string]int64, error) 
 }
 
 // expireAttempts runs ExpireAttempts for the jobs, logging what it did.
-func (s *Service) expireAttempts(ctx context.Context) {
+func (s *Casework) expireAttempts(ctx context.Context) {
 	deleted, err := s.ExpireAttempts(ctx)
 	if err != nil {
 		if ctx.Err() == nil {

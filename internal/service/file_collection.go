@@ -66,7 +66,7 @@ var uploadKey = regexp.MustCompile(`^(\d{4})/(\d{2})/(\d{2})/([0-9a-f]{64})$`)
 // holds without a record — kept before records were — listing each day's
 // folder once, when the day has passed the grace period; and it removes
 // the temporary files of uploads abandoned by a process that stopped.
-func (s *Service) CollectFiles(ctx context.Context) (FileCollection, error) {
+func (s *Online) CollectFiles(ctx context.Context) (FileCollection, error) {
 	var out FileCollection
 	if s.blobs == nil {
 		return out, nil
@@ -115,7 +115,7 @@ func (s *Service) CollectFiles(ctx context.Context) (FileCollection, error) {
 // collectFile claims the file of u, deletes it and forgets its record. It
 // reports false if the claim was not taken: the file arrived again, was
 // referenced, or another collector has it.
-func (s *Service) collectFile(ctx context.Context, u store.Upload, cutoff, now time.Time) (bool, error) {
+func (s *Online) collectFile(ctx context.Context, u store.Upload, cutoff, now time.Time) (bool, error) {
 	claim := newClaim()
 	ok, err := s.store.ClaimUpload(ctx, u.Key, claim, cutoff, now.Add(-staleClaim), now)
 	if err != nil || !ok {
@@ -142,7 +142,7 @@ func newClaim() string {
 // adoptFiles records the files the blob store holds without a record, in
 // the day folders not yet listed that have wholly passed cutoff (all of
 // them the first time), and moves the listed-through day on.
-func (s *Service) adoptFiles(ctx context.Context, cutoff time.Time) (int, error) {
+func (s *Online) adoptFiles(ctx context.Context, cutoff time.Time) (int, error) {
 	name := fmt.Sprintf("%T", s.blobs)
 	if n, ok := s.blobs.(fmt.Stringer); ok {
 		name = n.String() // its folder, or its endpoint, bucket and prefix
@@ -204,7 +204,7 @@ func dayNumber(t time.Time) int64 {
 }
 
 // runFileCollection collects every interval until ctx ends.
-func (s *Service) runFileCollection(ctx context.Context, interval time.Duration) {
+func (s *Online) runFileCollection(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

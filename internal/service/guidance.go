@@ -75,7 +75,7 @@ func (g GuidanceRecord) OutcomeLabel() string { return GuidanceOutcome(g.Outcome
 // guidanceHall returns the hall the actor acts at for the log: an intake
 // clerk's own hall (any other is forbidden), any known hall for admins,
 // and for supervisors when reading only.
-func (s *Service) guidanceHall(ctx context.Context, hall string, reading bool) (*Actor, string, error) {
+func (s *Hall) guidanceHall(ctx context.Context, hall string, reading bool) (*Actor, string, error) {
 	roles := []org.Role{org.RoleIntake, org.RoleAdmin}
 	verb := "登记"
 	if reading {
@@ -105,7 +105,7 @@ func (s *Service) guidanceHall(ctx context.Context, hall string, reading bool) (
 // RecordGuidance records a consultation at the guidance desk, now, by the
 // acting clerk. Each item must be a current item of the catalog, the note
 // at most GuidanceNoteMax characters, and either an item or a note given.
-func (s *Service) RecordGuidance(ctx context.Context, in GuidanceEntry) (*GuidanceRecord, error) {
+func (s *Hall) RecordGuidance(ctx context.Context, in GuidanceEntry) (*GuidanceRecord, error) {
 	a, hall, err := s.guidanceHall(ctx, in.Hall, false)
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func (s *Service) RecordGuidance(ctx context.Context, in GuidanceEntry) (*Guidan
 
 // GuidanceLog returns a hall's consultations of one day (Beijing time), in
 // the order they were recorded.
-func (s *Service) GuidanceLog(ctx context.Context, hall string, day calendar.Date) ([]GuidanceRecord, error) {
+func (s *Hall) GuidanceLog(ctx context.Context, hall string, day calendar.Date) ([]GuidanceRecord, error) {
 	_, hall, err := s.guidanceHall(ctx, hall, true)
 	if err != nil {
 		return nil, err

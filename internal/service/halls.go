@@ -12,7 +12,7 @@ import (
 // hallNames returns the halls' names by code, for a refusal at the wrong
 // hall (casework.HallRefusal); nil, and the codes stay, if they cannot be
 // read.
-func (s *Service) hallNames(ctx context.Context) func(code string) string {
+func (s *base) hallNames(ctx context.Context) func(code string) string {
 	halls, err := s.store.Halls(ctx)
 	if err != nil {
 		s.log.Warn("hall names for a refusal", "err", err, "request_id", RequestFrom(ctx).ID)
@@ -30,7 +30,7 @@ func (s *Service) hallNames(ctx context.Context) func(code string) string {
 // (issue 15): a fully online case never comes to a hall's intake desk, so
 // the district hall issues its result; any other online case collects at
 // the hall that takes its paper in (complete-intake), "" until then.
-func (s *Service) onlinePickupHall(ctx context.Context, item *catalog.Item) (string, error) {
+func (s *base) onlinePickupHall(ctx context.Context, item *catalog.Item) (string, error) {
 	if item.OnlineLevel != catalog.OnlineFull {
 		return "", nil
 	}
@@ -48,7 +48,7 @@ func (s *Service) onlinePickupHall(ctx context.Context, item *catalog.Item) (str
 
 // checkPickupHall refuses a chosen pickup hall that is not a hall of the
 // district.
-func (s *Service) checkPickupHall(ctx context.Context, in *casework.Intake) error {
+func (s *base) checkPickupHall(ctx context.Context, in *casework.Intake) error {
 	if in.PickupHall == "" {
 		return nil
 	}

@@ -45,7 +45,7 @@ func errBusy() error {
 }
 
 // verifyPassword checks password against hash, through the gate.
-func (s *Service) verifyPassword(ctx context.Context, hash, password string) (bool, error) {
+func (s *Access) verifyPassword(ctx context.Context, hash, password string) (bool, error) {
 	leave, ok := s.guard.hashing.Enter(ctx, s.cfg.Limits.HashWait)
 	if !ok {
 		return false, errBusy()
@@ -61,7 +61,7 @@ func (s *Service) verifyPassword(ctx context.Context, hash, password string) (bo
 }
 
 // hashPassword hashes a new password, through the gate.
-func (s *Service) hashPassword(ctx context.Context, password string) (string, error) {
+func (s *Access) hashPassword(ctx context.Context, password string) (string, error) {
 	leave, ok := s.guard.hashing.Enter(ctx, s.cfg.Limits.HashWait)
 	if !ok {
 		return "", errBusy()

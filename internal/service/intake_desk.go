@@ -50,7 +50,7 @@ type indexEntry struct {
 
 // deskIndex returns the search index, rebuilt only after a catalog edit
 // (by any node: the catalog counter is in the database).
-func (s *Service) deskIndex(ctx context.Context) (*itemIndex, error) {
+func (s *Casework) deskIndex(ctx context.Context) (*itemIndex, error) {
 	_, catV, err := s.store.CacheVersions(ctx)
 	if err != nil {
 		return nil, err
@@ -153,7 +153,7 @@ func isSpellable(q string) bool {
 // its beginning), part of the name, the pinyin initials of the name or a
 // part of it ("spjy" finds 食品经营许可), or its pinyin spelled out. The best
 // matches come first; an empty q lists every item by code.
-func (s *Service) SearchItems(ctx context.Context, q string) ([]DeskItem, error) {
+func (s *Casework) SearchItems(ctx context.Context, q string) ([]DeskItem, error) {
 	if _, err := requireIn(ctx, org.WorkIntake, "使用综合受理台"); err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (s *Service) SearchItems(ctx context.Context, q string) ([]DeskItem, error)
 	return out, nil
 }
 
-func (s *Service) deskDepartmentNames(ctx context.Context) (map[string]string, error) {
+func (s *Casework) deskDepartmentNames(ctx context.Context) (map[string]string, error) {
 	deps, err := s.store.Departments(ctx)
 	if err != nil {
 		return nil, err
@@ -203,7 +203,7 @@ func (s *Service) deskDepartmentNames(ctx context.Context) (map[string]string, e
 
 // IntakeItem returns the current version of the item the intake form is
 // for, with the default due date of deferred materials counted from now.
-func (s *Service) IntakeItem(ctx context.Context, code string) (*DeskItem, error) {
+func (s *Casework) IntakeItem(ctx context.Context, code string) (*DeskItem, error) {
 	if _, err := requireIn(ctx, org.WorkIntake, "使用综合受理台"); err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ type ApplicantRecall = store.ApplicantRecall
 // with idNumber (a resident ID or credit code as typed), so that the clerk
 // need not type it again. Only intake clerks may, and every recall is
 // logged with the number masked.
-func (s *Service) RecallApplicant(ctx context.Context, idNumber string) (*ApplicantRecall, error) {
+func (s *Casework) RecallApplicant(ctx context.Context, idNumber string) (*ApplicantRecall, error) {
 	a, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -266,7 +266,7 @@ type IncompleteIntake struct {
 
 // IntakeAttempt is a one-time notice as the desk shows it: the applicant's
 // ID number is masked.
-type IntakeAttempt = store.IntakeAttempt
+type IntakeAttempt = casework.IntakeAttempt
 
 // deskMaxNote is the longest note a one-time notice carries.
 const deskMaxNote = 500
@@ -277,7 +277,7 @@ const deskMaxNote = 500
 // marked deferred counts as missing, since without the case taken in there
 // is nothing to defer. At least one required material must be missing,
 // else the case should simply be taken in.
-func (s *Service) RecordIncomplete(ctx context.Context, in IncompleteIntake) (*IntakeAttempt, error) {
+func (s *Casework) RecordIncomplete(ctx context.Context, in IncompleteIntake) (*IntakeAttempt, error) {
 	a, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -324,7 +324,7 @@ func (s *Service) RecordIncomplete(ctx context.Context, in IncompleteIntake) (*I
 	if err := errs.Err("告知信息有误，未出具一次性告知单"); err != nil {
 		return nil, err
 	}
-	at := &store.IntakeAttempt{
+	at := &casework.IntakeAttempt{
 		ItemCode: item.Code, ItemVersion: item.Version, Applicant: p, Missing: missing, Note: note,
 		Clerk: a.User.Username, ClerkName: a.User.Name, HallCode: a.User.HallCode, CreatedAt: s.clock.Now(),
 	}
@@ -339,7 +339,7 @@ func (s *Service) RecordIncomplete(ctx context.Context, in IncompleteIntake) (*I
 
 // deskMissing checks the marks against the handbook (R15: nothing it
 // does not list) and returns its required materials not marked provided.
-func deskMissing(errs *apperr.Collector, item *catalog.Item, marks []casework.MaterialInput) []store.MissingMaterial {
+func deskMissing(errs *apperr.Collector, item *catalog.Item, marks []casework.MaterialInput) []casework.MissingMaterial {
 	provided := map[string]bool{}
 	seen := map[string]bool{}
 	for _, m := range marks {
@@ -355,10 +355,10 @@ func deskMissing(errs *apperr.Collector, item *catalog.Item, marks []casework.Ma
 		seen[m.Code] = true
 		provided[m.Code] = provided[m.Code] || m.Status == casework.Provided
 	}
-	var out []store.MissingMaterial
+	var out []casework.MissingMaterial
 	for _, m := range item.Materials {
 		if m.Required && !provided[m.Code] {
-			out = append(out, store.MissingMaterial{Code: m.Code, Name: m.Name, Required: m.Required, Originals: m.Originals,
+			out = append(out, casework.MissingMaterial{Code: m.Code, Name: m.Name, Required: m.Required, Originals: m.Originals,
 				Copies: m.Copies, Paper: m.Paper, Electronic: m.Electronic, Deferrable: m.Deferrable, Notes: m.Notes})
 		}
 	}
@@ -392,7 +392,7 @@ type OneTimeNotice struct {
 
 // OneTimeNotice returns the one-time notice with id. Intake clerks see
 // their own hall's only.
-func (s *Service) OneTimeNotice(ctx context.Context, id int64) (*OneTimeNotice, error) {
+func (s *Casework) OneTimeNotice(ctx context.Context, id int64) (*OneTimeNotice, error) {
 	a, err := mayReadNotices(ctx)
 	if err != nil {
 		return nil, err
@@ -428,7 +428,7 @@ func (s *Service) OneTimeNotice(ctx context.Context, id int64) (*OneTimeNotice, 
 
 // IntakeAttempts lists the one-time notices given on day (Asia/Shanghai),
 // newest first: an intake clerk's own hall's, a supervisor's every hall's.
-func (s *Service) IntakeAttempts(ctx context.Context, day calendar.Date) ([]IntakeAttempt, error) {
+func (s *Casework) IntakeAttempts(ctx context.Context, day calendar.Date) ([]IntakeAttempt, error) {
 	a, err := mayReadNotices(ctx)
 	if err != nil {
 		return nil, err

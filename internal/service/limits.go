@@ -235,7 +235,7 @@ func exempt(ctx context.Context) bool {
 // throttle takes a token of the client's bucket in k, or refuses with how
 // long to wait. Requests without a client (the command line, jobs) and
 // staff pass.
-func (s *Service) throttle(ctx context.Context, k *throttle.Keyed) error {
+func (s *base) throttle(ctx context.Context, k *throttle.Keyed) error {
 	client := clientKey(ctx)
 	if client == "" || exempt(ctx) {
 		return nil
@@ -248,7 +248,7 @@ func (s *Service) throttle(ctx context.Context, k *throttle.Keyed) error {
 }
 
 // takeShared takes a token of key's bucket shared by every node.
-func (s *Service) takeShared(ctx context.Context, key string, r throttle.Rate, message string) error {
+func (s *base) takeShared(ctx context.Context, key string, r throttle.Rate, message string) error {
 	wait, err := s.store.TakeToken(ctx, key, s.clock.Now(), r.N, r.Per)
 	if err != nil || wait == 0 {
 		return err

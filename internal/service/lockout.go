@@ -80,7 +80,7 @@ type passwordAttempt struct {
 // client), and, unless the device is known to subject, subject's global
 // back-off. locked says whether the refusal is a lock (worth recording)
 // rather than the client's rate.
-func (s *Service) beginPassword(ctx context.Context, subject string, now time.Time) (a *passwordAttempt, locked bool, err error) {
+func (s *Access) beginPassword(ctx context.Context, subject string, now time.Time) (a *passwordAttempt, locked bool, err error) {
 	if err := s.throttle(ctx, s.guard.signIn); err != nil {
 		return nil, false, err
 	}
@@ -108,7 +108,7 @@ func (s *Service) beginPassword(ctx context.Context, subject string, now time.Ti
 // passwordFailed counts a wrong password (or an unknown account: the same)
 // against the client's key and the subject's global count. It returns the
 // lock error when this failure locks the client out, else nil.
-func (s *Service) passwordFailed(ctx context.Context, a *passwordAttempt, now time.Time) error {
+func (s *Access) passwordFailed(ctx context.Context, a *passwordAttempt, now time.Time) error {
 	l := s.cfg.Limits
 	until, err := s.store.RecordFailures(ctx, now,
 		store.Failure{Key: a.client, Window: s.cfg.LockoutWindow, Lock: hardLock(s.cfg.LockoutLimit, s.cfg.LockoutFor)},
@@ -129,7 +129,7 @@ func (s *Service) passwordFailed(ctx context.Context, a *passwordAttempt, now ti
 
 // passwordSucceeded forgets the client's failures and remembers the
 // device. The subject's global count stays: it is what others did.
-func (s *Service) passwordSucceeded(ctx context.Context, a *passwordAttempt, now time.Time) error {
+func (s *Access) passwordSucceeded(ctx context.Context, a *passwordAttempt, now time.Time) error {
 	if err := s.store.ClearFailures(ctx, a.client); err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ const (
 // lock (too many wrong codes for any case), the lock of (case, client),
 // and the case's global back-off, which a signed-in person who may see the
 // case is not held up by.
-func (s *Service) beginCode(ctx context.Context, number string, now time.Time) (*codeAttempt, error) {
+func (s *Access) beginCode(ctx context.Context, number string, now time.Time) (*codeAttempt, error) {
 	if err := s.throttle(ctx, s.guard.lookup); err != nil {
 		return nil, err
 	}
@@ -206,17 +206,17 @@ func (s *Service) beginCode(ctx context.Context, number string, now time.Time) (
 }
 
 // maySee reports whether a signed-in person may read case number anyway.
-func (s *Service) maySee(ctx context.Context, number string) bool {
+func (s *Access) maySee(ctx context.Context, number string) bool {
 	if ActorFrom(ctx) == nil {
 		return false
 	}
-	_, err := s.Case(ctx, number)
+	_, err := s.cases.Case(ctx, number)
 	return err == nil
 }
 
 // codeFailed counts a wrong check code (or an unknown number: the same)
 // against the (case, client) pair, the client, and the case's global count.
-func (s *Service) codeFailed(ctx context.Context, a *codeAttempt, now time.Time) error {
+func (s *Access) codeFailed(ctx context.Context, a *codeAttempt, now time.Time) error {
 	l := s.cfg.Limits
 	until, err := s.store.RecordFailures(ctx, now,
 		store.Failure{Key: a.pair, Window: progressWindow, Lock: hardLock(progressAttempts, progressLock)},
@@ -230,6 +230,6 @@ func (s *Service) codeFailed(ctx context.Context, a *codeAttempt, now time.Time)
 }
 
 // codeSucceeded forgets the (case, client) pair's failures.
-func (s *Service) codeSucceeded(ctx context.Context, a *codeAttempt) error {
+func (s *Access) codeSucceeded(ctx context.Context, a *codeAttempt) error {
 	return s.store.ClearFailures(ctx, a.pair)
 }

@@ -23,7 +23,7 @@ func errBadCredentials() error { return apperr.New(apperr.Unauthorized, "用户�
 // one argon2id check (against a dummy hash of today's parameters), the
 // same records, the same answer. Failures lock out the client they come
 // from (lockout.go), not the account.
-func (s *Service) Login(ctx context.Context, username, password string) (*org.User, error) {
+func (s *Access) Login(ctx context.Context, username, password string) (*org.User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	now := s.clock.Now()
 	if username == "" || password == "" {
@@ -73,7 +73,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (*org.Us
 
 // recordSignIn writes the attempt to the sign-in record and the log. A
 // failure to record is logged but does not change the answer.
-func (s *Service) recordSignIn(ctx context.Context, username string, userID int64, outcome string, now time.Time) {
+func (s *Access) recordSignIn(ctx context.Context, username string, userID int64, outcome string, now time.Time) {
 	r := RequestFrom(ctx)
 	level := s.log.Info
 	if outcome != "ok" {
@@ -96,7 +96,7 @@ func tokenHash(token string) string {
 }
 
 // IssueToken creates an API bearer token for a user who has just signed in.
-func (s *Service) IssueToken(ctx context.Context, u *org.User) (token string, expires time.Time, err error) {
+func (s *Access) IssueToken(ctx context.Context, u *org.User) (token string, expires time.Time, err error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", time.Time{}, apperr.Wrap(err, "token")
@@ -109,7 +109,7 @@ func (s *Service) IssueToken(ctx context.Context, u *org.User) (token string, ex
 }
 
 // Authenticate returns the active user holding a valid token.
-func (s *Service) Authenticate(ctx context.Context, token string) (*org.User, error) {
+func (s *Access) Authenticate(ctx context.Context, token string) (*org.User, error) {
 	if token == "" {
 		return nil, apperr.New(apperr.Unauthorized, "请先登录")
 	}
@@ -117,7 +117,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*org.User, er
 }
 
 // Logout revokes an API token.
-func (s *Service) Logout(ctx context.Context, token string) error {
+func (s *Access) Logout(ctx context.Context, token string) error {
 	if err := s.store.RevokeToken(ctx, tokenHash(token)); err != nil {
 		return err
 	}
@@ -127,6 +127,6 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 }
 
 // UserByID returns an account (for the page sessions, which keep the id).
-func (s *Service) UserByID(ctx context.Context, id int64) (*org.User, error) {
+func (s *Access) UserByID(ctx context.Context, id int64) (*org.User, error) {
 	return s.store.UserByID(ctx, id)
 }

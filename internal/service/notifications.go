@@ -18,11 +18,11 @@ type notificationQueue struct {
 	maxAttempts int
 }
 
-func (q notificationQueue) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Notification, error) {
+func (q notificationQueue) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]applicant.Notification, error) {
 	return q.st.ClaimNotifications(ctx, now, lease, limit, q.maxAttempts)
 }
 
-func (q notificationQueue) Report(ctx context.Context, now time.Time, outcomes []outbox.Outcome[store.Notification]) error {
+func (q notificationQueue) Report(ctx context.Context, now time.Time, outcomes []outbox.Outcome[applicant.Notification]) error {
 	rows := make([]store.Outcome, len(outcomes))
 	for i, o := range outcomes {
 		rows[i] = store.Outcome{ID: o.Item.ID, Attempt: o.Attempt, RetryAt: o.RetryAt, Skipped: o.Skipped}
@@ -37,18 +37,18 @@ func (q notificationQueue) Report(ctx context.Context, now time.Time, outcomes [
 // to the account's e-mail when it has one, else to the phone; the
 // notices of one recipient in order; a message the sender refuses as
 // undeliverable fails at once.
-func (s *Service) newNotifier(cfg outbox.Config[store.Notification]) (*outbox.Dispatcher[store.Notification], error) {
+func (s *Service) newNotifier(cfg outbox.Config[applicant.Notification]) (*outbox.Dispatcher[applicant.Notification], error) {
 	cfg.Name = "notifications"
 	cfg.Send = s.sendNotification
-	cfg.Attempt = func(n store.Notification) int { return n.Attempts }
-	cfg.Key = func(n store.Notification) string {
+	cfg.Attempt = func(n applicant.Notification) int { return n.Attempts }
+	cfg.Key = func(n applicant.Notification) string {
 		if n.AccountID != 0 {
 			return "account:" + strconv.FormatInt(n.AccountID, 10)
 		}
 		return "phone:" + n.Recipient
 	}
 	cfg.Permanent = func(err error) bool { return apperr.Is(err, apperr.Invalid) }
-	cfg.Describe = func(n store.Notification) []any {
+	cfg.Describe = func(n applicant.Notification) []any {
 		return []any{"id", n.ID, "to", applicant.MaskPhone(n.Recipient)}
 	}
 	cfg.Now = s.clock.Now
@@ -57,7 +57,7 @@ func (s *Service) newNotifier(cfg outbox.Config[store.Notification]) (*outbox.Di
 }
 
 // sendNotification sends one notification through the configured sender.
-func (s *Service) sendNotification(ctx context.Context, n store.Notification) error {
+func (s *Service) sendNotification(ctx context.Context, n applicant.Notification) error {
 	to := n.Recipient
 	if n.AccountID != 0 {
 		acc, err := s.store.Account(ctx, n.AccountID)

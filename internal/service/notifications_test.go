@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/demo"
@@ -111,7 +112,7 @@ func (h *noticeHall) takeIn(t *testing.T) string {
 }
 
 // notice returns the one notification of a case.
-func (h *noticeHall) notice(t *testing.T, number string) store.Notification {
+func (h *noticeHall) notice(t *testing.T, number string) applicant.Notification {
 	t.Helper()
 	ns, err := h.st.CaseNotifications(context.Background(), number)
 	if err != nil || len(ns) != 1 {

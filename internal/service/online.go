@@ -24,7 +24,7 @@ import (
 // recorded before the file is kept (see store.Upload), so that the file
 // can be collected if no draft or case comes to reference it. Only
 // applicants and agents upload.
-func (s *Service) UploadFile(ctx context.Context, name string, r io.Reader) (casework.FileRef, error) {
+func (s *Online) UploadFile(ctx context.Context, name string, r io.Reader) (casework.FileRef, error) {
 	a := ActorFrom(ctx)
 	if a == nil {
 		return casework.FileRef{}, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
@@ -60,7 +60,7 @@ const recordWait = 5 * time.Second
 // recordUpload records an upload before its file is kept, waiting while a
 // collector holds a claim on its key: keeping the file meanwhile could
 // have the collector delete it right after.
-func (s *Service) recordUpload(ctx context.Context, rec store.Upload, name string) error {
+func (s *Online) recordUpload(ctx context.Context, rec store.Upload, name string) error {
 	deadline := time.Now().Add(recordWait)
 	for {
 		ok, err := s.store.RecordUpload(ctx, rec, s.clock.Now().Add(-staleClaim))
@@ -86,8 +86,8 @@ const errNoBlobs = errString("no blob store configured")
 
 // CaseFile opens one electronic file of a case for whoever may read the
 // case (department reviewers pre-reviewing it, the applicant, the desks).
-func (s *Service) CaseFile(ctx context.Context, number, sha string) (io.ReadCloser, casework.FileRef, error) {
-	v, err := s.Case(ctx, number)
+func (s *Online) CaseFile(ctx context.Context, number, sha string) (io.ReadCloser, casework.FileRef, error) {
+	v, err := s.cases.Case(ctx, number)
 	if err != nil {
 		return nil, casework.FileRef{}, err
 	}
@@ -102,7 +102,7 @@ func (s *Service) CaseFile(ctx context.Context, number, sha string) (io.ReadClos
 	return nil, casework.FileRef{}, apperr.New(apperr.NotFound, "该办件没有这个文件")
 }
 
-func (s *Service) openBlob(ctx context.Context, f casework.FileRef) (io.ReadCloser, error) {
+func (s *Online) openBlob(ctx context.Context, f casework.FileRef) (io.ReadCloser, error) {
 	if s.blobs == nil {
 		return nil, apperr.Wrap(errNoBlobs, "open file")
 	}
@@ -122,7 +122,7 @@ type OnlineDraft struct {
 
 // SaveDraft saves the signed-in applicant's draft: new (ID 0) or at the
 // version read. The files must have been uploaded first.
-func (s *Service) SaveDraft(ctx context.Context, d *OnlineDraft) error {
+func (s *Online) SaveDraft(ctx context.Context, d *OnlineDraft) error {
 	acc := AccountFrom(ctx)
 	if acc == nil {
 		return apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
@@ -151,7 +151,7 @@ func (s *Service) SaveDraft(ctx context.Context, d *OnlineDraft) error {
 }
 
 // Drafts lists the signed-in applicant's drafts.
-func (s *Service) Drafts(ctx context.Context) ([]OnlineDraft, error) {
+func (s *Online) Drafts(ctx context.Context) ([]OnlineDraft, error) {
 	acc := AccountFrom(ctx)
 	if acc == nil {
 		return nil, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
@@ -175,7 +175,7 @@ func (s *Service) Drafts(ctx context.Context) ([]OnlineDraft, error) {
 }
 
 // Draft returns one of the signed-in applicant's drafts.
-func (s *Service) Draft(ctx context.Context, id int64) (*OnlineDraft, error) {
+func (s *Online) Draft(ctx context.Context, id int64) (*OnlineDraft, error) {
 	acc := AccountFrom(ctx)
 	if acc == nil {
 		return nil, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
@@ -191,7 +191,7 @@ func (s *Service) Draft(ctx context.Context, id int64) (*OnlineDraft, error) {
 }
 
 // DeleteDraft removes one of the signed-in applicant's drafts.
-func (s *Service) DeleteDraft(ctx context.Context, id int64) error {
+func (s *Online) DeleteDraft(ctx context.Context, id int64) error {
 	acc := AccountFrom(ctx)
 	if acc == nil {
 		return apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
@@ -202,7 +202,7 @@ func (s *Service) DeleteDraft(ctx context.Context, id int64) error {
 // CheckDraftRoom tells, before a file for a new draft is read, whether
 // the signed-in applicant may start one more draft; saving it checks
 // again, under a lock.
-func (s *Service) CheckDraftRoom(ctx context.Context) error {
+func (s *Online) CheckDraftRoom(ctx context.Context) error {
 	acc := AccountFrom(ctx)
 	if acc == nil {
 		return apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
@@ -218,7 +218,7 @@ func (s *Service) CheckDraftRoom(ctx context.Context) error {
 }
 
 // checkDraftFiles refuses a draft of more files than a draft may hold.
-func (s *Service) checkDraftFiles(files []casework.FileRef) error {
+func (s *Online) checkDraftFiles(files []casework.FileRef) error {
 	if max := s.cfg.MaxDraftFiles; max > 0 && len(files) > max {
 		return apperr.Field("file", fmt.Sprintf("一份草稿最多保存 %d 个文件，请先删除不需要的文件再上传", max))
 	}
@@ -235,7 +235,7 @@ func draftOf(r *store.Draft) (*OnlineDraft, error) {
 }
 
 // DraftFile opens a file of one of the signed-in applicant's drafts.
-func (s *Service) DraftFile(ctx context.Context, id int64, sha string) (io.ReadCloser, casework.FileRef, error) {
+func (s *Online) DraftFile(ctx context.Context, id int64, sha string) (io.ReadCloser, casework.FileRef, error) {
 	d, err := s.Draft(ctx, id)
 	if err != nil {
 		return nil, casework.FileRef{}, err
@@ -253,7 +253,7 @@ func (s *Service) DraftFile(ctx context.Context, id int64, sha string) (io.ReadC
 
 // onlineItem returns the current version of an item that may be applied
 // for online.
-func (s *Service) onlineItem(ctx context.Context, code string) (*catalog.Item, error) {
+func (s *Online) onlineItem(ctx context.Context, code string) (*catalog.Item, error) {
 	if _, err := s.districtCalendar(ctx); err != nil { // refreshes the item cache
 		return nil, err
 	}
@@ -267,7 +267,7 @@ func (s *Service) onlineItem(ctx context.Context, code string) (*catalog.Item, e
 // SubmitOnline submits an online application: the signed-in applicant's
 // own, or an agent's for an applicant whose mandate covers the item. A
 // draft (ID set) is removed in the same transaction as the case is made.
-func (s *Service) SubmitOnline(ctx context.Context, d OnlineDraft) (*CaseView, error) {
+func (s *Online) SubmitOnline(ctx context.Context, d OnlineDraft) (*CaseView, error) {
 	env, err := s.intakeEnv(ctx)
 	if err != nil {
 		return nil, err
@@ -302,7 +302,7 @@ func (s *Service) SubmitOnline(ctx context.Context, d OnlineDraft) (*CaseView, e
 		return nil, err
 	}
 	s.log.Info("online application submitted", "number", c.Number, "item", c.ItemCode, "by", a.Username, "account", acc.ID)
-	v := s.view(c, a, env)
+	v := s.cases.view(c, a, env)
 	v.Events = []casework.Event{*ev}
 	return v, nil
 }
@@ -320,7 +320,7 @@ func onlineActor(ctx context.Context, acc *applicant.Account, actor *Actor) case
 
 // checkFiles makes sure every file a case names was uploaded: see
 // verifyFile.
-func (s *Service) checkFiles(ctx context.Context, c *casework.Case) error {
+func (s *Online) checkFiles(ctx context.Context, c *casework.Case) error {
 	for i := range c.Materials {
 		for j := range c.Materials[i].Files {
 			if err := s.verifyFile(ctx, &c.Materials[i].Files[j]); err != nil {
@@ -332,7 +332,7 @@ func (s *Service) checkFiles(ctx context.Context, c *casework.Case) error {
 }
 
 // verifyFiles checks the file references of an action (resubmit-online).
-func (s *Service) verifyFiles(ctx context.Context, files map[string][]casework.FileRef) error {
+func (s *Online) verifyFiles(ctx context.Context, files map[string][]casework.FileRef) error {
 	for _, fs := range files {
 		for j := range fs {
 			if err := s.verifyFile(ctx, &fs[j]); err != nil {
@@ -349,7 +349,7 @@ func (s *Service) verifyFiles(ctx context.Context, files map[string][]casework.F
 // those the reference gives, and the name must be a plain file name whose
 // extension matches the type. The file is not read again: its record was
 // written as it was received and checked.
-func (s *Service) verifyFile(ctx context.Context, f *casework.FileRef) error {
+func (s *Online) verifyFile(ctx context.Context, f *casework.FileRef) error {
 	if !blob.ValidKey(f.Key) || !strings.HasSuffix(f.Key, "/"+f.SHA256) {
 		return apperr.Field("files", "文件引用无效："+f.Name)
 	}
@@ -374,6 +374,6 @@ func (s *Service) verifyFile(ctx context.Context, f *casework.FileRef) error {
 // ResubmitOnline is the applicant's corrected application after a failed
 // pre-review: the new files replace those of the materials named (Act
 // checks them against the uploads).
-func (s *Service) ResubmitOnline(ctx context.Context, number string, files map[string][]casework.FileRef, version int) (*CaseView, error) {
-	return s.Act(ctx, number, casework.ActResubmitOnline, casework.Input{Files: files}, version)
+func (s *Online) ResubmitOnline(ctx context.Context, number string, files map[string][]casework.FileRef, version int) (*CaseView, error) {
+	return s.cases.Act(ctx, number, casework.ActResubmitOnline, casework.Input{Files: files}, version)
 }

@@ -7,16 +7,16 @@ import (
 )
 
 // Departments lists the district's departments (public information).
-func (s *Service) Departments(ctx context.Context) ([]org.Department, error) {
+func (s *Admin) Departments(ctx context.Context) ([]org.Department, error) {
 	return s.store.Departments(ctx)
 }
 
 // Halls lists the halls, the district hall first (public information).
-func (s *Service) Halls(ctx context.Context) ([]org.Hall, error) {
+func (s *Admin) Halls(ctx context.Context) ([]org.Hall, error) {
 	return s.store.Halls(ctx)
 }
 
 // Windows lists the windows of a hall, or of every hall for "".
-func (s *Service) Windows(ctx context.Context, hallCode string) ([]org.Window, error) {
+func (s *Admin) Windows(ctx context.Context, hallCode string) ([]org.Window, error) {
 	return s.store.Windows(ctx, hallCode)
 }

@@ -9,7 +9,7 @@ import (
 
 // ChangePassword replaces the signed-in user's password after checking the
 // old one. Every API token the user holds is revoked.
-func (s *Service) ChangePassword(ctx context.Context, oldPassword, newPassword string) error {
+func (s *Access) ChangePassword(ctx context.Context, oldPassword, newPassword string) error {
 	a, err := signedIn(ctx)
 	if err != nil {
 		return err

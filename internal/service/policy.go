@@ -15,13 +15,13 @@ import (
 // DeadlinePolicy returns the deadline policy in force: the limits and
 // cut-offs every case taken in from now on keeps. The rules are public, so
 // anyone may read them.
-func (s *Service) DeadlinePolicy(ctx context.Context) (*casework.PublishedPolicy, error) {
+func (s *Admin) DeadlinePolicy(ctx context.Context) (*casework.PublishedPolicy, error) {
 	return s.store.DeadlinePolicy(ctx)
 }
 
 // DeadlinePolicies returns every published version of the deadline policy,
 // newest first: for the bureau admin and supervisors.
-func (s *Service) DeadlinePolicies(ctx context.Context) ([]casework.PublishedPolicy, error) {
+func (s *Admin) DeadlinePolicies(ctx context.Context) ([]casework.PublishedPolicy, error) {
 	if _, err := require(ctx, "查看期限规则的历史版本", org.RoleAdmin, org.RoleSupervisor); err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (e PolicyEdit) policy() (casework.Policy, map[string]string) {
 // in force for every case taken in from now on; cases already taken in
 // keep theirs. Only the bureau admin publishes. A policy the rules refuse
 // changes nothing.
-func (s *Service) PublishDeadlinePolicy(ctx context.Context, e PolicyEdit) (*casework.Policy, error) {
+func (s *Admin) PublishDeadlinePolicy(ctx context.Context, e PolicyEdit) (*casework.Policy, error) {
 	a, err := require(ctx, "修改期限规则", org.RoleAdmin)
 	if err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ func (s *Service) PublishDeadlinePolicy(ctx context.Context, e PolicyEdit) (*cas
 // intakeEnv is the casework environment of a use case that creates cases:
 // the calendar, the time and the deadline policy in force, which the new
 // cases keep.
-func (s *Service) intakeEnv(ctx context.Context) (casework.Env, error) {
+func (s *base) intakeEnv(ctx context.Context) (casework.Env, error) {
 	env, err := s.env(ctx)
 	if err != nil {
 		return env, err

@@ -85,7 +85,7 @@ const dummyCheckCode = "\x00\x00\x00\x00\x00\x00"
 // number give the same NotFound after the same work, and the code is
 // compared in constant time; guessing is bounded by the limits of
 // caseByCode.
-func (s *Service) Progress(ctx context.Context, number, code string) (*Progress, error) {
+func (s *Casework) Progress(ctx context.Context, number, code string) (*Progress, error) {
 	number, code = strings.TrimSpace(number), strings.TrimSpace(code)
 	var errs apperr.Collector
 	errs.Check(number != "", "number", "请输入办件编号")
@@ -151,7 +151,7 @@ func (s *Service) Progress(ctx context.Context, number, code string) (*Progress,
 
 // progressHall fills in the hall the case was taken in at, or the
 // district's hall (listed first) for a case without one.
-func (s *Service) progressHall(ctx context.Context, p *Progress, code string) error {
+func (s *Casework) progressHall(ctx context.Context, p *Progress, code string) error {
 	halls, err := s.store.Halls(ctx)
 	if err != nil {
 		return err
@@ -167,7 +167,7 @@ func (s *Service) progressHall(ctx context.Context, p *Progress, code string) er
 // toCorrect returns the materials named by the case's latest correction
 // notice. Only the handbook's names are shown; the reviewer's reasons are
 // free text and stay on the printed notice.
-func (s *Service) toCorrect(ctx context.Context, number string) ([]string, error) {
+func (s *Casework) toCorrect(ctx context.Context, number string) ([]string, error) {
 	docs, err := s.store.CaseDocuments(ctx, number)
 	if err != nil {
 		return nil, err
@@ -315,12 +315,12 @@ func progressNext(c *casework.Case, p *Progress) []string {
 // slow the number down for everyone but those signed in who may see it
 // (lockout.go). A wrong code and an unknown number give one answer after
 // the same work.
-func (s *Service) caseByCode(ctx context.Context, number, code string) (*casework.Case, error) {
+func (s *Casework) caseByCode(ctx context.Context, number, code string) (*casework.Case, error) {
 	if len(number) > maxProgressInput || len(code) > maxProgressInput {
 		return nil, errNoProgress()
 	}
 	now := s.clock.Now()
-	attempt, err := s.beginCode(ctx, number, now)
+	attempt, err := s.access.beginCode(ctx, number, now)
 	if err != nil {
 		return nil, err
 	}
@@ -333,12 +333,12 @@ func (s *Service) caseByCode(ctx context.Context, number, code string) (*casewor
 		want = c.CheckCode
 	}
 	if subtle.ConstantTimeCompare([]byte(code), []byte(want)) != 1 || c == nil || c.CheckCode == "" {
-		if err := s.codeFailed(ctx, attempt, now); err != nil {
+		if err := s.access.codeFailed(ctx, attempt, now); err != nil {
 			return nil, err
 		}
 		return nil, errNoProgress()
 	}
-	if err := s.codeSucceeded(ctx, attempt); err != nil {
+	if err := s.access.codeSucceeded(ctx, attempt); err != nil {
 		return nil, err
 	}
 	return c, nil

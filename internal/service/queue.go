@@ -49,7 +49,7 @@ type TicketRequest struct {
 }
 
 // CreateCategory adds a service category to a hall (bureau admins only).
-func (s *Service) CreateCategory(ctx context.Context, c *queue.Category) error {
+func (s *Hall) CreateCategory(ctx context.Context, c *queue.Category) error {
 	a, err := require(ctx, "设置取号类别", org.RoleAdmin)
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func (s *Service) CreateCategory(ctx context.Context, c *queue.Category) error {
 }
 
 // Categories lists a hall's categories (public: the kiosk shows them).
-func (s *Service) Categories(ctx context.Context, hall string) ([]queue.Category, error) {
+func (s *Hall) Categories(ctx context.Context, hall string) ([]queue.Category, error) {
 	if err := s.knownHall(ctx, hall); err != nil {
 		return nil, err
 	}
@@ -73,13 +73,13 @@ func (s *Service) Categories(ctx context.Context, hall string) ([]queue.Category
 }
 
 // QueueSettings returns a hall's queue settings.
-func (s *Service) QueueSettings(ctx context.Context, hall string) (queue.Settings, error) {
+func (s *Hall) QueueSettings(ctx context.Context, hall string) (queue.Settings, error) {
 	return s.store.QueueSettings(ctx, hall)
 }
 
 // SetQueueSettings sets a hall's fairness limit and recall limit (bureau
 // admins only).
-func (s *Service) SetQueueSettings(ctx context.Context, hall string, set queue.Settings) error {
+func (s *Hall) SetQueueSettings(ctx context.Context, hall string, set queue.Settings) error {
 	a, err := require(ctx, "修改排队设置", org.RoleAdmin)
 	if err != nil {
 		return err
@@ -92,7 +92,7 @@ func (s *Service) SetQueueSettings(ctx context.Context, hall string, set queue.S
 
 // SetWindowCategories sets the categories a window calls from (bureau
 // admins only); none means every category of the hall.
-func (s *Service) SetWindowCategories(ctx context.Context, hall, number string, cats []string) (*queue.Window, error) {
+func (s *Hall) SetWindowCategories(ctx context.Context, hall, number string, cats []string) (*queue.Window, error) {
 	if _, err := require(ctx, "设置窗口的叫号类别", org.RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (s *Service) SetWindowCategories(ctx context.Context, hall, number string, 
 // TakeTicket issues a ticket at a kiosk (public): on a working day of the
 // hall's calendar, inside the category's issuing hours, within its daily
 // cap, and at most one open ticket per ID number per hall per day.
-func (s *Service) TakeTicket(ctx context.Context, req TicketRequest) (*TicketView, error) {
+func (s *Hall) TakeTicket(ctx context.Context, req TicketRequest) (*TicketView, error) {
 	if err := s.throttle(ctx, s.guard.ticket); err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (s *Service) TakeTicket(ctx context.Context, req TicketRequest) (*TicketVie
 
 // Ticket returns a ticket (public, ID masked); staff of any role also see
 // its record and linked cases.
-func (s *Service) Ticket(ctx context.Context, id int64) (*TicketView, error) {
+func (s *Hall) Ticket(ctx context.Context, id int64) (*TicketView, error) {
 	t, ahead, err := s.store.Ticket(ctx, id)
 	if err != nil {
 		return nil, err
@@ -152,7 +152,7 @@ func (s *Service) Ticket(ctx context.Context, id int64) (*TicketView, error) {
 	return v, nil
 }
 
-func (s *Service) ticketView(ctx context.Context, t *queue.Ticket) (*TicketView, error) {
+func (s *Hall) ticketView(ctx context.Context, t *queue.Ticket) (*TicketView, error) {
 	t.Mask()
 	v := &TicketView{Ticket: t, Allowed: queue.Allowed(t.State)}
 	if c, err := s.store.Category(ctx, t.HallCode, t.Category); err == nil {
@@ -173,11 +173,11 @@ func (s *Service) ticketView(ctx context.Context, t *queue.Ticket) (*TicketView,
 
 // WaitingCount is the number of waiting tickets of one category, as the
 // kiosk, the board and the API show it.
-type WaitingCount = store.WaitingCount
+type WaitingCount = queue.WaitingCount
 
 // Waiting returns the day's waiting count per category of a hall (public:
 // the kiosk and the board show it).
-func (s *Service) Waiting(ctx context.Context, hall string) ([]WaitingCount, error) {
+func (s *Hall) Waiting(ctx context.Context, hall string) ([]WaitingCount, error) {
 	if err := s.knownHall(ctx, hall); err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func windowClerk(ctx context.Context, hall string) (string, error) {
 // CallNext calls the next ticket to the window by the priority policy
 // (queue.Pick). The window must be open with the acting clerk signed in at
 // it, and hold no ticket still called or in service.
-func (s *Service) CallNext(ctx context.Context, hall, number string) (*WindowView, error) {
+func (s *Hall) CallNext(ctx context.Context, hall, number string) (*WindowView, error) {
 	clerk, err := windowClerk(ctx, hall)
 	if err != nil {
 		return nil, err
@@ -224,7 +224,7 @@ func (s *Service) CallNext(ctx context.Context, hall, number string) (*WindowVie
 	return v, err
 }
 
-func (s *Service) windowView(ctx context.Context, w *queue.Window, t *queue.Ticket) (*WindowView, error) {
+func (s *Hall) windowView(ctx context.Context, w *queue.Window, t *queue.Ticket) (*WindowView, error) {
 	out := &WindowView{Window: w}
 	if t != nil {
 		v, err := s.ticketView(ctx, t)
@@ -237,7 +237,7 @@ func (s *Service) windowView(ctx context.Context, w *queue.Window, t *queue.Tick
 }
 
 // atWindow performs action on the window's current ticket.
-func (s *Service) atWindow(ctx context.Context, hall, number string, action queue.Action, in queue.Input) (*WindowView, error) {
+func (s *Hall) atWindow(ctx context.Context, hall, number string, action queue.Action, in queue.Input) (*WindowView, error) {
 	clerk, err := windowClerk(ctx, hall)
 	if err != nil {
 		return nil, err
@@ -273,7 +273,7 @@ func windowStep(clerk, number string, action queue.Action, in queue.Input, now t
 }
 
 // Recall calls the window's ticket again (at most the hall's MaxRecalls times).
-func (s *Service) Recall(ctx context.Context, hall, number string) (*WindowView, error) {
+func (s *Hall) Recall(ctx context.Context, hall, number string) (*WindowView, error) {
 	v, err := s.atWindow(ctx, hall, number, queue.ActRecall, queue.Input{})
 	if err == nil {
 		s.announce(ctx, broadcast.Recall, v)
@@ -282,7 +282,7 @@ func (s *Service) Recall(ctx context.Context, hall, number string) (*WindowView,
 }
 
 // NoShow marks the window's called ticket as not come, with a preset reason.
-func (s *Service) NoShow(ctx context.Context, hall, number string, reason queue.NoShowReason) (*WindowView, error) {
+func (s *Hall) NoShow(ctx context.Context, hall, number string, reason queue.NoShowReason) (*WindowView, error) {
 	v, err := s.atWindow(ctx, hall, number, queue.ActNoShow, queue.Input{Reason: reason})
 	if err == nil {
 		s.announce(ctx, broadcast.NoShow, v)
@@ -291,13 +291,13 @@ func (s *Service) NoShow(ctx context.Context, hall, number string, reason queue.
 }
 
 // Start begins service of the window's called ticket.
-func (s *Service) Start(ctx context.Context, hall, number string) (*WindowView, error) {
+func (s *Hall) Start(ctx context.Context, hall, number string) (*WindowView, error) {
 	return s.atWindow(ctx, hall, number, queue.ActStart, queue.Input{})
 }
 
 // Transfer sends the window's ticket back to waiting at another window of
 // the hall or in another category, keeping its original queue time.
-func (s *Service) Transfer(ctx context.Context, hall, number, toWindow, toCategory string) (*WindowView, error) {
+func (s *Hall) Transfer(ctx context.Context, hall, number, toWindow, toCategory string) (*WindowView, error) {
 	if toWindow != "" {
 		ws, err := s.store.Windows(ctx, hall)
 		if err != nil {
@@ -319,17 +319,17 @@ func (s *Service) Transfer(ctx context.Context, hall, number, toWindow, toCatego
 }
 
 // Pause stops the window calling; its current ticket stays with it.
-func (s *Service) Pause(ctx context.Context, hall, number string) (*WindowView, error) {
+func (s *Hall) Pause(ctx context.Context, hall, number string) (*WindowView, error) {
 	return s.windowOnly(ctx, hall, number, (*queue.Window).Pause)
 }
 
 // Resume opens the window for calling, with the acting clerk signed in at
 // it (taking over a paused window from another clerk).
-func (s *Service) Resume(ctx context.Context, hall, number string) (*WindowView, error) {
+func (s *Hall) Resume(ctx context.Context, hall, number string) (*WindowView, error) {
 	return s.windowOnly(ctx, hall, number, (*queue.Window).Resume)
 }
 
-func (s *Service) windowOnly(ctx context.Context, hall, number string, change func(w *queue.Window, clerk string) error) (*WindowView, error) {
+func (s *Hall) windowOnly(ctx context.Context, hall, number string, change func(w *queue.Window, clerk string) error) (*WindowView, error) {
 	clerk, err := windowClerk(ctx, hall)
 	if err != nil {
 		return nil, err
@@ -345,16 +345,16 @@ func (s *Service) windowOnly(ctx context.Context, hall, number string, change fu
 
 // Requeue puts a no-show ticket whose holder arrived late back in the
 // queue, once, at the back of its priority class (a clerk of the hall).
-func (s *Service) Requeue(ctx context.Context, id int64) (*TicketView, error) {
+func (s *Hall) Requeue(ctx context.Context, id int64) (*TicketView, error) {
 	return s.changeTicket(ctx, id, queue.ActRequeue)
 }
 
 // Cancel withdraws a ticket that is not being served (a clerk of the hall).
-func (s *Service) Cancel(ctx context.Context, id int64) (*TicketView, error) {
+func (s *Hall) Cancel(ctx context.Context, id int64) (*TicketView, error) {
 	return s.changeTicket(ctx, id, queue.ActCancel)
 }
 
-func (s *Service) changeTicket(ctx context.Context, id int64, action queue.Action) (*TicketView, error) {
+func (s *Hall) changeTicket(ctx context.Context, id int64, action queue.Action) (*TicketView, error) {
 	a, err := requireIn(ctx, org.WorkWindow, "处理排队号")
 	if err != nil {
 		return nil, err
@@ -383,7 +383,7 @@ func ticketStep(a *Actor, action queue.Action, now time.Time) store.TicketChange
 
 // LinkCase records that a case was taken in during the ticket's visit: the
 // ticket must be in service or done, and each case links once.
-func (s *Service) LinkCase(ctx context.Context, ticketID int64, caseNumber string) (*TicketView, error) {
+func (s *Hall) LinkCase(ctx context.Context, ticketID int64, caseNumber string) (*TicketView, error) {
 	a, err := requireIn(ctx, org.WorkWindow, "关联办件")
 	if err != nil {
 		return nil, err

@@ -76,7 +76,7 @@ func mayReadQueueFigures(ctx context.Context, hall string) error {
 
 // QueueFigures computes a hall's queue figures for the tickets issued
 // from day from to day to (both included; a zero from or to means today).
-func (s *Service) QueueFigures(ctx context.Context, hall string, from, to calendar.Date) (*QueueFigures, error) {
+func (s *Hall) QueueFigures(ctx context.Context, hall string, from, to calendar.Date) (*QueueFigures, error) {
 	if err := mayReadQueueFigures(ctx, hall); err != nil {
 		return nil, err
 	}

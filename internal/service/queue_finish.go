@@ -22,12 +22,12 @@ type FinishedVisit struct {
 // token and hands it to the window's rating pad for PadWait (never beyond
 // the token's own life). The window console and the API both call it, so
 // every visit finished can be rated on site.
-func (s *Service) FinishVisit(ctx context.Context, hall, number string) (*FinishedVisit, error) {
+func (s *Hall) FinishVisit(ctx context.Context, hall, number string) (*FinishedVisit, error) {
 	clerk, err := windowClerk(ctx, hall)
 	if err != nil {
 		return nil, err
 	}
-	w, err := s.padWindow(ctx, hall, number)
+	w, err := s.ratings.padWindow(ctx, hall, number)
 	if err != nil {
 		return nil, err
 	}

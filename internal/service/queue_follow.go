@@ -16,7 +16,7 @@ import (
 // follow token (shown once, on the printed ticket). Should the token fail
 // to be kept the ticket stands and the token is "": the ticket is valid
 // without its QR code.
-func (s *Service) TakeTicketToFollow(ctx context.Context, req TicketRequest) (*TicketView, string, error) {
+func (s *Hall) TakeTicketToFollow(ctx context.Context, req TicketRequest) (*TicketView, string, error) {
 	v, err := s.TakeTicket(ctx, req)
 	if err != nil {
 		return nil, "", err
@@ -35,7 +35,7 @@ func (s *Service) TakeTicketToFollow(ctx context.Context, req TicketRequest) (*T
 // FollowTicket returns ticket id as its holder sees it (public, ID masked),
 // given the follow token of its QR code. A wrong token and an unknown id
 // are the same not-found, so ids cannot be probed.
-func (s *Service) FollowTicket(ctx context.Context, id int64, token string) (*TicketView, error) {
+func (s *Hall) FollowTicket(ctx context.Context, id int64, token string) (*TicketView, error) {
 	if err := s.throttle(ctx, s.guard.follow); err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func windowFrom(ctx context.Context) string {
 // to the visit the clerk is serving (Window.Serving): at the window of
 // WorkingAt, else at the first window of the hall the clerk is signed in
 // at that serves one. nil for anyone but a clerk of a hall.
-func (s *Service) visitLink(ctx context.Context, a *Actor) *store.VisitLink {
+func (s *Hall) visitLink(ctx context.Context, a *Actor) *store.VisitLink {
 	if a == nil || a.User == nil || a.User.HallCode == "" || !a.User.Role.Sees(org.WorkWindow) {
 		return nil
 	}
@@ -57,17 +57,17 @@ func visitNumber(t *queue.Ticket) string {
 
 // RequeueNumbered is Requeue for today's ticket of the clerk's hall
 // numbered number (A003), as the window console names it.
-func (s *Service) RequeueNumbered(ctx context.Context, number string) (*TicketView, error) {
+func (s *Hall) RequeueNumbered(ctx context.Context, number string) (*TicketView, error) {
 	return s.changeNumbered(ctx, number, queue.ActRequeue)
 }
 
 // CancelNumbered is Cancel for today's ticket of the clerk's hall numbered
 // number.
-func (s *Service) CancelNumbered(ctx context.Context, number string) (*TicketView, error) {
+func (s *Hall) CancelNumbered(ctx context.Context, number string) (*TicketView, error) {
 	return s.changeNumbered(ctx, number, queue.ActCancel)
 }
 
-func (s *Service) changeNumbered(ctx context.Context, number string, action queue.Action) (*TicketView, error) {
+func (s *Hall) changeNumbered(ctx context.Context, number string, action queue.Action) (*TicketView, error) {
 	a, err := requireIn(ctx, org.WorkWindow, "处理排队号")
 	if err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import (
 
 // QueueWindow returns a window's queue state and its current ticket (nil
 // when none) for its console: an intake or issuance clerk of its hall.
-func (s *Service) QueueWindow(ctx context.Context, hall, number string) (*WindowView, error) {
+func (s *Hall) QueueWindow(ctx context.Context, hall, number string) (*WindowView, error) {
 	if _, err := windowClerk(ctx, hall); err != nil {
 		return nil, err
 	}
@@ -28,7 +28,7 @@ func (s *Service) QueueWindow(ctx context.Context, hall, number string) (*Window
 
 // WindowQueues returns the queue state of every window of a hall, for the
 // bureau admin's assignment of categories to windows.
-func (s *Service) WindowQueues(ctx context.Context, hall string) ([]*queue.Window, error) {
+func (s *Hall) WindowQueues(ctx context.Context, hall string) ([]*queue.Window, error) {
 	if _, err := require(ctx, "查看窗口的叫号类别", org.RoleAdmin); err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 // ratingSettings are the rating rules in force (Config.Rating).
-func (s *Service) ratingSettings() rating.Settings { return s.cfg.Rating }
+func (s *base) ratingSettings() rating.Settings { return s.cfg.Rating }
 
 // RatingReceipt is what a rater gets back: the rating as given (name and
 // phone masked), the key with which to add to it later and until when, and
@@ -53,7 +53,7 @@ func randomKey(prefix string) (string, error) {
 // queue calls it when a window finishes a ticket; a clerk may issue tokens
 // only for their own service. Only the token's hash is kept; a visit gets
 // one token.
-func (s *Service) RatingToken(ctx context.Context, ticketID, window, clerk, hall string) (string, error) {
+func (s *Ratings) RatingToken(ctx context.Context, ticketID, window, clerk, hall string) (string, error) {
 	a, err := requireIn(ctx, org.WorkWindow, "发放评价码")
 	if err != nil {
 		return "", err
@@ -100,7 +100,7 @@ func (s *Service) RatingToken(ctx context.Context, ticketID, window, clerk, hall
 // RateVisit saves the rating of a visit given with its one-time token.
 // Nobody may be signed in. A bad rating opens its rectification in the
 // same transaction.
-func (s *Service) RateVisit(ctx context.Context, token string, in rating.Input) (*RatingReceipt, error) {
+func (s *Ratings) RateVisit(ctx context.Context, token string, in rating.Input) (*RatingReceipt, error) {
 	if err := notOnBehalf(ctx); err != nil {
 		return nil, err
 	}
@@ -133,12 +133,12 @@ func errNoRating() error { return apperr.New(apperr.NotFound, "办件编号或�
 
 // checkCaseCode returns the case if code is its check code: the progress
 // page's look-up, with its limits (one secret, one count of guesses).
-func (s *Service) checkCaseCode(ctx context.Context, number, code string) (*casework.Case, error) {
+func (s *Ratings) checkCaseCode(ctx context.Context, number, code string) (*casework.Case, error) {
 	number, code = strings.TrimSpace(number), strings.TrimSpace(code)
 	if number == "" || code == "" {
 		return nil, apperr.Field("check_code", "请输入办件编号和查询码")
 	}
-	return s.caseByCode(ctx, number, code)
+	return s.cases.caseByCode(ctx, number, code)
 }
 
 // rateable reports whether a case may be rated online: once its service
@@ -151,7 +151,7 @@ func rateable(st casework.State) bool {
 // printed on its receipt. Nobody may be signed in; a case is rated once,
 // after its service has ended. A bad rating opens its rectification in the
 // same transaction.
-func (s *Service) RateCase(ctx context.Context, number, code string, in rating.Input) (*RatingReceipt, error) {
+func (s *Ratings) RateCase(ctx context.Context, number, code string, in rating.Input) (*RatingReceipt, error) {
 	if err := notOnBehalf(ctx); err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (s *Service) RateCase(ctx context.Context, number, code string, in rating.I
 
 // saveRating gives r its addition key, opens the rectification of a bad
 // rating and saves both.
-func (s *Service) saveRating(ctx context.Context, r *rating.Rating, tokenHashed string) (*RatingReceipt, error) {
+func (s *Ratings) saveRating(ctx context.Context, r *rating.Rating, tokenHashed string) (*RatingReceipt, error) {
 	key, err := randomKey("ra_")
 	if err != nil {
 		return nil, err
@@ -200,7 +200,7 @@ func (s *Service) saveRating(ctx context.Context, r *rating.Rating, tokenHashed 
 // and text, not the level, once, within the addition period. The rater
 // proves the rating is theirs with the key they were given, or, for a
 // case's rating, with the case's check code.
-func (s *Service) AddToRating(ctx context.Context, id int64, key, checkCode string, in rating.AdditionInput) (*rating.Rating, error) {
+func (s *Ratings) AddToRating(ctx context.Context, id int64, key, checkCode string, in rating.AdditionInput) (*rating.Rating, error) {
 	if err := notOnBehalf(ctx); err != nil {
 		return nil, err
 	}
@@ -273,7 +273,7 @@ func rectView(x *rating.Rectification, a rating.Actor, cal *calendar.Calendar, n
 }
 
 // Rectification returns one rectification with its events and rating.
-func (s *Service) Rectification(ctx context.Context, id int64) (*RectificationView, error) {
+func (s *Ratings) Rectification(ctx context.Context, id int64) (*RectificationView, error) {
 	a, err := rectActor(ctx)
 	if err != nil {
 		return nil, err
@@ -308,7 +308,7 @@ type RectificationFilter struct {
 // Rectifications lists rectifications, the earliest deadline first.
 // Department roles see their own department's; supervisors and the
 // bureau's admins see every one.
-func (s *Service) Rectifications(ctx context.Context, f RectificationFilter) ([]*RectificationView, error) {
+func (s *Ratings) Rectifications(ctx context.Context, f RectificationFilter) ([]*RectificationView, error) {
 	a, err := rectActor(ctx)
 	if err != nil {
 		return nil, err
@@ -361,7 +361,7 @@ func validRectState(st rating.State) bool {
 // ActOnRectification takes one action on a rectification: the rated party
 // verifies, rectifies, explains or appeals; a supervisor upholds or rejects
 // an appeal. expectedVersion, if not 0, is the version the actor saw.
-func (s *Service) ActOnRectification(ctx context.Context, id int64, action rating.Action, in rating.StepInput, expectedVersion int) (*RectificationView, error) {
+func (s *Ratings) ActOnRectification(ctx context.Context, id int64, action rating.Action, in rating.StepInput, expectedVersion int) (*RectificationView, error) {
 	a, err := rectActor(ctx)
 	if err != nil {
 		return nil, err
@@ -391,7 +391,7 @@ func (s *Service) ActOnRectification(ctx context.Context, id int64, action ratin
 // bad-rating rectification rate of the ratings given from from up to (not
 // including) to. Ratings whose appeal was upheld do not count. For
 // supervisors and the bureau's admins.
-func (s *Service) Rates(ctx context.Context, from, to time.Time, groupBy rating.GroupBy) ([]rating.Rate, error) {
+func (s *Ratings) Rates(ctx context.Context, from, to time.Time, groupBy rating.GroupBy) ([]rating.Rate, error) {
 	if _, err := requireIn(ctx, org.WorkSupervision, "查看好差评统计"); err != nil {
 		return nil, err
 	}

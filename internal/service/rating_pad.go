@@ -22,7 +22,7 @@ import (
 const PadWait = 10 * time.Minute
 
 // padWindow returns the window numbered window in hall.
-func (s *Service) padWindow(ctx context.Context, hall, window string) (*org.Window, error) {
+func (s *Ratings) padWindow(ctx context.Context, hall, window string) (*org.Window, error) {
 	hall, window = strings.TrimSpace(hall), strings.TrimSpace(window)
 	if hall == "" || window == "" || len(hall) > 32 || len(window) > 32 {
 		return nil, apperr.Field("window", "须指明大厅和窗口")
@@ -42,7 +42,7 @@ func (s *Service) padWindow(ctx context.Context, hall, window string) (*org.Wind
 // PairPad makes the tablet that asks the window's rating pad and returns
 // its device key, shown once; a tablet paired before stops working. For
 // the bureau's admins.
-func (s *Service) PairPad(ctx context.Context, hall, window string) (string, error) {
+func (s *Ratings) PairPad(ctx context.Context, hall, window string) (string, error) {
 	a, err := require(ctx, "配置评价器", org.RoleAdmin)
 	if err != nil {
 		return "", err
@@ -70,7 +70,7 @@ func (s *Service) PairPad(ctx context.Context, hall, window string) (string, err
 // finished at the window to the window's pad, until expires (zero: PadWait
 // from now; never beyond the token's own life). The window console calls
 // it right after RatingToken, as the clerk who finished the visit.
-func (s *Service) SetPadPending(ctx context.Context, hall, window, token string, expires time.Time) error {
+func (s *Ratings) SetPadPending(ctx context.Context, hall, window, token string, expires time.Time) error {
 	if _, err := requireIn(ctx, org.WorkWindow, "向评价器发送评价码"); err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Service) SetPadPending(ctx context.Context, hall, window, token string,
 
 // padDevice checks the device key of the window's pad. A tablet somebody
 // is signed in on is refused outright: a rating must be the applicant's.
-func (s *Service) padDevice(ctx context.Context, hall, window, key string) (hallCode, number string, pending string, err error) {
+func (s *Ratings) padDevice(ctx context.Context, hall, window, key string) (hallCode, number string, pending string, err error) {
 	if err := notOnBehalf(ctx); err != nil {
 		return "", "", "", apperr.New(apperr.Forbidden, "评价器上登录了工作人员账号：请退出登录后再使用评价器")
 	}
@@ -125,14 +125,14 @@ func (s *Service) padDevice(ctx context.Context, hall, window, key string) (hall
 
 // PadPending returns the token of the visit waiting for its rating on the
 // window's pad, or "" while none waits; deviceKey is the pad's key.
-func (s *Service) PadPending(ctx context.Context, hall, window, deviceKey string) (string, error) {
+func (s *Ratings) PadPending(ctx context.Context, hall, window, deviceKey string) (string, error) {
 	_, _, pending, err := s.padDevice(ctx, hall, window, deviceKey)
 	return pending, err
 }
 
 // SkipPad takes the visit's token off the pad without a rating: rating is
 // voluntary. The token itself stays valid until it expires.
-func (s *Service) SkipPad(ctx context.Context, hall, window, deviceKey, token string) error {
+func (s *Ratings) SkipPad(ctx context.Context, hall, window, deviceKey, token string) error {
 	h, w, _, err := s.padDevice(ctx, hall, window, deviceKey)
 	if err != nil {
 		return err
@@ -142,7 +142,7 @@ func (s *Service) SkipPad(ctx context.Context, hall, window, deviceKey, token st
 
 // RateOnPad saves the rating given on the window's pad with the visit's
 // token (RateVisit, channel 窗口评价器) and takes the token off the pad.
-func (s *Service) RateOnPad(ctx context.Context, hall, window, deviceKey, token string, in rating.Input) (*RatingReceipt, error) {
+func (s *Ratings) RateOnPad(ctx context.Context, hall, window, deviceKey, token string, in rating.Input) (*RatingReceipt, error) {
 	h, w, _, err := s.padDevice(ctx, hall, window, deviceKey)
 	if err != nil {
 		return nil, err

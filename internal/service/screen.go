@@ -35,7 +35,7 @@ var inProgress = []casework.State{casework.Received, casework.Accepted, casework
 // HallScreen returns a hall's figures of today (public, like the board):
 // the cases taken in today, those in progress, red and yellow warnings,
 // today's satisfaction and the tickets waiting.
-func (s *Service) HallScreen(ctx context.Context, hall string) (*HallScreen, error) {
+func (s *Hall) HallScreen(ctx context.Context, hall string) (*HallScreen, error) {
 	h, err := s.Board(ctx, hall)
 	if err != nil {
 		return nil, err

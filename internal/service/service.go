@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/blob"
-	"github.com/onewindow/onewindow/internal/broadcast"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/clock"
@@ -57,9 +56,28 @@ func DefaultConfig() Config {
 	}
 }
 
-// Service runs the use cases.
+// Service runs the use cases. It is the composition root of the areas:
+// each area (Casework, Hall, Online, Ratings, Admin, Access, Supervision,
+// Ledgers) holds the narrow store interface it uses (areas.go) and the
+// areas it calls; Service embeds them so that the API, the pages and the
+// command line call every use case on one value.
 type Service struct {
+	*base
+	*Casework
+	*Hall
+	*Online
+	*Ratings
+	*Admin
+	*Access
+
 	store *store.Store
+	sv    *Supervision // supervision and assessment: supervision.go
+}
+
+// base is what every area shares: the clock, the logger, the settings,
+// the caches of what changes rarely and the senders.
+type base struct {
+	store baseStore
 	clock clock.Clock
 	log   *slog.Logger
 	cfg   Config
@@ -71,32 +89,39 @@ type Service struct {
 	cal            *calendar.Calendar // the district calendar
 	catalogVersion int64              // the catalog counter the items were read at
 	items          map[string]*catalog.Item
-	// searchIndex is the intake desk's search index of the catalog, rebuilt
-	// when the catalog counter moves.
-	searchIndex atomic.Pointer[itemIndex]
-	board       atomic.Pointer[broadcast.Hub] // the display boards' hub, see board.go
 
-	blobs    blob.Store                             // uploaded files; nil refuses uploads
-	sender   notify.Sender                          // verification codes and notifications
-	notifier *outbox.Dispatcher[store.Notification] // sends the notification outbox, see notifications.go
+	blobs    blob.Store                                 // uploaded files; nil refuses uploads
+	sender   notify.Sender                              // verification codes and notifications
+	notifier *outbox.Dispatcher[applicant.Notification] // sends the notification outbox, see notifications.go
 
-	sv *Supervision // supervision and assessment: supervision.go
-
-	guard *guard       // this node's own limits: limits.go
-	work  passwordWork // argon2id computations done: hashing.go
+	guard *guard // this node's own limits: limits.go
 }
 
 // New returns a Service on st. It panics on settings Config's checks
 // refuse (the command checks them first: see Config.Validate).
 func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Service {
-	s := &Service{store: st, clock: clk, log: log, cfg: cfg, sender: notify.NewLog(log), guard: newGuard(cfg.Limits)}
-	notifier, err := s.newNotifier(outbox.Config[store.Notification]{Settings: cfg.Notifications})
+	b := &base{store: st, clock: clk, log: log, cfg: cfg, sender: notify.NewLog(log), guard: newGuard(cfg.Limits)}
+	s := &Service{base: b, store: st}
+	s.Casework = &Casework{base: b, store: st}
+	s.Hall = &Hall{base: b, store: st}
+	s.Online = &Online{base: b, store: st}
+	s.Ratings = &Ratings{base: b, store: st}
+	s.Admin = &Admin{base: b, store: st}
+	s.Access = &Access{base: b, store: st}
+	s.Casework.access, s.Casework.hall, s.Casework.online = s.Access, s.Hall, s.Online
+	s.Hall.ratings = s.Ratings
+	s.Online.access, s.Online.cases = s.Access, s.Casework
+	s.Ratings.cases = s.Casework
+	s.Access.cases = s.Casework
+
+	notifier, err := s.newNotifier(outbox.Config[applicant.Notification]{Settings: cfg.Notifications})
 	if err != nil {
 		panic("service: " + err.Error())
 	}
-	s.notifier = notifier
+	b.notifier = notifier
 	st.OnEnqueued(store.NotificationOutbox, s.nudgeNotifications)
 	s.sv = newSupervision(st, clk, s.cachedCalendar)
+	s.Casework.sv = s.sv
 	st.UseFoldEnv(s.sv.foldEnv)
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/bundle"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
@@ -37,7 +38,7 @@ type Timeline struct {
 
 // MyCases lists the signed-in applicant's cases (or, for an agent, those
 // of the applicants who authorised them), newest first.
-func (s *Service) MyCases(ctx context.Context) ([]*CaseView, error) {
+func (s *Online) MyCases(ctx context.Context) ([]*CaseView, error) {
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err
@@ -52,7 +53,7 @@ func (s *Service) MyCases(ctx context.Context) ([]*CaseView, error) {
 	default:
 		return nil, apperr.New(apperr.Forbidden, "“我的办件”只对申请人和代办员开放")
 	}
-	r, err := s.reader(ctx)
+	r, err := s.cases.reader(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -70,14 +71,14 @@ func (s *Service) MyCases(ctx context.Context) ([]*CaseView, error) {
 		if r.mayRead(c, env.Now) != nil {
 			continue
 		}
-		out = append(out, forApplicant(s.view(c, r.actingOn(c, env.Now), env), env))
+		out = append(out, forApplicant(s.cases.view(c, r.actingOn(c, env.Now), env), env))
 	}
 	slices.SortFunc(out, func(x, y *CaseView) int { return y.Case.ReceivedAt.Compare(x.Case.ReceivedAt) })
 	return out, nil
 }
 
 // MyBundles lists the signed-in applicant's joint applications.
-func (s *Service) MyBundles(ctx context.Context) ([]bundle.Bundle, error) {
+func (s *Online) MyBundles(ctx context.Context) ([]bundle.Bundle, error) {
 	acc := AccountFrom(ctx)
 	if acc == nil {
 		return nil, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")
@@ -91,7 +92,7 @@ func (s *Service) MyBundles(ctx context.Context) ([]bundle.Bundle, error) {
 
 // MyBundleList is MyBundles as list rows, with how each one's time
 // stands, in the order MyBundles gives.
-func (s *Service) MyBundleList(ctx context.Context) ([]BundleRow, error) {
+func (s *Online) MyBundleList(ctx context.Context) ([]BundleRow, error) {
 	bs, err := s.MyBundles(ctx)
 	if err != nil {
 		return nil, err
@@ -112,7 +113,7 @@ func (s *Service) MyBundleList(ctx context.Context) ([]BundleRow, error) {
 // agent: the hall tickets taken in the applicant's ID, every event told in
 // plain Chinese, the notices, the deadlines still running and the rating
 // prompt once the service has ended.
-func (s *Service) CaseTimeline(ctx context.Context, number string) (*Timeline, error) {
+func (s *Online) CaseTimeline(ctx context.Context, number string) (*Timeline, error) {
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err
@@ -120,7 +121,7 @@ func (s *Service) CaseTimeline(ctx context.Context, number string) (*Timeline, e
 	if a.Role != org.RoleApplicant && a.Role != org.RoleAgent {
 		return nil, apperr.New(apperr.Forbidden, "办件时间线只对申请人和代办员开放")
 	}
-	v, err := s.Case(ctx, number)
+	v, err := s.cases.Case(ctx, number)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +204,7 @@ func dueText(name string) string {
 
 // MyNotifications returns the latest notices sent to the signed-in
 // applicant (by account or phone), newest first.
-func (s *Service) MyNotifications(ctx context.Context, limit int) ([]store.Notification, error) {
+func (s *Online) MyNotifications(ctx context.Context, limit int) ([]applicant.Notification, error) {
 	acc := AccountFrom(ctx)
 	if acc == nil {
 		return nil, apperr.New(apperr.Unauthorized, "请先登录网上办事大厅")

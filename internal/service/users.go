@@ -11,7 +11,7 @@ import (
 // AddUser creates a staff account with password. Bureau admins and the
 // system may add any account; a department admin only its own
 // department's reviewers.
-func (s *Service) AddUser(ctx context.Context, u *org.User, password string) error {
+func (s *Admin) AddUser(ctx context.Context, u *org.User, password string) error {
 	a, err := require(ctx, "添加账号", org.RoleAdmin, org.RoleDeptAdmin)
 	if err != nil {
 		return err
@@ -43,7 +43,7 @@ func (s *Service) AddUser(ctx context.Context, u *org.User, password string) err
 }
 
 // Users lists every account (admins and supervisors).
-func (s *Service) Users(ctx context.Context) ([]org.User, error) {
+func (s *Admin) Users(ctx context.Context) ([]org.User, error) {
 	if _, err := require(ctx, "查看账号", org.RoleAdmin, org.RoleSupervisor); err != nil {
 		return nil, err
 	}

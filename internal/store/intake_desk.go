@@ -12,39 +12,6 @@ import (
 	"github.com/onewindow/onewindow/internal/identity"
 )
 
-// MissingMaterial is one line of a one-time notice: a handbook material the
-// applicant did not bring, copied from the item version so that the notice
-// reads the same however the handbook changes later.
-type MissingMaterial struct {
-	Code       string `json:"code"`
-	Name       string `json:"name"`
-	Required   bool   `json:"required"`
-	Originals  int    `json:"originals"`
-	Copies     int    `json:"copies"`
-	Paper      bool   `json:"paper"`
-	Electronic bool   `json:"electronic"`
-	Deferrable bool   `json:"deferrable"`
-	Notes      string `json:"notes,omitempty"`
-}
-
-// IntakeAttempt is an application the intake desk could not take in, with
-// everything the applicant was told in one go (一次性告知, 行政许可法
-// art. 32). The store keeps the applicant's ID number in full; the service
-// masks it for every screen.
-type IntakeAttempt struct {
-	ID          int64
-	ItemCode    string
-	ItemVersion int
-	ItemName    string         // read from the item version; not written
-	Applicant   casework.Party // kind, name, ID type and number only
-	Missing     []MissingMaterial
-	Note        string
-	Clerk       string // username
-	ClerkName   string
-	HallCode    string
-	CreatedAt   time.Time
-}
-
 // intakeAttemptSelect reads notices with their item's name.
 // The applicant's ID number is read from its sealed column; applicant_id
 // holds its keyed hash, for recall.
@@ -55,7 +22,7 @@ const intakeAttemptSelect = `SELECT a.id, a.item_code, a.item_version, i.name, a
 // CreateIntakeAttempt records a one-time notice and sets a.ID. An unknown
 // item version is refused by the database's reference, not by a check
 // before the insert.
-func (s *Store) CreateIntakeAttempt(ctx context.Context, a *IntakeAttempt) error {
+func (s *Store) CreateIntakeAttempt(ctx context.Context, a *casework.IntakeAttempt) error {
 	missing, err := json.Marshal(a.Missing)
 	if err != nil {
 		return apperr.Wrap(err, "missing materials")
@@ -82,8 +49,8 @@ func (s *Store) CreateIntakeAttempt(ctx context.Context, a *IntakeAttempt) error
 	})
 }
 
-func (s *Store) scanIntakeAttempt(row interface{ Scan(...any) error }) (*IntakeAttempt, error) {
-	var a IntakeAttempt
+func (s *Store) scanIntakeAttempt(row interface{ Scan(...any) error }) (*casework.IntakeAttempt, error) {
+	var a casework.IntakeAttempt
 	var kind, idType, missing string
 	err := row.Scan(&a.ID, &a.ItemCode, &a.ItemVersion, &a.ItemName, &kind, &a.Applicant.Name, &idType, s.opened(sealAttemptID, &a.Applicant.IDNumber),
 		&missing, &a.Note, &a.Clerk, &a.ClerkName, &a.HallCode, timeDest{&a.CreatedAt})
@@ -98,7 +65,7 @@ func (s *Store) scanIntakeAttempt(row interface{ Scan(...any) error }) (*IntakeA
 }
 
 // IntakeAttempt returns the one-time notice with id.
-func (s *Store) IntakeAttempt(ctx context.Context, id int64) (*IntakeAttempt, error) {
+func (s *Store) IntakeAttempt(ctx context.Context, id int64) (*casework.IntakeAttempt, error) {
 	a, err := s.scanIntakeAttempt(s.read.QueryRowContext(ctx, intakeAttemptSelect+`WHERE a.id = $1`, id))
 	if err != nil {
 		return nil, notFound(err, "未知的一次性告知单")
@@ -114,7 +81,7 @@ type IntakeAttemptFilter struct {
 }
 
 // IntakeAttempts lists the one-time notices matching f, newest first.
-func (s *Store) IntakeAttempts(ctx context.Context, f IntakeAttemptFilter) ([]IntakeAttempt, error) {
+func (s *Store) IntakeAttempts(ctx context.Context, f IntakeAttemptFilter) ([]casework.IntakeAttempt, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 500
 	}
@@ -135,7 +102,7 @@ func (s *Store) IntakeAttempts(ctx context.Context, f IntakeAttemptFilter) ([]In
 		return nil, mapErr(err, "list intake attempts")
 	}
 	defer rows.Close()
-	var out []IntakeAttempt
+	var out []casework.IntakeAttempt
 	for rows.Next() {
 		a, err := s.scanIntakeAttempt(rows)
 		if err != nil {

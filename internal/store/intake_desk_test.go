@@ -17,11 +17,11 @@ import (
 )
 
 // attempt returns a one-time notice for the demo's food licence at hall.
-func attempt(hall, idNumber string, at time.Time) *store.IntakeAttempt {
-	return &store.IntakeAttempt{
+func attempt(hall, idNumber string, at time.Time) *casework.IntakeAttempt {
+	return &casework.IntakeAttempt{
 		ItemCode: "SCJG-XK-001", ItemVersion: 1,
 		Applicant: casework.Party{Kind: casework.Person, Name: "李四", IDType: identity.ResidentID, IDNumber: idNumber},
-		Missing: []store.MissingMaterial{
+		Missing: []casework.MissingMaterial{
 			{Code: "M01", Name: "食品经营许可申请书", Required: true, Originals: 1, Paper: true, Electronic: true, Notes: "法定代表人（负责人）签字并加盖公章"},
 			{Code: "M04", Name: "规章制度目录清单", Required: true, Originals: 1, Paper: true, Deferrable: true},
 		},
@@ -37,7 +37,7 @@ func TestIntakeAttempts(t *testing.T) {
 		a2 := attempt(demo.BinheHall, "440304199602290012", start.Add(time.Hour))
 		a3 := attempt(demo.DistrictHall, "", start.AddDate(0, 0, 1))
 		a3.Applicant.IDType = ""
-		for _, a := range []*store.IntakeAttempt{a1, a2, a3} {
+		for _, a := range []*casework.IntakeAttempt{a1, a2, a3} {
 			must(t, st.CreateIntakeAttempt(ctx, a))
 			if a.ID == 0 {
 				t.Fatal("CreateIntakeAttempt left the id 0")

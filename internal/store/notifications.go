@@ -4,32 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"time"
-)
 
-// Notification is one message of the outbox.
-type Notification struct {
-	ID         int64
-	CaseNumber string
-	AccountID  int64
-	Recipient  string
-	Subject    string
-	Body       string
-	CreatedAt  time.Time
-	SentAt     time.Time
-	Attempts   int // attempts counted, the one in flight included
-	LastError  string
-	FailedAt   time.Time // closed after its last attempt; zero while it may still go out
-	// NextAttemptAt is when an unsent notification is due: its creation,
-	// the end of a claim's lease, or the back-off after a failure.
-	NextAttemptAt time.Time
-}
+	"github.com/onewindow/onewindow/internal/applicant"
+)
 
 // notificationColumns reads the recipient from its sealed column: the
 // recipient column holds its keyed hash, for NotificationsTo.
 const notificationColumns = `SELECT n.id, COALESCE(c.number, ''), COALESCE(n.account_id, 0), n.recipient_sealed, n.subject, n.body,
 	n.created_at, n.sent_at, n.attempts, n.last_error, n.failed_at, n.next_attempt_at FROM notifications n LEFT JOIN cases c ON c.id = n.case_id`
 
-func (s *Store) notifications(ctx context.Context, where string, args ...any) ([]Notification, error) {
+func (s *Store) notifications(ctx context.Context, where string, args ...any) ([]applicant.Notification, error) {
 	rows, err := s.read.QueryContext(ctx, notificationColumns+` WHERE `+where, args...)
 	if err != nil {
 		return nil, mapErr(err, "notifications")
@@ -39,11 +23,11 @@ func (s *Store) notifications(ctx context.Context, where string, args ...any) ([
 }
 
 // scanNotifications reads and closes rows of notificationColumns.
-func (s *Store) scanNotifications(rows *sql.Rows) ([]Notification, error) {
+func (s *Store) scanNotifications(rows *sql.Rows) ([]applicant.Notification, error) {
 	defer rows.Close()
-	var out []Notification
+	var out []applicant.Notification
 	for rows.Next() {
-		var n Notification
+		var n applicant.Notification
 		if err := rows.Scan(&n.ID, &n.CaseNumber, &n.AccountID, s.opened(sealRecipient, &n.Recipient), &n.Subject, &n.Body,
 			timeDest{&n.CreatedAt}, timeDest{&n.SentAt}, &n.Attempts, &n.LastError, timeDest{&n.FailedAt}, timeDest{&n.NextAttemptAt}); err != nil {
 			return nil, err
@@ -54,13 +38,13 @@ func (s *Store) scanNotifications(rows *sql.Rows) ([]Notification, error) {
 }
 
 // CaseNotifications returns the notifications of a case, oldest first.
-func (s *Store) CaseNotifications(ctx context.Context, number string) ([]Notification, error) {
+func (s *Store) CaseNotifications(ctx context.Context, number string) ([]applicant.Notification, error) {
 	return s.notifications(ctx, `c.number = $1 ORDER BY n.id`, number)
 }
 
 // NotificationsTo returns the latest notifications to a phone number or
 // an account, newest first.
-func (s *Store) NotificationsTo(ctx context.Context, accountID int64, phone string, limit int) ([]Notification, error) {
+func (s *Store) NotificationsTo(ctx context.Context, accountID int64, phone string, limit int) ([]applicant.Notification, error) {
 	h, err := s.hash(hashPhone, phone)
 	if err != nil {
 		return nil, err
@@ -80,8 +64,8 @@ var notificationsTable = outboxTable{table: "notifications", done: "sent_at"}
 // Attempts the attempt this claim is. A notice claimed for its last attempt
 // whose outcome was never recorded is closed as failed. On PostgreSQL
 // concurrent claims take disjoint batches (FOR UPDATE SKIP LOCKED).
-func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, lease time.Duration, limit, maxAttempts int) ([]Notification, error) {
-	var out []Notification
+func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, lease time.Duration, limit, maxAttempts int) ([]applicant.Notification, error) {
+	var out []applicant.Notification
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		claimed, err := s.claimOutbox(ctx, tx, notificationsTable, now, lease, limit, maxAttempts)
 		if err != nil || len(claimed) == 0 {

@@ -388,15 +388,9 @@ func (s *Store) LinkTicketCase(ctx context.Context, id int64, caseNumber, by str
 	return out, err
 }
 
-// WaitingCount is the number of waiting tickets of one category.
-type WaitingCount struct {
-	Category string `json:"category"`
-	Waiting  int    `json:"waiting"`
-}
-
 // WaitingCounts returns, for each category of the hall, how many of the
 // day's tickets wait.
-func (s *Store) WaitingCounts(ctx context.Context, hall string, day calendar.Date) ([]WaitingCount, error) {
+func (s *Store) WaitingCounts(ctx context.Context, hall string, day calendar.Date) ([]queue.WaitingCount, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT c.code, COUNT(t.id) FROM queue_categories c
 		LEFT JOIN tickets t ON t.hall_code = c.hall_code AND t.category = c.code AND t.day = $2 AND t.state = 'waiting'
 		WHERE c.hall_code = $1 GROUP BY c.code ORDER BY c.code`, hall, day.String())
@@ -404,9 +398,9 @@ func (s *Store) WaitingCounts(ctx context.Context, hall string, day calendar.Dat
 		return nil, mapErr(err, "waiting counts")
 	}
 	defer rows.Close()
-	out := []WaitingCount{}
+	out := []queue.WaitingCount{}
 	for rows.Next() {
-		var w WaitingCount
+		var w queue.WaitingCount
 		if err := rows.Scan(&w.Category, &w.Waiting); err != nil {
 			return nil, mapErr(err, "scan waiting count")
 		}
