@@ -36,8 +36,9 @@ const (
 // workspaces lists each role's workspaces in menu order.
 var workspaces = map[Role][]Workspace{
 	RoleIntake: {WorkTasks, WorkWindow, WorkIntake, WorkOnlineIntake, WorkBundleIntake, WorkGuidance, WorkBookings,
-		WorkCases, WorkHandbook},
-	RoleIssuance: {WorkTasks, WorkWindow, WorkIssuance, WorkBookings, WorkCases, WorkHandbook, WorkBundles},
+		WorkCases, WorkHandbook, WorkQueueFigures},
+	RoleIssuance: {WorkTasks, WorkWindow, WorkIssuance, WorkBookings, WorkCases, WorkHandbook, WorkBundles,
+		WorkQueueFigures},
 	RoleReviewer: {WorkTasks, WorkDept, WorkPreReview, WorkHandover, WorkBundles, WorkCases, WorkHandbook,
 		WorkRectifications},
 	RoleDeptAdmin: {WorkTasks, WorkDept, WorkPreReview, WorkHandover, WorkBundles, WorkCases, WorkHandbook,
@@ -72,6 +73,10 @@ func (u *User) Workspaces() []Workspace {
 	out := u.Role.Workspaces()
 	if u.HallCode == "" {
 		out = slices.DeleteFunc(out, func(w Workspace) bool { return w == WorkBookings })
+		if u.Role == RoleIntake || u.Role == RoleIssuance {
+			// A hall clerk reads their own hall's queue figures only.
+			out = slices.DeleteFunc(out, func(w Workspace) bool { return w == WorkQueueFigures })
+		}
 	}
 	return out
 }

@@ -37,9 +37,20 @@ func TestWorkspaces(t *testing.T) {
 	if !slices.Contains(clerk.Workspaces(), org.WorkBookings) {
 		t.Error("a clerk of a hall has no bookings")
 	}
+	// The queue figures are the hall clerks' (their own hall's) and the
+	// bureau's: the same roles the use case lets read them.
+	if got := org.RolesSeeing(org.WorkQueueFigures); !slices.Equal(got, []org.Role{org.RoleIntake, org.RoleIssuance, org.RoleAdmin, org.RoleSupervisor}) {
+		t.Errorf("queue figures: %v", got)
+	}
+	if !slices.Contains(clerk.Workspaces(), org.WorkQueueFigures) {
+		t.Error("a clerk of a hall has no queue figures")
+	}
 	clerk.HallCode = ""
 	if slices.Contains(clerk.Workspaces(), org.WorkBookings) {
 		t.Error("a clerk of no hall has the bookings of no hall")
+	}
+	if slices.Contains(clerk.Workspaces(), org.WorkQueueFigures) {
+		t.Error("a clerk of no hall has the queue figures of no hall")
 	}
 	// Workspaces is a copy: changing it changes no role's menu.
 	ws := org.RoleAdmin.Workspaces()

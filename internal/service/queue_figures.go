@@ -61,15 +61,16 @@ type QueueFigures struct {
 	ByHour     []FigureRow // by hour of issue
 }
 
-// mayReadQueueFigures allows supervisors and admins at any hall, and the
-// hall's own intake and issuance clerks.
+// mayReadQueueFigures allows the roles whose menu holds the queue figures
+// (org.WorkQueueFigures): supervisors and admins at any hall, the hall's
+// own intake and issuance clerks at theirs.
 func mayReadQueueFigures(ctx context.Context, hall string) error {
-	a, err := require(ctx, "查看排队统计", org.RoleSupervisor, org.RoleAdmin, org.RoleIntake, org.RoleIssuance)
+	a, err := requireIn(ctx, org.WorkQueueFigures, "查看排队统计")
 	if err != nil {
 		return err
 	}
 	if a.Is(org.RoleIntake, org.RoleIssuance) && a.User.HallCode != hall {
-		return apperr.New(apperr.Forbidden, "您属于大厅 %s，不能查看大厅 %s 的排队统计", a.User.HallCode, hall)
+		return apperr.New(apperr.Forbidden, "只能查看本大厅的排队统计")
 	}
 	return nil
 }
