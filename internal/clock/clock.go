@@ -44,10 +44,37 @@ func StartingAt(start time.Time) *Offset {
 // Now returns the shifted time.
 func (o *Offset) Now() time.Time { return time.Now().Add(o.delta).In(Shanghai) }
 
+// Training reports whether c is the training mode's clock (serve --now):
+// what is done on it is practice, and every page and printed document
+// must say so.
+func Training(c Clock) bool {
+	t, ok := c.(interface{ Training() bool })
+	return ok && t.Training()
+}
+
+// Training reports true: an offset clock is the training mode's.
+func (o *Offset) Training() bool { return true }
+
 // Manual is a clock for tests that moves only when told.
 type Manual struct {
-	mu sync.Mutex
-	t  time.Time
+	mu       sync.Mutex
+	t        time.Time
+	training bool
+}
+
+// SetTraining makes the manual clock pass for the training mode's (tests
+// of what the training mode shows).
+func (m *Manual) SetTraining(on bool) {
+	m.mu.Lock()
+	m.training = on
+	m.mu.Unlock()
+}
+
+// Training reports what SetTraining set.
+func (m *Manual) Training() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.training
 }
 
 // At returns a manual clock reading t.

@@ -152,5 +152,9 @@ func (s *Service) Sender() notify.Sender { return s.sender }
 // Now returns the service's clock reading.
 func (s *Service) Now() time.Time { return s.clock.Now() }
 
+// Training reports whether the service runs in the training mode (serve
+// --now): pages show a banner and printed documents a watermark.
+func (s *Service) Training() bool { return clock.Training(s.clock) }
+
 // Config returns the settings.
 func (s *Service) Config() Config { return s.cfg }

@@ -205,6 +205,9 @@ type View struct {
 	// RetryAfter, on a refusal for too many requests, is the seconds to
 	// wait: the Retry-After header.
 	RetryAfter int
+	// Training is set in the training mode (serve --now): the layout shows
+	// a banner, printed documents a watermark.
+	Training bool
 }
 
 // NavItem is one entry of the menu.
@@ -255,6 +258,7 @@ func (h *Renderer) Render(w http.ResponseWriter, r *http.Request, status int, pa
 	v.User = service.UserFrom(r.Context())
 	v.Account = service.AccountFrom(r.Context())
 	v.Now = h.Svc.Now()
+	v.Training = h.Svc.Training()
 	v.Nav = nav(v.User)
 	if v.User != nil && v.User.DepartmentCode != "" {
 		v.UserDepartment = h.DepartmentNames(r.Context())[v.User.DepartmentCode]
