@@ -186,8 +186,10 @@ func TestInstantPath(t *testing.T) {
 	if receipt.Kind != "即办件" || !receipt.AcceptBy.IsZero() || receipt.Applicant.IDNumber != "110105********002X" {
 		t.Errorf("receipt = %+v", receipt)
 	}
-	if h.c.Deadlines != (casework.Deadlines{}) || len(h.c.OpenDeadlines()) != 0 {
-		t.Errorf("an instant case has deadlines %+v", h.c.Deadlines)
+	// R7: the one deadline of an instant case is the close of its day.
+	if d := h.c.Deadlines; d.FinishBy.IsZero() || d.AcceptBy != (time.Time{}) || d.HandoverBy != (time.Time{}) || d.DecideBy != (time.Time{}) ||
+		len(h.c.OpenDeadlines()) != 1 || h.c.OpenDeadlines()[0].Name != "finish_by" {
+		t.Errorf("an instant case has deadlines %+v, running %v", h.c.Deadlines, h.c.OpenDeadlines())
 	}
 	if !slices.Equal(h.c.CollectItems, []string{"原社会保障卡（换卡时）"}) {
 		t.Errorf("collect items %v, want the handbook's", h.c.CollectItems)

@@ -241,6 +241,10 @@ type Deadlines struct {
 	DecideBy    time.Time `json:"decide_by,omitzero"`    // R8: promised limit from acceptance, moved on by pauses
 	CorrectBy   time.Time `json:"correct_by,omitzero"`   // R9: the policy's days (1) from a refused result
 	ArchiveBy   time.Time `json:"archive_by,omitzero"`   // R12: the policy's days (1) from delivery
+	// FinishBy is an instant case's (R7): decided and handed over by the
+	// close of the working day it was taken in (the next working day's
+	// close when taken in after hours or on a day off).
+	FinishBy time.Time `json:"finish_by,omitzero"`
 }
 
 // Case is one application for one item.

@@ -32,6 +32,8 @@ func (c *Case) OpenDeadlines() []Due {
 	add("decide_by", c.Deadlines.DecideBy, c.State == Accepted && !c.Paused())
 	add("correct_by", c.Deadlines.CorrectBy, c.State == Decided && c.Result == ResultRefused)
 	add("archive_by", c.Deadlines.ArchiveBy, c.State == Delivered)
+	// An instant case runs until it is handed over in the visit.
+	add("finish_by", c.Deadlines.FinishBy, c.Kind == catalog.Instant && (c.State == Received || c.State == Decided))
 	return out
 }
 

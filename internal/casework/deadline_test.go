@@ -473,8 +473,46 @@ func TestOpenDeadlines(t *testing.T) {
 	if want := at(2026, 3, 2, 15, 0); !c.NextDue().Equal(want) {
 		t.Errorf("NextDue = %s, want handover_by %s", c.NextDue(), want)
 	}
-	// An instant case has none.
-	if i := takeIn(t, instantIntake(instantItem), at(2026, 3, 2, 10, 0)); len(i.c.OpenDeadlines()) != 0 {
+	// An instant case has one: handed over by the close of its day (R7).
+	if i := takeIn(t, instantIntake(instantItem), at(2026, 3, 2, 10, 0)); !slices.Equal(i.c.OpenDeadlines(), []casework.Due{{Name: "finish_by", At: at(2026, 3, 2, 17, 0)}}) {
 		t.Errorf("instant case: %v", i.c.OpenDeadlines())
+	}
+}
+
+// TestInstantCaseTurnsRedAfterItsDay (R7): an instant case not handed over
+// by the close of the working day it was taken in turns red; taken in after
+// hours or on a day off, it has until the next working day's close. At the
+// Spring Festival of 2026 (14 February a 调休 working Saturday, then the
+// holiday to the 23rd) and at the year's end.
+func TestInstantCaseTurnsRedAfterItsDay(t *testing.T) {
+	for _, tc := range []struct {
+		intake, finishBy time.Time
+	}{
+		{at(2026, 2, 14, 16, 0), at(2026, 2, 14, 17, 0)},  // a 调休 Saturday is a working day
+		{at(2026, 2, 14, 17, 30), at(2026, 2, 24, 17, 0)}, // after its close: the first day after the holiday
+		{at(2026, 12, 31, 18, 0), at(2027, 1, 4, 17, 0)},  // the year's last evening: past New Year's Day and the weekend
+		{at(2026, 3, 2, 11, 59), at(2026, 3, 2, 17, 0)},   // the 12:00 split does not matter to it
+	} {
+		h := takeIn(t, instantIntake(instantItem), tc.intake)
+		if got := h.c.Deadlines.FinishBy; !got.Equal(tc.finishBy) {
+			t.Errorf("taken in %s: finish by %s, want %s", tc.intake, got, tc.finishBy)
+			continue
+		}
+		if w := h.c.Warning(cal, tc.finishBy); w == calendar.WarningRed {
+			t.Errorf("taken in %s: red at its own deadline", tc.intake)
+		}
+		if w := h.c.Warning(cal, tc.finishBy.Add(time.Minute)); w != calendar.WarningRed {
+			t.Errorf("taken in %s: %s a minute after the deadline, want red", tc.intake, w)
+		}
+		// Handed over, it runs no more.
+		h.now = tc.intake.Add(10 * time.Minute)
+		h.do(casework.ActDecide, validInput(casework.ActDecide), intakeClerk)
+		if len(h.c.OpenDeadlines()) != 1 {
+			t.Errorf("decided: %v, want finish_by still running until handover", h.c.OpenDeadlines())
+		}
+		h.do(casework.ActDeliver, validInput(casework.ActDeliver), intakeClerk)
+		if len(h.c.OpenDeadlines()) != 1 || h.c.OpenDeadlines()[0].Name != "archive_by" {
+			t.Errorf("delivered: %v, want only archive_by", h.c.OpenDeadlines())
+		}
 	}
 }

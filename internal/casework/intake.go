@@ -109,6 +109,8 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 			c.Deadlines.HandoverBy = c.Policy.HandoverBy(env.Cal, now)
 		}
 		c.Deadlines.SupplyBy = supplyBy
+	} else {
+		c.Deadlines.FinishBy = env.Cal.AddWorkingDays(now, 0)
 	}
 	c.Wait(in.WaitFor)
 	details, _ := json.Marshal(map[string]any{

@@ -115,6 +115,8 @@ func DeadlineLabel(name string) string {
 		return "结果更正期限"
 	case "archive_by":
 		return "回执归档期限"
+	case "finish_by":
+		return "即办件当日办结期限"
 	}
 	return name
 }
@@ -142,7 +144,7 @@ func (c *Case) DeadlineRows(cal *calendar.Calendar, now time.Time) []DeadlineRow
 	dl := c.Deadlines
 	var out []DeadlineRow
 	for _, x := range []Due{{"prereview_by", dl.PreReviewBy}, {"accept_by", dl.AcceptBy}, {"handover_by", dl.HandoverBy},
-		{"supply_by", dl.SupplyBy}, {"decide_by", dl.DecideBy}, {"correct_by", dl.CorrectBy}, {"archive_by", dl.ArchiveBy}} {
+		{"supply_by", dl.SupplyBy}, {"finish_by", dl.FinishBy}, {"decide_by", dl.DecideBy}, {"correct_by", dl.CorrectBy}, {"archive_by", dl.ArchiveBy}} {
 		if x.At.IsZero() {
 			continue
 		}

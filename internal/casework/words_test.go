@@ -83,10 +83,13 @@ func TestDeadlineRows(t *testing.T) {
 			t.Errorf("decide_by after acceptance: %+v", r)
 		}
 	}
-	// An instant case has no deadline: 即办 while open.
+	// An instant case is due by the close of its day.
 	instant := takeIn(t, instantIntake(instantItem), at(2026, 3, 2, 10, 0))
-	if got := instant.c.DueWords(cal, at(2026, 3, 2, 10, 5)); got != "即办" {
+	if got := instant.c.DueWords(cal, at(2026, 3, 2, 10, 5)); got != "今天 17:00 截止" {
 		t.Errorf("instant case: %q", got)
+	}
+	if got := casework.DeadlineLabel("finish_by"); got != "即办件当日办结期限" {
+		t.Errorf("DeadlineLabel(finish_by) = %q", got)
 	}
 	if got := casework.DeadlineLabel("decide_by"); got != "办结期限" {
 		t.Errorf("DeadlineLabel(decide_by) = %q", got)

@@ -99,6 +99,7 @@ type caseworkStore interface {
 	TakeIn(ctx context.Context, c *casework.Case, ev *casework.Event, opened store.OpenedFunc, link *store.VisitLink) (*queue.Ticket, error)
 	TakeInBundle(ctx context.Context, b *bundle.Bundle, cases []*casework.Case, events []*casework.Event, opened store.OpenedFunc, link *store.VisitLink) (*queue.Ticket, error)
 	UpdateCase(ctx context.Context, number string, change store.ChangeFunc) (*casework.Case, error)
+	UpdateCaseSteps(ctx context.Context, number string, changes ...store.ChangeFunc) (*casework.Case, error)
 	UpdateCaseAtVisit(ctx context.Context, number string, change store.ChangeFunc, link *store.VisitLink) (*casework.Case, *queue.Ticket, error)
 	UserNames(ctx context.Context, usernames []string) (map[string]string, error)
 	VerifyChains(ctx context.Context) (*store.ChainReport, error)

@@ -219,6 +219,24 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 	return out, err
 }
 
+// UpdateCaseSteps changes a case by each of changes in turn, each its own
+// event on the case's chain, all in one transaction: a flow of several
+// steps (an instant case decided, handed over and archived at the window)
+// is recorded whole or not at all.
+func (s *Store) UpdateCaseSteps(ctx context.Context, number string, changes ...ChangeFunc) (*casework.Case, error) {
+	var out *casework.Case
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		for _, change := range changes {
+			var err error
+			if out, err = s.updateCaseTx(ctx, tx, number, change); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // UpdateCaseAtVisit changes a case as UpdateCase does and links it to the
 // clerk's visit (link) in the same transaction: the window taking in the
 // paper of an online application. It returns the ticket linked, or nil.

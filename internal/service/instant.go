@@ -1,0 +1,64 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/org"
+	"github.com/onewindow/onewindow/internal/store"
+)
+
+// FinishInstant finishes an instant case at the window in one flow (R7):
+// decided, handed over to the person present and the receipt archived,
+// each step its own event, all in one transaction (casework.InstantSteps).
+// expectedVersion, if not 0, is the case version the clerk saw.
+func (s *Casework) FinishInstant(ctx context.Context, number string, f casework.InstantFinish, expectedVersion int) (*CaseView, error) {
+	if _, err := casework.ParseCaseNumber("number", number); err != nil {
+		return nil, err
+	}
+	r, err := s.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a := r.Actor
+	if a.Role == org.RoleSupervisor {
+		return nil, apperr.New(apperr.Forbidden, "监督人员只能查看，不能办理")
+	}
+	env, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var acting casework.Actor
+	var plan []casework.PlannedStep
+	step := func(i int) store.ChangeFunc {
+		return func(c *casework.Case) (casework.Change, error) {
+			if i == 0 {
+				if err := r.mayRead(c, env.Now); err != nil {
+					return casework.Change{}, err
+				}
+				if expectedVersion != 0 && expectedVersion != c.Version {
+					return casework.Change{}, apperr.New(apperr.Conflict, "办件 %s 已被他人修改（当前第 %d 版，您看到的是第 %d 版），请刷新后重试", c.Number, c.Version, expectedVersion)
+				}
+				if plan, err = casework.InstantSteps(c, f); err != nil {
+					return casework.Change{}, err
+				}
+				acting = r.actingOn(c, env.Now)
+			}
+			return casework.Step(c, plan[i].Action, plan[i].Input, acting, env)
+		}
+	}
+	c, err := s.store.UpdateCaseSteps(ctx, number, step(0), step(1), step(2))
+	if hr := (*casework.HallRefusal)(nil); errors.As(err, &hr) {
+		return nil, hr.Named(s.hallNames(ctx))
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("instant case finished", "number", number, "outcome", f.Outcome, "by", a.Username, "request_id", RequestFrom(ctx).ID)
+	if c.BundleNumber != "" {
+		s.advanceBundle(ctx, c.BundleNumber)
+	}
+	return s.view(c, acting, env), nil
+}
