@@ -126,6 +126,31 @@ func (h *Handlers) registerCases(a huma.API) {
 			Security:    bearer, Errors: []int{401, 403, 404, 409, 422},
 		}, h.act(action))
 	}
+	huma.Register(a, huma.Operation{
+		OperationID: "case-finish-instant", Method: http.MethodPost, Path: "/cases/{number}/finish-instant",
+		Tags: []string{"办件操作"}, Summary: "即办件当场办结（决定、发证、回执归档一次完成）",
+		Description: "已收件的即办件在申请人等候时一次办结：作出决定（outcome、result_document，不予许可须填 reason），" +
+			"交给在场的申请人（有代办人的交给代办人，收件时已核验身份，不再重复录入证件）并生成送达回执，回执当场归档。" +
+			"三个步骤各记一条记录，在同一事务中完成：任一步不成立则什么都不写。即办件须在收件当日下班前办结（finish_by），逾期为红色预警。" +
+			"承诺件或非已收件状态返回 409。",
+		Security: bearer, Errors: []int{401, 403, 404, 409, 422},
+	}, h.finishInstant)
+}
+
+type finishInstantInput struct {
+	Number string `path:"number" maxLength:"32" doc:"办件编号"`
+	Body   struct {
+		casework.InstantFinish
+		Version int `json:"version,omitempty" minimum:"0" doc:"您看到的办件版本号；已被他人修改时返回 409"`
+	}
+}
+
+func (h *Handlers) finishInstant(ctx context.Context, in *finishInstantInput) (*caseOutput, error) {
+	v, err := h.svc.FinishInstant(ctx, in.Number, in.Body.InstantFinish, in.Body.Version)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	return &caseOutput{Body: caseOut(v)}, nil
 }
 
 func (h *Handlers) intake(ctx context.Context, in *intakeInput) (*caseOutput, error) {
