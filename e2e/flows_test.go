@@ -166,6 +166,39 @@ func TestPromisedCaseThroughThePages(t *testing.T) {
 	}
 }
 
+// TestInstantCaseInOneFlow takes an instant case in and finishes it from
+// the case page with one form (当场办结并发证): decided, handed over to the
+// applicant present without typing the ID again, and archived; the flash
+// offers the delivery receipt to print.
+func TestInstantCaseInOneFlow(t *testing.T) {
+	h := newHall(t)
+	ctx := browser(t)
+	h.as(t, ctx, "shouli")
+	h.open(t, ctx, "/intake/RSJ-GG-001")
+	do(t, ctx, "fill the intake form",
+		chromedp.WaitVisible(chromedp.CSS("#intake-form")),
+		chromedp.Click(chromedp.CSS(`input[name="material.M01"][value=provided]`)),
+		chromedp.Click(chromedp.CSS(`input[name="material.M02"][value=provided]`)),
+		chromedp.Click(chromedp.CSS(`input[name="applicant.kind"][value=person]`)),
+		chromedp.SetValue(chromedp.CSS(`#applicant-name`), "王小明"),
+		chromedp.SetValue(chromedp.CSS(`#applicant-id_type`), "resident_id"),
+		chromedp.SetValue(chromedp.CSS(`#applicant-id_number`), "11010519491231002x"),
+		chromedp.SetValue(chromedp.CSS(`#applicant-phone`), "13900139000"))
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#intake-form button[type=submit]:not([formaction])`))); err != nil {
+		t.Fatalf("take the case in: %v", err)
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil || !strings.Contains(loc, "/cases/") {
+		t.Fatalf("after intake the browser is at %q (%v)", loc, err)
+	}
+	n := loc[strings.LastIndex(loc, "/")+1:]
+	h.act(t, ctx, n, "finish-instant", chromedp.SetValue(chromedp.CSS("#fi-result"), "社会保障卡 补卡"))
+	if msg := text(t, ctx, "p.notice"); !strings.Contains(msg, "已当场办结、发证并将送达回执归档") {
+		t.Errorf("after the one flow the flash says %q", msg)
+	}
+	h.wantState(t, ctx, n, "已归档")
+}
+
 // TestInstantCaseAtTheWindow decides, hands out and archives an instant
 // case at the intake window, as the intake clerk.
 func TestInstantCaseAtTheWindow(t *testing.T) {

@@ -1,8 +1,12 @@
 package service
 
 import (
+	"slices"
+
 	"context"
 	"errors"
+
+	"github.com/onewindow/onewindow/internal/catalog"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
@@ -61,4 +65,11 @@ func (s *Casework) FinishInstant(ctx context.Context, number string, f casework.
 		s.advanceBundle(ctx, c.BundleNumber)
 	}
 	return s.view(c, acting, env), nil
+}
+
+// FinishesInstant reports whether the one-flow finish (FinishInstant) is
+// open to the viewer now: an instant case just taken in that the viewer
+// may decide.
+func (v *CaseView) FinishesInstant() bool {
+	return v.Case.Kind == catalog.Instant && v.Case.State == casework.Received && slices.Contains(v.Allowed, casework.ActDecide)
 }

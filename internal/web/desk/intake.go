@@ -156,7 +156,7 @@ func (h *Handlers) takeIn(w http.ResponseWriter, r *http.Request) {
 	}
 	flash += "（见「文书」）。"
 	if c.Kind == catalog.Instant {
-		flash += "本件为即办件，请在「办理」中当场办结。"
+		flash += "本件为即办件，请在「当场办结并发证」中一次办结。"
 	}
 	flash += visitLinked(cv.Visit)
 	h.sessions.Put(r.Context(), flashLinkKey, "/cases/"+c.Number+"/print/0")

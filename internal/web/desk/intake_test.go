@@ -157,7 +157,24 @@ func TestIntakeTakesTheCaseIn(t *testing.T) {
 		if err != nil || cv.Case.Kind != "instant" || cv.Case.Agent == nil || cv.Case.Agent.Name != "李四" {
 			t.Fatalf("instant case: %v %+v", err, cv)
 		}
-		clerk.get(r.location).want(t, http.StatusOK, "本件为即办件，请在「办理」中当场办结", `action="/cases/`+m[1]+`/decide"`)
+		clerk.get(r.location).want(t, http.StatusOK, "本件为即办件，请在「当场办结并发证」中一次办结", `action="/cases/`+m[1]+`/finish-instant"`,
+			"交给在场的代办人李四", `action="/cases/`+m[1]+`/decide"`)
+		// The one flow: a denial without its reason is refused by the field,
+		// what was typed kept and nothing changed; then it finishes whole.
+		fin := url.Values{"version": {"1"}, "outcome": {"deny"}, "result_document": {"不予许可决定书"}}
+		p := clerk.post("/cases/"+m[1]+"/finish-instant", fin)
+		p.want(t, http.StatusUnprocessableEntity, "不予许可须说明理由", `value="不予许可决定书"`)
+		if cv, _ = h.svc.Case(h.as["shouli"], m[1]); cv.Case.State != casework.Received || len(cv.Events) != 1 {
+			t.Fatalf("a refused finish changed the case: %s, %d events", cv.Case.State, len(cv.Events))
+		}
+		fin.Set("outcome", "approve")
+		fin.Set("result_document", "食品经营许可证 JY13201200000009")
+		p = clerk.follow(t, "/cases/"+m[1]+"/finish-instant", fin)
+		p.want(t, http.StatusOK, "已当场办结、发证并将送达回执归档", "打印送达回执")
+		if cv, _ = h.svc.Case(h.as["shouli"], m[1]); cv.Case.State != casework.Archived || len(cv.Events) != 4 {
+			t.Fatalf("after the one flow: %s, %d events", cv.Case.State, len(cv.Events))
+		}
+		p.wantNot(t, `action="/cases/`+m[1]+`/finish-instant"`)
 
 		// Mail-in registration with the result mailed back.
 		f := restaurantForm()

@@ -7,6 +7,7 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	// Case search and case pages: cases.go.
 	mux.HandleFunc("GET /cases", h.signedIn(h.searchCases))
 	mux.HandleFunc("GET /cases/{number}", h.signedIn(h.casePage))
+	mux.HandleFunc("POST /cases/{number}/finish-instant", h.signedIn(h.finishInstant))
 	mux.HandleFunc("POST /cases/{number}/{action}", h.signedIn(h.caseAction))
 
 	// The department and issuance desks and handover: desks.go.

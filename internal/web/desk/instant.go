@@ -1,0 +1,41 @@
+package desk
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/onewindow/onewindow/internal/casework"
+)
+
+// finishInstant finishes an instant case from its case page in one post
+// (service FinishInstant: decided, handed over, receipt archived) and
+// offers the delivery receipt for printing; a refusal shows the case
+// again with the messages by their fields.
+func (h *Handlers) finishInstant(w http.ResponseWriter, r *http.Request) {
+	number := r.PathValue("number")
+	if err := r.ParseForm(); err != nil {
+		h.showCase(w, r, http.StatusBadRequest, view{Error: "表单有误，请重试"}, "finish-instant")
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	f := casework.InstantFinish{Outcome: casework.Outcome(r.PostFormValue("outcome")),
+		ResultDocument: r.PostFormValue("result_document"), Reason: r.PostFormValue("reason")}
+	v, err := h.svc.FinishInstant(r.Context(), number, f, version)
+	if err != nil {
+		var fv view
+		status := h.formError(r, &fv, err)
+		h.showCase(w, r, status, fv, "finish-instant")
+		return
+	}
+	cv, err := h.svc.Case(r.Context(), number)
+	if err == nil {
+		for i, d := range cv.Documents {
+			if d.Kind == casework.DeliveryReceipt {
+				h.sessions.Put(r.Context(), flashLinkKey, fmt.Sprintf("/cases/%s/print/%d", number, i))
+				h.sessions.Put(r.Context(), flashLinkLabelKey, "打印送达回执")
+			}
+		}
+	}
+	h.redirect(w, r, "/cases/"+number, fmt.Sprintf("办件 %s：已当场办结、发证并将送达回执归档（现为「%s」）。请打印送达回执交申请人签字。", number, v.StateLabel))
+}
