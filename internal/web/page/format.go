@@ -25,6 +25,7 @@ func (h *Kit) funcs() template.FuncMap {
 		"hm":           func(t time.Time) string { return FmtTime(t, "15:04") },
 		"state":        func(s casework.State) string { return s.Label() },
 		"action":       func(a casework.Action) string { return a.Label() },
+		"accessKey":    accessKey,
 		"idType":       func(t identity.IDType) string { return t.Label() },
 		"pauseType":    func(p casework.PauseType) string { return p.Label() },
 		"deadlineName": DeadlineName,
@@ -147,3 +148,19 @@ func detailValue(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// actionKeys are the case page's access keys (Alt+key), one letter per
+// action, none shared with the page's other keys (s: submit, g: one-time
+// notice, a: all provided, f: the instant one flow).
+var actionKeys = map[casework.Action]string{
+	casework.ActAccept: "j", casework.ActReturn: "t", casework.ActResubmit: "r", casework.ActSupply: "b",
+	casework.ActHandover: "h", casework.ActPause: "p", casework.ActResume: "u", casework.ActExtend: "e",
+	casework.ActApproveExtension: "y", casework.ActRejectExtension: "n", casework.ActDecide: "d",
+	casework.ActSubmitResult: "o", casework.ActRefuseResult: "x", casework.ActAcceptResult: "k",
+	casework.ActDeliver: "l", casework.ActMail: "m", casework.ActConfirmDelivery: "c", casework.ActArchive: "v",
+	casework.ActWithdraw: "w", casework.ActTerminate: "z", casework.ActPassPreReview: "q", casework.ActFailPreReview: "i",
+	casework.ActCompleteIntake: "1", casework.ActResubmitOnline: "2",
+}
+
+// accessKey returns the case page's access key of an action ("" for none).
+func accessKey(a casework.Action) string { return actionKeys[a] }
