@@ -49,6 +49,9 @@ func New(kit *page.Kit) (*Handlers, error) {
 type view = page.View
 
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
+	if barPages[name] {
+		v.CallBar = h.callBar(r)
+	}
 	h.Render(w, r, status, name, v)
 }
 

@@ -190,6 +190,10 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 	default:
 		err = apperr.New(apperr.NotFound, "未知的窗口操作")
 	}
+	if err != nil && wantsJSON(r) {
+		h.barReply(w, r, hall, number, "", err)
+		return
+	}
 	if err != nil {
 		d := &windowData{Hall: hall, Number: number, CaseDesk: "/intake"}
 		if u.Role == org.RoleIssuance {
@@ -227,7 +231,11 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 			h.sessions.Put(ctx, flashLinkLabelKey, "打开评价器")
 		}
 	}
-	h.redirect(w, r, "/window?w="+url.QueryEscape(number), flash)
+	if wantsJSON(r) {
+		h.barReply(w, r, hall, number, flash, nil)
+		return
+	}
+	h.redirect(w, r, localPath(r.PostFormValue("back"), "/window?w="+url.QueryEscape(number)), flash)
 }
 
 // atDesk returns the request's context with the window the clerk works

@@ -208,6 +208,9 @@ type View struct {
 	// Training is set in the training mode (serve --now): the layout shows
 	// a banner, printed documents a watermark.
 	Training bool
+	// CallBar, on a desk page of a clerk at a window, is the window's
+	// calling bar shown on top of the page.
+	CallBar *CallBar
 }
 
 // NavItem is one entry of the menu.
