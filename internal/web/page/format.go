@@ -32,6 +32,7 @@ func (h *Kit) funcs() template.FuncMap {
 		"add":          func(a, b int) int { return a + b },
 		"list":         func(v ...any) []any { return v },
 		"details":      eventDetails,
+		"formToken":    formTokenInput,
 	}
 }
 
