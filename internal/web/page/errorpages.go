@@ -36,4 +36,3 @@ func (h *Kit) NoSuchPage(w http.ResponseWriter, r *http.Request, status int) {
 	}
 	h.own.Render(w, r, status, errorPageFor(r), v)
 }
-
