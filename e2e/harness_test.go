@@ -10,6 +10,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -60,6 +62,27 @@ type hall struct {
 	svc   *service.Service
 	clk   *clock.Manual
 	creds map[string]string
+	gate  atomic.Pointer[gate] // holds POSTs to one path (holdPosts)
+}
+
+// gate holds every POST to path until release is closed, telling arrived
+// of each.
+type gate struct {
+	path    string
+	arrived chan struct{}
+	release chan struct{}
+}
+
+// holdPosts makes the server hold every POST to path until the returned
+// release is called (also at the test's end); arrived receives one value
+// per POST that reached the server.
+func (h *hall) holdPosts(t *testing.T, path string) (arrived <-chan struct{}, release func()) {
+	g := &gate{path: path, arrived: make(chan struct{}, 16), release: make(chan struct{})}
+	h.gate.Store(g)
+	var once sync.Once
+	release = func() { once.Do(func() { h.gate.Store(nil); close(g.release) }) }
+	t.Cleanup(release)
+	return g.arrived, release
 }
 
 var start = time.Date(2026, 9, 28, 9, 30, 0, 0, clock.Shanghai)
@@ -80,9 +103,17 @@ func newHall(t *testing.T) *hall {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	h := &hall{svc: svc, clk: clk, creds: map[string]string{}}
+	handler := srv.Handler()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if g := h.gate.Load(); g != nil && r.Method == http.MethodPost && r.URL.Path == g.path {
+			g.arrived <- struct{}{}
+			<-g.release
+		}
+		handler.ServeHTTP(w, r)
+	}))
 	t.Cleanup(ts.Close)
-	h := &hall{base: ts.URL, svc: svc, clk: clk, creds: map[string]string{}}
+	h.base = ts.URL
 	for _, c := range creds {
 		if c.Role == "applicant" {
 			continue // an online hall account: see the applicant tests
@@ -98,13 +129,20 @@ func newHall(t *testing.T) *hall {
 // Content-Security-Policy blocked.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	ctx, _ := watchedBrowser(t)
+	return ctx
+}
+
+// watchedBrowser is browser, with its watch for a test to listen on.
+func watchedBrowser(t *testing.T) (context.Context, *consoleWatch) {
+	t.Helper()
 	ctx, console := newBrowser(t)
 	t.Cleanup(func() {
 		if errs := console.errors(); len(errs) > 0 {
 			t.Errorf("the pages reported %d console error(s):\n%s", len(errs), strings.Join(errs, "\n"))
 		}
 	})
-	return ctx
+	return ctx, console
 }
 
 // newBrowser starts chromium and watches its console.
@@ -154,11 +192,26 @@ const cspReporter = `document.addEventListener("securitypolicyviolation", functi
 type consoleWatch struct {
 	mu   sync.Mutex
 	msgs []string
+	// also are further listeners a test adds (listen).
+	also []func(ev any)
+}
+
+// listen adds fn to the browser's listeners; like see, it must return fast.
+func (w *consoleWatch) listen(fn func(ev any)) {
+	w.mu.Lock()
+	w.also = append(w.also, fn)
+	w.mu.Unlock()
 }
 
 // see is the listener: it runs on the browser's reading goroutine, so it
 // only records.
 func (w *consoleWatch) see(ev any) {
+	w.mu.Lock()
+	also := w.also
+	w.mu.Unlock()
+	for _, fn := range also {
+		fn(ev)
+	}
 	var msg string
 	switch e := ev.(type) {
 	case *runtime.EventExceptionThrown:

@@ -51,14 +51,5 @@ func (c *Case) NextDue() time.Time {
 // Warning returns the case's warning: red when a running deadline has
 // passed, yellow when one is within the warning distance, else none.
 func (c *Case) Warning(cal *calendar.Calendar, now time.Time) calendar.Warning {
-	w := calendar.WarningNone
-	for _, d := range c.OpenDeadlines() {
-		switch cal.Warn(now, d.At) {
-		case calendar.WarningRed:
-			return calendar.WarningRed
-		case calendar.WarningYellow:
-			w = calendar.WarningYellow
-		}
-	}
-	return w
+	return WarningAmong(cal, now, c.OpenDeadlines())
 }

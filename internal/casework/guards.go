@@ -71,7 +71,7 @@ func guardReadyToDecide(c *Case, _ Actor, _ time.Time) error {
 // department delegated the item to the hall.
 func guardDelegated(c *Case, a Actor, _ time.Time) error {
 	if a.Role == org.RoleIntake && !c.Delegated {
-		return apperr.New(apperr.Forbidden, "该即办事项未授权窗口办理，须由 %s 的审批人员决定", c.DepartmentCode)
+		return apperr.New(apperr.Forbidden, "该即办事项未授权窗口办理，须由实施部门的审批人员决定")
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/text"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // This file is the edge every request's text passes before any handler
@@ -69,6 +70,9 @@ type faults struct {
 	api    bool // name fields as the API does: "path.code", "query.q"
 	fields []apperr.FieldError
 	pages  []apperr.FieldError // the same, in words for a page
+	// formToken is the body's one-time form token (page.FormTokenField),
+	// noted on the way for oneTime (once.go): the body is read once here.
+	formToken string
 }
 
 func (fs *faults) add(where, name string, f *text.Fault) {
@@ -115,6 +119,9 @@ func (s *Server) screenInput(next http.Handler, mux *http.ServeMux, refuse func(
 			return
 		}
 		if len(fs.fields) == 0 {
+			if fs.formToken != "" && !fs.api {
+				r = r.WithContext(withFormToken(r.Context(), fs.formToken))
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -191,6 +198,9 @@ func checkValues(fs *faults, where string, vs url.Values, formLines bool) {
 			continue
 		}
 		lines := formLines && multiline(name)
+		if where == "body" && name == page.FormTokenField && len(vs[name]) > 0 {
+			fs.formToken = vs[name][0]
+		}
 		for _, v := range vs[name] {
 			fs.checkText(where, name, v, lines)
 		}
@@ -325,6 +335,9 @@ func checkParts(fs *faults, mr *multipart.Reader) {
 		value, err := io.ReadAll(io.LimitReader(p, maxFieldValue))
 		if err != nil {
 			return
+		}
+		if name == page.FormTokenField && fs.formToken == "" {
+			fs.formToken = string(value)
 		}
 		fs.checkText("body", name, string(value), multiline(name))
 	}

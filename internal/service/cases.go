@@ -22,6 +22,10 @@ import (
 type CaseView struct {
 	Case    *casework.Case
 	Allowed []casework.Action
+	// Refused are the actions the viewer's role may take on the case in
+	// its state but not now, each with the reason (casework.Refused): the
+	// case page greys them out with it instead of leaving them out.
+	Refused []casework.Refusal
 	Warning calendar.Warning
 	Open    []casework.Due
 	// The case as people read it, computed here so that no page fetches
@@ -169,7 +173,7 @@ func (s *Casework) view(c *casework.Case, a casework.Actor, env casework.Env) *C
 		agent := c.Agent.Masked()
 		masked.Agent = &agent
 	}
-	v := &CaseView{Case: &masked, Allowed: casework.Allowed(c, a, env), Warning: c.Warning(env.Cal, env.Now), Open: c.OpenDeadlines()}
+	v := &CaseView{Case: &masked, Allowed: casework.Allowed(c, a, env), Refused: casework.Refused(c, a, env), Warning: c.Warning(env.Cal, env.Now), Open: c.OpenDeadlines()}
 	v.WarningRank, v.WarningLabel = v.Warning.Rank(), v.Warning.Label()
 	v.StateLabel, v.StateWords = c.StateLabel(), c.StateWords()
 	v.Deadlines, v.DueWords = c.DeadlineRows(env.Cal, env.Now), c.DueWords(env.Cal, env.Now)

@@ -236,7 +236,8 @@ const expiryBatch = 5000
 
 // ExpireAttempts deletes what has outlived its use: sign-in records past
 // their retention, idle failure counters, drained token buckets, expired
-// verification codes, unused known devices and long-expired API tokens.
+// verification codes, unused known devices, long-expired API tokens and
+// expired one-time tokens of the pages' forms.
 // It returns the rows deleted per table. Several nodes may run it at once.
 func (s *Store) ExpireAttempts(ctx context.Context, now time.Time, r Retention) (map[string]int64, error) {
 	out := map[string]int64{}
@@ -253,6 +254,7 @@ func (s *Store) ExpireAttempts(ctx context.Context, now time.Time, r Retention) 
 		{"verification_codes", `DELETE FROM verification_codes WHERE expires_at < $1`, []any{stamp(now)}, false},
 		{"known_devices", `DELETE FROM known_devices WHERE last_used_at < $1`, []any{stamp(now.Add(-r.Devices))}, false},
 		{"api_tokens", `DELETE FROM api_tokens WHERE expires_at < $1`, []any{stamp(now.Add(-r.Tokens))}, false},
+		{"form_tokens", `DELETE FROM form_tokens WHERE expires_at < $1`, []any{stamp(now)}, false},
 	}
 	for _, j := range jobs {
 		for {

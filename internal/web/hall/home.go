@@ -3,7 +3,6 @@ package hall
 import (
 	"net/http"
 
-	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
 )
@@ -16,33 +15,41 @@ type homeData struct {
 	Total   int
 }
 
-// myWork is what waits on each desk.
-func myWork(role org.Role) (heading string, states []casework.State) {
+// myWork names what waits on each desk; which cases do is the service's
+// (MyWork: what the desk can act on now). Other roles see the district's
+// cases near or past a deadline.
+func myWork(role org.Role) (heading string, desk bool) {
 	switch role {
 	case org.RoleIntake:
-		return "待告知补正、待补齐容缺材料、待当场办结的办件", []casework.State{casework.Returned, casework.Received, casework.Accepted, casework.Decided, casework.Delivered}
-	case org.RoleReviewer, org.RoleDeptAdmin:
-		return "本部门待受理、待交接、待决定、待送结果的办件", []casework.State{casework.Received, casework.Accepted, casework.Decided}
+		return "待补正重新提交、待补齐容缺材料、待当场办结的办件", true
+	case org.RoleReviewer:
+		return "本部门待预审、待受理、待签收材料、待决定、待提交结果的办件", true
+	case org.RoleDeptAdmin:
+		return "本部门待审批延期申请的办件", true
 	case org.RoleIssuance:
-		return "待核验结果、待发证、待归档的办件", []casework.State{casework.Decided, casework.ResultReady, casework.Delivered}
+		return "待核验结果、待发证或邮寄、待归档的办件", true
 	}
-	return "全区临近期限和已超期的办件", nil
+	return "全区临近期限和已超期的办件", false
 }
 
 func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 	u := service.UserFrom(r.Context())
-	heading, states := myWork(u.Role)
-	f := service.CaseFilter{States: states}
-	if states == nil {
-		f.Warning = "yellow"
-	}
-	v := view{Title: "我的待办"}
-	d := homeData{Heading: heading}
-	status := http.StatusOK
 	if u.Role == org.RoleAgent {
 		http.Redirect(w, r, "/agent", http.StatusSeeOther) // the agent's desk
 		return
-	} else if res, err := h.svc.Cases(r.Context(), f); err != nil {
+	}
+	heading, desk := myWork(u.Role)
+	v := view{Title: "我的待办"}
+	d := homeData{Heading: heading}
+	status := http.StatusOK
+	var res *service.CasePage
+	var err error
+	if desk {
+		res, err = h.svc.MyWork(r.Context())
+	} else {
+		res, err = h.svc.Cases(r.Context(), service.CaseFilter{Warning: "yellow"})
+	}
+	if err != nil {
 		status = h.formError(r, &v, err)
 	} else {
 		d.Rows, d.Total = h.rows(r.Context(), res.Cases), res.Total

@@ -33,6 +33,7 @@ func (h *Kit) funcs() template.FuncMap {
 		"add":          func(a, b int) int { return a + b },
 		"list":         func(v ...any) []any { return v },
 		"details":      eventDetails,
+		"formToken":    formTokenInput,
 	}
 }
 
