@@ -914,7 +914,7 @@ func TestCaseWarnings(t *testing.T) {
 		accepted := d.take(t, foodLicence()).Number // decide by 13 Oct
 		d.mustAct(t, "shenpi", accepted, casework.ActHandover, nil)
 		d.mustAct(t, "shenpi", accepted, casework.ActAccept, nil)
-		instant := d.take(t, socialSecurityCard()).Number // no deadline at all
+		instant := d.take(t, socialSecurityCard()).Number // to be finished by 17:00 that day (R7)
 		d.at("2026-09-30T14:00:00+08:00")
 		afternoon := d.take(t, foodLicence()).Number // handover by 10:00 on 8 Oct
 
@@ -958,19 +958,19 @@ func TestCaseWarnings(t *testing.T) {
 		}
 		t.Run("holiday eve, 15:30", func(t *testing.T) {
 			d.at("2026-09-30T15:30:00+08:00")
-			check(t, map[string]string{papersDue: "red", onlyAccept: "none", accepted: "none", instant: "none", afternoon: "yellow"})
+			check(t, map[string]string{papersDue: "red", onlyAccept: "none", accepted: "none", instant: "yellow", afternoon: "yellow"})
 		})
 		t.Run("first day after the holiday, 10:30", func(t *testing.T) {
 			d.at("2026-10-08T10:30:00+08:00")
-			check(t, map[string]string{papersDue: "red", onlyAccept: "yellow", accepted: "none", instant: "none", afternoon: "red"})
+			check(t, map[string]string{papersDue: "red", onlyAccept: "yellow", accepted: "none", instant: "red", afternoon: "red"})
 		})
 		t.Run("10 October, the working Saturday", func(t *testing.T) {
 			d.at("2026-10-10T09:00:00+08:00")
-			check(t, map[string]string{papersDue: "red", onlyAccept: "red", accepted: "none", instant: "none", afternoon: "red"})
+			check(t, map[string]string{papersDue: "red", onlyAccept: "red", accepted: "none", instant: "red", afternoon: "red"})
 		})
 		t.Run("13 October, decide_by today", func(t *testing.T) {
 			d.at("2026-10-13T09:00:00+08:00")
-			check(t, map[string]string{papersDue: "red", onlyAccept: "red", accepted: "yellow", instant: "none", afternoon: "red"})
+			check(t, map[string]string{papersDue: "red", onlyAccept: "red", accepted: "yellow", instant: "red", afternoon: "red"})
 		})
 	})
 }
