@@ -10,6 +10,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The staff side of online applications (外网申报), joint applications
@@ -112,6 +113,10 @@ func (h *Handlers) caseFileDownload(w http.ResponseWriter, r *http.Request) {
 	rc, f, err := h.svc.CaseFile(r.Context(), r.PathValue("number"), r.PathValue("sha"))
 	if err != nil {
 		h.deskError(w, r, "电子材料", err)
+		return
+	}
+	if r.URL.Query().Get("view") == "1" {
+		page.PreviewFile(w, r, h.Kit, rc, f) // the preview beside the checklist
 		return
 	}
 	writeFile(w, r, h, rc, f)

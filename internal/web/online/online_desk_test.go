@@ -198,6 +198,16 @@ func TestDeskPreReviewPassAndTakeIn(t *testing.T) {
 			!strings.HasPrefix(file.header.Get("Content-Disposition"), "attachment") || file.header.Get("Content-Type") != "application/pdf" {
 			t.Errorf("download: %d %q %q\n%s", file.status, file.header.Get("Content-Type"), file.header.Get("Content-Disposition"), file.body)
 		}
+		// The preview beside the checklist: inline, framed by this site only.
+		p.want(t, http.StatusOK, `href="/cases/`+n+`/files/`+sha+`?view=1" target="file-preview"`, `<iframe name="file-preview"`)
+		view := reviewer.get("/cases/" + n + "/files/" + sha + "?view=1")
+		if view.status != http.StatusOK || view.body != string(deskPDF("SCJG-XK-001 M01")) ||
+			!strings.HasPrefix(view.header.Get("Content-Disposition"), "inline") || view.header.Get("X-Frame-Options") != "SAMEORIGIN" ||
+			!strings.Contains(view.header.Get("Content-Security-Policy"), "frame-ancestors 'self'") ||
+			!strings.Contains(view.header.Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Errorf("preview: %d %q %q %q", view.status, view.header.Get("Content-Disposition"), view.header.Get("X-Frame-Options"), view.header.Get("Content-Security-Policy"))
+		}
+		h.signIn(t, "shenpi2").get("/cases/"+n+"/files/"+sha+"?view=1").want(t, http.StatusForbidden)
 		h.signIn(t, "shenpi2").get("/cases/"+n+"/files/"+sha).want(t, http.StatusForbidden)
 		reviewer.get("/cases/"+n+"/files/"+strings.Repeat("0", 64)).want(t, http.StatusNotFound, "该办件没有这个文件")
 

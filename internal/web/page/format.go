@@ -26,6 +26,7 @@ func (h *Kit) funcs() template.FuncMap {
 		"state":        func(s casework.State) string { return s.Label() },
 		"action":       func(a casework.Action) string { return a.Label() },
 		"accessKey":    accessKey,
+		"previewable":  Previewable,
 		"idType":       func(t identity.IDType) string { return t.Label() },
 		"pauseType":    func(p casework.PauseType) string { return p.Label() },
 		"deadlineName": DeadlineName,
