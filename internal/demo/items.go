@@ -411,7 +411,7 @@ func items() []catalog.Item {
 			ApplicantKinds:    clone(builders),
 			Materials: []catalog.Material{
 				mat("M01", "城市建筑垃圾处置核准申请表", 1, 0),
-				mat("M02", "申请人主体资格证明", 0, 1),
+				mat("M02", "营业执照或者其他主体资格证明文件", 0, 1),
 				mat("M03", "建筑垃圾处置方案", 1, 0, note("含产生量、分类处置及回收利用方案、运输路线")),
 				mat("M04", "与核准运输单位签订的运输合同", 0, 1),
 				mat("M05", "建筑垃圾消纳场所受纳证明或协议", 0, 1),
@@ -429,7 +429,7 @@ func items() []catalog.Item {
 			ApplicantKinds:    clone(organisations),
 			Materials: []catalog.Material{
 				mat("M01", "户外广告设施设置申请表", 1, 0),
-				mat("M02", "申请人主体资格证明", 0, 1),
+				mat("M02", "营业执照或者其他主体资格证明文件", 0, 1),
 				mat("M03", "设置位置图、实景效果图及设计图（标明尺寸、材质、照明方式）", 1, 0),
 				mat("M04", "设置场地使用权证明", 0, 1, note("产权人同意书或租赁合同")),
 				mat("M05", "广告设施结构安全设计文件", 1, 0, note("由具备资质的设计单位出具")),

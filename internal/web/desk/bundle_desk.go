@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -83,6 +84,21 @@ type bundleFormData struct {
 	Entity      bool // every member accepts organisations
 	PersonTypes []identity.IDType
 	Errors      []fieldMessage
+	// Shared are the materials two or more members ask for, checked once
+	// (bundle.SharedMaterials); ItemNames names the members' items.
+	Shared    []bundle.SharedMaterial
+	ItemNames map[string]string
+}
+
+// IsShared reports whether material code of item is checked among the
+// shared materials rather than in the member's own list.
+func (d bundleFormData) IsShared(item, code string) bool {
+	for _, s := range d.Shared {
+		if s.UsedBy(item, code) {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *Handlers) windowBundleForm(w http.ResponseWriter, r *http.Request) {
@@ -121,6 +137,10 @@ func (h *Handlers) showWindowBundleForm(w http.ResponseWriter, r *http.Request, 
 		}
 		data.Person, data.Entity = data.Person && person, data.Entity && entity
 		data.Members = append(data.Members, fm)
+	}
+	data.Shared, data.ItemNames = sharedOf(data.Members), map[string]string{}
+	for _, m := range data.Members {
+		data.ItemNames[m.D.Item.Code] = m.D.Item.Name
 	}
 	if v.Form == nil {
 		kind, idType := casework.Entity, identity.CreditCode
@@ -178,7 +198,10 @@ func bundleSharedField(field string) bool {
 // delivery as the single intake form names them, the shared fields
 // ("form.<key>"), and each member's materials ("material.<item>.<code>")
 // and deferral due date ("deferral_due.<item>").
-func bundleIntakeFromForm(t *bundle.Template, f url.Values) service.BundleIntake {
+func bundleIntakeFromForm(t *bundle.Template, f url.Values, shared []bundle.SharedMaterial) service.BundleIntake {
+	// A shared material's one mark counts for every member that asks for
+	// it.
+	f = withSharedMarks(f, shared)
 	base := intakeFromForm("", f)
 	in := service.BundleIntake{Template: t.Code, Applicant: base.Applicant, Agent: base.Agent, Delivery: base.Delivery, Form: map[string]string{}}
 	for k := range f {
@@ -218,7 +241,16 @@ func (h *Handlers) takeInBundle(w http.ResponseWriter, r *http.Request) {
 		h.deskError(w, r, "一件事收件", err)
 		return
 	}
-	bv, err := h.svc.IntakeBundle(h.atDesk(r), bundleIntakeFromForm(t, r.PostForm))
+	var members []bundleFormMember
+	for _, m := range t.Members {
+		d, err := h.svc.IntakeItem(ctx, m.ItemCode)
+		if err != nil {
+			h.deskError(w, r, "一件事收件", err)
+			return
+		}
+		members = append(members, bundleFormMember{D: d})
+	}
+	bv, err := h.svc.IntakeBundle(h.atDesk(r), bundleIntakeFromForm(t, r.PostForm, sharedOf(members)))
 	if err != nil {
 		h.showWindowBundleForm(w, r, 0, view{Form: r.PostForm}, code, err)
 		return
@@ -366,4 +398,36 @@ func (h *Handlers) bundleDesk(w http.ResponseWriter, r *http.Request) {
 		d.Members = append(d.Members, row)
 	}
 	h.render(w, r, http.StatusOK, "desk_bundle", view{Title: "一件事 " + b.Number + " · " + b.Name, Data: d})
+}
+
+// sharedOf returns the materials the members share (bundle.SharedMaterials).
+func sharedOf(members []bundleFormMember) []bundle.SharedMaterial {
+	items := make([]*catalog.Item, 0, len(members))
+	for _, m := range members {
+		items = append(items, m.D.Item)
+	}
+	return bundle.SharedMaterials(items)
+}
+
+// withSharedMarks copies each shared material's mark ("shared.<i>") to the
+// members' materials it stands for ("material.<item>.<code>"), leaving f
+// as it was.
+func withSharedMarks(f url.Values, shared []bundle.SharedMaterial) url.Values {
+	if len(shared) == 0 {
+		return f
+	}
+	out := url.Values{}
+	for k, vs := range f {
+		out[k] = vs
+	}
+	for i, s := range shared {
+		mark := f.Get("shared." + strconv.Itoa(i))
+		if mark == "" {
+			continue
+		}
+		for _, u := range s.Uses {
+			out.Set("material."+u.ItemCode+"."+u.Code, mark)
+		}
+	}
+	return out
 }
