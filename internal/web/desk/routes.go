@@ -40,6 +40,7 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /intake/bundles", h.signedIn(h.takeInBundle))
 	mux.HandleFunc("GET /bundles", h.signedIn(h.bundlesDesk))
 	mux.HandleFunc("GET /bundles/{number}", h.signedIn(h.bundleDesk))
+	mux.HandleFunc("GET /bundles/{number}/print", h.signedIn(h.printBundleReceipt))
 
 	// Prints of a case's documents: print.go.
 	mux.HandleFunc("GET /cases/{number}/print/{index}", h.signedIn(h.printDocument))

@@ -47,3 +47,38 @@ func TestWindowBundleSharedMaterials(t *testing.T) {
 		}
 	})
 }
+
+// TestWindowBundleOneReceipt: a joint application taken in at the window
+// prints one receipt notice with every member's case number and check code
+// and each material once, named for the items it serves.
+func TestWindowBundleOneReceipt(t *testing.T) {
+	eachHall(t, onlineDeskStart, func(t *testing.T, h *hall) {
+		clerk := h.signIn(t, "shouli")
+		f := deskBundleForm()
+		f.Del("material.SCJG-XK-001.M02")
+		f.Del("material.CGJ-XK-002.M02")
+		f.Set("shared.0", "provided")
+		p := clerk.post("/intake/bundles", f)
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("take in: %d\n%s", p.status, p.body)
+		}
+		number := strings.TrimPrefix(p.location, "/bundles/")
+		clerk.get(p.location).want(t, http.StatusOK, `href="/bundles/`+number+`/print"`, "打印一件事收件通知书")
+		bv, err := h.svc.Bundle(h.as["shouli"], number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet := clerk.get("/bundles/" + number + "/print")
+		want := []string{"一件事收件通知书", number, "开办餐饮店“一件事”", "张晓梅", "江川区政务服务中心", "企业经营范围变更登记办结后受理",
+			"食品经营许可（新办）、设置大型户外广告审批"}
+		for _, cv := range bv.Cases {
+			want = append(want, cv.Case.Number, cv.Case.CheckCode)
+		}
+		sheet.want(t, http.StatusOK, want...)
+		if n := strings.Count(sheet.body, "<td>营业执照或者其他主体资格证明文件</td>"); n != 1 {
+			t.Errorf("the shared material is listed %d times, want once", n)
+		}
+		sheet.wantNot(t, deskCode, "shouli")
+		h.signIn(t, "shenpi2").get("/bundles/" + number + "/print").want(t, http.StatusForbidden)
+	})
+}
