@@ -408,7 +408,7 @@ var validInput = map[casework.Action]casework.Input{
 	casework.ActExtend:           {Days: 3, Reason: "现场核查发现需整改，整改后复查"},
 	casework.ActApproveExtension: {Reason: "同意延长"},
 	casework.ActRejectExtension:  {Reason: "理由不充分"},
-	casework.ActDecide:           {Outcome: casework.Approve, ResultDocument: "JY13501020260001"},
+	casework.ActDecide:           {Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260001"},
 	casework.ActSubmitResult:     {},
 	casework.ActRefuseResult:     {Reason: "证照上的经营场所与决定不符"},
 	casework.ActAcceptResult:     {},

@@ -115,7 +115,7 @@ func (l *life) instant(clerk casework.Actor) {
 	if !l.c.Delegated {
 		decider = g.pick(g.review[l.c.DepartmentCode])
 	}
-	if !l.act(g.soon(l.t, 20), casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: l.document()}, decider) {
+	if !l.act(g.soon(l.t, 20), casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: l.document()}, decider) {
 		return
 	}
 	if !l.act(g.soon(l.t, 10), casework.ActDeliver, l.signer(), clerk) {
@@ -195,9 +195,9 @@ func (l *life) promised(clerk casework.Actor) {
 		}
 		g.rep.Extended++
 	}
-	decision := casework.Input{Outcome: casework.Approve, ResultDocument: l.document()}
+	decision := casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: l.document()}
 	if g.chance(0.05) {
-		decision = casework.Input{Outcome: casework.Deny, Reason: "不符合法定条件", ResultDocument: "不予许可决定书"}
+		decision = casework.Input{Confirm: true, Outcome: casework.Deny, Reason: "不符合法定条件", ResultDocument: "不予许可决定书"}
 	}
 	if !l.act(g.onTime(l.t, l.c.Deadlines.DecideBy, g.chance(0.07)), casework.ActDecide, decision, reviewer()) {
 		return

@@ -258,7 +258,7 @@ func (h *onlineHall) blobFiles(t *testing.T) int {
 
 // actionInputs are valid inputs of the actions the tests take.
 var actionInputs = map[casework.Action]casework.Input{
-	casework.ActDecide:         {Outcome: casework.Approve, ResultDocument: "许可证 JC2026-0018"},
+	casework.ActDecide:         {Confirm: true, Outcome: casework.Approve, ResultDocument: "许可证 JC2026-0018"},
 	casework.ActDeliver:        {Signer: residentName, SignerIDType: identity.ResidentID, SignerIDNumber: residentIDCard},
 	casework.ActMail:           {Carrier: "EMS", Tracking: "EA123456789CN"},
 	casework.ActPassPreReview:  {Reason: "电子材料齐全"},

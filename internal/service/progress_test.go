@@ -209,7 +209,7 @@ func TestProgressThroughACase(t *testing.T) {
 		}
 
 		act("shenpi", n, casework.ActHandover, casework.Input{})
-		act("shenpi", n, casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000001"})
+		act("shenpi", n, casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000001"})
 		p = progressOf(t, svc, n, code)
 		if p.State != casework.Decided || p.Outcome != casework.Approve || len(p.Deadlines) != 0 {
 			t.Errorf("decided: %+v", p)
@@ -273,7 +273,7 @@ func TestProgressPickupAndLapse(t *testing.T) {
 		}{
 			{"shenpi", casework.ActAccept, casework.Input{}},
 			{"shenpi", casework.ActHandover, casework.Input{}},
-			{"shenpi", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000002"}},
+			{"shenpi", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000002"}},
 			{"shenpi", casework.ActSubmitResult, casework.Input{}},
 			{"chujian", casework.ActAcceptResult, casework.Input{}},
 		} {

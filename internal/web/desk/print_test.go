@@ -87,7 +87,7 @@ func TestPrintMailedByAnAgent(t *testing.T) {
 		}{
 			{"shenpi", casework.ActAccept, casework.Input{}},
 			{"shenpi", casework.ActHandover, casework.Input{}},
-			{"shenpi", casework.ActDecide, casework.Input{Outcome: casework.Deny, Reason: "经营场所不符合要求", ResultDocument: "不予行政许可决定书 江市监不许〔2026〕1号"}},
+			{"shenpi", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Deny, Reason: "经营场所不符合要求", ResultDocument: "不予行政许可决定书 江市监不许〔2026〕1号"}},
 			{"shenpi", casework.ActSubmitResult, casework.Input{}},
 			{"chujian", casework.ActAcceptResult, casework.Input{}},
 			{"chujian", casework.ActMail, casework.Input{Carrier: "EMS", Tracking: "EA123456789CN"}},
