@@ -245,15 +245,15 @@ type Deadlines struct {
 
 // Case is one application for one item.
 type Case struct {
-	ID             int64          `json:"-"`
-	Number         string         `json:"number"`
-	CheckCode      string         `json:"-"` // printed on the receipt; opens the public progress page
-	ItemCode       string         `json:"item_code"`
-	ItemVersion    int            `json:"item_version"`
-	ItemName       string         `json:"item_name"`
+	ID          int64  `json:"-"`
+	Number      string `json:"number"`
+	CheckCode   string `json:"-"` // printed on the receipt; opens the public progress page
+	ItemCode    string `json:"item_code"`
+	ItemVersion int    `json:"item_version"`
+	ItemName    string `json:"item_name"`
 	// ItemType is the item's GB/T 39046 type: a licence's decisions cite
 	// 行政许可法. "" (a case older than the field) reads as a licence.
-	ItemType catalog.Type `json:"item_type,omitempty"`
+	ItemType       catalog.Type   `json:"item_type,omitempty"`
 	DepartmentCode string         `json:"department"`
 	Kind           catalog.Kind   `json:"kind"`
 	PromisedDays   int            `json:"promised_days"`
@@ -293,7 +293,7 @@ type Case struct {
 	// deferred materials: the time after which the case ends if they are
 	// still missing. Nothing else ends a case on its own (LapseAt).
 	LapseWarning *WrittenWarning `json:"lapse_warning,omitempty"`
-	Version        int            `json:"version"`
+	Version      int             `json:"version"`
 
 	// Policy is the copy of the deadline policy the case was taken in
 	// under; zero for a case older than the policy, which runs under

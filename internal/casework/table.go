@@ -13,9 +13,9 @@ type Action string
 
 // The actions (the API's POST /cases/{number}/{action}).
 const (
-	ActIntake           Action = "intake" // creates the case; not in the table
-	ActAccept           Action = "accept"
-	ActReturn           Action = "return"
+	ActIntake Action = "intake" // creates the case; not in the table
+	ActAccept Action = "accept"
+	ActReturn Action = "return"
 	// ActRefuseAcceptance is the department's refusal to accept (不予受理,
 	// 行政许可法 art. 32): the case ends with a written decision.
 	ActRefuseAcceptance Action = "refuse-acceptance"
