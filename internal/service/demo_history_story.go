@@ -7,6 +7,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
+	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/store"
@@ -36,7 +37,7 @@ func (l *life) act(at time.Time, action casework.Action, in casework.Input, a ca
 		l.ended = true
 		return false
 	}
-	env := casework.Env{Cal: l.g.cal, Now: at}
+	env := casework.Env{Cal: l.g.cal, Now: at, District: demo.DistrictName}
 	var ev *casework.Event
 	c, err := l.b.UpdateCase(l.c.Number, func(c *casework.Case) (casework.Change, error) {
 		ch, err := casework.Step(c, action, in, a, env)

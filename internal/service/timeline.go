@@ -161,7 +161,11 @@ func (s *Service) CaseTimeline(ctx context.Context, number string) (*Timeline, e
 		}
 	}
 	for _, d := range v.Running {
-		t.Entries = append(t.Entries, TimelineEntry{At: d.At, Kind: "deadline", Text: dueText(d.Name), Due: true,
+		text := dueText(d.Name)
+		if d.Consequence != "" {
+			text += "（" + d.Consequence + "）"
+		}
+		t.Entries = append(t.Entries, TimelineEntry{At: d.At, Kind: "deadline", Text: text, Due: true,
 			Words: d.Words, Overdue: d.Warning == calendar.WarningRed})
 	}
 	if t.Rateable {
