@@ -264,7 +264,7 @@ func (c *Case) acceptanceBody() string {
 
 func (c *Case) acceptanceNext() string {
 	return "本机关将在 " + stampText(c.Deadlines.DecideBy) + " 前作出决定（承诺 " + itoa(c.PromisedDays) + " 个工作日内办结）。" +
-		"依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审的，所需时间不计算在期限内，本机关将另行告知。请凭办件编号和查询码查询办理进度。"
+		"依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审的，所需时间不计算在期限内，本机关将另行告知。扫描右上角二维码可查询办理进度。"
 }
 
 func (c *Case) nonAcceptanceBody() string {
