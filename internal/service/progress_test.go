@@ -166,7 +166,7 @@ func TestProgressThroughACase(t *testing.T) {
 		// Returned: the materials to correct, by their handbook names only.
 		act("shenpi", n, casework.ActReturn, casework.Input{Reason: returnReason, Corrections: []string{"M03"}})
 		p = progressOf(t, svc, n, code)
-		if p.State != casework.Returned || p.StateWords != "已退回，请补正材料" ||
+		if p.State != casework.Returned || !strings.HasPrefix(p.StateWords, "已退回，请按材料补齐补正通知书补正材料") || !strings.Contains(p.StateWords, casework.LapseConsequence) ||
 			!slices.Equal(p.ToCorrect, []string{"与食品经营相适应的主要设备设施、经营布局、操作流程等文件"}) {
 			t.Errorf("returned: %+v", p)
 		}
