@@ -34,6 +34,15 @@ func (h *hall) act(t *testing.T, ctx context.Context, number, action string, fil
 	}
 }
 
+// confirm confirms the decision the page previews, as it will print.
+func (h *hall) confirm(t *testing.T, ctx context.Context) {
+	t.Helper()
+	do(t, ctx, "the decision's preview", chromedp.WaitVisible(chromedp.CSS("#confirm-decision")))
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS("#confirm-button"))); err != nil {
+		t.Fatalf("confirm the decision: %v", err)
+	}
+}
+
 func (h *hall) wantState(t *testing.T, ctx context.Context, number, want string) {
 	t.Helper()
 	h.open(t, ctx, "/cases/"+number)
@@ -126,6 +135,7 @@ func TestPromisedCaseThroughThePages(t *testing.T) {
 	h.act(t, ctx, n, "accept")
 	h.act(t, ctx, n, "handover")
 	h.act(t, ctx, n, "decide", chromedp.SetValue(chromedp.CSS("#result_document"), "食品经营许可证 JY13201200000001"))
+	h.confirm(t, ctx)
 	h.wantState(t, ctx, n, "已决定")
 	shot(t, ctx, "case-decided")
 	h.act(t, ctx, n, "submit-result")
@@ -228,6 +238,7 @@ func TestInstantCaseAtTheWindow(t *testing.T) {
 	}
 	n := loc[strings.LastIndex(loc, "/")+1:]
 	h.act(t, ctx, n, "decide", chromedp.SetValue(chromedp.CSS("#result_document"), "社会保障卡 补卡"))
+	h.confirm(t, ctx)
 	h.wantState(t, ctx, n, "已决定")
 	h.act(t, ctx, n, "deliver", chromedp.SetValue(chromedp.CSS("#signer_id_number"), "11010519491231002X"))
 	h.act(t, ctx, n, "archive")

@@ -140,7 +140,7 @@ func TestOnlineApplicationRegistrationToPickup(t *testing.T) {
 		in     casework.Input
 	}{
 		{rev, casework.ActAccept, casework.Input{}},
-		{rev, casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "临时占用城市道路许可证 JCZD-2026-0188"}},
+		{rev, casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "临时占用城市道路许可证 JCZD-2026-0188"}},
 		{rev, casework.ActSubmitResult, casework.Input{}},
 		{issuance, casework.ActAcceptResult, casework.Input{}},
 	} {

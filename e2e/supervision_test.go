@@ -42,8 +42,8 @@ func TestSupervisorDrillsDownAndDepartmentAnswers(t *testing.T) {
 	act(late, "2026-09-30 14:00", casework.ActHandover, casework.Input{})
 	act(onTime, "2026-09-30 15:00", casework.ActAccept, casework.Input{})
 	act(late, "2026-10-08 10:00", casework.ActAccept, casework.Input{})
-	act(onTime, "2026-10-09 10:00", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "JY13501020260101"})
-	act(late, "2026-10-30 09:00", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "JY13501020260102"})
+	act(onTime, "2026-10-09 10:00", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260101"})
+	act(late, "2026-10-30 09:00", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260102"})
 	at("2026-11-05 10:00")
 
 	ctx := browser(t)

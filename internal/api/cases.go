@@ -73,7 +73,7 @@ type actionInput struct {
 
 // actionDocs says, per action, which fields it reads.
 var actionDocs = map[casework.Action]string{
-	casework.ActAccept:           "部门受理（收件后 2 个工作日内，按办件的期限规则 deadline_policy）。受理后按承诺时限计算决定期限 decide_by。",
+	casework.ActAccept:           "部门受理（收件后 2 个工作日内，按办件的期限规则 deadline_policy）并出具受理通知书（按年度编号）。受理后按承诺时限计算决定期限 decide_by。",
 	casework.ActReturn:           "部门退回并出具材料补齐补正通知书：corrections 为需补正的材料编码，correction_reasons 为逐项原因（材料编码 → 原因）；未逐项说明原因的，reason 必填。",
 	casework.ActResubmit:         "综合受理窗口收取补正材料后重新提交，办件编号不变：materials 为本次提交的材料编码。",
 	casework.ActSupply:           "综合受理窗口收取容缺材料：materials 为补齐的材料编码。",
@@ -83,8 +83,10 @@ var actionDocs = map[casework.Action]string{
 	casework.ActExtend:           "审批人员申请延期：days（1–10 个工作日）与 reason 必填；每件限一次。",
 	casework.ActApproveExtension: "部门管理员批准延期，decide_by 顺延。",
 	casework.ActRejectExtension:  "部门管理员不批准延期：reason 必填。",
-	casework.ActDecide:           "作出决定：outcome（approve|deny）、result_document 必填；不予许可须填 reason。即办件可由获授权的综合受理窗口当场决定。",
-	casework.ActSubmitResult:     "部门将结果送综合出件窗口并出具办理结果交接表：collect_items 为出件时须收回的物品（不填则按办事指南）。",
+	casework.ActDecide: "作出决定并出具准予或不予（行政许可）决定书（按种类和年度编号）：outcome（approve|deny）必填；准予须填 result_document（证照名称及编号），不予须填 reason（理由，缺少时返回 422，errors[].field 为 reason）。" +
+		"须带 confirm: true 表示已核对将出具的决定书，否则返回 422（field 为 confirm）且不作任何改变；可先 POST …/decide/preview 预览决定书。即办件可由获授权的综合受理窗口当场决定。",
+	casework.ActRefuseAcceptance: "部门决定不予受理（行政许可法第三十二条），办件终止并出具不予受理决定书（载明理由及申请行政复议、提起行政诉讼的途径和期限）：reason 必填；须带 confirm: true，可先 POST …/refuse-acceptance/preview 预览。",
+	casework.ActSubmitResult:     "部门将结果送综合出件窗口并出具办理结果交接表：collect_items 为出件时须收回的物品（不填则按办事指南）；出件窗口拒收后重新提交时可用 result_document 更正结果文书。",
 	casework.ActRefuseResult:     "出件窗口核验不符、拒收结果：reason 必填；部门须在 1 个工作日内（按办件的期限规则）更正（correct_by）。",
 	casework.ActAcceptResult:     "出件窗口核验无误，接收结果。",
 	casework.ActDeliver:          "窗口领取：signer、signer_id_type、signer_id_number 必填（核验身份），生成送达回执。",
@@ -135,6 +137,7 @@ func (h *Handlers) registerCases(a huma.API) {
 			"承诺件或非已收件状态返回 409。",
 		Security: bearer, Errors: []int{401, 403, 404, 409, 422},
 	}, h.finishInstant)
+	h.registerDecisionPreviews(a) // decisions.go
 }
 
 type finishInstantInput struct {

@@ -361,7 +361,7 @@ func TestProgress(t *testing.T) {
 	t1 := t0.Add(time.Hour)
 	decide := func(outcome casework.Outcome) func(t testing.TB, b *bundle.Bundle, cases map[string]*casework.Case) {
 		return func(t testing.TB, b *bundle.Bundle, cases map[string]*casework.Case) {
-			in := casework.Input{Outcome: outcome, ResultDocument: "营业执照 92320120MA1XK5T2QF"}
+			in := casework.Input{Confirm: true, Outcome: outcome, ResultDocument: "营业执照 92320120MA1XK5T2QF"}
 			if outcome == casework.Deny {
 				in.Reason, in.ResultDocument = "经营场所不符合要求", "不予登记通知书 第1号"
 			}
@@ -426,7 +426,7 @@ func TestProgressDone(t *testing.T) {
 	ended := func(t testing.TB) (*bundle.Bundle, map[string]*casework.Case) {
 		b, cases := restaurantBundle(t, t0)
 		reg := caseOf(b, cases, registration)
-		apply(t, reg, casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "营业执照"}, intakeClerk, t1)
+		apply(t, reg, casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "营业执照"}, intakeClerk, t1)
 		apply(t, reg, casework.ActDeliver, casework.Input{Signer: "王建国", SignerIDType: identity.ResidentID, SignerIDNumber: "11010519491231002X"}, intakeClerk, t1)
 		apply(t, caseOf(b, cases, foodLicence), casework.ActTerminate, casework.Input{Reason: "前置事项终止", Prerequisite: registration}, systemActor, t1)
 		apply(t, caseOf(b, cases, hygiene), casework.ActOpen, casework.Input{Prerequisite: registration}, systemActor, t1)
@@ -441,7 +441,7 @@ func TestProgressDone(t *testing.T) {
 		}{
 			{casework.ActAccept, casework.Input{}, rev},
 			{casework.ActHandover, casework.Input{}, rev},
-			{casework.ActDecide, casework.Input{Outcome: casework.Deny, Reason: "设置位置不符合规划", ResultDocument: "不予许可决定书 第2号"}, rev},
+			{casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Deny, Reason: "设置位置不符合规划", ResultDocument: "不予许可决定书 第2号"}, rev},
 			{casework.ActSubmitResult, casework.Input{}, rev},
 			{casework.ActAcceptResult, casework.Input{}, issuance},
 			{casework.ActDeliver, casework.Input{Signer: "王建国", SignerIDType: identity.ResidentID, SignerIDNumber: "11010519491231002X"}, issuance},

@@ -17,7 +17,10 @@ import (
 
 // Actor is who acts on a case.
 type Actor struct {
-	Username       string
+	Username string
+	// Name is the person's real name, which the documents the step issues
+	// print ("" when unknown: the documents then print the username).
+	Name           string
 	Role           org.Role
 	DepartmentCode string
 	HallCode       string
@@ -40,6 +43,10 @@ type Env struct {
 	// zero Policy stands for DefaultPolicy. A transition of an existing
 	// case follows the case's own copy (Case.DeadlinePolicy), never this.
 	Policy Policy
+	// District is the name of the district the hall serves (江川区): the
+	// written decisions name its people's government for 行政复议 and
+	// their numbers begin with its short name. "" leaves both out.
+	District string
 }
 
 // Input carries an action's fields; each action reads its own.
@@ -69,6 +76,10 @@ type Input struct {
 	// Prerequisite is the bundle member item whose decision opens this case
 	// (open) or whose failure ends it (terminate by the system).
 	Prerequisite string `json:"prerequisite,omitempty"`
+	// Confirm says the decision was checked as it will be printed (decide,
+	// refuse-acceptance): without it such a step is refused and changes
+	// nothing (NeedsConfirm; Preview shows what would be printed).
+	Confirm bool `json:"confirm,omitempty" doc:"作出决定（decide）和不予受理（refuse-acceptance）须为 true：表示已核对将出具的决定书（可先用 …/preview 预览），否则不生效"`
 }
 
 // MaxExtensionDays is the longest extension art. 42 allows.
@@ -174,6 +185,18 @@ func (a Actor) name() string {
 	return a.Username
 }
 
+// realName is the actor as a document prints them: the real name, else
+// the username.
+func (a Actor) realName() string {
+	switch {
+	case a.System:
+		return "系统"
+	case a.Name != "":
+		return a.Name
+	}
+	return a.Username
+}
+
 func (a Actor) roleName() string {
 	if a.System {
 		return "system"
@@ -254,6 +277,8 @@ func (t *transition) run(action Action) error {
 	switch action {
 	case ActAccept:
 		return t.accept()
+	case ActRefuseAcceptance:
+		return t.refuseAcceptance()
 	case ActReturn:
 		return t.returnCase()
 	case ActResubmit:
@@ -345,6 +370,7 @@ func (t *transition) accept() error {
 	c.AcceptedAt = t.env.Now
 	c.Deadlines.DecideBy = t.env.Cal.AddWorkingDays(t.env.Now, c.PromisedDays)
 	t.details["decide_by"] = c.Deadlines.DecideBy
+	t.docs = append(t.docs, t.acceptanceNotice())
 	return nil
 }
 
@@ -389,10 +415,12 @@ func (t *transition) returnCase() error {
 	t.details["on_time"] = t.onTime(c.Deadlines.AcceptBy)
 	c.Returns++
 	c.Deadlines.AcceptBy = time.Time{}
+	deadlines := t.returnDeadlines()
 	t.docs = append(t.docs, newDocument(CorrectionNotice, t.env.Now, CorrectionData{
 		Number: c.Number, Applicant: c.Applicant.Masked(), Item: c.ItemName, Department: c.DepartmentCode,
 		Reasons: reason, ToCorrect: lines, ReturnedAt: t.env.Now, ReturnedBy: t.a.Username,
-		Notice: "请按本通知补齐或补正材料后，到综合受理窗口重新提交；办件编号不变。",
+		Notice:    "请按本通知补齐或补正材料后，到综合受理窗口重新提交；办件编号不变。",
+		Deadlines: deadlines, Terms: c.ReturnTerms(),
 	}))
 	return nil
 }
@@ -550,13 +578,24 @@ func (t *transition) decide() error {
 		return err
 	}
 	doc := strings.TrimSpace(t.in.ResultDocument)
+	kind := ApprovalDecision
+	if t.in.Outcome == Deny {
+		kind = DenialDecision
+		if doc == "" {
+			doc = c.DocumentTitle(kind) // the written decision is the result
+		}
+	}
 	if doc == "" || utf8.RuneCountInString(doc) > 200 {
 		return apperr.Field("result_document", "请填写结果文书或证照名称及编号（不超过 200 个字）")
+	}
+	if err := t.confirmed(kind); err != nil {
+		return err
 	}
 	c.Outcome, c.DecisionReason, c.ResultDocument, c.DecidedAt = t.in.Outcome, reason, doc, t.env.Now
 	t.details["outcome"] = c.Outcome
 	t.details["result_document"] = doc
 	t.details["on_time"] = t.onTime(c.Deadlines.DecideBy)
+	t.docs = append(t.docs, t.decisionDocument())
 	return nil
 }
 
@@ -576,6 +615,9 @@ func (t *transition) submitResult() error {
 		}
 	}
 	c.CollectItems = items
+	if err := t.correctResult(); err != nil {
+		return err
+	}
 	attempt := c.ResultRefusals + 1
 	if c.Result == ResultRefused {
 		t.details["on_time"] = t.onTime(c.Deadlines.CorrectBy)

@@ -87,12 +87,12 @@ func TestPromisedPath(t *testing.T) {
 		doc    casework.DocKind // "" for none
 	}
 	steps := []step{
-		{casework.ActAccept, casework.Input{}, rev, casework.Accepted, ""},
+		{casework.ActAccept, casework.Input{}, rev, casework.Accepted, casework.AcceptanceNotice},
 		{casework.ActHandover, casework.Input{}, rev, casework.Accepted, casework.HandoverSheet},
 		{casework.ActSupply, validInput(casework.ActSupply), intakeClerk, casework.Accepted, ""},
 		// The supplied papers are signed for on a sheet of their own (R6).
 		{casework.ActHandover, casework.Input{}, rev, casework.Accepted, casework.HandoverSheet},
-		{casework.ActDecide, validInput(casework.ActDecide), rev, casework.Decided, ""},
+		{casework.ActDecide, validInput(casework.ActDecide), rev, casework.Decided, casework.ApprovalDecision},
 		{casework.ActSubmitResult, casework.Input{CollectItems: []string{" 原许可证正本 ", ""}}, rev, casework.Decided, casework.ResultSheet},
 		{casework.ActRefuseResult, casework.Input{Reason: "证书有效期填写错误"}, issuanceClerk, casework.Decided, ""},
 		{casework.ActSubmitResult, casework.Input{}, rev, casework.Decided, casework.ResultSheet},
@@ -456,11 +456,11 @@ func TestDecideInput(t *testing.T) {
 		field string
 	}{
 		{"no outcome", casework.Input{ResultDocument: "许可证"}, "outcome"},
-		{"unknown outcome", casework.Input{Outcome: "maybe", ResultDocument: "许可证"}, "outcome"},
-		{"deny without reason", casework.Input{Outcome: casework.Deny, ResultDocument: "不予许可决定书 001"}, "reason"},
-		{"no document", casework.Input{Outcome: casework.Approve}, "result_document"},
-		{"blank document", casework.Input{Outcome: casework.Approve, ResultDocument: "   "}, "result_document"},
-		{"document too long", casework.Input{Outcome: casework.Approve, ResultDocument: strings.Repeat("证", 201)}, "result_document"},
+		{"unknown outcome", casework.Input{Confirm: true, Outcome: "maybe", ResultDocument: "许可证"}, "outcome"},
+		{"deny without reason", casework.Input{Confirm: true, Outcome: casework.Deny, ResultDocument: "不予许可决定书 001"}, "reason"},
+		{"no document", casework.Input{Confirm: true, Outcome: casework.Approve}, "result_document"},
+		{"blank document", casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "   "}, "result_document"},
+		{"document too long", casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: strings.Repeat("证", 201)}, "result_document"},
 	} {
 		c := cloneCase(h.c)
 		_, _, err := casework.Apply(c, casework.ActDecide, tt.in, rev, env(h.now))
@@ -469,7 +469,7 @@ func TestDecideInput(t *testing.T) {
 			t.Errorf("%s: a refused decision changed the case", tt.name)
 		}
 	}
-	h.do(casework.ActDecide, casework.Input{Outcome: casework.Deny, Reason: "经营场所不符合要求", ResultDocument: " 不予许可决定书 001 "}, rev)
+	h.do(casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Deny, Reason: "经营场所不符合要求", ResultDocument: " 不予许可决定书 001 "}, rev)
 	if h.c.Outcome != casework.Deny || h.c.DecisionReason != "经营场所不符合要求" || h.c.ResultDocument != "不予许可决定书 001" {
 		t.Errorf("decision %s %q %q", h.c.Outcome, h.c.DecisionReason, h.c.ResultDocument)
 	}

@@ -249,12 +249,15 @@ type Deadlines struct {
 
 // Case is one application for one item.
 type Case struct {
-	ID             int64          `json:"-"`
-	Number         string         `json:"number"`
-	CheckCode      string         `json:"-"` // printed on the receipt; opens the public progress page
-	ItemCode       string         `json:"item_code"`
-	ItemVersion    int            `json:"item_version"`
-	ItemName       string         `json:"item_name"`
+	ID          int64  `json:"-"`
+	Number      string `json:"number"`
+	CheckCode   string `json:"-"` // printed on the receipt; opens the public progress page
+	ItemCode    string `json:"item_code"`
+	ItemVersion int    `json:"item_version"`
+	ItemName    string `json:"item_name"`
+	// ItemType is the item's GB/T 39046 type: a licence's decisions cite
+	// 行政许可法. "" (a case older than the field) reads as a licence.
+	ItemType       catalog.Type   `json:"item_type,omitempty"`
 	DepartmentCode string         `json:"department"`
 	Kind           catalog.Kind   `json:"kind"`
 	PromisedDays   int            `json:"promised_days"`
@@ -287,7 +290,14 @@ type Case struct {
 	Returns        int            `json:"returns"`         // times returned for correction
 	ResultRefusals int            `json:"result_refusals"` // times the issuance desk refused the result (R9)
 	CloseReason    string         `json:"close_reason,omitempty"`
-	Version        int            `json:"version"`
+	// NotAcceptedAt is when the department decided not to accept the case
+	// (不予受理): it ended then, terminated, with a written decision.
+	NotAcceptedAt time.Time `json:"not_accepted_at,omitzero"`
+	// LapseWarning is what the applicant was last told in writing of their
+	// deferred materials: the time after which the case ends if they are
+	// still missing. Nothing else ends a case on its own (LapseAt).
+	LapseWarning *WrittenWarning `json:"lapse_warning,omitempty"`
+	Version      int             `json:"version"`
 
 	// Policy is the copy of the deadline policy the case was taken in
 	// under; zero for a case older than the policy, which runs under

@@ -216,7 +216,7 @@ func validInput(action casework.Action) casework.Input {
 	case casework.ActRejectExtension, casework.ActRefuseResult:
 		return casework.Input{Reason: "证照信息与决定不一致"}
 	case casework.ActDecide:
-		return casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY123"}
+		return casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY123"}
 	case casework.ActDeliver:
 		return casework.Input{Signer: "王建国", SignerIDType: identity.ResidentID, SignerIDNumber: personID}
 	case casework.ActMail:
@@ -225,6 +225,8 @@ func validInput(action casework.Action) casework.Input {
 		return casework.Input{Reason: "申请人决定暂不经营"}
 	case casework.ActTerminate:
 		return casework.Input{Reason: "申请人不具备经营场所"}
+	case casework.ActRefuseAcceptance:
+		return casework.Input{Confirm: true, Reason: "申请事项不属于本机关职权范围"}
 	case casework.ActFailPreReview:
 		return casework.Input{Reason: "营业执照扫描件不清晰"}
 	case casework.ActResubmitOnline:
@@ -240,7 +242,7 @@ func needsInput(action casework.Action) bool {
 	switch action {
 	case casework.ActReturn, casework.ActResubmit, casework.ActSupply, casework.ActPause, casework.ActExtend,
 		casework.ActRejectExtension, casework.ActRefuseResult, casework.ActDecide, casework.ActDeliver,
-		casework.ActMail, casework.ActWithdraw, casework.ActTerminate,
+		casework.ActMail, casework.ActWithdraw, casework.ActTerminate, casework.ActRefuseAcceptance,
 		casework.ActFailPreReview, casework.ActResubmitOnline, casework.ActOpen:
 		return true
 	}

@@ -16,6 +16,12 @@ const (
 	HandoverSheet    DocKind = "handover_sheet"    // 材料交接表
 	ResultSheet      DocKind = "result_sheet"      // 办理结果交接表
 	DeliveryReceipt  DocKind = "delivery_receipt"  // 送达回执
+
+	// The written decisions (numbered: see Document.Number).
+	AcceptanceNotice DocKind = "acceptance_notice" // 受理通知书
+	NonAcceptance    DocKind = "non_acceptance"    // 不予受理决定书
+	ApprovalDecision DocKind = "approval_decision" // 准予（行政许可）决定书
+	DenialDecision   DocKind = "denial_decision"   // 不予（行政许可）决定书
 )
 
 // Label returns the document's Chinese title.
@@ -33,15 +39,37 @@ func (k DocKind) Label() string {
 		return "办理结果交接表"
 	case DeliveryReceipt:
 		return "送达回执"
+	case AcceptanceNotice:
+		return "受理通知书"
+	case NonAcceptance:
+		return "不予受理决定书"
+	case ApprovalDecision:
+		return "准予行政许可决定书"
+	case DenialDecision:
+		return "不予行政许可决定书"
 	}
 	return string(k)
+}
+
+// ForApplicant reports whether the document is the applicant's to read:
+// what the hall and the department issued to them, not the sheets the
+// hall and the departments hand each other.
+func (k DocKind) ForApplicant() bool {
+	return k != HandoverSheet && k != ResultSheet
 }
 
 // Document is one document of a case, as data. The event that made it is
 // EventSeq; Data holds everything the printed document must show.
 type Document struct {
-	Kind      DocKind         `json:"kind"`
-	Title     string          `json:"title"`
+	Kind  DocKind `json:"kind"`
+	Title string  `json:"title"`
+	// Number is a written decision's document number (文号), given in the
+	// transaction that stores it: 江川受字〔2026〕第000123号. "" for the
+	// documents that have none (their case number identifies them).
+	Number string `json:"number,omitempty"`
+	// Series is the number's stem the domain chose (江川受字〔2026〕), one
+	// counter each; the store numbers the document in it (Numbered).
+	Series    string          `json:"-"`
 	EventSeq  int             `json:"event_seq"`
 	CreatedAt time.Time       `json:"created_at"`
 	Data      json.RawMessage `json:"data"`
@@ -110,6 +138,19 @@ type CorrectionData struct {
 	ReturnedAt time.Time      `json:"returned_at"`
 	ReturnedBy string         `json:"returned_by"`
 	Notice     string         `json:"notice"`
+	// Deadlines are the returned case's time limits with what follows
+	// when one is missed; Terms says what else holds (no other time limit
+	// ends the case). Empty on notices issued before they were stated.
+	Deadlines []NoticeDeadline `json:"deadlines,omitempty"`
+	Terms     string           `json:"terms,omitempty"`
+}
+
+// NoticeDeadline is a time limit a notice states to the applicant, with
+// the consequence of missing it.
+type NoticeDeadline struct {
+	Label       string    `json:"label"`
+	At          time.Time `json:"at"`
+	Consequence string    `json:"consequence"`
 }
 
 // HandoverData is what a paper handover sheet shows.

@@ -114,8 +114,17 @@ func guardMailed(c *Case, _ Actor, _ time.Time) error {
 	return nil
 }
 
+// guardLapsed lets the system end a case only for what the applicant was
+// told in writing would end it: deferred materials still missing after the
+// time the latest notice stated with that consequence (LapseAt).
 func guardLapsed(c *Case, _ Actor, now time.Time) error {
-	if !c.DeferredOutstanding() || c.Deadlines.SupplyBy.IsZero() || !now.After(c.Deadlines.SupplyBy) {
+	at := c.LapseAt()
+	switch {
+	case !c.DeferredOutstanding() || c.Deadlines.SupplyBy.IsZero():
+		return apperr.New(apperr.Conflict, "容缺材料未逾期")
+	case at.IsZero():
+		return apperr.New(apperr.Conflict, "申请人未收到容缺材料逾期终止办理的书面告知，不能因逾期自动终止")
+	case !now.After(at):
 		return apperr.New(apperr.Conflict, "容缺材料未逾期")
 	}
 	return nil
@@ -140,6 +149,16 @@ func guardFullyOnline(c *Case, a Actor, now time.Time) error {
 		return apperr.New(apperr.Conflict, "该事项须预审通过后到大厅提交纸质材料，不能网上直接受理")
 	}
 	return guardNotWaiting(c, a, now)
+}
+
+// guardOnlineFull lets a fully online application be refused online: it
+// is accepted or not at its pre-review (R14); any other one's answer
+// online is the pre-review's.
+func guardOnlineFull(c *Case, _ Actor, _ time.Time) error {
+	if !c.OnlineFull {
+		return apperr.New(apperr.Conflict, "该网上申请须先预审；预审不通过请选择「预审不通过」，收件后再决定是否受理")
+	}
+	return nil
 }
 
 func guardToPreReview(c *Case, _ Actor, _ time.Time) error {

@@ -37,7 +37,7 @@ func InstantSteps(c *Case, f InstantFinish) ([]PlannedStep, error) {
 		signer = *c.Agent
 	}
 	return []PlannedStep{
-		{ActDecide, Input{Outcome: f.Outcome, ResultDocument: f.ResultDocument, Reason: f.Reason}},
+		{ActDecide, Input{Outcome: f.Outcome, ResultDocument: f.ResultDocument, Reason: f.Reason, Confirm: true}},
 		{ActDeliver, Input{Signer: signer.Name, SignerIDType: signer.IDType, SignerIDNumber: signer.IDNumber}},
 		{ActArchive, Input{}},
 	}, nil

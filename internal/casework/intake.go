@@ -96,7 +96,7 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 	}
 
 	c := &Case{
-		ItemCode: item.Code, ItemVersion: item.Version, ItemName: item.Name, DepartmentCode: item.DepartmentCode,
+		ItemCode: item.Code, ItemVersion: item.Version, ItemName: item.Name, ItemType: item.Type, DepartmentCode: item.DepartmentCode,
 		Kind: item.Kind, PromisedDays: item.PromisedDays, Delegated: item.Delegated,
 		State: Received, Channel: in.Channel, HallCode: a.HallCode, PickupHall: cmp.Or(in.PickupHall, a.HallCode),
 		Applicant: applicant, Agent: agent, Delivery: delivery, Materials: materials,
@@ -109,6 +109,10 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 			c.Deadlines.HandoverBy = c.Policy.HandoverBy(env.Cal, now)
 		}
 		c.Deadlines.SupplyBy = supplyBy
+		if deferred {
+			// The deferral pledge states the due time and its consequence.
+			c.LapseWarning = &WrittenWarning{Due: supplyBy, Consequence: LapseConsequence, Document: DeferralPledge, At: now}
+		}
 	} else {
 		c.Deadlines.FinishBy = env.Cal.AddWorkingDays(now, 0)
 	}
@@ -159,7 +163,7 @@ func IntakeDocuments(c *Case) []Document {
 		docs = append(docs, newDocument(DeferralPledge, c.ReceivedAt, PledgeData{
 			Number: c.Number, Applicant: c.Applicant.Masked(), Item: c.ItemName, Deferred: deferred, SupplyBy: c.Deadlines.SupplyBy,
 			Pledge:      "本人（单位）承诺在补齐期限前提交上列容缺材料，并对所提交材料的真实性负责。",
-			Consequence: "逾期未补齐的，终止办理，并依法记入信用记录。",
+			Consequence: LapseConsequence + "，并依法记入信用记录。",
 		}))
 	}
 	for i := range docs {

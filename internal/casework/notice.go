@@ -47,7 +47,13 @@ func NoticeFor(c *Case, ev *Event) (Notice, bool) {
 	case ActAccept:
 		n = Notice{"已受理", fmt.Sprintf("您申请的%s（办件编号 %s）已受理，承诺在 %s 前办结。", item, c.Number, stampText(c.Deadlines.DecideBy))}
 	case ActReturn:
-		n = Notice{"退回补正", fmt.Sprintf("您申请的%s（办件编号 %s）需要补正材料，请查看材料补齐补正通知书，补正后到综合受理窗口重新提交。", item, c.Number)}
+		body := fmt.Sprintf("您申请的%s（办件编号 %s）需要补正材料，请查看材料补齐补正通知书，补正后到综合受理窗口重新提交。", item, c.Number)
+		if at := c.LapseAt(); !at.IsZero() {
+			body += "容缺材料须在 " + stampText(at) + " 前补齐，" + LapseConsequence + "。"
+		}
+		n = Notice{"退回补正", body}
+	case ActRefuseAcceptance:
+		n = Notice{"不予受理", fmt.Sprintf("您申请的%s（办件编号 %s）经审查决定不予受理：%s。理由和救济途径见不予受理决定书，可登录网上办事大厅查看。", item, c.Number, strings.TrimSuffix(strings.TrimPrefix(c.CloseReason, "不予受理："), "。"))}
 	case ActDecide:
 		if c.Kind != "promised" {
 			return Notice{}, false
@@ -56,7 +62,7 @@ func NoticeFor(c *Case, ev *Event) (Notice, bool) {
 		if c.Outcome == Deny {
 			outcome = "不予"
 		}
-		n = Notice{"已作出决定", fmt.Sprintf("您申请的%s（办件编号 %s）已作出%s的决定。结果可领取时另行通知。", item, c.Number, outcome)}
+		n = Notice{"已作出决定", fmt.Sprintf("您申请的%s（办件编号 %s）已作出%s的决定，决定书可登录网上办事大厅查看。结果可领取时另行通知。", item, c.Number, outcome)}
 	case ActAcceptResult:
 		if c.Delivery.Method == Mail {
 			n = Notice{"办理结果待寄出", fmt.Sprintf("您申请的%s（办件编号 %s）办理结果已到综合出件窗口，将邮寄至您填写的地址。", item, c.Number)}

@@ -914,7 +914,7 @@ func TestNoticeFor(t *testing.T) {
 	record("deliver", approved)
 
 	denied := coded(ready(t, at(2026, 3, 2, 10, 0))).
-		do(casework.ActDecide, casework.Input{Outcome: casework.Deny, Reason: "经营场所不符合要求", ResultDocument: "不予许可决定书 第3号"}, rev)
+		do(casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Deny, Reason: "经营场所不符合要求", ResultDocument: "不予许可决定书 第3号"}, rev)
 	record("decide deny", denied)
 
 	mailIn := promisedIntake()

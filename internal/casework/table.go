@@ -13,9 +13,12 @@ type Action string
 
 // The actions (the API's POST /cases/{number}/{action}).
 const (
-	ActIntake           Action = "intake" // creates the case; not in the table
-	ActAccept           Action = "accept"
-	ActReturn           Action = "return"
+	ActIntake Action = "intake" // creates the case; not in the table
+	ActAccept Action = "accept"
+	ActReturn Action = "return"
+	// ActRefuseAcceptance is the department's refusal to accept (不予受理,
+	// 行政许可法 art. 32): the case ends with a written decision.
+	ActRefuseAcceptance Action = "refuse-acceptance"
 	ActResubmit         Action = "resubmit"
 	ActSupply           Action = "supply"
 	ActHandover         Action = "handover"
@@ -97,6 +100,10 @@ var Table = []Rule{
 		System: true, Guard: guardWaiting},
 	{Action: ActReturn, Label: "退回补正", From: []State{Received}, To: Returned,
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true},
+	{Action: ActRefuseAcceptance, Label: "不予受理", From: []State{Received}, To: Terminated,
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true},
+	{Action: ActRefuseAcceptance, Label: "不予受理", From: []State{Submitted}, To: Terminated,
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardOnlineFull},
 	{Action: ActResubmit, Label: "补正后重新提交", From: []State{Returned}, To: Received,
 		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly, Hall: IntakeHall},
 	{Action: ActSupply, Label: "补齐容缺材料", From: open,

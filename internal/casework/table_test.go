@@ -338,7 +338,7 @@ func TestAllowedByRole(t *testing.T) {
 		actor casework.Actor
 		want  []casework.Action
 	}{
-		{find(p, "received/deferred and papers pending"), rev, A(casework.ActAccept, casework.ActReturn, casework.ActHandover, casework.ActTerminate)},
+		{find(p, "received/deferred and papers pending"), rev, A(casework.ActAccept, casework.ActReturn, casework.ActRefuseAcceptance, casework.ActHandover, casework.ActTerminate)},
 		{find(p, "received/deferred and papers pending"), intakeClerk, A(casework.ActSupply, casework.ActWithdraw)},
 		{find(p, "received/deferred and papers pending"), systemActor, nil},
 		{find(p, "received/supply overdue"), systemActor, A(casework.ActLapse)},
@@ -533,7 +533,7 @@ func TestTableRows(t *testing.T) {
 			t.Errorf("instant %s: %+v, want %s → %s", action, r, path[i], path[i+1])
 		}
 	}
-	if got := casework.Actions(); len(got) != 26 || got[0] != casework.ActAccept || got[len(got)-1] != casework.ActLapse {
+	if got := casework.Actions(); len(got) != 27 || got[0] != casework.ActAccept || got[len(got)-1] != casework.ActLapse {
 		t.Errorf("Actions() = %v", got)
 	}
 }

@@ -50,10 +50,10 @@ func Describe(c *Case, ev Event) string {
 		return "综合受理窗口核验了您的纸质材料，正式收件。"
 	case ActOpen:
 		return "一件事中的前置事项已办结，本事项开始受理。"
-	case ActAccept:
-		return "部门已受理您的申请，开始审查。"
 	case ActReturn:
 		return withReason("部门退回了您的申请，需要补齐或补正材料，请查看补正通知书。")
+	case ActRefuseAcceptance:
+		return withReason("部门决定不予受理，并出具了不予受理决定书（载明理由和救济途径）。")
 	case ActResubmit:
 		return "您补正材料后重新提交，部门将重新决定是否受理。"
 	case ActSupply:
@@ -74,9 +74,11 @@ func Describe(c *Case, ev Event) string {
 		return fmt.Sprintf("经批准，办理时限延长 %v 个工作日。", d["days"])
 	case ActDecide:
 		if c.Outcome == Deny {
-			return withReason("部门作出了不予许可（不予办理）的决定。")
+			return withReason("部门作出了不予许可（不予办理）的决定，并出具了决定书（载明理由和救济途径）。")
 		}
-		return "部门作出了准予的决定。"
+		return "部门作出了准予的决定，并出具了决定书。"
+	case ActAccept:
+		return "部门已受理您的申请，开始审查，并出具了受理通知书。"
 	case ActSubmitResult:
 		return "审批部门把办理结果送到了综合出件窗口。"
 	case ActRefuseResult:

@@ -5,6 +5,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/catalog"
+	"github.com/onewindow/onewindow/internal/clock"
 )
 
 // The words people read about a case's state come from here, the one
@@ -22,8 +23,14 @@ func (c *Case) StateLabel() string {
 	if c.prePassed() {
 		return prePassedLabel
 	}
+	if c.State == Terminated && c.NotAccepted() {
+		return notAcceptedLabel
+	}
 	return c.State.Label()
 }
+
+// notAcceptedLabel is a case the department decided not to accept.
+const notAcceptedLabel = "不予受理"
 
 // prePassed reports whether the case is submitted online and its
 // pre-review has passed: it waits for its paper at the intake desk.
@@ -68,10 +75,17 @@ func (c *Case) StateWords() string {
 	case Archived:
 		return "已办结"
 	case Returned:
-		return "已退回，请补正材料"
+		s := "已退回，请按材料补齐补正通知书补正材料后到综合受理窗口重新提交"
+		if at := c.LapseAt(); !at.IsZero() {
+			s += "；容缺材料须在 " + stampText(at) + " 前补齐，" + LapseConsequence
+		}
+		return s
 	case Withdrawn:
 		return "申请已撤回"
 	case Terminated:
+		if c.NotAccepted() {
+			return "部门决定不予受理，理由及救济途径见不予受理决定书"
+		}
 		if c.Lapsed() {
 			return "容缺材料逾期未补齐，已终止办理"
 		}
@@ -94,6 +108,9 @@ func (c *Case) Lapsed() bool {
 func (e Event) StateLabel() string {
 	if e.Type == ActPassPreReview && e.To == Submitted {
 		return prePassedLabel
+	}
+	if e.Type == ActRefuseAcceptance {
+		return notAcceptedLabel
 	}
 	return e.To.Label()
 }
@@ -132,6 +149,9 @@ type DeadlineRow struct {
 	Warning      calendar.Warning
 	WarningLabel string
 	Words        string
+	// Consequence is what follows when the deadline is missed, as the
+	// applicant was told in writing ("" when nothing follows on its own).
+	Consequence string
 }
 
 // DeadlineRows returns every deadline the case has been set, in process
@@ -151,6 +171,7 @@ func (c *Case) DeadlineRows(cal *calendar.Calendar, now time.Time) []DeadlineRow
 		row := DeadlineRow{Name: x.Name, Label: DeadlineLabel(x.Name), At: x.At, Running: running[x.Name]}
 		if row.Running {
 			row = row.standing(cal, now)
+			row.Consequence = c.DeadlineConsequence(x.Name)
 		}
 		out = append(out, row)
 	}
@@ -194,4 +215,112 @@ func (c *Case) DueWordsAmong(cal *calendar.Calendar, now time.Time, open []Due) 
 		return "已办结"
 	}
 	return "—"
+}
+
+// LapseConsequence is what the applicant is told in writing follows when
+// deferred materials are not supplied in time.
+const LapseConsequence = "逾期未补齐的，终止办理"
+
+// DeadlineConsequence says what follows when the case's running deadline
+// name is missed, as the applicant was told in writing: only a lapse of
+// deferred materials ends a case on its own, and only when a notice
+// warned of it (LapseAt). "" for every other deadline.
+func (c *Case) DeadlineConsequence(name string) string {
+	if name == "supply_by" && !c.LapseAt().IsZero() {
+		return LapseConsequence
+	}
+	return ""
+}
+
+// ReturnTerms says, on a correction notice, what holds for a returned case
+// beyond its listed time limits: correcting has none of its own, and
+// nothing else ends the case.
+func (c *Case) ReturnTerms() string {
+	return "补正材料本身不设期限，请尽快补正；重新提交后，部门在 " + itoa(c.DeadlinePolicy().AcceptDays) +
+		" 个工作日内决定是否受理。除本通知列明的期限外，本件不会因逾期而终止办理。"
+}
+
+// you is how a written decision addresses the applicant.
+func (p Party) you() string {
+	if p.Kind == Entity {
+		return "你单位"
+	}
+	return "你"
+}
+
+// dateText shows a day in Asia/Shanghai as a document writes it.
+func dateText(t time.Time) string { return t.In(clock.Shanghai).Format("2006年1月2日") }
+
+// law cites 行政许可法 for a licence, nothing for any other item.
+func (c *Case) law(article string) string {
+	if !c.licence() {
+		return ""
+	}
+	return "根据《中华人民共和国行政许可法》" + article + "的规定，"
+}
+
+func (c *Case) acceptanceBody() string {
+	return c.Applicant.you() + "于" + dateText(c.appliedAt()) + "提出的「" + c.ItemName + "」申请，申请材料齐全、符合法定形式，" +
+		c.law("第三十二条第一款第（五）项") + "本机关决定予以受理。"
+}
+
+func (c *Case) acceptanceNext() string {
+	return "本机关将在 " + stampText(c.Deadlines.DecideBy) + " 前作出决定（承诺 " + itoa(c.PromisedDays) + " 个工作日内办结）。" +
+		"依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审的，所需时间不计算在期限内，本机关将另行告知。扫描右上角二维码可查询办理进度。"
+}
+
+func (c *Case) nonAcceptanceBody() string {
+	return c.Applicant.you() + "于" + dateText(c.appliedAt()) + "提出的「" + c.ItemName + "」申请，经审查，因下列理由不予受理："
+}
+
+func (c *Case) nonAcceptanceConclusion() string {
+	return c.law("第三十二条第一款") + "本机关决定不予受理。"
+}
+
+func (c *Case) decisionBody() string {
+	s := c.Applicant.you() + "于" + dateText(c.appliedAt()) + "提出的「" + c.ItemName + "」申请"
+	if !c.AcceptedAt.IsZero() {
+		s += "，本机关已于" + dateText(c.AcceptedAt) + "受理"
+	}
+	if c.Outcome == Deny {
+		return s + "。经审查，申请不符合法定条件、标准，理由如下："
+	}
+	return s + "。经审查，申请符合法定条件、标准。"
+}
+
+func (c *Case) decisionConclusion() string {
+	if c.Outcome == Deny {
+		if c.licence() {
+			return c.law("第三十八条第二款") + "本机关决定不予行政许可。"
+		}
+		return "本机关决定不予办理。"
+	}
+	if c.licence() {
+		return c.law("第三十八条第一款") + "本机关决定准予行政许可。"
+	}
+	return "本机关决定准予办理。"
+}
+
+// resultNext says how the decision's result reaches the applicant.
+func (c *Case) resultNext() string {
+	if c.Kind == catalog.Instant {
+		return "办理结果当场送达。"
+	}
+	if c.Delivery.Method == Mail {
+		return "办理结果将由综合出件窗口邮寄至" + c.Applicant.you() + "收件时填写的地址，寄出后另行通知。"
+	}
+	return "办理结果可领取时另行通知，请凭身份证件到综合出件窗口领取。"
+}
+
+// remedies tells the applicant of a refusal how to challenge it, with the
+// time limits (行政复议法 art. 20: 60 days; 行政诉讼法 art. 46: six months),
+// before the district's people's government (or, unnamed, the government
+// at the department's level).
+func remedies(district string) string {
+	gov := "本级人民政府"
+	if district != "" {
+		gov = district + "人民政府"
+	}
+	return "如不服本决定，可以自收到本决定书之日起六十日内向" + gov + "申请行政复议，" +
+		"或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
 }

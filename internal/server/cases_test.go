@@ -408,7 +408,7 @@ var validInput = map[casework.Action]casework.Input{
 	casework.ActExtend:           {Days: 3, Reason: "现场核查发现需整改，整改后复查"},
 	casework.ActApproveExtension: {Reason: "同意延长"},
 	casework.ActRejectExtension:  {Reason: "理由不充分"},
-	casework.ActDecide:           {Outcome: casework.Approve, ResultDocument: "JY13501020260001"},
+	casework.ActDecide:           {Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260001"},
 	casework.ActSubmitResult:     {},
 	casework.ActRefuseResult:     {Reason: "证照上的经营场所与决定不符"},
 	casework.ActAcceptResult:     {},
@@ -418,6 +418,7 @@ var validInput = map[casework.Action]casework.Input{
 	casework.ActArchive:          {},
 	casework.ActWithdraw:         {Reason: "申请人撤回申请"},
 	casework.ActTerminate:        {Reason: "申请人不具备经营条件"},
+	casework.ActRefuseAcceptance: {Confirm: true, Reason: "申请事项不属于本机关职权范围"},
 }
 
 // apiActions are the actions the API offers: every action of the table
@@ -546,16 +547,16 @@ var (
 // be done.
 var caseStages = []caseStage{
 	{name: "received", intake: foodLicence(), state: casework.Received, offered: map[string][]string{
-		"shenpi": {"accept", "return", "handover", "terminate"}, "shouli": {"withdraw"}, "chujian": {}, "bumen": {}}},
+		"shenpi": {"accept", "return", "refuse-acceptance", "handover", "terminate"}, "shouli": {"withdraw"}, "chujian": {}, "bumen": {}}},
 	{name: "received, papers handed over", intake: foodLicence(), steps: []caseStep{handoverStep}, state: casework.Received,
-		offered: map[string][]string{"shenpi": {"accept", "return", "terminate"}, "shouli": {"withdraw"}}},
+		offered: map[string][]string{"shenpi": {"accept", "return", "refuse-acceptance", "terminate"}, "shouli": {"withdraw"}}},
 	{name: "received, M05 deferred", intake: foodLicence("M05"), state: casework.Received,
-		offered: map[string][]string{"shenpi": {"accept", "return", "handover", "terminate"}, "shouli": {"supply", "withdraw"}}},
+		offered: map[string][]string{"shenpi": {"accept", "return", "refuse-acceptance", "handover", "terminate"}, "shouli": {"supply", "withdraw"}}},
 	{name: "returned", intake: foodLicence(), steps: []caseStep{{"shenpi", casework.ActReturn}}, state: casework.Returned,
 		offered: map[string][]string{"shenpi": {"terminate"}, "shouli": {"resubmit", "withdraw"}}},
 	{name: "received again after correction", intake: foodLicence(), state: casework.Received,
 		steps:   []caseStep{handoverStep, {"shenpi", casework.ActReturn}, {"shouli", casework.ActResubmit}},
-		offered: map[string][]string{"shenpi": {"accept", "return", "handover", "terminate"}, "shouli": {"withdraw"}}},
+		offered: map[string][]string{"shenpi": {"accept", "return", "refuse-acceptance", "handover", "terminate"}, "shouli": {"withdraw"}}},
 	{name: "accepted, papers pending", intake: foodLicence(), steps: []caseStep{acceptStep}, state: casework.Accepted,
 		offered: map[string][]string{"shenpi": {"handover", "pause", "extend", "terminate"}, "shouli": {"withdraw"}, "bumen": {}}},
 	{name: "accepted", intake: foodLicence(), steps: []caseStep{handoverStep, acceptStep}, state: casework.Accepted,

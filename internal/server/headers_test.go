@@ -173,7 +173,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 			{jar, "/my/apply/SCJG-XK-001", 200}, {jar, "/my/drafts", 200}, {jar, "/my/drafts/999", 404},
 			{jar, "/my/cases/" + online, 200}, {jar, "/my/agents", 200}, {jar, "/my/bundles", 200},
 			{jar, "/my/bundles/YJS-CY/apply", 200}, {jar, "/my/files/drafts/999/00", 404},
-			{jar, "/my/files/cases/" + online + "/00", 404},
+			{jar, "/my/files/cases/" + online + "/00", 404}, {jar, "/my/cases/" + online + "/documents/99", 404},
 			{"shenpi", "/dept/prereview", 200}, {"shouli", "/intake/online", 200}, {"shouli", "/intake/bundles", 200},
 			{"shouli", "/intake/bundles/YJS-CY", 200}, {"shenpi", "/bundles", 200}, {"shenpi", "/bundles/YJS209901010001", 404}, {"shenpi", "/bundles/nope", 422},
 			{"daiban", "/agent", 200}, {"daiban", "/agent/cases/" + number, 404}, {"daiban", "/agent/apply", 403},

@@ -115,9 +115,12 @@ func TestPagesAndAPIShareTheUseCases(t *testing.T) {
 				return decode[struct{ Number string }](t, r).Number
 			},
 			act: func(t *testing.T, role, number string, action casework.Action, in url.Values) {
-				body := map[string]string{}
+				body := map[string]any{}
 				for k := range in {
 					body[k] = in.Get(k)
+				}
+				if in.Get("confirm") == "1" {
+					body["confirm"] = true // the page's confirm=1 is the API's confirm: true
 				}
 				send(t, scenario{method: "POST", path: "/api/v1/cases/" + number + "/" + string(action), user: role, body: body}, http.StatusOK)
 			},
@@ -136,7 +139,7 @@ func TestPagesAndAPIShareTheUseCases(t *testing.T) {
 			records[i].PadWaiting = token != ""
 			run.act(t, "reviewer", number, casework.ActHandover, url.Values{})
 			run.act(t, "reviewer", number, casework.ActAccept, url.Values{})
-			run.act(t, "reviewer", number, casework.ActDecide, url.Values{"outcome": {string(casework.Approve)}, "result_document": {"JY13501020260001"}})
+			run.act(t, "reviewer", number, casework.ActDecide, url.Values{"outcome": {string(casework.Approve)}, "result_document": {"JY13501020260001"}, "confirm": {"1"}})
 			run.act(t, "reviewer", number, casework.ActSubmitResult, url.Values{})
 			run.act(t, "issuance", number, casework.ActAcceptResult, url.Values{})
 			run.act(t, "issuance", number, casework.ActDeliver, url.Values{"signer": {"李明"}, "signer_id_type": {string(identity.ResidentID)}, "signer_id_number": {personID}})

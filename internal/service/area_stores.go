@@ -22,6 +22,10 @@ import (
 
 // accessStore is what Access needs of the store.
 type accessStore interface {
+	ClaimFormToken(ctx context.Context, key string, now, expires time.Time) (bool, error)
+	FinishFormToken(ctx context.Context, key string, result []byte, now time.Time) error
+	ReleaseFormToken(ctx context.Context, key string) error
+	FormToken(ctx context.Context, key string, now time.Time) (result []byte, done bool, err error)
 	ClearFailures(ctx context.Context, keys ...string) error
 	CreateToken(ctx context.Context, t store.Token) error
 	KnownDevice(ctx context.Context, hash, subject string, since time.Time) (bool, error)

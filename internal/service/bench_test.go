@@ -89,7 +89,7 @@ var wholeCase = []struct {
 }{
 	{"shenpi", casework.ActAccept, casework.Input{}},
 	{"shenpi", casework.ActHandover, casework.Input{}},
-	{"shenpi", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000001"}},
+	{"shenpi", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000001"}},
 	{"shenpi", casework.ActSubmitResult, casework.Input{}},
 	{"chujian", casework.ActAcceptResult, casework.Input{}},
 	{"chujian", casework.ActDeliver, casework.Input{Signer: "李四", SignerIDType: "resident_id", SignerIDNumber: "11010519491231002X"}},

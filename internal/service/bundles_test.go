@@ -248,7 +248,7 @@ func TestBundleAtTheWindow(t *testing.T) {
 			t.Fatal(err)
 		}
 		cs = members(v2)
-		deny := casework.Input{Outcome: casework.Deny, Reason: "经营范围含禁止经营的项目", ResultDocument: "不予登记通知书〔2026〕18号"}
+		deny := casework.Input{Confirm: true, Outcome: casework.Deny, Reason: "经营范围含禁止经营的项目", ResultDocument: "不予登记通知书〔2026〕18号"}
 		h.walk(t, cs["SCJG-DJ-001"].Number, "shenpi", casework.ActHandover, casework.ActAccept)
 		if _, err := h.svc.Act(h.as["shenpi"], cs["SCJG-DJ-001"].Number, casework.ActDecide, deny, 0); err != nil {
 			t.Fatalf("deny the registration: %v", err)

@@ -86,13 +86,13 @@ func caseActor(ctx context.Context) (casework.Actor, error) {
 		return casework.Actor{System: true, Desk: "system"}, nil
 	}
 	if acc := a.Account; acc != nil {
-		return casework.Actor{Username: acc.Username(), Role: org.RoleApplicant, AccountID: acc.ID, Desk: "online"}, nil
+		return casework.Actor{Username: acc.Username(), Name: acc.Name, Role: org.RoleApplicant, AccountID: acc.ID, Desk: "online"}, nil
 	}
 	u := a.User
 	if u.HallCode != "" {
 		desk += ":" + u.HallCode
 	}
-	return casework.Actor{Username: u.Username, Role: u.Role, DepartmentCode: u.DepartmentCode, HallCode: u.HallCode, Desk: desk}, nil
+	return casework.Actor{Username: u.Username, Name: u.Name, Role: u.Role, DepartmentCode: u.DepartmentCode, HallCode: u.HallCode, Desk: desk}, nil
 }
 
 // reader is who reads or acts on a case, with what the service knows of
@@ -178,7 +178,9 @@ func (s *Casework) view(c *casework.Case, a casework.Actor, env casework.Env) *C
 	v.StateLabel, v.StateWords = c.StateLabel(), c.StateWords()
 	v.Deadlines, v.DueWords = c.DeadlineRows(env.Cal, env.Now), c.DueWords(env.Cal, env.Now)
 	for _, d := range v.Open {
-		v.Running = append(v.Running, casework.RunningRow(env.Cal, env.Now, d))
+		row := casework.RunningRow(env.Cal, env.Now, d)
+		row.Consequence = c.DeadlineConsequence(d.Name)
+		v.Running = append(v.Running, row)
 	}
 	return v
 }
@@ -261,6 +263,7 @@ func (s *Casework) Act(ctx context.Context, number string, action casework.Actio
 	if err != nil {
 		return nil, err
 	}
+	s.writingEnv(ctx, action, &env) // decisions.go
 	if action == casework.ActResubmitOnline {
 		if err := s.online.verifyFiles(ctx, in.Files); err != nil {
 			return nil, err

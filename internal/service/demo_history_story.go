@@ -7,6 +7,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
+	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/store"
@@ -36,7 +37,7 @@ func (l *life) act(at time.Time, action casework.Action, in casework.Input, a ca
 		l.ended = true
 		return false
 	}
-	env := casework.Env{Cal: l.g.cal, Now: at}
+	env := casework.Env{Cal: l.g.cal, Now: at, District: demo.DistrictName}
 	var ev *casework.Event
 	c, err := l.b.UpdateCase(l.c.Number, func(c *casework.Case) (casework.Change, error) {
 		ch, err := casework.Step(c, action, in, a, env)
@@ -115,7 +116,7 @@ func (l *life) instant(clerk casework.Actor) {
 	if !l.c.Delegated {
 		decider = g.pick(g.review[l.c.DepartmentCode])
 	}
-	if !l.act(g.soon(l.t, 20), casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: l.document()}, decider) {
+	if !l.act(g.soon(l.t, 20), casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: l.document()}, decider) {
 		return
 	}
 	if !l.act(g.soon(l.t, 10), casework.ActDeliver, l.signer(), clerk) {
@@ -195,9 +196,9 @@ func (l *life) promised(clerk casework.Actor) {
 		}
 		g.rep.Extended++
 	}
-	decision := casework.Input{Outcome: casework.Approve, ResultDocument: l.document()}
+	decision := casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: l.document()}
 	if g.chance(0.05) {
-		decision = casework.Input{Outcome: casework.Deny, Reason: "不符合法定条件", ResultDocument: "不予许可决定书"}
+		decision = casework.Input{Confirm: true, Outcome: casework.Deny, Reason: "不符合法定条件", ResultDocument: "不予许可决定书"}
 	}
 	if !l.act(g.onTime(l.t, l.c.Deadlines.DecideBy, g.chance(0.07)), casework.ActDecide, decision, reviewer()) {
 		return

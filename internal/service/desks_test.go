@@ -106,7 +106,7 @@ func TestDeskTabsFollowTheCase(t *testing.T) {
 		}
 		act("bumen", n, casework.ActApproveExtension, casework.Input{})
 		want("extension approved", []string{"decide"}, nil)
-		act("shenpi", n, casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "JY13501020260001"})
+		act("shenpi", n, casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260001"})
 		want("decided", []string{"result"}, nil)
 		act("shenpi", n, casework.ActSubmitResult, casework.Input{})
 		want("result submitted", nil, []string{"check"})
@@ -134,7 +134,7 @@ func TestDeskTabsFollowTheCase(t *testing.T) {
 		}{
 			{"shenpi", casework.ActAccept, casework.Input{}},
 			{"shenpi", casework.ActHandover, casework.Input{}},
-			{"shenpi", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "JY13501020260002"}},
+			{"shenpi", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260002"}},
 			{"shenpi", casework.ActSubmitResult, casework.Input{}},
 			{"chujian", casework.ActAcceptResult, casework.Input{}},
 		} {

@@ -68,7 +68,7 @@ func formKey(ctx context.Context, path, token string) (string, error) {
 // the first, which then acts and records its answer (FinishForm) or lets
 // the claim go (ReleaseForm); false when another submission holds it
 // (AwaitForm).
-func (s *Service) ClaimForm(ctx context.Context, path, token string) (bool, error) {
+func (s *Access) ClaimForm(ctx context.Context, path, token string) (bool, error) {
 	key, err := formKey(ctx, path, token)
 	if err != nil {
 		return false, err
@@ -78,7 +78,7 @@ func (s *Service) ClaimForm(ctx context.Context, path, token string) (bool, erro
 }
 
 // FinishForm records the first submission's answer for its repeats.
-func (s *Service) FinishForm(ctx context.Context, path, token string, a FormAnswer) error {
+func (s *Access) FinishForm(ctx context.Context, path, token string, a FormAnswer) error {
 	key, err := formKey(ctx, path, token)
 	if err != nil {
 		return err
@@ -92,7 +92,7 @@ func (s *Service) FinishForm(ctx context.Context, path, token string, a FormAnsw
 
 // ReleaseForm lets the claim of a refused submission go: it changed
 // nothing, and the form may be sent again.
-func (s *Service) ReleaseForm(ctx context.Context, path, token string) error {
+func (s *Access) ReleaseForm(ctx context.Context, path, token string) error {
 	key, err := formKey(ctx, path, token)
 	if err != nil {
 		return err
@@ -104,7 +104,7 @@ func (s *Service) ReleaseForm(ctx context.Context, path, token string) error {
 // and returns its answer; nil when that submission was refused and let
 // the claim go (the caller claims again). A first submission that does
 // not answer within the wait is a conflict: the form is still at work.
-func (s *Service) AwaitForm(ctx context.Context, path, token string) (*FormAnswer, error) {
+func (s *Access) AwaitForm(ctx context.Context, path, token string) (*FormAnswer, error) {
 	key, err := formKey(ctx, path, token)
 	if err != nil {
 		return nil, err

@@ -113,6 +113,8 @@ func (m *hallMatrix) input(t *testing.T, action casework.Action) casework.Input 
 		return casework.Input{Days: 3, Reason: "需现场复查"}
 	case casework.ActRejectExtension, casework.ActRefuseResult, casework.ActWithdraw, casework.ActTerminate, casework.ActFailPreReview:
 		return casework.Input{Reason: "理由见附件说明"}
+	case casework.ActRefuseAcceptance:
+		return casework.Input{Confirm: true, Reason: "申请事项不属于本机关职权范围"}
 	case casework.ActResubmitOnline:
 		return casework.Input{Files: map[string][]casework.FileRef{"M03": {m.upload(t, m.demo, "M03.pdf", pdf("corrected"))}}}
 	}

@@ -21,7 +21,7 @@ const myWorkLimit = 200
 // not shown the department's handover or the issuance desk's archiving.
 // A role without a desk (supervisors, administrators) is refused: its
 // list is that of the district's warnings (Cases).
-func (s *Service) MyWork(ctx context.Context) (*CasePage, error) {
+func (s *Casework) MyWork(ctx context.Context) (*CasePage, error) {
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err

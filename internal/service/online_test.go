@@ -258,7 +258,7 @@ func (h *onlineHall) blobFiles(t *testing.T) int {
 
 // actionInputs are valid inputs of the actions the tests take.
 var actionInputs = map[casework.Action]casework.Input{
-	casework.ActDecide:         {Outcome: casework.Approve, ResultDocument: "许可证 JC2026-0018"},
+	casework.ActDecide:         {Confirm: true, Outcome: casework.Approve, ResultDocument: "许可证 JC2026-0018"},
 	casework.ActDeliver:        {Signer: residentName, SignerIDType: identity.ResidentID, SignerIDNumber: residentIDCard},
 	casework.ActMail:           {Carrier: "EMS", Tracking: "EA123456789CN"},
 	casework.ActPassPreReview:  {Reason: "电子材料齐全"},
@@ -900,8 +900,8 @@ func TestOnlineFullyOnlineTimeline(t *testing.T) {
 		}
 		wantEvents := []string{
 			"您在网上提交了申请，等待部门预审。",
-			"部门已受理您的申请，开始审查。",
-			"部门作出了准予的决定。",
+			"部门已受理您的申请，开始审查，并出具了受理通知书。",
+			"部门作出了准予的决定，并出具了决定书。",
 			"审批部门把办理结果送到了综合出件窗口。",
 			"办理结果已到综合出件窗口，等待邮寄。",
 			"办理结果已由 EMS 寄出，邮件号 EA123456789CN。",

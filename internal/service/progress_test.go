@@ -166,7 +166,7 @@ func TestProgressThroughACase(t *testing.T) {
 		// Returned: the materials to correct, by their handbook names only.
 		act("shenpi", n, casework.ActReturn, casework.Input{Reason: returnReason, Corrections: []string{"M03"}})
 		p = progressOf(t, svc, n, code)
-		if p.State != casework.Returned || p.StateWords != "已退回，请补正材料" ||
+		if p.State != casework.Returned || !strings.HasPrefix(p.StateWords, "已退回，请按材料补齐补正通知书补正材料") || !strings.Contains(p.StateWords, casework.LapseConsequence) ||
 			!slices.Equal(p.ToCorrect, []string{"与食品经营相适应的主要设备设施、经营布局、操作流程等文件"}) {
 			t.Errorf("returned: %+v", p)
 		}
@@ -209,7 +209,7 @@ func TestProgressThroughACase(t *testing.T) {
 		}
 
 		act("shenpi", n, casework.ActHandover, casework.Input{})
-		act("shenpi", n, casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000001"})
+		act("shenpi", n, casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000001"})
 		p = progressOf(t, svc, n, code)
 		if p.State != casework.Decided || p.Outcome != casework.Approve || len(p.Deadlines) != 0 {
 			t.Errorf("decided: %+v", p)
@@ -273,7 +273,7 @@ func TestProgressPickupAndLapse(t *testing.T) {
 		}{
 			{"shenpi", casework.ActAccept, casework.Input{}},
 			{"shenpi", casework.ActHandover, casework.Input{}},
-			{"shenpi", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000002"}},
+			{"shenpi", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000002"}},
 			{"shenpi", casework.ActSubmitResult, casework.Input{}},
 			{"chujian", casework.ActAcceptResult, casework.Input{}},
 		} {

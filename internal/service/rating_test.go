@@ -51,7 +51,7 @@ func foodCase(t *testing.T, svc *service.Service, as map[string]context.Context,
 	}{
 		{"shenpi", casework.ActAccept, casework.Input{}},
 		{"shenpi", casework.ActHandover, casework.Input{}},
-		{"shenpi", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000009"}},
+		{"shenpi", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000009"}},
 		{"shenpi", casework.ActSubmitResult, casework.Input{}},
 		{"chujian", casework.ActAcceptResult, casework.Input{}},
 		{"chujian", casework.ActDeliver, casework.Input{Signer: progressSigner, SignerIDType: identity.ResidentID, SignerIDNumber: progressSignerI}},

@@ -64,14 +64,14 @@ func supervisedHall(t *testing.T, clk *clock.Manual, st *store.Store) (*service.
 	act("C", "shenpi", "2026-09-30 16:00", casework.ActReturn, casework.Input{Corrections: []string{"M02"}, Reason: "营业执照复印件不清晰"})
 	act("B", "shenpi", "2026-10-08 09:00", casework.ActHandover, casework.Input{})
 	act("A", "shenpi", "2026-10-08 10:00", casework.ActAccept, casework.Input{})
-	act("D", "shenpi", "2026-10-09 10:00", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "JY13501020260101"})
+	act("D", "shenpi", "2026-10-09 10:00", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260101"})
 	act("D", "shenpi", "2026-10-09 11:00", casework.ActSubmitResult, casework.Input{})
 	act("D", "chujian", "2026-10-09 14:00", casework.ActRefuseResult, casework.Input{Reason: "证照经营场所有误"})
 	act("D", "shenpi", "2026-10-12 09:00", casework.ActSubmitResult, casework.Input{})
 	act("D", "chujian", "2026-10-12 09:30", casework.ActAcceptResult, casework.Input{})
 	act("D", "chujian", "2026-10-12 10:00", casework.ActDeliver, casework.Input{Signer: "李明", SignerIDType: identity.ResidentID, SignerIDNumber: "11010519491231002X"})
 	act("D", "chujian", "2026-10-13 09:00", casework.ActArchive, casework.Input{})
-	act("A", "shenpi", "2026-10-15 09:00", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "JY13501020260102"})
+	act("A", "shenpi", "2026-10-15 09:00", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260102"})
 	at("2026-10-16 10:00")
 	return svc, as, numbers
 }

@@ -162,7 +162,11 @@ func (s *Online) CaseTimeline(ctx context.Context, number string) (*Timeline, er
 		}
 	}
 	for _, d := range v.Running {
-		t.Entries = append(t.Entries, TimelineEntry{At: d.At, Kind: "deadline", Text: dueText(d.Name), Due: true,
+		text := dueText(d.Name)
+		if d.Consequence != "" {
+			text += "（" + d.Consequence + "）"
+		}
+		t.Entries = append(t.Entries, TimelineEntry{At: d.At, Kind: "deadline", Text: text, Due: true,
 			Words: d.Words, Overdue: d.Warning == calendar.WarningRed})
 	}
 	if t.Rateable {

@@ -30,7 +30,7 @@ const (
 		last_seq = $6, last_hash = $7, data = $8, hall_code = $11, pickup_hall = $12 WHERE id = $9 AND version = $10`
 	insertEventQuery = `INSERT INTO case_events (case_id, seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
-	insertDocumentQuery = `INSERT INTO case_documents (case_id, kind, title, event_seq, created_at, data) VALUES ($1, $2, $3, $4, $5, $6)`
+	insertDocumentQuery = `INSERT INTO case_documents (case_id, kind, title, event_seq, created_at, data, number) VALUES ($1, $2, $3, $4, $5, $6, $7)`
 )
 
 // caseNumber formats the n-th case of a day: the date then six digits, so
@@ -165,15 +165,10 @@ func nullText(s string) any {
 	return s
 }
 
-// supplyDue is the deferral deadline while it runs.
-func supplyDue(c *casework.Case) time.Time {
-	for _, d := range c.OpenDeadlines() {
-		if d.Name == "supply_by" {
-			return d.At
-		}
-	}
-	return time.Time{}
-}
+// supplyDue is what the supply_by column keeps: the time after which the
+// case lapses, as the applicant was told in writing (casework.LapseAt),
+// for the sweep to find; NULL while nothing warned of a lapse.
+func supplyDue(c *casework.Case) time.Time { return c.LapseAt() }
 
 func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev *casework.Event) error {
 	_, err := s.execTx(ctx, tx, insertEventQuery,
@@ -184,14 +179,26 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev *c
 
 // insertDocuments stores the documents with their data sealed: a printed
 // document shows the applicant's phone and the signer's details.
+//
+// A document the domain gave a number series (a written decision) gets the
+// series' next number here, from its counter in the same transaction, so
+// numbers are never given twice and a rolled-back step uses none.
 func (s *Store) insertDocuments(ctx context.Context, tx *sql.Tx, caseID int64, docs []casework.Document) error {
-	for _, d := range docs {
+	for i := range docs {
+		d := &docs[i]
+		if d.Series != "" {
+			n, err := s.nextCounter(ctx, tx, "doc:"+d.Series)
+			if err != nil {
+				return err
+			}
+			d.Numbered(n)
+		}
 		data, err := s.sealBlob(sealDocumentData, d.Data)
 		if err != nil {
 			return err
 		}
 		_, err = s.execTx(ctx, tx, insertDocumentQuery,
-			caseID, string(d.Kind), d.Title, d.EventSeq, stamp(d.CreatedAt), data)
+			caseID, string(d.Kind), d.Title, d.EventSeq, stamp(d.CreatedAt), data, nullText(d.Number))
 		if err != nil {
 			return err
 		}
@@ -370,7 +377,7 @@ func scanEvent(row interface{ Scan(...any) error }, extra ...any) (casework.Even
 // CaseDocuments returns the case's documents in the order they were made.
 func (s *Store) CaseDocuments(ctx context.Context, number string) ([]casework.Document, error) {
 	rows, err := s.read.QueryContext(ctx, `
-		SELECT d.kind, d.title, d.event_seq, d.created_at, d.data
+		SELECT d.kind, d.title, d.event_seq, d.created_at, d.data, COALESCE(d.number, '')
 		FROM case_documents d JOIN cases c ON c.id = d.case_id WHERE c.number = $1 ORDER BY d.id`, number)
 	if err != nil {
 		return nil, mapErr(err, "case documents")
@@ -380,7 +387,7 @@ func (s *Store) CaseDocuments(ctx context.Context, number string) ([]casework.Do
 	for rows.Next() {
 		var d casework.Document
 		var kind, data string
-		if err := rows.Scan(&kind, &d.Title, &d.EventSeq, timeDest{&d.CreatedAt}, &data); err != nil {
+		if err := rows.Scan(&kind, &d.Title, &d.EventSeq, timeDest{&d.CreatedAt}, &data, &d.Number); err != nil {
 			return nil, mapErr(err, "scan document")
 		}
 		b, err := s.openBlob(sealDocumentData, data)
@@ -502,8 +509,9 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]casework.Case, int, 
 	return out, total, mapErr(rows.Err(), "list cases")
 }
 
-// LapsedCases returns the numbers of cases whose deferred materials were
-// due before now and are still missing.
+// LapsedCases returns the numbers of cases whose deferred materials are
+// still missing after the time the applicant was told in writing the case
+// would then end (the supply_by column: supplyDue), before now.
 func (s *Store) LapsedCases(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT number FROM cases WHERE supply_by IS NOT NULL AND supply_by < $1 ORDER BY supply_by LIMIT $2`,
 		stamp(now), limit)

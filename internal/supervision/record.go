@@ -133,6 +133,14 @@ func (r *Record) Fold(ev *casework.Event, f Facts, env Env) {
 		}
 		r.Accepted = at
 		r.open(Decide, d.DecideBy)
+	case casework.ActRefuseAcceptance:
+		// A decision not to accept answers the acceptance (R5) or the
+		// fully online pre-review (R14) in time or late, as a return does.
+		if ev.From == casework.Submitted {
+			r.close(PreReview, ev, onTime, Done)
+		} else {
+			r.close(Accept, ev, onTime, Done)
+		}
 	case casework.ActReturn:
 		r.close(Accept, ev, onTime, Returned)
 		r.Returns = append(r.Returns, Return{At: at, By: ev.Actor, Materials: returnMaterials(d)})

@@ -72,11 +72,19 @@ func (h *Handlers) caseAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	if casework.NeedsConfirm(action) && r.PostFormValue("confirm") != "1" {
+		h.confirmDecision(w, r, number, action, version) // decisions.go
+		return
+	}
 	v, err := h.svc.Act(r.Context(), number, action, inputFromForm(r), version)
 	if err != nil {
 		var fv view
 		status := h.formError(r, &fv, err)
 		h.showCase(w, r, status, fv, string(action))
+		return
+	}
+	if casework.NeedsConfirm(action) {
+		h.decisionTaken(w, r, number, action, v) // decisions.go
 		return
 	}
 	h.redirect(w, r, localPath(r.PostFormValue("back"), "/cases/"+number), "办件 "+number+"：已"+action.Label()+"（现为「"+v.StateLabel+"」）")
@@ -98,6 +106,7 @@ func inputFromForm(r *http.Request) casework.Input {
 		ResultDocument: f.Get("result_document"), Signer: f.Get("signer"),
 		SignerIDType: identity.IDType(f.Get("signer_id_type")), SignerIDNumber: f.Get("signer_id_number"),
 		Carrier: f.Get("carrier"), Tracking: f.Get("tracking_number"), AgentUser: f.Get("agent_user"),
+		Confirm: f.Get("confirm") == "1",
 	}
 	if f.Has("collect_items") {
 		in.CollectItems = append([]string{}, collect...)

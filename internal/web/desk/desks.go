@@ -34,7 +34,7 @@ var oneClick = []casework.Action{
 // of a pause, the outcome, the items to collect, the signer's ID …).
 // Withdrawal and termination stay on the case page alone.
 var onCasePage = []casework.Action{
-	casework.ActReturn, casework.ActPause, casework.ActResume, casework.ActExtend,
+	casework.ActReturn, casework.ActRefuseAcceptance, casework.ActPause, casework.ActResume, casework.ActExtend,
 	casework.ActRejectExtension, casework.ActDecide, casework.ActSubmitResult,
 	casework.ActRefuseResult, casework.ActDeliver,
 }

@@ -172,7 +172,7 @@ func TestIssuanceDeskPage(t *testing.T) {
 		for _, n := range []string{pickup, mail} {
 			h.act(t, "shenpi", n, casework.ActAccept, casework.Input{})
 			h.act(t, "shenpi", n, casework.ActHandover, casework.Input{})
-			h.act(t, "shenpi", n, casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "JY135010202600" + n[len(n)-2:]})
+			h.act(t, "shenpi", n, casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY135010202600" + n[len(n)-2:]})
 			h.act(t, "shenpi", n, casework.ActSubmitResult, casework.Input{CollectItems: []string{"原《食品经营许可证》正本"}})
 		}
 		clerk := h.signIn(t, "chujian")

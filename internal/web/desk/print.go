@@ -11,6 +11,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The printable documents: each document a case's
@@ -35,6 +36,9 @@ type printPage struct {
 	// Policy is the deadline policy the case runs under: the limits and
 	// handover times the forms state.
 	Policy casework.Policy
+	// Preview is set on a written decision waiting for its confirmation
+	// (the kit's print templates, decisions.go).
+	Preview *page.Confirmation
 }
 
 // documentData decodes a document's data into the struct of its kind.
@@ -54,6 +58,10 @@ func documentData(d casework.Document) (any, error) {
 	case casework.DeliveryReceipt:
 		v = &casework.ReceiptOfDelivery{}
 	default:
+		// The written decisions: the kit's (decisions.go).
+		if v, ok, err := page.DecodeDocument(d); ok {
+			return v, err
+		}
 		return nil, fmt.Errorf("no printed form for document kind %q", d.Kind)
 	}
 	if err := json.Unmarshal(d.Data, v); err != nil {

@@ -21,8 +21,8 @@ func TestPrintEveryDocument(t *testing.T) {
 		for _, d := range cv.Documents {
 			kinds = append(kinds, d.Kind)
 		}
-		want := []casework.DocKind{casework.ReceiptNotice, casework.DeferralPledge, casework.CorrectionNotice, casework.HandoverSheet,
-			casework.ResultSheet, casework.ResultSheet, casework.DeliveryReceipt}
+		want := []casework.DocKind{casework.ReceiptNotice, casework.DeferralPledge, casework.CorrectionNotice, casework.AcceptanceNotice, casework.HandoverSheet,
+			casework.ApprovalDecision, casework.ResultSheet, casework.ResultSheet, casework.DeliveryReceipt}
 		if len(kinds) != len(want) {
 			t.Fatalf("documents %v, want %v", kinds, want)
 		}
@@ -30,11 +30,13 @@ func TestPrintEveryDocument(t *testing.T) {
 		shows := map[int][]string{
 			0: {"查询码", code, companyName, identity.Mask(companyCode), "申请材料清单", "食品经营许可申请书", "容缺后补", "承诺件", "申请人（签字）", "本通知书一式两份"},
 			1: {companyName, "容缺材料", "食品安全管理人员任命文件及培训考核证明", "补齐期限", "逾期未补齐的，终止办理", "承诺人（签字或盖章）"},
-			2: {companyName, "第三十二条", returnReason, "需补齐补正的材料", "与食品经营相适应的主要设备设施、经营布局、操作流程等文件", "江川区市场监督管理局", "送 达 回 执"},
-			3: {"移交的纸质材料", "食品经营许可申请书", "江川区市场监督管理局", "移交人（综合受理窗口）", "接收人（江川区市场监督管理局）"},
-			4: {"食品经营许可证 JY13201200000001", "准予", "第 1 次", "综合出件窗口核验"},
-			5: {"第 2 次移交（更正后）", "食品经营许可证 JY13201200000001"},
-			6: {companyName, signerName, identity.Mask(signerID), "窗口领取", "受送达人（签收）", "食品经营许可证 JY13201200000001"},
+			2: {companyName, "第三十二条", returnReason, "需补齐补正的材料", "与食品经营相适应的主要设备设施、经营布局、操作流程等文件", "江川区市场监督管理局", "送 达 回 执", "不会因逾期而终止办理"},
+			3: {companyName, "江川受字〔2026〕第000001号", "第三十二条第一款第（五）项", "决定予以受理", "经办人：<span id=\"doc-person\">王建国</span>", "江川区市场监督管理局"},
+			4: {"移交的纸质材料", "食品经营许可申请书", "江川区市场监督管理局", "移交人（综合受理窗口）", "接收人（江川区市场监督管理局）"},
+			5: {companyName, "江川准字〔2026〕第000001号", "第三十八条第一款", "决定准予行政许可", "食品经营许可证 JY13201200000001", "承办人：<span id=\"doc-person\">王建国</span>"},
+			6: {"食品经营许可证 JY13201200000001", "准予", "第 1 次", "综合出件窗口核验"},
+			7: {"第 2 次移交（更正后）", "食品经营许可证 JY13201200000001"},
+			8: {companyName, signerName, identity.Mask(signerID), "窗口领取", "受送达人（签收）", "食品经营许可证 JY13201200000001"},
 		}
 		clerk := h.signIn(t, "shouli")
 		for i, kind := range kinds {
@@ -87,7 +89,7 @@ func TestPrintMailedByAnAgent(t *testing.T) {
 		}{
 			{"shenpi", casework.ActAccept, casework.Input{}},
 			{"shenpi", casework.ActHandover, casework.Input{}},
-			{"shenpi", casework.ActDecide, casework.Input{Outcome: casework.Deny, Reason: "经营场所不符合要求", ResultDocument: "不予行政许可决定书 江市监不许〔2026〕1号"}},
+			{"shenpi", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Deny, Reason: "经营场所不符合要求", ResultDocument: "不予行政许可决定书 江市监不许〔2026〕1号"}},
 			{"shenpi", casework.ActSubmitResult, casework.Input{}},
 			{"chujian", casework.ActAcceptResult, casework.Input{}},
 			{"chujian", casework.ActMail, casework.Input{Carrier: "EMS", Tracking: "EA123456789CN"}},
@@ -100,7 +102,10 @@ func TestPrintMailedByAnAgent(t *testing.T) {
 			t.Fatal(err)
 		}
 		shows := map[casework.DocKind][]string{
-			casework.ReceiptNotice:   {"以邮寄方式申请办理", "代办人", signerName, identity.Mask(signerID), "邮寄送达", "江川区滨河路66号2栋301室"},
+			casework.ReceiptNotice:    {"以邮寄方式申请办理", "代办人", signerName, identity.Mask(signerID), "邮寄送达", "江川区滨河路66号2栋301室"},
+			casework.AcceptanceNotice: {"江川受字〔2026〕第000001号", "决定予以受理"},
+			casework.DenialDecision: {"江川不准字〔2026〕第000001号", "经营场所不符合要求", "第三十八条第二款", "决定不予行政许可",
+				"六十日内向江川区人民政府申请行政复议", "六个月内依法向人民法院提起行政诉讼"},
 			casework.HandoverSheet:   {"移交的纸质材料"},
 			casework.ResultSheet:     {"不予", "不予行政许可决定书 江市监不许〔2026〕1号", "邮寄送达（由综合出件窗口寄出）"},
 			casework.DeliveryReceipt: {"邮寄送达", "EMS", "EA123456789CN", "妥投凭证"},

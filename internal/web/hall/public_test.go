@@ -86,7 +86,7 @@ func TestProgressPage(t *testing.T) {
 		// the reviewer's words.
 		h.act(t, "shenpi", n, casework.ActReturn, casework.Input{Reason: returnReason + "，请联系王建国", Corrections: []string{"M03"}})
 		p = open(t, stranger, progressPath(n, code))
-		p.has(t, "returned", "已退回，请补正材料", "与食品经营相适应的主要设备设施、经营布局、操作流程等文件", "重新提交")
+		p.has(t, "returned", "已退回，请按材料补齐补正通知书补正材料", "逾期未补齐的，终止办理", "与食品经营相适应的主要设备设施、经营布局、操作流程等文件", "重新提交")
 		p.hasNot(t, "returned", append(private, returnReason, "王建国", "shenpi")...)
 
 		// Paused: the legal ground, and where the deadline moves.

@@ -79,6 +79,6 @@ func TestWindowBundleOneReceipt(t *testing.T) {
 			t.Errorf("the shared material is listed %d times, want once", n)
 		}
 		sheet.wantNot(t, deskCode, "shouli")
-		h.signIn(t, "shenpi2").get("/bundles/" + number + "/print").want(t, http.StatusForbidden)
+		h.signIn(t, "shenpi2").get("/bundles/"+number+"/print").want(t, http.StatusForbidden)
 	})
 }

@@ -45,6 +45,14 @@ type myCaseData struct {
 	Levels     []levelChoice
 	Tags       []tagChoice
 	Realname   string // the account holder's name, for a real-name rating
+	Documents  []myDocument
+}
+
+// myDocument is one document issued to the applicant, with where to open
+// it when it prints online (the written decisions).
+type myDocument struct {
+	casework.Document
+	Href string // "" when it does not print online
 }
 
 // Mail reports whether the result is to be mailed.
@@ -79,6 +87,7 @@ func (h *Handlers) showMyCase(w http.ResponseWriter, r *http.Request, status int
 	for _, e := range t.Entries {
 		d.Entries = append(d.Entries, myEntry{TimelineEntry: e})
 	}
+	d.Documents = h.myDocuments(c.Number, t.View.Documents) // online_documents.go
 	base := "/my/files/cases/" + url.PathEscape(c.Number) + "/"
 	for _, m := range c.Materials {
 		cm := myCaseMaterial{CaseMaterial: m, Files: myFiles(m.Files, base), Error: v.Field["file."+m.Code]}

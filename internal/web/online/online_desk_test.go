@@ -427,7 +427,7 @@ func TestDeskWindowBundle(t *testing.T) {
 		dj := cases["SCJG-DJ-001"]
 		h.act(t, "shenpi", dj, casework.ActAccept, casework.Input{})
 		h.act(t, "shenpi", dj, casework.ActHandover, casework.Input{})
-		h.act(t, "shenpi", dj, casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "营业执照（副本）"})
+		h.act(t, "shenpi", dj, casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "营业执照（副本）"})
 		p = reviewer.follow(t, "/cases/"+xk+"/accept", url.Values{"version": {h.deskVersion(t, "shenpi", xk)}})
 		p.want(t, http.StatusOK, "已受理")
 		p = reviewer.get("/bundles/" + number)
@@ -522,7 +522,7 @@ func TestDeskAgentPickup(t *testing.T) {
 		h.act(t, "shouli", n, casework.ActCompleteIntake, casework.Input{})
 		h.act(t, "shenpi", n, casework.ActAccept, casework.Input{})
 		h.act(t, "shenpi", n, casework.ActHandover, casework.Input{})
-		h.act(t, "shenpi", n, casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "JY13501020260001"})
+		h.act(t, "shenpi", n, casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260001"})
 		h.act(t, "shenpi", n, casework.ActSubmitResult, casework.Input{})
 		h.act(t, "chujian", n, casework.ActAcceptResult, casework.Input{})
 

@@ -553,7 +553,7 @@ func TestOnlineDeliveryAndRating(t *testing.T) {
 			in  casework.Input
 		}{
 			{"shenpi", casework.ActAccept, casework.Input{}},
-			{"shenpi", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "营业执照（变更）"}},
+			{"shenpi", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "营业执照（变更）"}},
 			{"shenpi", casework.ActSubmitResult, casework.Input{}},
 			{"chujian", casework.ActAcceptResult, casework.Input{}},
 			{"chujian", casework.ActMail, casework.Input{Carrier: "中国邮政EMS", Tracking: "1151234567890"}},

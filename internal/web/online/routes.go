@@ -39,6 +39,7 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /my/cases/{number}/resubmit", h.applicant(h.myResubmit))
 	mux.HandleFunc("POST /my/cases/{number}/withdraw", h.applicant(h.myWithdraw))
 	mux.HandleFunc("POST /my/cases/{number}/rate", h.applicant(h.myRate))
+	mux.HandleFunc("GET /my/cases/{number}/documents/{index}", h.applicant(h.myDocument))
 
 	mux.HandleFunc("GET /my/agents", h.applicant(h.myAgents))
 	mux.HandleFunc("POST /my/agents", h.applicant(h.myAuthorise))

@@ -161,7 +161,7 @@ var actionKeys = map[casework.Action]string{
 	casework.ActSubmitResult: "o", casework.ActRefuseResult: "x", casework.ActAcceptResult: "k",
 	casework.ActDeliver: "l", casework.ActMail: "m", casework.ActConfirmDelivery: "c", casework.ActArchive: "v",
 	casework.ActWithdraw: "w", casework.ActTerminate: "z", casework.ActPassPreReview: "q", casework.ActFailPreReview: "i",
-	casework.ActCompleteIntake: "1", casework.ActResubmitOnline: "2",
+	casework.ActCompleteIntake: "1", casework.ActResubmitOnline: "2", casework.ActRefuseAcceptance: "6",
 }
 
 // accessKey returns the case page's access key of an action ("" for none).

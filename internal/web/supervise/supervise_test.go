@@ -58,8 +58,8 @@ func scenario(t *testing.T, h *webtest.Hall) map[string]string {
 	act("late", "shenpi", "2026-09-30 14:00", casework.ActHandover, casework.Input{})
 	act("early", "shenpi", "2026-09-30 15:00", casework.ActAccept, casework.Input{})
 	act("late", "shenpi", "2026-10-08 10:00", casework.ActAccept, casework.Input{})
-	act("early", "shenpi", "2026-10-09 10:00", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "JY13501020260101"})
-	act("late", "shenpi", "2026-10-30 09:00", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "JY13501020260102"})
+	act("early", "shenpi", "2026-10-09 10:00", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260101"})
+	act("late", "shenpi", "2026-10-30 09:00", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260102"})
 	h.Clk.Set(sh("2026-11-05 10:00"))
 	return numbers
 }

@@ -126,7 +126,7 @@ func (h *Hall) WholeCase(t *testing.T) (string, string) {
 		{"shouli", casework.ActSupply, casework.Input{Materials: []string{"M05"}}},
 		{"shenpi", casework.ActAccept, casework.Input{}},
 		{"shenpi", casework.ActHandover, casework.Input{}},
-		{"shenpi", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000001"}},
+		{"shenpi", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY13201200000001"}},
 		{"shenpi", casework.ActSubmitResult, casework.Input{}},
 		{"chujian", casework.ActRefuseResult, casework.Input{Reason: "证照上的经营场所与决定不符"}},
 		{"shenpi", casework.ActSubmitResult, casework.Input{}},
