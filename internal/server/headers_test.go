@@ -175,7 +175,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 			{jar, "/my/bundles/YJS-CY/apply", 200}, {jar, "/my/files/drafts/999/00", 404},
 			{jar, "/my/files/cases/" + online + "/00", 404}, {jar, "/my/cases/" + online + "/documents/99", 404},
 			{"shenpi", "/dept/prereview", 200}, {"shouli", "/intake/online", 200}, {"shouli", "/intake/bundles", 200},
-			{"shouli", "/intake/bundles/YJS-CY", 200}, {"shenpi", "/bundles", 200}, {"shenpi", "/bundles/YJS209901010001", 404}, {"shenpi", "/bundles/nope", 422},
+			{"shouli", "/intake/bundles/YJS-CY", 200}, {"shenpi", "/bundles", 200}, {"shenpi", "/bundles/YJS209901010001", 404}, {"shenpi", "/bundles/nope", 422}, {"shenpi", "/bundles/YJS209901010001/print", 404},
 			{"daiban", "/agent", 200}, {"daiban", "/agent/cases/" + number, 404}, {"daiban", "/agent/apply", 403},
 			{"", "/progress", 200},
 			{"", "/kiosk/" + hall, 200}, {"", "/kiosk/" + hall + "/ticket/999", 404}, {"", "/queue/ticket/999", 404},
