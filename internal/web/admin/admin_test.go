@@ -391,6 +391,14 @@ func TestAdminAccounts(t *testing.T) {
 		h.browser(t).post("/login", url.Values{"username": {"chujian"}, "password": {h.passwords["chujian"]}}).want(t, http.StatusUnauthorized)
 		admin.get("/admin/users/chujian").wantNot(t, `class="password"`)
 
+		// A hall manager needs the hall they run, and then has it.
+		admin.get("/admin/users").want(t, http.StatusOK, `<option value="hall_manager">大厅负责人</option>`)
+		admin.post("/admin/users", url.Values{"username": {"binhe1"}, "name": {"钱晓东"}, "role": {"hall_manager"}}).
+			want(t, http.StatusUnprocessableEntity, "大厅负责人须指明所负责的大厅", `value="binhe1"`)
+		admin.post("/admin/users", url.Values{"username": {"binhe1"}, "name": {"钱晓东"}, "role": {"hall_manager"}, "hall": {"JC-BHJD"}}).
+			want(t, http.StatusOK, "已添加账号")
+		admin.get("/admin/users/binhe1").want(t, http.StatusOK, "大厅负责人", "江川区滨河街道为民服务中心")
+
 		// A department admin manages its own reviewers only.
 		bumen := h.signIn(t, "bumen")
 		list := bumen.get("/admin/users")

@@ -42,6 +42,9 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 	if u.Role == org.RoleAgent {
 		http.Redirect(w, r, "/agent", http.StatusSeeOther) // the agent's desk
 		return
+	} else if u.Role == org.RoleHallManager {
+		http.Redirect(w, r, "/supervision", http.StatusSeeOther) // no desk: the hall's figures
+		return
 	} else if res, err := h.svc.Cases(r.Context(), f); err != nil {
 		status = h.formError(r, &v, err)
 	} else {
