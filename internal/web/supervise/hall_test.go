@@ -51,8 +51,8 @@ func TestHallManagerHome(t *testing.T) {
 		list.Want(t, http.StatusOK, `<strong id="drill-total">1</strong>`, n["late"])
 		list.WantNot(t, binhe)
 		// Another hall, by filter or by row; the supervisor's pages.
-		mgr.Get("/supervision/cases?from=2026-10-01&to=2026-10-31&group=department&key=SCJG&hall=" + demo.BinheHall).Want(t, http.StatusForbidden)
-		mgr.Get("/supervision/cases?from=2026-10-01&to=2026-10-31&group=hall&key=" + demo.BinheHall).Want(t, http.StatusForbidden)
+		mgr.Get("/supervision/cases?from=2026-10-01&to=2026-10-31&group=department&key=SCJG&hall="+demo.BinheHall).Want(t, http.StatusForbidden)
+		mgr.Get("/supervision/cases?from=2026-10-01&to=2026-10-31&group=hall&key="+demo.BinheHall).Want(t, http.StatusForbidden)
 		mgr.Get("/supervision/notices").Want(t, http.StatusForbidden)
 		mgr.Get("/supervision/bulletin").Want(t, http.StatusForbidden)
 		mgr.Get("/supervision/ledgers").Want(t, http.StatusForbidden)
