@@ -414,3 +414,23 @@ func TestAdminAccounts(t *testing.T) {
 			want(t, http.StatusForbidden, `value="ghzy9"`)
 	})
 }
+
+// TestAdminNamesDepartments: the item list, an item's version, the
+// administration heading and the bundle templates name departments by
+// their names, never their codes.
+func TestAdminNamesDepartments(t *testing.T) {
+	eachHall(t, start, func(t *testing.T, h *hall) {
+		const scjg = "江川区市场监督管理局"
+		admin := h.signIn(t, "admin")
+		list := admin.get("/admin/items?department=SCJG")
+		list.want(t, http.StatusOK, "<td>"+scjg+"</td>")
+		list.wantNot(t, "<td>SCJG</td>")
+		admin.get("/admin/items/SCJG-XK-001/versions/1").want(t, http.StatusOK, "<dt>实施部门</dt><dd>"+scjg+"</dd>")
+		bundles := admin.get("/admin/bundles")
+		bundles.want(t, http.StatusOK, "<td>"+scjg+"</td>")
+		bundles.wantNot(t, "<td>SCJG</td>")
+		head := h.signIn(t, "bumen").get("/admin")
+		head.want(t, http.StatusOK, "<small>"+scjg+"</small>")
+		head.wantNot(t, "部门 SCJG")
+	})
+}

@@ -101,9 +101,9 @@ func TestPrintMailedByAnAgent(t *testing.T) {
 		}
 		shows := map[casework.DocKind][]string{
 			casework.ReceiptNotice:   {"以邮寄方式申请办理", "代办人", signerName, identity.Mask(signerID), "邮寄送达", "江川区滨河路66号2栋301室"},
-			casework.HandoverSheet:   {"移交的纸质材料"},
+			casework.HandoverSheet:   {"移交的纸质材料", "移交人（综合受理窗口）：张晓梅", "：王建国"},
 			casework.ResultSheet:     {"不予", "不予行政许可决定书 江市监不许〔2026〕1号", "邮寄送达（由综合出件窗口寄出）"},
-			casework.DeliveryReceipt: {"邮寄送达", "EMS", "EA123456789CN", "妥投凭证"},
+			casework.DeliveryReceipt: {"邮寄送达", "EMS", "EA123456789CN", "妥投凭证", "送达人：李文静"},
 		}
 		if len(cv.Documents) != len(shows) {
 			t.Fatalf("%d documents, want %d", len(cv.Documents), len(shows))
@@ -115,6 +115,7 @@ func TestPrintMailedByAnAgent(t *testing.T) {
 				t.Fatalf("%s: %d", d.Kind, p.status)
 			}
 			p.has(t, string(d.Kind), shows[d.Kind]...)
+			p.hasNot(t, string(d.Kind), "shouli", "shenpi", "chujian") // people by their names, never usernames
 			codes(t, string(d.Kind), p)
 		}
 	})
