@@ -41,6 +41,7 @@ type supervisionStore interface {
 	SupervisionSettings(ctx context.Context) (supervision.Settings, error)
 	SaveSupervisionSettings(ctx context.Context, set supervision.Settings, by string) error
 	RebuildRollups(ctx context.Context) (*store.RebuildReport, error)
+	CasesWithoutRollups(ctx context.Context) (int, error)
 	RatingRates(ctx context.Context, from, to time.Time, g rating.GroupBy) ([]rating.Rate, error)
 	HallRatingRates(ctx context.Context, from, to time.Time, hall string) ([]rating.Rate, error)
 	Case(ctx context.Context, number string) (*casework.Case, error)
