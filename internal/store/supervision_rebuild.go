@@ -55,7 +55,10 @@ func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
 		}
 		rows.Close()
 		if len(ids) == 0 {
-			return rep, s.markRollupsComplete(ctx)
+			if err := s.markRollupsComplete(ctx); err != nil {
+				return nil, err
+			}
+			return rep, s.Settle(ctx)
 		}
 		after = ids[len(ids)-1]
 		err = s.update(ctx, func(tx *sql.Tx) error {
