@@ -27,7 +27,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	years := fs.Float64("years", 2, "years of history before --end")
 	end := fs.String("end", "", "where the history ends, e.g. 2026-09-30T17:00:00+08:00 (default: now)")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed on the same database makes the same history")
-	batch := fs.Int("batch", 250, "cases per transaction")
+	batch := fs.Int("batch", 1000, "cases per transaction")
 	if done, err := parse(fs, args[1:]); done {
 		return err
 	}

@@ -141,6 +141,20 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		stopJobs()
 		<-jobsDone
 	}()
+	// The supervision figures of a database that held cases before their
+	// rollups: rebuilt once, in the background (figures read meanwhile are
+	// incomplete, as during "stats rebuild").
+	if writeErr == nil {
+		catchUpDone := make(chan struct{})
+		go func() {
+			defer close(catchUpDone)
+			m.catchUpRollups(jobsCtx, svc, log)
+		}()
+		defer func() {
+			stopJobs()
+			<-catchUpDone
+		}()
+	}
 	hubDone := make(chan struct{})
 	go func() {
 		defer close(hubDone)
@@ -169,6 +183,22 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return <-errc
+}
+
+// catchUpRollups rebuilds the supervision rollups when cases exist that
+// they do not count, and logs what it did.
+func (m *Main) catchUpRollups(ctx context.Context, svc *service.Service, log *slog.Logger) {
+	start := time.Now()
+	missing, rep, err := svc.Supervision().CatchUpRollups(service.AsSystem(ctx))
+	switch {
+	case err != nil && ctx.Err() != nil:
+		log.Warn("supervision figures: rebuild stopped by shutdown; it runs again at the next start", "err", err)
+	case err != nil:
+		log.Error("supervision figures: rebuild failed; run onewindow stats rebuild", "err", err)
+	case missing > 0:
+		log.Info("supervision figures rebuilt for cases the rollups did not count", "missing", missing, "cases", rep.Cases,
+			"events", rep.Events, "duration_ms", time.Since(start).Milliseconds())
+	}
 }
 
 // warnUnwritable says, in the log and in the start output, that the

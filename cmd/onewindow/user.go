@@ -17,7 +17,7 @@ func (m *Main) user(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := m.flags("user add [flags]", "Adds a staff account. Roles: intake, issuance, reviewer, dept_admin, admin, supervisor, agent;\nreviewer and dept_admin need --department.")
+	fs := m.flags("user add [flags]", "Adds a staff account. Roles: intake, issuance, reviewer, dept_admin, admin, supervisor, agent, hall_manager;\nreviewer and dept_admin need --department, hall_manager needs --hall.")
 	dbFlag(fs, &cfg)
 	var u org.User
 	var role, password string

@@ -24,7 +24,7 @@ type ledgerInput struct {
 	Department string   `query:"department" maxLength:"64" doc:"部门编码；部门管理员只能查本部门"`
 	Item       string   `query:"item" maxLength:"64" doc:"事项编码"`
 	Hall       string   `query:"hall" maxLength:"64" doc:"大厅编码：办件与交接为收件大厅，送达为出件大厅，评价为被评价的大厅"`
-	State      []string `query:"state" doc:"办件状态，可多选（仅办件台账）"`
+	State      []string `query:"state" doc:"状态，可多选：办件台账为办件状态；督办单台账为 open 待回复、answered 已回复、overdue 逾期未回复、escalated 已上报"`
 	Late       bool     `query:"late" doc:"只看超期件：有环节超时办理，或时限已过仍未办理（仅办件台账）"`
 	RevealIDs  bool     `query:"reveal_ids" doc:"显示完整证件号码：仅部门管理员可用，每次查看均记录日志；其他角色一律脱敏"`
 	Page       int      `query:"page" minimum:"0" doc:"页码，从 1 开始"`
@@ -57,7 +57,11 @@ func (in *ledgerInput) request(kind ledger.Kind) (service.LedgerRequest, export.
 	r.Filter.LateOnly = in.Late
 	for _, st := range in.State {
 		for part := range strings.SplitSeq(st, ",") {
-			if part = strings.TrimSpace(part); part != "" {
+			switch part = strings.TrimSpace(part); {
+			case part == "":
+			case kind == ledger.Notices:
+				r.Filter.NoticeStates = append(r.Filter.NoticeStates, ledger.NoticeState(part))
+			default:
 				r.Filter.States = append(r.Filter.States, casework.State(part))
 			}
 		}
@@ -111,6 +115,12 @@ type RatingLedgerPage struct {
 	Entries []ledger.RatingEntry `json:"entries"`
 }
 
+// NoticeLedgerPage is a page of the supervision-notice ledger.
+type NoticeLedgerPage struct {
+	ledgerPageMeta
+	Entries []ledger.NoticeEntry `json:"entries"`
+}
+
 func ledgerPageBody(p *service.LedgerPage) any {
 	meta := ledgerPageMeta{Ledger: p.Kind, Title: p.Kind.Label(), From: p.Filter.From, To: p.Filter.To,
 		Department: p.Filter.Department, Total: p.Total, Page: p.Page, Size: p.Size}
@@ -121,18 +131,21 @@ func ledgerPageBody(p *service.LedgerPage) any {
 		return DeliveryLedgerPage{meta, p.Deliveries}
 	case ledger.Ratings:
 		return RatingLedgerPage{meta, p.Ratings}
+	case ledger.Notices:
+		return NoticeLedgerPage{meta, p.Notices}
 	}
 	return CaseLedgerPage{meta, p.Cases}
 }
 
 func (h *Handlers) registerLedgers(a huma.API) {
 	pages := map[ledger.Kind]any{ledger.Cases: CaseLedgerPage{}, ledger.Handovers: HandoverLedgerPage{},
-		ledger.Deliveries: DeliveryLedgerPage{}, ledger.Ratings: RatingLedgerPage{}}
+		ledger.Deliveries: DeliveryLedgerPage{}, ledger.Ratings: RatingLedgerPage{}, ledger.Notices: NoticeLedgerPage{}}
 	about := map[ledger.Kind]string{
 		ledger.Cases:      "按收件日期列出办件：事项、部门、大厅、申请人（证件号码脱敏）、状态、各环节时间、办结时限与是否超期。可按部门、事项、大厅、状态筛选，或只看超期件。",
 		ledger.Handovers:  "按签收日期列出纸质材料交接表：收件时间与收件人、材料及份数、签收时限、签收时间与签收人、是否按时。",
 		ledger.Deliveries: "按送达日期列出送达回执：结果文书、窗口领取（签收人）或邮寄（寄递企业、邮件号）、收回物品、经办人。",
 		ledger.Ratings:    "按评价日期列出好差评：等级、渠道、大厅、窗口、工作人员、部门、办件、评价内容与差评整改状态（不含评价人手机号）。",
+		ledger.Notices:    "按开具日期列出督办单：办件、事项、责任部门、收件大厅、开具方式与事由、开具人、回复期限、状态、回复人与回复内容、上报时间、是否逾期回复。可按部门、事项、大厅与状态（open 待回复、answered 已回复、overdue 逾期未回复、escalated 已上报）筛选。",
 	}
 	binary := &huma.Schema{Type: "string", Format: "binary"}
 	for _, kind := range ledger.Kinds {

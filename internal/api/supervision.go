@@ -22,11 +22,12 @@ type periodInput struct {
 	To         string `query:"to" required:"true" maxLength:"10" doc:"结束日期（含），如 2026-12-31；最长三年"`
 	Group      string `query:"group" enum:"department,item,hall,user,month" default:"department" doc:"分组：部门、事项、大厅、人员、月份"`
 	Department string `query:"department" maxLength:"32" doc:"只看一个部门（部门管理员只能看本部门）"`
+	Hall       string `query:"hall" maxLength:"32" doc:"只看一个大厅收件的办件（大厅负责人只能看本大厅）；分组须为部门、大厅或月份"`
 	Key        string `query:"key" maxLength:"64" doc:"分组为事项、大厅或人员时只看其中一个（事项编码、大厅编码或用户名）"`
 }
 
 func (in periodInput) period() service.Period {
-	return service.Period{From: in.From, To: in.To, Group: supervision.Grouping(in.Group), Department: in.Department, Key: in.Key}
+	return service.Period{From: in.From, To: in.To, Group: supervision.Grouping(in.Group), Department: in.Department, Key: in.Key, Hall: in.Hall}
 }
 
 // drillInput is a drill-down: the figure's period and grouping, and the
@@ -37,22 +38,23 @@ type drillInput struct {
 	Group      string `query:"group" enum:"department,item,hall,user,month" default:"department" doc:"统计的分组"`
 	Key        string `query:"key" maxLength:"64" doc:"该分组中的一行：部门编码、事项编码、大厅编码、用户名或月份（2026-01）"`
 	Department string `query:"department" maxLength:"32" doc:"统计时所限的部门"`
+	Hall       string `query:"hall" maxLength:"32" doc:"只看一个大厅收件的办件（大厅负责人只能看本大厅）；分组须为部门、大厅或月份"`
 	Limit      int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"每页条数"`
 	Offset     int    `query:"offset" minimum:"0" doc:"跳过的条数"`
 }
 
 func (in drillInput) period() service.Period {
-	return service.Period{From: in.From, To: in.To, Group: supervision.Grouping(in.Group), Department: in.Department}
+	return service.Period{From: in.From, To: in.To, Group: supervision.Grouping(in.Group), Department: in.Department, Hall: in.Hall}
 }
 
 // huma reads no query parameters from embedded structs: the drill-downs
 // repeat drillInput's fields and convert.
 func (in stepsInput) period() service.Period {
-	return drillInput{From: in.From, To: in.To, Group: in.Group, Department: in.Department}.period()
+	return drillInput{From: in.From, To: in.To, Group: in.Group, Department: in.Department, Hall: in.Hall}.period()
 }
 
 func (in holdingCasesInput) period() service.Period {
-	return drillInput{From: in.From, To: in.To, Group: in.Group, Department: in.Department}.period()
+	return drillInput{From: in.From, To: in.To, Group: in.Group, Department: in.Department, Hall: in.Hall}.period()
 }
 
 type punctualityOutput struct {
@@ -90,6 +92,7 @@ type stepsInput struct {
 	Group      string `query:"group" enum:"department,item,hall,user,month" default:"department" doc:"统计的分组"`
 	Key        string `query:"key" maxLength:"64" doc:"该分组中的一行：部门编码、事项编码、大厅编码、用户名或月份（2026-01）"`
 	Department string `query:"department" maxLength:"32" doc:"统计时所限的部门"`
+	Hall       string `query:"hall" maxLength:"32" doc:"只看一个大厅收件的办件（大厅负责人只能看本大厅）；分组须为部门、大厅或月份"`
 	Limit      int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"每页条数"`
 	Offset     int    `query:"offset" minimum:"0" doc:"跳过的条数"`
 	Step       string `query:"step" enum:"prereview,accept,handover,supply,decide,correct,archive," doc:"环节；不填为全部"`
@@ -110,6 +113,7 @@ type holdingCasesInput struct {
 	Group      string `query:"group" enum:"department,item,hall,user,month" default:"department" doc:"统计的分组"`
 	Key        string `query:"key" maxLength:"64" doc:"该分组中的一行：部门编码、事项编码、大厅编码、用户名或月份（2026-01）"`
 	Department string `query:"department" maxLength:"32" doc:"统计时所限的部门"`
+	Hall       string `query:"hall" maxLength:"32" doc:"只看一个大厅收件的办件（大厅负责人只能看本大厅）；分组须为部门、大厅或月份"`
 	Limit      int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"每页条数"`
 	Offset     int    `query:"offset" minimum:"0" doc:"跳过的条数"`
 	Holder     string `query:"holder" enum:"pause,applicant,issuance,department,intake," doc:"停留方；不填为全部"`

@@ -66,6 +66,7 @@ var (
 	issuanceClerk = casework.Actor{Username: "liuyf", Role: org.RoleIssuance, HallCode: demo.DistrictHall, Desk: "window:JC-ZWZX"}
 	bureauAdmin   = casework.Actor{Username: "admin", Role: org.RoleAdmin, Desk: "web"}
 	supervisor    = casework.Actor{Username: "jiandu", Role: org.RoleSupervisor, Desk: "web"}
+	hallManager   = casework.Actor{Username: "dating", Role: org.RoleHallManager, HallCode: demo.DistrictHall, Desk: "web"}
 	agentActor    = casework.Actor{Username: "daiban", Role: org.RoleAgent, HallCode: demo.BinheHall, Desk: "window:JC-BHJD", AccountID: 7, OnBehalfOf: "王建国"}
 	applicantUser = casework.Actor{Username: "app:7", Role: org.RoleApplicant, Desk: "online", AccountID: 7}
 	systemActor   = casework.Actor{System: true, Desk: "system"}
@@ -99,6 +100,8 @@ func actorsFor(dept string) []casework.Actor {
 			out = append(out, supervisor)
 		case org.RoleAgent:
 			out = append(out, agentActor)
+		case org.RoleHallManager:
+			out = append(out, hallManager)
 		default:
 			panic("a role the tests do not know: " + string(r))
 		}

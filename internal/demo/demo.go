@@ -136,6 +136,7 @@ func accounts() []Account {
 		{Username: "admin", Name: "刘志强", Role: org.RoleAdmin},
 		{Username: "jiandu", Name: "赵敏", Role: org.RoleSupervisor},
 		{Username: "daiban", Name: "孙磊", Role: org.RoleAgent, HallCode: BinheHall},
+		{Username: "dating", Name: "黄志刚", Role: org.RoleHallManager, HallCode: DistrictHall},
 	}
 }
 

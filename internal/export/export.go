@@ -99,11 +99,22 @@ type Percent float64
 
 // cellText returns a cell's value as text (CSV), escaped.
 func cellText(v any) string {
+	switch v.(type) {
+	case nil, time.Time, int, int64, float64, Percent, bool:
+		return Text(v)
+	}
+	return Escape(Text(v))
+}
+
+// Text returns a cell's value as a person reads it: as CSV writes it, but
+// without the formula escape (a page is no spreadsheet): times in Asia/Shanghai,
+// yes and no as 是 and 否, shares as percentages.
+func Text(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return ""
 	case string:
-		return Escape(v)
+		return v
 	case time.Time:
 		if v.IsZero() {
 			return ""
@@ -121,7 +132,7 @@ func cellText(v any) string {
 		}
 		return "否"
 	}
-	return Escape(fmt.Sprint(v))
+	return fmt.Sprint(v)
 }
 
 // cellValue returns a cell's value as the workbook keeps it: numbers as

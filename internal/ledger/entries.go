@@ -7,6 +7,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/rating"
+	"github.com/onewindow/onewindow/internal/supervision"
 )
 
 // CaseEntry is one line of the case ledger (办件台账).
@@ -94,6 +95,33 @@ type RatingEntry struct {
 	Rectification  rating.State   `json:"rectification,omitempty" doc:"差评整改状态"`
 }
 
+// NoticeEntry is one line of the supervision-notice ledger (督办单台账): one
+// notice, opened by the sweep on a missed deadline or by a supervisor by
+// hand, with the department's reply.
+type NoticeEntry struct {
+	ID             int64              `json:"id" doc:"督办单编号"`
+	Number         string             `json:"number" doc:"办件编号"`
+	ItemName       string             `json:"item_name" doc:"事项名称"`
+	Department     string             `json:"department" doc:"责任部门（编码；综合窗口的环节为空）"`
+	DepartmentName string             `json:"department_name" doc:"责任部门"`
+	Hall           string             `json:"hall" doc:"收件大厅（编码）"`
+	HallName       string             `json:"hall_name" doc:"收件大厅"`
+	Origin         supervision.Origin `json:"origin" enum:"sweep,hand" doc:"开具方式：sweep 超期自动开具，hand 监督人员手动开具"`
+	Step           supervision.Kind   `json:"step,omitempty" doc:"超期的环节（手动开具的为空）"`
+	StepLabel      string             `json:"step_label,omitempty" doc:"超期的环节"`
+	Reason         string             `json:"reason" doc:"督办事由"`
+	OpenedAt       time.Time          `json:"opened_at" doc:"开具时间"`
+	OpenedBy       string             `json:"opened_by" doc:"开具人（姓名；自动开具为“系统”）"`
+	ReplyBy        time.Time          `json:"reply_by" doc:"回复期限"`
+	State          NoticeState        `json:"state" enum:"open,answered,overdue" doc:"状态：open 待回复，answered 已回复，overdue 逾期未回复"`
+	RepliedAt      time.Time          `json:"replied_at,omitzero" doc:"回复时间"`
+	RepliedBy      string             `json:"replied_by,omitempty" doc:"回复人（姓名）"`
+	Explanation    string             `json:"explanation,omitempty" doc:"情况说明"`
+	Measures       string             `json:"measures,omitempty" doc:"整改措施"`
+	EscalatedAt    time.Time          `json:"escalated_at,omitzero" doc:"逾期未回复上报监督人员的时间"`
+	RepliedLate    bool               `json:"replied_late" doc:"是否逾期回复"`
+}
+
 // Columns returns the header of ledger k's spreadsheet, in the order of
 // the entries' Cells.
 func Columns(k Kind) []string {
@@ -110,6 +138,9 @@ func Columns(k Kind) []string {
 	case Ratings:
 		return []string{"评价编号", "评价时间", "评价等级", "评价渠道", "大厅", "窗口", "工作人员", "部门",
 			"办件编号", "事项名称", "实名", "评价人", "评价标签", "评价内容", "整改状态"}
+	case Notices:
+		return []string{"督办单编号", "办件编号", "事项名称", "责任部门", "收件大厅", "开具方式", "超期环节", "督办事由",
+			"开具时间", "开具人", "回复期限", "状态", "回复时间", "回复人", "情况说明", "整改措施", "上报时间", "逾期回复"}
 	}
 	return nil
 }
@@ -146,6 +177,14 @@ func (e *RatingEntry) Cells() []any {
 	}
 	return []any{strconv.FormatInt(e.ID, 10), e.CreatedAt, e.Level.Label(), e.Channel.Label(), e.HallName, e.Window, e.Clerk,
 		e.DepartmentName, e.CaseNumber, e.ItemName, e.RealName, e.Rater, strings.Join(tags, "、"), e.Text, rect}
+}
+
+// Cells returns the entry as a spreadsheet row (see Columns).
+func (e *NoticeEntry) Cells() []any {
+	origin := map[supervision.Origin]string{supervision.BySweep: "超期自动开具", supervision.ByHand: "监督人员开具"}[e.Origin]
+	return []any{strconv.FormatInt(e.ID, 10), e.Number, e.ItemName, e.DepartmentName, e.HallName, origin, e.StepLabel, e.Reason,
+		e.OpenedAt, e.OpenedBy, e.ReplyBy, e.State.Label(), e.RepliedAt, e.RepliedBy, e.Explanation, e.Measures, e.EscalatedAt,
+		e.RepliedLate}
 }
 
 // MaterialsText lists a handover's paper materials with their counts, as

@@ -9,6 +9,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/rating"
+	"github.com/onewindow/onewindow/internal/supervision"
 )
 
 func date(y int, m time.Month, d int) calendar.Date { return calendar.Date{Year: y, Month: m, Day: d} }
@@ -76,6 +77,13 @@ func TestCellsMatchColumns(t *testing.T) {
 		Handovers:  (&HandoverEntry{}).Cells(),
 		Deliveries: (&DeliveryEntry{Method: "mail"}).Cells(),
 		Ratings:    (&RatingEntry{Level: 2, Channel: rating.PC, Tags: []rating.Tag{"态度不好", "等候时间长"}, Rectification: rating.Open}).Cells(),
+		Notices:    (&NoticeEntry{Origin: supervision.BySweep, State: NoticeOverdue, StepLabel: "受理"}).Cells(),
+	}
+	if len(rows) != len(Kinds) {
+		t.Errorf("%d ledgers checked, %d exist", len(rows), len(Kinds))
+	}
+	if n := rows[Notices]; n[5] != "超期自动开具" || n[6] != "受理" || n[11] != "逾期未回复" {
+		t.Errorf("notice cells: %q", n)
 	}
 	for k, cells := range rows {
 		if len(cells) != len(Columns(k)) {
@@ -96,6 +104,19 @@ func TestCellsMatchColumns(t *testing.T) {
 	got := MaterialsText([]casework.MaterialLine{{Name: "营业执照", Originals: 1, Copies: 2}, {Name: "申请表", Originals: 1}, {Name: "照片"}})
 	if want := "营业执照（原件1份，复印件2份）；申请表（原件1份）；照片"; got != want {
 		t.Errorf("MaterialsText = %q, want %q", got, want)
+	}
+	replyBy := time.Date(2026, 10, 20, 17, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		replied, now time.Time
+		want         NoticeState
+	}{
+		{time.Time{}, replyBy, NoticeOpen},
+		{time.Time{}, replyBy.Add(time.Minute), NoticeOverdue},
+		{replyBy.Add(time.Hour), replyBy.Add(2 * time.Hour), NoticeAnswered},
+	} {
+		if got := NoticeStateAt(tc.replied, replyBy, tc.now); got != tc.want {
+			t.Errorf("NoticeStateAt(%v, %v) = %s, want %s", tc.replied, tc.now, got, tc.want)
+		}
 	}
 	if _, err := ParseKind("nope"); apperr.CodeOf(err) != apperr.Invalid {
 		t.Errorf("ParseKind(nope) = %v", err)

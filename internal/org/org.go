@@ -126,6 +126,9 @@ const (
 	RoleAdmin      Role = "admin"      // 行政审批局管理员
 	RoleSupervisor Role = "supervisor" // 监督人员
 	RoleAgent      Role = "agent"      // 代办员
+	// RoleHallManager runs one hall (大厅负责人): they read the supervision
+	// figures of the cases taken in at their hall, and change nothing.
+	RoleHallManager Role = "hall_manager"
 	// RoleApplicant is an online applicant account (网上办事大厅): it acts
 	// on its own cases only and is never a staff role, so it is not in
 	// Roles and no staff account can hold it.
@@ -133,7 +136,7 @@ const (
 )
 
 // Roles lists every role in a stable order.
-var Roles = []Role{RoleIntake, RoleIssuance, RoleReviewer, RoleDeptAdmin, RoleAdmin, RoleSupervisor, RoleAgent}
+var Roles = []Role{RoleIntake, RoleIssuance, RoleReviewer, RoleDeptAdmin, RoleAdmin, RoleSupervisor, RoleAgent, RoleHallManager}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -155,6 +158,10 @@ func (r Role) NeedsDepartment() bool { return r == RoleReviewer || r == RoleDept
 // to one.
 func (r Role) WorksAtHall() bool { return r == RoleIntake || r == RoleIssuance }
 
+// NeedsHall reports whether accounts of the role must belong to a hall:
+// a hall manager's figures are their hall's.
+func (r Role) NeedsHall() bool { return r == RoleHallManager }
+
 // Label returns the role's Chinese name.
 func (r Role) Label() string {
 	switch r {
@@ -172,6 +179,8 @@ func (r Role) Label() string {
 		return "监督人员"
 	case RoleAgent:
 		return "代办员"
+	case RoleHallManager:
+		return "大厅负责人"
 	case RoleApplicant:
 		return "申请人"
 	}
@@ -200,9 +209,12 @@ func (u *User) Validate() error {
 		c.Add("username", "用户名须为 3 至 32 位小写字母、数字、下划线、点或连字符")
 	}
 	c.Check(validName(u.Name), "name", "姓名不能为空且不超过 100 个字")
-	c.Check(u.Role.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor 或 agent")
+	c.Check(u.Role.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor、agent 或 hall_manager")
 	checkCodeIfSet(&c, "department", u.DepartmentCode, ParseDepartmentCode)
 	checkCodeIfSet(&c, "hall", u.HallCode, ParseHallCode)
+	if u.Role.NeedsHall() {
+		c.Check(u.HallCode != "", "hall", "大厅负责人须指明所负责的大厅")
+	}
 	if u.Role.NeedsDepartment() {
 		c.Check(u.DepartmentCode != "", "department", "部门审批人员和部门管理员须指明所属部门")
 	} else if u.Role.Valid() {

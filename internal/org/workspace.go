@@ -28,6 +28,7 @@ const (
 	WorkBundles        Workspace = "bundles"        // 一件事
 	WorkSupervision    Workspace = "supervision"    // 督查考核 (every department) and the rating figures
 	WorkDeptFigures    Workspace = "dept_figures"   // 本部门考核: the supervision figures of one's own department
+	WorkHallFigures    Workspace = "hall_figures"   // 本大厅考核: the supervision figures of one's own hall, and its big screen
 	WorkNotices        Workspace = "notices"        // 督办单
 	WorkQueueFigures   Workspace = "queue_figures"  // 排队统计
 	WorkAdmin          Workspace = "admin"          // 系统管理
@@ -48,6 +49,8 @@ var workspaces = map[Role][]Workspace{
 		WorkQueueFigures},
 	RoleAdmin: {WorkTasks, WorkCases, WorkHandbook, WorkRectifications, WorkBundles, WorkSupervision, WorkNotices,
 		WorkQueueFigures, WorkAdmin},
+	// A hall manager has no desk and so no tasks: their figures come first.
+	RoleHallManager: {WorkHallFigures, WorkCases, WorkHandbook},
 }
 
 // Workspaces returns the workspaces of role in menu order.

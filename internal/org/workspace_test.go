@@ -7,19 +7,31 @@ import (
 	"github.com/onewindow/onewindow/internal/org"
 )
 
-// The one table of who works where: every staff role has its tasks, the
-// case search and the handbook; the window is the hall clerks' only; a
-// clerk of no hall has no bookings list; an applicant has no staff page.
+// The one table of who works where: every staff role has the case search
+// and the handbook, and every role with a desk its tasks first; a hall
+// manager starts at their hall's figures; the window is the hall clerks'
+// only; a clerk of no hall has no bookings list; an applicant has no staff
+// page.
 func TestWorkspaces(t *testing.T) {
 	for _, r := range org.Roles {
-		for _, w := range []org.Workspace{org.WorkTasks, org.WorkCases, org.WorkHandbook} {
+		for _, w := range []org.Workspace{org.WorkCases, org.WorkHandbook} {
 			if !r.Sees(w) {
 				t.Errorf("%s does not see %s", r, w)
 			}
 		}
-		if ws := r.Workspaces(); ws[0] != org.WorkTasks {
+		first := org.WorkTasks
+		if r == org.RoleHallManager {
+			first = org.WorkHallFigures
+		}
+		if ws := r.Workspaces(); ws[0] != first {
 			t.Errorf("%s's menu starts with %s", r, ws[0])
 		}
+	}
+	if got := org.RolesSeeing(org.WorkHallFigures); !slices.Equal(got, []org.Role{org.RoleHallManager}) {
+		t.Errorf("hall figures: %v", got)
+	}
+	if got := org.RolesSeeing(org.WorkTasks); slices.Contains(got, org.RoleHallManager) {
+		t.Errorf("tasks: %v", got)
 	}
 	if got := org.RolesSeeing(org.WorkWindow); !slices.Equal(got, []org.Role{org.RoleIntake, org.RoleIssuance}) {
 		t.Errorf("window: %v", got)

@@ -25,6 +25,12 @@ func TestLedgerAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The sweep opens a notice on every step of the history open past
+		// its deadline: the notice ledger's lines.
+		rep, err := svc.Supervision().Sweep(service.AsSystem(context.Background()))
+		if err != nil || rep.Opened == 0 {
+			t.Fatalf("sweep: %v %+v", err, rep)
+		}
 		const period = "from=2026-08-01&to=2026-09-30"
 		f.run(t, []scenario{
 			{name: "case ledger page", method: "GET", path: "/api/v1/ledgers/cases?" + period + "&size=10&page=2", user: "supervisor", want: 200,
@@ -77,6 +83,38 @@ func TestLedgerAPI(t *testing.T) {
 						t.Errorf("body %s", r.body)
 					}
 				}},
+			{name: "notice ledger, open ones", method: "GET", path: "/api/v1/ledgers/notices?" + period + "&state=open&size=500", user: "supervisor", want: 200,
+				check: func(t *testing.T, r *response) {
+					var p struct {
+						Ledger  string
+						Total   int
+						Entries []struct {
+							Number   string `json:"number"`
+							State    string `json:"state"`
+							OpenedBy string `json:"opened_by"`
+						}
+					}
+					if err := json.Unmarshal(r.body, &p); err != nil {
+						t.Fatal(err)
+					}
+					if p.Ledger != "notices" || p.Total != rep.Opened || len(p.Entries) != rep.Opened {
+						t.Fatalf("page = %+v, the sweep opened %d", p, rep.Opened)
+					}
+					for _, e := range p.Entries {
+						if e.State != "open" || e.OpenedBy != "系统" {
+							t.Errorf("entry %+v", e)
+						}
+					}
+				}},
+			{name: "notice ledger, answered ones as CSV", method: "GET", path: "/api/v1/ledgers/notices?" + period + "&state=answered&format=csv", user: "admin", want: 200,
+				check: func(t *testing.T, r *response) {
+					if !bytes.HasPrefix(r.body, []byte(export.BOM+"督办单编号,")) || bytes.Count(r.body, []byte("\r\n")) != 1 {
+						t.Errorf("CSV of no answered notice: %q", r.body)
+					}
+				}},
+			{name: "unknown notice state", method: "GET", path: "/api/v1/ledgers/notices?state=lost", user: "supervisor", want: 422},
+			{name: "notice state on the case ledger", method: "GET", path: "/api/v1/ledgers/cases?state=escalated", user: "supervisor", want: 422},
+			{name: "notices of a reviewer", method: "GET", path: "/api/v1/ledgers/notices", user: "reviewer", want: 403},
 			{name: "another department's ledger", method: "GET", path: "/api/v1/ledgers/deliveries?department=GHZY&format=csv", user: "dept_admin", want: 403},
 			{name: "intake clerk", method: "GET", path: "/api/v1/ledgers/cases?format=xlsx", user: "intake", want: 403},
 			{name: "supervisor revealing ID numbers", method: "GET", path: "/api/v1/ledgers/cases?reveal_ids=true", user: "supervisor", want: 403},
@@ -96,7 +134,7 @@ func TestLedgerAPI(t *testing.T) {
 					if err := json.Unmarshal(r.body, &doc); err != nil {
 						t.Fatal(err)
 					}
-					for _, p := range []string{"/ledgers/cases", "/ledgers/handovers", "/ledgers/deliveries", "/ledgers/ratings"} {
+					for _, p := range []string{"/ledgers/cases", "/ledgers/handovers", "/ledgers/deliveries", "/ledgers/ratings", "/ledgers/notices"} {
 						c := doc.Paths[p]["get"].Responses["200"].Content
 						if c["application/json"] == nil || c[export.XLSXType] == nil || c[export.CSVType] == nil {
 							t.Errorf("%s: 200 content %v", p, c)

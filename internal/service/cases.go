@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"math/big"
+	"slices"
 	"sync"
 	"time"
 
@@ -50,6 +51,9 @@ type CaseView struct {
 	// the hall it was taken in at, by its name: filled by Case ("" when
 	// unknown).
 	ReceivedByName, PreReviewByName, HallName string
+	// StaffNames names, by username, the staff who acted on the case (its
+	// events' actors): what its printed documents call them. Filled by Case.
+	StaffNames map[string]string
 }
 
 // Next returns the case's earliest running deadline as people read it, or
@@ -355,10 +359,16 @@ func (s *Casework) nameCasePeople(ctx context.Context, v *CaseView) error {
 	if c.PreReview != nil {
 		users = append(users, c.PreReview.By)
 	}
+	for _, e := range v.Events {
+		if !slices.Contains(users, e.Actor) {
+			users = append(users, e.Actor)
+		}
+	}
 	names, err := s.store.UserNames(ctx, users)
 	if err != nil {
 		return err
 	}
+	v.StaffNames = names
 	v.ReceivedByName = names[c.ReceivedBy]
 	if c.PreReview != nil {
 		v.PreReviewByName = names[c.PreReview.By]

@@ -23,7 +23,7 @@ type HistoryOptions struct {
 	Cases    int       // how many cases
 	From, To time.Time // intakes fall on working days in [From, To); To is also where the story stops
 	Seed     uint64    // the same seed on the same database makes the same history
-	Batch    int       // cases written per transaction (default 250)
+	Batch    int       // cases written per transaction (default 1000)
 	// Progress, if set, is told after each batch how many cases are done.
 	Progress func(done int)
 }
@@ -71,7 +71,7 @@ func (s *Service) GenerateHistory(ctx context.Context, opt HistoryOptions) (*His
 		return nil, apperr.Field("from", "起始时间须早于截止时间")
 	}
 	if opt.Batch <= 0 {
-		opt.Batch = 250
+		opt.Batch = 1000
 	}
 	started := time.Now()
 	g, err := s.newHistory(ctx, opt)
@@ -96,6 +96,11 @@ func (s *Service) GenerateHistory(ctx context.Context, opt HistoryOptions) (*His
 		if opt.Progress != nil {
 			opt.Progress(done)
 		}
+	}
+	// The statistics and the rollups' pages as a bulk load leaves them are
+	// the first figures' cost: settle them now.
+	if err := s.store.Settle(ctx); err != nil {
+		return nil, err
 	}
 	r := g.rep
 	r.Took = time.Since(started)

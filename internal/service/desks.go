@@ -494,11 +494,11 @@ func paperMaterials(c *casework.Case) []casework.MaterialLine {
 	return out
 }
 
-// staffName shows an account as "张晓梅（shouli）", or the bare username
+// staffName shows an account by its real name ("张晓梅"), or the bare username
 // when the account is unknown.
 func staffName(names map[string]string, username string) string {
 	if n := names[username]; n != "" {
-		return n + "（" + username + "）"
+		return n
 	}
 	return username
 }

@@ -290,7 +290,7 @@ func TestSignHandoversAndSheet(t *testing.T) {
 		}
 		l := sheet.Lines[0]
 		if l.Number != numbers[0] || l.Applicant != "江川区味来餐饮管理有限公司" || len(l.Materials) == 0 ||
-			l.ReceivedBy != "张晓梅（shouli）" || l.SignedBy != "王建国（shenpi）" || !l.SignedAt.Equal(start.Add(time.Hour)) ||
+			l.ReceivedBy != "张晓梅" || l.SignedBy != "王建国" || !l.SignedAt.Equal(start.Add(time.Hour)) ||
 			!l.Cutoff.Equal(time.Date(2026, 9, 30, 15, 0, 0, 0, clock.Shanghai)) || !l.OnTime {
 			t.Errorf("first line: %+v", l)
 		}

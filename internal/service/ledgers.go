@@ -24,6 +24,8 @@ type LedgerStore interface {
 	CountDeliveryLedger(ctx context.Context, q store.LedgerQuery) (int, error)
 	RatingLedger(ctx context.Context, q store.LedgerQuery, each func(*ledger.RatingEntry) error) error
 	CountRatingLedger(ctx context.Context, q store.LedgerQuery) (int, error)
+	NoticeLedger(ctx context.Context, q store.LedgerQuery, each func(*ledger.NoticeEntry) error) error
+	CountNoticeLedger(ctx context.Context, q store.LedgerQuery) (int, error)
 	Users(ctx context.Context) ([]org.User, error)
 }
 
@@ -73,6 +75,7 @@ type LedgerPage struct {
 	Handovers  []ledger.HandoverEntry
 	Deliveries []ledger.DeliveryEntry
 	Ratings    []ledger.RatingEntry
+	Notices    []ledger.NoticeEntry
 }
 
 // Check decides whether the signed-in user may read the ledger asked for,
@@ -136,6 +139,9 @@ func (l *Ledgers) Page(ctx context.Context, r LedgerRequest) (*LedgerPage, error
 	case ledger.Ratings:
 		p.Ratings = []ledger.RatingEntry{}
 		p.Total, err = l.store.CountRatingLedger(ctx, q)
+	case ledger.Notices:
+		p.Notices = []ledger.NoticeEntry{}
+		p.Total, err = l.store.CountNoticeLedger(ctx, q)
 	}
 	if err != nil {
 		return nil, err
@@ -150,6 +156,8 @@ func (l *Ledgers) Page(ctx context.Context, r LedgerRequest) (*LedgerPage, error
 			p.Deliveries = append(p.Deliveries, *e)
 		case *ledger.RatingEntry:
 			p.Ratings = append(p.Ratings, *e)
+		case *ledger.NoticeEntry:
+			p.Notices = append(p.Notices, *e)
 		}
 		return nil
 	})
@@ -258,6 +266,12 @@ func (l *Ledgers) each(ctx context.Context, r LedgerRequest, q store.LedgerQuery
 	case ledger.Ratings:
 		errRun = l.store.RatingLedger(ctx, q, func(e *ledger.RatingEntry) error {
 			e.Clerk = names(e.Clerk)
+			n++
+			return fn(e)
+		})
+	case ledger.Notices:
+		errRun = l.store.NoticeLedger(ctx, q, func(e *ledger.NoticeEntry) error {
+			noticeEntry(e, names, q.Now)
 			n++
 			return fn(e)
 		})

@@ -41,7 +41,9 @@ type supervisionStore interface {
 	SupervisionSettings(ctx context.Context) (supervision.Settings, error)
 	SaveSupervisionSettings(ctx context.Context, set supervision.Settings, by string) error
 	RebuildRollups(ctx context.Context) (*store.RebuildReport, error)
+	CasesWithoutRollups(ctx context.Context) (int, error)
 	RatingRates(ctx context.Context, from, to time.Time, g rating.GroupBy) ([]rating.Rate, error)
+	HallRatingRates(ctx context.Context, from, to time.Time, hall string) ([]rating.Rate, error)
 	Case(ctx context.Context, number string) (*casework.Case, error)
 	Departments(ctx context.Context) ([]org.Department, error)
 	Halls(ctx context.Context) ([]org.Hall, error)
@@ -110,12 +112,16 @@ type Period struct {
 	Group      supervision.Grouping `json:"group"` // department, item, hall, user, month
 	Department string               `json:"department,omitempty"`
 	Key        string               `json:"key,omitempty"` // narrows item, hall and user groupings to one
+	// Hall narrows the figures to the cases taken in at one hall (a hall
+	// manager's are always their own hall's); grouped by department,
+	// hall or month only.
+	Hall string `json:"hall,omitempty"`
 }
 
 // scope checks who may read figures and narrows a department admin to
-// their own department.
+// their own department and a hall manager to their own hall.
 func (v *Supervision) scope(ctx context.Context, p *Period) (*Actor, error) {
-	a, err := require(ctx, "查看督查考核统计", org.RoleSupervisor, org.RoleAdmin, org.RoleDeptAdmin)
+	a, err := require(ctx, "查看督查考核统计", org.RoleSupervisor, org.RoleAdmin, org.RoleDeptAdmin, org.RoleHallManager)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +130,9 @@ func (v *Supervision) scope(ctx context.Context, p *Period) (*Actor, error) {
 			return nil, apperr.New(apperr.Forbidden, "部门管理员只能查看本部门的统计")
 		}
 		p.Department = a.User.DepartmentCode
+	}
+	if err := scopeHall(a, p); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -144,6 +153,10 @@ func (p *Period) check() error {
 		p.Group = supervision.ByDepartment
 	}
 	c.Check(p.Group.Valid(), "group", "分组须为 department、item、hall、user 或 month")
+	if p.Hall != "" {
+		c.Check(p.Group == supervision.ByDepartment || p.Group == supervision.ByHall || p.Group == supervision.ByMonth,
+			"group", "限定大厅时按部门（department）、大厅（hall）或月份（month）分组")
+	}
 	if err := c.Err("统计条件有误"); err != nil {
 		return err
 	}
@@ -152,7 +165,7 @@ func (p *Period) check() error {
 }
 
 func (p Period) query() store.FigureQuery {
-	return store.FigureQuery{From: p.From, To: p.To, Group: p.Group, Department: p.Department, Key: p.Key}
+	return store.FigureQuery{From: p.From, To: p.To, Group: p.Group, Department: p.Department, Key: p.Key, Hall: p.Hall}
 }
 
 // drill is the API query listing the cases behind one figure.
@@ -164,6 +177,9 @@ func (p Period) drill(path, key string, extra ...string) string {
 	q.Set("key", key)
 	if p.Department != "" {
 		q.Set("department", p.Department)
+	}
+	if p.Hall != "" {
+		q.Set("hall", p.Hall)
 	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		q.Set(extra[i], extra[i+1])
@@ -356,6 +372,9 @@ func (v *Supervision) Steps(ctx context.Context, q StepQuery) (*StepList, error)
 	if err := q.check(); err != nil {
 		return nil, err
 	}
+	if err := q.hallKey(q.GroupKey); err != nil {
+		return nil, err
+	}
 	for _, k := range append([]supervision.Kind{q.Step}, q.Kinds...) {
 		if k != "" && !k.Valid() {
 			return nil, apperr.Field("step", "未知的环节："+string(k))
@@ -463,6 +482,9 @@ func (v *Supervision) HoldingCases(ctx context.Context, p Period, key string, ho
 	if err := p.check(); err != nil {
 		return nil, err
 	}
+	if err := p.hallKey(key); err != nil {
+		return nil, err
+	}
 	if holder != "" && !holder.Valid() {
 		return nil, apperr.Field("holder", "未知的停留方："+string(holder))
 	}
@@ -503,7 +525,8 @@ func (v *Supervision) Case(ctx context.Context, number string) (*CaseSupervision
 	if err != nil {
 		return nil, err
 	}
-	if a.Is(org.RoleDeptAdmin) && dims.Department != a.User.DepartmentCode {
+	if a.Is(org.RoleDeptAdmin) && dims.Department != a.User.DepartmentCode ||
+		a.Is(org.RoleHallManager) && dims.Hall != a.User.HallCode {
 		return nil, casework.UnknownCase(number)
 	}
 	env, err := v.foldEnv(ctx)
@@ -530,7 +553,7 @@ func (v *Supervision) Rebuild(ctx context.Context) (*store.RebuildReport, error)
 
 // Settings returns the supervision settings.
 func (v *Supervision) Settings(ctx context.Context) (supervision.Settings, error) {
-	if _, err := require(ctx, "查看督查设置", org.RoleSupervisor, org.RoleAdmin, org.RoleDeptAdmin); err != nil {
+	if _, err := require(ctx, "查看督查设置", org.RoleSupervisor, org.RoleAdmin, org.RoleDeptAdmin, org.RoleHallManager); err != nil {
 		return supervision.Settings{}, err
 	}
 	return v.store.SupervisionSettings(ctx)

@@ -7,6 +7,7 @@ import (
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/supervision"
 )
@@ -179,7 +180,13 @@ func (v *Supervision) ratings(ctx context.Context, p Period) ([]rating.Rate, err
 	if p.Group == supervision.ByUser {
 		g = rating.GroupBy("clerk")
 	}
-	rates, err := v.store.RatingRates(ctx, from.At(0, 0), to.AddDays(1).At(0, 0), g)
+	var rates []rating.Rate
+	var err error
+	if p.Hall != "" { // the ratings given at the hall, per department
+		rates, err = v.store.HallRatingRates(ctx, from.At(0, 0), to.AddDays(1).At(0, 0), p.Hall)
+	} else {
+		rates, err = v.store.RatingRates(ctx, from.At(0, 0), to.AddDays(1).At(0, 0), g)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -212,8 +219,12 @@ type CardRow struct {
 // (2026-01), by the admin's thresholds.
 func (v *Supervision) Cards(ctx context.Context, month, department string) ([]CardRow, error) {
 	p := Period{Department: department}
-	if _, err := v.scope(ctx, &p); err != nil {
+	a, err := v.scope(ctx, &p)
+	if err != nil {
 		return nil, err
+	}
+	if a.Is(org.RoleHallManager) { // a card is a department's, over every hall
+		return nil, apperr.New(apperr.Forbidden, "黄牌红牌按部门评定，大厅负责人不能查看")
 	}
 	m, err := monthPeriod(month)
 	if err != nil {

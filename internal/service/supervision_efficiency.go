@@ -175,6 +175,9 @@ func (v *Supervision) Intakes(ctx context.Context, p Period, key string, limit, 
 	if err := p.check(); err != nil {
 		return nil, err
 	}
+	if err := p.hallKey(key); err != nil {
+		return nil, err
+	}
 	nums, total, err := v.store.IntakeCases(ctx, p.query(), key, limit, offset)
 	if err != nil {
 		return nil, err

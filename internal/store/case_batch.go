@@ -20,9 +20,19 @@ type CaseBatch struct {
 }
 
 // Batch runs fn with a batch in one write transaction: everything fn
-// wrote is committed if it returns nil, nothing otherwise.
+// wrote is committed if it returns nil, nothing otherwise. The supervision
+// rollups of the cases the batch creates are folded once each, when fn is
+// done, and their counts written summed over the batch (bulkRollup): the
+// same rows the changes would write one by one, in far fewer statements.
 func (s *Store) Batch(ctx context.Context, fn func(b *CaseBatch) error) error {
-	return s.update(ctx, func(tx *sql.Tx) error { return fn(&CaseBatch{s: s, ctx: ctx, tx: tx}) })
+	return s.update(ctx, func(tx *sql.Tx) error {
+		bulk := &bulkRollup{cases: map[int64]*bulkCase{}, live: map[string]*liveCase{}}
+		bctx := context.WithValue(ctx, bulkKey{}, bulk)
+		if err := fn(&CaseBatch{s: s, ctx: bctx, tx: tx}); err != nil {
+			return err
+		}
+		return s.flushBulkRollup(ctx, tx, bulk)
+	})
 }
 
 // CreateCase is Store.CreateCase within the batch.

@@ -265,9 +265,16 @@ func (s *Store) UpdateCaseAtVisit(ctx context.Context, number string, change Cha
 func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, change ChangeFunc) (*casework.Case, error) {
 	var out *casework.Case
 	err := func() error {
-		c, prev, err := s.loadCase(s.rowTx(ctx, tx, loadCaseQuery, number), number)
-		if err != nil {
-			return err
+		var c *casework.Case
+		var prev *casework.Event
+		bulk := bulkOf(ctx)
+		if lc := bulk.liveCase(number); lc != nil {
+			c, prev = lc.c, &lc.last // a batch's case, as its last change left it
+		} else {
+			var err error
+			if c, prev, err = s.loadCase(s.rowTx(ctx, tx, loadCaseQuery, number), number); err != nil {
+				return err
+			}
 		}
 		files := caseFiles(c)
 		ch, err := change(c)
@@ -314,9 +321,13 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 		if err := s.insertDocuments(ctx, tx, c.ID, docs); err != nil {
 			return err
 		}
+		bulk.keep(c, ev)
 		out = c
 		return nil
 	}()
+	if err != nil {
+		bulkOf(ctx).forget(number) // a change refused mid-way may have touched the case
+	}
 	return out, err
 }
 

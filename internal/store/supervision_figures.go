@@ -17,12 +17,15 @@ import (
 // FigureQuery selects the figures of a period: From and To are dates
 // (2026-01-01, both included, Asia/Shanghai), grouped by Group; Department
 // narrows any grouping to one department, Key narrows item, hall or user
-// groupings to one of their keys.
+// groupings to one of their keys. Hall narrows the figures to the cases
+// taken in at one hall; it goes with the department, hall and month
+// groupings only (the rollup keeps the hall's rows by department).
 type FigureQuery struct {
 	From, To   string
 	Group      supervision.Grouping
 	Department string
 	Key        string
+	Hall       string
 }
 
 // rollupWhere is the rollup rows of one grain and range a query reads:
@@ -35,14 +38,23 @@ func (q FigureQuery) rollupWhere(args *[]any, grain, from, to string) (where, gr
 	case supervision.ByMonth:
 		dim, group = dimDepartment, "substr(day, 1, 7)"
 	}
+	key := q.Key
+	if q.Group == supervision.ByDepartment || q.Group == supervision.ByMonth {
+		key = ""
+	}
+	if q.Hall != "" {
+		// One hall's figures are the hall rows of that key, whatever the
+		// grouping (department, hall or month: the service allows no other).
+		dim, key = dimHall, q.Hall
+	}
 	*args = append(*args, dim, grain, from, to)
 	where = "dim = $1 AND grain = $2 AND day >= $3 AND day <= $4"
 	if q.Department != "" {
 		*args = append(*args, q.Department)
 		where += fmt.Sprintf(" AND department = $%d", len(*args))
 	}
-	if q.Key != "" && q.Group != supervision.ByDepartment && q.Group != supervision.ByMonth {
-		*args = append(*args, q.Key)
+	if key != "" {
+		*args = append(*args, key)
 		where += fmt.Sprintf(" AND key = $%d", len(*args))
 	}
 	return where, group
@@ -152,6 +164,10 @@ func (q FigureQuery) stepWhere(args *[]any, dayCol string) (where, group string)
 	if q.Key != "" && q.Group != supervision.ByDepartment && q.Group != supervision.ByMonth {
 		*args = append(*args, q.Key)
 		where += fmt.Sprintf(" AND %s = $%d", group, len(*args))
+	}
+	if q.Hall != "" {
+		*args = append(*args, q.Hall)
+		where += fmt.Sprintf(" AND hall = $%d", len(*args))
 	}
 	return where, group
 }

@@ -55,7 +55,10 @@ func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
 		}
 		rows.Close()
 		if len(ids) == 0 {
-			return rep, nil
+			if err := s.markRollupsComplete(ctx); err != nil {
+				return nil, err
+			}
+			return rep, s.Settle(ctx)
 		}
 		after = ids[len(ids)-1]
 		err = s.update(ctx, func(tx *sql.Tx) error {
@@ -73,6 +76,40 @@ func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
 			return nil, err
 		}
 	}
+}
+
+// rollupsComplete names the counter set once every case is counted in the
+// rollups: by a whole rebuild, or by a start that found none missing.
+const rollupsComplete = "supervision:rollups"
+
+func (s *Store) markRollupsComplete(ctx context.Context) error {
+	return s.update(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING`, rollupsComplete)
+		return err
+	})
+}
+
+// CasesWithoutRollups returns how many cases the supervision rollups do not
+// count: those of a database that held cases before the rollups existed
+// (migration 19), or one that was restored without them. Once none is
+// missing it says so in a counter, and later calls answer 0 at once (every
+// new change is counted in its own transaction).
+func (s *Store) CasesWithoutRollups(ctx context.Context) (int, error) {
+	var done int
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM counters WHERE name = $1`, rollupsComplete).Scan(&done)
+	if err != nil || done > 0 {
+		return 0, mapErr(err, "rollups counter")
+	}
+	var missing int
+	err = s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c
+		WHERE NOT EXISTS (SELECT 1 FROM sv_cases v WHERE v.case_id = c.id)`).Scan(&missing)
+	if err != nil {
+		return 0, mapErr(err, "cases without rollups")
+	}
+	if missing == 0 {
+		return 0, s.markRollupsComplete(ctx)
+	}
+	return missing, nil
 }
 
 // rebuildCase folds one case's events and writes its counts.

@@ -95,6 +95,9 @@ func caseDims(c *casework.Case) supervision.Dims {
 // writes the difference the change makes to the rollups, the steps and the
 // holding time.
 func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
+	if deferRollup(ctx, c, ev) {
+		return nil // a batch's new case: folded once, when the batch ends
+	}
 	env, err := s.foldEnvironment(ctx)
 	if err != nil {
 		return err

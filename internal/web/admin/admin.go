@@ -30,6 +30,9 @@ type subform struct {
 type adminPage struct {
 	Tabs      []navItem // the sections the user may use
 	ActiveTab string    // the tab the page belongs to
+	// DeptNames names departments by their codes: a page shows the name,
+	// never the code (page.Kit.DepartmentNames).
+	DeptNames map[string]string
 }
 
 // adminTabs returns the administration menu of the signed-in user.
@@ -62,7 +65,7 @@ func (h *Handlers) adminTabs(r *http.Request) adminPage {
 		}
 		tabs = append(tabs, navItem{"/admin/users", label})
 	}
-	p := adminPage{Tabs: tabs, ActiveTab: "/admin"}
+	p := adminPage{Tabs: tabs, ActiveTab: "/admin", DeptNames: h.DepartmentNames(r.Context())}
 	for _, t := range tabs {
 		if r.URL.Path == t.Href || strings.HasPrefix(r.URL.Path, t.Href+"/") {
 			p.ActiveTab = t.Href

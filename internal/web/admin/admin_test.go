@@ -391,6 +391,14 @@ func TestAdminAccounts(t *testing.T) {
 		h.browser(t).post("/login", url.Values{"username": {"chujian"}, "password": {h.passwords["chujian"]}}).want(t, http.StatusUnauthorized)
 		admin.get("/admin/users/chujian").wantNot(t, `class="password"`)
 
+		// A hall manager needs the hall they run, and then has it.
+		admin.get("/admin/users").want(t, http.StatusOK, `<option value="hall_manager">大厅负责人</option>`)
+		admin.post("/admin/users", url.Values{"username": {"binhe1"}, "name": {"钱晓东"}, "role": {"hall_manager"}}).
+			want(t, http.StatusUnprocessableEntity, "大厅负责人须指明所负责的大厅", `value="binhe1"`)
+		admin.post("/admin/users", url.Values{"username": {"binhe1"}, "name": {"钱晓东"}, "role": {"hall_manager"}, "hall": {"JC-BHJD"}}).
+			want(t, http.StatusOK, "已添加账号")
+		admin.get("/admin/users/binhe1").want(t, http.StatusOK, "大厅负责人", "江川区滨河街道为民服务中心")
+
 		// A department admin manages its own reviewers only.
 		bumen := h.signIn(t, "bumen")
 		list := bumen.get("/admin/users")
@@ -404,5 +412,25 @@ func TestAdminAccounts(t *testing.T) {
 			want(t, http.StatusOK, "已添加账号", "初始密码")
 		bumen.post("/admin/users", url.Values{"username": {"ghzy9"}, "name": {"越权"}, "role": {"reviewer"}, "department": {"GHZY"}}).
 			want(t, http.StatusForbidden, `value="ghzy9"`)
+	})
+}
+
+// TestAdminNamesDepartments: the item list, an item's version, the
+// administration heading and the bundle templates name departments by
+// their names, never their codes.
+func TestAdminNamesDepartments(t *testing.T) {
+	eachHall(t, start, func(t *testing.T, h *hall) {
+		const scjg = "江川区市场监督管理局"
+		admin := h.signIn(t, "admin")
+		list := admin.get("/admin/items?department=SCJG")
+		list.want(t, http.StatusOK, "<td>"+scjg+"</td>")
+		list.wantNot(t, "<td>SCJG</td>")
+		admin.get("/admin/items/SCJG-XK-001/versions/1").want(t, http.StatusOK, "<dt>实施部门</dt><dd>"+scjg+"</dd>")
+		bundles := admin.get("/admin/bundles")
+		bundles.want(t, http.StatusOK, "<td>"+scjg+"</td>")
+		bundles.wantNot(t, "<td>SCJG</td>")
+		head := h.signIn(t, "bumen").get("/admin")
+		head.want(t, http.StatusOK, "<small>"+scjg+"</small>")
+		head.wantNot(t, "部门 SCJG")
 	})
 }

@@ -152,8 +152,9 @@ func TestHandoverPage(t *testing.T) {
 		// The printable sheet.
 		p = reviewer.get("/handover/print?numbers=" + a + "," + b)
 		p.want(t, http.StatusOK, "<h1>材料交接表</h1>", "接收部门：江川区市场监督管理局", "日期：2026年9月30日", a, b,
-			"江川区味来餐饮管理有限公司", "食品经营许可申请书（原件 1 份，复印件 0 份）", "2026-09-30 09:00<br>张晓梅（shouli）",
-			"2026-09-30 15:00", "2026-09-30 09:30", "王建国（shenpi）", "移交人（综合受理窗口）签字", "/static/print/handover_batch.css") // A4 landscape, see the file
+			"江川区味来餐饮管理有限公司", "食品经营许可申请书（原件 1 份，复印件 0 份）", "2026-09-30 09:00<br>张晓梅<",
+			"2026-09-30 15:00", "2026-09-30 09:30", "<td>王建国</td>", "移交人（综合受理窗口）签字", "/static/print/handover_batch.css") // A4 landscape, see the file
+		p.wantNot(t, "shouli", "shenpi") // people by their real names only
 		reviewer.get("/handover/print").want(t, http.StatusUnprocessableEntity, "请选择要列入交接表的办件")
 		h.signIn(t, "shenpi2").get("/handover/print?numbers="+a).want(t, http.StatusForbidden)
 		// The bureau picks a department; nothing to sign, but the sheet prints.

@@ -39,6 +39,7 @@ type printPage struct {
 	// Preview is set on a written decision waiting for its confirmation
 	// (the kit's print templates, decisions.go).
 	Preview *page.Confirmation
+	staff  map[string]string // the case's staff by username (CaseView.StaffNames)
 }
 
 // documentData decodes a document's data into the struct of its kind.
@@ -110,7 +111,8 @@ func (h *Handlers) printPage(r *http.Request, cv *service.CaseView, doc casework
 	if err != nil {
 		return nil, apperr.Wrap(err, "print document")
 	}
-	p := &printPage{Doc: doc, Data: data, Number: cv.Case.Number, Department: cv.Case.DepartmentCode, Policy: cv.Case.DeadlinePolicy()}
+	p := &printPage{Doc: doc, Data: data, Number: cv.Case.Number, Department: cv.Case.DepartmentCode, Policy: cv.Case.DeadlinePolicy(),
+		staff: cv.StaffNames}
 	if rd, ok := data.(*casework.ReceiptData); ok {
 		p.CheckCode = rd.CheckCode
 	}
@@ -163,6 +165,15 @@ func (h *Handlers) printPage(r *http.Request, cv *service.CaseView, doc casework
 
 // The words the printed forms fill in; methods, so every print template
 // can use them without functions of its own.
+
+// Staff names a member of staff the document records by username: by
+// their real name, as printed forms sign (the username if unknown).
+func (p printPage) Staff(username string) string {
+	if n := p.staff[username]; n != "" {
+		return n
+	}
+	return username
+}
 
 // Status says where a listed material stands.
 func (printPage) Status(s string) string {

@@ -106,9 +106,9 @@ func TestPrintMailedByAnAgent(t *testing.T) {
 			casework.AcceptanceNotice: {"江川受字〔2026〕第000001号", "决定予以受理"},
 			casework.DenialDecision: {"江川不准字〔2026〕第000001号", "经营场所不符合要求", "第三十八条第二款", "决定不予行政许可",
 				"六十日内向江川区人民政府申请行政复议", "六个月内依法向人民法院提起行政诉讼"},
-			casework.HandoverSheet:   {"移交的纸质材料"},
+			casework.HandoverSheet:   {"移交的纸质材料", "移交人（综合受理窗口）：张晓梅", "：王建国"},
 			casework.ResultSheet:     {"不予", "不予行政许可决定书 江市监不许〔2026〕1号", "邮寄送达（由综合出件窗口寄出）"},
-			casework.DeliveryReceipt: {"邮寄送达", "EMS", "EA123456789CN", "妥投凭证"},
+			casework.DeliveryReceipt: {"邮寄送达", "EMS", "EA123456789CN", "妥投凭证", "送达人：李文静"},
 		}
 		if len(cv.Documents) != len(shows) {
 			t.Fatalf("%d documents, want %d", len(cv.Documents), len(shows))
@@ -120,6 +120,7 @@ func TestPrintMailedByAnAgent(t *testing.T) {
 				t.Fatalf("%s: %d", d.Kind, p.status)
 			}
 			p.has(t, string(d.Kind), shows[d.Kind]...)
+			p.hasNot(t, string(d.Kind), "shouli", "shenpi", "chujian") // people by their names, never usernames
 			codes(t, string(d.Kind), p)
 		}
 	})

@@ -13,6 +13,13 @@ type itemsData struct {
 	Department  string
 	Departments []org.Department
 	Items       []catalog.Item
+	DeptNames   map[string]string // the departments by code: pages show names
+}
+
+// itemData is one item's guide, its department named.
+type itemData struct {
+	*catalog.Item
+	DepartmentName string
 }
 
 // items lists the public handbook, searchable by name or code.
@@ -22,6 +29,10 @@ func (h *Handlers) items(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if d.Departments, err = h.svc.Departments(r.Context()); err == nil {
 		d.Items, err = h.svc.Items(r.Context(), service.ItemFilter{Query: d.Query, Department: d.Department})
+	}
+	d.DeptNames = map[string]string{}
+	for _, x := range d.Departments {
+		d.DeptNames[x.Code] = x.Name
 	}
 	status := http.StatusOK
 	if err != nil {
@@ -39,6 +50,6 @@ func (h *Handlers) item(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, h.formError(r, &v, err), "item", v)
 		return
 	}
-	v.Title, v.Data = it.Name, it
+	v.Title, v.Data = it.Name, itemData{Item: it, DepartmentName: h.DepartmentNames(r.Context())[it.DepartmentCode]}
 	h.render(w, r, http.StatusOK, "item", v)
 }

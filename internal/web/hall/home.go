@@ -38,6 +38,10 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/agent", http.StatusSeeOther) // the agent's desk
 		return
 	}
+	if u.Role == org.RoleHallManager {
+		http.Redirect(w, r, "/supervision", http.StatusSeeOther) // no desk: the hall's figures
+		return
+	}
 	heading, desk := myWork(u.Role)
 	v := view{Title: "我的待办"}
 	d := homeData{Heading: heading}

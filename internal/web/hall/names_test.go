@@ -18,3 +18,17 @@ func TestPagesNameDepartments(t *testing.T) {
 		home.wantNot(t, "· SCJG", "SCJG ·")
 	})
 }
+
+// TestHandbookNamesDepartments: the public 办事指南, its list and an item's
+// guide, name the implementing department, never its code.
+func TestHandbookNamesDepartments(t *testing.T) {
+	eachHall(t, start, func(t *testing.T, h *hall) {
+		b := h.browser(t)
+		guide := b.get("/items/SCJG-XK-001")
+		guide.want(t, http.StatusOK, "<dt>实施部门</dt><dd>江川区市场监督管理局</dd>")
+		guide.wantNot(t, "<dd>SCJG</dd>")
+		list := b.get("/items?department=SCJG")
+		list.want(t, http.StatusOK, "SCJG-XK-001", "<td>江川区市场监督管理局</td>")
+		list.wantNot(t, "<td>SCJG</td>")
+	})
+}

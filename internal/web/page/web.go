@@ -252,7 +252,8 @@ var workspacePages = map[org.Workspace]navItem{
 	org.WorkBookings: {"", "预约名单"}, org.WorkCases: {"/cases", "办件查询"}, org.WorkHandbook: {"/items", "办事指南"},
 	org.WorkRectifications: {"/rectifications", "差评整改"}, org.WorkBundles: {"/bundles", "一件事"},
 	org.WorkSupervision: {"/supervision", "督查考核"}, org.WorkDeptFigures: {"/supervision", "本部门考核"},
-	org.WorkNotices: {"/supervision/notices", "督办单"}, org.WorkQueueFigures: {"/queue/figures", "排队统计"}, org.WorkAdmin: {"/admin", "系统管理"},
+	org.WorkHallFigures: {"/supervision", "本大厅考核"},
+	org.WorkNotices:     {"/supervision/notices", "督办单"}, org.WorkQueueFigures: {"/queue/figures", "排队统计"}, org.WorkAdmin: {"/admin", "系统管理"},
 }
 
 // Render answers with the named page, filled with v and what the layout

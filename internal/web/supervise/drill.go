@@ -43,7 +43,8 @@ func (h *Handlers) drill(w http.ResponseWriter, r *http.Request) {
 	pageNo = max(pageNo, 1)
 	group := q.Get("group")
 	sq := service.StepQuery{
-		Period:   service.Period{From: q.Get("from"), To: q.Get("to"), Department: q.Get("department"), Key: q.Get("key")},
+		Period: service.Period{From: q.Get("from"), To: q.Get("to"), Department: q.Get("department"), Key: q.Get("key"),
+			Hall: q.Get("hall")},
 		GroupKey: q.Get("key"),
 		Status:   supervision.Status(q.Get("status")),
 		ByDone:   q.Get("by") == "done",

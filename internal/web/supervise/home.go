@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/supervision"
 )
@@ -50,6 +51,9 @@ type homeData struct {
 	Trend      *chart
 	Bars       *chart
 	SeesAll    bool // supervisors and admins: the satisfaction tab
+	// Hall and HallName are a hall manager's hall: the figures are its
+	// cases', without cards, with a link to its big screen.
+	Hall, HallName string
 }
 
 // drillPage turns the service's drill-down query (an API address) into the
@@ -93,6 +97,18 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 	p := readPeriod(r.URL.Query(), h.svc.Now())
 	u := service.UserFrom(ctx)
 	d := &homeData{P: p, SeesAll: u != nil && u.Role.Sees("supervision")}
+	if u != nil && u.Role.Sees(org.WorkHallFigures) {
+		// A hall manager: the figures of the cases taken in at their hall
+		// (the service narrows them), and the hall's big screen.
+		d.Hall, d.HallName = u.HallCode, u.HallCode
+		if hs, err := h.svc.Halls(ctx); err == nil {
+			for _, x := range hs {
+				if x.Code == u.HallCode {
+					d.HallName = x.Name
+				}
+			}
+		}
+	}
 	for _, i := range supervision.Indicators[1:] {
 		d.Indicators = append(d.Indicators, i.Label())
 	}
@@ -119,6 +135,9 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 	}
 	yellow, red := map[string]int{}, map[string]int{}
 	months := p.months()
+	if d.Hall != "" {
+		months = nil // cards are the departments', over every hall
+	}
 	for _, m := range months {
 		cards, err := sv.Cards(ctx, m, "")
 		if err != nil {

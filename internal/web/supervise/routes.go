@@ -13,6 +13,10 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	// The monthly bulletin (督查通报), printed or as a workbook: bulletin.go.
 	mux.HandleFunc("GET /supervision/bulletin", h.SignedIn(h.bulletin))
 
+	// The ledgers (台账) as pages and their exports: ledgers.go.
+	mux.HandleFunc("GET /supervision/ledgers", h.SignedIn(h.ledgers))
+	mux.HandleFunc("GET /supervision/ledgers/{kind}", h.SignedIn(h.ledgers))
+
 	// Supervision notices (督办单): notices.go.
 	mux.HandleFunc("GET /supervision/notices", h.SignedIn(h.notices))
 	mux.HandleFunc("GET /supervision/notices/new", h.SignedIn(h.newNotice))
