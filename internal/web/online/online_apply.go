@@ -483,9 +483,11 @@ func checkMaterial(it *catalog.Item, code string, have int) error {
 	return nil
 }
 
-// myUpload adds the files uploaded for one material to a draft, making the
-// draft on the first upload. Refused files are shown by their material,
-// and nothing of them is kept.
+// myUpload adds uploaded files to a draft, making the draft on the first
+// upload: one material's files ("file" with the field "material", the
+// per-material form) or several materials' at once ("file.<code>", the
+// page's 上传全部所选文件, sent with a progress bar by upload.js). Refused
+// files are shown by their material, and nothing of them is kept.
 func (h *Handlers) myUpload(w http.ResponseWriter, r *http.Request) {
 	var (
 		d   *service.OnlineDraft
@@ -498,35 +500,43 @@ func (h *Handlers) myUpload(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	material := ""
-	accepted := 0
+	accepted := map[string]int{} // files accepted so far, by material
+	total := 0
+	materialOf := func(field string, f url.Values) (string, bool) {
+		if field == "file" {
+			return f.Get("material"), true
+		}
+		code, ok := strings.CutPrefix(field, "file.")
+		return code, ok
+	}
 	values, files, readErr := h.readUploads(r, func(field string, f url.Values) error {
 		if it == nil {
 			if d, it, err = h.myDraft(r, f.Get("item")); err != nil {
 				return err
 			}
 		}
-		if d.ID == 0 && accepted == 0 {
+		if d.ID == 0 && total == 0 {
 			// Told before the file is read, not after it is kept.
 			if err := h.svc.CheckDraftRoom(r.Context()); err != nil {
 				return err
 			}
 		}
-		material = f.Get("material")
-		if field != "file" {
+		material, ok := materialOf(field, f)
+		if !ok {
 			return apperr.Field("file", "未知的上传项")
 		}
-		if err := checkMaterial(it, material, len(d.Files[material])+accepted); err != nil {
+		if err := checkMaterial(it, material, len(d.Files[material])+accepted[material]); err != nil {
 			return err
 		}
-		total := accepted
+		have := total
 		for _, fs := range d.Files {
-			total += len(fs)
+			have += len(fs)
 		}
-		if err := h.checkDraftFiles(total); err != nil {
+		if err := h.checkDraftFiles(have); err != nil {
 			return err
 		}
-		accepted++
+		accepted[material]++
+		total++
 		return nil
 	})
 	if it == nil { // nothing was uploaded: find the item from the fields
@@ -535,38 +545,47 @@ func (h *Handlers) myUpload(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if material == "" {
-		material = values.Get("material")
-	}
-	var refused []string
-	var added []casework.FileRef
+	first := values.Get("material") // where the page goes back to
+	refused := map[string][]string{}
+	added := map[string][]casework.FileRef{}
+	var names []string
 	for _, u := range files {
+		material, _ := materialOf(u.Field, values)
+		if first == "" {
+			first = material
+		}
 		if u.Err != nil {
-			refused = append(refused, h.message(r, u.Err))
+			refused[material] = append(refused[material], h.message(r, u.Err))
 			continue
 		}
-		added = append(added, u.Ref)
+		added[material] = append(added[material], u.Ref)
+		names = append(names, "「"+u.Ref.Name+"」")
 	}
 	if readErr != nil {
-		refused = append(refused, h.message(r, readErr))
+		refused[first] = append(refused[first], h.message(r, readErr))
 	}
 	if len(files) == 0 && readErr == nil {
-		refused = append(refused, "请选择要上传的文件")
+		refused[first] = append(refused[first], "请选择要上传的文件")
 	}
 	if len(added) > 0 {
 		if d.Files == nil {
 			d.Files = map[string][]casework.FileRef{}
 		}
-		d.Files[material] = append(d.Files[material], added...)
+		for m, refs := range added {
+			d.Files[m] = append(d.Files[m], refs...)
+		}
 		if err := h.svc.SaveDraft(r.Context(), d); err != nil {
-			refused = append(refused, h.message(r, err))
-			added = nil
+			refused[first] = append(refused[first], h.message(r, err))
+			added, names = nil, nil
 		}
 	}
 	if len(refused) > 0 {
-		v := view{Field: map[string]string{"file." + material: strings.Join(refused, "；")}}
-		if len(added) > 0 {
-			v.Flash = fmt.Sprintf("已上传 %d 个文件；其余未上传，见材料下的说明。", len(added))
+		v := view{Field: map[string]string{}}
+		for m, msgs := range refused {
+			v.Field["file."+m] = strings.Join(msgs, "；")
+		}
+		if len(names) > 0 {
+			v.Flash = fmt.Sprintf("已上传 %d 个文件；其余未上传，见材料下的说明。", len(names))
 		}
 		if d.ID != 0 && r.PathValue("id") == "new" {
 			// The draft now exists: its own address from here on.
@@ -575,11 +594,7 @@ func (h *Handlers) myUpload(w http.ResponseWriter, r *http.Request) {
 		h.showApply(w, r, http.StatusUnprocessableEntity, v, it, d)
 		return
 	}
-	names := make([]string, len(added))
-	for i, f := range added {
-		names[i] = "「" + f.Name + "」"
-	}
-	h.redirect(w, r, "/my/drafts/"+strconv.FormatInt(d.ID, 10)+"#m-"+url.PathEscape(material), "已上传"+strings.Join(names, "")+"。")
+	h.redirect(w, r, "/my/drafts/"+strconv.FormatInt(d.ID, 10)+"#m-"+url.PathEscape(first), "已上传"+strings.Join(names, "")+"。")
 }
 
 // myRemoveFile takes one file off a draft's material.
