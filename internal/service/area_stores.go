@@ -101,6 +101,7 @@ type caseworkStore interface {
 	UpdateCase(ctx context.Context, number string, change store.ChangeFunc) (*casework.Case, error)
 	UpdateCaseAtVisit(ctx context.Context, number string, change store.ChangeFunc, link *store.VisitLink) (*casework.Case, *queue.Ticket, error)
 	UserNames(ctx context.Context, usernames []string) (map[string]string, error)
+	Users(ctx context.Context) ([]org.User, error)
 	VerifyChains(ctx context.Context) (*store.ChainReport, error)
 }
 
