@@ -196,6 +196,7 @@ type ratingsStore interface {
 	CreateRating(ctx context.Context, r *rating.Rating, tokenHash string, x *rating.Rectification, ev *rating.RectificationEvent) error
 	CreateVisitToken(ctx context.Context, t store.VisitToken) error
 	PairRatingPad(ctx context.Context, hall, window, keyHash string, at time.Time, by string) error
+	QueueWindow(ctx context.Context, hall, number string) (*queue.Window, error)
 	Rating(ctx context.Context, id int64) (*rating.Rating, error)
 	RatingPad(ctx context.Context, hall, window string) (*store.RatingPad, error)
 	RatingRates(ctx context.Context, from, to time.Time, g rating.GroupBy) ([]rating.Rate, error)
