@@ -28,7 +28,7 @@ func ratingOut(r *rating.Rating) *RatingOut {
 type ratingReceiptOutput struct {
 	Body struct {
 		Rating    *RatingOut `json:"rating"`
-		Key       string     `json:"key" doc:"追加评价凭证，只显示这一次，请妥善保存"`
+		Key       string     `json:"key" doc:"追加评价凭证：8 位字母和数字（如 ABCD-2345，不含易混的 0、O、1、I），只显示这一次，请抄下或截图保存"`
 		AddBy     time.Time  `json:"add_by" doc:"可追加评价至此时"`
 		RectifyBy time.Time  `json:"rectify_by,omitzero" doc:"差评的整改期限"`
 	}
@@ -58,7 +58,7 @@ type rateVisitInput struct {
 type additionInput struct {
 	ID   int64 `path:"id" minimum:"1" doc:"评价编号"`
 	Body struct {
-		Key       string `json:"key,omitempty" maxLength:"100" doc:"评价时取得的追加评价凭证"`
+		Key       string `json:"key,omitempty" maxLength:"100" doc:"评价时取得的追加评价凭证（不区分大小写，可省略连字符）；错误次数过多时暂停受理（429）"`
 		CheckCode string `json:"check_code,omitempty" maxLength:"40" doc:"办件评价也可凭办件查询码追加"`
 		rating.AdditionInput
 	}

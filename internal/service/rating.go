@@ -173,11 +173,8 @@ func (s *Ratings) RateCase(ctx context.Context, number, code string, in rating.I
 // saveRating gives r its addition key, opens the rectification of a bad
 // rating and saves both.
 func (s *Ratings) saveRating(ctx context.Context, r *rating.Rating, tokenHashed string) (*RatingReceipt, error) {
-	key, err := randomKey("ra_")
-	if err != nil {
-		return nil, err
-	}
-	r.KeyHash = tokenHash(key)
+	key := rating.NewKey()
+	r.KeyHash = tokenHash(rating.KeyForm(key))
 	cal, err := s.districtCalendar(ctx)
 	if err != nil {
 		return nil, err
@@ -204,16 +201,29 @@ func (s *Ratings) AddToRating(ctx context.Context, id int64, key, checkCode stri
 	if err := notOnBehalf(ctx); err != nil {
 		return nil, err
 	}
-	r, err := s.store.Rating(ctx, id)
-	if apperr.Is(err, apperr.NotFound) {
-		return nil, apperr.New(apperr.NotFound, "评价不存在或凭证不正确")
+	key = strings.TrimSpace(key)
+	var attempt *codeAttempt
+	if key != "" {
+		// A wrong key counts as a wrong check code does: rating_key.go.
+		var err error
+		if attempt, err = s.beginKey(ctx, id); err != nil {
+			return nil, err
+		}
 	}
-	if err != nil {
+	r, err := s.store.Rating(ctx, id)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return nil, err
 	}
-	key = strings.TrimSpace(key)
+	keyOK := r != nil && key != "" && utf8.RuneCountInString(key) <= 100 &&
+		subtle.ConstantTimeCompare([]byte(tokenHash(rating.KeyForm(key))), []byte(r.KeyHash)) == 1
+	if err := s.keyChecked(ctx, attempt, keyOK); err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, apperr.New(apperr.NotFound, "评价不存在或凭证不正确")
+	}
 	switch {
-	case key != "" && utf8.RuneCountInString(key) <= 100 && subtle.ConstantTimeCompare([]byte(tokenHash(key)), []byte(r.KeyHash)) == 1:
+	case keyOK:
 	case checkCode != "" && r.CaseNumber != "":
 		if _, err := s.checkCaseCode(ctx, r.CaseNumber, checkCode); err != nil {
 			return nil, err
