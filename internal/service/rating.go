@@ -257,6 +257,11 @@ type RectificationView struct {
 	Words        string
 	Allowed      []rating.Action
 	Rating       *rating.Rating // filled by Rectification, not by Rectifications
+	// Names are the department's, the hall's and the people's names
+	// (rectification_names.go); Proposed the outcome a report waiting for
+	// the supervisor asks to confirm, in words ("" otherwise).
+	Names    RectificationNames
+	Proposed string
 }
 
 func rectActor(ctx context.Context) (rating.Actor, error) {
@@ -274,7 +279,8 @@ func rectActor(ctx context.Context) (rating.Actor, error) {
 }
 
 func rectView(x *rating.Rectification, a rating.Actor, cal *calendar.Calendar, now time.Time) *RectificationView {
-	v := &RectificationView{Rectification: x, Status: x.Status(now), Warning: x.Warning(cal, now), Allowed: x.Allowed(a)}
+	v := &RectificationView{Rectification: x, Status: x.Status(now), Warning: x.Warning(cal, now), Allowed: x.Allowed(a),
+		Proposed: proposedLabel(x)}
 	v.WarningRank, v.WarningLabel = v.Warning.Rank(), v.Warning.Label()
 	if x.State.Running() {
 		v.Words = cal.DueWords(now, x.Deadline)
@@ -306,7 +312,7 @@ func (s *Ratings) Rectification(ctx context.Context, id int64) (*RectificationVi
 	}
 	masked := r.Masked()
 	v.Rating = &masked
-	return v, nil
+	return v, s.nameRectifications(ctx, v)
 }
 
 // RectificationFilter narrows the rectification list.
@@ -356,7 +362,7 @@ func (s *Ratings) Rectifications(ctx context.Context, f RectificationFilter) ([]
 	for i := range list {
 		out = append(out, rectView(&list[i], a, cal, now))
 	}
-	return out, nil
+	return out, s.nameRectifications(ctx, out...)
 }
 
 func validRectState(st rating.State) bool {
@@ -394,7 +400,8 @@ func (s *Ratings) ActOnRectification(ctx context.Context, id int64, action ratin
 	if err != nil {
 		return nil, err
 	}
-	return rectView(x, a, cal, now), nil
+	v := rectView(x, a, cal, now)
+	return v, s.nameRectifications(ctx, v)
 }
 
 // Rates returns, per group, the satisfaction rate and the real-name
