@@ -51,8 +51,8 @@ func TestRectificationConfirmedBySupervisor(t *testing.T) {
 
 		dept.follow(t, path+"/rectify", url.Values{"note": {"已调整排班并电话回访"}}).want(t, http.StatusOK, "待督查确认")
 		p = sup.follow(t, path+"/confirm", url.Values{"note": {"措施到位"}})
-		p.want(t, http.StatusOK, "状态：<strong>整改完成</strong>", "确认办结", "赵敏")
-		p.wantNot(t, `id="act-`, `id="rect-confirming"`)
+		p.want(t, http.StatusOK, "状态：<strong>整改完成</strong>", "确认办结", "<td>赵敏</td>", "<td>周海燕</td>", "<td>系统</td>")
+		p.wantNot(t, `id="act-`, `id="rect-confirming"`, "<td>jiandu</td>", "<td>shenpi2</td>", "<td>system</td>")
 		sup.get("/rectifications?state=done").want(t, http.StatusOK, row)
 	})
 }
