@@ -91,6 +91,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		if n > 0 {
 			log.Info("case ledger filled in for earlier cases", "cases", n)
 		}
+		// The search columns (phone, receiving clerk) of cases written
+		// before they existed.
+		if n, err = m.store.IndexCaseSearch(ctx); err != nil {
+			return fmt.Errorf("case search: %w", err)
+		}
+		if n > 0 {
+			log.Info("case search filled in for earlier cases", "cases", n)
+		}
 	}
 	if cfg.Demo {
 		if err := m.loadDemo(ctx, svc, cfg.DemoHistory); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/service"
@@ -52,6 +53,11 @@ type casesInput struct {
 	Warning    string `query:"warning" enum:"yellow,red," doc:"yellow：临近期限或已超期；red：已超期"`
 	Q          string `query:"q" maxLength:"50" doc:"办件编号开头、申请人名称的一部分，或完整证件号码"`
 	Page       int    `query:"page" minimum:"0" doc:"页码，从 1 开始，每页 50 件"`
+	Phone      string `query:"phone" maxLength:"30" doc:"申请人的完整联系电话（手机号或固定电话，不能只填一部分）"`
+	From       string `query:"from" maxLength:"10" doc:"收件日期起（含），YYYY-MM-DD"`
+	To         string `query:"to" maxLength:"10" doc:"收件日期止（含），YYYY-MM-DD"`
+	Item       string `query:"item" maxLength:"64" doc:"事项编码（任一版本）"`
+	Clerk      string `query:"clerk" maxLength:"64" doc:"收件人的用户名（办件的 received_by）"`
 }
 
 type casesOutput struct {
@@ -115,7 +121,9 @@ func (h *Handlers) registerCases(a huma.API) {
 	}, h.getCase)
 	huma.Register(a, huma.Operation{
 		OperationID: "list-cases", Method: http.MethodGet, Path: "/cases", Tags: []string{"办件"},
-		Summary: "工作清单：超期和临近期限的办件在前", Security: bearer, Errors: []int{401, 403, 422},
+		Summary:     "工作清单和办件查询：超期和临近期限的办件在前",
+		Description: "按状态、部门、预警、办件编号或申请人（q）、申请人联系电话（phone，须完整）、收件日期（from、to）、事项（item）和收件人（clerk）查询，条件同时满足。",
+		Security:    bearer, Errors: []int{401, 403, 422},
 	}, h.listCases)
 	for _, action := range casework.Actions() {
 		if action == casework.ActLapse || action == casework.ActOpen {
@@ -173,7 +181,15 @@ func (h *Handlers) getCase(ctx context.Context, in *caseInput) (*caseOutput, err
 }
 
 func (h *Handlers) listCases(ctx context.Context, in *casesInput) (*casesOutput, error) {
-	f := service.CaseFilter{Department: in.Department, Warning: calendar.Warning(in.Warning), Query: in.Q, Page: in.Page}
+	f := service.CaseFilter{Department: in.Department, Warning: calendar.Warning(in.Warning), Query: in.Q, Page: in.Page,
+		Phone: in.Phone, Item: in.Item, Clerk: in.Clerk}
+	var err error
+	if f.From, err = parseDay("from", in.From); err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	if f.To, err = parseDay("to", in.To); err != nil {
+		return nil, h.fail(ctx, err)
+	}
 	for _, st := range strings.Split(in.State, ",") {
 		if st = strings.TrimSpace(st); st != "" {
 			f.States = append(f.States, casework.State(st))
@@ -200,4 +216,16 @@ func (h *Handlers) act(action casework.Action) func(context.Context, *actionInpu
 		}
 		return &caseOutput{Body: caseOut(v)}, nil
 	}
+}
+
+// parseDay reads an optional date query parameter: "" is no date.
+func parseDay(field, s string) (calendar.Date, error) {
+	if s == "" {
+		return calendar.Date{}, nil
+	}
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		return calendar.Date{}, apperr.Field(field, "日期格式须为 YYYY-MM-DD")
+	}
+	return d, nil
 }

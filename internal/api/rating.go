@@ -28,7 +28,7 @@ func ratingOut(r *rating.Rating) *RatingOut {
 type ratingReceiptOutput struct {
 	Body struct {
 		Rating    *RatingOut `json:"rating"`
-		Key       string     `json:"key" doc:"追加评价凭证，只显示这一次，请妥善保存"`
+		Key       string     `json:"key" doc:"追加评价凭证：8 位字母和数字（如 ABCD-2345，不含易混的 0、O、1、I），只显示这一次，请抄下或截图保存"`
 		AddBy     time.Time  `json:"add_by" doc:"可追加评价至此时"`
 		RectifyBy time.Time  `json:"rectify_by,omitzero" doc:"差评的整改期限"`
 	}
@@ -58,7 +58,7 @@ type rateVisitInput struct {
 type additionInput struct {
 	ID   int64 `path:"id" minimum:"1" doc:"评价编号"`
 	Body struct {
-		Key       string `json:"key,omitempty" maxLength:"100" doc:"评价时取得的追加评价凭证"`
+		Key       string `json:"key,omitempty" maxLength:"100" doc:"评价时取得的追加评价凭证（不区分大小写，可省略连字符）；错误次数过多时暂停受理（429）"`
 		CheckCode string `json:"check_code,omitempty" maxLength:"40" doc:"办件评价也可凭办件查询码追加"`
 		rating.AdditionInput
 	}
@@ -71,7 +71,7 @@ type ratingOutput struct {
 // RectificationOut is a rectification as the API shows it.
 type RectificationOut struct {
 	rating.Rectification
-	Status         rating.State     `json:"status" enum:"open,in_progress,done,explained,appealed,upheld,overdue" doc:"显示状态：运行中的整改单超过期限即为 overdue（整改超期）"`
+	Status         rating.State     `json:"status" enum:"open,in_progress,confirming,done,explained,appealed,upheld,overdue" doc:"显示状态：运行中的整改单超过期限即为 overdue（整改超期）"`
 	StatusLabel    string           `json:"status_label" doc:"显示状态的中文名"`
 	Warning        calendar.Warning `json:"warning" enum:"none,yellow,red" doc:"预警：red 已超期，yellow 临近期限"`
 	AllowedActions []rating.Action  `json:"allowed_actions" doc:"当前登录账号现在可执行的操作"`
@@ -90,7 +90,7 @@ func rectificationOut(v *service.RectificationView) *RectificationOut {
 }
 
 type rectificationsInput struct {
-	State      string `query:"state" enum:"open,in_progress,done,explained,appealed,upheld,overdue," doc:"整改状态；overdue 为整改超期"`
+	State      string `query:"state" enum:"open,in_progress,confirming,done,explained,appealed,upheld,overdue," doc:"整改状态；overdue 为整改超期"`
 	Department string `query:"department" doc:"部门编码（部门人员只能看本部门）"`
 }
 
@@ -141,12 +141,14 @@ type ratesOutput struct {
 
 // rectActionDocs says, per action, which fields it reads.
 var rectActionDocs = map[rating.Action]string{
-	rating.ActVerify:  "被评价的部门（窗口的由局管理员）核实差评：note 填写核实情况。",
-	rating.ActRectify: "整改完成：note 填写整改措施；实名差评须回访，follow_up（visit|phone）与 follow_up_result 必填。",
-	rating.ActExplain: "无法整改：note 说明原因；实名差评须回访，follow_up 与 follow_up_result 必填。",
-	rating.ActAppeal:  "被评价方认为误评或恶意评价时申诉：note 填写申诉理由，由监督人员审核。",
-	rating.ActUphold:  "监督人员认定申诉成立：该评价不计入满意率和整改率，整改单关闭。note 填写审核意见。",
-	rating.ActReject:  "监督人员认定申诉不成立：整改继续（整改中），期限不变。note 填写审核意见。",
+	rating.ActVerify:   "被评价的部门（窗口的由局管理员）核实差评：note 填写核实情况。",
+	rating.ActRectify:  "报告整改完成：note 填写整改措施；实名差评须回访，follow_up（visit|phone）与 follow_up_result 必填。整改单转为待督查确认（confirming），由监督人员确认后办结。",
+	rating.ActExplain:  "报告无法整改：note 说明原因；实名差评须回访，follow_up 与 follow_up_result 必填。整改单转为待督查确认（confirming），由监督人员确认后办结。",
+	rating.ActAppeal:   "被评价方认为误评或恶意评价时申诉：note 填写申诉理由，由监督人员审核。",
+	rating.ActUphold:   "监督人员认定申诉成立：该评价不计入满意率和整改率，整改单关闭。note 填写审核意见。",
+	rating.ActReject:   "监督人员认定申诉不成立：整改继续（整改中），期限不变。note 填写审核意见。",
+	rating.ActConfirm:  "监督人员（部门整改单也可由局管理员）确认被评价方报告的结果（proposed：done 整改完成或 explained 无法整改），整改单办结，计入实名差评整改率。note 选填。",
+	rating.ActSendBack: "监督人员（部门整改单也可由局管理员）退回整改：note 填写退回理由，整改单回到整改中，期限不变。",
 }
 
 func (h *Handlers) registerRatings(a huma.API) {

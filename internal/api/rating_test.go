@@ -53,7 +53,7 @@ func TestRatingRoutes(t *testing.T) {
 			status             int
 			has                []string
 		}{
-			{"POST", "/api/v1/ratings/visits", body, 201, []string{`"level_label":"不满意"`, `"bad":true`, `"phone":"139****5678"`, `"rectify_by":"2026-10-13T17:00:00+08:00"`, `"key":"ra_`}},
+			{"POST", "/api/v1/ratings/visits", body, 201, []string{`"level_label":"不满意"`, `"bad":true`, `"phone":"139****5678"`, `"rectify_by":"2026-10-13T17:00:00+08:00"`, `"key":"`}},
 			{"POST", "/api/v1/ratings/visits", body, 409, []string{`"code":"conflict"`}},
 			{"POST", "/api/v1/ratings/visits", `{"token":"x","level":9,"channel":"pad"}`, 422, nil},
 			{"POST", "/api/v1/ratings/cases/20990101000001", `{"check_code":"123456","level":5,"channel":"pc"}`, 404, nil},

@@ -42,6 +42,11 @@ func (w *Window) CheckClerk(username string) error {
 	return nil
 }
 
+// SignedIn reports whether username is the clerk signed in at w (open or
+// paused): the clerk who acts at the window and whose service its rating
+// pad rates.
+func (w *Window) SignedIn(username string) bool { return username != "" && w.Clerk == username }
+
 // Serving reports whether t is the visit username is serving at w: w's
 // current ticket, in service, with username signed in at w (open or
 // paused). A case the clerk takes in during that visit is linked to it.

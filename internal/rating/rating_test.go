@@ -225,8 +225,22 @@ func TestTransitionTable(t *testing.T) {
 		{rating.Open, "", rating.ActVerify, deptAdmin, "", apperr.Forbidden},
 		{rating.Open, "SCJG", rating.ActRectify, deptAdmin, "", apperr.Conflict},
 		{rating.Open, "SCJG", rating.ActExplain, deptAdmin, "", apperr.Conflict},
-		{rating.InProgress, "SCJG", rating.ActRectify, deptAdmin, rating.Done, ""},
-		{rating.InProgress, "SCJG", rating.ActExplain, deptAdmin, rating.Explained, ""},
+		{rating.InProgress, "SCJG", rating.ActRectify, deptAdmin, rating.Confirming, ""},
+		{rating.InProgress, "SCJG", rating.ActExplain, deptAdmin, rating.Confirming, ""},
+		{rating.InProgress, "", rating.ActRectify, admin, rating.Confirming, ""},
+		// Nobody closes their own rectification: the supervisor confirms (or
+		// the bureau's admin, for a department's), or sends it back.
+		{rating.Confirming, "SCJG", rating.ActConfirm, supervisor, rating.Done, ""},
+		{rating.Confirming, "SCJG", rating.ActConfirm, admin, rating.Done, ""},
+		{rating.Confirming, "SCJG", rating.ActConfirm, deptAdmin, "", apperr.Forbidden},
+		{rating.Confirming, "SCJG", rating.ActConfirm, reviewer, "", apperr.Forbidden},
+		{rating.Confirming, "", rating.ActConfirm, supervisor, rating.Done, ""},
+		{rating.Confirming, "", rating.ActConfirm, admin, "", apperr.Forbidden},
+		{rating.Confirming, "SCJG", rating.ActSendBack, supervisor, rating.InProgress, ""},
+		{rating.Confirming, "SCJG", rating.ActSendBack, deptAdmin, "", apperr.Forbidden},
+		{rating.Confirming, "SCJG", rating.ActRectify, deptAdmin, "", apperr.Conflict},
+		{rating.Confirming, "SCJG", rating.ActAppeal, deptAdmin, "", apperr.Conflict},
+		{rating.InProgress, "SCJG", rating.ActConfirm, supervisor, "", apperr.Conflict},
 		{rating.InProgress, "SCJG", rating.ActVerify, deptAdmin, "", apperr.Conflict},
 		{rating.Open, "SCJG", rating.ActAppeal, deptAdmin, rating.Appealed, ""},
 		{rating.InProgress, "", rating.ActAppeal, admin, rating.Appealed, ""},
@@ -245,6 +259,9 @@ func TestTransitionTable(t *testing.T) {
 	now := at("2026-10-09 10:00")
 	for _, tc := range tests {
 		x := &rating.Rectification{ID: 1, State: tc.from, Department: tc.dept, RealName: true, LastSeq: 3, Deadline: at("2026-10-13 17:00")}
+		if tc.from == rating.Confirming {
+			x.Proposed = rating.Done
+		}
 		ev, err := x.Apply(tc.action, full, tc.actor, now)
 		name := string(tc.from) + " " + string(tc.action) + " by " + tc.actor.Username
 		if apperr.CodeOf(err) != tc.code {
@@ -339,5 +356,46 @@ func TestRates(t *testing.T) {
 	}
 	if rating.GroupBy("item").Valid() {
 		t.Error("item grouping valid")
+	}
+}
+
+// TestConfirmation: the rated party's report waits for the supervisor with
+// the outcome it proposes, its deadline no longer running; the
+// supervisor's confirmation closes it as proposed (and only then does it
+// count as rectified), a sending back needs a reason and reopens it.
+func TestConfirmation(t *testing.T) {
+	full := rating.StepInput{Note: "已核实", FollowUp: rating.ByPhone, FollowUpResult: "申请人表示认可"}
+	x := &rating.Rectification{ID: 1, State: rating.InProgress, Department: "SCJG", RealName: true, LastSeq: 2, Deadline: at("2026-10-13 17:00")}
+	if _, err := x.Apply(rating.ActExplain, full, deptAdmin, at("2026-10-09 10:00")); err != nil {
+		t.Fatal(err)
+	}
+	if x.State != rating.Confirming || x.Proposed != rating.Explained || x.State.Rectified() || x.State.Closed() || !x.ClosedAt.IsZero() {
+		t.Fatalf("after the report: %+v", x)
+	}
+	if x.Status(at("2026-10-20 09:00")) != rating.Confirming || x.Warning(cal(), at("2026-10-20 09:00")) != calendar.WarningNone {
+		t.Errorf("a report waiting past the deadline reads %s", x.Status(at("2026-10-20 09:00")))
+	}
+	if got := x.Allowed(deptAdmin); len(got) != 0 {
+		t.Errorf("the department may still %v", got)
+	}
+	if got := x.Allowed(supervisor); !slices.Equal(got, []rating.Action{rating.ActConfirm, rating.ActSendBack}) {
+		t.Errorf("the supervisor may %v", got)
+	}
+	if _, err := x.Apply(rating.ActSendBack, rating.StepInput{}, supervisor, at("2026-10-09 11:00")); !apperr.Is(err, apperr.Invalid) || apperr.FieldsOf(err)[0].Field != "note" {
+		t.Errorf("sent back without a reason: %v", err)
+	}
+	ev, err := x.Apply(rating.ActSendBack, rating.StepInput{Note: "回访记录不全"}, supervisor, at("2026-10-09 11:00"))
+	if err != nil || x.State != rating.InProgress || x.Proposed != "" || ev.To != rating.InProgress {
+		t.Fatalf("sent back: %+v, %v", x, err)
+	}
+	if _, err := x.Apply(rating.ActRectify, full, deptAdmin, at("2026-10-09 14:00")); err != nil || x.Proposed != rating.Done {
+		t.Fatalf("reported again: %+v, %v", x, err)
+	}
+	ev, err = x.Apply(rating.ActConfirm, rating.StepInput{}, supervisor, at("2026-10-09 15:00"))
+	if err != nil || x.State != rating.Done || !x.State.Rectified() || !x.ClosedAt.Equal(at("2026-10-09 15:00")) || x.Proposed != "" || ev.To != rating.Done || ev.Action != rating.ActConfirm {
+		t.Errorf("confirmed: %+v, %v", x, err)
+	}
+	if rating.Confirming.Label() != "待督查确认" {
+		t.Errorf("label %q", rating.Confirming.Label())
 	}
 }

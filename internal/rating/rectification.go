@@ -19,15 +19,19 @@ type State string
 const (
 	Open       State = "open"        // 待整改: opened by the bad rating
 	InProgress State = "in_progress" // 整改中: verified by the rated party
-	Done       State = "done"        // 整改完成: rectified and followed up
-	Explained  State = "explained"   // 无法整改: cannot be rectified, explained and followed up
-	Appealed   State = "appealed"    // 申诉中: the rated party says the rating is mistaken or malicious
-	Upheld     State = "upheld"      // 申诉成立: the rating no longer counts
-	Overdue    State = "overdue"     // 整改超期: open or in progress past the deadline; derived, never stored
+	// Confirming (待督查确认): the rated party reported it rectified or
+	// explained; the bureau's supervisor confirms that (to Proposed) or
+	// sends it back. A department never closes its own rectification.
+	Confirming State = "confirming"
+	Done       State = "done"      // 整改完成: rectified and followed up
+	Explained  State = "explained" // 无法整改: cannot be rectified, explained and followed up
+	Appealed   State = "appealed"  // 申诉中: the rated party says the rating is mistaken or malicious
+	Upheld     State = "upheld"    // 申诉成立: the rating no longer counts
+	Overdue    State = "overdue"   // 整改超期: open or in progress past the deadline; derived, never stored
 )
 
 // States lists the stored states in process order.
-var States = []State{Open, InProgress, Done, Explained, Appealed, Upheld}
+var States = []State{Open, InProgress, Confirming, Done, Explained, Appealed, Upheld}
 
 // Label returns the state's Chinese name.
 func (s State) Label() string {
@@ -36,6 +40,8 @@ func (s State) Label() string {
 		return "待整改"
 	case InProgress:
 		return "整改中"
+	case Confirming:
+		return "待督查确认"
 	case Done:
 		return "整改完成"
 	case Explained:
@@ -57,7 +63,8 @@ func (s State) Running() bool { return s == Open || s == InProgress }
 func (s State) Closed() bool { return s == Done || s == Explained || s == Upheld }
 
 // Rectified reports whether s counts as rectified for the real-name bad
-// rating rectification rate: done or explained.
+// rating rectification rate: done or explained, which only the
+// supervisor's confirmation reaches.
 func (s State) Rectified() bool { return s == Done || s == Explained }
 
 // Action is one change of a rectification; each is one transition.
@@ -65,13 +72,15 @@ type Action string
 
 // The actions (the API's POST /rectifications/{id}/{action}).
 const (
-	ActOpen    Action = "open" // the bad rating opens the record; not in the table
-	ActVerify  Action = "verify"
-	ActRectify Action = "rectify"
-	ActExplain Action = "explain"
-	ActAppeal  Action = "appeal"
-	ActUphold  Action = "uphold"
-	ActReject  Action = "reject"
+	ActOpen     Action = "open" // the bad rating opens the record; not in the table
+	ActVerify   Action = "verify"
+	ActRectify  Action = "rectify"
+	ActExplain  Action = "explain"
+	ActAppeal   Action = "appeal"
+	ActUphold   Action = "uphold"
+	ActReject   Action = "reject"
+	ActConfirm  Action = "confirm"   // the supervisor confirms the reported outcome
+	ActSendBack Action = "send-back" // the supervisor sends it back to be rectified
 )
 
 // Who says who takes an action.
@@ -81,6 +90,10 @@ type Who int
 const (
 	RatedParty Who = iota + 1 // the rated department, or the bureau for a window
 	Supervisor                // the supervisor deciding an appeal
+	// Confirmer confirms a reported outcome or sends it back: the
+	// bureau's supervisor, or its admin unless the admin is the rated
+	// party (a window's rectification).
+	Confirmer
 )
 
 // Rule is one row of the transition table.
@@ -93,13 +106,21 @@ type Rule struct {
 	// FollowUp requires the follow-up with the applicant (visit or phone,
 	// and its result) when the rating is real-name.
 	FollowUp bool
+	// Proposes is the outcome a report asks the supervisor to confirm (To
+	// is then Confirming); a rule whose To is "" moves to the outcome
+	// proposed.
+	Proposes State
+	// NoteOptional lets the action go without a note.
+	NoteOptional bool
 }
 
 // Table is the single source of what may happen to a rectification.
 var Table = []Rule{
 	{Action: ActVerify, Label: "核实", From: []State{Open}, To: InProgress, Who: RatedParty},
-	{Action: ActRectify, Label: "整改完成", From: []State{InProgress}, To: Done, Who: RatedParty, FollowUp: true},
-	{Action: ActExplain, Label: "无法整改并说明", From: []State{InProgress}, To: Explained, Who: RatedParty, FollowUp: true},
+	{Action: ActRectify, Label: "整改完成", From: []State{InProgress}, To: Confirming, Proposes: Done, Who: RatedParty, FollowUp: true},
+	{Action: ActExplain, Label: "无法整改并说明", From: []State{InProgress}, To: Confirming, Proposes: Explained, Who: RatedParty, FollowUp: true},
+	{Action: ActConfirm, Label: "确认办结", From: []State{Confirming}, Who: Confirmer, NoteOptional: true},
+	{Action: ActSendBack, Label: "退回整改", From: []State{Confirming}, To: InProgress, Who: Confirmer},
 	{Action: ActAppeal, Label: "申诉", From: []State{Open, InProgress}, To: Appealed, Who: RatedParty},
 	{Action: ActUphold, Label: "申诉成立", From: []State{Appealed}, To: Upheld, Who: Supervisor},
 	{Action: ActReject, Label: "申诉不成立", From: []State{Appealed}, To: InProgress, Who: Supervisor},
@@ -181,17 +202,20 @@ type Rectification struct {
 	RealName bool  `json:"real_name"`
 	// Assigned to the department when the rating names one, otherwise to
 	// the window (whose rectification the bureau, which runs the hall, owns).
-	Department string               `json:"department,omitempty"`
-	HallCode   string               `json:"hall,omitempty"`
-	Window     string               `json:"window,omitempty"`
-	Clerk      string               `json:"clerk,omitempty"`
-	Deadline   time.Time            `json:"deadline"`
-	OpenedAt   time.Time            `json:"opened_at"`
-	UpdatedAt  time.Time            `json:"updated_at"`
-	ClosedAt   time.Time            `json:"closed_at,omitzero"`
-	Version    int                  `json:"version"`
-	LastSeq    int                  `json:"-"`
-	Events     []RectificationEvent `json:"events,omitempty"`
+	Department string `json:"department,omitempty"`
+	HallCode   string `json:"hall,omitempty"`
+	Window     string `json:"window,omitempty"`
+	Clerk      string `json:"clerk,omitempty"`
+	// Proposed is the outcome (done or explained) the rated party
+	// reported, while the supervisor confirms it ("" otherwise).
+	Proposed  State                `json:"proposed,omitempty"`
+	Deadline  time.Time            `json:"deadline"`
+	OpenedAt  time.Time            `json:"opened_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
+	ClosedAt  time.Time            `json:"closed_at,omitzero"`
+	Version   int                  `json:"version"`
+	LastSeq   int                  `json:"-"`
+	Events    []RectificationEvent `json:"events,omitempty"`
 }
 
 // OpenRectification returns the rectification a bad rating opens at once: due the
@@ -241,6 +265,8 @@ func (x *Rectification) mayAct(who Who, a Actor) bool {
 		return a.Role == org.RoleAdmin
 	case Supervisor:
 		return a.Role == org.RoleSupervisor
+	case Confirmer:
+		return a.Role == org.RoleSupervisor || a.Role == org.RoleAdmin && x.Department != ""
 	}
 	return false
 }
@@ -290,14 +316,17 @@ func (x *Rectification) Apply(action Action, in StepInput, a Actor, now time.Tim
 		return nil, apperr.New(apperr.Conflict, "整改单处于“%s”状态，不能%s；%s", x.State.Label(), rule.Label, hint)
 	}
 	if !x.mayAct(rule.Who, a) {
-		if rule.Who == Supervisor {
+		switch rule.Who {
+		case Supervisor:
 			return nil, apperr.New(apperr.Forbidden, "申诉由监督人员审核")
+		case Confirmer:
+			return nil, apperr.New(apperr.Forbidden, "整改结果由行政审批局督查人员确认，被评价方不能自行办结")
 		}
 		return nil, apperr.New(apperr.Forbidden, "只有被评价的%s可以%s", x.assignee(), rule.Label)
 	}
 	in.Note, in.FollowUpResult = strings.TrimSpace(in.Note), strings.TrimSpace(in.FollowUpResult)
 	var c apperr.Collector
-	c.Check(in.Note != "", "note", noteMessage(action))
+	c.Check(in.Note != "" || rule.NoteOptional, "note", noteMessage(action))
 	c.Check(utf8.RuneCountInString(in.Note) <= 1000, "note", "说明不超过 1000 个字")
 	c.Check(utf8.RuneCountInString(in.FollowUpResult) <= 500, "follow_up_result", "回访结果不超过 500 个字")
 	switch {
@@ -310,8 +339,11 @@ func (x *Rectification) Apply(action Action, in StepInput, a Actor, now time.Tim
 	if err := c.Err("整改信息有误"); err != nil {
 		return nil, err
 	}
-	from := x.State
-	x.State, x.UpdatedAt, x.LastSeq = rule.To, now, x.LastSeq+1
+	from, to := x.State, rule.To
+	if to == "" {
+		to = x.Proposed
+	}
+	x.State, x.Proposed, x.UpdatedAt, x.LastSeq = to, rule.Proposes, now, x.LastSeq+1
 	if x.State.Closed() {
 		x.ClosedAt = now
 	}
@@ -339,6 +371,8 @@ func noteMessage(a Action) string {
 		return "请说明无法整改的原因"
 	case ActAppeal:
 		return "请填写申诉理由（误评或恶意评价的依据）"
+	case ActSendBack:
+		return "请填写退回整改的理由"
 	}
 	return "请填写审核意见"
 }

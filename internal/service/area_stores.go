@@ -106,6 +106,7 @@ type caseworkStore interface {
 	UpdateCaseSteps(ctx context.Context, number string, changes ...store.ChangeFunc) (*casework.Case, error)
 	UpdateCaseAtVisit(ctx context.Context, number string, change store.ChangeFunc, link *store.VisitLink) (*casework.Case, *queue.Ticket, error)
 	UserNames(ctx context.Context, usernames []string) (map[string]string, error)
+	Users(ctx context.Context) ([]org.User, error)
 	VerifyChains(ctx context.Context) (*store.ChainReport, error)
 }
 
@@ -199,7 +200,9 @@ type ratingsStore interface {
 	ClearRatingPadPending(ctx context.Context, hall, window, token string) error
 	CreateRating(ctx context.Context, r *rating.Rating, tokenHash string, x *rating.Rectification, ev *rating.RectificationEvent) error
 	CreateVisitToken(ctx context.Context, t store.VisitToken) error
+	Departments(ctx context.Context) ([]org.Department, error)
 	PairRatingPad(ctx context.Context, hall, window, keyHash string, at time.Time, by string) error
+	QueueWindow(ctx context.Context, hall, number string) (*queue.Window, error)
 	Rating(ctx context.Context, id int64) (*rating.Rating, error)
 	RatingPad(ctx context.Context, hall, window string) (*store.RatingPad, error)
 	RatingRates(ctx context.Context, from, to time.Time, g rating.GroupBy) ([]rating.Rate, error)
@@ -207,6 +210,7 @@ type ratingsStore interface {
 	Rectifications(ctx context.Context, f store.RectificationFilter) ([]rating.Rectification, error)
 	SetRatingPadPending(ctx context.Context, hall, window, token string, expires time.Time) error
 	UpdateRectification(ctx context.Context, id int64, change store.RectificationChange) (*rating.Rectification, error)
+	UserNames(ctx context.Context, usernames []string) (map[string]string, error)
 	VisitToken(ctx context.Context, hash string) (*store.VisitToken, error)
 	Windows(ctx context.Context, hallCode string) ([]org.Window, error)
 }

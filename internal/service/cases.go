@@ -389,6 +389,12 @@ type CaseFilter struct {
 	Query      string
 	Page       int
 	Bundle     string // the members of one bundle
+
+	// The case search's fields (case_search.go).
+	Phone    string        // the applicant's whole phone, as typed
+	From, To calendar.Date // received on or after From, on or before To (zero: open)
+	Item     string        // the item's code
+	Clerk    string        // the username of the clerk who received the case
 }
 
 // CasePage is one page of a work list.
@@ -425,6 +431,9 @@ func (s *Casework) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 		return nil, err
 	}
 	sf := store.CaseFilter{States: f.States, Department: f.Department, Query: f.Query, Page: f.Page, Size: 50, Bundle: f.Bundle}
+	if err := narrowSearch(f, &sf); err != nil {
+		return nil, err
+	}
 	if a.Role == org.RoleAgent {
 		sf.Agent = a.Username // the service below drops what the mandate no longer covers
 	}

@@ -173,11 +173,8 @@ func (s *Ratings) RateCase(ctx context.Context, number, code string, in rating.I
 // saveRating gives r its addition key, opens the rectification of a bad
 // rating and saves both.
 func (s *Ratings) saveRating(ctx context.Context, r *rating.Rating, tokenHashed string) (*RatingReceipt, error) {
-	key, err := randomKey("ra_")
-	if err != nil {
-		return nil, err
-	}
-	r.KeyHash = tokenHash(key)
+	key := rating.NewKey()
+	r.KeyHash = tokenHash(rating.KeyForm(key))
 	cal, err := s.districtCalendar(ctx)
 	if err != nil {
 		return nil, err
@@ -204,16 +201,29 @@ func (s *Ratings) AddToRating(ctx context.Context, id int64, key, checkCode stri
 	if err := notOnBehalf(ctx); err != nil {
 		return nil, err
 	}
-	r, err := s.store.Rating(ctx, id)
-	if apperr.Is(err, apperr.NotFound) {
-		return nil, apperr.New(apperr.NotFound, "评价不存在或凭证不正确")
+	key = strings.TrimSpace(key)
+	var attempt *codeAttempt
+	if key != "" {
+		// A wrong key counts as a wrong check code does: rating_key.go.
+		var err error
+		if attempt, err = s.beginKey(ctx, id); err != nil {
+			return nil, err
+		}
 	}
-	if err != nil {
+	r, err := s.store.Rating(ctx, id)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return nil, err
 	}
-	key = strings.TrimSpace(key)
+	keyOK := r != nil && key != "" && utf8.RuneCountInString(key) <= 100 &&
+		subtle.ConstantTimeCompare([]byte(tokenHash(rating.KeyForm(key))), []byte(r.KeyHash)) == 1
+	if err := s.keyChecked(ctx, attempt, keyOK); err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, apperr.New(apperr.NotFound, "评价不存在或凭证不正确")
+	}
 	switch {
-	case key != "" && utf8.RuneCountInString(key) <= 100 && subtle.ConstantTimeCompare([]byte(tokenHash(key)), []byte(r.KeyHash)) == 1:
+	case keyOK:
 	case checkCode != "" && r.CaseNumber != "":
 		if _, err := s.checkCaseCode(ctx, r.CaseNumber, checkCode); err != nil {
 			return nil, err
@@ -247,6 +257,11 @@ type RectificationView struct {
 	Words        string
 	Allowed      []rating.Action
 	Rating       *rating.Rating // filled by Rectification, not by Rectifications
+	// Names are the department's, the hall's and the people's names
+	// (rectification_names.go); Proposed the outcome a report waiting for
+	// the supervisor asks to confirm, in words ("" otherwise).
+	Names    RectificationNames
+	Proposed string
 }
 
 func rectActor(ctx context.Context) (rating.Actor, error) {
@@ -264,7 +279,8 @@ func rectActor(ctx context.Context) (rating.Actor, error) {
 }
 
 func rectView(x *rating.Rectification, a rating.Actor, cal *calendar.Calendar, now time.Time) *RectificationView {
-	v := &RectificationView{Rectification: x, Status: x.Status(now), Warning: x.Warning(cal, now), Allowed: x.Allowed(a)}
+	v := &RectificationView{Rectification: x, Status: x.Status(now), Warning: x.Warning(cal, now), Allowed: x.Allowed(a),
+		Proposed: proposedLabel(x)}
 	v.WarningRank, v.WarningLabel = v.Warning.Rank(), v.Warning.Label()
 	if x.State.Running() {
 		v.Words = cal.DueWords(now, x.Deadline)
@@ -296,7 +312,7 @@ func (s *Ratings) Rectification(ctx context.Context, id int64) (*RectificationVi
 	}
 	masked := r.Masked()
 	v.Rating = &masked
-	return v, nil
+	return v, s.nameRectifications(ctx, v)
 }
 
 // RectificationFilter narrows the rectification list.
@@ -346,7 +362,7 @@ func (s *Ratings) Rectifications(ctx context.Context, f RectificationFilter) ([]
 	for i := range list {
 		out = append(out, rectView(&list[i], a, cal, now))
 	}
-	return out, nil
+	return out, s.nameRectifications(ctx, out...)
 }
 
 func validRectState(st rating.State) bool {
@@ -384,7 +400,8 @@ func (s *Ratings) ActOnRectification(ctx context.Context, id int64, action ratin
 	if err != nil {
 		return nil, err
 	}
-	return rectView(x, a, cal, now), nil
+	v := rectView(x, a, cal, now)
+	return v, s.nameRectifications(ctx, v)
 }
 
 // Rates returns, per group, the satisfaction rate and the real-name

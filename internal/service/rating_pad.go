@@ -41,14 +41,17 @@ func (s *Ratings) padWindow(ctx context.Context, hall, window string) (*org.Wind
 
 // PairPad makes the tablet that asks the window's rating pad and returns
 // its device key, shown once; a tablet paired before stops working. For
-// the bureau's admins.
+// the clerk signed in at that window, and the bureau's admins.
 func (s *Ratings) PairPad(ctx context.Context, hall, window string) (string, error) {
-	a, err := require(ctx, "配置评价器", org.RoleAdmin)
+	a, err := require(ctx, "配置评价器", append(org.RolesSeeing(org.WorkWindow), org.RoleAdmin)...)
 	if err != nil {
 		return "", err
 	}
 	w, err := s.padWindow(ctx, hall, window)
 	if err != nil {
+		return "", err
+	}
+	if err := s.mayPairPad(ctx, a, w); err != nil {
 		return "", err
 	}
 	key, err := randomKey("rp_")
@@ -64,6 +67,23 @@ func (s *Ratings) PairPad(ctx context.Context, hall, window string) (string, err
 	}
 	s.log.Info("rating pad paired", "hall", w.HallCode, "window", w.Number, "by", by, "request_id", RequestFrom(ctx).ID)
 	return key, nil
+}
+
+// mayPairPad lets the bureau's admins pair any window's pad, and a clerk
+// only the pad of the window they are signed in at (queue.Window.Clerk):
+// the pad then rates that clerk's service.
+func (s *Ratings) mayPairPad(ctx context.Context, a *Actor, w *org.Window) error {
+	if a.System || a.Is(org.RoleAdmin) {
+		return nil
+	}
+	qw, err := s.store.QueueWindow(ctx, w.HallCode, w.Number)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	if qw == nil || !qw.SignedIn(a.User.Username) {
+		return apperr.New(apperr.Forbidden, "只有在%s窗口登录的工作人员（或系统管理员）可以配置该窗口的评价器：请先在“窗口叫号”开窗", w.Number)
+	}
+	return nil
 }
 
 // SetPadPending hands the token RatingToken issued for a visit just
@@ -103,7 +123,7 @@ func (s *Ratings) padDevice(ctx context.Context, hall, window, key string) (hall
 		return "", "", "", apperr.New(apperr.Forbidden, "评价器上登录了工作人员账号：请退出登录后再使用评价器")
 	}
 	hall, window, key = strings.TrimSpace(hall), strings.TrimSpace(window), strings.TrimSpace(key)
-	noPad := apperr.New(apperr.Unauthorized, "本设备不是窗口 %s 的评价器：请管理员配置", window)
+	noPad := apperr.New(apperr.Unauthorized, "本设备不是窗口 %s 的评价器：请该窗口的工作人员或管理员配置", window)
 	if key == "" || len(key) > 100 || len(hall) > 32 || len(window) > 32 {
 		return "", "", "", noPad
 	}

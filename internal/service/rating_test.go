@@ -253,12 +253,30 @@ func TestRectificationLifecycle(t *testing.T) {
 		if v, err = act("bumen", rating.ActRectify, rating.StepInput{Note: "已修订办事指南", FollowUp: rating.ByPhone, FollowUpResult: "申请人表示满意"}); err != nil {
 			t.Fatal(err)
 		}
+		// The department reported it; the supervisor closes it.
+		if v.Status != rating.Confirming || v.Rectification.Proposed != rating.Done || len(v.Allowed) != 0 || !v.Rectification.ClosedAt.IsZero() {
+			t.Errorf("reported: %+v", v)
+		}
+		_, err = act("bumen", rating.ActConfirm, rating.StepInput{})
+		wantCode(t, "the department confirms its own", err, apperr.Forbidden)
+		_, err = act("jiandu", rating.ActSendBack, rating.StepInput{})
+		wantCode(t, "sent back without a reason", err, apperr.Invalid)
+		if v, err = act("jiandu", rating.ActSendBack, rating.StepInput{Note: "回访未见申请人意见"}); err != nil || v.Status != rating.InProgress {
+			t.Fatalf("sent back: %+v, %v", v, err)
+		}
+		if _, err = act("bumen", rating.ActRectify, rating.StepInput{Note: "已修订办事指南并再次回访", FollowUp: rating.ByPhone, FollowUpResult: "申请人表示满意"}); err != nil {
+			t.Fatal(err)
+		}
+		if v, err = act("admin", rating.ActConfirm, rating.StepInput{}); err != nil {
+			t.Fatal(err)
+		}
 		if v.Status != rating.Done || len(v.Allowed) != 0 || v.Rectification.ClosedAt.IsZero() {
 			t.Errorf("done: %+v", v)
 		}
 		v, err = svc.Rectification(as["jiandu"], id)
-		if err != nil || len(v.Rectification.Events) != 3 || v.Rectification.Events[2].FollowUp != rating.ByPhone ||
-			v.Rectification.Events[1].Actor != "shenpi" {
+		if err != nil || len(v.Rectification.Events) != 6 || v.Rectification.Events[2].FollowUp != rating.ByPhone ||
+			v.Rectification.Events[1].Actor != "shenpi" || v.Rectification.Events[3].Action != rating.ActSendBack ||
+			v.Rectification.Events[5].Actor != "admin" {
 			t.Fatalf("record: %+v, %v", v, err)
 		}
 
@@ -383,6 +401,12 @@ func TestRates(t *testing.T) {
 		step("jiandu", "V5", rating.ActUphold, rating.StepInput{Note: "成立"})
 
 		from, to := time.Date(2026, 9, 30, 0, 0, 0, 0, clock.Shanghai), time.Date(2026, 10, 1, 0, 0, 0, 0, clock.Shanghai)
+		// Reported, not yet confirmed: not rectified.
+		if got, err := svc.Rates(as["jiandu"], from, to, rating.ByHall); err != nil || len(got) != 1 || got[0].RealNameRectified != 0 {
+			t.Fatalf("before the supervisor confirms: %+v, %v", got, err)
+		}
+		step("jiandu", "V2", rating.ActConfirm, rating.StepInput{})
+		step("jiandu", "V6", rating.ActConfirm, rating.StepInput{Note: "说明合理"})
 		_, err = svc.Rates(as["shenpi"], from, to, rating.ByDepartment)
 		wantCode(t, "reviewer asks for rates", err, apperr.Forbidden)
 		_, err = svc.Rates(as["jiandu"], from, to, "item")

@@ -21,13 +21,14 @@ const (
 	itemRefQuery    = `SELECT id, department_id FROM items WHERE code = $1 AND version = $2`
 	insertCaseQuery = `INSERT INTO cases (number, check_code, item_id, department_id, hall_code, kind, state, version,
 		applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data,
-		account_id, bundle_number, agent_user, pickup_hall, policy_version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`
+		account_id, bundle_number, agent_user, pickup_hall, policy_version, applicant_phone, received_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id`
 	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, recipient_sealed, subject, body, created_at, next_attempt_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`
 	loadCaseQuery   = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
 	updateCaseQuery = `UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
-		last_seq = $6, last_hash = $7, data = $8, hall_code = $11, pickup_hall = $12 WHERE id = $9 AND version = $10`
+		last_seq = $6, last_hash = $7, data = $8, hall_code = $11, pickup_hall = $12, applicant_phone = $13, received_by = $14
+		WHERE id = $9 AND version = $10`
 	insertEventQuery = `INSERT INTO case_events (case_id, seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 	insertDocumentQuery = `INSERT INTO case_documents (case_id, kind, title, event_seq, created_at, data, number) VALUES ($1, $2, $3, $4, $5, $6, $7)`
@@ -81,11 +82,15 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	if err != nil {
 		return err
 	}
+	phone, err := s.casePhone(c)
+	if err != nil {
+		return err
+	}
 	err = s.rowTx(ctx, tx, insertCaseQuery,
 		c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
 		c.Applicant.Name, applicantID, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),
 		ev.Seq, ev.Hash, data, dbNull(c.AccountID), nullText(c.BundleNumber), nullText(c.AgentUser),
-		c.DeskHall(casework.PickupHall), c.DeadlinePolicy().Version).Scan(&c.ID)
+		c.DeskHall(casework.PickupHall), c.DeadlinePolicy().Version, phone, c.ReceivedBy).Scan(&c.ID)
 	if err != nil {
 		return err
 	}
@@ -294,9 +299,13 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 		if err != nil {
 			return err
 		}
+		phone, err := s.casePhone(c)
+		if err != nil {
+			return err
+		}
 		res, err := s.execTx(ctx, tx, updateCaseQuery,
 			string(c.State), c.Version, stamp(ev.At), stamp(c.NextDue()), stamp(supplyDue(c)),
-			ev.Seq, ev.Hash, data, c.ID, oldVersion, c.HallCode, c.DeskHall(casework.PickupHall))
+			ev.Seq, ev.Hash, data, c.ID, oldVersion, c.HallCode, c.DeskHall(casework.PickupHall), phone, c.ReceivedBy)
 		if err != nil {
 			return err
 		}
@@ -420,6 +429,12 @@ type CaseFilter struct {
 	DueBefore  time.Time // only cases with a running deadline before this (warnings)
 	Page, Size int       // Page from 1
 
+	Phone        string    // the applicant's whole phone (casework.PhoneKey), found by its hash
+	ReceivedFrom time.Time // received at or after this …
+	ReceivedTo   time.Time // … and before this (zero: open)
+	Item         string    // the item's code, any version
+	ReceivedBy   string    // the username of the clerk who received the case
+
 	Bundle      string // the members of a bundle
 	AccountID   int64  // an applicant account's own cases …
 	ApplicantID string // … and the window cases in its holder's ID number
@@ -456,6 +471,28 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]casework.Case, int, 
 	}
 	if !f.DueBefore.IsZero() {
 		where = append(where, "c.next_due IS NOT NULL AND c.next_due <= "+arg(stamp(f.DueBefore)))
+	}
+	if f.Phone != "" {
+		phone, err := s.hash(hashPhone, casework.PhoneKey(f.Phone))
+		if err != nil {
+			return nil, 0, err
+		}
+		if phone == "" {
+			phone = "-" // no phone in what was typed: nothing matches
+		}
+		where = append(where, "c.applicant_phone = "+arg(phone))
+	}
+	if !f.ReceivedFrom.IsZero() {
+		where = append(where, "c.received_at >= "+arg(stamp(f.ReceivedFrom)))
+	}
+	if !f.ReceivedTo.IsZero() {
+		where = append(where, "c.received_at < "+arg(stamp(f.ReceivedTo)))
+	}
+	if f.Item != "" {
+		where = append(where, "c.item_id IN (SELECT id FROM items WHERE code = "+arg(f.Item)+")")
+	}
+	if f.ReceivedBy != "" {
+		where = append(where, "c.received_by = "+arg(f.ReceivedBy))
 	}
 	if f.Bundle != "" {
 		where = append(where, "c.bundle_number = "+arg(f.Bundle))

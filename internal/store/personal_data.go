@@ -26,7 +26,7 @@ import (
 //   - single values: intake_attempts.applicant_id_sealed,
 //     tickets.id_number_sealed, appointments.id_number_sealed and
 //     phone_sealed, ratings.rater_phone_sealed, notifications.recipient_sealed;
-//   - hashes in: cases.applicant_id, intake_attempts.applicant_id,
+//   - hashes in: cases.applicant_id and applicant_phone, intake_attempts.applicant_id,
 //     tickets.id_number, appointments.id_number, accounts.phone and
 //     id_number, verification_codes.phone, notifications.recipient, and
 //     login_failures.username (every lockout key, phone or not).

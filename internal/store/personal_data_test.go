@@ -175,6 +175,15 @@ func TestSealClearDataFromOlderSchema(t *testing.T) {
 			if len(found) != 1 || found[0].Number != legacyCaseNumber {
 				t.Errorf("search by the full ID number finds %d cases", len(found))
 			}
+			// The search columns of migration 31, filled at start.
+			if n, err := st.IndexCaseSearch(ctx); err != nil || n != 1 {
+				t.Errorf("IndexCaseSearch = %d, %v; want 1", n, err)
+			}
+			found, _, err = st.Cases(ctx, store.CaseFilter{Phone: legacyPhone})
+			must(t, err)
+			if len(found) != 1 || found[0].Number != legacyCaseNumber {
+				t.Errorf("search by the phone finds %d cases", len(found))
+			}
 			rec, err := st.RecallApplicant(ctx, legacyID)
 			must(t, err)
 			if rec.Applicant.Phone != legacyPhone || rec.Number != legacyCaseNumber {

@@ -192,16 +192,16 @@ func (s *Store) AddToRating(ctx context.Context, id int64, a *rating.Addition) e
 }
 
 const rectificationColumns = `x.id, x.rating_id, x.state, x.level, x.real_name, x.department, x.hall_code,
-	x.window_number, x.clerk, x.deadline, x.opened_at, x.updated_at, x.closed_at, x.version, x.last_seq`
+	x.window_number, x.clerk, x.deadline, x.opened_at, x.updated_at, x.closed_at, x.version, x.last_seq, x.proposed`
 
 func scanRectification(row interface{ Scan(...any) error }) (*rating.Rectification, error) {
 	var x rating.Rectification
-	var state string
+	var state, proposed string
 	var level int
 	err := row.Scan(&x.ID, &x.RatingID, &state, &level, &x.RealName, &x.Department, &x.HallCode,
 		&x.Window, &x.Clerk, timeDest{&x.Deadline}, timeDest{&x.OpenedAt}, timeDest{&x.UpdatedAt},
-		timeDest{&x.ClosedAt}, &x.Version, &x.LastSeq)
-	x.State, x.Level = rating.State(state), rating.Level(level)
+		timeDest{&x.ClosedAt}, &x.Version, &x.LastSeq, &proposed)
+	x.State, x.Level, x.Proposed = rating.State(state), rating.Level(level), rating.State(proposed)
 	return &x, err
 }
 
@@ -282,8 +282,8 @@ func (s *Store) UpdateRectification(ctx context.Context, id int64, change Rectif
 		}
 		x.Version++
 		res, err := tx.ExecContext(ctx, `UPDATE rectifications SET state = $1, updated_at = $2, closed_at = $3,
-			version = $4, last_seq = $5 WHERE id = $6 AND version = $7`,
-			string(x.State), stamp(x.UpdatedAt), stamp(x.ClosedAt), x.Version, x.LastSeq, x.ID, old)
+			version = $4, last_seq = $5, proposed = $8 WHERE id = $6 AND version = $7`,
+			string(x.State), stamp(x.UpdatedAt), stamp(x.ClosedAt), x.Version, x.LastSeq, x.ID, old, string(x.Proposed))
 		if err != nil {
 			return err
 		}
@@ -355,7 +355,8 @@ func (s *Store) Rectifications(ctx context.Context, f RectificationFilter) ([]ra
 }
 
 // RatingRates counts the ratings given in [from, to) per group: all, bad,
-// real-name bad, and real-name bad ones rectified (done or explained).
+// real-name bad, and real-name bad ones rectified (done or explained:
+// confirmed by the supervisor, never a department's own report).
 // Ratings whose appeal was upheld are left out.
 func (s *Store) RatingRates(ctx context.Context, from, to time.Time, g rating.GroupBy) ([]rating.Rate, error) {
 	var cols string

@@ -3,9 +3,11 @@ package desk
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/identity"
@@ -124,32 +126,79 @@ func inputFromForm(r *http.Request) casework.Input {
 
 type searchData struct {
 	Query, State, Warning string
-	States                []casework.State
-	Rows                  []caseRow
-	Total, Page, Pages    int
+	// The search fields as typed or chosen.
+	Phone, From, To, Item, Department, Clerk string
+	States                                   []casework.State
+	Choices                                  *service.CaseSearchChoices
+	Rows                                     []caseRow
+	Total, Page, Pages                       int
+	PrevHref, NextHref                       string // the pager's links, keeping the search
 }
 
 // searchCases finds cases by number, applicant (name, or full ID number,
-// shown masked), state and warning.
+// shown masked), the applicant's phone, the days received, item,
+// department, state, the receiving clerk and warning: the items,
+// departments and clerks are chosen by name.
 func (h *Handlers) searchCases(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	d := searchData{Query: strings.TrimSpace(q.Get("q")), State: q.Get("state"), Warning: q.Get("warning"), States: casework.States}
+	d := searchData{Query: strings.TrimSpace(q.Get("q")), State: q.Get("state"), Warning: q.Get("warning"), States: casework.States,
+		Phone: strings.TrimSpace(q.Get("phone")), From: q.Get("from"), To: q.Get("to"), Item: q.Get("item"),
+		Department: q.Get("department"), Clerk: q.Get("clerk")}
 	page, _ := strconv.Atoi(q.Get("page"))
-	f := service.CaseFilter{Query: d.Query, Warning: calendar.Warning(d.Warning), Page: page}
+	f := service.CaseFilter{Query: d.Query, Warning: calendar.Warning(d.Warning), Page: page,
+		Phone: d.Phone, Item: d.Item, Department: d.Department, Clerk: d.Clerk}
 	if d.State != "" {
 		f.States = []casework.State{casework.State(d.State)}
 	}
 	v := view{Title: "办件查询"}
-	status := http.StatusOK
-	res, err := h.svc.Cases(r.Context(), f)
+	ctx := r.Context()
+	choices, err := h.svc.SearchChoices(ctx)
+	d.Choices = choices
 	if err == nil {
-		d.Rows = h.rows(r.Context(), res.Cases)
+		err = searchDates(d.From, d.To, &f)
+	}
+	var res *service.CasePage
+	if err == nil {
+		res, err = h.svc.Cases(ctx, f)
+	}
+	status := http.StatusOK
+	if err == nil {
+		d.Rows = h.rows(ctx, res.Cases)
 		d.Total, d.Page = res.Total, res.Page
 		d.Pages = (res.Total + res.Size - 1) / res.Size
-	}
-	if err != nil {
+		keep := url.Values{}
+		for _, k := range []string{"q", "state", "warning", "phone", "from", "to", "item", "department", "clerk"} {
+			if val := q.Get(k); val != "" {
+				keep.Set(k, val)
+			}
+		}
+		href := func(p int) string { keep.Set("page", strconv.Itoa(p)); return "/cases?" + keep.Encode() }
+		if d.Page > 1 {
+			d.PrevHref = href(d.Page - 1)
+		}
+		if d.Page < d.Pages {
+			d.NextHref = href(d.Page + 1)
+		}
+	} else {
 		status = h.formError(r, &v, err)
 	}
 	v.Data = d
 	h.render(w, r, status, "cases", v)
+}
+
+// searchDates reads the search's dates as typed ("" is open).
+func searchDates(from, to string, f *service.CaseFilter) error {
+	var errs apperr.Collector
+	for _, x := range []struct {
+		field, text string
+		into        *calendar.Date
+	}{{"from", from, &f.From}, {"to", to, &f.To}} {
+		if x.text == "" {
+			continue
+		}
+		d, err := calendar.ParseDate(x.text)
+		errs.Check(err == nil, x.field, "日期格式须为 YYYY-MM-DD")
+		*x.into = d
+	}
+	return errs.Err("查询条件有误")
 }

@@ -21,9 +21,10 @@ type rectRow struct {
 
 // rectListData is the rectification list with its filter.
 type rectListData struct {
-	State  string
-	States []stateChoice
-	Rows   []rectRow
+	State     string
+	States    []stateChoice
+	Rows      []rectRow
+	ToConfirm int // reports the user may confirm (of those listed)
 }
 
 // stateChoice is one option of the state filter.
@@ -52,6 +53,9 @@ func (h *Handlers) rectifications(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, x := range list {
 		d.Rows = append(d.Rows, rectRow{RectificationView: x})
+		if slices.Contains(x.Allowed, rating.ActConfirm) {
+			d.ToConfirm++
+		}
 	}
 	slices.SortStableFunc(d.Rows, func(a, b rectRow) int { return calendar.RedFirst(a.Warning, b.Warning) })
 	h.render(w, r, http.StatusOK, "rectifications", v)

@@ -168,17 +168,25 @@ func (h *Handlers) padSkip(w http.ResponseWriter, r *http.Request) {
 // padSetupData is the admin's pairing page.
 type padSetupData struct {
 	Hall, Window, Base string
+	HallName           string // "" when the hall is unknown (the pairing refuses it)
+}
+
+func newPadSetupData(h *Handlers, r *http.Request) *padSetupData {
+	d := &padSetupData{Hall: r.PathValue("hall"), Window: r.PathValue("window"), Base: padBase(r)}
+	if hall, err := h.HallNamed(r, d.Hall); err == nil {
+		d.HallName = hall.Name
+	}
+	return d
 }
 
 func (h *Handlers) padSetupForm(w http.ResponseWriter, r *http.Request) {
-	d := &padSetupData{Hall: r.PathValue("hall"), Window: r.PathValue("window"), Base: padBase(r)}
-	h.render(w, r, http.StatusOK, "pad_setup", view{Title: "配置窗口评价器", Data: d})
+	h.render(w, r, http.StatusOK, "pad_setup", view{Title: "配置窗口评价器", Data: newPadSetupData(h, r)})
 }
 
 // padSetup pairs this tablet with the window: the device key goes into
 // its cookie, and the admin's session on it ends.
 func (h *Handlers) padSetup(w http.ResponseWriter, r *http.Request) {
-	d := &padSetupData{Hall: r.PathValue("hall"), Window: r.PathValue("window"), Base: padBase(r)}
+	d := newPadSetupData(h, r)
 	v := view{Title: "配置窗口评价器", Data: d}
 	key, err := h.svc.PairPad(r.Context(), d.Hall, d.Window)
 	if err != nil {

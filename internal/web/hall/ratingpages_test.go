@@ -155,9 +155,11 @@ func TestRatingOnlineAndRectification(t *testing.T) {
 		dept.follow(t, path+"/verify", url.Values{"version": {"1"}, "note": {"经查属实"}}).want(t, http.StatusOK, "整改中", "经查属实", `id="act-rectify"`)
 		p = dept.post(path+"/rectify", url.Values{"version": {"2"}, "note": {"已批评教育"}})
 		p.want(t, http.StatusUnprocessableEntity, `id="rectify-follow_up-error"`, "已批评教育")
-		closed := dept.follow(t, path+"/rectify", url.Values{"version": {"2"}, "note": {"已批评教育"}, "follow_up": {"phone"}, "follow_up_result": {"评价人表示认可"}})
-		closed.want(t, http.StatusOK, "整改完成", "电话回访", "评价人表示认可")
-		closed.wantNot(t, `id="act-`)
+		reported := dept.follow(t, path+"/rectify", url.Values{"version": {"2"}, "note": {"已批评教育"}, "follow_up": {"phone"}, "follow_up_result": {"评价人表示认可"}})
+		reported.want(t, http.StatusOK, "待督查确认", "电话回访", "评价人表示认可")
+		reported.wantNot(t, `id="act-`)
+		// The supervisor closes it (rectification_confirm_test.go).
+		h.signIn(t, "jiandu").follow(t, path+"/confirm", url.Values{}).want(t, http.StatusOK, "整改完成")
 
 		// An appeal, upheld by a supervisor: a bad pad rating at the
 		// GHZY window C01.
