@@ -39,7 +39,7 @@ type printPage struct {
 	// Preview is set on a written decision waiting for its confirmation
 	// (the kit's print templates, decisions.go).
 	Preview *page.Confirmation
-	staff  map[string]string // the case's staff by username (CaseView.StaffNames)
+	staff   map[string]string // the case's staff by username (CaseView.StaffNames)
 }
 
 // documentData decodes a document's data into the struct of its kind.
