@@ -51,6 +51,11 @@ type Input struct {
 	CorrectionReasons map[string]string `json:"correction_reasons,omitempty"`
 	Materials         []string          `json:"materials,omitempty"`       // resubmit, supply: codes of the materials handed in now
 	PauseType         PauseType         `json:"pause_type,omitempty"`      // pause
+	// Procedure is the special procedure to start (start-procedure).
+	Procedure ProcedureKind `json:"procedure,omitempty" enum:"site_inspection,expert_review,hearing,publicity" doc:"启动的特别程序：site_inspection 现场勘验、expert_review 专家评审、hearing 听证、publicity 公示"`
+	// Conclusion and Attachments record a special procedure's finish.
+	Conclusion  string    `json:"conclusion,omitempty" doc:"特别程序的结论（finish-procedure）"`
+	Attachments []FileRef `json:"attachments,omitempty" doc:"特别程序的附件（finish-procedure）：已上传文件的引用"`
 	Days              int               `json:"days,omitempty"`            // extend
 	Outcome           Outcome           `json:"outcome,omitempty"`         // decide
 	ResultDocument    string            `json:"result_document,omitempty"` // decide: the licence or letter, with its number
@@ -271,7 +276,20 @@ func (t *transition) run(action Action) error {
 	case ActApproveExtension, ActRejectExtension:
 		return t.decideExtension(action == ActApproveExtension)
 	case ActDecide:
+		if err := t.approve(); err != nil {
+			return err
+		}
 		return t.decide()
+	case ActPropose:
+		return t.propose()
+	case ActCheck:
+		return t.check()
+	case ActSendBack:
+		return t.sendBack()
+	case ActStartProcedure:
+		return t.startProcedure()
+	case ActFinishProcedure:
+		return t.finishProcedure()
 	case ActSubmitResult:
 		return t.submitResult()
 	case ActRefuseResult:

@@ -97,7 +97,7 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 
 	c := &Case{
 		ItemCode: item.Code, ItemVersion: item.Version, ItemName: item.Name, DepartmentCode: item.DepartmentCode,
-		Kind: item.Kind, PromisedDays: item.PromisedDays, Delegated: item.Delegated,
+		Kind: item.Kind, PromisedDays: item.PromisedDays, Delegated: item.Delegated, ReviewLevels: item.Levels(),
 		State: Received, Channel: in.Channel, HallCode: a.HallCode, PickupHall: cmp.Or(in.PickupHall, a.HallCode),
 		Applicant: applicant, Agent: agent, Delivery: delivery, Materials: materials,
 		ReceivedAt: now, ReceivedBy: a.Username, CollectItems: item.CollectAtIssuance,

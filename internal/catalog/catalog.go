@@ -122,6 +122,10 @@ type Item struct {
 	Fees              string          `json:"fees"` // "不收费" or the fee and its basis
 	OnlineLevel       OnlineLevel     `json:"online_level"`
 	SpecialProcedures string          `json:"special_procedures,omitempty"` // 特别程序: site survey, expert review …
+	// ReviewLevels is how many people of the department review a promised
+	// case in turn before its decision (ReviewLevels): 1 (the reviewer
+	// decides), 2 (承办, 批准) or 3 (承办, 审核, 批准). 0 reads as 1.
+	ReviewLevels int `json:"review_levels,omitempty" doc:"审批层级：1（审批人员直接决定，默认）、2（承办→批准）或 3（承办→审核→批准），每一级由不同人员办理；即办件只能为 1"`
 	CollectAtIssuance []string        `json:"collect_at_issuance,omitempty"`
 	ApplicantKinds    []ApplicantKind `json:"applicant_kinds"`
 	Materials         []Material      `json:"materials"`
@@ -148,6 +152,14 @@ func (it *Item) HasDeferrable() bool {
 	}
 	return false
 }
+
+// MaxReviewLevels is the most review levels an item may have: 承办, 审核
+// and 批准.
+const MaxReviewLevels = 3
+
+// Levels returns how many review levels a case of the item goes through:
+// ReviewLevels, an unset one read as 1 (the reviewer decides).
+func (it *Item) Levels() int { return max(it.ReviewLevels, 1) }
 
 // MaxDays is the longest a time limit may be: a year of working days is far
 // beyond anything the law sets and catches typing errors.
@@ -177,6 +189,8 @@ func (it *Item) Validate() error {
 		c.Check(it.PromisedDays <= it.StatutoryDays, "promised_days", "承诺时限不能超过法定时限")
 		c.Check(!it.Delegated, "delegated", "只有即办件可以授权窗口办理")
 	}
+	c.Check(it.ReviewLevels >= 0 && it.ReviewLevels <= MaxReviewLevels, "review_levels", "审批层级须为 1、2 或 3")
+	c.Check(it.Kind != Instant || it.ReviewLevels <= 1, "review_levels", "即办件当场办结，只能一级审批")
 	c.Check(it.OnlineLevel.Valid(), "online_level", "网办深度须为 none、pre 或 full")
 	c.Check(validText(it.Fees, 500), "fees", "须写明收费标准，不收费的写“不收费”")
 	c.Check(utf8.RuneCountInString(it.LegalBasis) <= 2000, "legal_basis", "设定依据不超过 2000 个字")

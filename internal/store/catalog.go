@@ -13,7 +13,7 @@ import (
 
 const itemColumns = `i.id, i.code, i.version, d.code, i.name, i.type, i.kind, i.statutory_days, i.promised_days,
 	i.deferral_days, i.delegated, i.legal_basis, i.conditions, i.fees, i.online_level, i.special_procedures,
-	i.collect_at_issuance, i.applicant_kinds, i.created_at, i.created_by`
+	i.collect_at_issuance, i.applicant_kinds, i.created_at, i.created_by, i.review_levels`
 
 const itemFrom = ` FROM items i JOIN departments d ON d.id = i.department_id `
 
@@ -23,7 +23,7 @@ func scanItem(row interface{ Scan(...any) error }) (int64, *catalog.Item, error)
 	var typ, kind, online, collect, kinds string
 	err := row.Scan(&id, &it.Code, &it.Version, &it.DepartmentCode, &it.Name, &typ, &kind, &it.StatutoryDays, &it.PromisedDays,
 		&it.DeferralDays, &it.Delegated, &it.LegalBasis, &it.Conditions, &it.Fees, &online, &it.SpecialProcedures,
-		&collect, &kinds, timeDest{&it.CreatedAt}, &it.CreatedBy)
+		&collect, &kinds, timeDest{&it.CreatedAt}, &it.CreatedBy, &it.ReviewLevels)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -107,12 +107,12 @@ func saveItem(ctx context.Context, tx *sql.Tx, it *catalog.Item, baseVersion int
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO items (code, version, is_current, department_id, name, type, kind, statutory_days, promised_days,
 			deferral_days, delegated, legal_basis, conditions, fees, online_level, special_procedures,
-			collect_at_issuance, applicant_kinds, created_at, created_by)
-		VALUES ($1, $2, TRUE, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+			collect_at_issuance, applicant_kinds, created_at, created_by, review_levels)
+		VALUES ($1, $2, TRUE, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 		RETURNING id`,
 		it.Code, current+1, dept, it.Name, string(it.Type), string(it.Kind), it.StatutoryDays, it.PromisedDays,
 		it.DeferralDays, it.Delegated, it.LegalBasis, it.Conditions, it.Fees, string(it.OnlineLevel), it.SpecialProcedures,
-		string(collect), string(kinds), stamp(now), by).Scan(&id)
+		string(collect), string(kinds), stamp(now), by, it.Levels()).Scan(&id)
 	if err != nil {
 		if apperr.Is(mapErr(err, ""), apperr.Conflict) {
 			return apperr.New(apperr.Conflict, "事项 %s 已被他人修改，请刷新后重试", it.Code)
