@@ -51,11 +51,6 @@ type Input struct {
 	CorrectionReasons map[string]string `json:"correction_reasons,omitempty"`
 	Materials         []string          `json:"materials,omitempty"`       // resubmit, supply: codes of the materials handed in now
 	PauseType         PauseType         `json:"pause_type,omitempty"`      // pause
-	// Procedure is the special procedure to start (start-procedure).
-	Procedure ProcedureKind `json:"procedure,omitempty" enum:"site_inspection,expert_review,hearing,publicity" doc:"启动的特别程序：site_inspection 现场勘验、expert_review 专家评审、hearing 听证、publicity 公示"`
-	// Conclusion and Attachments record a special procedure's finish.
-	Conclusion  string    `json:"conclusion,omitempty" doc:"特别程序的结论（finish-procedure）"`
-	Attachments []FileRef `json:"attachments,omitempty" doc:"特别程序的附件（finish-procedure）：已上传文件的引用"`
 	Days              int               `json:"days,omitempty"`            // extend
 	Outcome           Outcome           `json:"outcome,omitempty"`         // decide
 	ResultDocument    string            `json:"result_document,omitempty"` // decide: the licence or letter, with its number
@@ -68,6 +63,11 @@ type Input struct {
 	// Files replaces the electronic files of the materials it names
 	// (resubmit-online), by material code.
 	Files map[string][]FileRef `json:"files,omitempty"`
+	// Procedure is the special procedure to start (start-procedure).
+	Procedure ProcedureKind `json:"procedure,omitempty" enum:"site_inspection,expert_review,hearing,publicity" doc:"启动的特别程序：site_inspection 现场勘验、expert_review 专家评审、hearing 听证、publicity 公示"`
+	// Conclusion and Attachments record a special procedure's finish.
+	Conclusion  string    `json:"conclusion,omitempty" doc:"特别程序的结论（finish-procedure）"`
+	Attachments []FileRef `json:"attachments,omitempty" doc:"特别程序的附件（finish-procedure）：已上传文件的引用"`
 	// AgentUser is the agent (代办员) who collects the result for the
 	// applicant (deliver); the service checks the authorisation.
 	AgentUser string `json:"agent_user,omitempty"`

@@ -97,12 +97,13 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 
 	c := &Case{
 		ItemCode: item.Code, ItemVersion: item.Version, ItemName: item.Name, DepartmentCode: item.DepartmentCode,
-		Kind: item.Kind, PromisedDays: item.PromisedDays, Delegated: item.Delegated, ReviewLevels: item.Levels(),
+		Kind: item.Kind, PromisedDays: item.PromisedDays, Delegated: item.Delegated,
 		State: Received, Channel: in.Channel, HallCode: a.HallCode, PickupHall: cmp.Or(in.PickupHall, a.HallCode),
 		Applicant: applicant, Agent: agent, Delivery: delivery, Materials: materials,
 		ReceivedAt: now, ReceivedBy: a.Username, CollectItems: item.CollectAtIssuance,
 		Policy: env.Policy.orDefault(),
 	}
+	c.ReviewLevels = item.Levels() // the levels of the version the case is taken in under
 	if item.Kind == catalog.Promised {
 		c.Deadlines.AcceptBy = env.Cal.AddWorkingDays(now, c.Policy.AcceptDays)
 		if c.hasPaper() {

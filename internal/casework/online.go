@@ -80,11 +80,12 @@ func NewOnlineCase(in OnlineApplication, item *catalog.Item, a Actor, env Env) (
 	now := env.Now
 	c := &Case{
 		ItemCode: item.Code, ItemVersion: item.Version, ItemName: item.Name, DepartmentCode: item.DepartmentCode,
-		Kind: item.Kind, PromisedDays: item.PromisedDays, ReviewLevels: item.Levels(), State: Submitted, Channel: Online, HallCode: a.HallCode, PickupHall: in.PickupHall,
+		Kind: item.Kind, PromisedDays: item.PromisedDays, State: Submitted, Channel: Online, HallCode: a.HallCode, PickupHall: in.PickupHall,
 		Applicant: applicant, Delivery: delivery, Materials: materials,
 		ReceivedAt: now, SubmittedAt: now, ReceivedBy: a.Username, CollectItems: item.CollectAtIssuance,
 		AccountID: a.AccountID, OnlineFull: item.OnlineLevel == catalog.OnlineFull, Form: in.Form,
 	}
+	c.ReviewLevels = item.Levels()
 	if a.Role == org.RoleAgent {
 		c.AgentUser = a.Username
 	}

@@ -266,3 +266,27 @@ func (t *transition) procedureData(p Procedure) ProcedureData {
 	}
 	return d
 }
+
+// describeReview tells the applicant the steps of the review in levels and
+// of the special procedures (Describe): the levels are the department's
+// own work and are not told ("" leaves them out); a special procedure is,
+// with the time it stops the clock for.
+func describeReview(ev Event, str func(string) string) (string, bool) {
+	switch ev.Type {
+	case ActPropose, ActCheck, ActSendBack:
+		return "", true
+	case ActStartProcedure:
+		k := ProcedureKind(str("procedure"))
+		if k.StopsClock() {
+			return "部门启动" + k.Label() + "程序，审查计时暂停（" + k.Label() + "所需时间依法不计入办理时限，已书面告知）。", true
+		}
+		return "部门启动" + k.Label() + "程序。", true
+	case ActFinishProcedure:
+		k := ProcedureKind(str("procedure"))
+		if k.StopsClock() {
+			return k.Label() + "已结束，审查计时恢复，办结期限相应顺延。", true
+		}
+		return k.Label() + "已完成。", true
+	}
+	return "", false
+}

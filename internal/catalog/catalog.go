@@ -122,15 +122,15 @@ type Item struct {
 	Fees              string          `json:"fees"` // "不收费" or the fee and its basis
 	OnlineLevel       OnlineLevel     `json:"online_level"`
 	SpecialProcedures string          `json:"special_procedures,omitempty"` // 特别程序: site survey, expert review …
-	// ReviewLevels is how many people of the department review a promised
-	// case in turn before its decision (ReviewLevels): 1 (the reviewer
-	// decides), 2 (承办, 批准) or 3 (承办, 审核, 批准). 0 reads as 1.
-	ReviewLevels int `json:"review_levels,omitempty" doc:"审批层级：1（审批人员直接决定，默认）、2（承办→批准）或 3（承办→审核→批准），每一级由不同人员办理；即办件只能为 1"`
 	CollectAtIssuance []string        `json:"collect_at_issuance,omitempty"`
 	ApplicantKinds    []ApplicantKind `json:"applicant_kinds"`
 	Materials         []Material      `json:"materials"`
 	CreatedAt         time.Time       `json:"created_at" readOnly:"true"`
 	CreatedBy         string          `json:"created_by,omitempty"`
+	// ReviewLevels is how many people of the department review a promised
+	// case in turn before its decision (Levels): 1 (the reviewer
+	// decides), 2 (承办, 批准) or 3 (承办, 审核, 批准). 0 reads as 1.
+	ReviewLevels int `json:"review_levels,omitempty" doc:"审批层级：1（审批人员直接决定，默认）、2（承办→批准）或 3（承办→审核→批准），每一级由不同人员办理；即办件只能为 1"`
 }
 
 // Material returns the item's material with code, if any.
