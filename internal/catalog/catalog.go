@@ -161,6 +161,21 @@ const MaxReviewLevels = 3
 // ReviewLevels, an unset one read as 1 (the reviewer decides).
 func (it *Item) Levels() int { return max(it.ReviewLevels, 1) }
 
+// LevelsLabel says the item's review levels as the handbook and its
+// editor read them.
+func (it *Item) LevelsLabel() string { return LevelsLabel(it.Levels()) }
+
+// LevelsLabel says n review levels in words.
+func LevelsLabel(n int) string {
+	switch n {
+	case 2:
+		return "二级：承办→批准"
+	case 3:
+		return "三级：承办→审核→批准"
+	}
+	return "一级：审批人员直接决定"
+}
+
 // MaxDays is the longest a time limit may be: a year of working days is far
 // beyond anything the law sets and catches typing errors.
 const MaxDays = 250
