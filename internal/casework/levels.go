@@ -27,13 +27,13 @@ import (
 // extensions). A case of one level is decided as before, by a reviewer.
 
 // Level is one review level of a case.
-type Level int
+type Level string
 
-// The review levels, in order.
+// The review levels, in order (LevelsOf).
 const (
-	LevelHandle  Level = 1 // 承办: examines the case and proposes the decision
-	LevelCheck   Level = 2 // 审核: checks the proposal (three levels only)
-	LevelApprove Level = 3 // 批准: makes the decision (decide)
+	LevelHandle  Level = "handle"  // 承办: examines the case and proposes the decision
+	LevelCheck   Level = "check"   // 审核: checks the proposal (three levels only)
+	LevelApprove Level = "approval" // 批准: makes the decision (decide)
 )
 
 // Label returns the level's Chinese name.
@@ -105,19 +105,19 @@ func (c *Case) Proposal() *LevelStep {
 // the case to: the last one done.
 func (c *Case) LevelBelow() Level {
 	if len(c.Review) == 0 {
-		return 0
+		return ""
 	}
 	return c.Review[len(c.Review)-1].Level
 }
 
-// LevelDoneBy returns the level the person did among those standing, or 0.
+// LevelDoneBy returns the level the person did among those standing, or "".
 func (c *Case) LevelDoneBy(username string) Level {
 	for _, s := range c.Review {
 		if s.By == username {
 			return s.Level
 		}
 	}
-	return 0
+	return ""
 }
 
 // mayDoLevel says why the actor may not act at level l of the case now,
@@ -131,7 +131,7 @@ func mayDoLevel(c *Case, a Actor, l Level) error {
 	if p := c.PendingLevel(); p != l {
 		return apperr.New(apperr.Conflict, "本件当前待「%s」，不是「%s」", p.Label(), l.Label())
 	}
-	if done := c.LevelDoneBy(a.Username); done != 0 {
+	if done := c.LevelDoneBy(a.Username); done != "" {
 		return apperr.New(apperr.Forbidden, "同一办件的各审批层级须由不同人员办理：您已办理本件的「%s」，不能再办理「%s」", done.Label(), l.Label())
 	}
 	return nil

@@ -108,7 +108,7 @@ func TestThreeLevelsByThreePeople(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("events = %v, want %v", got, want)
 	}
-	if d := detailsOf(t, h.events[len(h.events)-1]); d["level"] != float64(casework.LevelApprove) {
+	if d := detailsOf(t, h.events[len(h.events)-1]); d["level"] != string(casework.LevelApprove) {
 		t.Errorf("decision details %v do not record 批准", d)
 	}
 }
@@ -151,7 +151,7 @@ func TestSendBackToTheLevelBelow(t *testing.T) {
 		t.Fatalf("after 批准 sent back: pending %v, review %+v, send-backs %d", h.c.PendingLevel(), h.c.Review, h.c.SendBacks)
 	}
 	d := detailsOf(t, h.events[len(h.events)-1])
-	if d["level"] != float64(casework.LevelApprove) || d["to_level"] != float64(casework.LevelCheck) || d["reason"] != "请审核冷链设施核查情况" {
+	if d["level"] != string(casework.LevelApprove) || d["to_level"] != string(casework.LevelCheck) || d["reason"] != "请审核冷链设施核查情况" {
 		t.Errorf("send-back details = %v", d)
 	}
 	// 审核 sends it on down to 承办, who proposes again.
