@@ -31,8 +31,8 @@ type Level string
 
 // The review levels, in order (LevelsOf).
 const (
-	LevelHandle  Level = "handle"  // 承办: examines the case and proposes the decision
-	LevelCheck   Level = "check"   // 审核: checks the proposal (three levels only)
+	LevelHandle  Level = "handle"   // 承办: examines the case and proposes the decision
+	LevelCheck   Level = "check"    // 审核: checks the proposal (three levels only)
 	LevelApprove Level = "approval" // 批准: makes the decision (decide)
 )
 

@@ -35,7 +35,13 @@ type printPage struct {
 	// Policy is the deadline policy the case runs under: the limits and
 	// handover times the forms state.
 	Policy casework.Policy
+	// Case is the case the document belongs to, its people by real name
+	// (Name).
+	Case *service.CaseView
 }
+
+// Name returns a person the document names by their real name.
+func (p printPage) Name(username string) string { return p.Case.Person(username) }
 
 // documentData decodes a document's data into the struct of its kind.
 func documentData(d casework.Document) (any, error) {
@@ -53,6 +59,8 @@ func documentData(d casework.Document) (any, error) {
 		v = &casework.ResultSheetData{}
 	case casework.DeliveryReceipt:
 		v = &casework.ReceiptOfDelivery{}
+	case casework.ProcedureNotice, casework.ProcedureRecord:
+		v = &casework.ProcedureData{}
 	default:
 		return nil, fmt.Errorf("no printed form for document kind %q", d.Kind)
 	}
@@ -103,6 +111,7 @@ func (h *Handlers) printPage(r *http.Request, cv *service.CaseView, doc casework
 		return nil, apperr.Wrap(err, "print document")
 	}
 	p := &printPage{Doc: doc, Data: data, Number: cv.Case.Number, Department: cv.Case.DepartmentCode, Policy: cv.Case.DeadlinePolicy()}
+	p.Case = cv
 	if rd, ok := data.(*casework.ReceiptData); ok {
 		p.CheckCode = rd.CheckCode
 	}
