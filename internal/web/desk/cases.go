@@ -99,6 +99,7 @@ func inputFromForm(r *http.Request) casework.Input {
 		SignerIDType: identity.IDType(f.Get("signer_id_type")), SignerIDNumber: f.Get("signer_id_number"),
 		Carrier: f.Get("carrier"), Tracking: f.Get("tracking_number"), AgentUser: f.Get("agent_user"),
 	}
+	in.Procedure, in.Conclusion = casework.ProcedureKind(f.Get("procedure")), f.Get("conclusion")
 	if f.Has("collect_items") {
 		in.CollectItems = append([]string{}, collect...)
 	}
