@@ -90,7 +90,7 @@ var actionDocs = map[casework.Action]string{
 	casework.ActApproveExtension: "部门管理员批准延期，decide_by 顺延。",
 	casework.ActRejectExtension:  "部门管理员不批准延期：reason 必填。",
 	casework.ActDecide: "作出决定并出具准予或不予（行政许可）决定书（按种类和年度编号）：outcome（approve|deny）必填；准予须填 result_document（证照名称及编号），不予须填 reason（理由，缺少时返回 422，errors[].field 为 reason）。" +
-		"须带 confirm: true 表示已核对将出具的决定书，否则返回 422（field 为 confirm）且不作任何改变；可先 POST …/decide/preview 预览决定书。即办件可由获授权的综合受理窗口当场决定。",
+		"须带 confirm: true 表示已核对将出具的决定书，否则返回 422（field 为 confirm）且不作任何改变；可先 POST …/decide/preview 预览决定书。即办件可由获授权的综合受理窗口当场决定。设二级或三级审批的事项为「批准」：下级层级完成后，由未办理下级层级的审批人员或部门管理员作出，outcome 须与承办意见一致（不填即按承办意见）。",
 	casework.ActRefuseAcceptance: "部门决定不予受理（行政许可法第三十二条），办件终止并出具不予受理决定书（载明理由及申请行政复议、提起行政诉讼的途径和期限）：reason 必填；须带 confirm: true，可先 POST …/refuse-acceptance/preview 预览。",
 	casework.ActSubmitResult:     "部门将结果送综合出件窗口并出具办理结果交接表：collect_items 为出件时须收回的物品（不填则按办事指南）；出件窗口拒收后重新提交时可用 result_document 更正结果文书。",
 	casework.ActRefuseResult:     "出件窗口核验不符、拒收结果：reason 必填；部门须在 1 个工作日内（按办件的期限规则）更正（correct_by）。",
@@ -105,6 +105,15 @@ var actionDocs = map[casework.Action]string{
 	casework.ActFailPreReview:    "部门网上预审不通过：correction_reasons 为逐项意见（材料编码 → 意见），未逐项说明的 reason 必填；申请人可修改后重新提交。",
 	casework.ActResubmitOnline:   "申请人（或其授权的代办员）预审未通过后重新提交：files 为替换的材料文件（材料编码 → 文件）。",
 	casework.ActCompleteIntake:   "综合受理窗口核验预审通过的网上申请的纸质材料并收件：此后按窗口收件计算受理期限和材料交接期限。",
+	// The review in levels and the special procedures (casework/levels.go, procedure.go).
+	casework.ActPropose: "承办（事项设二级或三级审批时）：outcome（approve 拟准予 | deny 拟不予）与 reason（审查意见）必填；限本部门审批人员。" +
+		"同一办件的各审批层级须由不同人员办理，否则返回 403。",
+	casework.ActCheck:    "审核（三级审批）：同意承办意见，reason 选填；本部门审批人员或部门管理员，不得为承办人。",
+	casework.ActSendBack: "退回重办：当前待办层级（审核或批准）把办件退回下一级（审核→承办，批准→审核或承办），reason 必填；退回者不得为已办理本轮其他层级的人员。",
+	casework.ActStartProcedure: "启动特别程序：procedure（site_inspection 现场勘验 | expert_review 专家评审 | hearing 听证 | publicity 公示）、reason（事项、地点或人员）必填。" +
+		"听证、专家评审所需时间不计入办理时限（行政许可法第四十五条）：须填 days（1–60 个工作日），启动即暂停计时并出具所需时间告知书；现场勘验、公示不暂停计时，不填 days。同一时间只进行一项特别程序，进行中不能作出决定。",
+	casework.ActFinishProcedure: "登记特别程序结果：conclusion 必填，attachments 为附件（已上传文件的引用，最多 20 个；页面上随表单上传）。" +
+		"暂停计时的特别程序结束即恢复计时，decide_by 顺延暂停所跨的工作日数；出具笔录或记录。",
 }
 
 func (h *Handlers) registerCases(a huma.API) {

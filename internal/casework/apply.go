@@ -70,6 +70,11 @@ type Input struct {
 	// Files replaces the electronic files of the materials it names
 	// (resubmit-online), by material code.
 	Files map[string][]FileRef `json:"files,omitempty"`
+	// Procedure is the special procedure to start (start-procedure).
+	Procedure ProcedureKind `json:"procedure,omitempty" enum:"site_inspection,expert_review,hearing,publicity" doc:"启动的特别程序：site_inspection 现场勘验、expert_review 专家评审、hearing 听证、publicity 公示"`
+	// Conclusion and Attachments record a special procedure's finish.
+	Conclusion  string    `json:"conclusion,omitempty" doc:"特别程序的结论（finish-procedure）"`
+	Attachments []FileRef `json:"attachments,omitempty" doc:"特别程序的附件（finish-procedure）：已上传文件的引用"`
 	// AgentUser is the agent (代办员) who collects the result for the
 	// applicant (deliver); the service checks the authorisation.
 	AgentUser string `json:"agent_user,omitempty"`
@@ -296,7 +301,20 @@ func (t *transition) run(action Action) error {
 	case ActApproveExtension, ActRejectExtension:
 		return t.decideExtension(action == ActApproveExtension)
 	case ActDecide:
+		if err := t.approve(); err != nil {
+			return err
+		}
 		return t.decide()
+	case ActPropose:
+		return t.propose()
+	case ActCheck:
+		return t.check()
+	case ActSendBack:
+		return t.sendBack()
+	case ActStartProcedure:
+		return t.startProcedure()
+	case ActFinishProcedure:
+		return t.finishProcedure()
 	case ActSubmitResult:
 		return t.submitResult()
 	case ActRefuseResult:

@@ -47,6 +47,11 @@ var actionFields = map[casework.Action][]string{
 	casework.ActCompleteIntake:   nil,
 	casework.ActOpen:             {"prerequisite"},
 	casework.ActLapse:            nil,
+	casework.ActStartProcedure:   {"procedure", "reason", "days"},
+	casework.ActFinishProcedure:  {"conclusion", "attachments"},
+	casework.ActPropose:          {"outcome", "reason"},
+	casework.ActCheck:            {"reason"},
+	casework.ActSendBack:         {"reason"},
 }
 
 // systemFields lists the fields an action reads from the system only.

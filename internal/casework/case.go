@@ -316,6 +316,12 @@ type Case struct {
 	BundleNumber string            `json:"bundle,omitempty"`      // the bundle the case belongs to
 	WaitingFor   []string          `json:"waiting_for,omitempty"` // prerequisite items not yet decided: acceptance waits
 	Form         map[string]string `json:"form,omitempty"`        // the shared form's fields (一表式)
+
+	// Review in levels and special procedures: levels.go, procedure.go.
+	ReviewLevels int         `json:"review_levels,omitempty" readOnly:"true" doc:"审批层级（收件时按事项版本确定）：1 由审批人员直接决定；2 承办→批准；3 承办→审核→批准"`
+	Review       []LevelStep `json:"review,omitempty" readOnly:"true" doc:"本轮已完成的下级审批层级（承办、审核），按顺序"`
+	SendBacks    int         `json:"send_backs,omitempty" readOnly:"true" doc:"退回重办的次数"`
+	Procedures   []Procedure `json:"procedures,omitempty" readOnly:"true" doc:"特别程序（现场勘验、专家评审、听证、公示），按启动顺序"`
 }
 
 // PreReview is the department's answer to an online application (R13).

@@ -236,6 +236,14 @@ func validInput(action casework.Action) casework.Input {
 		return casework.Input{Files: map[string][]casework.FileRef{"M03": {pdfFile("布局图-重传.pdf")}}}
 	case casework.ActOpen:
 		return casework.Input{Prerequisite: "SCJG-XK-003"}
+	case casework.ActStartProcedure:
+		return casework.Input{Procedure: casework.ProcSiteInspection, Reason: "经营场所现场勘验，核查人员：张伟、李娜"}
+	case casework.ActFinishProcedure:
+		return casework.Input{Conclusion: "现场布局与平面图一致，设施符合要求", Attachments: []casework.FileRef{pdfFile("现场照片.pdf")}}
+	case casework.ActPropose:
+		return casework.Input{Outcome: casework.Approve, Reason: "材料齐全，现场核查符合条件，拟准予许可"}
+	case casework.ActSendBack:
+		return casework.Input{Reason: "现场核查结论未写明冷链设施情况"}
 	}
 	return casework.Input{}
 }
@@ -246,7 +254,8 @@ func needsInput(action casework.Action) bool {
 	case casework.ActReturn, casework.ActResubmit, casework.ActSupply, casework.ActPause, casework.ActExtend,
 		casework.ActRejectExtension, casework.ActRefuseResult, casework.ActDecide, casework.ActDeliver,
 		casework.ActMail, casework.ActWithdraw, casework.ActTerminate, casework.ActRefuseAcceptance,
-		casework.ActFailPreReview, casework.ActResubmitOnline, casework.ActOpen:
+		casework.ActFailPreReview, casework.ActResubmitOnline, casework.ActOpen,
+		casework.ActStartProcedure, casework.ActFinishProcedure, casework.ActPropose, casework.ActSendBack:
 		return true
 	}
 	return false
@@ -260,6 +269,11 @@ func cloneCase(c *casework.Case) *casework.Case {
 	out.Pauses = slices.Clone(c.Pauses)
 	out.CollectItems = slices.Clone(c.CollectItems)
 	out.WaitingFor = slices.Clone(c.WaitingFor)
+	out.Review = slices.Clone(c.Review)
+	out.Procedures = slices.Clone(c.Procedures)
+	for i := range out.Procedures {
+		out.Procedures[i].Files = slices.Clone(c.Procedures[i].Files)
+	}
 	for i := range out.Materials {
 		out.Materials[i].Files = slices.Clone(c.Materials[i].Files)
 	}

@@ -103,6 +103,7 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 		ReceivedAt: now, ReceivedBy: a.Username, CollectItems: item.CollectAtIssuance,
 		Policy: env.Policy.orDefault(),
 	}
+	c.ReviewLevels = item.Levels() // the levels of the version the case is taken in under
 	if item.Kind == catalog.Promised {
 		c.Deadlines.AcceptBy = env.Cal.AddWorkingDays(now, c.Policy.AcceptDays)
 		if c.hasPaper() {

@@ -85,6 +85,7 @@ func NewOnlineCase(in OnlineApplication, item *catalog.Item, a Actor, env Env) (
 		ReceivedAt: now, SubmittedAt: now, ReceivedBy: a.Username, CollectItems: item.CollectAtIssuance,
 		AccountID: a.AccountID, OnlineFull: item.OnlineLevel == catalog.OnlineFull, Form: in.Form,
 	}
+	c.ReviewLevels = item.Levels()
 	if a.Role == org.RoleAgent {
 		c.AgentUser = a.Username
 	}

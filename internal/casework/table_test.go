@@ -67,6 +67,12 @@ func promisedFixtures(t testing.TB) []fixture {
 		fx("accepted/extension requested", casework.Accepted, ready(base()).do(casework.ActExtend, validInput(casework.ActExtend), rev)),
 		fx("accepted/extension approved", casework.Accepted, ready(base()).do(casework.ActExtend, validInput(casework.ActExtend), rev).
 			do(casework.ActApproveExtension, casework.Input{}, deptAdmin("SCJG"))),
+		fx("accepted/hearing under way", casework.Accepted, ready(base()).do(casework.ActStartProcedure, hearing(), rev)),
+		fx("accepted/site inspection under way", casework.Accepted, ready(base()).do(casework.ActStartProcedure, validInput(casework.ActStartProcedure), rev)),
+		fx("accepted/three levels, to propose", casework.Accepted, ready(levels(t, 3, t0))),
+		fx("accepted/three levels, proposed", casework.Accepted, ready(levels(t, 3, t0)).do(casework.ActPropose, validInput(casework.ActPropose), handler)),
+		fx("accepted/three levels, checked", casework.Accepted, ready(levels(t, 3, t0)).do(casework.ActPropose, validInput(casework.ActPropose), handler).
+			do(casework.ActCheck, casework.Input{}, checker)),
 		fx("decided/no result yet", casework.Decided, decided(base())),
 		fx("decided/result submitted", casework.Decided, decided(base()).do(casework.ActSubmitResult, casework.Input{}, rev)),
 		fx("decided/result refused", casework.Decided, decided(base()).do(casework.ActSubmitResult, casework.Input{}, rev).
@@ -344,12 +350,23 @@ func TestAllowedByRole(t *testing.T) {
 		{find(p, "received/supply overdue"), systemActor, A(casework.ActLapse)},
 		{find(p, "returned/supply overdue"), systemActor, A(casework.ActLapse)},
 		{find(p, "returned"), intakeClerk, A(casework.ActResubmit, casework.ActSupply, casework.ActWithdraw)},
-		{find(p, "accepted/ready to decide"), rev, A(casework.ActPause, casework.ActExtend, casework.ActDecide, casework.ActTerminate)},
-		{find(p, "accepted/deferred and papers pending"), rev, A(casework.ActHandover, casework.ActPause, casework.ActExtend, casework.ActTerminate)},
-		{find(p, "accepted/paused"), rev, A(casework.ActResume, casework.ActExtend, casework.ActTerminate)},
-		{find(p, "accepted/extension requested"), rev, A(casework.ActPause, casework.ActTerminate)},
+		{find(p, "accepted/ready to decide"), rev, A(casework.ActPause, casework.ActExtend, casework.ActStartProcedure, casework.ActDecide, casework.ActTerminate)},
+		{find(p, "accepted/ready to decide"), deptAdmin("SCJG"), nil},
+		{find(p, "accepted/deferred and papers pending"), rev, A(casework.ActHandover, casework.ActPause, casework.ActExtend, casework.ActStartProcedure, casework.ActTerminate)},
+		{find(p, "accepted/paused"), rev, A(casework.ActResume, casework.ActExtend, casework.ActStartProcedure, casework.ActTerminate)},
+		{find(p, "accepted/extension requested"), rev, A(casework.ActPause, casework.ActStartProcedure, casework.ActTerminate)},
 		{find(p, "accepted/extension requested"), deptAdmin("SCJG"), A(casework.ActApproveExtension, casework.ActRejectExtension)},
-		{find(p, "accepted/extension approved"), rev, A(casework.ActPause, casework.ActDecide, casework.ActTerminate)},
+		{find(p, "accepted/extension approved"), rev, A(casework.ActPause, casework.ActStartProcedure, casework.ActDecide, casework.ActTerminate)},
+		{find(p, "accepted/hearing under way"), rev, A(casework.ActExtend, casework.ActFinishProcedure, casework.ActTerminate)},
+		{find(p, "accepted/site inspection under way"), rev, A(casework.ActPause, casework.ActExtend, casework.ActFinishProcedure, casework.ActTerminate)},
+		{find(p, "accepted/three levels, to propose"), rev, A(casework.ActPause, casework.ActExtend, casework.ActStartProcedure, casework.ActPropose, casework.ActTerminate)},
+		{find(p, "accepted/three levels, to propose"), deptAdmin("SCJG"), nil},
+		{find(p, "accepted/three levels, proposed"), rev, A(casework.ActPause, casework.ActExtend, casework.ActStartProcedure, casework.ActCheck, casework.ActSendBack, casework.ActTerminate)},
+		{find(p, "accepted/three levels, proposed"), deptAdmin("SCJG"), A(casework.ActCheck, casework.ActSendBack)},
+		{find(p, "accepted/three levels, proposed"), handler, A(casework.ActPause, casework.ActExtend, casework.ActStartProcedure, casework.ActTerminate)},
+		{find(p, "accepted/three levels, checked"), rev, A(casework.ActPause, casework.ActExtend, casework.ActStartProcedure, casework.ActSendBack, casework.ActDecide, casework.ActTerminate)},
+		{find(p, "accepted/three levels, checked"), deptAdmin("SCJG"), A(casework.ActSendBack, casework.ActDecide)},
+		{find(p, "accepted/three levels, checked"), checker, A(casework.ActPause, casework.ActExtend, casework.ActStartProcedure, casework.ActTerminate)},
 		{find(p, "decided/no result yet"), rev, A(casework.ActSubmitResult)},
 		{find(p, "decided/result submitted"), issuanceClerk, A(casework.ActRefuseResult, casework.ActAcceptResult)},
 		{find(p, "decided/result submitted"), rev, nil},
@@ -533,7 +550,7 @@ func TestTableRows(t *testing.T) {
 			t.Errorf("instant %s: %+v, want %s → %s", action, r, path[i], path[i+1])
 		}
 	}
-	if got := casework.Actions(); len(got) != 27 || got[0] != casework.ActAccept || got[len(got)-1] != casework.ActLapse {
+	if got := casework.Actions(); len(got) != 32 || got[0] != casework.ActAccept || got[len(got)-1] != casework.ActLapse {
 		t.Errorf("Actions() = %v", got)
 	}
 }

@@ -14,6 +14,9 @@ func Describe(c *Case, ev Event) string {
 	var d map[string]any
 	_ = json.Unmarshal(ev.Details, &d)
 	str := func(k string) string { s, _ := d[k].(string); return s }
+	if s, ok := describeReview(ev, str); ok {
+		return s
+	}
 	reason := str("reason")
 	withReason := func(s string) string {
 		if reason != "" {

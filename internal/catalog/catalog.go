@@ -127,6 +127,10 @@ type Item struct {
 	Materials         []Material      `json:"materials"`
 	CreatedAt         time.Time       `json:"created_at" readOnly:"true"`
 	CreatedBy         string          `json:"created_by,omitempty"`
+	// ReviewLevels is how many people of the department review a promised
+	// case in turn before its decision (Levels): 1 (the reviewer
+	// decides), 2 (承办, 批准) or 3 (承办, 审核, 批准). 0 reads as 1.
+	ReviewLevels int `json:"review_levels,omitempty" doc:"审批层级：1（审批人员直接决定，默认）、2（承办→批准）或 3（承办→审核→批准），每一级由不同人员办理；即办件只能为 1"`
 }
 
 // Material returns the item's material with code, if any.
@@ -147,6 +151,29 @@ func (it *Item) HasDeferrable() bool {
 		}
 	}
 	return false
+}
+
+// MaxReviewLevels is the most review levels an item may have: 承办, 审核
+// and 批准.
+const MaxReviewLevels = 3
+
+// Levels returns how many review levels a case of the item goes through:
+// ReviewLevels, an unset one read as 1 (the reviewer decides).
+func (it *Item) Levels() int { return max(it.ReviewLevels, 1) }
+
+// LevelsLabel says the item's review levels as the handbook and its
+// editor read them.
+func (it *Item) LevelsLabel() string { return LevelsLabel(it.Levels()) }
+
+// LevelsLabel says n review levels in words.
+func LevelsLabel(n int) string {
+	switch n {
+	case 2:
+		return "二级：承办→批准"
+	case 3:
+		return "三级：承办→审核→批准"
+	}
+	return "一级：审批人员直接决定"
 }
 
 // MaxDays is the longest a time limit may be: a year of working days is far
@@ -177,6 +204,8 @@ func (it *Item) Validate() error {
 		c.Check(it.PromisedDays <= it.StatutoryDays, "promised_days", "承诺时限不能超过法定时限")
 		c.Check(!it.Delegated, "delegated", "只有即办件可以授权窗口办理")
 	}
+	c.Check(it.ReviewLevels >= 0 && it.ReviewLevels <= MaxReviewLevels, "review_levels", "审批层级须为 1、2 或 3")
+	c.Check(it.Kind != Instant || it.ReviewLevels <= 1, "review_levels", "即办件当场办结，只能一级审批")
 	c.Check(it.OnlineLevel.Valid(), "online_level", "网办深度须为 none、pre 或 full")
 	c.Check(validText(it.Fees, 500), "fees", "须写明收费标准，不收费的写“不收费”")
 	c.Check(utf8.RuneCountInString(it.LegalBasis) <= 2000, "legal_basis", "设定依据不超过 2000 个字")

@@ -49,6 +49,9 @@ func TestValidate(t *testing.T) {
 		{"due days without deferrable material", func(it *Item) { it.Materials[1].Deferrable = false }, "deferral_days"},
 		{"statutory beyond a year", func(it *Item) { it.StatutoryDays = MaxDays + 1 }, "statutory_days"},
 		{"promised item delegated", func(it *Item) { it.Delegated = true }, "delegated"},
+		{"three review levels", func(it *Item) { it.ReviewLevels = 3 }, ""},
+		{"four review levels", func(it *Item) { it.ReviewLevels = 4 }, "review_levels"},
+		{"negative review levels", func(it *Item) { it.ReviewLevels = -1 }, "review_levels"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -81,6 +84,11 @@ func TestInstantItems(t *testing.T) {
 	if err := it.Validate(); err != nil {
 		t.Fatalf("delegated instant item: %v", err)
 	}
+	it.ReviewLevels = 2
+	if err := it.Validate(); err == nil {
+		t.Fatal("instant item with two review levels accepted")
+	}
+	it.ReviewLevels = 1
 	it.PromisedDays = 1
 	if err := it.Validate(); err == nil {
 		t.Fatal("instant item with promised days accepted")
@@ -102,5 +110,16 @@ func TestMaterialLookup(t *testing.T) {
 	}
 	if !it.HasDeferrable() {
 		t.Fatal("HasDeferrable false")
+	}
+}
+
+func TestLevels(t *testing.T) {
+	it := validItem()
+	if it.Levels() != 1 {
+		t.Fatalf("an unset review level reads as %d, want 1", it.Levels())
+	}
+	it.ReviewLevels = 3
+	if it.Levels() != 3 {
+		t.Fatalf("Levels = %d, want 3", it.Levels())
 	}
 }

@@ -109,6 +109,14 @@ func newCaseDesk(t *testing.T, st *store.Store, clk *clock.Manual) *caseDesk {
 		t.Fatalf("add RSJ reviewer: %v", err)
 	}
 	creds = append(creds, service.Credential{Username: "renshe", Password: rsjPassword})
+	renewal, err := svc.Item(ctx, "SCJG-XK-002", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renewal.ReviewLevels = 3
+	if err := svc.SaveItem(ctx, renewal, renewal.Version); err != nil {
+		t.Fatalf("three levels for SCJG-XK-002: %v", err)
+	}
 	srv, err := server.New(server.Config{Version: "test"}, svc, server.NewSessions(sessionStore(st), false), log)
 	if err != nil {
 		t.Fatal(err)
@@ -308,6 +316,8 @@ type caseBody struct {
 	HandoverAt     string         `json:"handover_at"`
 	Result         string         `json:"result_status"`
 	CloseReason    string         `json:"close_reason"`
+	ReviewLevels   int            `json:"review_levels"`
+	Review         []casework.LevelStep
 	Events         []struct {
 		Seq     int
 		Type    string
@@ -380,6 +390,14 @@ func foodLicence(deferred ...string) casework.Intake {
 	return in
 }
 
+// renewal is an application for SCJG-XK-002 (食品经营许可延续), which
+// newCaseDesk gives three review levels.
+func renewal() casework.Intake {
+	in := foodLicence()
+	in.ItemCode, in.Materials = "SCJG-XK-002", in.Materials[:4]
+	return in
+}
+
 // byMail is the application with the result to be mailed.
 func byMail(in casework.Intake) casework.Intake {
 	in.Delivery = &casework.Delivery{Method: casework.Mail, Address: "江川区滨河路66号2栋301室"}
@@ -419,6 +437,11 @@ var validInput = map[casework.Action]casework.Input{
 	casework.ActWithdraw:         {Reason: "申请人撤回申请"},
 	casework.ActTerminate:        {Reason: "申请人不具备经营条件"},
 	casework.ActRefuseAcceptance: {Confirm: true, Reason: "申请事项不属于本机关职权范围"},
+	casework.ActStartProcedure:   {Procedure: casework.ProcSiteInspection, Reason: "经营场所现场勘验"},
+	casework.ActFinishProcedure:  {Conclusion: "经营场所与申报一致"},
+	casework.ActPropose:          {Outcome: casework.Approve, Reason: "符合延续条件，拟准予"},
+	casework.ActCheck:            {Reason: "同意"},
+	casework.ActSendBack:         {Reason: "请补充现场核查意见"},
 }
 
 // apiActions are the actions the API offers: every action of the table
@@ -489,7 +512,34 @@ func expectedStatus(a deskAccount, action casework.Action, c caseBody, readable 
 	if slices.Contains(allowed, string(action)) {
 		return http.StatusOK
 	}
+	if didOtherLevel(a, action, c) {
+		return http.StatusForbidden
+	}
 	return http.StatusConflict
+}
+
+// didOtherLevel reports whether the account would take the pending
+// review level (or send back the level below it) of a case of several
+// levels on which it already did a level: refused whatever the role.
+func didOtherLevel(a deskAccount, action casework.Action, c caseBody) bool {
+	if c.ReviewLevels < 2 || c.State != casework.Accepted ||
+		!slices.ContainsFunc(c.Review, func(s casework.LevelStep) bool { return s.By == a.username }) {
+		return false
+	}
+	levels := []casework.Level{casework.LevelHandle, casework.LevelCheck, casework.LevelApprove}
+	if c.ReviewLevels == 2 {
+		levels = []casework.Level{casework.LevelHandle, casework.LevelApprove}
+	}
+	pending := levels[len(c.Review)]
+	switch action {
+	case casework.ActCheck:
+		return pending == casework.LevelCheck
+	case casework.ActSendBack:
+		return true
+	case casework.ActDecide:
+		return pending == casework.LevelApprove
+	}
+	return false
 }
 
 // targetState is where the table sends a case of kind in state on action.
@@ -558,31 +608,41 @@ var caseStages = []caseStage{
 		steps:   []caseStep{handoverStep, {"shenpi", casework.ActReturn}, {"shouli", casework.ActResubmit}},
 		offered: map[string][]string{"shenpi": {"accept", "return", "refuse-acceptance", "handover", "terminate"}, "shouli": {"withdraw"}}},
 	{name: "accepted, papers pending", intake: foodLicence(), steps: []caseStep{acceptStep}, state: casework.Accepted,
-		offered: map[string][]string{"shenpi": {"handover", "pause", "extend", "terminate"}, "shouli": {"withdraw"}, "bumen": {}}},
+		offered: map[string][]string{"shenpi": {"handover", "pause", "extend", "start-procedure", "terminate"}, "shouli": {"withdraw"}, "bumen": {}}},
 	{name: "accepted", intake: foodLicence(), steps: []caseStep{handoverStep, acceptStep}, state: casework.Accepted,
-		offered: map[string][]string{"shenpi": {"pause", "extend", "decide", "terminate"}, "shouli": {"withdraw"}, "chujian": {}}},
+		offered: map[string][]string{"shenpi": {"pause", "extend", "start-procedure", "decide", "terminate"}, "shouli": {"withdraw"}, "chujian": {}}},
 	{name: "accepted, clock paused", intake: foodLicence(), steps: []caseStep{handoverStep, acceptStep, {"shenpi", casework.ActPause}},
-		state: casework.Accepted, offered: map[string][]string{"shenpi": {"resume", "extend", "terminate"}}},
+		state: casework.Accepted, offered: map[string][]string{"shenpi": {"resume", "extend", "start-procedure", "terminate"}}},
 	{name: "accepted, clock resumed", intake: foodLicence(),
 		steps: []caseStep{handoverStep, acceptStep, {"shenpi", casework.ActPause}, {"shenpi", casework.ActResume}},
-		state: casework.Accepted, offered: map[string][]string{"shenpi": {"pause", "extend", "decide", "terminate"}}},
+		state: casework.Accepted, offered: map[string][]string{"shenpi": {"pause", "extend", "start-procedure", "decide", "terminate"}}},
 	{name: "accepted, extension requested", intake: foodLicence(), steps: []caseStep{handoverStep, acceptStep, {"shenpi", casework.ActExtend}},
 		state: casework.Accepted, offered: map[string][]string{
-			"shenpi": {"pause", "terminate"}, "bumen": {"approve-extension", "reject-extension"}}},
+			"shenpi": {"pause", "start-procedure", "terminate"}, "bumen": {"approve-extension", "reject-extension"}}},
 	{name: "accepted, extension approved", intake: foodLicence(),
 		steps: []caseStep{handoverStep, acceptStep, {"shenpi", casework.ActExtend}, {"bumen", casework.ActApproveExtension}},
-		state: casework.Accepted, offered: map[string][]string{"shenpi": {"pause", "decide", "terminate"}, "bumen": {}}},
+		state: casework.Accepted, offered: map[string][]string{"shenpi": {"pause", "start-procedure", "decide", "terminate"}, "bumen": {}}},
 	{name: "accepted, extension rejected", intake: foodLicence(),
 		steps: []caseStep{handoverStep, acceptStep, {"shenpi", casework.ActExtend}, {"bumen", casework.ActRejectExtension}},
-		state: casework.Accepted, offered: map[string][]string{"shenpi": {"pause", "decide", "terminate"}, "bumen": {}}},
+		state: casework.Accepted, offered: map[string][]string{"shenpi": {"pause", "start-procedure", "decide", "terminate"}, "bumen": {}}},
 	{name: "accepted, M05 still deferred", intake: foodLicence("M05"), steps: []caseStep{handoverStep, acceptStep}, state: casework.Accepted,
-		offered: map[string][]string{"shenpi": {"pause", "extend", "terminate"}, "shouli": {"supply", "withdraw"}}},
+		offered: map[string][]string{"shenpi": {"pause", "extend", "start-procedure", "terminate"}, "shouli": {"supply", "withdraw"}}},
 	// M05 is on paper: once supplied it needs a handover of its own (R6).
 	{name: "accepted, M05 supplied", intake: foodLicence("M05"), steps: []caseStep{handoverStep, acceptStep, {"shouli", casework.ActSupply}},
-		state: casework.Accepted, offered: map[string][]string{"shenpi": {"handover", "pause", "extend", "terminate"}, "shouli": {"withdraw"}}},
+		state: casework.Accepted, offered: map[string][]string{"shenpi": {"handover", "pause", "extend", "start-procedure", "terminate"}, "shouli": {"withdraw"}}},
 	{name: "accepted, M05 supplied and handed over", intake: foodLicence("M05"),
 		steps: []caseStep{handoverStep, acceptStep, {"shouli", casework.ActSupply}, handoverStep},
-		state: casework.Accepted, offered: map[string][]string{"shenpi": {"pause", "extend", "decide", "terminate"}, "shouli": {"withdraw"}}},
+		state: casework.Accepted, offered: map[string][]string{"shenpi": {"pause", "extend", "start-procedure", "decide", "terminate"}, "shouli": {"withdraw"}}},
+	{name: "accepted, site inspection under way", intake: foodLicence(),
+		steps: []caseStep{handoverStep, acceptStep, {"shenpi", casework.ActStartProcedure}}, state: casework.Accepted,
+		offered: map[string][]string{"shenpi": {"pause", "extend", "finish-procedure", "terminate"}, "bumen": {}}},
+	// SCJG-XK-002 has three review levels here (newCaseDesk): 承办 by
+	// shenpi, 审核 by bumen; nobody of the accounts is left to approve.
+	{name: "accepted, three levels", intake: renewal(), steps: []caseStep{handoverStep, acceptStep}, state: casework.Accepted,
+		offered: map[string][]string{"shenpi": {"pause", "extend", "start-procedure", "propose", "terminate"}, "bumen": {}}},
+	{name: "accepted, three levels, proposed", intake: renewal(),
+		steps: []caseStep{handoverStep, acceptStep, {"shenpi", casework.ActPropose}}, state: casework.Accepted,
+		offered: map[string][]string{"shenpi": {"pause", "extend", "start-procedure", "terminate"}, "bumen": {"check", "send-back"}}},
 	{name: "decided", intake: foodLicence(), steps: []caseStep{handoverStep, acceptStep, decideStep}, state: casework.Decided,
 		offered: map[string][]string{"shenpi": {"submit-result"}, "chujian": {}, "shouli": {}}},
 	{name: "decided, result submitted", intake: foodLicence(), steps: []caseStep{handoverStep, acceptStep, decideStep, submitStep},

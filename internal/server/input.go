@@ -46,6 +46,7 @@ var multilineFields = map[string]bool{
 	"items":       true,                   // the guidance desk's items, one per line
 	"template":    true,                   // a joint application's definition, JSON typed into a page
 	"explanation": true, "measures": true, // a department's reply to a supervision notice
+	"conclusion": true, // a special procedure's conclusion
 }
 
 // multiline reports whether the field named name holds several lines.

@@ -163,10 +163,12 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 }
 
 // isUpload reports whether the request may carry an uploaded file: a
-// multipart form posted to the online hall or the agents' pages.
+// multipart form posted to the online hall or the agents' pages, or a
+// special procedure's record with its attachments from a case page.
 func isUpload(r *http.Request) bool {
 	return r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") &&
-		(strings.HasPrefix(r.URL.Path, "/my/") || strings.HasPrefix(r.URL.Path, "/agent/"))
+		(strings.HasPrefix(r.URL.Path, "/my/") || strings.HasPrefix(r.URL.Path, "/agent/") ||
+			strings.HasPrefix(r.URL.Path, "/cases/") && strings.HasSuffix(r.URL.Path, "/finish-procedure"))
 }
 
 // sizeText shows a byte count as people read it.

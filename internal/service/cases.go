@@ -51,9 +51,10 @@ type CaseView struct {
 	// the hall it was taken in at, by its name: filled by Case ("" when
 	// unknown).
 	ReceivedByName, PreReviewByName, HallName string
-	// StaffNames names, by username, the staff who acted on the case (its
-	// events' actors): what its printed documents call them. Filled by Case.
-	StaffNames map[string]string
+	// Names are the real names of everyone the case's record, review
+	// levels and special procedures name, by username: filled by Case
+	// (see Person).
+	Names map[string]string
 }
 
 // Next returns the case's earliest running deadline as people read it, or
@@ -273,6 +274,9 @@ func (s *Casework) Act(ctx context.Context, number string, action casework.Actio
 			return nil, err
 		}
 	}
+	if err := s.checkAttachments(ctx, action, in.Attachments); err != nil {
+		return nil, err
+	}
 	if action == casework.ActDeliver && in.AgentUser != "" {
 		// The agent is checked and recorded under one name, as written.
 		if in.AgentUser, err = org.ParseUsername("agent_user", in.AgentUser); err != nil {
@@ -355,7 +359,7 @@ func (s *Casework) Case(ctx context.Context, number string) (*CaseView, error) {
 // e.g. an online applicant's account).
 func (s *Casework) nameCasePeople(ctx context.Context, v *CaseView) error {
 	c := v.Case
-	users := []string{c.ReceivedBy}
+	users := append([]string{c.ReceivedBy}, casePeople(v)...)
 	if c.PreReview != nil {
 		users = append(users, c.PreReview.By)
 	}
@@ -368,8 +372,7 @@ func (s *Casework) nameCasePeople(ctx context.Context, v *CaseView) error {
 	if err != nil {
 		return err
 	}
-	v.StaffNames = names
-	v.ReceivedByName = names[c.ReceivedBy]
+	v.ReceivedByName, v.Names = names[c.ReceivedBy], names
 	if c.PreReview != nil {
 		v.PreReviewByName = names[c.PreReview.By]
 	}

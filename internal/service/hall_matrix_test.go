@@ -90,6 +90,15 @@ func newHallMatrix(t *testing.T, h *onlineHall) *hallMatrix {
 		m.accounts = append(m.accounts, matrixAccount{name: name, ctx: m.as[name],
 			actor: casework.Actor{Username: u.Username, Role: u.Role, DepartmentCode: u.DepartmentCode, HallCode: u.HallCode}})
 	}
+	// SCJG-XK-002 in three review levels (the levels' stages).
+	renewal, err := m.svc.Item(m.as["bumen"], "SCJG-XK-002", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renewal.ReviewLevels = 3
+	if err := m.svc.SaveItem(m.as["bumen"], renewal, renewal.Version); err != nil {
+		t.Fatal(err)
+	}
 	other, otherCtx := h.applicant(t, "13700000009", resident("周小川", residentID(9)))
 	m.other = otherCtx
 	m.accounts = append(m.accounts,
@@ -117,6 +126,14 @@ func (m *hallMatrix) input(t *testing.T, action casework.Action) casework.Input 
 		return casework.Input{Confirm: true, Reason: "申请事项不属于本机关职权范围"}
 	case casework.ActResubmitOnline:
 		return casework.Input{Files: map[string][]casework.FileRef{"M03": {m.upload(t, m.demo, "M03.pdf", pdf("corrected"))}}}
+	case casework.ActStartProcedure:
+		return casework.Input{Procedure: casework.ProcSiteInspection, Reason: "经营场所现场勘验"}
+	case casework.ActFinishProcedure:
+		return casework.Input{Conclusion: "经营场所与申报一致"}
+	case casework.ActPropose:
+		return casework.Input{Outcome: casework.Approve, Reason: "符合延续条件，拟准予"}
+	case casework.ActSendBack:
+		return casework.Input{Reason: "请补充现场核查意见"}
 	}
 	return actionInputs[action]
 }
@@ -143,6 +160,22 @@ func (m *hallMatrix) window(t *testing.T, deferred bool, delivery casework.Deliv
 	}
 	if v.Case.HallCode != demo.BinheHall || v.Case.PickupHall != demo.DistrictHall {
 		t.Fatalf("taken in at %q, collected at %q", v.Case.HallCode, v.Case.PickupHall)
+	}
+	return v.Case.Number
+}
+
+// renewal is a food licence renewal (SCJG-XK-002, three review levels
+// here) taken in at the district hall.
+func (m *hallMatrix) renewal(t *testing.T) string {
+	t.Helper()
+	in := casework.Intake{ItemCode: "SCJG-XK-002", Channel: casework.AtWindow,
+		Applicant: casework.Party{Kind: casework.Entity, Name: otherCompany, IDType: identity.CreditCode, IDNumber: otherCredit, Phone: otherPhone}}
+	for _, code := range []string{"M01", "M02", "M03", "M04"} {
+		in.Materials = append(in.Materials, casework.MaterialInput{Code: code, Status: casework.Provided})
+	}
+	v, err := m.svc.Intake(m.ctx("shouli"), in)
+	if err != nil {
+		t.Fatalf("renewal intake: %v", err)
 	}
 	return v.Case.Number
 }
@@ -188,6 +221,13 @@ func (m *hallMatrix) stages() []matrixStage {
 		}},
 		{"accepted, extension requested", func(t *testing.T) string {
 			return m.steps(t, m.window(t, false, casework.Pickup), "shenpi:handover", "shenpi:accept", "shenpi:extend")
+		}},
+		{"accepted, site inspection under way", func(t *testing.T) string {
+			return m.steps(t, m.window(t, false, casework.Pickup), "shenpi:handover", "shenpi:accept", "shenpi:start-procedure")
+		}},
+		{"accepted, three levels", func(t *testing.T) string { return m.steps(t, m.renewal(t), "shenpi:handover", "shenpi:accept") }},
+		{"accepted, three levels, proposed", func(t *testing.T) string {
+			return m.steps(t, m.renewal(t), "shenpi:handover", "shenpi:accept", "shenpi:propose")
 		}},
 		{"decided", func(t *testing.T) string { return m.steps(t, m.window(t, false, casework.Pickup), decided...) }},
 		{"decided, result submitted", func(t *testing.T) string {

@@ -99,6 +99,12 @@ func (s *Online) CaseFile(ctx context.Context, number, sha string) (io.ReadClose
 			}
 		}
 	}
+	for _, f := range v.Case.ProcedureFiles() {
+		if f.SHA256 == sha {
+			rc, err := s.openBlob(ctx, f)
+			return rc, f, err
+		}
+	}
 	return nil, casework.FileRef{}, apperr.New(apperr.NotFound, "该办件没有这个文件")
 }
 

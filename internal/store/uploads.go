@@ -120,7 +120,7 @@ func caseFiles(c *casework.Case) []casework.FileRef {
 	for _, m := range c.Materials {
 		out = append(out, m.Files...)
 	}
-	return out
+	return append(out, c.ProcedureFiles()...)
 }
 
 // newFiles returns the files of after whose keys before lacks.

@@ -77,6 +77,22 @@ type details struct {
 	Corrections []string           `json:"corrections"`
 	Reasons     map[string]string  `json:"correction_reasons"`
 	Outcome     casework.Outcome   `json:"outcome"`
+	PauseType   casework.PauseType `json:"pause_type"`
+}
+
+// pause stops the case's clock: a pause, or a special procedure whose
+// time is not counted.
+func (r *Record) pause() {
+	r.Paused = true
+	r.setPaused(true)
+}
+
+// resume restarts it, decide_by moved on as the event says.
+func (r *Record) resume(d details) {
+	r.Paused = false
+	r.PausedDays += d.PausedDays
+	r.setPaused(false)
+	r.move(Decide, d.DecideBy)
 }
 
 // FoldAll folds a case's events, in order, into a new Record.
@@ -153,13 +169,17 @@ func (r *Record) Fold(ev *casework.Event, f Facts, env Env) {
 	case casework.ActHandover:
 		r.close(Handover, ev, onTime, Done)
 	case casework.ActPause:
-		r.Paused = true
-		r.setPaused(true)
+		r.pause()
 	case casework.ActResume:
-		r.Paused = false
-		r.PausedDays += d.PausedDays
-		r.setPaused(false)
-		r.move(Decide, d.DecideBy)
+		r.resume(d)
+	case casework.ActStartProcedure:
+		if d.PauseType != "" { // a special procedure whose time is not counted
+			r.pause()
+		}
+	case casework.ActFinishProcedure:
+		if !d.DecideBy.IsZero() { // it stopped the clock: its finish resumed it
+			r.resume(d)
+		}
 	case casework.ActApproveExtension:
 		r.move(Decide, d.DecideBy)
 	case casework.ActDecide:

@@ -87,6 +87,7 @@ type itemForm struct {
 	Delegated                                 bool
 	LegalBasis, Conditions, Fees, OnlineLevel string
 	SpecialProcedures                         string
+	ReviewLevels                              string // 1, 2 or 3
 	CollectAtIssuance                         string // one per line
 	ApplicantKinds                            map[string]bool
 	Materials                                 []materialRow
@@ -122,6 +123,7 @@ func formOfItem(it *catalog.Item) itemForm {
 		CollectAtIssuance: strings.Join(it.CollectAtIssuance, "\n"), ApplicantKinds: map[string]bool{},
 		BaseVersion: it.Version,
 	}
+	f.ReviewLevels = strconv.Itoa(it.Levels())
 	for _, k := range it.ApplicantKinds {
 		f.ApplicantKinds[string(k)] = true
 	}
@@ -148,6 +150,7 @@ func formOfPost(p url.Values, code string) itemForm {
 	if f.New {
 		f.Code = p.Get("code") // as typed: a code with blanks is refused, not trimmed
 	}
+	f.ReviewLevels = p.Get("review_levels")
 	f.BaseVersion, _ = strconv.Atoi(p.Get("base_version"))
 	f.From, _ = strconv.Atoi(p.Get("from"))
 	for _, k := range p["applicant_kinds"] {
@@ -212,6 +215,7 @@ func (f *itemForm) item() (*catalog.Item, error) {
 		LegalBasis: strings.TrimSpace(f.LegalBasis), Conditions: strings.TrimSpace(f.Conditions), Fees: strings.TrimSpace(f.Fees),
 		OnlineLevel: catalog.OnlineLevel(f.OnlineLevel), SpecialProcedures: strings.TrimSpace(f.SpecialProcedures),
 	}
+	it.ReviewLevels = num("review_levels", f.ReviewLevels)
 	for _, line := range strings.Split(f.CollectAtIssuance, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			it.CollectAtIssuance = append(it.CollectAtIssuance, line)
@@ -250,6 +254,7 @@ type itemEditorData struct {
 	Kinds          []option
 	OnlineLevels   []option
 	ApplicantKinds []option
+	ReviewLevels   []option
 }
 
 // showItemForm renders the editor with f; v carries any messages.
@@ -272,7 +277,7 @@ func (h *Handlers) showItemForm(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	d := itemEditorData{adminPage: h.adminTabs(r), Form: f, Types: catalog.Types, Departments: depts,
-		Kinds: kindOptions, OnlineLevels: onlineOptions}
+		Kinds: kindOptions, OnlineLevels: onlineOptions, ReviewLevels: reviewLevelOptions()}
 	for _, k := range catalog.ApplicantKinds {
 		d.ApplicantKinds = append(d.ApplicantKinds, option{string(k), applicantKind[k]})
 	}
@@ -478,6 +483,7 @@ func itemChanges(a, b *catalog.Item) []string {
 	text("设定依据", a.LegalBasis, b.LegalBasis)
 	text("受理条件", a.Conditions, b.Conditions)
 	text("特别程序", a.SpecialProcedures, b.SpecialProcedures)
+	field("审批层级", a.LevelsLabel(), b.LevelsLabel())
 	field("出件时收回", strings.Join(a.CollectAtIssuance, "、"), strings.Join(b.CollectAtIssuance, "、"))
 	kinds := func(ks []catalog.ApplicantKind) string {
 		var s []string

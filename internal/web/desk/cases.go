@@ -110,6 +110,7 @@ func inputFromForm(r *http.Request) casework.Input {
 		Carrier: f.Get("carrier"), Tracking: f.Get("tracking_number"), AgentUser: f.Get("agent_user"),
 		Confirm: f.Get("confirm") == "1",
 	}
+	in.Procedure, in.Conclusion = casework.ProcedureKind(f.Get("procedure")), f.Get("conclusion")
 	if f.Has("collect_items") {
 		in.CollectItems = append([]string{}, collect...)
 	}

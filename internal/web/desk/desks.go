@@ -37,6 +37,7 @@ var onCasePage = []casework.Action{
 	casework.ActReturn, casework.ActRefuseAcceptance, casework.ActPause, casework.ActResume, casework.ActExtend,
 	casework.ActRejectExtension, casework.ActDecide, casework.ActSubmitResult,
 	casework.ActRefuseResult, casework.ActDeliver,
+	casework.ActPropose, casework.ActCheck, casework.ActSendBack, casework.ActFinishProcedure,
 }
 
 // dueLine is one running deadline of a row, in words, as the service's

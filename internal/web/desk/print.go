@@ -39,8 +39,13 @@ type printPage struct {
 	// Preview is set on a written decision waiting for its confirmation
 	// (the kit's print templates, decisions.go).
 	Preview *page.Confirmation
-	staff   map[string]string // the case's staff by username (CaseView.StaffNames)
+	// Case is the case the document belongs to, its people by real name
+	// (Name).
+	Case *service.CaseView
 }
+
+// Name returns a person the document names by their real name.
+func (p printPage) Name(username string) string { return p.Case.Person(username) }
 
 // documentData decodes a document's data into the struct of its kind.
 func documentData(d casework.Document) (any, error) {
@@ -58,6 +63,8 @@ func documentData(d casework.Document) (any, error) {
 		v = &casework.ResultSheetData{}
 	case casework.DeliveryReceipt:
 		v = &casework.ReceiptOfDelivery{}
+	case casework.ProcedureNotice, casework.ProcedureRecord:
+		v = &casework.ProcedureData{}
 	default:
 		// The written decisions: the kit's (decisions.go).
 		if v, ok, err := page.DecodeDocument(d); ok {
@@ -111,8 +118,8 @@ func (h *Handlers) printPage(r *http.Request, cv *service.CaseView, doc casework
 	if err != nil {
 		return nil, apperr.Wrap(err, "print document")
 	}
-	p := &printPage{Doc: doc, Data: data, Number: cv.Case.Number, Department: cv.Case.DepartmentCode, Policy: cv.Case.DeadlinePolicy(),
-		staff: cv.StaffNames}
+	p := &printPage{Doc: doc, Data: data, Number: cv.Case.Number, Department: cv.Case.DepartmentCode, Policy: cv.Case.DeadlinePolicy()}
+	p.Case = cv
 	if rd, ok := data.(*casework.ReceiptData); ok {
 		p.CheckCode = rd.CheckCode
 	}
@@ -165,15 +172,6 @@ func (h *Handlers) printPage(r *http.Request, cv *service.CaseView, doc casework
 
 // The words the printed forms fill in; methods, so every print template
 // can use them without functions of its own.
-
-// Staff names a member of staff the document records by username: by
-// their real name, as printed forms sign (the username if unknown).
-func (p printPage) Staff(username string) string {
-	if n := p.staff[username]; n != "" {
-		return n
-	}
-	return username
-}
 
 // Status says where a listed material stands.
 func (printPage) Status(s string) string {

@@ -9,6 +9,8 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /cases/{number}", h.signedIn(h.casePage))
 	mux.HandleFunc("POST /cases/{number}/finish-instant", h.signedIn(h.finishInstant))
 	mux.HandleFunc("POST /cases/{number}/{action}", h.signedIn(h.caseAction))
+	// A special procedure's finish carries its attachments: procedures.go.
+	mux.HandleFunc("POST /cases/{number}/finish-procedure", h.signedIn(h.finishProcedure))
 
 	// The department and issuance desks and handover: desks.go.
 	mux.HandleFunc("GET /dept", h.signedIn(h.deptDesk))

@@ -35,6 +35,11 @@ func (h *Kit) funcs() template.FuncMap {
 		"list":         func(v ...any) []any { return v },
 		"details":      eventDetails,
 		"formToken":    formTokenInput,
+		// The review levels and special procedures: levels.go.
+		"proposal":       casework.ProposalLabel,
+		"levelName":      func(l casework.Level) string { return l.Label() },
+		"procedureName":  func(k casework.ProcedureKind) string { return k.Label() },
+		"procedureKinds": func() []casework.ProcedureKind { return casework.ProcedureKinds },
 	}
 }
 
@@ -67,6 +72,8 @@ var detailLabels = map[string]string{
 	"supply_by": "容缺补齐期限", "decide_by": "办结期限", "correct_by": "结果更正期限", "archive_by": "回执归档期限",
 	"prereview_by": "预审期限", "files": "文件数", "bring": "需携带的纸质材料", "correction_reasons": "逐项意见",
 	"on_behalf_of": "代为办理（申请人）", "agent": "代办员", "for": "申请人", "prerequisite": "前置事项",
+	"level": "审批层级", "levels": "审批级数", "to_level": "退回至", "procedure": "特别程序", "conclusion": "结论",
+	"attachments": "附件",
 }
 
 // eventDetails renders an event's details as "名称：值" lines in Chinese,
@@ -123,6 +130,9 @@ func detailValue(v any) string {
 		}
 		if p := casework.PauseType(x).Label(); p != "" {
 			return p
+		}
+		if l := reviewWord(x); l != "" {
+			return l
 		}
 		return x
 	case []any:
