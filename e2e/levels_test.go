@@ -104,6 +104,7 @@ func TestThreeLevelsByThreePeople(t *testing.T) {
 	h.act(t, ctx, n, "decide",
 		chromedp.SetValue(chromedp.CSS("#outcome"), "approve"),
 		chromedp.SetValue(chromedp.CSS("#result_document"), "食品经营许可证 JY13201200000001"))
+	h.confirm(t, ctx)
 	h.wantState(t, ctx, n, "已决定")
 	shot(t, ctx, "case-three-levels")
 	levels := text(t, ctx, "#review-levels")

@@ -92,7 +92,7 @@ func TestThreeLevelsByThreePeople(t *testing.T) {
 		t.Fatalf("pending = %v after 审核, want 批准", h.c.PendingLevel())
 	}
 	// The approver's decision takes the proposed outcome when none is given.
-	h.do(casework.ActDecide, casework.Input{ResultDocument: "食品经营许可证 JY1320120000001"}, admin)
+	h.do(casework.ActDecide, casework.Input{Confirm: true, ResultDocument: "食品经营许可证 JY1320120000001"}, admin)
 	if h.c.State != casework.Decided || h.c.Outcome != casework.Approve {
 		t.Fatalf("after 批准: %s %s", h.c.State, h.c.Outcome)
 	}
@@ -165,7 +165,7 @@ func TestSendBackToTheLevelBelow(t *testing.T) {
 	// The approver may not decide otherwise than proposed: they send back.
 	err := try(h, casework.ActDecide, validInput(casework.ActDecide), approver)
 	wantField(t, err, "outcome")
-	h.do(casework.ActDecide, casework.Input{Outcome: casework.Deny, Reason: "冷链设施不符合要求", ResultDocument: "不予许可决定书"}, approver)
+	h.do(casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Deny, Reason: "冷链设施不符合要求", ResultDocument: "不予许可决定书"}, approver)
 	if h.c.Outcome != casework.Deny {
 		t.Fatalf("outcome = %s", h.c.Outcome)
 	}

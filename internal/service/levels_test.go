@@ -72,7 +72,7 @@ func TestReviewInThreeLevels(t *testing.T) {
 			return svc.Act(as[who], n, action, in, 0)
 		}
 		// 批准 before 承办 and 审核: refused, nothing changed.
-		if _, err := act("bumen", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "许可证"}); !apperr.Is(err, apperr.Conflict) {
+		if _, err := act("bumen", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "许可证"}); !apperr.Is(err, apperr.Conflict) {
 			t.Fatalf("decide before the lower levels: %v", err)
 		}
 		if _, err := act("shenpi", casework.ActPropose, casework.Input{Outcome: casework.Approve, Reason: "符合条件，拟准予"}); err != nil {
@@ -86,7 +86,7 @@ func TestReviewInThreeLevels(t *testing.T) {
 		if _, err := act("shenhe", casework.ActCheck, casework.Input{Reason: "同意"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := act("shenhe", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "许可证"}); !apperr.Is(err, apperr.Forbidden) {
+		if _, err := act("shenhe", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "许可证"}); !apperr.Is(err, apperr.Forbidden) {
 			t.Fatalf("decide by the checker: %v", err)
 		}
 		// 批准 sends back to 审核 with a reason; 审核 checks again.
@@ -100,7 +100,7 @@ func TestReviewInThreeLevels(t *testing.T) {
 		if _, err := act("shenhe", casework.ActCheck, casework.Input{Reason: "已核实"}); err != nil {
 			t.Fatal(err)
 		}
-		v, err = act("bumen", casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY001"})
+		v, err = act("bumen", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY001"})
 		if err != nil || v.Case.State != casework.Decided {
 			t.Fatalf("批准: %v", err)
 		}
@@ -140,7 +140,7 @@ func TestCaseKeepsTheLevelsItWasTakenInUnder(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The earlier case still needs 承办 before the decision.
-		if _, err := svc.Act(as["shenpi"], n, casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "许可证"}, 0); !apperr.Is(err, apperr.Conflict) {
+		if _, err := svc.Act(as["shenpi"], n, casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "许可证"}, 0); !apperr.Is(err, apperr.Conflict) {
 			t.Fatalf("decide on a two-level case without 承办: %v", err)
 		}
 		v, err := svc.Case(as["shenpi"], n)
@@ -149,7 +149,7 @@ func TestCaseKeepsTheLevelsItWasTakenInUnder(t *testing.T) {
 		}
 		// A case taken in under the new version is decided at once.
 		n2 := acceptedCase(t, svc, as)
-		if _, err := svc.Act(as["shenpi"], n2, casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "许可证"}, 0); err != nil {
+		if _, err := svc.Act(as["shenpi"], n2, casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "许可证"}, 0); err != nil {
 			t.Fatalf("decide on a one-level case: %v", err)
 		}
 		// A bad number of levels is refused.

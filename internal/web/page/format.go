@@ -172,6 +172,7 @@ var actionKeys = map[casework.Action]string{
 	casework.ActDeliver: "l", casework.ActMail: "m", casework.ActConfirmDelivery: "c", casework.ActArchive: "v",
 	casework.ActWithdraw: "w", casework.ActTerminate: "z", casework.ActPassPreReview: "q", casework.ActFailPreReview: "i",
 	casework.ActCompleteIntake: "1", casework.ActResubmitOnline: "2", casework.ActRefuseAcceptance: "6",
+	casework.ActStartProcedure: "3", casework.ActFinishProcedure: "4", casework.ActPropose: "5", casework.ActCheck: "7", casework.ActSendBack: "8",
 }
 
 // accessKey returns the case page's access key of an action ("" for none).

@@ -30,7 +30,7 @@ func TestHallManagerHome(t *testing.T) {
 		h.Clk.Set(sh("2026-10-08 10:00"))
 		h.Act(t, "shenpi", binhe, casework.ActAccept, casework.Input{})
 		h.Clk.Set(sh("2026-10-30 09:00"))
-		h.Act(t, "shenpi", binhe, casework.ActDecide, casework.Input{Outcome: casework.Approve, ResultDocument: "JY13501020260103"})
+		h.Act(t, "shenpi", binhe, casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260103"})
 		n := scenario(t, h)
 
 		sup := h.SignIn(t, "jiandu")
