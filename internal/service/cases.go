@@ -250,25 +250,49 @@ func checkCode() string {
 	return string(b)
 }
 
+// acting returns who is about to act on case number and the environment
+// of the step (action names the step, for the written decisions' district:
+// decisions.go). A supervisor reads and never acts.
+func (s *Casework) acting(ctx context.Context, number string, action casework.Action) (reader, casework.Env, error) {
+	if _, err := casework.ParseCaseNumber("number", number); err != nil {
+		return reader{}, casework.Env{}, err
+	}
+	r, err := s.reader(ctx)
+	if err != nil {
+		return reader{}, casework.Env{}, err
+	}
+	if r.Actor.Role == org.RoleSupervisor {
+		return reader{}, casework.Env{}, apperr.New(apperr.Forbidden, "监督人员只能查看，不能办理")
+	}
+	env, err := s.env(ctx)
+	if err != nil {
+		return reader{}, casework.Env{}, err
+	}
+	s.writingEnv(ctx, action, &env)
+	return r, env, nil
+}
+
+// actsOn checks, inside the change's transaction, that the reader may act
+// on c as the version they saw (expectedVersion, 0 for any: a newer one is
+// a stale page), and returns who acts.
+func (r reader) actsOn(c *casework.Case, expectedVersion int, now time.Time) (casework.Actor, error) {
+	if err := r.mayRead(c, now); err != nil {
+		return casework.Actor{}, err
+	}
+	if expectedVersion != 0 && expectedVersion != c.Version {
+		return casework.Actor{}, apperr.New(apperr.Conflict, "办件 %s 已被他人修改（当前第 %d 版，您看到的是第 %d 版），请刷新后重试", c.Number, c.Version, expectedVersion)
+	}
+	return r.actingOn(c, now), nil
+}
+
 // Act takes one action on a case. expectedVersion, if not 0, is the case
 // version the actor saw; a newer one is a conflict (a stale page).
 func (s *Casework) Act(ctx context.Context, number string, action casework.Action, in casework.Input, expectedVersion int) (*CaseView, error) {
-	if _, err := casework.ParseCaseNumber("number", number); err != nil {
-		return nil, err
-	}
-	r, err := s.reader(ctx)
+	r, env, err := s.acting(ctx, number, action)
 	if err != nil {
 		return nil, err
 	}
 	a := r.Actor
-	if a.Role == org.RoleSupervisor {
-		return nil, apperr.New(apperr.Forbidden, "监督人员只能查看，不能办理")
-	}
-	env, err := s.env(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.writingEnv(ctx, action, &env) // decisions.go
 	if action == casework.ActResubmitOnline {
 		if err := s.online.verifyFiles(ctx, in.Files); err != nil {
 			return nil, err
@@ -288,13 +312,9 @@ func (s *Casework) Act(ctx context.Context, number string, action casework.Actio
 	}
 	var acting casework.Actor
 	change := func(c *casework.Case) (casework.Change, error) {
-		if err := r.mayRead(c, env.Now); err != nil {
+		if acting, err = r.actsOn(c, expectedVersion, env.Now); err != nil {
 			return casework.Change{}, err
 		}
-		if expectedVersion != 0 && expectedVersion != c.Version {
-			return casework.Change{}, apperr.New(apperr.Conflict, "办件 %s 已被他人修改（当前第 %d 版，您看到的是第 %d 版），请刷新后重试", c.Number, c.Version, expectedVersion)
-		}
-		acting = r.actingOn(c, env.Now)
 		return casework.Step(c, action, in, acting, env)
 	}
 	var c *casework.Case

@@ -59,32 +59,18 @@ func (s *Casework) PreviewDecision(ctx context.Context, number string, action ca
 	if !casework.NeedsConfirm(action) {
 		return nil, apperr.Field("action", "只有作出决定和不予受理需要预览确认")
 	}
-	if _, err := casework.ParseCaseNumber("number", number); err != nil {
-		return nil, err
-	}
-	r, err := s.reader(ctx)
+	r, env, err := s.acting(ctx, number, action)
 	if err != nil {
 		return nil, err
-	}
-	if r.Role == org.RoleSupervisor {
-		return nil, apperr.New(apperr.Forbidden, "监督人员只能查看，不能办理")
 	}
 	c, err := s.store.Case(ctx, number)
 	if err != nil {
 		return nil, err
 	}
-	env, err := s.env(ctx)
+	acting, err := r.actsOn(c, expectedVersion, env.Now)
 	if err != nil {
 		return nil, err
 	}
-	s.writingEnv(ctx, action, &env)
-	if err := r.mayRead(c, env.Now); err != nil {
-		return nil, err
-	}
-	if expectedVersion != 0 && expectedVersion != c.Version {
-		return nil, apperr.New(apperr.Conflict, "办件 %s 已被他人修改（当前第 %d 版，您看到的是第 %d 版），请刷新后重试", c.Number, c.Version, expectedVersion)
-	}
-	acting := r.actingOn(c, env.Now)
 	p := &DecisionPreview{View: s.view(c, acting, env), Action: action}
 	in.Confirm = true
 	ch, err := casework.Step(c, action, in, acting, env) // c is this call's own copy

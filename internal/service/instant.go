@@ -8,9 +8,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/catalog"
 
-	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
-	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/store"
 )
 
@@ -19,36 +17,22 @@ import (
 // each step its own event, all in one transaction (casework.InstantSteps).
 // expectedVersion, if not 0, is the case version the clerk saw.
 func (s *Casework) FinishInstant(ctx context.Context, number string, f casework.InstantFinish, expectedVersion int) (*CaseView, error) {
-	if _, err := casework.ParseCaseNumber("number", number); err != nil {
-		return nil, err
-	}
-	r, err := s.reader(ctx)
+	r, env, err := s.acting(ctx, number, casework.ActDecide)
 	if err != nil {
 		return nil, err
 	}
 	a := r.Actor
-	if a.Role == org.RoleSupervisor {
-		return nil, apperr.New(apperr.Forbidden, "监督人员只能查看，不能办理")
-	}
-	env, err := s.env(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var acting casework.Actor
 	var plan []casework.PlannedStep
 	step := func(i int) store.ChangeFunc {
 		return func(c *casework.Case) (casework.Change, error) {
 			if i == 0 {
-				if err := r.mayRead(c, env.Now); err != nil {
+				if acting, err = r.actsOn(c, expectedVersion, env.Now); err != nil {
 					return casework.Change{}, err
-				}
-				if expectedVersion != 0 && expectedVersion != c.Version {
-					return casework.Change{}, apperr.New(apperr.Conflict, "办件 %s 已被他人修改（当前第 %d 版，您看到的是第 %d 版），请刷新后重试", c.Number, c.Version, expectedVersion)
 				}
 				if plan, err = casework.InstantSteps(c, f); err != nil {
 					return casework.Change{}, err
 				}
-				acting = r.actingOn(c, env.Now)
 			}
 			return casework.Step(c, plan[i].Action, plan[i].Input, acting, env)
 		}
