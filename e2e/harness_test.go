@@ -89,6 +89,12 @@ var start = time.Date(2026, 9, 28, 9, 30, 0, 0, clock.Shanghai)
 
 func newHall(t *testing.T) *hall {
 	t.Helper()
+	return newHallWith(t, server.Config{Version: "e2e"})
+}
+
+// newHallWith is newHall with the server's settings given.
+func newHallWith(t *testing.T, srvCfg server.Config) *hall {
+	t.Helper()
 	clk := clock.At(start)
 	st := storetest.Open(t, store.SQLite, clk)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -99,7 +105,7 @@ func newHall(t *testing.T) *hall {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Version: "e2e"}, svc, server.NewSessions(sqlite3store.NewWithCleanupInterval(st.DB(), 0), false), log)
+	srv, err := server.New(srvCfg, svc, server.NewSessions(sqlite3store.NewWithCleanupInterval(st.DB(), 0), false), log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,6 +60,9 @@ type Config struct {
 	// BoardFrameAncestors are the origins that may show the display board
 	// in a frame, comma-separated; none by default.
 	BoardFrameAncestors string `env:"ONEWINDOW_BOARD_FRAME_ANCESTORS"`
+	// IDCardBridge is the ID card reader bridge's address on the windows'
+	// PCs (http://127.0.0.1:18090); none by default.
+	IDCardBridge string `env:"ONEWINDOW_IDCARD_BRIDGE"`
 	// MaxDrafts is how many drafts (item and joint applications) one
 	// applicant account may keep; MaxDraftFiles how many files one draft.
 	MaxDrafts     int `env:"ONEWINDOW_MAX_DRAFTS" envDefault:"20"`
@@ -112,6 +115,7 @@ Usage:
   onewindow datakey generate|status|rotate   the data key that seals ID and phone numbers
   onewindow demo generate --cases N  add N made-up cases (two years of history) through the real transitions
   onewindow ledger export [flags]    write a ledger (台账) as .xlsx or CSV, streamed; reports rows/s and peak memory
+  onewindow idcard-sim [flags]       an ID card reader bridge without hardware (training, tests)
 
 Run "onewindow COMMAND --help" for a command's flags. Every flag has an
 environment variable (shown in its help); the flag wins.
@@ -149,6 +153,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.demo(ctx, rest)
 	case "ledger":
 		return m.ledger(ctx, rest)
+	case "idcard-sim":
+		return m.idcardSim(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

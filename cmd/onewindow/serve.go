@@ -42,6 +42,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.Notify, "notify", cfg.Notify, "how messages go out: log, or smtp://user:pass@host:port?from=… (env ONEWINDOW_NOTIFY)")
 	dataKeyFlags(fs, &cfg)
 	limitFlags(fs, &cfg.Limits)
+	fs.StringVar(&cfg.IDCardBridge, "idcard-bridge", cfg.IDCardBridge, "the ID card reader bridge on the windows' PCs, e.g. http://127.0.0.1:18090: the intake\nform's 读身份证 button reads the card through it (docs/idcard-bridge.md; env ONEWINDOW_IDCARD_BRIDGE)")
 	fs.StringVar(&cfg.BoardFrameAncestors, "board-frame-ancestors", cfg.BoardFrameAncestors, "origins that may show the display board (/board/{hall}) in a frame, comma-separated,\ne.g. https://screens.example.gov.cn; every other page may never be framed (env ONEWINDOW_BOARD_FRAME_ANCESTORS)")
 	fs.IntVar(&cfg.MaxDrafts, "max-drafts", cfg.MaxDrafts, "drafts one applicant account may keep, joint applications included (env ONEWINDOW_MAX_DRAFTS)")
 	fs.IntVar(&cfg.MaxDraftFiles, "max-draft-files", cfg.MaxDraftFiles, "files one draft may hold (env ONEWINDOW_MAX_DRAFT_FILES)")
@@ -54,7 +55,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	node := server.NodeName(cfg.Addr)
-	srvCfg := server.Config{Addr: cfg.Addr, Version: Version, Node: node, BoardFrameAncestors: boardAncestors}
+	bridge, err := server.ParseBridge(cfg.IDCardBridge)
+	if err != nil {
+		return err
+	}
+	srvCfg := server.Config{Addr: cfg.Addr, Version: Version, Node: node, BoardFrameAncestors: boardAncestors, IDCardBridge: bridge}
 	if err := cfg.Limits.serverClient(&srvCfg); err != nil {
 		return err
 	}

@@ -27,7 +27,13 @@ const (
 // numbers, check codes) from leaving the site. Cookies set on a request
 // that came over HTTPS are marked Secure.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
-	board := cspBase + "; frame-ancestors " + strings.Join(s.boardAncestors(), " ")
+	base := cspBase
+	if s.cfg.IDCardBridge != "" {
+		// The intake form reads the card through the bridge on the window's PC.
+		base = strings.Replace(base, "connect-src 'self'", "connect-src 'self' "+s.cfg.IDCardBridge, 1)
+	}
+	noFraming := base + "; frame-ancestors 'none'"
+	board := base + "; frame-ancestors " + strings.Join(s.boardAncestors(), " ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
@@ -37,7 +43,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 			// and takes precedence where both are understood.
 			h.Set("Content-Security-Policy", board)
 		} else {
-			h.Set("Content-Security-Policy", cspNoFraming)
+			h.Set("Content-Security-Policy", noFraming)
 			h.Set("X-Frame-Options", "DENY")
 		}
 		if s.viaHTTPS(r) {
@@ -150,4 +156,18 @@ func ParseFrameAncestors(list string) ([]string, error) {
 		out = append(out, u.Scheme+"://"+u.Host)
 	}
 	return out, nil
+}
+
+// ParseBridge checks the ID card reader bridge's address and returns its
+// origin ("" for none): http or https, a host, nothing after the port.
+func ParseBridge(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return "", fmt.Errorf("--idcard-bridge %q: give the bridge's address, e.g. http://127.0.0.1:18090", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }

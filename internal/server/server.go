@@ -47,6 +47,10 @@ type Config struct {
 	// BoardFrameAncestors are the origins that may show the display board
 	// in a frame (see ParseFrameAncestors); none by default.
 	BoardFrameAncestors []string
+	// IDCardBridge is the ID card reader bridge's origin (ParseBridge): the
+	// pages may connect to it, and the intake form offers 读身份证. "" for
+	// none.
+	IDCardBridge string
 }
 
 // Server serves OneWindow over HTTP.
@@ -78,7 +82,7 @@ func New(cfg Config, svc *service.Service, sessions *scs.SessionManager, log *sl
 	s := &Server{cfg: cfg, svc: svc, sessions: sessions, log: log}
 	mux := http.NewServeMux()
 	s.api = api.New(mux, svc, log, cfg.Version)
-	kit, err := mountPages(mux, svc, sessions, log)
+	kit, err := mountPages(mux, svc, sessions, log, cfg.IDCardBridge)
 	if err != nil {
 		return nil, err
 	}
@@ -180,11 +184,12 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, api.Pref
 // the static files, the hall's, the desks', the online hall's and the
 // administrators'. It returns the kit, whose InputRefused answers a page
 // request refused for its text.
-func mountPages(mux *http.ServeMux, svc *service.Service, sessions *scs.SessionManager, log *slog.Logger) (*page.Kit, error) {
+func mountPages(mux *http.ServeMux, svc *service.Service, sessions *scs.SessionManager, log *slog.Logger, bridge string) (*page.Kit, error) {
 	kit, err := page.NewKit(svc, sessions, log)
 	if err != nil {
 		return nil, err
 	}
+	kit.IDCardBridge = bridge
 	kit.Routes(mux)
 	hallPages, err := hall.New(kit)
 	if err != nil {

@@ -27,6 +27,7 @@ func (h *Kit) funcs() template.FuncMap {
 		"action":       func(a casework.Action) string { return a.Label() },
 		"accessKey":    accessKey,
 		"previewable":  Previewable,
+		"idcardBridge": func() string { return h.IDCardBridge },
 		"idType":       func(t identity.IDType) string { return t.Label() },
 		"pauseType":    func(p casework.PauseType) string { return p.Label() },
 		"deadlineName": DeadlineName,

@@ -53,11 +53,14 @@ const (
 // the log, the static files' content-hash URLs and the kit's own pages
 // (the error pages every package may answer with).
 type Kit struct {
-	Svc       *service.Service
-	Sessions  *scs.SessionManager
-	Log       *slog.Logger
-	staticURL map[string]string // file name → content-hash URL
-	own       *Renderer         // the kit's own pages: error, my_error
+	Svc      *service.Service
+	Sessions *scs.SessionManager
+	Log      *slog.Logger
+	// IDCardBridge is the ID card reader bridge's origin on the windows'
+	// PCs (internal/idcard), "" for none: the intake form's 读身份证.
+	IDCardBridge string
+	staticURL    map[string]string // file name → content-hash URL
+	own          *Renderer         // the kit's own pages: error, my_error
 }
 
 // Renderer renders one package's pages (and the kit's own) on the kit.

@@ -35,6 +35,43 @@
     });
   }
 
+  // The ID card reader: the bridge on this PC reads the card placed on
+  // the reader (docs/idcard-bridge.md) and the applicant's fields are
+  // filled from it; the server checks them again on submit.
+  var reader = byId('read-idcard');
+  if (reader) {
+    reader.addEventListener('click', function () {
+      var status = byId('idcard-status');
+      status.textContent = '正在读卡…';
+      fetch(reader.dataset.bridge + '/v1/card', { cache: 'no-store' }).then(function (r) {
+        return r.json().then(function (j) { return { ok: r.ok, status: r.status, card: j }; });
+      }).then(function (res) {
+        if (!res.ok) {
+          status.textContent = res.status === 404 ? '请将身份证放在读卡器上再读卡' : '读卡器未连接，请检查读卡器';
+          return;
+        }
+        var c = res.card;
+        var person = document.querySelector('input[name="applicant.kind"][value=person]');
+        if (person && !person.checked) { person.click(); }
+        var set = function (id, v) {
+          var el = byId(id);
+          if (el && v) { el.value = v; el.dispatchEvent(new Event('change', { bubbles: true })); }
+        };
+        set('applicant-id_type', 'resident_id');
+        set('applicant-name', c.name);
+        set('applicant-id_number', c.id_number);
+        set('applicant-address', c.address);
+        var id = byId('applicant-id_number');
+        if (id) { id.dispatchEvent(new Event('blur')); }
+        status.textContent = '已读取：' + c.name + '（有效期至 ' + c.valid_to + '）';
+        var phone = byId('applicant-phone');
+        if (phone) { phone.focus(); }
+      }).catch(function () {
+        status.textContent = '未检测到读卡程序，请确认本机读卡程序已启动，或手工填写';
+      });
+    });
+  }
+
   var form = byId('intake-form');
   if (!form) { return; }
   var summary = byId('error-summary');
