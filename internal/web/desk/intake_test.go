@@ -170,7 +170,7 @@ func TestIntakeTakesTheCaseIn(t *testing.T) {
 		fin.Set("outcome", "approve")
 		fin.Set("result_document", "食品经营许可证 JY13201200000009")
 		p = clerk.follow(t, "/cases/"+m[1]+"/finish-instant", fin)
-		p.want(t, http.StatusOK, "已当场办结、发证并将送达回执归档", "打印送达回执")
+		p.want(t, http.StatusOK, "已当场办结（准予）、已当场发证、已将送达回执归档，本件办结", "打印送达回执")
 		if cv, _ = h.svc.Case(h.as["shouli"], m[1]); cv.Case.State != casework.Archived || len(cv.Events) != 4 {
 			t.Fatalf("after the one flow: %s, %d events", cv.Case.State, len(cv.Events))
 		}
