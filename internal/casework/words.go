@@ -405,3 +405,38 @@ func (c *Case) DueWordsAmong(cal *calendar.Calendar, now time.Time, open []Due) 
 	}
 	return "—"
 }
+
+// DeskWords says through which desk an event came, as people read it: the
+// hall's name for a desk at a hall (hallName turns a hall code into its
+// name), never the channel's code or the hall's.
+func DeskWords(desk string, hallName func(code string) string) string {
+	kind, place, _ := strings.Cut(desk, ":")
+	where := ""
+	if place != "" && place != "agent" && hallName != nil {
+		where = hallName(place)
+	}
+	var words string
+	switch kind {
+	case "system":
+		return "系统自动"
+	case "online":
+		return "网上办事大厅"
+	case "demo":
+		return "演示数据"
+	case "api":
+		words = "部门业务系统接口"
+	case "window":
+		words = "窗口"
+	case "web":
+		words = "工作台"
+	default:
+		words = "其他渠道"
+	}
+	if place == "agent" {
+		words = "代办员" + words
+	}
+	if where != "" {
+		return where + " " + words
+	}
+	return words
+}

@@ -13,6 +13,13 @@ type itemsData struct {
 	Department  string
 	Departments []org.Department
 	Items       []catalog.Item
+	Names       map[string]string // department names by code
+}
+
+// itemData is one item's guide with its department's name.
+type itemData struct {
+	*catalog.Item
+	DepartmentName string
 }
 
 // items lists the public handbook, searchable by name or code.
@@ -27,6 +34,7 @@ func (h *Handlers) items(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status = h.formError(r, &v, err)
 	}
+	d.Names = h.DepartmentNames(r.Context())
 	v.Data = d
 	h.render(w, r, status, "items", v)
 }
@@ -39,6 +47,6 @@ func (h *Handlers) item(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, h.formError(r, &v, err), "item", v)
 		return
 	}
-	v.Title, v.Data = it.Name, it
+	v.Title, v.Data = it.Name, itemData{Item: it, DepartmentName: h.DepartmentNames(r.Context())[it.DepartmentCode]}
 	h.render(w, r, http.StatusOK, "item", v)
 }
