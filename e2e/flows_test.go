@@ -203,7 +203,7 @@ func TestInstantCaseInOneFlow(t *testing.T) {
 	}
 	n := loc[strings.LastIndex(loc, "/")+1:]
 	h.act(t, ctx, n, "finish-instant", chromedp.SetValue(chromedp.CSS("#fi-result"), "社会保障卡 补卡"))
-	if msg := text(t, ctx, "p.notice"); !strings.Contains(msg, "已当场办结、发证并将送达回执归档") {
+	if msg := text(t, ctx, "p.notice"); !strings.Contains(msg, "已当场办结（准予）、已当场发证、已将送达回执归档，本件办结") {
 		t.Errorf("after the one flow the flash says %q", msg)
 	}
 	h.wantState(t, ctx, n, "已归档")

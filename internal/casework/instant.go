@@ -30,7 +30,7 @@ func InstantSteps(c *Case, f InstantFinish) ([]PlannedStep, error) {
 		return nil, apperr.New(apperr.Conflict, "办件 %s 是承诺件，不能当场办结", c.Number)
 	}
 	if c.State != Received {
-		return nil, apperr.New(apperr.Conflict, "办件 %s 当前为「%s」，只有已收件的即办件可以当场办结", c.Number, c.State.Label())
+		return nil, apperr.New(apperr.Conflict, "办件 %s 当前为「%s」，只有已收件的即办件可以当场办结", c.Number, c.StateLabel())
 	}
 	signer := c.Applicant
 	if c.Agent != nil {

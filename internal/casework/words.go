@@ -1,6 +1,8 @@
 package casework
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/calendar"
@@ -17,11 +19,30 @@ import (
 const prePassedLabel = "预审通过，待收件"
 
 // StateLabel is the case's state in a few words, for lists, badges and
-// the case page: the state's label (State.Label), except that a passed
-// pre-review reads as waiting for its paper, not for pre-review.
+// the case page: the state's label (State.Label), qualified where the
+// state alone would mislead. A passed pre-review reads as waiting for its
+// paper, not for pre-review; a paused review says so; a decided case
+// whose result the issuance desk refused or still checks says that; a
+// result to be mailed, or in the post, reads as such, not as 待领取.
 func (c *Case) StateLabel() string {
-	if c.prePassed() {
+	switch {
+	case c.prePassed():
 		return prePassedLabel
+	case c.Waiting() && (c.State == Submitted || c.State == Received || c.State == Returned):
+		return c.State.Label() + "（等待前置事项）"
+	case c.State == Accepted && c.Paused():
+		return pausedLabel
+	case c.State == Accepted && c.Extension != nil && c.Extension.State == ExtensionRequested:
+		return "已受理（延期待批准）"
+	case c.State == Decided && c.Result == ResultRefused:
+		return resultRefusedLabel
+	case c.State == Decided && c.Result == ResultSubmitted:
+		return resultSubmittedLabel
+	case c.State == ResultReady && c.Delivery.Method == Mail:
+		if c.Result == ResultMailed {
+			return mailedLabel
+		}
+		return toMailLabel
 	}
 	if c.State == Terminated && c.NotAccepted() {
 		return notAcceptedLabel
@@ -31,6 +52,175 @@ func (c *Case) StateLabel() string {
 
 // notAcceptedLabel is a case the department decided not to accept.
 const notAcceptedLabel = "不予受理"
+
+// The labels of the sub-states StateLabel and StateAfter share.
+const (
+	pausedLabel          = "已受理（暂停计时）"
+	resultRefusedLabel   = "已决定，结果待更正"
+	resultSubmittedLabel = "已决定，结果待核验"
+	toMailLabel          = "待邮寄"
+	mailedLabel          = "已寄出，待妥投"
+)
+
+// Awaits says, for the staff who work the case, what the case waits for
+// now: 等待部门受理, 等待妥投, 本件办结.
+func (c *Case) Awaits() string {
+	switch c.State {
+	case Submitted:
+		if c.prePassed() {
+			return "等待申请人携带纸质材料到综合受理窗口收件"
+		}
+		return "等待部门预审"
+	case Received:
+		switch {
+		case c.Waiting():
+			return "等待前置事项办结后受理"
+		case c.Kind == catalog.Instant:
+			return "等待当场办结"
+		}
+		return "等待部门受理"
+	case Accepted:
+		switch {
+		case c.Paused():
+			return c.Pauses[len(c.Pauses)-1].Type.Label() + "期间暂停计时，恢复计时后继续审查"
+		case c.Extension != nil && c.Extension.State == ExtensionRequested:
+			return "等待批准延期"
+		case c.DeferredOutstanding():
+			return "正在审查，容缺材料待补齐"
+		}
+		return "正在审查"
+	case Decided:
+		switch {
+		case c.Result == ResultRefused:
+			return "等待部门更正办理结果"
+		case c.Result == ResultSubmitted:
+			return "等待综合出件窗口核验办理结果"
+		case c.Kind == catalog.Instant:
+			return "等待当场发证"
+		}
+		return "等待提交办理结果"
+	case ResultReady:
+		switch {
+		case c.Delivery.Method != Mail:
+			return "等待申请人领取"
+		case c.Result == ResultMailed:
+			return "等待妥投"
+		}
+		return "等待邮寄"
+	case Delivered:
+		return "等待送达回执归档"
+	case Archived:
+		return "本件办结"
+	case Returned:
+		return "等待申请人补正材料"
+	case Withdrawn, Terminated:
+		return "本件不再办理"
+	case RejectedOnline:
+		return "等待申请人修改后重新提交"
+	}
+	return c.StateLabel()
+}
+
+// Done says what the actions just did to the case, in order, and what
+// the case waits for now, for the flash a clerk reads after acting:
+// 已邮寄（顺丰速运 邮件号 SF1234567890），等待妥投. The case is the case
+// after the actions.
+func (c *Case) Done(actions ...Action) string {
+	var did []string
+	for _, a := range actions {
+		did = append(did, c.did(a))
+	}
+	words := strings.Join(did, "、")
+	if len(actions) == 1 && actions[0] == ActPause && c.Paused() {
+		return words + "，期间不计入办理时限"
+	}
+	return words + "，" + c.Awaits()
+}
+
+// did is one action in the past tense, as done to the case.
+func (c *Case) did(a Action) string {
+	switch a {
+	case ActIntake:
+		return "已收件"
+	case ActSubmit:
+		return "已网上提交"
+	case ActAccept:
+		if c.Channel == Online && c.OnlineFull {
+			return "已网上受理"
+		}
+		return "已受理"
+	case ActReturn:
+		return "已退回补正"
+	case ActResubmit:
+		return "已收下补正材料"
+	case ActSupply:
+		return "已收下补交的容缺材料"
+	case ActHandover:
+		return "已签收纸质材料"
+	case ActPause:
+		if c.Paused() {
+			return "已因" + c.Pauses[len(c.Pauses)-1].Type.Label() + "暂停计时"
+		}
+		return "已暂停计时"
+	case ActResume:
+		return "已恢复计时，办结期限相应顺延"
+	case ActExtend:
+		return "已申请延期"
+	case ActApproveExtension:
+		if c.Extension != nil {
+			return fmt.Sprintf("已批准延期 %d 个工作日", c.Extension.Days)
+		}
+		return "已批准延期"
+	case ActRejectExtension:
+		return "未批准延期，办结期限不变"
+	case ActDecide:
+		how := "准予"
+		if c.Outcome == Deny {
+			how = "不予许可"
+		}
+		if c.Kind == catalog.Instant {
+			return "已当场办结（" + how + "）"
+		}
+		return "已作出" + how + "决定"
+	case ActSubmitResult:
+		return "已提交办理结果"
+	case ActRefuseResult:
+		return "已拒收办理结果"
+	case ActAcceptResult:
+		return "已核验接收办理结果"
+	case ActDeliver:
+		if c.Kind == catalog.Instant {
+			return "已当场发证"
+		}
+		return "已发证"
+	case ActMail:
+		if c.Carrier != "" && c.Tracking != "" {
+			return "已邮寄（" + c.Carrier + " 邮件号 " + c.Tracking + "）"
+		}
+		return "已邮寄"
+	case ActConfirmDelivery:
+		return "已确认妥投"
+	case ActArchive:
+		return "已将送达回执归档"
+	case ActWithdraw:
+		return "申请已撤回"
+	case ActTerminate:
+		return "已终止办理"
+	case ActLapse:
+		return "容缺材料逾期未补齐，已终止办理"
+	case ActPassPreReview:
+		return "已预审通过"
+	case ActFailPreReview:
+		return "已预审不通过"
+	case ActResubmitOnline:
+		return "已重新提交"
+	case ActCompleteIntake:
+		return "已核验纸质材料收件"
+	case ActOpen:
+		return "前置事项已办结"
+	}
+	return "已" + a.Label()
+}
 
 // prePassed reports whether the case is submitted online and its
 // pre-review has passed: it waits for its paper at the intake desk.
@@ -48,7 +238,10 @@ func (c *Case) StateWords() string {
 		}
 		return "已网上提交，等待预审"
 	case Received:
-		if c.Kind == catalog.Instant {
+		switch {
+		case c.Waiting():
+			return "已收件，等待前置事项办结后受理"
+		case c.Kind == catalog.Instant:
 			return "已收件，即办件当场办理"
 		}
 		return "已收件，等待部门受理"
@@ -103,17 +296,34 @@ func (c *Case) Lapsed() bool {
 		c.ClosedAt.After(c.Deadlines.SupplyBy)
 }
 
-// StateLabel is the state the event left the case in, in words: a passed
-// pre-review leaves it submitted but no longer waiting for pre-review.
-func (e Event) StateLabel() string {
-	if e.Type == ActPassPreReview && e.To == Submitted {
+// StateAfter is the state the event left the case in, in words, with
+// the sub-states StateLabel knows that the event itself shows: a passed
+// pre-review leaves the case submitted but no longer waiting for
+// pre-review; a mailing leaves the result ready but in the post.
+func (c *Case) StateAfter(e Event) string {
+	switch {
+	case e.Type == ActPassPreReview && e.To == Submitted:
 		return prePassedLabel
+	case e.Type == ActPause && e.To == Accepted:
+		return pausedLabel
+	case e.Type == ActRefuseResult && e.To == Decided:
+		return resultRefusedLabel
+	case e.Type == ActSubmitResult && e.To == Decided:
+		return resultSubmittedLabel
+	case e.Type == ActAcceptResult && e.To == ResultReady && c.Delivery.Method == Mail:
+		return toMailLabel
+	case e.Type == ActMail && e.To == ResultReady:
+		return mailedLabel
 	}
 	if e.Type == ActRefuseAcceptance {
 		return notAcceptedLabel
 	}
 	return e.To.Label()
 }
+
+// StateLabel is the state the event left the case in, in words, where
+// the case is not at hand (Case.StateAfter is the one to use where it is).
+func (e Event) StateLabel() string { return (&Case{}).StateAfter(e) }
 
 // DeadlineLabel is a deadline's name as people read it.
 func DeadlineLabel(name string) string {
@@ -323,4 +533,39 @@ func remedies(district string) string {
 	}
 	return "如不服本决定，可以自收到本决定书之日起六十日内向" + gov + "申请行政复议，" +
 		"或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
+}
+
+// DeskWords says through which desk an event came, as people read it: the
+// hall's name for a desk at a hall (hallName turns a hall code into its
+// name), never the channel's code or the hall's.
+func DeskWords(desk string, hallName func(code string) string) string {
+	kind, place, _ := strings.Cut(desk, ":")
+	where := ""
+	if place != "" && place != "agent" && hallName != nil {
+		where = hallName(place)
+	}
+	var words string
+	switch kind {
+	case "system":
+		return "系统自动"
+	case "online":
+		return "网上办事大厅"
+	case "demo":
+		return "演示数据"
+	case "api":
+		words = "部门业务系统接口"
+	case "window":
+		words = "窗口"
+	case "web":
+		words = "工作台"
+	default:
+		words = "其他渠道"
+	}
+	if place == "agent" {
+		words = "代办员" + words
+	}
+	if where != "" {
+		return where + " " + words
+	}
+	return words
 }

@@ -95,3 +95,76 @@ func TestDeadlineRows(t *testing.T) {
 		t.Errorf("DeadlineLabel(decide_by) = %q", got)
 	}
 }
+
+// TestDoneSaysWhatHappenedAndWhatStandsNow: the words a clerk reads after
+// an action say what the action did and what the case waits for now, from
+// the one place that knows the sub-states. A mailing leaves the result
+// ready but in the post: it reads 已邮寄 … 等待妥投, never 待领取, in the
+// flash, the state's label and the history row alike.
+func TestDoneSaysWhatHappenedAndWhatStandsNow(t *testing.T) {
+	in := promisedIntake()
+	in.Delivery = mailTo()
+	rev := reviewer("SCJG")
+	h := takeIn(t, in, at(2026, 3, 2, 9, 30))
+	if got := h.c.Done(casework.ActIntake); got != "已收件，等待部门受理" {
+		t.Errorf("intake: %q", got)
+	}
+	h.doAt(at(2026, 3, 2, 10, 0), casework.ActAccept, casework.Input{}, rev)
+	if got := h.c.Done(casework.ActAccept); got != "已受理，正在审查，容缺材料待补齐" {
+		t.Errorf("accept with materials deferred: %q", got)
+	}
+	h.do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk)
+	h.do(casework.ActHandover, casework.Input{}, rev)
+	h.do(casework.ActPause, validInput(casework.ActPause), rev)
+	if got, label := h.c.Done(casework.ActPause), h.c.StateLabel(); got != "已因现场踏勘暂停计时，期间不计入办理时限" || label != "已受理（暂停计时）" {
+		t.Errorf("pause: %q, label %q", got, label)
+	}
+	h.do(casework.ActResume, casework.Input{}, rev)
+	h.do(casework.ActDecide, validInput(casework.ActDecide), rev)
+	if got := h.c.Done(casework.ActDecide); got != "已作出准予决定，等待提交办理结果" {
+		t.Errorf("decide: %q", got)
+	}
+	h.do(casework.ActSubmitResult, casework.Input{}, rev)
+	h.do(casework.ActRefuseResult, validInput(casework.ActRefuseResult), issuanceClerk)
+	if got, row := h.c.Done(casework.ActRefuseResult), h.c.StateAfter(*h.lastEvent()); got != "已拒收办理结果，等待部门更正办理结果" || row != "已决定，结果待更正" {
+		t.Errorf("refused result: %q, history row %q", got, row)
+	}
+	h.do(casework.ActSubmitResult, casework.Input{}, rev)
+	h.do(casework.ActAcceptResult, casework.Input{}, issuanceClerk)
+	if got, label := h.c.Done(casework.ActAcceptResult), h.c.StateLabel(); got != "已核验接收办理结果，等待邮寄" || label != "待邮寄" {
+		t.Errorf("accepted result to mail: %q, label %q", got, label)
+	}
+	h.do(casework.ActMail, validInput(casework.ActMail), issuanceClerk)
+	if h.c.State != casework.ResultReady {
+		t.Fatalf("after mailing the case is %s", h.c.State)
+	}
+	mailed := map[string]string{"flash": h.c.Done(casework.ActMail), "label": h.c.StateLabel(), "history row": h.c.StateAfter(*h.lastEvent())}
+	for what, got := range mailed {
+		if strings.Contains(got, "待领取") || strings.Contains(got, "现为") {
+			t.Errorf("mailed: the %s reads %q", what, got)
+		}
+	}
+	if mailed["flash"] != "已邮寄（EMS 邮件号 EA123456789CN），等待妥投" || mailed["label"] != "已寄出，待妥投" || mailed["history row"] != "已寄出，待妥投" {
+		t.Errorf("mailed: %v", mailed)
+	}
+	h.do(casework.ActConfirmDelivery, casework.Input{}, issuanceClerk)
+	h.do(casework.ActArchive, casework.Input{}, issuanceClerk)
+	if got := h.c.Done(casework.ActArchive); got != "已将送达回执归档，本件办结" {
+		t.Errorf("archive: %q", got)
+	}
+
+	// An instant case finished in one flow says its three steps at once.
+	instant := takeIn(t, instantIntake(instantItem), at(2026, 3, 2, 10, 0))
+	steps, err := casework.InstantSteps(instant.c, casework.InstantFinish{Outcome: casework.Approve, ResultDocument: "证明一份"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var did []casework.Action
+	for _, s := range steps {
+		instant.do(s.Action, s.Input, intakeClerk)
+		did = append(did, s.Action)
+	}
+	if got := instant.c.Done(did...); got != "已当场办结（准予）、已当场发证、已将送达回执归档，本件办结" {
+		t.Errorf("instant finish: %q", got)
+	}
+}

@@ -103,7 +103,28 @@ type Material struct {
 	Electronic bool   `json:"electronic"` // accepted electronically
 	Deferrable bool   `json:"deferrable"` // may be supplied later (容缺)
 	Notes      string `json:"notes,omitempty"`
+	// Shared names where the hall obtains the material itself through
+	// data sharing (电子证照库 …): the applicant need not bring it
+	// (免于提交), and a one-time notice lists it as exempt, not as a
+	// material to bring. Empty for a material the applicant brings.
+	Shared string `json:"shared,omitempty" doc:"窗口通过数据共享获取该材料的来源（如“电子证照库”）：填写后申请人免于提交；不填表示须由申请人提交"`
 }
+
+// SharedMaterials returns the required materials the hall obtains itself
+// through data sharing: the applicant is exempt from bringing them.
+func (it *Item) SharedMaterials() []Material {
+	var out []Material
+	for _, m := range it.Materials {
+		if m.Required && m.Shared != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// ToBring reports whether the applicant has to bring the material: every
+// required one but those the hall obtains through data sharing.
+func (m Material) ToBring() bool { return m.Required && m.Shared == "" }
 
 // Item is one version of a service's handbook entry.
 type Item struct {
@@ -232,6 +253,7 @@ func (it *Item) Validate() error {
 		if tf := text.Check(m.Notes, true); tf != nil {
 			c.Add(f+".notes", tf.Message())
 		}
+		c.Check(utf8.RuneCountInString(m.Shared) <= 100 && text.Check(m.Shared, false) == nil, f+".shared", "共享获取来源不超过 100 个字")
 		c.Check(!seen[m.Code], f+".code", "材料编码重复："+m.Code)
 		seen[m.Code] = true
 		c.Check(validText(m.Name, 200), f+".name", "材料名称不能为空且不超过 200 个字")

@@ -20,6 +20,10 @@ var (
 
 func note(s string) matOpt { return func(m *catalog.Material) { m.Notes = s } }
 
+// shared marks a material the hall obtains itself through data sharing from
+// source: the applicant need not bring it.
+func shared(source string) matOpt { return func(m *catalog.Material) { m.Shared = source } }
+
 func mat(code, name string, originals, copies int, opts ...matOpt) catalog.Material {
 	m := catalog.Material{Code: code, Name: name, Required: true, Originals: originals, Copies: copies, Paper: true, Electronic: true}
 	for _, o := range opts {
@@ -63,7 +67,7 @@ func items() []catalog.Item {
 			ApplicantKinds:    clone(organisations),
 			Materials: []catalog.Material{
 				mat("M01", "食品经营许可申请书", 1, 0, note("法定代表人（负责人）签字并加盖公章")),
-				mat("M02", "营业执照或者其他主体资格证明文件", 0, 1, note("可通过电子证照库共享获取的，免于提交")),
+				mat("M02", "营业执照或者其他主体资格证明文件", 0, 1, shared("电子证照库")),
 				mat("M03", "与食品经营相适应的主要设备设施、经营布局、操作流程等文件", 1, 0, note("含经营场所平面布局图、设备布局图")),
 				mat("M04", "食品安全自查、从业人员健康管理、进货查验记录、食品安全事故处置等保证食品安全的规章制度目录清单", 1, 0, deferrable),
 				mat("M05", "食品安全管理人员任命文件及培训考核证明", 0, 1, deferrable),
@@ -82,7 +86,7 @@ func items() []catalog.Item {
 			Materials: []catalog.Material{
 				mat("M01", "食品经营许可延续申请书", 1, 0),
 				mat("M02", "原《食品经营许可证》正副本", 1, 1, paperOnly, note("受理时核验原件，留存复印件；原件在领取新证时收回")),
-				mat("M03", "营业执照或者其他主体资格证明文件", 0, 1, note("可通过电子证照库共享获取的，免于提交")),
+				mat("M03", "营业执照或者其他主体资格证明文件", 0, 1, shared("电子证照库")),
 				mat("M04", "经营条件未发生变化的书面声明或与延续事项有关的其他材料", 1, 0),
 				mat("M05", "授权委托书及委托代理人身份证明", 1, 1, optional, note("委托他人办理时提交")),
 			},
@@ -169,7 +173,7 @@ func items() []catalog.Item {
 				mat("M01", "生育登记表", 1, 0, note("现场或网上填写，夫妻双方签字承诺")),
 				mat("M02", "夫妻双方居民身份证", 1, 0),
 				mat("M03", "结婚证", 1, 0),
-				mat("M04", "户口簿或居住证", 1, 0, note("可通过数据共享核验的免于提交")),
+				mat("M04", "户口簿或居住证", 1, 0, shared("公安户籍信息共享")),
 			},
 		},
 
@@ -222,7 +226,7 @@ func items() []catalog.Item {
 				mat("M02", "申请人身份证明", 1, 1),
 				mat("M03", "不动产权属证书", 1, 0, paperOnly, note("原件收回")),
 				mat("M04", "不动产权利转移的证明材料", 1, 0, note("买卖合同、赠与合同、继承材料、生效法律文书等")),
-				mat("M05", "完税凭证", 0, 1, note("契税等；通过税务部门数据共享获取的免于提交")),
+				mat("M05", "完税凭证", 0, 1, note("契税等"), shared("税务部门数据共享")),
 				mat("M06", "婚姻状况证明或声明", 1, 0),
 				mat("M07", "授权委托书及委托代理人身份证明", 1, 1, optional, note("委托他人办理时提交；境外形成的须经公证或认证")),
 			},
@@ -253,7 +257,7 @@ func items() []catalog.Item {
 			ApplicantKinds:    kinds(catalog.Enterprise),
 			Materials: []catalog.Material{
 				mat("M01", "劳务派遣经营许可申请书", 1, 0),
-				mat("M02", "营业执照", 0, 1, note("可通过电子证照库共享获取的，免于提交")),
+				mat("M02", "营业执照", 0, 1, shared("电子证照库")),
 				mat("M03", "公司章程以及验资机构出具的验资报告或者财务审计报告", 1, 1, note("证明注册资本不少于200万元")),
 				mat("M04", "经营场所的使用证明", 0, 1),
 				mat("M05", "与开展业务相适应的办公设施设备、信息管理系统等清单", 1, 0, deferrable),
@@ -274,7 +278,7 @@ func items() []catalog.Item {
 				mat("M02", "原《劳务派遣经营许可证》正副本", 1, 1, paperOnly, note("受理时核验原件，领取新证时收回")),
 				mat("M03", "许可有效期内的经营情况报告", 1, 0, note("含劳务派遣协议履行、劳动者社会保险缴纳情况")),
 				mat("M04", "近两年年度财务审计报告", 1, 0),
-				mat("M05", "营业执照", 0, 1, note("可通过电子证照库共享获取的，免于提交")),
+				mat("M05", "营业执照", 0, 1, shared("电子证照库")),
 			},
 		},
 		{
@@ -318,7 +322,7 @@ func items() []catalog.Item {
 			Materials: []catalog.Material{
 				mat("M01", "城乡居民基本养老保险参保登记表", 1, 0),
 				mat("M02", "居民身份证", 1, 0),
-				mat("M03", "户口簿", 1, 0, note("可通过数据共享核验的免于提交")),
+				mat("M03", "户口簿", 1, 0, shared("公安户籍信息共享")),
 				mat("M04", "授权委托书及代办人身份证明", 1, 0, optional, note("他人代办时提交")),
 			},
 		},
@@ -335,7 +339,7 @@ func items() []catalog.Item {
 			ApplicantKinds: clone(builders),
 			Materials: []catalog.Material{
 				mat("M01", "建筑工程施工许可申请表", 1, 0),
-				mat("M02", "建设工程规划许可证", 0, 1, note("可通过工程建设项目审批管理系统共享获取的，免于提交")),
+				mat("M02", "建设工程规划许可证", 0, 1, shared("工程建设项目审批管理系统")),
 				mat("M03", "中标通知书或直接发包批准文件及施工合同", 0, 1),
 				mat("M04", "委托监理合同", 0, 1, deferrable, note("依法应当委托监理的工程提交")),
 				mat("M05", "施工图设计文件审查合格书", 0, 1),
@@ -396,7 +400,7 @@ func items() []catalog.Item {
 				mat("M03", "按规定建设污水预处理设施的有关材料", 1, 0, deferrable, note("需建设预处理设施的排水户提交")),
 				mat("M04", "排水隐蔽工程竣工报告", 1, 0),
 				mat("M05", "排水水质符合相关标准的检测报告", 1, 0, note("由具备资质的检测机构出具")),
-				mat("M06", "营业执照", 0, 1, note("可通过电子证照库共享获取的，免于提交")),
+				mat("M06", "营业执照", 0, 1, shared("电子证照库")),
 			},
 		},
 
@@ -500,7 +504,7 @@ func items() []catalog.Item {
 			ApplicantKinds:    kinds(catalog.Enterprise, catalog.OtherOrg),
 			Materials: []catalog.Material{
 				mat("M01", "娱乐场所经营许可申请书", 1, 0),
-				mat("M02", "营业执照", 0, 1, note("可通过电子证照库共享获取的，免于提交")),
+				mat("M02", "营业执照", 0, 1, shared("电子证照库")),
 				mat("M03", "投资人、法定代表人、主要负责人的有效身份证件及无《娱乐场所管理条例》第五条规定情形的书面声明", 1, 1),
 				mat("M04", "经营场所产权证明或租赁合同", 0, 1),
 				mat("M05", "场所平面示意图（标明包厢、包间位置及面积）", 1, 0),

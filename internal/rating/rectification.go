@@ -164,6 +164,17 @@ const (
 	ByPhone FollowUpMethod = "phone" // 电话回访
 )
 
+// Label returns the follow-up method's Chinese name.
+func (m FollowUpMethod) Label() string {
+	switch m {
+	case ByVisit:
+		return "上门回访"
+	case ByPhone:
+		return "电话回访"
+	}
+	return "其他方式"
+}
+
 // Actor is who changes a rectification.
 type Actor struct {
 	Username   string
@@ -331,10 +342,10 @@ func (x *Rectification) Apply(action Action, in StepInput, a Actor, now time.Tim
 	c.Check(utf8.RuneCountInString(in.FollowUpResult) <= 500, "follow_up_result", "回访结果不超过 500 个字")
 	switch {
 	case rule.FollowUp && x.RealName:
-		c.Check(in.FollowUp == ByVisit || in.FollowUp == ByPhone, "follow_up", "实名差评须回访评价人：回访方式为 visit（上门）或 phone（电话）")
+		c.Check(in.FollowUp == ByVisit || in.FollowUp == ByPhone, "follow_up", "实名差评须回访评价人：请选择回访方式（上门回访或电话回访）")
 		c.Check(in.FollowUpResult != "", "follow_up_result", "请填写回访结果")
 	case in.FollowUp != "" && in.FollowUp != ByVisit && in.FollowUp != ByPhone:
-		c.Add("follow_up", "回访方式须为 visit 或 phone")
+		c.Add("follow_up", "回访方式须为上门回访或电话回访")
 	}
 	if err := c.Err("整改信息有误"); err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/big"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,11 +52,33 @@ type CaseView struct {
 	// the hall it was taken in at, by its name: filled by Case ("" when
 	// unknown).
 	ReceivedByName, PreReviewByName, HallName string
-	// Names are the real names of everyone the case's record, review
-	// levels and special procedures name, by username: filled by Case
-	// (see Person).
-	Names map[string]string
+
+	// names and hallName turn the usernames and hall codes of the record
+	// into real names and hall names (filled by Case): see Name and
+	// DeskWords.
+	names    map[string]string
+	hallName func(code string) string
 }
+
+// Name returns the real name of the person with username as the case's
+// record names them (its events, its extension): 系统 for the system, the
+// masked applicant as recorded, and — for anyone unknown, never the
+// username itself.
+func (v *CaseView) Name(username string) string {
+	switch {
+	case username == "system":
+		return "系统"
+	case strings.HasPrefix(username, "申请人"):
+		return username
+	case v.names[username] != "":
+		return v.names[username]
+	}
+	return "—"
+}
+
+// DeskWords says through which desk an event of the case came, by the
+// hall's name (casework.DeskWords).
+func (v *CaseView) DeskWords(desk string) string { return casework.DeskWords(desk, v.hallName) }
 
 // Next returns the case's earliest running deadline as people read it, or
 // nil when none runs.
@@ -383,6 +406,9 @@ func (s *Casework) nameCasePeople(ctx context.Context, v *CaseView) error {
 	if c.PreReview != nil {
 		users = append(users, c.PreReview.By)
 	}
+	if x := c.Extension; x != nil {
+		users = append(users, x.RequestedBy, x.DecidedBy)
+	}
 	for _, e := range v.Events {
 		if !slices.Contains(users, e.Actor) {
 			users = append(users, e.Actor)
@@ -392,14 +418,14 @@ func (s *Casework) nameCasePeople(ctx context.Context, v *CaseView) error {
 	if err != nil {
 		return err
 	}
-	v.ReceivedByName, v.Names = names[c.ReceivedBy], names
+	v.names = names
+	v.ReceivedByName = names[c.ReceivedBy]
 	if c.PreReview != nil {
 		v.PreReviewByName = names[c.PreReview.By]
 	}
-	if c.HallCode != "" {
-		if hall := s.hallNames(ctx); hall != nil {
-			v.HallName = hall(c.HallCode)
-		}
+	v.hallName = s.hallNames(ctx)
+	if c.HallCode != "" && v.hallName != nil {
+		v.HallName = v.hallName(c.HallCode)
 	}
 	return nil
 }

@@ -210,6 +210,9 @@ func (s *Casework) DeskCases(ctx context.Context, desk Desk, department, tab str
 	}
 	page.Tab, page.Cutoffs = page.Tabs[i], pol.HandoverWords()
 	sortUrgent(page.Cases, page.Tab.Due)
+	if err := s.nameReceivers(ctx, page.Cases); err != nil {
+		return nil, err
+	}
 	return page, nil
 }
 
@@ -322,6 +325,9 @@ func (s *Casework) Handovers(ctx context.Context, department string) (*HandoverL
 		}
 	}
 	sortUrgent(out.Cases, handover.Due)
+	if err := s.nameReceivers(ctx, out.Cases); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -273,7 +273,9 @@ const deskMaxNote = 500
 
 // RecordIncomplete records that an application could not be taken in and
 // what the applicant was told, in one go, to bring (行政许可法 art. 32): every
-// required material of the handbook not marked provided. A material
+// required material of the handbook not marked provided, but those the
+// hall obtains itself through data sharing (catalog.Material.ToBring),
+// which the notice lists as exempt instead. A material
 // marked deferred counts as missing, since without the case taken in there
 // is nothing to defer. At least one required material must be missing,
 // else the case should simply be taken in.
@@ -338,7 +340,8 @@ func (s *Casework) RecordIncomplete(ctx context.Context, in IncompleteIntake) (*
 }
 
 // deskMissing checks the marks against the handbook (R15: nothing it
-// does not list) and returns its required materials not marked provided.
+// does not list) and returns the materials the applicant has to bring
+// (catalog.Material.ToBring) not marked provided.
 func deskMissing(errs *apperr.Collector, item *catalog.Item, marks []casework.MaterialInput) []casework.MissingMaterial {
 	provided := map[string]bool{}
 	seen := map[string]bool{}
@@ -357,13 +360,13 @@ func deskMissing(errs *apperr.Collector, item *catalog.Item, marks []casework.Ma
 	}
 	var out []casework.MissingMaterial
 	for _, m := range item.Materials {
-		if m.Required && !provided[m.Code] {
+		if m.ToBring() && !provided[m.Code] {
 			out = append(out, casework.MissingMaterial{Code: m.Code, Name: m.Name, Required: m.Required, Originals: m.Originals,
 				Copies: m.Copies, Paper: m.Paper, Electronic: m.Electronic, Deferrable: m.Deferrable, Notes: m.Notes})
 		}
 	}
 	if len(out) == 0 {
-		errs.Add("materials", "必交材料已齐全，不需要出具一次性告知单，请直接收件")
+		errs.Add("materials", "须申请人提交的必交材料已齐全，不需要出具一次性告知单，请直接收件")
 	}
 	return out
 }

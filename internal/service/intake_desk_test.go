@@ -136,8 +136,10 @@ func TestRecordIncomplete(t *testing.T) {
 		good := service.IncompleteIntake{
 			ItemCode: "SCJG-XK-001", Applicant: restaurant,
 			// M04 deferred and M05 not brought: both are missing while the
-			// case is not taken in; M06 is optional.
-			Materials: append(marks(casework.Provided, "M01", "M02", "M03"), marks(casework.Deferred, "M04")...),
+			// case is not taken in; M06 is optional; M02, the business
+			// licence, is not brought but the hall obtains it from the
+			// electronic licence library: it is not one to bring.
+			Materials: append(marks(casework.Provided, "M01", "M03"), marks(casework.Deferred, "M04")...),
 			Note:      "  请法定代表人到场  ",
 		}
 		count := func() int {
@@ -181,6 +183,9 @@ func TestRecordIncomplete(t *testing.T) {
 		}, "materials", "M99")
 		bad(func(in *service.IncompleteIntake) {
 			in.Materials = marks(casework.Provided, "M01", "M02", "M03", "M04", "M05")
+		}, "materials", "已齐全")
+		bad(func(in *service.IncompleteIntake) { // the shared licence not brought: nothing to bring
+			in.Materials = marks(casework.Provided, "M01", "M03", "M04", "M05")
 		}, "materials", "已齐全")
 		bad(func(in *service.IncompleteIntake) { in.Note = strings.Repeat("长", 501) }, "note", "500")
 		bad(func(in *service.IncompleteIntake) { in.ItemCode = "NOPE-001" }, "item_code", "未知的事项")

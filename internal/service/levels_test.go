@@ -113,7 +113,7 @@ func TestReviewInThreeLevels(t *testing.T) {
 		for _, ev := range cv.Events {
 			switch ev.Type {
 			case casework.ActPropose, casework.ActCheck, casework.ActSendBack, casework.ActDecide:
-				record = append(record, string(ev.Type)+":"+cv.Person(ev.Actor))
+				record = append(record, string(ev.Type)+":"+cv.Name(ev.Actor))
 			}
 		}
 		want := "propose:王建国 check:孙丽 send-back:陈丽华 check:孙丽 decide:陈丽华"

@@ -85,16 +85,3 @@ func casePeople(v *CaseView) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
-
-// Person returns a person of the case by their real name, as the case page
-// names them: the system as 系统, someone without a known name (an
-// online applicant's account) as recorded.
-func (v *CaseView) Person(username string) string {
-	if username == "system" {
-		return "系统"
-	}
-	if n := v.Names[username]; n != "" {
-		return n
-	}
-	return username
-}

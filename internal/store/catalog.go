@@ -135,6 +135,15 @@ func saveItem(ctx context.Context, tx *sql.Tx, it *catalog.Item, baseVersion int
 		if err != nil {
 			return err
 		}
+		// The source of a shared material is written apart, only where
+		// there is one, so that a catalog of none still loads into a
+		// schema before migration 00033 (as the migration tests load the
+		// demo's at the versions they migrate from).
+		if m.Shared != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE item_materials SET shared = $1 WHERE item_id = $2 AND position = $3`, m.Shared, id, i); err != nil {
+				return err
+			}
+		}
 	}
 	it.Version, it.CreatedAt, it.CreatedBy = current+1, now, by
 	return nil
@@ -243,7 +252,7 @@ func (s *Store) ItemVersions(ctx context.Context, code string) ([]catalog.Item, 
 
 func (s *Store) materials(ctx context.Context, where string, args ...any) (map[int64][]catalog.Material, error) {
 	rows, err := s.read.QueryContext(ctx, `
-		SELECT item_id, code, name, required, originals, copies, paper, electronic, can_defer, notes
+		SELECT item_id, code, name, required, originals, copies, paper, electronic, can_defer, notes, shared
 		FROM item_materials `+where+` ORDER BY item_id, position`, args...)
 	if err != nil {
 		return nil, mapErr(err, "materials")
@@ -253,7 +262,7 @@ func (s *Store) materials(ctx context.Context, where string, args ...any) (map[i
 	for rows.Next() {
 		var id int64
 		var m catalog.Material
-		if err := rows.Scan(&id, &m.Code, &m.Name, &m.Required, &m.Originals, &m.Copies, &m.Paper, &m.Electronic, &m.Deferrable, &m.Notes); err != nil {
+		if err := rows.Scan(&id, &m.Code, &m.Name, &m.Required, &m.Originals, &m.Copies, &m.Paper, &m.Electronic, &m.Deferrable, &m.Notes, &m.Shared); err != nil {
 			return nil, mapErr(err, "scan material")
 		}
 		out[id] = append(out[id], m)

@@ -130,7 +130,7 @@ func TestSealClearDataFromOlderSchema(t *testing.T) {
 			st := storetest.OpenEmpty(t, d, clock.At(start))
 			_, err := st.MigrateTo(ctx, preSealingVersion)
 			must(t, err)
-			must(t, st.Load(ctx, demoSeed(), "test"))
+			must(t, st.Load(ctx, legacySeed(), "test"))
 			writeLegacyRows(t, st)
 			if leaks := storetest.Leaks(storetest.Dump(t, st), legacySecrets); len(leaks) < len(legacySecrets) {
 				t.Fatalf("the legacy rows hold %d clear values, want every one of %d: the test writes the wrong rows", len(leaks), len(legacySecrets))

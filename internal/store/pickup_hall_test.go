@@ -23,7 +23,7 @@ func TestMigratePickupHall(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := t.Context()
 			st := storetest.OpenAt(t, d, clock.At(start), 12)
-			must(t, st.Load(ctx, demoSeed(), "system"))
+			must(t, st.Load(ctx, legacySeed(), "system"))
 			var itemID, deptID int64
 			must(t, st.DB().QueryRowContext(ctx, `SELECT id, department_id FROM items WHERE code = 'CGJ-XK-003' AND version = 1`).Scan(&itemID, &deptID))
 			legacy := []struct {

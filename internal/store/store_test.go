@@ -59,6 +59,19 @@ func demoSeed() *store.Seed {
 	return s
 }
 
+// legacySeed is the demo's seed as a schema before migration 00033 holds
+// it: no material obtained through data sharing.
+func legacySeed() *store.Seed {
+	s := demoSeed()
+	for i := range s.Items {
+		s.Items[i].Materials = slices.Clone(s.Items[i].Materials)
+		for j := range s.Items[i].Materials {
+			s.Items[i].Materials[j].Shared = ""
+		}
+	}
+	return s
+}
+
 // createDepartments adds the demo district's departments.
 func createDepartments(t *testing.T, st *store.Store) {
 	t.Helper()
@@ -408,6 +421,7 @@ func TestItemVersions(t *testing.T) {
 
 		v1 := testItem("T-001", "测试许可", material("M01", "申请书"), material("M02", "营业执照"))
 		v1.CollectAtIssuance = []string{"旧证"}
+		v1.Materials[1].Shared = "电子证照库" // kept with its version
 		must(t, st.SaveItem(ctx, v1, 0, "alice"))
 		if v1.Version != 1 || v1.CreatedBy != "alice" || !v1.CreatedAt.Equal(start) {
 			t.Fatalf("new item: version %d by %q at %v", v1.Version, v1.CreatedBy, v1.CreatedAt)

@@ -363,7 +363,7 @@ func TestUploadsMigration(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			st := storetest.OpenAt(t, d, clock.At(start), 14)
 			ctx := t.Context()
-			must(t, st.Load(ctx, demoSeed(), "test"))
+			must(t, st.Load(ctx, legacySeed(), "test"))
 			// The account as the older program wrote it (in clear: before
 			// migration 16 nothing was sealed).
 			var accID int64

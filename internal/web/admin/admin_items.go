@@ -104,6 +104,7 @@ type materialRow struct {
 	No                                      string            // the row number shown
 	Errors                                  map[string]string // messages by field ("code", "copies" …)
 	Code, Name, Originals, Copies, Notes    string
+	Shared                                  string // where the hall obtains it through data sharing
 	Required, Paper, Electronic, Deferrable bool
 }
 
@@ -129,7 +130,7 @@ func formOfItem(it *catalog.Item) itemForm {
 	}
 	for i, m := range it.Materials {
 		f.Materials = append(f.Materials, materialRow{Index: i, Code: m.Code, Name: m.Name,
-			Originals: strconv.Itoa(m.Originals), Copies: strconv.Itoa(m.Copies), Notes: m.Notes,
+			Originals: strconv.Itoa(m.Originals), Copies: strconv.Itoa(m.Copies), Notes: m.Notes, Shared: m.Shared,
 			Required: m.Required, Paper: m.Paper, Electronic: m.Electronic, Deferrable: m.Deferrable})
 	}
 	return f
@@ -184,6 +185,7 @@ func formOfPost(p url.Values, code string) itemForm {
 		m := rows[i]
 		row := materialRow{Index: len(f.Materials), Code: m.Get("code"), Name: strings.TrimSpace(m.Get("name")),
 			Originals: strings.TrimSpace(m.Get("originals")), Copies: strings.TrimSpace(m.Get("copies")), Notes: strings.TrimSpace(m.Get("notes")),
+			Shared:   strings.TrimSpace(m.Get("shared")),
 			Required: m.Get("required") != "", Paper: m.Get("paper") != "", Electronic: m.Get("electronic") != "", Deferrable: m.Get("deferrable") != ""}
 		if m.Get("remove") != "" || row.Code == "" && row.Name == "" && row.Notes == "" {
 			continue
@@ -236,7 +238,7 @@ func (f *itemForm) item() (*catalog.Item, error) {
 		it.Materials = append(it.Materials, catalog.Material{
 			Code: row.Code, Name: row.Name, Required: row.Required,
 			Originals: num(p+".originals", row.Originals), Copies: num(p+".copies", row.Copies),
-			Paper: row.Paper, Electronic: row.Electronic, Deferrable: row.Deferrable, Notes: row.Notes,
+			Paper: row.Paper, Electronic: row.Electronic, Deferrable: row.Deferrable, Notes: row.Notes, Shared: row.Shared,
 		})
 	}
 	return it, c.Err("请检查标出的数字")

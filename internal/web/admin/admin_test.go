@@ -41,6 +41,7 @@ func itemValues(it *catalog.Item) url.Values {
 		v.Set(p+"originals", strconv.Itoa(m.Originals))
 		v.Set(p+"copies", strconv.Itoa(m.Copies))
 		v.Set(p+"notes", m.Notes)
+		v.Set(p+"shared", m.Shared)
 		for field, on := range map[string]bool{"required": m.Required, "paper": m.Paper, "electronic": m.Electronic, "deferrable": m.Deferrable} {
 			if on {
 				v.Set(p+field, "1")
@@ -67,7 +68,8 @@ func TestAdminItemEditSavesANewVersion(t *testing.T) {
 		admin.get("/admin/items?department=GHZY").wantNot(t, editedItem)
 
 		edit := admin.get("/admin/items/" + editedItem + "/edit")
-		edit.want(t, http.StatusOK, `name="base_version" value="1"`, `name="materials[0].code"`, `id="promised_days"`, "添加一行材料")
+		edit.want(t, http.StatusOK, `name="base_version" value="1"`, `name="materials[0].code"`, `id="promised_days"`, "添加一行材料",
+			`name="materials[1].shared" value="电子证照库"`) // the business licence the hall obtains itself
 		it, err := h.svc.Item(context.Background(), editedItem, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -100,6 +102,9 @@ func TestAdminItemEditSavesANewVersion(t *testing.T) {
 		}
 		if n := len(v2.Materials); n != len(it.Materials) || v2.Materials[n-1].Code != "ZZ-NEW" || v2.Materials[0].Code != it.Materials[1].Code {
 			t.Errorf("materials of version 2: %+v", v2.Materials)
+		}
+		if v2.Materials[0].Shared != "电子证照库" {
+			t.Errorf("the business licence is no longer obtained through sharing: %+v", v2.Materials[0])
 		}
 		admin.get("/admin/items/"+editedItem+"/versions/2").want(t, http.StatusOK,
 			"承诺时限（工作日）："+strconv.Itoa(it.PromisedDays)+" → "+strconv.Itoa(it.PromisedDays-1),

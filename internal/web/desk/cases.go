@@ -89,7 +89,7 @@ func (h *Handlers) caseAction(w http.ResponseWriter, r *http.Request) {
 		h.decisionTaken(w, r, number, action, v) // decisions.go
 		return
 	}
-	h.redirect(w, r, localPath(r.PostFormValue("back"), "/cases/"+number), "办件 "+number+"：已"+action.Label()+"（现为「"+v.StateLabel+"」）")
+	h.redirect(w, r, localPath(r.PostFormValue("back"), "/cases/"+number), "办件 "+number+"："+v.Case.Done(action)+"。")
 }
 
 // inputFromForm reads every action's fields from a posted form.

@@ -189,7 +189,7 @@ func (h *Handlers) issuanceMail(w http.ResponseWriter, r *http.Request) {
 		h.showDesk(w, r, service.IssuanceDesk, "", "mail", status, page, &rowFailure{number: number, v: fv})
 		return
 	}
-	h.redirect(w, r, "/issuance?tab=mail", "办件 "+number+"：已邮寄（"+cv.Case.Carrier+" "+cv.Case.Tracking+"），妥投后请在「邮寄在途」确认送达")
+	h.redirect(w, r, "/issuance?tab=mail", "办件 "+number+"："+cv.Case.Done(casework.ActMail)+"。妥投后请在「邮寄在途」确认送达。")
 }
 
 // handoverData is the paper handover page.

@@ -216,11 +216,19 @@ func TestIssuanceDeskPage(t *testing.T) {
 			t.Fatalf("mail: %d → %q\n%s", p.status, p.location, p.body)
 		}
 		p = clerk.get("/issuance?tab=transit")
-		p.want(t, http.StatusOK, "已邮寄（顺丰速运 SF1234567890）")
+		p.want(t, http.StatusOK, "办件 "+mail+"：已邮寄（顺丰速运 邮件号 SF1234567890），等待妥投。")
+		p.wantNot(t, "现为")
 		if row := p.row(mail); !strings.Contains(row, "顺丰速运 邮件号 SF1234567890") || !strings.Contains(row, `/confirm-delivery"`) {
 			t.Errorf("transit row:\n%s", row)
 		}
-		h.act(t, "chujian", mail, casework.ActConfirmDelivery, casework.Input{})
+		// On the case page, the mailed result reads as in the post, and
+		// the confirmation's flash says what it did and what comes next.
+		cp := clerk.get("/cases/" + mail)
+		cp.want(t, http.StatusOK, `state-result_ready">已寄出，待妥投<`, "已决定 → 待邮寄</td>", "<td>已寄出，待妥投</td>")
+		cp.wantNot(t, "待领取")
+		v, _ = h.svc.Case(h.as["chujian"], mail)
+		clerk.follow(t, "/cases/"+mail+"/confirm-delivery", url.Values{"version": {strconv.Itoa(v.Case.Version)}}).
+			want(t, http.StatusOK, "办件 "+mail+"：已确认妥投，等待送达回执归档。")
 		if row := clerk.get("/issuance?tab=archive").row(mail); !strings.Contains(row, "回执归档期限") || !strings.Contains(row, `/archive"`) {
 			t.Errorf("archive row:\n%s", row)
 		}

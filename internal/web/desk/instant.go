@@ -37,5 +37,5 @@ func (h *Handlers) finishInstant(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	h.redirect(w, r, "/cases/"+number, fmt.Sprintf("办件 %s：已当场办结、发证并将送达回执归档（现为「%s」）。请打印送达回执交申请人签字。", number, v.StateLabel))
+	h.redirect(w, r, "/cases/"+number, "办件 "+number+"："+v.Case.Done(casework.ActDecide, casework.ActDeliver, casework.ActArchive)+"。请打印送达回执交申请人签字。")
 }

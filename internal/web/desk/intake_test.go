@@ -170,7 +170,7 @@ func TestIntakeTakesTheCaseIn(t *testing.T) {
 		fin.Set("outcome", "approve")
 		fin.Set("result_document", "食品经营许可证 JY13201200000009")
 		p = clerk.follow(t, "/cases/"+m[1]+"/finish-instant", fin)
-		p.want(t, http.StatusOK, "已当场办结、发证并将送达回执归档", "打印送达回执")
+		p.want(t, http.StatusOK, "已当场办结（准予）、已当场发证、已将送达回执归档，本件办结", "打印送达回执")
 		if cv, _ = h.svc.Case(h.as["shouli"], m[1]); cv.Case.State != casework.Archived || len(cv.Events) != 4 {
 			t.Fatalf("after the one flow: %s, %d events", cv.Case.State, len(cv.Events))
 		}
@@ -289,13 +289,18 @@ func TestOneTimeNotice(t *testing.T) {
 		masked := identity.Mask("91350100M000100Y43")
 		p := clerk.get(r.location)
 		p.want(t, http.StatusOK, "<h1>一次性告知单</h1>", "江川区好味餐饮有限公司", masked, "食品经营许可（新办）",
-			"营业执照或者其他主体资格证明文件", "可通过电子证照库共享获取的，免于提交", // M02 and its note
 			"食品安全自查、从业人员健康管理", "食品安全管理人员任命文件及培训考核证明", // deferred: missing too
-			"需补齐的材料（共 3 项）", "请携带单位公章", "具有与经营的食品品种、数量相适应", // the handbook's conditions
+			"需补齐的材料（共 2 项）", "请携带单位公章", "具有与经营的食品品种、数量相适应", // the handbook's conditions
 			"行政许可法》第三十二条", "张晓梅", "江川区政务服务中心", "2026年9月30日", "签收", "江川区江川大道188号")
 		p.wantNot(t, "91350100M000100Y43", "食品经营许可申请书", "授权委托书")
+		// M02, the business licence, not brought: the hall obtains it from
+		// the electronic licence library, so it is listed once, as exempt.
+		if got := strings.Count(p.body, "营业执照或者其他主体资格证明文件"); got != 1 ||
+			!strings.Contains(p.body, `<p class="exempt" id="exempt"><strong>免于提交：</strong>营业执照或者其他主体资格证明文件（由窗口通过电子证照库获取）`) {
+			t.Errorf("the business licence is listed %d times, or not as exempt:\n%s", got, p.body)
+		}
 
-		clerk.get("/intake/notices").want(t, http.StatusOK, "江川区好味餐饮有限公司", masked, "食品经营许可（新办）", "营业执照或者其他主体资格证明文件", r.location)
+		clerk.get("/intake/notices").want(t, http.StatusOK, "江川区好味餐饮有限公司", masked, "食品经营许可（新办）", "食品安全管理人员任命文件及培训考核证明", r.location)
 		h.signIn(t, "shouli2").get("/intake/notices").wantNot(t, "江川区好味餐饮有限公司")
 		h.signIn(t, "shouli2").get(r.location).want(t, http.StatusForbidden, "只能查看本大厅")
 		h.signIn(t, "jiandu").get(r.location).want(t, http.StatusOK, masked)

@@ -188,7 +188,7 @@ func onlineIntakeWhy(cv *service.CaseView) string {
 	case c.State == casework.Submitted:
 		return "只有综合受理窗口可以核验纸质材料收件。"
 	}
-	return "该办件已不在待收件状态（现为「" + c.StateLabel() + "」）。"
+	return "该办件已不在待收件状态（" + c.StateLabel() + "，" + c.Awaits() + "）。"
 }
 
 // completeOnlineIntake takes the paper of a passed online application: the

@@ -45,7 +45,7 @@ type printPage struct {
 }
 
 // Name returns a person the document names by their real name.
-func (p printPage) Name(username string) string { return p.Case.Person(username) }
+func (p printPage) Name(username string) string { return p.Case.Name(username) }
 
 // documentData decodes a document's data into the struct of its kind.
 func documentData(d casework.Document) (any, error) {

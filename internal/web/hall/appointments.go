@@ -176,6 +176,7 @@ func (h *Handlers) checkIn(w http.ResponseWriter, r *http.Request) {
 // hallBookingsData is a hall's bookings of a day, for its clerks.
 type hallBookingsData struct {
 	Hall     string
+	HallName string
 	Date     string
 	Bookings []*service.BookingView
 }
@@ -184,7 +185,7 @@ type hallBookingsData struct {
 // person's no-shows, and lets them cancel one for a caller.
 func (h *Handlers) hallBookings(w http.ResponseWriter, r *http.Request) {
 	hall := r.PathValue("hall")
-	d := hallBookingsData{Hall: hall, Date: r.URL.Query().Get("date")}
+	d := hallBookingsData{Hall: hall, HallName: h.HallNames(r.Context())[hall], Date: r.URL.Query().Get("date")}
 	day := calendar.DateOf(h.svc.Now())
 	if d.Date != "" {
 		parsed, err := calendar.ParseDate(d.Date)

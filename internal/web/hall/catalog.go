@@ -30,14 +30,11 @@ func (h *Handlers) items(w http.ResponseWriter, r *http.Request) {
 	if d.Departments, err = h.svc.Departments(r.Context()); err == nil {
 		d.Items, err = h.svc.Items(r.Context(), service.ItemFilter{Query: d.Query, Department: d.Department})
 	}
-	d.DeptNames = map[string]string{}
-	for _, x := range d.Departments {
-		d.DeptNames[x.Code] = x.Name
-	}
 	status := http.StatusOK
 	if err != nil {
 		status = h.formError(r, &v, err)
 	}
+	d.DeptNames = h.DepartmentNames(r.Context())
 	v.Data = d
 	h.render(w, r, status, "items", v)
 }

@@ -17,6 +17,7 @@ import (
 // guidancePage is the day's log of a hall with the form to add to it.
 type guidancePage struct {
 	Hall       string
+	HallName   string
 	Halls      []org.Hall // for admins, who choose the hall
 	Day        calendar.Date
 	Log        []service.GuidanceRecord
@@ -45,6 +46,7 @@ func (h *Handlers) guidanceData(r *http.Request, hall string) (*guidancePage, er
 			d.Hall = halls[0].Code
 		}
 	}
+	d.HallName = h.HallNames(ctx)[d.Hall]
 	var err error
 	if d.Log, err = h.svc.GuidanceLog(ctx, d.Hall, d.Day); err != nil {
 		return nil, err

@@ -216,8 +216,8 @@ func TestDeskPreReviewPassAndTakeIn(t *testing.T) {
 		p.want(t, http.StatusOK, "已预审通过", "<strong>通过</strong>", "须携带纸质材料")
 		// The case reads as passed, not as waiting for pre-review: its
 		// badge, the flash and the history row of the pass.
-		p.want(t, http.StatusOK, `state-submitted">预审通过，待收件<`, "现为「预审通过，待收件」", "预审通过，待收件</td>")
-		p.wantNot(t, `state-submitted">待预审<`, "现为「待预审」")
+		p.want(t, http.StatusOK, `state-submitted">预审通过，待收件<`, "已预审通过，等待申请人携带纸质材料到综合受理窗口收件", "预审通过，待收件</td>")
+		p.wantNot(t, `state-submitted">待预审<`, "现为", "等待部门预审")
 		p = reviewer.get("/dept/prereview")
 		if toReview := p.deskSection(t, `id="h-toreview"`); strings.Contains(toReview, n) {
 			t.Errorf("still to pre-review after passing:\n%s", toReview)
@@ -550,7 +550,7 @@ func TestDeskAgentPickup(t *testing.T) {
 			t.Fatal(err)
 		}
 		form.Set("version", h.deskVersion(t, "chujian", n))
-		clerk.follow(t, "/cases/"+n+"/deliver", form).want(t, http.StatusOK, "已领取发证")
+		clerk.follow(t, "/cases/"+n+"/deliver", form).want(t, http.StatusOK, "已发证，等待送达回执归档")
 		if st := h.deskState(t, "chujian", n); st != casework.Delivered {
 			t.Errorf("after pickup by the agent: %s", st)
 		}

@@ -669,7 +669,7 @@ func TestOnlineBundle(t *testing.T) {
 			t.Fatalf("submit the bundle: %d → %q\n%s", p.status, p.location, p.body)
 		}
 		view := open(t, b, p.location)
-		view.want(t, http.StatusOK, "一件事编号", "办理中", "办结期限", "味香小馆", "企业经营范围变更登记", "待预审", "等待前置事项办结", "前置：企业经营范围变更登记")
+		view.want(t, http.StatusOK, "一件事编号", "办理中", "办结期限", "味香小馆", "企业经营范围变更登记", "待预审（等待前置事项）", "前置：企业经营范围变更登记")
 		number := strings.TrimPrefix(p.location, "/my/bundles/view/")
 		b.get("/my").want(t, http.StatusOK, number, "开办餐饮店")
 		// The form is empty again.

@@ -49,3 +49,19 @@ func (h *Kit) DepartmentNames(ctx context.Context) map[string]string {
 	}
 	return out
 }
+
+// HallNames returns every hall's name by its code, for pages that name
+// halls; if they cannot be read, the error is logged and the map is empty
+// (the page names none rather than failing).
+func (h *Kit) HallNames(ctx context.Context) map[string]string {
+	out := map[string]string{}
+	hs, err := h.Svc.Halls(ctx)
+	if err != nil {
+		h.Log.Error("halls", "err", err, "request_id", service.RequestFrom(ctx).ID)
+		return out
+	}
+	for _, x := range hs {
+		out[x.Code] = x.Name
+	}
+	return out
+}
