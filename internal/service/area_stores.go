@@ -112,6 +112,7 @@ type caseworkStore interface {
 
 // hallStore is what Hall needs of the store.
 type hallStore interface {
+	UserNames(ctx context.Context, usernames []string) (map[string]string, error)
 	ActiveAppointmentOf(ctx context.Context, hall string, day calendar.Date, idNumber string) (*store.Appointment, error)
 	AddConsultation(ctx context.Context, c *store.Consultation) error
 	AppointmentByCode(ctx context.Context, hash string) (*store.Appointment, error)

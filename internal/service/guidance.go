@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -67,6 +68,7 @@ type GuidanceEntry struct {
 type GuidanceRecord struct {
 	store.Consultation
 	ItemNames []string // by Items' order; "" for an item since removed
+	ClerkName string   // the clerk who guided, by real name
 }
 
 // OutcomeLabel returns the Chinese name of the outcome.
@@ -167,9 +169,17 @@ func (s *Hall) GuidanceLog(ctx context.Context, hall string, day calendar.Date) 
 	if _, err := s.refresh(ctx); err != nil {
 		return nil, err
 	}
+	clerks := make([]string, 0, len(list))
+	for _, c := range list {
+		clerks = append(clerks, c.Clerk)
+	}
+	names, err := s.store.UserNames(ctx, clerks)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]GuidanceRecord, 0, len(list))
 	for _, c := range list {
-		g := GuidanceRecord{Consultation: c}
+		g := GuidanceRecord{Consultation: c, ClerkName: cmp.Or(names[c.Clerk], "—")}
 		for _, code := range c.Items {
 			name := ""
 			if it, err := s.currentItem(ctx, code); err == nil {

@@ -82,6 +82,7 @@ func casePeople(v *CaseView) []string {
 	for _, p := range v.Case.Procedures {
 		out = append(out, p.StartedBy, p.FinishedBy)
 	}
+	out = append(out, listPeople(v)...)
 	slices.Sort(out)
 	return slices.Compact(out)
 }

@@ -38,6 +38,9 @@ type TicketView struct {
 type WindowView struct {
 	Window *queue.Window
 	Ticket *TicketView
+	// ClerkName is the real name of the clerk signed in at the window
+	// (QueueWindow only).
+	ClerkName string
 }
 
 // TicketRequest is what a kiosk sends.

@@ -23,7 +23,16 @@ func (s *Hall) QueueWindow(ctx context.Context, hall, number string) (*WindowVie
 			return nil, err
 		}
 	}
-	return s.windowView(ctx, w, t)
+	v, err := s.windowView(ctx, w, t)
+	if err != nil || w.Clerk == "" {
+		return v, err
+	}
+	names, err := s.store.UserNames(ctx, []string{w.Clerk})
+	if err != nil {
+		return nil, err
+	}
+	v.ClerkName = names[w.Clerk]
+	return v, nil
 }
 
 // WindowQueues returns the queue state of every window of a hall, for the

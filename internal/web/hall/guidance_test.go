@@ -33,7 +33,8 @@ func TestGuidancePage(t *testing.T) {
 		}
 
 		page := b.follow(t, "/guidance", url.Values{"items": {"scjg-xk-001，SCJG-XK-002"}, "note": {"问变更登记"}, "outcome": {"sent_to_window"}})
-		page.want(t, http.StatusOK, "已登记导办咨询", "SCJG-XK-002", "问变更登记", "引导至窗口", "shouli")
+		page.want(t, http.StatusOK, "已登记导办咨询", "SCJG-XK-002", "问变更登记", "引导至窗口", "张晓梅")
+		page.wantNot(t, "<td>shouli</td>")
 
 		h.signIn(t, "shenpi").get("/guidance").want(t, http.StatusForbidden)
 	})

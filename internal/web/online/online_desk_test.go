@@ -508,8 +508,10 @@ func TestDeskAgent(t *testing.T) {
 		if strings.Contains(p.body, deskCode) {
 			t.Error("the agent page shows the full credit code")
 		}
-		// The reviewer sees who applied.
-		h.signIn(t, "shenpi").get("/cases/"+n).want(t, http.StatusOK, "代办员 daiban 代为申报")
+		// The reviewer sees who applied, by name.
+		p = h.signIn(t, "shenpi").get("/cases/" + n)
+		p.want(t, http.StatusOK, "代办员 孙磊 代为申报")
+		p.wantNot(t, "代办员 daiban")
 	})
 }
 
