@@ -115,7 +115,7 @@ func TestNoCodesOnThePages(t *testing.T) {
 			case casework.ActExtend:
 				in = casework.Input{Days: 5, Reason: "需补充核查"}
 			case casework.ActDecide:
-				in = casework.Input{Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY1"}
+				in = casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "食品经营许可证 JY1"}
 			case casework.ActWithdraw:
 				in = casework.Input{Reason: "申请人决定暂不经营"}
 			case casework.ActRefuseResult:
