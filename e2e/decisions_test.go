@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"context"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -10,8 +8,6 @@ import (
 
 	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/casework"
-	"github.com/onewindow/onewindow/internal/notify"
-	"github.com/onewindow/onewindow/internal/service"
 )
 
 // TestDecisionInWriting: the reviewer decides a refusal on the case page:
@@ -24,19 +20,8 @@ func TestDecisionInWriting(t *testing.T) {
 	ctx := browser(t)
 
 	// The applicant's online account: the company's credit code and phone.
-	const phone, password = "13800138000", "Secret2026"
-	bg := service.WithRequest(context.Background(), service.Request{ID: "e2e", Channel: "web"})
-	if err := h.svc.SendCode(bg, phone, applicant.Register); err != nil {
-		t.Fatal(err)
-	}
-	msg, _ := h.svc.Sender().(*notify.Log).Last(phone)
-	acc, err := h.svc.Register(bg, service.Registration{Phone: phone, Code: regexp.MustCompile(`\d{6}`).FindString(msg.Body), Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.svc.UpdateProfile(service.WithAccount(bg, acc), applicant.Profile{Kind: company.Kind, Name: company.Name, IDType: company.IDType, IDNumber: company.IDNumber}, acc.Version); err != nil {
-		t.Fatal(err)
-	}
+	const phone = "13800138000"
+	password := h.applicantAccount(t, phone, applicant.Profile{Kind: company.Kind, Name: company.Name, IDType: company.IDType, IDNumber: company.IDNumber})
 	n := h.takeIn(t, casework.Intake{ItemCode: "SCJG-XK-002", Channel: casework.AtWindow, Applicant: company, Materials: provided("M01", "M02", "M03", "M04")})
 
 	h.as(t, ctx, "shenpi")
@@ -87,13 +72,7 @@ func TestDecisionInWriting(t *testing.T) {
 	shot(t, ctx, "print-denial-decision")
 
 	// The applicant signs in to the online hall and opens it.
-	h.open(t, ctx, "/my/login")
-	do(t, ctx, "sign in to the online hall",
-		chromedp.SetValue(chromedp.CSS("#phone"), phone),
-		chromedp.SetValue(chromedp.CSS("#password"), password))
-	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.CSS("#password"))); err != nil {
-		t.Fatalf("applicant sign-in: %v", err)
-	}
+	h.asApplicant(t, ctx, phone, password)
 	h.open(t, ctx, "/my/cases/"+n)
 	docs := text(t, ctx, "#my-documents")
 	for _, want := range []string{"收件通知书", "受理通知书", "江川受字〔2026〕第000001号", "不予行政许可决定书", "江川不准字〔2026〕第000001号"} {

@@ -161,13 +161,7 @@ func TestOnlineApplicationRegistrationToPickup(t *testing.T) {
 	h.wantState(t, ctx, n, "已送达")
 
 	// Back as the applicant: the whole road, and the rating prompt.
-	h.open(t, ctx, "/my/login")
-	do(t, ctx, "sign in to the online hall",
-		chromedp.SetValue(chromedp.CSS("#phone"), phone),
-		chromedp.SetValue(chromedp.CSS("#password"), password))
-	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.CSS("#password"))); err != nil {
-		t.Fatalf("applicant sign-in: %v", err)
-	}
+	h.asApplicant(t, ctx, phone, password)
 	h.open(t, ctx, "/my/cases/"+n)
 	timeline := text(t, ctx, ".timeline")
 	for _, step := range []string{"网上提交了申请", "受理", "准予", "可以领取", "已领取"} {

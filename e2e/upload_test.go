@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"context"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -13,8 +11,6 @@ import (
 	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/blob"
 	"github.com/onewindow/onewindow/internal/identity"
-	"github.com/onewindow/onewindow/internal/notify"
-	"github.com/onewindow/onewindow/internal/service"
 )
 
 // TestUploadAllChosenFiles: the applicant chooses files for two materials
@@ -29,26 +25,9 @@ func TestUploadAllChosenFiles(t *testing.T) {
 	}
 	h.svc.Use(dir, nil)
 	ctx := browser(t)
-	const phone, password = "13812345670", "Secret2026"
-	bg := service.WithRequest(context.Background(), service.Request{ID: "e2e", Channel: "web"})
-	if err := h.svc.SendCode(bg, phone, applicant.Register); err != nil {
-		t.Fatal(err)
-	}
-	msg, _ := h.svc.Sender().(*notify.Log).Last(phone)
-	acc, err := h.svc.Register(bg, service.Registration{Phone: phone, Code: regexp.MustCompile(`\d{6}`).FindString(msg.Body), Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.svc.UpdateProfile(service.WithAccount(bg, acc), applicant.Profile{Kind: "person", Name: "王小明", IDType: identity.ResidentID, IDNumber: "11010519491231002X"}, acc.Version); err != nil {
-		t.Fatal(err)
-	}
-	h.open(t, ctx, "/my/login")
-	do(t, ctx, "sign in to the online hall",
-		chromedp.SetValue(chromedp.CSS("#phone"), phone),
-		chromedp.SetValue(chromedp.CSS("#password"), password))
-	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.CSS("#password"))); err != nil {
-		t.Fatalf("applicant sign-in: %v", err)
-	}
+	const phone = "13812345670"
+	password := h.applicantAccount(t, phone, applicant.Profile{Kind: "person", Name: "王小明", IDType: identity.ResidentID, IDNumber: "11010519491231002X"})
+	h.asApplicant(t, ctx, phone, password)
 
 	files := t.TempDir()
 	form, plan := filepath.Join(files, "申请表.pdf"), filepath.Join(files, "位置图.pdf")
