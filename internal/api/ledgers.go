@@ -6,13 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/calendar"
-	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/export"
 	"github.com/onewindow/onewindow/internal/ledger"
 	"github.com/onewindow/onewindow/internal/service"
@@ -36,35 +34,11 @@ type ledgerInput struct {
 // request reads the input as a ledger request and the export format it
 // asks for ("" for a JSON page).
 func (in *ledgerInput) request(kind ledger.Kind) (service.LedgerRequest, export.Format, error) {
-	r := service.LedgerRequest{Kind: kind, RevealIDs: in.RevealIDs, Page: in.Page, Size: in.Size}
+	r, err := service.NewLedgerRequest(kind, service.LedgerQuery{From: in.From, To: in.To, Department: in.Department,
+		Item: in.Item, Hall: in.Hall, Late: in.Late, States: in.State, RevealIDs: in.RevealIDs, Page: in.Page, Size: in.Size})
 	var errs apperr.Collector
-	for field, v := range map[string]string{"from": in.From, "to": in.To} {
-		if v == "" {
-			continue
-		}
-		d, err := calendar.ParseDate(v)
-		if err != nil {
-			errs.Add(field, "日期格式须为 YYYY-MM-DD")
-			continue
-		}
-		if field == "from" {
-			r.Filter.From = d
-		} else {
-			r.Filter.To = d
-		}
-	}
-	r.Filter.Department, r.Filter.Item, r.Filter.Hall = in.Department, in.Item, in.Hall
-	r.Filter.LateOnly = in.Late
-	for _, st := range in.State {
-		for part := range strings.SplitSeq(st, ",") {
-			switch part = strings.TrimSpace(part); {
-			case part == "":
-			case kind == ledger.Notices:
-				r.Filter.NoticeStates = append(r.Filter.NoticeStates, ledger.NoticeState(part))
-			default:
-				r.Filter.States = append(r.Filter.States, casework.State(part))
-			}
-		}
+	for _, f := range apperr.FieldsOf(err) {
+		errs.Add(f.Field, f.Message)
 	}
 	var format export.Format
 	if in.Format != "" && in.Format != "json" {

@@ -4,8 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/export"
 	"github.com/onewindow/onewindow/internal/identity"
@@ -56,6 +59,51 @@ type LedgerRequest struct {
 	// logged. Everyone else reads them masked (first 6 and last 4).
 	RevealIDs  bool
 	Page, Size int
+}
+
+// LedgerQuery is a ledger's filters as a page's query or the API's
+// parameters write them.
+type LedgerQuery struct {
+	From, To               string   // YYYY-MM-DD, "" for unbounded
+	Department, Item, Hall string   // codes
+	Late                   bool     // only late entries
+	States                 []string // case states, or notice states for the notice ledger; each may list several, comma-separated
+	RevealIDs              bool
+	Page, Size             int
+}
+
+// NewLedgerRequest reads q as a request for the ledger of kind: the one
+// reading of a ledger's filters, for the pages and the API alike. Bad
+// dates are field errors.
+func NewLedgerRequest(kind ledger.Kind, q LedgerQuery) (LedgerRequest, error) {
+	r := LedgerRequest{Kind: kind, RevealIDs: q.RevealIDs, Page: q.Page, Size: q.Size}
+	var errs apperr.Collector
+	for _, f := range []struct {
+		field, value string
+		to           *calendar.Date
+	}{{"from", q.From, &r.Filter.From}, {"to", q.To, &r.Filter.To}} {
+		if v := strings.TrimSpace(f.value); v != "" {
+			d, err := calendar.ParseDate(v)
+			if err != nil {
+				errs.Add(f.field, "日期格式须为 YYYY-MM-DD")
+				continue
+			}
+			*f.to = d
+		}
+	}
+	r.Filter.Department, r.Filter.Item, r.Filter.Hall, r.Filter.LateOnly = q.Department, q.Item, q.Hall, q.Late
+	for _, st := range q.States {
+		for part := range strings.SplitSeq(st, ",") {
+			switch part = strings.TrimSpace(part); {
+			case part == "":
+			case kind == ledger.Notices:
+				r.Filter.NoticeStates = append(r.Filter.NoticeStates, ledger.NoticeState(part))
+			default:
+				r.Filter.States = append(r.Filter.States, casework.State(part))
+			}
+		}
+	}
+	return r, errs.Err("台账查询条件有误")
 }
 
 // Page sizes of a ledger's page.

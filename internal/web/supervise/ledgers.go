@@ -8,10 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/onewindow/onewindow/internal/apperr"
-	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/export"
 	"github.com/onewindow/onewindow/internal/ledger"
@@ -45,39 +43,13 @@ type ledgersData struct {
 	XLSX, CSV   string
 }
 
-// ledgerRequest reads a ledger's filters from the query, as the API does.
+// ledgerRequest reads a ledger's filters from the query
+// (service.NewLedgerRequest, as the API does).
 func ledgerRequest(kind ledger.Kind, q url.Values) (service.LedgerRequest, error) {
-	r := service.LedgerRequest{Kind: kind}
-	var errs apperr.Collector
-	for _, field := range []string{"from", "to"} {
-		v := strings.TrimSpace(q.Get(field))
-		if v == "" {
-			continue
-		}
-		d, err := calendar.ParseDate(v)
-		if err != nil {
-			errs.Add(field, "日期格式须为 YYYY-MM-DD")
-			continue
-		}
-		if field == "from" {
-			r.Filter.From = d
-		} else {
-			r.Filter.To = d
-		}
-	}
-	r.Filter.Department, r.Filter.Hall = q.Get("department"), q.Get("hall")
-	r.Filter.LateOnly = q.Get("late") == "true"
-	for _, st := range q["state"] {
-		switch {
-		case st == "":
-		case kind == ledger.Notices:
-			r.Filter.NoticeStates = append(r.Filter.NoticeStates, ledger.NoticeState(st))
-		default:
-			r.Filter.States = append(r.Filter.States, casework.State(st))
-		}
-	}
-	r.Page, _ = strconv.Atoi(q.Get("page"))
-	return r, errs.Err("台账查询条件有误")
+	page, _ := strconv.Atoi(q.Get("page"))
+	return service.NewLedgerRequest(kind, service.LedgerQuery{From: q.Get("from"), To: q.Get("to"),
+		Department: q.Get("department"), Item: q.Get("item"), Hall: q.Get("hall"), Late: q.Get("late") == "true",
+		States: q["state"], Page: page})
 }
 
 func (h *Handlers) ledgers(w http.ResponseWriter, r *http.Request) {
