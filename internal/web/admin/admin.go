@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The administration pages (issue 4, item 9): the catalog editor with its
@@ -80,15 +81,15 @@ func (h *Handlers) adminTabs(r *http.Request) adminPage {
 // refuse shows the error page for a page the user may not open, or that
 // does not exist.
 func (h *Handlers) refuse(w http.ResponseWriter, r *http.Request, err error) {
-	v := view{Title: "系统管理"}
-	h.render(w, r, h.formError(r, &v, err), "error", v)
+	v := page.View{Title: "系统管理"}
+	h.Render(w, r, h.FormError(r, &v, err), "error", v)
 }
 
 // parseForm parses a posted form; a malformed one is refused with 400.
 func (h *Handlers) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {
-		v := view{Title: "系统管理", Error: "表单有误，请返回重试"}
-		h.render(w, r, http.StatusBadRequest, "error", v)
+		v := page.View{Title: "系统管理", Error: "表单有误，请返回重试"}
+		h.Render(w, r, http.StatusBadRequest, "error", v)
 		return false
 	}
 	return true
@@ -96,7 +97,7 @@ func (h *Handlers) parseForm(w http.ResponseWriter, r *http.Request) bool {
 
 // splitErrors moves v's field messages into a subform, for pages with
 // several forms.
-func splitErrors(v *view, r *http.Request) subform {
+func splitErrors(v *page.View, r *http.Request) subform {
 	f := subform{Values: r.PostForm, Errors: v.Field}
 	v.Field, v.Form = nil, nil
 	return f
@@ -115,5 +116,5 @@ func (h *Handlers) adminIndex(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "admin", view{Title: "系统管理", Data: adminIndexData{h.adminTabs(r), acc}})
+	h.Render(w, r, http.StatusOK, "admin", page.View{Title: "系统管理", Data: adminIndexData{h.adminTabs(r), acc}})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/bundle"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The joint applications (一件事) of the district, kept by the bureau
@@ -38,7 +39,7 @@ func (h *Handlers) adminBundles(w http.ResponseWriter, r *http.Request) {
 	}
 	b, _ := json.MarshalIndent(t, "", "  ")
 	d.JSON = string(b)
-	h.render(w, r, http.StatusOK, "admin_bundles", view{Title: "一件事", Data: d})
+	h.Render(w, r, http.StatusOK, "admin_bundles", page.View{Title: "一件事", Data: d})
 }
 
 func (h *Handlers) adminBundlesData(r *http.Request) (adminBundlesData, error) {
@@ -78,13 +79,13 @@ func (h *Handlers) saveAdminBundle(w http.ResponseWriter, r *http.Request) {
 		err = h.svc.SaveBundleTemplate(r.Context(), &t)
 	}
 	if err != nil {
-		v := view{Title: "一件事", Data: d}
-		status := h.formError(r, &v, err)
+		v := page.View{Title: "一件事", Data: d}
+		status := h.FormError(r, &v, err)
 		for _, f := range apperr.FieldsOf(err) {
 			v.Error += "；" + f.Message
 		}
-		h.render(w, r, status, "admin_bundles", v)
+		h.Render(w, r, status, "admin_bundles", v)
 		return
 	}
-	h.redirect(w, r, "/admin/bundles?code="+t.Code, "已保存一件事「"+t.Name+"」，此后收件的一件事按新内容办理。")
+	h.Redirect(w, r, "/admin/bundles?code="+t.Code, "已保存一件事「"+t.Name+"」，此后收件的一件事按新内容办理。")
 }

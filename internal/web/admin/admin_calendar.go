@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The calendar as a year grid, editable per day for the district or a hall.
@@ -62,12 +63,12 @@ var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "
 
 func (h *Handlers) adminCalendar(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	h.showCalendar(w, r, http.StatusOK, view{}, q.Get("year"), q.Get("hall"), q.Get("date"), nil)
+	h.showCalendar(w, r, http.StatusOK, page.View{}, q.Get("year"), q.Get("hall"), q.Get("date"), nil)
 }
 
 // showCalendar renders the year grid of the district or of a hall, with
 // the form of date open when date is a date of the year.
-func (h *Handlers) showCalendar(w http.ResponseWriter, r *http.Request, status int, v view, yearText, hall, date string, typed *dayForm) {
+func (h *Handlers) showCalendar(w http.ResponseWriter, r *http.Request, status int, v page.View, yearText, hall, date string, typed *dayForm) {
 	ctx := r.Context()
 	if err := h.svc.MayAdminister(ctx, service.SectionCalendar); err != nil {
 		h.refuse(w, r, err)
@@ -151,7 +152,7 @@ func (h *Handlers) showCalendar(w http.ResponseWriter, r *http.Request, status i
 		v.Title = fmt.Sprintf("%d 年工作日历", year)
 	}
 	v.Data = d
-	h.render(w, r, status, "admin_calendar", v)
+	h.Render(w, r, status, "admin_calendar", v)
 }
 
 // describeDay puts a day's state into a cell: the symbol, a short name and
@@ -223,8 +224,8 @@ func (h *Handlers) changeDay(w http.ResponseWriter, r *http.Request) {
 		err = h.svc.ChangeDays(r.Context(), hall, []service.DayChange{ch})
 	}
 	if err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		// The service names the fields by date ("days[2026-10-08].name");
 		// the form has one date.
 		typed := &dayForm{Set: set, Name: p.Get("name"), Errors: map[string]string{}}
@@ -253,7 +254,7 @@ func (h *Handlers) changeDay(w http.ResponseWriter, r *http.Request) {
 	if hall != "" {
 		q.Set("hall", hall)
 	}
-	h.redirect(w, r, "/admin/calendar?"+q.Encode()+"#day-"+ch.Date.String(),
+	h.Redirect(w, r, "/admin/calendar?"+q.Encode()+"#day-"+ch.Date.String(),
 		fmt.Sprintf("%s：%d年%d月%d日%s", where, ch.Date.Year, int(ch.Date.Month), ch.Date.Day, what))
 }
 
@@ -269,11 +270,11 @@ type policyData struct {
 }
 
 func (h *Handlers) adminPolicy(w http.ResponseWriter, r *http.Request) {
-	h.showPolicy(w, r, http.StatusOK, view{})
+	h.showPolicy(w, r, http.StatusOK, page.View{})
 }
 
 // showPolicy renders the deadline policy page; v carries a refused form.
-func (h *Handlers) showPolicy(w http.ResponseWriter, r *http.Request, status int, v view) {
+func (h *Handlers) showPolicy(w http.ResponseWriter, r *http.Request, status int, v page.View) {
 	ctx := r.Context()
 	if err := h.svc.MayAdminister(ctx, service.SectionCalendar); err != nil {
 		h.refuse(w, r, err)
@@ -302,7 +303,7 @@ func (h *Handlers) showPolicy(w http.ResponseWriter, r *http.Request, status int
 	v.Title = "期限规则"
 	v.Data = policyData{adminPage: h.adminTabs(r), Current: versions[0], Versions: versions,
 		Close: h.svc.Config().Calendar.Close().String()}
-	h.render(w, r, status, "admin_policy", v)
+	h.Render(w, r, status, "admin_policy", v)
 }
 
 // publishPolicy publishes the form as the next version of the deadline
@@ -326,10 +327,10 @@ func (h *Handlers) publishPolicy(w http.ResponseWriter, r *http.Request) {
 		Note: p.Get("note")}
 	pol, err := h.svc.PublishDeadlinePolicy(r.Context(), e)
 	if err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		h.showPolicy(w, r, status, v)
 		return
 	}
-	h.redirect(w, r, "/admin/policy", fmt.Sprintf("已发布第 %d 版期限规则，此后收件的办件按新规则计算期限；已收件的办件不变", pol.Version))
+	h.Redirect(w, r, "/admin/policy", fmt.Sprintf("已发布第 %d 版期限规则，此后收件的办件按新规则计算期限；已收件的办件不变", pol.Version))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The catalog editor: items with their materials, saved as new versions.
@@ -62,19 +63,19 @@ func (h *Handlers) adminItems(w http.ResponseWriter, r *http.Request) {
 	if acc.Department != "" {
 		d.Department = acc.Department
 	}
-	v := view{Title: "事项目录"}
+	v := page.View{Title: "事项目录"}
 	status := http.StatusOK
 	if d.Departments, err = h.svc.Departments(ctx); err == nil {
 		d.Items, err = h.svc.EditableItems(ctx, service.ItemFilter{Query: d.Query, Department: d.Department, Kind: catalog.Kind(d.Kind)})
 	}
 	if err != nil {
-		status = h.formError(r, &v, err)
+		status = h.FormError(r, &v, err)
 	}
 	if d.Type != "" {
 		d.Items = slices.DeleteFunc(d.Items, func(it catalog.Item) bool { return string(it.Type) != d.Type })
 	}
 	v.Data = d
-	h.render(w, r, status, "admin_items", v)
+	h.Render(w, r, status, "admin_items", v)
 }
 
 // itemForm is the item editor's form as typed: numbers stay text, so
@@ -260,7 +261,7 @@ type itemEditorData struct {
 }
 
 // showItemForm renders the editor with f; v carries any messages.
-func (h *Handlers) showItemForm(w http.ResponseWriter, r *http.Request, status int, v view, f itemForm) {
+func (h *Handlers) showItemForm(w http.ResponseWriter, r *http.Request, status int, v page.View, f itemForm) {
 	ctx := r.Context()
 	acc, err := h.svc.AdminAccess(ctx)
 	if err != nil {
@@ -315,7 +316,7 @@ func (h *Handlers) showItemForm(w http.ResponseWriter, r *http.Request, status i
 		v.Title = "编辑事项 " + f.Code
 	}
 	v.Data = d
-	h.render(w, r, status, "admin_item_form", v)
+	h.Render(w, r, status, "admin_item_form", v)
 }
 
 func (h *Handlers) newItemForm(w http.ResponseWriter, r *http.Request) {
@@ -325,7 +326,7 @@ func (h *Handlers) newItemForm(w http.ResponseWriter, r *http.Request) {
 	}
 	f := itemForm{New: true, Kind: string(catalog.Promised), OnlineLevel: string(catalog.OnlinePre), Fees: "不收费",
 		Type: string(catalog.Licence), ApplicantKinds: map[string]bool{}}
-	h.showItemForm(w, r, http.StatusOK, view{}, f)
+	h.showItemForm(w, r, http.StatusOK, page.View{}, f)
 }
 
 // editItemForm opens the editor on the current version, or with ?from=N
@@ -348,7 +349,7 @@ func (h *Handlers) editItemForm(w http.ResponseWriter, r *http.Request) {
 		f = formOfItem(old)
 		f.BaseVersion, f.From = cur.Version, from
 	}
-	h.showItemForm(w, r, http.StatusOK, view{}, f)
+	h.showItemForm(w, r, http.StatusOK, page.View{}, f)
 }
 
 func (h *Handlers) createItem(w http.ResponseWriter, r *http.Request) { h.submitItem(w, r, "") }
@@ -376,8 +377,8 @@ func (h *Handlers) submitItem(w http.ResponseWriter, r *http.Request, code strin
 		err = h.svc.SaveItem(ctx, it, base)
 	}
 	if err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		v.Form = nil
 		if n := len(v.Field); n > 1 {
 			v.Error = fmt.Sprintf("%s：共 %d 处需要修改，已在各栏下方标出", v.Error, n)
@@ -390,7 +391,7 @@ func (h *Handlers) submitItem(w http.ResponseWriter, r *http.Request, code strin
 		h.showItemForm(w, r, status, v, f)
 		return
 	}
-	h.redirect(w, r, "/admin/items/"+url.PathEscape(it.Code)+"/versions",
+	h.Redirect(w, r, "/admin/items/"+url.PathEscape(it.Code)+"/versions",
 		fmt.Sprintf("事项 %s 已保存为第 %d 版", it.Code, it.Version))
 }
 
@@ -407,8 +408,8 @@ func (h *Handlers) itemVersions(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, err)
 		return
 	}
-	v := view{Title: "历史版本 " + code, Data: itemVersionsData{h.adminTabs(r), code, versions}}
-	h.render(w, r, http.StatusOK, "admin_item_versions", v)
+	v := page.View{Title: "历史版本 " + code, Data: itemVersionsData{h.adminTabs(r), code, versions}}
+	h.Render(w, r, http.StatusOK, "admin_item_versions", v)
 }
 
 type itemVersionData struct {
@@ -450,7 +451,7 @@ func (h *Handlers) itemVersion(w http.ResponseWriter, r *http.Request) {
 			d.Changes = itemChanges(prev, it)
 		}
 	}
-	h.render(w, r, http.StatusOK, "admin_item_version", view{Title: fmt.Sprintf("%s 第 %d 版", code, n), Data: d})
+	h.Render(w, r, http.StatusOK, "admin_item_version", page.View{Title: fmt.Sprintf("%s 第 %d 版", code, n), Data: d})
 }
 
 // itemChanges says in words what b changed from a.

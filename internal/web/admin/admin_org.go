@@ -5,6 +5,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // Departments, halls and their windows.
@@ -38,10 +39,10 @@ type hallsData struct {
 }
 
 func (h *Handlers) adminHalls(w http.ResponseWriter, r *http.Request) {
-	h.showHalls(w, r, http.StatusOK, view{}, subform{}, subform{})
+	h.showHalls(w, r, http.StatusOK, page.View{}, subform{}, subform{})
 }
 
-func (h *Handlers) showHalls(w http.ResponseWriter, r *http.Request, status int, v view, hallF, windowF subform) {
+func (h *Handlers) showHalls(w http.ResponseWriter, r *http.Request, status int, v page.View, hallF, windowF subform) {
 	ctx := r.Context()
 	if err := h.svc.MayAdminister(ctx, service.SectionOrg); err != nil {
 		h.refuse(w, r, err)
@@ -85,7 +86,7 @@ func (h *Handlers) showHalls(w http.ResponseWriter, r *http.Request, status int,
 		v.Title = "大厅和窗口"
 	}
 	v.Data = d
-	h.render(w, r, status, "admin_halls", v)
+	h.Render(w, r, status, "admin_halls", v)
 }
 
 func (h *Handlers) addHall(w http.ResponseWriter, r *http.Request) {
@@ -96,12 +97,12 @@ func (h *Handlers) addHall(w http.ResponseWriter, r *http.Request) {
 	hall := org.Hall{Code: p.Get("code"), Name: p.Get("name"), Level: org.HallLevel(p.Get("level")),
 		ParentCode: p.Get("parent_code"), Address: p.Get("address")}
 	if err := h.svc.CreateHall(r.Context(), &hall); err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		h.showHalls(w, r, status, v, splitErrors(&v, r), subform{})
 		return
 	}
-	h.redirect(w, r, "/admin/halls#hall-"+hall.Code, "已添加大厅："+hall.Name)
+	h.Redirect(w, r, "/admin/halls#hall-"+hall.Code, "已添加大厅："+hall.Name)
 }
 
 func (h *Handlers) addWindow(w http.ResponseWriter, r *http.Request) {
@@ -112,12 +113,12 @@ func (h *Handlers) addWindow(w http.ResponseWriter, r *http.Request) {
 	win := org.Window{HallCode: p.Get("hall_code"), Number: p.Get("number"), Name: p.Get("name"),
 		Kind: org.WindowKind(p.Get("kind")), DepartmentCode: p.Get("department_code")}
 	if err := h.svc.CreateWindow(r.Context(), &win); err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		h.showHalls(w, r, status, v, subform{}, splitErrors(&v, r))
 		return
 	}
-	h.redirect(w, r, "/admin/halls#hall-"+win.HallCode, "已添加窗口："+win.HallCode+" "+win.Number+" "+win.Name)
+	h.Redirect(w, r, "/admin/halls#hall-"+win.HallCode, "已添加窗口："+win.HallCode+" "+win.Number+" "+win.Name)
 }
 
 type departmentsData struct {
@@ -126,10 +127,10 @@ type departmentsData struct {
 }
 
 func (h *Handlers) adminDepartments(w http.ResponseWriter, r *http.Request) {
-	h.showDepartments(w, r, http.StatusOK, view{})
+	h.showDepartments(w, r, http.StatusOK, page.View{})
 }
 
-func (h *Handlers) showDepartments(w http.ResponseWriter, r *http.Request, status int, v view) {
+func (h *Handlers) showDepartments(w http.ResponseWriter, r *http.Request, status int, v page.View) {
 	ctx := r.Context()
 	if err := h.svc.MayAdminister(ctx, service.SectionOrg); err != nil {
 		h.refuse(w, r, err)
@@ -142,7 +143,7 @@ func (h *Handlers) showDepartments(w http.ResponseWriter, r *http.Request, statu
 	}
 	v.Title = "部门"
 	v.Data = departmentsData{h.adminTabs(r), depts}
-	h.render(w, r, status, "admin_departments", v)
+	h.Render(w, r, status, "admin_departments", v)
 }
 
 func (h *Handlers) addDepartment(w http.ResponseWriter, r *http.Request) {
@@ -152,10 +153,10 @@ func (h *Handlers) addDepartment(w http.ResponseWriter, r *http.Request) {
 	p := r.PostForm
 	d := org.Department{Code: p.Get("code"), Name: p.Get("name"), CreditCode: p.Get("credit_code")}
 	if err := h.svc.CreateDepartment(r.Context(), &d); err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		h.showDepartments(w, r, status, v)
 		return
 	}
-	h.redirect(w, r, "/admin/departments", "已添加部门："+d.Name)
+	h.Redirect(w, r, "/admin/departments", "已添加部门："+d.Name)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // Accounts and roles.
@@ -64,10 +65,10 @@ func (h *Handlers) orgChoices(r *http.Request) (acc service.AdminAccess, roles [
 }
 
 func (h *Handlers) adminUsers(w http.ResponseWriter, r *http.Request) {
-	h.showUsers(w, r, http.StatusOK, view{}, subform{}, nil)
+	h.showUsers(w, r, http.StatusOK, page.View{}, subform{}, nil)
 }
 
-func (h *Handlers) showUsers(w http.ResponseWriter, r *http.Request, status int, v view, add subform, created *createdAccount) {
+func (h *Handlers) showUsers(w http.ResponseWriter, r *http.Request, status int, v page.View, add subform, created *createdAccount) {
 	ctx := r.Context()
 	users, err := h.svc.ManagedUsers(ctx)
 	if err != nil {
@@ -104,7 +105,7 @@ func (h *Handlers) showUsers(w http.ResponseWriter, r *http.Request, status int,
 	}
 	v.Title = "账号和角色"
 	v.Data = d
-	h.render(w, r, status, "admin_users", v)
+	h.Render(w, r, status, "admin_users", v)
 }
 
 // addUser adds an account; a password left blank is generated and shown
@@ -121,8 +122,8 @@ func (h *Handlers) addUser(w http.ResponseWriter, r *http.Request) {
 		password, generated = service.TemporaryPassword(), true
 	}
 	if err := h.svc.AddUser(r.Context(), &u, password); err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		add := splitErrors(&v, r)
 		add.Values = cloneValues(add.Values)
 		add.Values.Del("password") // a password is never sent back
@@ -133,7 +134,7 @@ func (h *Handlers) addUser(w http.ResponseWriter, r *http.Request) {
 	if generated {
 		created.Password = password
 	}
-	h.showUsers(w, r, http.StatusOK, view{Flash: "已添加账号：" + u.Username + "（" + u.Name + "）"}, subform{}, created)
+	h.showUsers(w, r, http.StatusOK, page.View{Flash: "已添加账号：" + u.Username + "（" + u.Name + "）"}, subform{}, created)
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -158,10 +159,10 @@ type userData struct {
 }
 
 func (h *Handlers) adminUser(w http.ResponseWriter, r *http.Request) {
-	h.showUser(w, r, http.StatusOK, view{}, subform{}, "")
+	h.showUser(w, r, http.StatusOK, page.View{}, subform{}, "")
 }
 
-func (h *Handlers) showUser(w http.ResponseWriter, r *http.Request, status int, v view, edit subform, newPassword string) {
+func (h *Handlers) showUser(w http.ResponseWriter, r *http.Request, status int, v page.View, edit subform, newPassword string) {
 	u, err := h.svc.ManagedUser(r.Context(), r.PathValue("username"))
 	if err != nil {
 		h.refuse(w, r, err)
@@ -195,7 +196,7 @@ func (h *Handlers) showUser(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	v.Title = "账号 " + u.Username
 	v.Data = d
-	h.render(w, r, status, "admin_user", v)
+	h.Render(w, r, status, "admin_user", v)
 }
 
 func (h *Handlers) updateUser(w http.ResponseWriter, r *http.Request) {
@@ -207,12 +208,12 @@ func (h *Handlers) updateUser(w http.ResponseWriter, r *http.Request) {
 	u, err := h.svc.UpdateUser(r.Context(), username, service.AccountChange{Name: p.Get("name"), Role: org.Role(p.Get("role")),
 		DepartmentCode: p.Get("department"), HallCode: p.Get("hall")})
 	if err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		h.showUser(w, r, status, v, splitErrors(&v, r), "")
 		return
 	}
-	h.redirect(w, r, "/admin/users/"+url.PathEscape(u.Username), "已保存账号 "+u.Username+" 的修改")
+	h.Redirect(w, r, "/admin/users/"+url.PathEscape(u.Username), "已保存账号 "+u.Username+" 的修改")
 }
 
 func (h *Handlers) setUserActive(w http.ResponseWriter, r *http.Request) {
@@ -222,8 +223,8 @@ func (h *Handlers) setUserActive(w http.ResponseWriter, r *http.Request) {
 	username := r.PathValue("username")
 	active := r.PostFormValue("active") == "true"
 	if err := h.svc.SetActive(r.Context(), username, active); err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		if status == http.StatusNotFound {
 			h.refuse(w, r, err)
 			return
@@ -235,7 +236,7 @@ func (h *Handlers) setUserActive(w http.ResponseWriter, r *http.Request) {
 	if active {
 		msg = "已启用账号 " + username
 	}
-	h.redirect(w, r, "/admin/users/"+url.PathEscape(username), msg)
+	h.Redirect(w, r, "/admin/users/"+url.PathEscape(username), msg)
 }
 
 // resetPassword gives the account a new password and shows it once, on
@@ -246,8 +247,8 @@ func (h *Handlers) resetPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	password, err := h.svc.ResetPassword(r.Context(), r.PathValue("username"))
 	if err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		if status == http.StatusNotFound {
 			h.refuse(w, r, err)
 			return
@@ -255,5 +256,5 @@ func (h *Handlers) resetPassword(w http.ResponseWriter, r *http.Request) {
 		h.showUser(w, r, status, v, subform{}, "")
 		return
 	}
-	h.showUser(w, r, http.StatusOK, view{Flash: "密码已重置；该账号原有的接口令牌已作废"}, subform{}, password)
+	h.showUser(w, r, http.StatusOK, page.View{Flash: "密码已重置；该账号原有的接口令牌已作废"}, subform{}, password)
 }

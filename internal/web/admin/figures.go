@@ -9,6 +9,7 @@ import (
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // figuresPage is a hall's queue figures with the period form.
@@ -21,7 +22,7 @@ type figuresPage struct {
 // queueFigures shows a hall's queue figures for a period (today unless
 // from and to are given).
 func (h *Handlers) queueFigures(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "排队统计"}
+	v := page.View{Title: "排队统计"}
 	ctx := r.Context()
 	q := r.URL.Query()
 	hall := q.Get("hall")
@@ -30,7 +31,7 @@ func (h *Handlers) queueFigures(w http.ResponseWriter, r *http.Request) {
 	}
 	halls, err := h.svc.Halls(ctx)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.Render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	if hall == "" && len(halls) > 0 {
@@ -54,14 +55,14 @@ func (h *Handlers) queueFigures(w http.ResponseWriter, r *http.Request) {
 		p.F, err = h.svc.QueueFigures(ctx, hall, from, to)
 	}
 	if err != nil {
-		status := h.formError(r, &v, err)
+		status := h.FormError(r, &v, err)
 		v.Form = q
 		if status == http.StatusForbidden || status == http.StatusUnauthorized {
-			h.render(w, r, status, "error", v)
+			h.Render(w, r, status, "error", v)
 			return
 		}
-		h.render(w, r, status, "queue_figures", v)
+		h.Render(w, r, status, "queue_figures", v)
 		return
 	}
-	h.render(w, r, http.StatusOK, "queue_figures", v)
+	h.Render(w, r, http.StatusOK, "queue_figures", v)
 }

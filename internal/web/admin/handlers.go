@@ -8,7 +8,6 @@ import (
 	"embed"
 	"html/template"
 	"log/slog"
-	"net/http"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -37,26 +36,6 @@ func New(kit *page.Kit) (*Handlers, error) {
 	}
 	return &Handlers{Renderer: p, svc: kit.Svc, sessions: kit.Sessions, log: kit.Log, pages: p.Pages()}, nil
 }
-
-// The kit's names as the handlers here call them.
-
-type view = page.View
-
-func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
-	h.Render(w, r, status, name, v)
-}
-
-func (h *Handlers) formError(r *http.Request, v *view, err error) int { return h.FormError(r, v, err) }
-
-func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
-	h.Redirect(w, r, to, flash)
-}
-
-func (h *Handlers) signedIn(next http.HandlerFunc) http.HandlerFunc { return h.SignedIn(next) }
-
-func (h *Handlers) requestID(r *http.Request) string { return h.RequestID(r) }
-
-func localPath(p, fallback string) string { return page.LocalPath(p, fallback) }
 
 // navItem is one tab of the admin pages.
 type navItem struct {

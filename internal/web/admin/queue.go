@@ -11,6 +11,7 @@ import (
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/queue"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The bureau admin's queue pages (issue 5): categories, window
@@ -97,21 +98,21 @@ func parseHours(s string) []queue.Span {
 
 // queueAdmin shows a hall's categories and which windows call them.
 func (h *Handlers) queueAdmin(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "取号类别和窗口"}
+	v := page.View{Title: "取号类别和窗口"}
 	d, err := h.queueAdminPage(r, r.URL.Query().Get("hall"))
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.Render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	v.Data = d
-	h.render(w, r, http.StatusOK, "queue_admin", v)
+	h.Render(w, r, http.StatusOK, "queue_admin", v)
 }
 
 // queueAdminCreate adds a category to a hall.
 func (h *Handlers) queueAdminCreate(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "取号类别和窗口"}
+	v := page.View{Title: "取号类别和窗口"}
 	if err := r.ParseForm(); err != nil {
-		h.render(w, r, h.formError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
+		h.Render(w, r, h.FormError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
 		return
 	}
 	f := r.PostForm
@@ -125,43 +126,43 @@ func (h *Handlers) queueAdminCreate(w http.ResponseWriter, r *http.Request) {
 	if err := h.svc.CreateCategory(r.Context(), c); err != nil {
 		d, perr := h.queueAdminPage(r, hall)
 		if perr != nil {
-			h.render(w, r, h.formError(r, &v, perr), "error", v)
+			h.Render(w, r, h.FormError(r, &v, perr), "error", v)
 			return
 		}
 		v.Data = d
-		h.render(w, r, h.formError(r, &v, err), "queue_admin", v)
+		h.Render(w, r, h.FormError(r, &v, err), "queue_admin", v)
 		return
 	}
-	h.redirect(w, r, "/admin/queue?hall="+url.QueryEscape(hall), fmt.Sprintf("已添加取号类别 %s %s（号码前缀 %s）。", c.Code, c.Name, c.Prefix))
+	h.Redirect(w, r, "/admin/queue?hall="+url.QueryEscape(hall), fmt.Sprintf("已添加取号类别 %s %s（号码前缀 %s）。", c.Code, c.Name, c.Prefix))
 }
 
 // queueAdminWindow sets the categories a window calls.
 func (h *Handlers) queueAdminWindow(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "取号类别和窗口"}
+	v := page.View{Title: "取号类别和窗口"}
 	if err := r.ParseForm(); err != nil {
-		h.render(w, r, h.formError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
+		h.Render(w, r, h.FormError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
 		return
 	}
 	hall, number := r.PostForm.Get("hall"), r.PathValue("number")
 	if _, err := h.svc.SetWindowCategories(r.Context(), hall, number, r.PostForm["categories"]); err != nil {
 		d, perr := h.queueAdminPage(r, hall)
 		if perr != nil {
-			h.render(w, r, h.formError(r, &v, perr), "error", v)
+			h.Render(w, r, h.FormError(r, &v, perr), "error", v)
 			return
 		}
 		v.Data = d
-		h.render(w, r, h.formError(r, &v, err), "queue_admin", v)
+		h.Render(w, r, h.FormError(r, &v, err), "queue_admin", v)
 		return
 	}
-	h.redirect(w, r, "/admin/queue?hall="+url.QueryEscape(hall), number+" 窗口的叫号类别已保存。")
+	h.Redirect(w, r, "/admin/queue?hall="+url.QueryEscape(hall), number+" 窗口的叫号类别已保存。")
 }
 
 // queueAdminSettings sets a hall's calling policy: the fairness limit K
 // and the number of recalls.
 func (h *Handlers) queueAdminSettings(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "取号类别和窗口"}
+	v := page.View{Title: "取号类别和窗口"}
 	if err := r.ParseForm(); err != nil {
-		h.render(w, r, h.formError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
+		h.Render(w, r, h.FormError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
 		return
 	}
 	hall := r.PostFormValue("hall")
@@ -177,12 +178,12 @@ func (h *Handlers) queueAdminSettings(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		d, perr := h.queueAdminPage(r, hall)
 		if perr != nil {
-			h.render(w, r, h.formError(r, &v, perr), "error", v)
+			h.Render(w, r, h.FormError(r, &v, perr), "error", v)
 			return
 		}
 		v.Data = d
-		h.render(w, r, h.formError(r, &v, err), "queue_admin", v)
+		h.Render(w, r, h.FormError(r, &v, err), "queue_admin", v)
 		return
 	}
-	h.redirect(w, r, "/admin/queue?hall="+url.QueryEscape(hall), fmt.Sprintf("已保存叫号规则：连续叫优先号不超过 %d 个，重呼不超过 %d 次。", k, n))
+	h.Redirect(w, r, "/admin/queue?hall="+url.QueryEscape(hall), fmt.Sprintf("已保存叫号规则：连续叫优先号不超过 %d 个，重呼不超过 %d 次。", k, n))
 }

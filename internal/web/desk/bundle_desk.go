@@ -14,6 +14,7 @@ import (
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 一件事：窗口一表式收件 ----
@@ -56,7 +57,7 @@ func (h *Handlers) bundleMemberNames(r *http.Request, t *bundle.Template, depts 
 func (h *Handlers) bundleTemplatesPage(w http.ResponseWriter, r *http.Request) {
 	ts, err := h.svc.BundleTemplates(r.Context())
 	if err != nil {
-		h.deskError(w, r, "一件事收件", err)
+		h.DeskError(w, r, "一件事收件", err)
 		return
 	}
 	depts := h.deptNames(r.Context())
@@ -64,7 +65,7 @@ func (h *Handlers) bundleTemplatesPage(w http.ResponseWriter, r *http.Request) {
 	for i := range ts {
 		rows = append(rows, bundleTemplateRow{T: ts[i], Lead: depts[ts[i].LeadDepartment], Members: h.bundleMemberNames(r, &ts[i], depts)})
 	}
-	h.render(w, r, http.StatusOK, "desk_bundle_templates", view{Title: "一件事收件", Data: rows})
+	h.render(w, r, http.StatusOK, "desk_bundle_templates", page.View{Title: "一件事收件", Data: rows})
 }
 
 // bundleFormMember is one member item on the one-form intake.
@@ -83,7 +84,7 @@ type bundleFormData struct {
 	Person      bool // every member accepts natural persons
 	Entity      bool // every member accepts organisations
 	PersonTypes []identity.IDType
-	Errors      []fieldMessage
+	Errors      []page.FieldMessage
 	// Shared are the materials two or more members ask for, checked once
 	// (bundle.SharedMaterials); ItemNames names the members' items.
 	Shared    []bundle.SharedMaterial
@@ -102,18 +103,18 @@ func (d bundleFormData) IsShared(item, code string) bool {
 }
 
 func (h *Handlers) windowBundleForm(w http.ResponseWriter, r *http.Request) {
-	h.showWindowBundleForm(w, r, http.StatusOK, view{}, r.PathValue("code"), nil)
+	h.showWindowBundleForm(w, r, http.StatusOK, page.View{}, r.PathValue("code"), nil)
 }
 
 // showWindowBundleForm renders the one form of template code: empty with its
 // defaults when v.Form is nil, else as typed with failure's messages by
 // their fields. A member's applicant, agent and delivery messages (the same
 // for every member) are shown once, by the shared fields.
-func (h *Handlers) showWindowBundleForm(w http.ResponseWriter, r *http.Request, status int, v view, code string, failure error) {
+func (h *Handlers) showWindowBundleForm(w http.ResponseWriter, r *http.Request, status int, v page.View, code string, failure error) {
 	ctx := r.Context()
 	t, err := h.svc.BundleTemplate(ctx, code)
 	if err != nil {
-		h.deskError(w, r, "一件事收件", err)
+		h.DeskError(w, r, "一件事收件", err)
 		return
 	}
 	depts := h.deptNames(ctx)
@@ -122,7 +123,7 @@ func (h *Handlers) showWindowBundleForm(w http.ResponseWriter, r *http.Request, 
 	for i, m := range t.Members {
 		d, err := h.svc.IntakeItem(ctx, m.ItemCode)
 		if err != nil {
-			h.deskError(w, r, "一件事收件", err)
+			h.DeskError(w, r, "一件事收件", err)
 			return
 		}
 		fm := bundleFormMember{D: d, After: names[i].After}
@@ -156,7 +157,7 @@ func (h *Handlers) showWindowBundleForm(w http.ResponseWriter, r *http.Request, 
 		}
 	}
 	if failure != nil {
-		status = h.formError(r, &v, failure)
+		status = h.FormError(r, &v, failure)
 		v.Form = r.PostForm
 		v.Field = map[string]string{}
 		itemNames := map[string]string{}
@@ -176,7 +177,7 @@ func (h *Handlers) showWindowBundleForm(w http.ResponseWriter, r *http.Request, 
 			} else {
 				v.Field[field] = msg
 			}
-			data.Errors = append(data.Errors, fieldMessage{Href: "#" + fieldID(field), Message: msg})
+			data.Errors = append(data.Errors, page.FieldMessage{Href: "#" + page.FieldID(field), Message: msg})
 		}
 	}
 	v.Title, v.Data = "一件事收件 · "+t.Name, data
@@ -202,7 +203,7 @@ func bundleIntakeFromForm(t *bundle.Template, f url.Values, shared []bundle.Shar
 	// A shared material's one mark counts for every member that asks for
 	// it.
 	f = withSharedMarks(f, shared)
-	base := intakeFromForm("", f)
+	base := page.IntakeFromForm("", f)
 	in := service.BundleIntake{Template: t.Code, Applicant: base.Applicant, Agent: base.Agent, Delivery: base.Delivery, Form: map[string]string{}}
 	for k := range f {
 		if key, ok := strings.CutPrefix(k, "form."); ok {
@@ -218,7 +219,7 @@ func bundleIntakeFromForm(t *bundle.Template, f url.Values, shared []bundle.Shar
 		}
 		member := service.BundleMember{ItemCode: m.ItemCode}
 		var deferred bool
-		member.Materials, deferred = materialsFromForm(marks)
+		member.Materials, deferred = page.MaterialsFromForm(marks)
 		if deferred {
 			member.DeferralDue = strings.TrimSpace(f.Get("deferral_due." + m.ItemCode))
 		}
@@ -231,28 +232,28 @@ func bundleIntakeFromForm(t *bundle.Template, f url.Values, shared []bundle.Shar
 // each member's receipt notice is printed.
 func (h *Handlers) takeInBundle(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		h.deskError(w, r, "一件事收件", apperr.New(apperr.Invalid, "表单有误，请重试"))
+		h.DeskError(w, r, "一件事收件", apperr.New(apperr.Invalid, "表单有误，请重试"))
 		return
 	}
 	ctx := r.Context()
 	code := r.PostFormValue("template")
 	t, err := h.svc.BundleTemplate(ctx, code)
 	if err != nil {
-		h.deskError(w, r, "一件事收件", err)
+		h.DeskError(w, r, "一件事收件", err)
 		return
 	}
 	var members []bundleFormMember
 	for _, m := range t.Members {
 		d, err := h.svc.IntakeItem(ctx, m.ItemCode)
 		if err != nil {
-			h.deskError(w, r, "一件事收件", err)
+			h.DeskError(w, r, "一件事收件", err)
 			return
 		}
 		members = append(members, bundleFormMember{D: d})
 	}
 	bv, err := h.svc.IntakeBundle(h.atDesk(r), bundleIntakeFromForm(t, r.PostForm, sharedOf(members)))
 	if err != nil {
-		h.showWindowBundleForm(w, r, 0, view{Form: r.PostForm}, code, err)
+		h.showWindowBundleForm(w, r, 0, page.View{Form: r.PostForm}, code, err)
 		return
 	}
 	b := bv.Bundle
@@ -264,7 +265,7 @@ func (h *Handlers) takeInBundle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	flash += "。"
-	h.redirect(w, r, "/bundles/"+b.Number, flash+visitLinked(bv.Visit))
+	h.Redirect(w, r, "/bundles/"+b.Number, flash+visitLinked(bv.Visit))
 }
 
 // ---- 一件事：部门与窗口的一件事列表 ----
@@ -299,12 +300,12 @@ func (h *Handlers) bundlesDesk(w http.ResponseWriter, r *http.Request) {
 	case "all":
 		filter = ""
 	default:
-		h.deskError(w, r, "一件事", apperr.Field("state", "状态须为 open、done 或 all"))
+		h.DeskError(w, r, "一件事", apperr.Field("state", "状态须为 open、done 或 all"))
 		return
 	}
 	bs, err := h.svc.BundleList(ctx, filter) // red first, then yellow, each by due date
 	if err != nil {
-		h.deskError(w, r, "一件事", err)
+		h.DeskError(w, r, "一件事", err)
 		return
 	}
 	u := service.UserFrom(ctx)
@@ -315,7 +316,7 @@ func (h *Handlers) bundlesDesk(w http.ResponseWriter, r *http.Request) {
 		d.Rows = append(d.Rows, bundleRow{B: b, Applicant: b.Applicant.Masked(), Lead: depts[b.LeadDepartment], Warning: x.Warning,
 			DueWords: x.DueWords, OwnLead: u.Role.NeedsDepartment() && u.DepartmentCode == b.LeadDepartment})
 	}
-	h.render(w, r, http.StatusOK, "desk_bundles", view{Title: "一件事", Data: d})
+	h.render(w, r, http.StatusOK, "desk_bundles", page.View{Title: "一件事", Data: d})
 }
 
 // bundleMemberRow is one member of a bundle as the viewer sees it.
@@ -354,7 +355,7 @@ func (h *Handlers) bundleDesk(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	bv, err := h.svc.Bundle(ctx, r.PathValue("number"))
 	if err != nil {
-		h.deskError(w, r, "一件事", err)
+		h.DeskError(w, r, "一件事", err)
 		return
 	}
 	u := service.UserFrom(ctx)
@@ -397,7 +398,7 @@ func (h *Handlers) bundleDesk(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Members = append(d.Members, row)
 	}
-	h.render(w, r, http.StatusOK, "desk_bundle", view{Title: "一件事 " + b.Number + " · " + b.Name, Data: d})
+	h.render(w, r, http.StatusOK, "desk_bundle", page.View{Title: "一件事 " + b.Number + " · " + b.Name, Data: d})
 }
 
 // sharedOf returns the materials the members share (bundle.SharedMaterials).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // bundleReceipt is the one receipt notice of a joint application taken in
@@ -47,15 +48,15 @@ type bundleReceiptMaterial struct {
 // those who may read them may print it.
 func (h *Handlers) printBundleReceipt(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	v := view{Title: "一件事收件通知书"}
+	v := page.View{Title: "一件事收件通知书"}
 	bv, err := h.svc.Bundle(ctx, r.PathValue("number"))
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	b := bv.Bundle
 	p := &bundleReceipt{Number: b.Number, Name: b.Name, ReceivedAt: b.ReceivedAt, DueBy: b.DueBy,
-		PromisedDays: bv.Template.PromisedDays, ProgressPage: siteBase(r) + "/progress"}
+		PromisedDays: bv.Template.PromisedDays, ProgressPage: page.SiteBase(r) + "/progress"}
 	depts := h.deptNames(ctx)
 	items := map[string]string{}
 	byName := map[string]int{}
@@ -65,14 +66,14 @@ func (h *Handlers) printBundleReceipt(w http.ResponseWriter, r *http.Request) {
 	for _, m := range bv.Cases {
 		cv, err := h.svc.Case(ctx, m.Case.Number)
 		if err != nil {
-			h.render(w, r, h.formError(r, &v, err), "error", v)
+			h.render(w, r, h.FormError(r, &v, err), "error", v)
 			return
 		}
 		var rd casework.ReceiptData
 		for _, d := range cv.Documents {
 			if d.Kind == casework.ReceiptNotice {
 				if err := json.Unmarshal(d.Data, &rd); err != nil {
-					h.render(w, r, h.formError(r, &v, apperr.Wrap(err, "receipt notice")), "error", v)
+					h.render(w, r, h.FormError(r, &v, apperr.Wrap(err, "receipt notice")), "error", v)
 					return
 				}
 				break
@@ -107,8 +108,8 @@ func (h *Handlers) printBundleReceipt(w http.ResponseWriter, r *http.Request) {
 			bm.For = append(bm.For, c.ItemName)
 		}
 	}
-	if p.Barcode, err = barcodePNG(b.Number); err != nil {
-		h.render(w, r, h.formError(r, &v, apperr.Wrap(err, "barcode")), "error", v)
+	if p.Barcode, err = page.BarcodePNG(b.Number); err != nil {
+		h.render(w, r, h.FormError(r, &v, apperr.Wrap(err, "barcode")), "error", v)
 		return
 	}
 	if p.Hall == "" {

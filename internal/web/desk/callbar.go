@@ -64,7 +64,7 @@ func (h *Handlers) barReply(w http.ResponseWriter, r *http.Request, hall, number
 	}
 	if wv, qerr := h.svc.QueueWindow(r.Context(), hall, number); qerr == nil {
 		var buf bytes.Buffer
-		if t := h.pages["intake"]; t != nil && t.ExecuteTemplate(&buf, "callbar", page.NewCallBar(wv, localPath(r.PostFormValue("back"), ""))) == nil {
+		if t := h.pages["intake"]; t != nil && t.ExecuteTemplate(&buf, "callbar", page.NewCallBar(wv, page.LocalPath(r.PostFormValue("back"), ""))) == nil {
 			out.Bar = buf.String()
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // deptNames maps department codes to names (page.Kit.DepartmentNames).
@@ -34,15 +35,15 @@ type casePageData struct {
 }
 
 func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request) {
-	h.showCase(w, r, http.StatusOK, view{}, "")
+	h.showCase(w, r, http.StatusOK, page.View{}, "")
 }
 
-func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, v view, failed string) {
+func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, v page.View, failed string) {
 	ctx := r.Context()
 	cv, err := h.svc.Case(ctx, r.PathValue("number"))
 	if err != nil {
 		v.Title = "办件"
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	d := casePageData{V: cv, Deadlines: cv.Deadlines, PauseTypes: casework.PauseTypes, Failed: failed,
@@ -59,7 +60,7 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 	if r.Method == http.MethodPost {
 		back = r.PostFormValue("back")
 	}
-	d.Back = localPath(back, "")
+	d.Back = page.LocalPath(back, "")
 	v.Title, v.Data = "办件 "+cv.Case.Number, d
 	h.render(w, r, status, "case", v)
 }
@@ -70,7 +71,7 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 func (h *Handlers) caseAction(w http.ResponseWriter, r *http.Request) {
 	number, action := r.PathValue("number"), casework.Action(r.PathValue("action"))
 	if err := r.ParseForm(); err != nil {
-		h.showCase(w, r, http.StatusBadRequest, view{Error: "表单有误，请重试"}, string(action))
+		h.showCase(w, r, http.StatusBadRequest, page.View{Error: "表单有误，请重试"}, string(action))
 		return
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
@@ -80,8 +81,8 @@ func (h *Handlers) caseAction(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := h.svc.Act(r.Context(), number, action, inputFromForm(r), version)
 	if err != nil {
-		var fv view
-		status := h.formError(r, &fv, err)
+		var fv page.View
+		status := h.FormError(r, &fv, err)
 		h.showCase(w, r, status, fv, string(action))
 		return
 	}
@@ -89,7 +90,7 @@ func (h *Handlers) caseAction(w http.ResponseWriter, r *http.Request) {
 		h.decisionTaken(w, r, number, action, v) // decisions.go
 		return
 	}
-	h.redirect(w, r, localPath(r.PostFormValue("back"), "/cases/"+number), "办件 "+number+"："+v.Case.Done(action)+"。")
+	h.Redirect(w, r, page.LocalPath(r.PostFormValue("back"), "/cases/"+number), "办件 "+number+"："+v.Case.Done(action)+"。")
 }
 
 // inputFromForm reads every action's fields from a posted form.
@@ -131,7 +132,7 @@ type searchData struct {
 	Phone, From, To, Item, Department, Clerk string
 	States                                   []casework.State
 	Choices                                  *service.CaseSearchChoices
-	Rows                                     []caseRow
+	Rows                                     []page.CaseRow
 	Total, Page, Pages                       int
 	PrevHref, NextHref                       string // the pager's links, keeping the search
 }
@@ -145,13 +146,13 @@ func (h *Handlers) searchCases(w http.ResponseWriter, r *http.Request) {
 	d := searchData{Query: strings.TrimSpace(q.Get("q")), State: q.Get("state"), Warning: q.Get("warning"), States: casework.States,
 		Phone: strings.TrimSpace(q.Get("phone")), From: q.Get("from"), To: q.Get("to"), Item: q.Get("item"),
 		Department: q.Get("department"), Clerk: q.Get("clerk")}
-	page, _ := strconv.Atoi(q.Get("page"))
-	f := service.CaseFilter{Query: d.Query, Warning: calendar.Warning(d.Warning), Page: page,
+	pageNo, _ := strconv.Atoi(q.Get("page"))
+	f := service.CaseFilter{Query: d.Query, Warning: calendar.Warning(d.Warning), Page: pageNo,
 		Phone: d.Phone, Item: d.Item, Department: d.Department, Clerk: d.Clerk}
 	if d.State != "" {
 		f.States = []casework.State{casework.State(d.State)}
 	}
-	v := view{Title: "办件查询"}
+	v := page.View{Title: "办件查询"}
 	ctx := r.Context()
 	choices, err := h.svc.SearchChoices(ctx)
 	d.Choices = choices
@@ -164,7 +165,7 @@ func (h *Handlers) searchCases(w http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusOK
 	if err == nil {
-		d.Rows = h.rows(ctx, res.Cases)
+		d.Rows = h.Rows(ctx, res.Cases)
 		d.Total, d.Page = res.Total, res.Page
 		d.Pages = (res.Total + res.Size - 1) / res.Size
 		keep := url.Values{}
@@ -181,7 +182,7 @@ func (h *Handlers) searchCases(w http.ResponseWriter, r *http.Request) {
 			d.NextHref = href(d.Page + 1)
 		}
 	} else {
-		status = h.formError(r, &v, err)
+		status = h.FormError(r, &v, err)
 	}
 	v.Data = d
 	h.render(w, r, status, "cases", v)

@@ -20,29 +20,29 @@ import (
 // to that form.
 func (h *Handlers) confirmDecision(w http.ResponseWriter, r *http.Request, number string, action casework.Action, version int) {
 	if r.PostFormValue("edit") == "1" {
-		h.showCase(w, r, http.StatusOK, view{Form: r.PostForm}, string(action))
+		h.showCase(w, r, http.StatusOK, page.View{Form: r.PostForm}, string(action))
 		return
 	}
 	p, err := h.svc.PreviewDecision(r.Context(), number, action, inputFromForm(r), version)
 	if err != nil {
-		fv := view{Form: r.PostForm}
-		status := h.formError(r, &fv, err)
+		fv := page.View{Form: r.PostForm}
+		status := h.FormError(r, &fv, err)
 		fv.Form = r.PostForm
 		h.showCase(w, r, status, fv, string(action))
 		return
 	}
 	if len(p.Documents) == 0 {
-		h.render(w, r, http.StatusInternalServerError, "error", view{Title: "确认决定", Error: "该决定没有可预览的文书"})
+		h.render(w, r, http.StatusInternalServerError, "error", page.View{Title: "确认决定", Error: "该决定没有可预览的文书"})
 		return
 	}
 	pp, err := h.printPage(r, p.View, p.Documents[0])
 	if err != nil {
-		v := view{Title: "确认决定"}
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		v := page.View{Title: "确认决定"}
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	pp.Preview = page.ConfirmationOf(number, action, r.PostForm)
-	h.render(w, r, http.StatusOK, "print/"+string(pp.Doc.Kind), view{Title: "确认" + pp.Doc.Title + " " + number, Data: pp})
+	h.render(w, r, http.StatusOK, "print/"+string(pp.Doc.Kind), page.View{Title: "确认" + pp.Doc.Title + " " + number, Data: pp})
 }
 
 // decisionTaken returns to the case page after a confirmed decision, with
@@ -54,11 +54,11 @@ func (h *Handlers) decisionTaken(w http.ResponseWriter, r *http.Request, number 
 		for i := len(full.Documents) - 1; i >= 0; i-- {
 			if d := full.Documents[i]; d.Number != "" {
 				flash += "，已出具《" + d.Title + "》" + d.Number
-				h.sessions.Put(ctx, flashLinkKey, "/cases/"+number+"/print/"+strconv.Itoa(i))
-				h.sessions.Put(ctx, flashLinkLabelKey, "打印"+d.Title)
+				h.sessions.Put(ctx, page.FlashLinkKey, "/cases/"+number+"/print/"+strconv.Itoa(i))
+				h.sessions.Put(ctx, page.FlashLinkLabelKey, "打印"+d.Title)
 				break
 			}
 		}
 	}
-	h.redirect(w, r, localPath(r.PostFormValue("back"), "/cases/"+number), flash)
+	h.Redirect(w, r, page.LocalPath(r.PostFormValue("back"), "/cases/"+number), flash)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The work desks: the department's inbox (/dept), the paper handover
@@ -41,7 +42,7 @@ var onCasePage = []casework.Action{
 }
 
 // dueLine is one running deadline of a row, in words, as the service's
-// view carries it.
+// page.View carries it.
 type dueLine = casework.DeadlineRow
 
 // deskRow is one case on a desk, with what may be done to it from there.
@@ -119,24 +120,24 @@ func deskQuery(p *service.DeskPage, pick bool) string {
 
 func (h *Handlers) deptDesk(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	h.showDesk(w, r, service.DeptDesk, q.Get("dept"), q.Get("tab"), http.StatusOK, view{}, nil)
+	h.showDesk(w, r, service.DeptDesk, q.Get("dept"), q.Get("tab"), http.StatusOK, page.View{}, nil)
 }
 
 func (h *Handlers) issuanceDesk(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	h.showDesk(w, r, service.IssuanceDesk, q.Get("dept"), q.Get("tab"), http.StatusOK, view{}, nil)
+	h.showDesk(w, r, service.IssuanceDesk, q.Get("dept"), q.Get("tab"), http.StatusOK, page.View{}, nil)
 }
 
 // rowFailure is a refused row action to show on its row.
 type rowFailure struct {
 	number string
-	v      view // the field messages, the message and what was typed
+	v      page.View // the field messages, the message and what was typed
 }
 
 // showDesk renders a desk's tab ("" for the first) of a department (""
 // for the viewer's own); fail, if set, is a refused action to show on its
 // row.
-func (h *Handlers) showDesk(w http.ResponseWriter, r *http.Request, desk service.Desk, dept, tab string, status int, v view, fail *rowFailure) {
+func (h *Handlers) showDesk(w http.ResponseWriter, r *http.Request, desk service.Desk, dept, tab string, status int, v page.View, fail *rowFailure) {
 	ctx := r.Context()
 	title := "部门审批"
 	if desk == service.IssuanceDesk {
@@ -145,7 +146,7 @@ func (h *Handlers) showDesk(w http.ResponseWriter, r *http.Request, desk service
 	v.Title = title
 	p, err := h.svc.DeskCases(ctx, desk, dept, tab)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	d := deskData{Page: p, Query: deskQuery(p, p.Departments != nil || (desk == service.IssuanceDesk && p.Department != nil)),
@@ -175,7 +176,7 @@ func (h *Handlers) showDesk(w http.ResponseWriter, r *http.Request, desk service
 // what was typed kept.
 func (h *Handlers) issuanceMail(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		h.showDesk(w, r, service.IssuanceDesk, "", "mail", http.StatusBadRequest, view{Error: "表单有误，请重试"}, nil)
+		h.showDesk(w, r, service.IssuanceDesk, "", "mail", http.StatusBadRequest, page.View{Error: "表单有误，请重试"}, nil)
 		return
 	}
 	number := r.PostFormValue("number") // the use case refuses one not written as numbers are
@@ -183,13 +184,13 @@ func (h *Handlers) issuanceMail(w http.ResponseWriter, r *http.Request) {
 	in := casework.Input{Carrier: r.PostFormValue("carrier"), Tracking: r.PostFormValue("tracking_number")}
 	cv, err := h.svc.Act(r.Context(), number, casework.ActMail, in, version)
 	if err != nil {
-		var fv view
-		status := h.formError(r, &fv, err)
-		page := view{Error: "办件 " + number + " 未能登记邮寄：" + fv.Error}
+		var fv page.View
+		status := h.FormError(r, &fv, err)
+		page := page.View{Error: "办件 " + number + " 未能登记邮寄：" + fv.Error}
 		h.showDesk(w, r, service.IssuanceDesk, "", "mail", status, page, &rowFailure{number: number, v: fv})
 		return
 	}
-	h.redirect(w, r, "/issuance?tab=mail", "办件 "+number+"："+cv.Case.Done(casework.ActMail)+"。妥投后请在「邮寄在途」确认送达。")
+	h.Redirect(w, r, "/issuance?tab=mail", "办件 "+number+"："+cv.Case.Done(casework.ActMail)+"。妥投后请在「邮寄在途」确认送达。")
 }
 
 // handoverData is the paper handover page.
@@ -205,18 +206,18 @@ type handoverData struct {
 }
 
 func (h *Handlers) handoverPage(w http.ResponseWriter, r *http.Request) {
-	h.showHandover(w, r, http.StatusOK, view{}, r.URL.Query().Get("dept"), nil)
+	h.showHandover(w, r, http.StatusOK, page.View{}, r.URL.Query().Get("dept"), nil)
 }
 
 // showHandover renders a department's pending handovers; outcomes, after a
 // batch, puts each case's result on its row (signed, or refused and still
 // ticked), the batch's cases first.
-func (h *Handlers) showHandover(w http.ResponseWriter, r *http.Request, status int, v view, dept string, outcomes []service.HandoverOutcome) {
+func (h *Handlers) showHandover(w http.ResponseWriter, r *http.Request, status int, v page.View, dept string, outcomes []service.HandoverOutcome) {
 	ctx := r.Context()
 	v.Title = "材料交接"
 	list, err := h.svc.Handovers(ctx, dept)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	d := handoverData{List: list, Cutoffs: list.Cutoffs}
@@ -276,7 +277,7 @@ func (h *Handlers) showHandover(w http.ResponseWriter, r *http.Request, status i
 // case's result is shown on its row.
 func (h *Handlers) signHandovers(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		h.showHandover(w, r, http.StatusBadRequest, view{Error: "表单有误，请重试"}, "", nil)
+		h.showHandover(w, r, http.StatusBadRequest, page.View{Error: "表单有误，请重试"}, "", nil)
 		return
 	}
 	dept := r.PostFormValue("dept")
@@ -287,8 +288,8 @@ func (h *Handlers) signHandovers(w http.ResponseWriter, r *http.Request) {
 	}
 	outcomes, err := h.svc.SignHandovers(r.Context(), batch)
 	if err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		h.showHandover(w, r, status, v, dept, nil)
 		return
 	}
@@ -306,7 +307,7 @@ func (h *Handlers) signHandovers(w http.ResponseWriter, r *http.Request) {
 		}
 		refused++
 	}
-	v := view{}
+	v := page.View{}
 	if signed > 0 {
 		status = http.StatusOK
 		v.Flash = fmt.Sprintf("已签收 %d 件办件的纸质材料。", signed)
@@ -330,11 +331,11 @@ func (h *Handlers) printHandovers(w http.ResponseWriter, r *http.Request) {
 	}
 	sheet, err := h.svc.HandoverSheet(r.Context(), numbers)
 	if err != nil {
-		v := view{Title: "材料交接表"}
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		v := page.View{Title: "材料交接表"}
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
-	h.render(w, r, http.StatusOK, "print/handover_batch", view{Title: "材料交接表 · " + sheet.Department.Name,
+	h.render(w, r, http.StatusOK, "print/handover_batch", page.View{Title: "材料交接表 · " + sheet.Department.Name,
 		Data: handoverSheetData{Sheet: sheet, Cutoffs: sheet.Cutoffs}})
 }
 

@@ -6,14 +6,11 @@
 package desk
 
 import (
-	"context"
 	"embed"
 	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"time"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -44,74 +41,13 @@ func New(kit *page.Kit) (*Handlers, error) {
 	return &Handlers{Renderer: p, svc: kit.Svc, sessions: kit.Sessions, log: kit.Log, pages: p.Pages()}, nil
 }
 
-// The kit's names as the handlers here call them.
-
-type view = page.View
-
-func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
+func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, name string, v page.View) {
 	if barPages[name] {
 		v.CallBar = h.callBar(r)
 	}
 	h.Render(w, r, status, name, v)
 }
 
-func (h *Handlers) formError(r *http.Request, v *view, err error) int { return h.FormError(r, v, err) }
-
-func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
-	h.Redirect(w, r, to, flash)
-}
-
-func (h *Handlers) signedIn(next http.HandlerFunc) http.HandlerFunc { return h.SignedIn(next) }
-
-func (h *Handlers) requestID(r *http.Request) string { return h.RequestID(r) }
-
-func localPath(p, fallback string) string { return page.LocalPath(p, fallback) }
-
-const (
-	flashLinkKey      = page.FlashLinkKey
-	flashLinkLabelKey = page.FlashLinkLabelKey
-)
-
-func (h *Handlers) deskError(w http.ResponseWriter, r *http.Request, title string, err error) {
-	h.DeskError(w, r, title, err)
-}
-
-func (h *Handlers) rows(ctx context.Context, views []*service.CaseView) []caseRow {
-	return h.Rows(ctx, views)
-}
-
-type caseRow = page.CaseRow
-
-func barcodePNG(number string) (template.URL, error) { return page.BarcodePNG(number) }
-
-func fieldID(field string) string { return page.FieldID(field) }
-
-type fieldMessage = page.FieldMessage
-
-func fmtTime(t time.Time, layout string) string { return page.FmtTime(t, layout) }
-
-func intakeFromForm(code string, f url.Values) casework.Intake { return page.IntakeFromForm(code, f) }
-
-type kioskCategory = page.KioskCategory
-
-func materialsFromForm(f url.Values) ([]casework.MaterialInput, bool) {
-	return page.MaterialsFromForm(f)
-}
-
-func partyFromForm(f url.Values, prefix string) casework.Party { return page.PartyFromForm(f, prefix) }
-
-func progressLink(r *http.Request, number, code string) string {
-	return page.ProgressLink(r, number, code)
-}
-
-func qrPNG(link string) (template.URL, error) { return page.QRPNG(link) }
-
-func ratingLink(r *http.Request, number, code string) string { return page.RatingLink(r, number, code) }
-
-func siteBase(r *http.Request) string { return page.SiteBase(r) }
-
 func writeFile(w http.ResponseWriter, r *http.Request, h *Handlers, rc io.ReadCloser, f casework.FileRef) {
 	page.WriteFile(w, r, h.Kit, rc, f)
 }
-
-func (h *Handlers) policyInForce(ctx context.Context) casework.Policy { return h.PolicyInForce(ctx) }

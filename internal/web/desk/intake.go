@@ -16,6 +16,7 @@ import (
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The intake desk (综合受理): find an item, take an application in against
@@ -35,10 +36,10 @@ type intakeSearchData struct {
 // intakeSearch finds an item by name, code or pinyin initials.
 func (h *Handlers) intakeSearch(w http.ResponseWriter, r *http.Request) {
 	d := intakeSearchData{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
-	v := view{Title: "综合受理"}
+	v := page.View{Title: "综合受理"}
 	items, err := h.svc.SearchItems(r.Context(), d.Query)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	d.Items = items
@@ -53,11 +54,11 @@ type intakeFormData struct {
 	Person       bool // the item accepts natural persons
 	Entity       bool // the item accepts organisations
 	PersonTypes  []identity.IDType
-	Errors       []fieldMessage // every field's message, for the summary at the top
-	NotBrought   []string       // required materials marked not brought, as the form stands
-	Deferred     []string       // materials marked deferred
-	DueMin       string         // the earliest deferral due date: tomorrow
-	DueMax       string         // and the latest: the item's deferral limit
+	Errors       []page.FieldMessage // every field's message, for the summary at the top
+	NotBrought   []string            // required materials marked not brought, as the form stands
+	Deferred     []string            // materials marked deferred
+	DueMin       string              // the earliest deferral due date: tomorrow
+	DueMax       string              // and the latest: the item's deferral limit
 	PledgeText   string
 	Consequence  string
 	NoticeFailed bool // the one-time notice, not the intake, was refused
@@ -75,17 +76,17 @@ const (
 
 // intakeForm shows the empty form of an item.
 func (h *Handlers) intakeForm(w http.ResponseWriter, r *http.Request) {
-	h.showIntakeForm(w, r, http.StatusOK, view{}, nil, false)
+	h.showIntakeForm(w, r, http.StatusOK, page.View{}, nil, false)
 }
 
 // showIntakeForm renders the form of item {code}: empty with its defaults
 // when v.Form is nil, else as typed, with failure's messages beside their
 // fields.
-func (h *Handlers) showIntakeForm(w http.ResponseWriter, r *http.Request, status int, v view, failure error, notice bool) {
+func (h *Handlers) showIntakeForm(w http.ResponseWriter, r *http.Request, status int, v page.View, failure error, notice bool) {
 	d, err := h.svc.IntakeItem(r.Context(), r.PathValue("code"))
 	if err != nil {
-		v = view{Title: "综合受理"}
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		v = page.View{Title: "综合受理"}
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	it := d.Item
@@ -110,7 +111,7 @@ func (h *Handlers) showIntakeForm(w http.ResponseWriter, r *http.Request, status
 		}
 	}
 	if failure != nil {
-		status = h.formError(r, &v, failure)
+		status = h.FormError(r, &v, failure)
 		v.Field = map[string]string{}
 		for _, f := range apperr.FieldsOf(failure) {
 			if prev := v.Field[f.Field]; prev != "" {
@@ -118,7 +119,7 @@ func (h *Handlers) showIntakeForm(w http.ResponseWriter, r *http.Request, status
 			} else {
 				v.Field[f.Field] = f.Message
 			}
-			data.Errors = append(data.Errors, fieldMessage{Href: "#" + fieldID(f.Field), Message: f.Message})
+			data.Errors = append(data.Errors, page.FieldMessage{Href: "#" + page.FieldID(f.Field), Message: f.Message})
 		}
 	}
 	for _, m := range it.Materials {
@@ -141,12 +142,12 @@ func (h *Handlers) showIntakeForm(w http.ResponseWriter, r *http.Request, status
 // A refusal shows the form again as typed, every message by its field.
 func (h *Handlers) takeIn(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		h.showIntakeForm(w, r, http.StatusBadRequest, view{Error: "表单有误，请重试"}, nil, false)
+		h.showIntakeForm(w, r, http.StatusBadRequest, page.View{Error: "表单有误，请重试"}, nil, false)
 		return
 	}
-	cv, err := h.svc.Intake(h.atDesk(r), intakeFromForm(r.PathValue("code"), r.PostForm))
+	cv, err := h.svc.Intake(h.atDesk(r), page.IntakeFromForm(r.PathValue("code"), r.PostForm))
 	if err != nil {
-		h.showIntakeForm(w, r, 0, view{Form: r.PostForm}, err, false)
+		h.showIntakeForm(w, r, 0, page.View{Form: r.PostForm}, err, false)
 		return
 	}
 	c := cv.Case
@@ -159,24 +160,24 @@ func (h *Handlers) takeIn(w http.ResponseWriter, r *http.Request) {
 		flash += "本件为即办件，请在「当场办结并发证」中一次办结。"
 	}
 	flash += visitLinked(cv.Visit)
-	h.sessions.Put(r.Context(), flashLinkKey, "/cases/"+c.Number+"/print/0")
-	h.sessions.Put(r.Context(), flashLinkLabelKey, "打印收件通知书")
-	h.redirect(w, r, "/cases/"+c.Number, flash)
+	h.sessions.Put(r.Context(), page.FlashLinkKey, "/cases/"+c.Number+"/print/0")
+	h.sessions.Put(r.Context(), page.FlashLinkLabelKey, "打印收件通知书")
+	h.Redirect(w, r, "/cases/"+c.Number, flash)
 }
 
 // giveOneTimeNotice records an application that cannot be taken in and
 // opens its one-time notice for printing.
 func (h *Handlers) giveOneTimeNotice(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		h.showIntakeForm(w, r, http.StatusBadRequest, view{Error: "表单有误，请重试"}, nil, true)
+		h.showIntakeForm(w, r, http.StatusBadRequest, page.View{Error: "表单有误，请重试"}, nil, true)
 		return
 	}
 	f := r.PostForm
-	marks, _ := materialsFromForm(f)
-	in := service.IncompleteIntake{ItemCode: r.PathValue("code"), Applicant: partyFromForm(f, "applicant"), Materials: marks, Note: f.Get("note")}
+	marks, _ := page.MaterialsFromForm(f)
+	in := service.IncompleteIntake{ItemCode: r.PathValue("code"), Applicant: page.PartyFromForm(f, "applicant"), Materials: marks, Note: f.Get("note")}
 	a, err := h.svc.RecordIncomplete(r.Context(), in)
 	if err != nil {
-		h.showIntakeForm(w, r, 0, view{Form: f}, err, true)
+		h.showIntakeForm(w, r, 0, page.View{Form: f}, err, true)
 		return
 	}
 	http.Redirect(w, r, "/intake/notices/"+strconv.FormatInt(a.ID, 10)+"/print", http.StatusSeeOther)
@@ -191,7 +192,7 @@ type intakeNoticesData struct {
 // intakeNotices lists the one-time notices given on a day (today by
 // default) at the clerk's hall.
 func (h *Handlers) intakeNotices(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "一次性告知记录"}
+	v := page.View{Title: "一次性告知记录"}
 	today := calendar.DateOf(h.svc.Now())
 	day := today
 	if s := r.URL.Query().Get("day"); s != "" {
@@ -204,7 +205,7 @@ func (h *Handlers) intakeNotices(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := h.svc.IntakeAttempts(r.Context(), day)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	v.Data = intakeNoticesData{Day: day.String(), Today: day == today, Notices: list}
@@ -219,18 +220,18 @@ type oneTimeNoticePage struct {
 
 // printOneTimeNotice renders a one-time notice on A4.
 func (h *Handlers) printOneTimeNotice(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "一次性告知单"}
+	v := page.View{Title: "一次性告知单"}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		h.render(w, r, h.formError(r, &v, apperr.New(apperr.NotFound, "未知的一次性告知单")), "error", v)
+		h.render(w, r, h.FormError(r, &v, apperr.New(apperr.NotFound, "未知的一次性告知单")), "error", v)
 		return
 	}
 	n, err := h.svc.OneTimeNotice(r.Context(), id)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
-	number := fmt.Sprintf("GZ%s%05d", fmtTime(n.Attempt.CreatedAt, "20060102"), n.Attempt.ID)
+	number := fmt.Sprintf("GZ%s%05d", page.FmtTime(n.Attempt.CreatedAt, "20060102"), n.Attempt.ID)
 	v.Title, v.Data = "一次性告知单 "+number, oneTimeNoticePage{N: n, Number: number}
 	h.render(w, r, http.StatusOK, "print/one_time_notice", v)
 }
@@ -300,11 +301,11 @@ func (h *Handlers) recallApplicant(r *http.Request) (int, any) {
 	case err != nil:
 		p := problem.From(err)
 		if p.Code == apperr.Internal {
-			h.log.Error("recall applicant", "err", err, "request_id", h.requestID(r))
+			h.log.Error("recall applicant", "err", err, "request_id", h.RequestID(r))
 		}
 		return p.Status, recallAnswer{Message: p.Detail}
 	}
 	a := rec.Applicant
 	return http.StatusOK, recallAnswer{Found: true, Kind: string(a.Kind), Name: a.Name, IDType: string(a.IDType), Phone: a.Phone,
-		Address: a.Address, Source: rec.Source, Number: rec.Number, At: fmtTime(rec.At, "2006-01-02 15:04")}
+		Address: a.Address, Source: rec.Source, Number: rec.Number, At: page.FmtTime(rec.At, "2006-01-02 15:04")}
 }

@@ -73,19 +73,19 @@ type prereviewData struct {
 func (h *Handlers) prereviewDesk(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := service.UserFrom(ctx)
-	d := prereviewData{DeptNames: h.deptNames(ctx), Policy: h.policyInForce(ctx)}
+	d := prereviewData{DeptNames: h.deptNames(ctx), Policy: h.PolicyInForce(ctx)}
 	if !u.Role.NeedsDepartment() {
 		d.Dept = r.URL.Query().Get("dept")
 		ds, err := h.svc.Departments(ctx)
 		if err != nil {
-			h.deskError(w, r, "网上预审", err)
+			h.DeskError(w, r, "网上预审", err)
 			return
 		}
 		d.Departments = ds
 	}
 	views, err := h.deskAllCases(r, service.CaseFilter{States: []casework.State{casework.Submitted}, Department: d.Dept})
 	if err != nil {
-		h.deskError(w, r, "网上预审", err)
+		h.DeskError(w, r, "网上预审", err)
 		return
 	}
 	var toReview, passed []*service.CaseView
@@ -104,7 +104,7 @@ func (h *Handlers) prereviewDesk(w http.ResponseWriter, r *http.Request) {
 	} else if d.Dept != "" {
 		title += " · " + d.DeptNames[d.Dept]
 	}
-	h.render(w, r, http.StatusOK, "desk_prereview", view{Title: title, Data: d})
+	h.render(w, r, http.StatusOK, "desk_prereview", page.View{Title: title, Data: d})
 }
 
 // caseFileDownload sends one uploaded file of a case to whoever may read
@@ -112,7 +112,7 @@ func (h *Handlers) prereviewDesk(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) caseFileDownload(w http.ResponseWriter, r *http.Request) {
 	rc, f, err := h.svc.CaseFile(r.Context(), r.PathValue("number"), r.PathValue("sha"))
 	if err != nil {
-		h.deskError(w, r, "电子材料", err)
+		h.DeskError(w, r, "电子材料", err)
 		return
 	}
 	if r.URL.Query().Get("view") == "1" {
@@ -134,12 +134,12 @@ type onlineIntakeData struct {
 }
 
 func (h *Handlers) onlineIntakePage(w http.ResponseWriter, r *http.Request) {
-	h.showOnlineIntake(w, r, http.StatusOK, view{}, r.URL.Query().Get("number"))
+	h.showOnlineIntake(w, r, http.StatusOK, page.View{}, r.URL.Query().Get("number"))
 }
 
 // showOnlineIntake renders the box, with the case numbered if any, and the
 // passed applications still waiting for their paper.
-func (h *Handlers) showOnlineIntake(w http.ResponseWriter, r *http.Request, status int, v view, number string) {
+func (h *Handlers) showOnlineIntake(w http.ResponseWriter, r *http.Request, status int, v page.View, number string) {
 	ctx := r.Context()
 	d := onlineIntakeData{Number: number}
 	if number != "" {
@@ -151,7 +151,7 @@ func (h *Handlers) showOnlineIntake(w http.ResponseWriter, r *http.Request, stat
 			}
 			status = http.StatusNotFound
 		case err != nil:
-			status = h.formError(r, &v, err)
+			status = h.FormError(r, &v, err)
 		default:
 			d.V = cv
 			d.Ready = slices.Contains(cv.Allowed, casework.ActCompleteIntake)
@@ -178,11 +178,11 @@ func onlineIntakeWhy(cv *service.CaseView) string {
 	case slices.Contains(cv.Allowed, casework.ActCompleteIntake):
 		return ""
 	case c.Channel != casework.Online:
-		return "该办件不是网上申报的，已于 " + fmtTime(c.ReceivedAt, "2006-01-02 15:04") + " 在窗口收件。"
+		return "该办件不是网上申报的，已于 " + page.FmtTime(c.ReceivedAt, "2006-01-02 15:04") + " 在窗口收件。"
 	case c.State == casework.Submitted && c.OnlineFull:
 		return "该事项全程网办，由部门网上受理，无须到窗口提交纸质材料。"
 	case c.State == casework.Submitted && !passedOnline(c):
-		return "该网上申请尚在预审中（预审期限 " + fmtTime(c.Deadlines.PreReviewBy, "2006-01-02 15:04") + "），预审通过后方可收件。"
+		return "该网上申请尚在预审中（预审期限 " + page.FmtTime(c.Deadlines.PreReviewBy, "2006-01-02 15:04") + "），预审通过后方可收件。"
 	case c.State == casework.RejectedOnline:
 		return "该网上申请预审未通过，须申请人在网上修改后重新提交。"
 	case c.State == casework.Submitted:
@@ -196,7 +196,7 @@ func onlineIntakeWhy(cv *service.CaseView) string {
 // printing.
 func (h *Handlers) completeOnlineIntake(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		h.showOnlineIntake(w, r, http.StatusBadRequest, view{Error: "表单有误，请重试"}, "")
+		h.showOnlineIntake(w, r, http.StatusBadRequest, page.View{Error: "表单有误，请重试"}, "")
 		return
 	}
 	ctx := r.Context()
@@ -204,8 +204,8 @@ func (h *Handlers) completeOnlineIntake(w http.ResponseWriter, r *http.Request) 
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	cv, err := h.svc.Act(h.atDesk(r), number, casework.ActCompleteIntake, casework.Input{}, version)
 	if err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		v.Form = nil
 		h.showOnlineIntake(w, r, status, v, number)
 		return
@@ -215,11 +215,11 @@ func (h *Handlers) completeOnlineIntake(w http.ResponseWriter, r *http.Request) 
 	if full, err := h.svc.Case(ctx, number); err == nil {
 		for i := len(full.Documents) - 1; i >= 0; i-- {
 			if full.Documents[i].Kind == casework.ReceiptNotice {
-				h.sessions.Put(ctx, flashLinkKey, "/cases/"+number+"/print/"+strconv.Itoa(i))
-				h.sessions.Put(ctx, flashLinkLabelKey, "打印收件通知书")
+				h.sessions.Put(ctx, page.FlashLinkKey, "/cases/"+number+"/print/"+strconv.Itoa(i))
+				h.sessions.Put(ctx, page.FlashLinkLabelKey, "打印收件通知书")
 				break
 			}
 		}
 	}
-	h.redirect(w, r, "/cases/"+number, flash)
+	h.Redirect(w, r, "/cases/"+number, flash)
 }

@@ -84,27 +84,27 @@ func documentData(d casework.Document) (any, error) {
 // in the document's data.
 func (h *Handlers) printDocument(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	v := view{Title: "打印文书"}
+	v := page.View{Title: "打印文书"}
 	cv, err := h.svc.Case(ctx, r.PathValue("number"))
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	i, err := strconv.Atoi(r.PathValue("index"))
 	if err != nil || i < 0 || i >= len(cv.Documents) {
 		err = apperr.New(apperr.NotFound, "办件 %s 没有第 %s 份文书", cv.Case.Number, r.PathValue("index"))
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	p, err := h.printPage(r, cv, cv.Documents[i])
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	page := "print/" + string(p.Doc.Kind)
 	if _, ok := h.pages[page]; !ok {
 		h.log.Error("no print template", "kind", p.Doc.Kind)
-		h.render(w, r, h.formError(r, &v, apperr.New(apperr.NotFound, "这份文书没有打印样式")), "error", v)
+		h.render(w, r, h.FormError(r, &v, apperr.New(apperr.NotFound, "这份文书没有打印样式")), "error", v)
 		return
 	}
 	v.Title, v.Data = p.Doc.Title+" "+p.Number, p
@@ -149,12 +149,12 @@ func (h *Handlers) printPage(r *http.Request, cv *service.CaseView, doc casework
 			p.Department = d.Name
 		}
 	}
-	p.ProgressURL = progressLink(r, p.Number, p.CheckCode)
-	p.ProgressPage = siteBase(r) + "/progress"
-	if p.Barcode, err = barcodePNG(p.Number); err != nil {
+	p.ProgressURL = page.ProgressLink(r, p.Number, p.CheckCode)
+	p.ProgressPage = page.SiteBase(r) + "/progress"
+	if p.Barcode, err = page.BarcodePNG(p.Number); err != nil {
 		return nil, apperr.Wrap(err, "barcode")
 	}
-	if p.QR, err = qrPNG(p.ProgressURL); err != nil {
+	if p.QR, err = page.QRPNG(p.ProgressURL); err != nil {
 		return nil, apperr.Wrap(err, "QR code")
 	}
 	// The delivery receipt's second QR code opens the case's online rating
@@ -162,8 +162,8 @@ func (h *Handlers) printPage(r *http.Request, cv *service.CaseView, doc casework
 	// it carries no check code: the applicant types the one printed on the
 	// receipt notice.
 	if doc.Kind == casework.DeliveryReceipt {
-		p.RatingURL = ratingLink(r, p.Number, "")
-		if p.RatingQR, err = qrPNG(p.RatingURL); err != nil {
+		p.RatingURL = page.RatingLink(r, p.Number, "")
+		if p.RatingQR, err = page.QRPNG(p.RatingURL); err != nil {
 			return nil, apperr.Wrap(err, "rating QR code")
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // finishProcedure records the finish of a special procedure from the case
@@ -22,8 +23,8 @@ func (h *Handlers) finishProcedure(w http.ResponseWriter, r *http.Request) {
 	values, files, err := h.readAttachments(r, number)
 	r.PostForm, r.Form = values, values // kept for the form shown again on a refusal
 	if err != nil {
-		var fv view
-		status := h.formError(r, &fv, err)
+		var fv page.View
+		status := h.FormError(r, &fv, err)
 		h.showCase(w, r, status, fv, string(action))
 		return
 	}
@@ -31,12 +32,12 @@ func (h *Handlers) finishProcedure(w http.ResponseWriter, r *http.Request) {
 	in := casework.Input{Conclusion: values.Get("conclusion"), Attachments: files}
 	v, err := h.svc.Act(r.Context(), number, action, in, version)
 	if err != nil {
-		var fv view
-		status := h.formError(r, &fv, err)
+		var fv page.View
+		status := h.FormError(r, &fv, err)
 		h.showCase(w, r, status, fv, string(action))
 		return
 	}
-	h.redirect(w, r, localPath(values.Get("back"), "/cases/"+number), "办件 "+number+"：已"+action.Label()+"（现为「"+v.StateLabel+"」）")
+	h.Redirect(w, r, page.LocalPath(values.Get("back"), "/cases/"+number), "办件 "+number+"：已"+action.Label()+"（现为「"+v.StateLabel+"」）")
 }
 
 // maxAttachmentField bounds a text field of the form.

@@ -12,6 +12,7 @@ import (
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/queue"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The clerk's window console (issue 5). The other queue pages: the ticket
@@ -30,8 +31,8 @@ type windowData struct {
 	Windows    []org.Window // the hall's windows the clerk may pick
 	Number     string       // the window chosen, "" before one is
 	W          *service.WindowView
-	Categories []queue.Category // the hall's, for transfers
-	Waiting    []kioskCategory  // the window's categories with their waiting counts
+	Categories []queue.Category     // the hall's, for transfers
+	Waiting    []page.KioskCategory // the window's categories with their waiting counts
 	Settings   queue.Settings
 	Reasons    []reasonOption
 	CaseDesk   string // /intake or /issuance: where the clerk takes cases during service
@@ -60,9 +61,9 @@ func (d *windowData) Can(action string) bool {
 func (h *Handlers) windowConsole(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := service.UserFrom(ctx)
-	v := view{Title: "窗口叫号"}
+	v := page.View{Title: "窗口叫号"}
 	if !u.Role.Sees(org.WorkWindow) {
-		h.render(w, r, h.formError(r, &v, apperr.New(apperr.Forbidden, "窗口叫号只供综合受理、综合出件人员使用")), "error", v)
+		h.render(w, r, h.FormError(r, &v, apperr.New(apperr.Forbidden, "窗口叫号只供综合受理、综合出件人员使用")), "error", v)
 		return
 	}
 	d := &windowData{Hall: u.HallCode, CaseDesk: "/intake"}
@@ -72,7 +73,7 @@ func (h *Handlers) windowConsole(w http.ResponseWriter, r *http.Request) {
 	v.Data = d
 	ws, err := h.svc.Windows(ctx, u.HallCode)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	d.Windows = ws
@@ -89,7 +90,7 @@ func (h *Handlers) windowConsole(w http.ResponseWriter, r *http.Request) {
 	v.Title = "窗口叫号 · " + d.Number
 	status := http.StatusOK
 	if err := h.fillWindow(r, d); err != nil {
-		status = h.formError(r, &v, err)
+		status = h.FormError(r, &v, err)
 	}
 	h.render(w, r, status, "window", v)
 }
@@ -114,7 +115,7 @@ func (h *Handlers) fillWindow(r *http.Request, d *windowData) error {
 		if !d.W.Window.Serves(c.Code) {
 			continue
 		}
-		kc := kioskCategory{Category: c}
+		kc := page.KioskCategory{Category: c}
 		for _, n := range counts {
 			if n.Category == c.Code {
 				kc.Waiting = n.Waiting
@@ -199,11 +200,11 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 		if u.Role == org.RoleIssuance {
 			d.CaseDesk = "/issuance"
 		}
-		v := view{Title: "窗口叫号 · " + number, Data: d}
-		status := h.formError(r, &v, err)
+		v := page.View{Title: "窗口叫号 · " + number, Data: d}
+		status := h.FormError(r, &v, err)
 		d.Windows, _ = h.svc.Windows(ctx, hall)
 		if ferr := h.fillWindow(r, d); ferr != nil {
-			h.render(w, r, h.formError(r, &v, ferr), "error", v)
+			h.render(w, r, h.FormError(r, &v, ferr), "error", v)
 			return
 		}
 		h.render(w, r, status, "window", v)
@@ -227,15 +228,15 @@ func (h *Handlers) windowAct(w http.ResponseWriter, r *http.Request) {
 			// FinishVisit handed the visit's rating token to the window's
 			// pad; the console never sees it.
 			flash = fmt.Sprintf("%s 已办结。评价器已就绪，请申请人在窗口评价器上为本次服务评价。", n)
-			h.sessions.Put(ctx, flashLinkKey, "/pad/"+url.PathEscape(hall)+"/"+url.PathEscape(number))
-			h.sessions.Put(ctx, flashLinkLabelKey, "打开评价器")
+			h.sessions.Put(ctx, page.FlashLinkKey, "/pad/"+url.PathEscape(hall)+"/"+url.PathEscape(number))
+			h.sessions.Put(ctx, page.FlashLinkLabelKey, "打开评价器")
 		}
 	}
 	if wantsJSON(r) {
 		h.barReply(w, r, hall, number, flash, nil)
 		return
 	}
-	h.redirect(w, r, localPath(r.PostFormValue("back"), "/window?w="+url.QueryEscape(number)), flash)
+	h.Redirect(w, r, page.LocalPath(r.PostFormValue("back"), "/window?w="+url.QueryEscape(number)), flash)
 }
 
 // atDesk returns the request's context with the window the clerk works

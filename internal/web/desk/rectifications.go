@@ -9,6 +9,7 @@ import (
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // Rectifications (差评整改): the follow-up of bad ratings, by the
@@ -40,10 +41,10 @@ func (h *Handlers) rectifications(w http.ResponseWriter, r *http.Request) {
 	for _, st := range append(slices.Clone(rating.States), rating.Overdue) {
 		d.States = append(d.States, stateChoice{Value: string(st), Label: st.Label(), Selected: string(st) == d.State})
 	}
-	v := view{Title: "差评整改", Data: d}
+	v := page.View{Title: "差评整改", Data: d}
 	list, err := h.svc.Rectifications(r.Context(), service.RectificationFilter{State: rating.State(d.State)})
 	if err != nil {
-		status := h.formError(r, &v, err)
+		status := h.FormError(r, &v, err)
 		if status == http.StatusForbidden {
 			h.render(w, r, status, "error", v)
 			return
@@ -79,13 +80,13 @@ type rectData struct {
 }
 
 // rectPage renders rectification id; failed names a refused action.
-func (h *Handlers) rectPage(w http.ResponseWriter, r *http.Request, status int, v view, failed rating.Action) {
+func (h *Handlers) rectPage(w http.ResponseWriter, r *http.Request, status int, v page.View, failed rating.Action) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	d := &rectData{Failed: string(failed)}
 	v.Data = d
 	x, err := h.svc.Rectification(r.Context(), id)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	d.V, d.Version, d.Words = x, x.Rectification.Version, x.Words
@@ -100,7 +101,7 @@ func (h *Handlers) rectPage(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (h *Handlers) rectification(w http.ResponseWriter, r *http.Request) {
-	h.rectPage(w, r, http.StatusOK, view{}, "")
+	h.rectPage(w, r, http.StatusOK, page.View{}, "")
 }
 
 // actOnRectification takes one action; a refused form comes back with its
@@ -114,10 +115,10 @@ func (h *Handlers) actOnRectification(w http.ResponseWriter, r *http.Request) {
 		FollowUpResult: r.PostForm.Get("follow_up_result")}
 	x, err := h.svc.ActOnRectification(r.Context(), id, action, in, version)
 	if err != nil {
-		var v view
-		status := h.formError(r, &v, err)
+		var v page.View
+		status := h.FormError(r, &v, err)
 		h.rectPage(w, r, status, v, action)
 		return
 	}
-	h.redirect(w, r, fmt.Sprintf("/rectifications/%d", id), "已办理："+action.Label()+"，整改单现为“"+x.Status.Label()+"”")
+	h.Redirect(w, r, fmt.Sprintf("/rectifications/%d", id), "已办理："+action.Label()+"，整改单现为“"+x.Status.Label()+"”")
 }

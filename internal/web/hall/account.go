@@ -6,6 +6,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 type loginData struct {
@@ -13,39 +14,39 @@ type loginData struct {
 }
 
 func (h *Handlers) loginForm(w http.ResponseWriter, r *http.Request) {
-	if h.sessions.GetInt64(r.Context(), sessionUserKey) != 0 && r.URL.Query().Get("again") == "" {
+	if h.sessions.GetInt64(r.Context(), page.SessionUserKey) != 0 && r.URL.Query().Get("again") == "" {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, http.StatusOK, "login", view{Title: "登录", Data: loginData{}})
+	h.Render(w, r, http.StatusOK, "login", page.View{Title: "登录", Data: loginData{}})
 }
 
 func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	u, err := h.svc.Login(r.Context(), username, r.PostFormValue("password"))
 	if err != nil {
-		v := view{Title: "登录", Data: loginData{Username: username}}
-		status := h.formError(r, &v, err)
-		h.render(w, r, status, "login", v)
+		v := page.View{Title: "登录", Data: loginData{Username: username}}
+		status := h.FormError(r, &v, err)
+		h.Render(w, r, status, "login", v)
 		return
 	}
 	// A new token on sign-in: a session id seen before it is worth nothing.
 	if err := h.sessions.RenewToken(r.Context()); err != nil {
-		v := view{Title: "登录", Data: loginData{Username: username}}
-		h.render(w, r, h.formError(r, &v, apperr.Wrap(err, "renew session")), "login", v)
+		v := page.View{Title: "登录", Data: loginData{Username: username}}
+		h.Render(w, r, h.FormError(r, &v, apperr.Wrap(err, "renew session")), "login", v)
 		return
 	}
-	h.sessions.Put(r.Context(), sessionUserKey, u.ID)
-	h.sessions.Put(r.Context(), sessionPasswordKey, passwordFingerprint(u))
+	h.sessions.Put(r.Context(), page.SessionUserKey, u.ID)
+	h.sessions.Put(r.Context(), page.SessionPasswordKey, page.PasswordFingerprint(u))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
 func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) {
-	if u := h.sessions.GetInt64(r.Context(), sessionUserKey); u != 0 {
-		h.log.Info("sign-out", "user_id", u, "channel", "web", "request_id", h.requestID(r))
+	if u := h.sessions.GetInt64(r.Context(), page.SessionUserKey); u != 0 {
+		h.log.Info("sign-out", "user_id", u, "channel", "web", "request_id", h.RequestID(r))
 	}
 	if err := h.sessions.Destroy(r.Context()); err != nil {
-		h.log.Error("destroy session", "err", err, "request_id", h.requestID(r))
+		h.log.Error("destroy session", "err", err, "request_id", h.RequestID(r))
 	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
@@ -55,27 +56,27 @@ type passwordData struct {
 }
 
 func (h *Handlers) passwordForm(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "password", view{Title: "修改密码", Data: passwordData{}})
+	h.Render(w, r, http.StatusOK, "password", page.View{Title: "修改密码", Data: passwordData{}})
 }
 
 func (h *Handlers) changePassword(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "修改密码", Data: passwordData{}}
+	v := page.View{Title: "修改密码", Data: passwordData{}}
 	if r.PostFormValue("new_password") != r.PostFormValue("confirm_password") {
 		v.Field = map[string]string{"confirm_password": "两次输入的新密码不一致"}
-		h.render(w, r, http.StatusUnprocessableEntity, "password", v)
+		h.Render(w, r, http.StatusUnprocessableEntity, "password", v)
 		return
 	}
 	if err := h.svc.ChangePassword(r.Context(), r.PostFormValue("old_password"), r.PostFormValue("new_password")); err != nil {
-		h.render(w, r, h.formError(r, &v, err), "password", v)
+		h.Render(w, r, h.FormError(r, &v, err), "password", v)
 		return
 	}
 	if err := h.sessions.RenewToken(r.Context()); err != nil {
-		h.log.Error("renew session", "err", err, "request_id", h.requestID(r))
+		h.log.Error("renew session", "err", err, "request_id", h.RequestID(r))
 	}
 	// This session goes on; every other session of the account ends.
 	if u, err := h.svc.UserByID(r.Context(), service.UserFrom(r.Context()).ID); err == nil {
-		h.sessions.Put(r.Context(), sessionPasswordKey, passwordFingerprint(u))
+		h.sessions.Put(r.Context(), page.SessionPasswordKey, page.PasswordFingerprint(u))
 	}
 	v.Data = passwordData{Done: true}
-	h.render(w, r, http.StatusOK, "password", v)
+	h.Render(w, r, http.StatusOK, "password", v)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/onewindow/onewindow/internal/broadcast"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The hall's display board (叫号显示屏): a full-screen page for the hall's
@@ -25,7 +26,7 @@ const boardHeartbeat = 15 * time.Second
 // WriteTimeout would end every stream after a minute.
 const boardWriteTimeout = 30 * time.Second
 
-// boardPage is the board's view.
+// boardPage is the board's page.View.
 type boardPage struct {
 	Hall, HallName string
 	NowMS          int64 // the server's clock (training mode included), for the board's clock
@@ -34,11 +35,11 @@ type boardPage struct {
 func (h *Handlers) board(w http.ResponseWriter, r *http.Request) {
 	hall, err := h.svc.Board(r.Context(), r.PathValue("hall"))
 	if err != nil {
-		v := view{Title: "叫号显示"}
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		v := page.View{Title: "叫号显示"}
+		h.Render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
-	h.render(w, r, http.StatusOK, "board", view{Title: hall.Name + " 叫号显示", Data: boardPage{
+	h.Render(w, r, http.StatusOK, "board", page.View{Title: hall.Name + " 叫号显示", Data: boardPage{
 		Hall: hall.Code, HallName: hall.Name, NowMS: h.svc.Now().UnixMilli(),
 	}})
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 type itemsData struct {
@@ -25,28 +26,28 @@ type itemData struct {
 // items lists the public handbook, searchable by name or code.
 func (h *Handlers) items(w http.ResponseWriter, r *http.Request) {
 	d := itemsData{Query: r.URL.Query().Get("q"), Department: r.URL.Query().Get("department")}
-	v := view{Title: "办事指南"}
+	v := page.View{Title: "办事指南"}
 	var err error
 	if d.Departments, err = h.svc.Departments(r.Context()); err == nil {
 		d.Items, err = h.svc.Items(r.Context(), service.ItemFilter{Query: d.Query, Department: d.Department})
 	}
 	status := http.StatusOK
 	if err != nil {
-		status = h.formError(r, &v, err)
+		status = h.FormError(r, &v, err)
 	}
 	d.DeptNames = h.DepartmentNames(r.Context())
 	v.Data = d
-	h.render(w, r, status, "items", v)
+	h.Render(w, r, status, "items", v)
 }
 
 // item shows one item's guide with its materials.
 func (h *Handlers) item(w http.ResponseWriter, r *http.Request) {
 	it, err := h.svc.Item(r.Context(), r.PathValue("code"), 0)
-	v := view{Title: "办事指南"}
+	v := page.View{Title: "办事指南"}
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "item", v)
+		h.Render(w, r, h.FormError(r, &v, err), "item", v)
 		return
 	}
 	v.Title, v.Data = it.Name, itemData{Item: it, DepartmentName: h.DepartmentNames(r.Context())[it.DepartmentCode]}
-	h.render(w, r, http.StatusOK, "item", v)
+	h.Render(w, r, http.StatusOK, "item", v)
 }

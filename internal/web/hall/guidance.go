@@ -9,6 +9,7 @@ import (
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The guidance desk's log (导办) (issue 5 item 5); the queue's figures
@@ -67,22 +68,22 @@ func (h *Handlers) guidanceData(r *http.Request, hall string) (*guidancePage, er
 
 // guidance shows the day's consultations and the form.
 func (h *Handlers) guidance(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "导办登记"}
+	v := page.View{Title: "导办登记"}
 	d, err := h.guidanceData(r, r.URL.Query().Get("hall"))
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.Render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	v.Data = d
-	h.render(w, r, http.StatusOK, "guidance", v)
+	h.Render(w, r, http.StatusOK, "guidance", v)
 }
 
 // guidanceRecord records a consultation; a refusal shows the form again
 // with each message next to its field and what was typed kept.
 func (h *Handlers) guidanceRecord(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "导办登记"}
+	v := page.View{Title: "导办登记"}
 	if err := r.ParseForm(); err != nil {
-		h.render(w, r, h.formError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
+		h.Render(w, r, h.FormError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
 		return
 	}
 	f := r.PostForm
@@ -100,15 +101,15 @@ func (h *Handlers) guidanceRecord(w http.ResponseWriter, r *http.Request) {
 		if hall := f.Get("hall"); hall != "" {
 			to += "?hall=" + url.QueryEscape(hall)
 		}
-		h.redirect(w, r, localPath(to, "/guidance"), "已登记导办咨询")
+		h.Redirect(w, r, page.LocalPath(to, "/guidance"), "已登记导办咨询")
 		return
 	}
-	status := h.formError(r, &v, err)
+	status := h.FormError(r, &v, err)
 	d, derr := h.guidanceData(r, f.Get("hall"))
 	if derr != nil {
-		h.render(w, r, h.formError(r, &v, derr), "error", v)
+		h.Render(w, r, h.FormError(r, &v, derr), "error", v)
 		return
 	}
 	v.Data = d
-	h.render(w, r, status, "guidance", v)
+	h.Render(w, r, status, "guidance", v)
 }

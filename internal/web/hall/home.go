@@ -5,13 +5,14 @@ import (
 
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // homeData is a person's work: the cases waiting on their desk, red and
 // yellow first.
 type homeData struct {
 	Heading string
-	Rows    []caseRow
+	Rows    []page.CaseRow
 	Total   int
 }
 
@@ -43,7 +44,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	heading, desk := myWork(u.Role)
-	v := view{Title: "我的待办"}
+	v := page.View{Title: "我的待办"}
 	d := homeData{Heading: heading}
 	status := http.StatusOK
 	var res *service.CasePage
@@ -54,10 +55,10 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 		res, err = h.svc.Cases(r.Context(), service.CaseFilter{Warning: "yellow"})
 	}
 	if err != nil {
-		status = h.formError(r, &v, err)
+		status = h.FormError(r, &v, err)
 	} else {
-		d.Rows, d.Total = h.rows(r.Context(), res.Cases), res.Total
+		d.Rows, d.Total = h.Rows(r.Context(), res.Cases), res.Total
 	}
 	v.Data = d
-	h.render(w, r, status, "home", v)
+	h.Render(w, r, status, "home", v)
 }

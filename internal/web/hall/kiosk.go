@@ -11,6 +11,7 @@ import (
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/queue"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The ticket kiosk and a ticket's public page (issue 5). Both are public:
@@ -23,13 +24,13 @@ import (
 // (appointments come through check-in, not the kiosk).
 type kioskData struct {
 	Hall       org.Hall
-	Categories []kioskCategory
+	Categories []page.KioskCategory
 	Priorities []queue.Priority
 }
 
 func (h *Handlers) kioskData(r *http.Request) (*kioskData, error) {
 	ctx := r.Context()
-	hall, err := h.hallNamed(r, r.PathValue("hall"))
+	hall, err := h.HallNamed(r, r.PathValue("hall"))
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +44,7 @@ func (h *Handlers) kioskData(r *http.Request) (*kioskData, error) {
 	}
 	d := &kioskData{Hall: hall, Priorities: []queue.Priority{queue.Elderly, queue.Disability, queue.ServiceMember}}
 	for _, c := range cats {
-		kc := kioskCategory{Category: c}
+		kc := page.KioskCategory{Category: c}
 		for _, n := range counts {
 			if n.Category == c.Code {
 				kc.Waiting = n.Waiting
@@ -56,14 +57,14 @@ func (h *Handlers) kioskData(r *http.Request) (*kioskData, error) {
 
 // kiosk shows the hall's ticket kiosk.
 func (h *Handlers) kiosk(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "自助取号"}
+	v := page.View{Title: "自助取号"}
 	d, err := h.kioskData(r)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.Render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	v.Title, v.Data = d.Hall.Name+" 自助取号", d
-	h.render(w, r, http.StatusOK, "kiosk", v)
+	h.Render(w, r, http.StatusOK, "kiosk", v)
 }
 
 // kioskTake takes a ticket and goes to its printable ticket. A refusal
@@ -72,14 +73,14 @@ func (h *Handlers) kiosk(w http.ResponseWriter, r *http.Request) {
 // is kept only when it is the ID that was wrong, so that it can be
 // corrected, and is otherwise never shown again.
 func (h *Handlers) kioskTake(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "自助取号"}
+	v := page.View{Title: "自助取号"}
 	if err := r.ParseForm(); err != nil {
-		h.render(w, r, h.formError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
+		h.Render(w, r, h.FormError(r, &v, apperr.New(apperr.Invalid, "表单有误，请重试")), "error", v)
 		return
 	}
 	d, err := h.kioskData(r)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.Render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	v.Title, v.Data = d.Hall.Name+" 自助取号", d
@@ -92,17 +93,17 @@ func (h *Handlers) kioskTake(w http.ResponseWriter, r *http.Request) {
 		Hall: d.Hall.Code, Category: f.Get("category"), IDNumber: f.Get("id_number"), Priority: priority,
 	})
 	if err != nil {
-		status := h.formError(r, &v, err)
+		status := h.FormError(r, &v, err)
 		if _, idWrong := v.Field["id_number"]; !idWrong {
 			v.Form = url.Values{"priority": {f.Get("priority")}}
 		}
-		h.render(w, r, status, "kiosk", v)
+		h.Render(w, r, status, "kiosk", v)
 		return
 	}
 	if token == "" {
 		// The ticket stands without its follow token: print it without a QR code.
 		v.Title, v.Data = "排队号 "+tv.Ticket.Number, &ticketPage{Hall: d.Hall, T: tv, Back: "/kiosk/" + url.PathEscape(d.Hall.Code)}
-		h.render(w, r, http.StatusCreated, "print/ticket", v)
+		h.Render(w, r, http.StatusCreated, "print/ticket", v)
 		return
 	}
 	to := fmt.Sprintf("/kiosk/%s/ticket/%d?t=%s", url.PathEscape(d.Hall.Code), tv.Ticket.ID, url.QueryEscape(token))
@@ -129,13 +130,13 @@ func (h *Handlers) ticketFor(r *http.Request) (*ticketPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	hall, err := h.hallNamed(r, tv.Ticket.HallCode)
+	hall, err := h.HallNamed(r, tv.Ticket.HallCode)
 	if err != nil {
 		return nil, err
 	}
 	p := &ticketPage{Hall: hall, T: tv, Back: "/kiosk/" + url.PathEscape(hall.Code)}
-	p.FollowURL = fmt.Sprintf("%s/queue/ticket/%d?t=%s", siteBase(r), id, url.QueryEscape(token))
-	if p.QR, err = qrPNG(p.FollowURL); err != nil {
+	p.FollowURL = fmt.Sprintf("%s/queue/ticket/%d?t=%s", page.SiteBase(r), id, url.QueryEscape(token))
+	if p.QR, err = page.QRPNG(p.FollowURL); err != nil {
 		return nil, apperr.Wrap(err, "QR code")
 	}
 	return p, nil
@@ -144,14 +145,14 @@ func (h *Handlers) ticketFor(r *http.Request) (*ticketPage, error) {
 // kioskTicket is the printable ticket, right after it is taken.
 func (h *Handlers) kioskTicket(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	v := view{Title: "排队号"}
+	v := page.View{Title: "排队号"}
 	p, err := h.ticketFor(r)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.Render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	v.Title, v.Data = "排队号 "+p.T.Ticket.Number, p
-	h.render(w, r, http.StatusOK, "print/ticket", v)
+	h.Render(w, r, http.StatusOK, "print/ticket", v)
 }
 
 // followTicket is a ticket's public page, opened from its QR code: its
@@ -160,12 +161,12 @@ func (h *Handlers) kioskTicket(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) followTicket(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex, nofollow")
-	v := view{Title: "排队进度"}
+	v := page.View{Title: "排队进度"}
 	p, err := h.ticketFor(r)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "kiosk_follow", v)
+		h.Render(w, r, h.FormError(r, &v, err), "kiosk_follow", v)
 		return
 	}
 	v.Title, v.Data = "排队进度 "+p.T.Ticket.Number, p
-	h.render(w, r, http.StatusOK, "kiosk_follow", v)
+	h.Render(w, r, http.StatusOK, "kiosk_follow", v)
 }

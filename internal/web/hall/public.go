@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // progressData is the public progress page: the form, and the case's
@@ -31,14 +32,14 @@ func (h *Handlers) progress(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Robots-Tag", "noindex, nofollow")
 	q := r.URL.Query()
 	d := progressData{Number: strings.TrimSpace(q.Get("number"))}
-	v := view{Title: "办件进度查询", Data: &d}
+	v := page.View{Title: "办件进度查询", Data: &d}
 	if !q.Has("code") {
-		h.render(w, r, http.StatusOK, "progress", v)
+		h.Render(w, r, http.StatusOK, "progress", v)
 		return
 	}
 	p, err := h.svc.Progress(r.Context(), q.Get("number"), q.Get("code"))
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "progress", v)
+		h.Render(w, r, h.FormError(r, &v, err), "progress", v)
 		return
 	}
 	d.P = p
@@ -46,5 +47,5 @@ func (h *Handlers) progress(w http.ResponseWriter, r *http.Request) {
 		d.Deadlines = append(d.Deadlines, progressDue{ProgressDeadline: x})
 	}
 	v.Title = "办件进度 " + p.Number
-	h.render(w, r, http.StatusOK, "progress", v)
+	h.Render(w, r, http.StatusOK, "progress", v)
 }

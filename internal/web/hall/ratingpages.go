@@ -12,6 +12,7 @@ import (
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The 好差评 pages (issue 5) of the hall: the window's rating pad and the
@@ -36,8 +37,8 @@ type padData struct {
 	Hall, Window string
 	Base         string // /pad/{hall}/{window}
 	Token        string // the visit waiting for its rating; "" while waiting
-	Levels       []levelChoice
-	Tags         []tagChoice
+	Levels       []page.LevelChoice
+	Tags         []page.TagChoice
 	Thanks       *service.RatingReceipt
 	Problem      string // why the pad cannot work (not paired, signed in)
 	Setup        bool   // the problem is one an admin fixes by pairing
@@ -69,7 +70,7 @@ func (h *Handlers) pad(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &padData{Hall: r.PathValue("hall"), Window: r.PathValue("window"), Base: padBase(r)}
-	v := view{Title: "窗口评价器 " + d.Window, Data: d}
+	v := page.View{Title: "窗口评价器 " + d.Window, Data: d}
 	token, err := h.svc.PadPending(r.Context(), d.Hall, d.Window, padKey(r))
 	if err != nil {
 		h.renderPad(w, r, h.padProblem(r, &v, d, err), v)
@@ -78,14 +79,14 @@ func (h *Handlers) pad(w http.ResponseWriter, r *http.Request) {
 	d.Token = token
 	if token != "" {
 		v.Title = "请您评价 · 窗口 " + d.Window
-		d.Levels, d.Tags = ratingChoices(nil)
+		d.Levels, d.Tags = page.RatingChoices(nil)
 	}
 	h.renderPad(w, r, http.StatusOK, v)
 }
 
 // padProblem says why the pad cannot work now and returns the status.
-func (h *Handlers) padProblem(r *http.Request, v *view, d *padData, err error) int {
-	status := h.formError(r, v, err)
+func (h *Handlers) padProblem(r *http.Request, v *page.View, d *padData, err error) int {
+	status := h.FormError(r, v, err)
 	d.Problem, v.Error = v.Error, ""
 	d.Setup = status == http.StatusUnauthorized
 	return status
@@ -93,7 +94,7 @@ func (h *Handlers) padProblem(r *http.Request, v *view, d *padData, err error) i
 
 // renderPad renders the pad's own full-screen document (pad.html's
 // "pad-page"), not the workbench layout: the tablet faces the applicant.
-func (h *Handlers) renderPad(w http.ResponseWriter, r *http.Request, status int, v view) {
+func (h *Handlers) renderPad(w http.ResponseWriter, r *http.Request, status int, v page.View) {
 	v.Now = h.svc.Now()
 	var buf bytes.Buffer
 	if err := h.pages["pad"].ExecuteTemplate(&buf, "pad-page", v); err != nil {
@@ -133,10 +134,10 @@ func (h *Handlers) padPending(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) padRate(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	d := &padData{Hall: r.PathValue("hall"), Window: r.PathValue("window"), Base: padBase(r), Token: r.PostForm.Get("token")}
-	v := view{Title: "请您评价 · 窗口 " + d.Window, Data: d}
-	receipt, err := h.svc.RateOnPad(r.Context(), d.Hall, d.Window, padKey(r), d.Token, ratingInput(r.PostForm, rating.Pad))
+	v := page.View{Title: "请您评价 · 窗口 " + d.Window, Data: d}
+	receipt, err := h.svc.RateOnPad(r.Context(), d.Hall, d.Window, padKey(r), d.Token, page.RatingInput(r.PostForm, rating.Pad))
 	if err != nil {
-		status := h.formError(r, &v, err)
+		status := h.FormError(r, &v, err)
 		if len(v.Field) == 0 {
 			// Not a matter of the form (rated before, expired, not this
 			// pad): no form to fill in again.
@@ -144,7 +145,7 @@ func (h *Handlers) padRate(w http.ResponseWriter, r *http.Request) {
 			h.renderPad(w, r, h.padProblem(r, &v, d, err), v)
 			return
 		}
-		d.Levels, d.Tags = ratingChoices(r.PostForm)
+		d.Levels, d.Tags = page.RatingChoices(r.PostForm)
 		h.renderPad(w, r, status, v)
 		return
 	}
@@ -158,7 +159,7 @@ func (h *Handlers) padSkip(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	if err := h.svc.SkipPad(r.Context(), r.PathValue("hall"), r.PathValue("window"), padKey(r), r.PostForm.Get("token")); err != nil {
 		d := &padData{Hall: r.PathValue("hall"), Window: r.PathValue("window"), Base: padBase(r)}
-		v := view{Title: "窗口评价器", Data: d}
+		v := page.View{Title: "窗口评价器", Data: d}
 		h.renderPad(w, r, h.padProblem(r, &v, d, err), v)
 		return
 	}
@@ -180,17 +181,17 @@ func newPadSetupData(h *Handlers, r *http.Request) *padSetupData {
 }
 
 func (h *Handlers) padSetupForm(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "pad_setup", view{Title: "配置窗口评价器", Data: newPadSetupData(h, r)})
+	h.Render(w, r, http.StatusOK, "pad_setup", page.View{Title: "配置窗口评价器", Data: newPadSetupData(h, r)})
 }
 
 // padSetup pairs this tablet with the window: the device key goes into
 // its cookie, and the admin's session on it ends.
 func (h *Handlers) padSetup(w http.ResponseWriter, r *http.Request) {
 	d := newPadSetupData(h, r)
-	v := view{Title: "配置窗口评价器", Data: d}
+	v := page.View{Title: "配置窗口评价器", Data: d}
 	key, err := h.svc.PairPad(r.Context(), d.Hall, d.Window)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "pad_setup", v)
+		h.Render(w, r, h.FormError(r, &v, err), "pad_setup", v)
 		return
 	}
 	if err := h.sessions.Destroy(r.Context()); err != nil {
@@ -208,11 +209,11 @@ type rateData struct {
 	Code    string // the check code, from the QR code or typed
 	Channel rating.Channel
 	Item    string // the case's item, once the code matched
-	Levels  []levelChoice
-	Tags    []tagChoice
+	Levels  []page.LevelChoice
+	Tags    []page.TagChoice
 	Receipt *service.RatingReceipt
 	Added   *rating.Rating // after an addition
-	AddTags []tagChoice
+	AddTags []page.TagChoice
 	Rated   bool // the case was rated before: offer the addition
 }
 
@@ -233,23 +234,23 @@ func (h *Handlers) rateForm(w http.ResponseWriter, r *http.Request) {
 	if d.Code != "" {
 		d.Channel = rating.QR
 	}
-	d.Levels, d.Tags = ratingChoices(nil)
-	_, d.AddTags = ratingChoices(nil)
-	v := view{Title: "办件评价 " + d.Number, Data: d}
+	d.Levels, d.Tags = page.RatingChoices(nil)
+	_, d.AddTags = page.RatingChoices(nil)
+	v := page.View{Title: "办件评价 " + d.Number, Data: d}
 	if d.Code != "" {
 		p, err := h.svc.Progress(r.Context(), d.Number, d.Code)
 		if err != nil {
-			status := h.formError(r, &v, err)
+			status := h.FormError(r, &v, err)
 			if apperr.Is(err, apperr.NotFound) {
 				v.Field["code"] = v.Error
 			}
 			d.Code = ""
-			h.render(w, r, status, "rate", v)
+			h.Render(w, r, status, "rate", v)
 			return
 		}
 		d.Item = p.Item
 	}
-	h.render(w, r, http.StatusOK, "rate", v)
+	h.Render(w, r, http.StatusOK, "rate", v)
 }
 
 // rateCase saves the online rating and shows the key, once.
@@ -260,10 +261,10 @@ func (h *Handlers) rateCase(w http.ResponseWriter, r *http.Request) {
 	if d.Channel != rating.QR && d.Channel != rating.Mobile {
 		d.Channel = rating.PC
 	}
-	v := view{Title: "办件评价 " + d.Number, Data: d}
-	receipt, err := h.svc.RateCase(r.Context(), d.Number, d.Code, ratingInput(r.PostForm, d.Channel))
+	v := page.View{Title: "办件评价 " + d.Number, Data: d}
+	receipt, err := h.svc.RateCase(r.Context(), d.Number, d.Code, page.RatingInput(r.PostForm, d.Channel))
 	if err != nil {
-		status := h.formError(r, &v, err)
+		status := h.FormError(r, &v, err)
 		switch {
 		case apperr.Is(err, apperr.NotFound):
 			// Ask for the code again, next to its field.
@@ -271,15 +272,15 @@ func (h *Handlers) rateCase(w http.ResponseWriter, r *http.Request) {
 		case apperr.Is(err, apperr.Conflict):
 			d.Rated = true
 		}
-		d.Levels, d.Tags = ratingChoices(r.PostForm)
-		_, d.AddTags = ratingChoices(nil)
-		h.render(w, r, status, "rate", v)
+		d.Levels, d.Tags = page.RatingChoices(r.PostForm)
+		_, d.AddTags = page.RatingChoices(nil)
+		h.Render(w, r, status, "rate", v)
 		return
 	}
 	d.Receipt = receipt
-	_, d.AddTags = ratingChoices(nil)
+	_, d.AddTags = page.RatingChoices(nil)
 	v.Title = "评价已提交"
-	h.render(w, r, http.StatusOK, "rate", v)
+	h.Render(w, r, http.StatusOK, "rate", v)
 }
 
 // addToRating records the rater's addition (追加评价), proved with the
@@ -288,7 +289,7 @@ func (h *Handlers) addToRating(w http.ResponseWriter, r *http.Request) {
 	publicHeaders(w)
 	r.ParseForm()
 	d := &rateData{Number: r.PathValue("number"), Code: strings.TrimSpace(r.PostForm.Get("code")), Rated: true}
-	v := view{Title: "追加评价 " + d.Number, Data: d}
+	v := page.View{Title: "追加评价 " + d.Number, Data: d}
 	id, _ := strconv.ParseInt(strings.TrimSpace(r.PostForm.Get("rating_id")), 10, 64)
 	in := rating.AdditionInput{Text: r.PostForm.Get("add_text")}
 	for _, t := range r.PostForm["add_tags"] {
@@ -301,7 +302,7 @@ func (h *Handlers) addToRating(w http.ResponseWriter, r *http.Request) {
 		d.Added, err = h.svc.AddToRating(r.Context(), id, r.PostForm.Get("key"), d.Code, in)
 	}
 	if err != nil {
-		status := h.formError(r, &v, err)
+		status := h.FormError(r, &v, err)
 		// The addition's own fields carry the add_ prefix on this page.
 		for _, f := range []string{"tags", "text"} {
 			if m, ok := v.Field[f]; ok {
@@ -312,10 +313,10 @@ func (h *Handlers) addToRating(w http.ResponseWriter, r *http.Request) {
 			v.Field["key"] = v.Error
 		}
 		form := url.Values{"tags": r.PostForm["add_tags"]}
-		_, d.AddTags = ratingChoices(form)
-		h.render(w, r, status, "rate", v)
+		_, d.AddTags = page.RatingChoices(form)
+		h.Render(w, r, status, "rate", v)
 		return
 	}
 	v.Title = "追加评价已提交"
-	h.render(w, r, http.StatusOK, "rate", v)
+	h.Render(w, r, http.StatusOK, "rate", v)
 }

@@ -9,9 +9,9 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /login", h.loginForm)
 	mux.HandleFunc("POST /login", h.login)
 	mux.HandleFunc("POST /logout", h.logout)
-	mux.HandleFunc("GET /{$}", h.signedIn(h.home))
-	mux.HandleFunc("GET /password", h.signedIn(h.passwordForm))
-	mux.HandleFunc("POST /password", h.signedIn(h.changePassword))
+	mux.HandleFunc("GET /{$}", h.SignedIn(h.home))
+	mux.HandleFunc("GET /password", h.SignedIn(h.passwordForm))
+	mux.HandleFunc("POST /password", h.SignedIn(h.changePassword))
 	mux.HandleFunc("GET /items", h.items)
 	mux.HandleFunc("GET /items/{code}", h.item)
 
@@ -27,16 +27,16 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /appointments/{hall}/cancel", h.appointmentCancel)
 	mux.HandleFunc("GET /appointments/{hall}/checkin", h.checkInPage)
 	mux.HandleFunc("POST /appointments/{hall}/checkin", h.checkIn)
-	mux.HandleFunc("GET /appointments/{hall}/bookings", h.signedIn(h.hallBookings))
-	mux.HandleFunc("POST /appointments/{hall}/bookings/{id}/cancel", h.signedIn(h.cancelHallBooking))
+	mux.HandleFunc("GET /appointments/{hall}/bookings", h.SignedIn(h.hallBookings))
+	mux.HandleFunc("POST /appointments/{hall}/bookings/{id}/cancel", h.SignedIn(h.cancelHallBooking))
 
 	// The hall board: board.go.
 	mux.HandleFunc("GET /board/{hall}", h.board)
 	mux.HandleFunc("GET /board/{hall}/events", h.boardEvents)
 
 	// Guidance (导办登记): guidance.go.
-	mux.HandleFunc("GET /guidance", h.signedIn(h.guidance))
-	mux.HandleFunc("POST /guidance", h.signedIn(h.guidanceRecord))
+	mux.HandleFunc("GET /guidance", h.SignedIn(h.guidance))
+	mux.HandleFunc("POST /guidance", h.SignedIn(h.guidanceRecord))
 
 	// Progress look-up by check code: public.go.
 	mux.HandleFunc("GET /progress", h.progress)
@@ -46,8 +46,8 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /pad/{hall}/{window}/pending", h.padPending)
 	mux.HandleFunc("POST /pad/{hall}/{window}/rate", h.padRate)
 	mux.HandleFunc("POST /pad/{hall}/{window}/skip", h.padSkip)
-	mux.HandleFunc("GET /pad/{hall}/{window}/setup", h.signedIn(h.padSetupForm))
-	mux.HandleFunc("POST /pad/{hall}/{window}/setup", h.signedIn(h.padSetup))
+	mux.HandleFunc("GET /pad/{hall}/{window}/setup", h.SignedIn(h.padSetupForm))
+	mux.HandleFunc("POST /pad/{hall}/{window}/setup", h.SignedIn(h.padSetup))
 	mux.HandleFunc("GET /rate/{number}", h.rateForm)
 	mux.HandleFunc("POST /rate/{number}", h.rateCase)
 	mux.HandleFunc("POST /rate/{number}/add", h.addToRating)

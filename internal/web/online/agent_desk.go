@@ -14,6 +14,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 代办员 ----
@@ -28,7 +29,7 @@ type agentMandate struct {
 
 type agentDeskData struct {
 	Mandates    []agentMandate
-	Cases       []caseRow
+	Cases       []page.CaseRow
 	OnlineItems []catalog.Item // items that may be applied for online
 }
 
@@ -67,12 +68,12 @@ func (h *Handlers) agentDesk(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ms, err := h.svc.Authorisations(ctx)
 	if err != nil {
-		h.deskError(w, r, "代办", err)
+		h.DeskError(w, r, "代办", err)
 		return
 	}
 	byCode, online, err := h.deskOnlineItems(r)
 	if err != nil {
-		h.deskError(w, r, "代办", err)
+		h.DeskError(w, r, "代办", err)
 		return
 	}
 	now := h.svc.Now()
@@ -100,21 +101,21 @@ func (h *Handlers) agentDesk(w http.ResponseWriter, r *http.Request) {
 	})
 	cases, err := h.svc.MyCases(ctx)
 	if err != nil {
-		h.deskError(w, r, "代办", err)
+		h.DeskError(w, r, "代办", err)
 		return
 	}
-	d.Cases = h.rows(ctx, cases)
-	h.render(w, r, http.StatusOK, "desk_agent", view{Title: "代办", Data: d})
+	d.Cases = h.Rows(ctx, cases)
+	h.Render(w, r, http.StatusOK, "desk_agent", page.View{Title: "代办", Data: d})
 }
 
 // agentCase is the timeline of a case the agent follows.
 func (h *Handlers) agentCase(w http.ResponseWriter, r *http.Request) {
 	t, err := h.svc.CaseTimeline(r.Context(), r.PathValue("number"))
 	if err != nil {
-		h.deskError(w, r, "代办 · 办件进度", err)
+		h.DeskError(w, r, "代办 · 办件进度", err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "desk_agent_case", view{Title: "代办 · 办件 " + t.View.Case.Number, Data: t})
+	h.Render(w, r, http.StatusOK, "desk_agent_case", page.View{Title: "代办 · 办件 " + t.View.Case.Number, Data: t})
 }
 
 // agentApplyData is the form of an online application an agent makes for
@@ -123,7 +124,7 @@ type agentApplyData struct {
 	Mandate *applicant.Authorisation
 	Item    *catalog.Item
 	Covered bool // the mandate covers the item now: the form is shown
-	Errors  []fieldMessage
+	Errors  []page.FieldMessage
 }
 
 // agentMandateFor returns the agent's current mandate from the account, or
@@ -154,16 +155,16 @@ func (h *Handlers) agentMandateFor(r *http.Request, account int64) (*applicant.A
 func (h *Handlers) agentApplyForm(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	account, _ := strconv.ParseInt(q.Get("account"), 10, 64)
-	h.showAgentApply(w, r, http.StatusOK, view{}, account, q.Get("item"), nil)
+	h.showAgentApply(w, r, http.StatusOK, page.View{}, account, q.Get("item"), nil)
 }
 
 // showAgentApply renders the online application form of item for the
 // account; failure's messages go by their fields, a refusal of the mandate
 // at the top.
-func (h *Handlers) showAgentApply(w http.ResponseWriter, r *http.Request, status int, v view, account int64, item string, failure error) {
+func (h *Handlers) showAgentApply(w http.ResponseWriter, r *http.Request, status int, v page.View, account int64, item string, failure error) {
 	m, err := h.agentMandateFor(r, account)
 	if err != nil {
-		h.deskError(w, r, "代为网上申报", err)
+		h.DeskError(w, r, "代为网上申报", err)
 		return
 	}
 	it, err := h.svc.OnlineItem(r.Context(), item)
@@ -171,7 +172,7 @@ func (h *Handlers) showAgentApply(w http.ResponseWriter, r *http.Request, status
 		if apperr.Is(err, apperr.NotFound) {
 			err = apperr.New(apperr.NotFound, "未知的事项：%s", item)
 		}
-		h.deskError(w, r, "代为网上申报", err)
+		h.DeskError(w, r, "代为网上申报", err)
 		return
 	}
 	d := agentApplyData{Mandate: m, Item: it}
@@ -179,10 +180,10 @@ func (h *Handlers) showAgentApply(w http.ResponseWriter, r *http.Request, status
 		v.Form = url.Values{"delivery.method": {string(casework.Pickup)}}
 	}
 	if failure != nil {
-		status = h.formError(r, &v, failure)
+		status = h.FormError(r, &v, failure)
 		v.Form = r.PostForm
 		for _, f := range apperr.FieldsOf(failure) {
-			d.Errors = append(d.Errors, fieldMessage{Href: "#" + fieldID(f.Field), Message: f.Message})
+			d.Errors = append(d.Errors, page.FieldMessage{Href: "#" + page.FieldID(f.Field), Message: f.Message})
 		}
 	}
 	// Told before the files are chosen, not after them: the service
@@ -196,7 +197,7 @@ func (h *Handlers) showAgentApply(w http.ResponseWriter, r *http.Request, status
 		d.Covered = true
 	}
 	v.Title, v.Data = "代为网上申报 · "+it.Name, d
-	h.render(w, r, status, "desk_agent_apply", v)
+	h.Render(w, r, status, "desk_agent_apply", v)
 }
 
 // agentApply uploads every file chosen and submits the application in the
@@ -234,7 +235,7 @@ func (h *Handlers) agentApply(w http.ResponseWriter, r *http.Request) {
 	if it == nil {
 		var err error
 		if it, err = h.svc.Item(ctx, item, 0); err != nil {
-			h.showAgentApply(w, r, 0, view{}, account, item, err)
+			h.showAgentApply(w, r, 0, page.View{}, account, item, err)
 			return
 		}
 	}
@@ -244,7 +245,7 @@ func (h *Handlers) agentApply(w http.ResponseWriter, r *http.Request) {
 		code := strings.TrimPrefix(u.Field, "file.")
 		if u.Err != nil {
 			if !apperr.Is(u.Err, apperr.Invalid) {
-				h.showAgentApply(w, r, 0, view{}, account, item, u.Err)
+				h.showAgentApply(w, r, 0, page.View{}, account, item, u.Err)
 				return
 			}
 			msg := apperr.MessageOf(u.Err)
@@ -260,19 +261,19 @@ func (h *Handlers) agentApply(w http.ResponseWriter, r *http.Request) {
 		bad.Add("file", apperr.MessageOf(readErr))
 	}
 	if err := bad.Err("有文件未能上传，申请未提交；请重新选择这些文件"); err != nil {
-		h.showAgentApply(w, r, 0, view{}, account, item, err)
+		h.showAgentApply(w, r, 0, page.View{}, account, item, err)
 		return
 	}
 	var delivery *casework.Delivery
-	if base := intakeFromForm("", f); base.Delivery != nil {
+	if base := page.IntakeFromForm("", f); base.Delivery != nil {
 		delivery = base.Delivery
 	}
 	cv, err := h.svc.SubmitOnline(ctx, service.OnlineDraft{ItemCode: it.Code, Files: files, Delivery: delivery, AccountID: account})
 	if err != nil {
-		h.showAgentApply(w, r, 0, view{}, account, item, err)
+		h.showAgentApply(w, r, 0, page.View{}, account, item, err)
 		return
 	}
 	c := cv.Case
-	h.redirect(w, r, "/agent/cases/"+c.Number, fmt.Sprintf("已代 %s 网上申报「%s」，办件编号 %s；部门将在 %s 前完成预审。",
-		c.Applicant.Name, c.ItemName, c.Number, fmtTime(c.Deadlines.PreReviewBy, "2006-01-02 15:04")))
+	h.Redirect(w, r, "/agent/cases/"+c.Number, fmt.Sprintf("已代 %s 网上申报「%s」，办件编号 %s；部门将在 %s 前完成预审。",
+		c.Applicant.Name, c.ItemName, c.Number, page.FmtTime(c.Deadlines.PreReviewBy, "2006-01-02 15:04")))
 }

@@ -6,19 +6,15 @@
 package online
 
 import (
-	"context"
 	"embed"
 	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"time"
 
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/onewindow/onewindow/internal/casework"
-	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/web/page"
 )
@@ -45,65 +41,6 @@ func New(kit *page.Kit) (*Handlers, error) {
 	return &Handlers{Renderer: p, svc: kit.Svc, sessions: kit.Sessions, log: kit.Log, pages: p.Pages()}, nil
 }
 
-// The kit's names as the handlers here call them.
-
-type view = page.View
-
-func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
-	h.Render(w, r, status, name, v)
-}
-
-func (h *Handlers) formError(r *http.Request, v *view, err error) int { return h.FormError(r, v, err) }
-
-func (h *Handlers) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
-	h.Redirect(w, r, to, flash)
-}
-
-func (h *Handlers) signedIn(next http.HandlerFunc) http.HandlerFunc { return h.SignedIn(next) }
-
-func (h *Handlers) requestID(r *http.Request) string { return h.RequestID(r) }
-
-func localPath(p, fallback string) string { return page.LocalPath(p, fallback) }
-
-const (
-	sessionAccountKey         = page.SessionAccountKey
-	sessionAccountPasswordKey = page.SessionAccountPasswordKey
-	sessionPasswordKey        = page.SessionPasswordKey
-	sessionUserKey            = page.SessionUserKey
-)
-
-func (h *Handlers) deskError(w http.ResponseWriter, r *http.Request, title string, err error) {
-	h.DeskError(w, r, title, err)
-}
-
-func (h *Handlers) rows(ctx context.Context, views []*service.CaseView) []caseRow {
-	return h.Rows(ctx, views)
-}
-
-type caseRow = page.CaseRow
-
-func deadlineName(name string) string { return page.DeadlineName(name) }
-
-func fieldID(field string) string { return page.FieldID(field) }
-
-type fieldMessage = page.FieldMessage
-
-func fmtTime(t time.Time, layout string) string { return page.FmtTime(t, layout) }
-
-func hashFingerprint(hash string) string { return page.HashFingerprint(hash) }
-
-func intakeFromForm(code string, f url.Values) casework.Intake { return page.IntakeFromForm(code, f) }
-
-type levelChoice = page.LevelChoice
-
-type tagChoice = page.TagChoice
-
-func ratingChoices(form url.Values) ([]levelChoice, []tagChoice) { return page.RatingChoices(form) }
-
-func ratingInput(form url.Values, ch rating.Channel) rating.Input { return page.RatingInput(form, ch) }
-
 func writeFile(w http.ResponseWriter, r *http.Request, h *Handlers, rc io.ReadCloser, f casework.FileRef) {
 	page.WriteFile(w, r, h.Kit, rc, f)
 }
-
-func (h *Handlers) policyInForce(ctx context.Context) casework.Policy { return h.PolicyInForce(ctx) }

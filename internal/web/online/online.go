@@ -8,6 +8,7 @@ import (
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The applicant's online hall (网上办事大厅) under /my: an account signed
@@ -41,7 +42,7 @@ func (h *Handlers) applicant(next http.HandlerFunc) http.HandlerFunc {
 
 // myNext is where to go after signing in: a page of the online hall.
 func myNext(p string) string {
-	p = localPath(p, "/my")
+	p = page.LocalPath(p, "/my")
 	if p != "/my" && !strings.HasPrefix(p, "/my/") {
 		return "/my"
 	}
@@ -52,13 +53,13 @@ func myNext(p string) string {
 func (h *Handlers) message(r *http.Request, err error) string {
 	p := problem.From(err)
 	if p.Code == apperr.Internal {
-		h.log.Error("online hall", "err", err, "request_id", h.requestID(r))
+		h.log.Error("online hall", "err", err, "request_id", h.RequestID(r))
 	}
 	return p.Detail
 }
 
 // myFail renders the online hall's error page for err.
 func (h *Handlers) myFail(w http.ResponseWriter, r *http.Request, title string, err error) {
-	v := view{Title: title}
-	h.render(w, r, h.formError(r, &v, err), "my_error", v)
+	v := page.View{Title: title}
+	h.Render(w, r, h.FormError(r, &v, err), "my_error", v)
 }

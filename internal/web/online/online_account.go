@@ -11,6 +11,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- Sign-in, registration, password reset ----
@@ -30,7 +31,7 @@ func (h *Handlers) myLoginForm(w http.ResponseWriter, r *http.Request) {
 	if u := service.UserFrom(r.Context()); u != nil {
 		d.Staff = u.Name
 	}
-	h.render(w, r, http.StatusOK, "my_login", view{Title: "网上办事大厅登录", Data: d})
+	h.Render(w, r, http.StatusOK, "my_login", page.View{Title: "网上办事大厅登录", Data: d})
 }
 
 func (h *Handlers) myLogin(w http.ResponseWriter, r *http.Request) {
@@ -43,8 +44,8 @@ func (h *Handlers) myLogin(w http.ResponseWriter, r *http.Request) {
 		if u := service.UserFrom(r.Context()); u != nil {
 			d.Staff = u.Name
 		}
-		v := view{Title: "网上办事大厅登录", Data: d}
-		h.render(w, r, h.formError(r, &v, err), "my_login", v)
+		v := page.View{Title: "网上办事大厅登录", Data: d}
+		h.Render(w, r, h.FormError(r, &v, err), "my_login", v)
 		return
 	}
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
@@ -58,21 +59,21 @@ func (h *Handlers) signInAccount(r *http.Request, a *applicant.Account) error {
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		return apperr.Wrap(err, "renew session")
 	}
-	h.sessions.Remove(ctx, sessionUserKey)
-	h.sessions.Remove(ctx, sessionPasswordKey)
-	h.sessions.Put(ctx, sessionAccountKey, a.ID)
-	h.sessions.Put(ctx, sessionAccountPasswordKey, hashFingerprint(a.PasswordHash))
+	h.sessions.Remove(ctx, page.SessionUserKey)
+	h.sessions.Remove(ctx, page.SessionPasswordKey)
+	h.sessions.Put(ctx, page.SessionAccountKey, a.ID)
+	h.sessions.Put(ctx, page.SessionAccountPasswordKey, page.HashFingerprint(a.PasswordHash))
 	return nil
 }
 
 func (h *Handlers) myLogout(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	h.sessions.Remove(ctx, sessionAccountKey)
-	h.sessions.Remove(ctx, sessionAccountPasswordKey)
+	h.sessions.Remove(ctx, page.SessionAccountKey)
+	h.sessions.Remove(ctx, page.SessionAccountPasswordKey)
 	if err := h.sessions.RenewToken(ctx); err != nil {
-		h.log.Error("renew session", "err", err, "request_id", h.requestID(r))
+		h.log.Error("renew session", "err", err, "request_id", h.RequestID(r))
 	}
-	h.redirect(w, r, "/my/login", "您已退出网上办事大厅。")
+	h.Redirect(w, r, "/my/login", "您已退出网上办事大厅。")
 }
 
 // myCodeData is the registration or password-reset form.
@@ -89,11 +90,11 @@ func codePage(p applicant.Purpose) (page, title string) {
 }
 
 func (h *Handlers) myRegisterForm(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "my_register", view{Title: "注册网上办事大厅账户", Data: myCodeData{Purpose: applicant.Register}})
+	h.Render(w, r, http.StatusOK, "my_register", page.View{Title: "注册网上办事大厅账户", Data: myCodeData{Purpose: applicant.Register}})
 }
 
 func (h *Handlers) myResetForm(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "my_reset", view{Title: "找回密码", Data: myCodeData{Purpose: applicant.ResetPassword}})
+	h.Render(w, r, http.StatusOK, "my_reset", page.View{Title: "找回密码", Data: myCodeData{Purpose: applicant.ResetPassword}})
 }
 
 // mySendCode sends a verification code and shows the form again, the phone
@@ -103,28 +104,28 @@ func (h *Handlers) mySendCode(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("purpose") != string(applicant.ResetPassword) {
 		purpose = applicant.Register
 	}
-	page, title := codePage(purpose)
+	name, title := codePage(purpose)
 	phone := strings.TrimSpace(r.PostFormValue("phone"))
-	v := view{Title: title, Data: myCodeData{Purpose: purpose}}
+	v := page.View{Title: title, Data: myCodeData{Purpose: purpose}}
 	if err := h.svc.SendCode(r.Context(), phone, purpose); err != nil {
-		status := h.formError(r, &v, err)
+		status := h.FormError(r, &v, err)
 		v.Form = url.Values{"phone": {phone}}
-		h.render(w, r, status, page, v)
+		h.Render(w, r, status, name, v)
 		return
 	}
 	v.Flash = "验证码已发送至 " + applicant.MaskPhone(applicant.NormalizePhone(phone)) + "，10 分钟内有效。"
 	v.Form = url.Values{"phone": {phone}}
 	v.Data = myCodeData{Purpose: purpose, Sent: true}
-	h.render(w, r, http.StatusOK, page, v)
+	h.Render(w, r, http.StatusOK, name, v)
 }
 
 // codeFormError renders the registration or reset form with err.
 func (h *Handlers) codeFormError(w http.ResponseWriter, r *http.Request, purpose applicant.Purpose, err error) {
-	page, title := codePage(purpose)
-	v := view{Title: title, Data: myCodeData{Purpose: purpose}}
-	status := h.formError(r, &v, err)
+	name, title := codePage(purpose)
+	v := page.View{Title: title, Data: myCodeData{Purpose: purpose}}
+	status := h.FormError(r, &v, err)
 	v.Form = url.Values{"phone": {r.PostFormValue("phone")}, "code": {r.PostFormValue("code")}}
-	h.render(w, r, status, page, v)
+	h.Render(w, r, status, name, v)
 }
 
 func (h *Handlers) myRegister(w http.ResponseWriter, r *http.Request) {
@@ -141,7 +142,7 @@ func (h *Handlers) myRegister(w http.ResponseWriter, r *http.Request) {
 		h.codeFormError(w, r, applicant.Register, err)
 		return
 	}
-	h.redirect(w, r, "/my/profile", "注册成功。请先完善个人（单位）信息，之后即可网上申报。")
+	h.Redirect(w, r, "/my/profile", "注册成功。请先完善个人（单位）信息，之后即可网上申报。")
 }
 
 func (h *Handlers) myReset(w http.ResponseWriter, r *http.Request) {
@@ -154,7 +155,7 @@ func (h *Handlers) myReset(w http.ResponseWriter, r *http.Request) {
 		h.codeFormError(w, r, applicant.ResetPassword, err)
 		return
 	}
-	h.redirect(w, r, "/my/login", "密码已重置，请用新密码登录。")
+	h.Redirect(w, r, "/my/login", "密码已重置，请用新密码登录。")
 }
 
 // ---- 账户信息 ----
@@ -186,10 +187,10 @@ type myProfileData struct {
 }
 
 func (h *Handlers) myProfileForm(w http.ResponseWriter, r *http.Request) {
-	h.showProfile(w, r, http.StatusOK, view{})
+	h.showProfile(w, r, http.StatusOK, page.View{})
 }
 
-func (h *Handlers) showProfile(w http.ResponseWriter, r *http.Request, status int, v view) {
+func (h *Handlers) showProfile(w http.ResponseWriter, r *http.Request, status int, v page.View) {
 	a := service.AccountFrom(r.Context())
 	d := myProfileData{Complete: a.Complete(), KindText: kindText(a.Kind), IDType: a.IDType.Label(),
 		MaskedID: identity.Mask(a.IDNumber), Phone: applicant.MaskPhone(a.Phone), Version: a.Version, IDTypes: profileIDTypes}
@@ -201,7 +202,7 @@ func (h *Handlers) showProfile(w http.ResponseWriter, r *http.Request, status in
 		v.Form = url.Values{"kind": {string(kind)}, "name": {a.Name}, "id_type": {string(idType)}, "address": {a.Address}, "email": {a.Email}}
 	}
 	v.Title, v.Data = "账户信息", d
-	h.render(w, r, status, "my_profile", v)
+	h.Render(w, r, status, "my_profile", v)
 }
 
 func kindText(k casework.PartyKind) string {
@@ -229,8 +230,8 @@ func (h *Handlers) myProfile(w http.ResponseWriter, r *http.Request) {
 	version, _ := strconv.Atoi(f.Get("version"))
 	first := !a.Complete()
 	if _, err := h.svc.UpdateProfile(r.Context(), p, version); err != nil {
-		v := view{}
-		status := h.formError(r, &v, err)
+		v := page.View{}
+		status := h.FormError(r, &v, err)
 		for k, m := range v.Field { // the service checks the profile as a case's applicant
 			if short, ok := strings.CutPrefix(k, "applicant."); ok {
 				v.Field[short] = m
@@ -240,8 +241,8 @@ func (h *Handlers) myProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if first {
-		h.redirect(w, r, "/my", "账户信息已保存，现在可以网上申报了。证件号码已绑定，不能再修改。")
+		h.Redirect(w, r, "/my", "账户信息已保存，现在可以网上申报了。证件号码已绑定，不能再修改。")
 		return
 	}
-	h.redirect(w, r, "/my/profile", "账户信息已保存。")
+	h.Redirect(w, r, "/my/profile", "账户信息已保存。")
 }

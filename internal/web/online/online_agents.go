@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 代办授权 ----
@@ -41,10 +42,10 @@ type myAgentsData struct {
 }
 
 func (h *Handlers) myAgents(w http.ResponseWriter, r *http.Request) {
-	h.showAgents(w, r, http.StatusOK, view{})
+	h.showAgents(w, r, http.StatusOK, page.View{})
 }
 
-func (h *Handlers) showAgents(w http.ResponseWriter, r *http.Request, status int, v view) {
+func (h *Handlers) showAgents(w http.ResponseWriter, r *http.Request, status int, v page.View) {
 	ctx := r.Context()
 	now := h.svc.Now()
 	today := calendar.DateOf(now)
@@ -91,7 +92,7 @@ func (h *Handlers) showAgents(w http.ResponseWriter, r *http.Request, status int
 		v.Form = url.Values{"scope": {"all"}, "until": {today.AddDays(90).String()}}
 	}
 	v.Title, v.Data = "代办授权", d
-	h.render(w, r, status, "my_agents", v)
+	h.Render(w, r, status, "my_agents", v)
 }
 
 func (h *Handlers) myAuthorise(w http.ResponseWriter, r *http.Request) {
@@ -101,19 +102,19 @@ func (h *Handlers) myAuthorise(w http.ResponseWriter, r *http.Request) {
 	if f.Get("scope") == "items" {
 		in.Items = f["items"]
 		if len(in.Items) == 0 {
-			v := view{Form: f, Field: map[string]string{"items": "请选择授权的事项，或选择“全部事项”"}}
+			v := page.View{Form: f, Field: map[string]string{"items": "请选择授权的事项，或选择“全部事项”"}}
 			h.showAgents(w, r, http.StatusUnprocessableEntity, v)
 			return
 		}
 	}
 	a, err := h.svc.Authorise(r.Context(), in)
 	if err != nil {
-		v := view{}
-		status := h.formError(r, &v, err)
+		v := page.View{}
+		status := h.FormError(r, &v, err)
 		h.showAgents(w, r, status, v)
 		return
 	}
-	h.redirect(w, r, "/my/agents", fmt.Sprintf("已授权代办员 %s 代为办理，至 %s 止。", a.AgentName, a.Until))
+	h.Redirect(w, r, "/my/agents", fmt.Sprintf("已授权代办员 %s 代为办理，至 %s 止。", a.AgentName, a.Until))
 }
 
 func (h *Handlers) myRevoke(w http.ResponseWriter, r *http.Request) {
@@ -126,5 +127,5 @@ func (h *Handlers) myRevoke(w http.ResponseWriter, r *http.Request) {
 		h.myFail(w, r, "代办授权", err)
 		return
 	}
-	h.redirect(w, r, "/my/agents", "授权已撤销，代办员不能再以您的名义申报和领取。")
+	h.Redirect(w, r, "/my/agents", "授权已撤销，代办员不能再以您的名义申报和领取。")
 }

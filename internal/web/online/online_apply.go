@@ -17,6 +17,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 网上申报: items, drafts, uploads, submission ----
@@ -105,7 +106,7 @@ func (h *Handlers) myApplyList(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Items = append(d.Items, row)
 	}
-	h.render(w, r, http.StatusOK, "my_apply", view{Title: "网上申报", Data: d})
+	h.Render(w, r, http.StatusOK, "my_apply", page.View{Title: "网上申报", Data: d})
 }
 
 // myFile is an uploaded file as listed, with its download link.
@@ -167,8 +168,8 @@ type myApplyData struct {
 	Materials  []myMaterial
 	Fits       bool
 	Complete   bool
-	Errors     []fieldMessage // every message, for the summary at the top
-	Existing   int64          // the applicant's draft of this item, offered on a new form
+	Errors     []page.FieldMessage // every message, for the summary at the top
+	Existing   int64               // the applicant's draft of this item, offered on a new form
 	MaxFiles   int
 	Policy     casework.Policy // in force: the pre-review limit the form states
 }
@@ -188,7 +189,7 @@ func (h *Handlers) myApplyForm(w http.ResponseWriter, r *http.Request) {
 		h.myFail(w, r, "网上申报", err)
 		return
 	}
-	h.showApply(w, r, http.StatusOK, view{}, it, &service.OnlineDraft{ItemCode: it.Code})
+	h.showApply(w, r, http.StatusOK, page.View{}, it, &service.OnlineDraft{ItemCode: it.Code})
 }
 
 func (h *Handlers) myDraftForm(w http.ResponseWriter, r *http.Request) {
@@ -197,7 +198,7 @@ func (h *Handlers) myDraftForm(w http.ResponseWriter, r *http.Request) {
 		h.myFail(w, r, "草稿", err)
 		return
 	}
-	h.showApply(w, r, http.StatusOK, view{}, it, d)
+	h.showApply(w, r, http.StatusOK, page.View{}, it, d)
 }
 
 // myDraft returns the draft {id} of the signed-in applicant with its item,
@@ -225,7 +226,7 @@ func (h *Handlers) myDraft(r *http.Request, code string) (*service.OnlineDraft, 
 
 // showApply renders the application form of it from draft d, with
 // failure's messages (v.Field) by their materials and fields.
-func (h *Handlers) showApply(w http.ResponseWriter, r *http.Request, status int, v view, it *catalog.Item, d *service.OnlineDraft) {
+func (h *Handlers) showApply(w http.ResponseWriter, r *http.Request, status int, v page.View, it *catalog.Item, d *service.OnlineDraft) {
 	ctx := r.Context()
 	acc := service.AccountFrom(ctx)
 	names, err := h.departmentNames(r)
@@ -234,7 +235,7 @@ func (h *Handlers) showApply(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	data := myApplyData{Item: it, Department: names[it.DepartmentCode], Full: it.OnlineLevel == catalog.OnlineFull, ID: "new",
-		Fits: fits(acc, it), Complete: acc.Complete(), MaxFiles: casework.MaxFilesPerMaterial, Policy: h.policyInForce(ctx)}
+		Fits: fits(acc, it), Complete: acc.Complete(), MaxFiles: casework.MaxFilesPerMaterial, Policy: h.PolicyInForce(ctx)}
 	if d.ID != 0 {
 		data.Draft, data.ID, data.Version = d, strconv.FormatInt(d.ID, 10), d.Version
 	} else if drafts, err := h.svc.Drafts(ctx); err == nil {
@@ -258,14 +259,14 @@ func (h *Handlers) showApply(w http.ResponseWriter, r *http.Request, status int,
 		} else if field == "files" || field == "item_code" || strings.HasPrefix(field, "applicant.") {
 			href = "#materials"
 		}
-		data.Errors = append(data.Errors, fieldMessage{Href: href, Message: msg})
+		data.Errors = append(data.Errors, page.FieldMessage{Href: href, Message: msg})
 	}
-	slices.SortFunc(data.Errors, func(a, b fieldMessage) int { return cmp.Compare(a.Href, b.Href) })
+	slices.SortFunc(data.Errors, func(a, b page.FieldMessage) int { return cmp.Compare(a.Href, b.Href) })
 	if v.Form == nil {
 		v.Form = deliveryForm(d.Delivery)
 	}
 	v.Title, v.Data = "网上申报 · "+it.Name, data
-	h.render(w, r, status, "my_apply_form", v)
+	h.Render(w, r, status, "my_apply_form", v)
 }
 
 // deliveryForm fills the delivery fields from a saved choice.
@@ -296,8 +297,8 @@ func deliveryFromForm(f url.Values) *casework.Delivery {
 // applyFailed shows the form again with err's messages, the delivery as
 // typed.
 func (h *Handlers) applyFailed(w http.ResponseWriter, r *http.Request, it *catalog.Item, d *service.OnlineDraft, form url.Values, err error) {
-	v := view{}
-	status := h.formError(r, &v, err)
+	v := page.View{}
+	status := h.FormError(r, &v, err)
 	v.Form = form
 	h.showApply(w, r, status, v, it, d)
 }
@@ -314,7 +315,7 @@ func (h *Handlers) mySaveDraft(w http.ResponseWriter, r *http.Request) {
 		h.applyFailed(w, r, it, d, r.PostForm, err)
 		return
 	}
-	h.redirect(w, r, "/my/drafts/"+strconv.FormatInt(d.ID, 10), "草稿已保存。")
+	h.Redirect(w, r, "/my/drafts/"+strconv.FormatInt(d.ID, 10), "草稿已保存。")
 }
 
 // mySubmit submits the application: the draft's files with the delivery
@@ -345,8 +346,8 @@ func (h *Handlers) mySubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := cv.Case
-	flash := fmt.Sprintf("已提交网上申报：%s，办件编号 %s。部门将在 %s 前完成预审，结果会通知您。", c.ItemName, c.Number, fmtTime(c.Deadlines.PreReviewBy, "1月2日 15:04"))
-	h.redirect(w, r, "/my/cases/"+c.Number, flash)
+	flash := fmt.Sprintf("已提交网上申报：%s，办件编号 %s。部门将在 %s 前完成预审，结果会通知您。", c.ItemName, c.Number, page.FmtTime(c.Deadlines.PreReviewBy, "1月2日 15:04"))
+	h.Redirect(w, r, "/my/cases/"+c.Number, flash)
 }
 
 func (h *Handlers) myDeleteDraft(w http.ResponseWriter, r *http.Request) {
@@ -355,7 +356,7 @@ func (h *Handlers) myDeleteDraft(w http.ResponseWriter, r *http.Request) {
 		h.myFail(w, r, "草稿", err)
 		return
 	}
-	h.redirect(w, r, "/my/drafts", "草稿已删除。")
+	h.Redirect(w, r, "/my/drafts", "草稿已删除。")
 }
 
 // myDraftRow is one draft of the list.
@@ -383,7 +384,7 @@ func (h *Handlers) myDrafts(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	h.render(w, r, http.StatusOK, "my_drafts", view{Title: "草稿", Data: rows})
+	h.Render(w, r, http.StatusOK, "my_drafts", page.View{Title: "草稿", Data: rows})
 }
 
 // ---- Uploads ----
@@ -580,7 +581,7 @@ func (h *Handlers) myUpload(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(refused) > 0 {
-		v := view{Field: map[string]string{}}
+		v := page.View{Field: map[string]string{}}
 		for m, msgs := range refused {
 			v.Field["file."+m] = strings.Join(msgs, "；")
 		}
@@ -594,7 +595,7 @@ func (h *Handlers) myUpload(w http.ResponseWriter, r *http.Request) {
 		h.showApply(w, r, http.StatusUnprocessableEntity, v, it, d)
 		return
 	}
-	h.redirect(w, r, "/my/drafts/"+strconv.FormatInt(d.ID, 10)+"#m-"+url.PathEscape(first), "已上传"+strings.Join(names, "")+"。")
+	h.Redirect(w, r, "/my/drafts/"+strconv.FormatInt(d.ID, 10)+"#m-"+url.PathEscape(first), "已上传"+strings.Join(names, "")+"。")
 }
 
 // myRemoveFile takes one file off a draft's material.
@@ -619,7 +620,7 @@ func (h *Handlers) myRemoveFile(w http.ResponseWriter, r *http.Request) {
 		h.myFail(w, r, "草稿", err)
 		return
 	}
-	h.redirect(w, r, "/my/drafts/"+strconv.FormatInt(d.ID, 10)+"#m-"+url.PathEscape(code), "已删除「"+name+"」。")
+	h.Redirect(w, r, "/my/drafts/"+strconv.FormatInt(d.ID, 10)+"#m-"+url.PathEscape(code), "已删除「"+name+"」。")
 }
 
 // ---- Downloads ----

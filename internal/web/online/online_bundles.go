@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 一件事 ----
@@ -83,7 +84,7 @@ func (h *Handlers) myBundles(w http.ResponseWriter, r *http.Request) {
 		h.myFail(w, r, "一件事", err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "my_bundles", view{Title: "一件事", Data: d})
+	h.Render(w, r, http.StatusOK, "my_bundles", page.View{Title: "一件事", Data: d})
 }
 
 // myBundlePage serves GET /my/bundles/{code}/apply and
@@ -93,7 +94,7 @@ func (h *Handlers) myBundlePage(w http.ResponseWriter, r *http.Request) {
 	case r.PathValue("code") == "view":
 		h.myBundleView(w, r, r.PathValue("page"))
 	case r.PathValue("page") == "apply":
-		h.showBundleForm(w, r, http.StatusOK, view{}, nil)
+		h.showBundleForm(w, r, http.StatusOK, page.View{}, nil)
 	default:
 		h.myFail(w, r, "一件事", apperr.New(apperr.NotFound, "页面不存在"))
 	}
@@ -133,7 +134,7 @@ type myBundleFormData struct {
 
 // showBundleForm renders the form of template {code} from the account's
 // draft, or from form as posted.
-func (h *Handlers) showBundleForm(w http.ResponseWriter, r *http.Request, status int, v view, form url.Values) {
+func (h *Handlers) showBundleForm(w http.ResponseWriter, r *http.Request, status int, v page.View, form url.Values) {
 	ctx := r.Context()
 	code := r.PathValue("code")
 	t, err := h.svc.BundleTemplate(ctx, code)
@@ -184,7 +185,7 @@ func (h *Handlers) showBundleForm(w http.ResponseWriter, r *http.Request, status
 	v.Form = form
 	v.Title = "一件事 · " + t.Name
 	v.Data = myBundleFormData{myTemplate: mt, Complete: service.AccountFrom(ctx).Complete(), MaxFiles: casework.MaxFilesPerMaterial}
-	h.render(w, r, status, "my_bundle_form", v)
+	h.Render(w, r, status, "my_bundle_form", v)
 }
 
 // myBundleApply takes the one form: the files chosen are uploaded and
@@ -243,7 +244,7 @@ func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 			h.myFail(w, r, "一件事", err)
 			return
 		}
-		h.redirect(w, r, "/my/bundles/"+url.PathEscape(code)+"/apply", "已清空填写内容和已上传的文件。")
+		h.Redirect(w, r, "/my/bundles/"+url.PathEscape(code)+"/apply", "已清空填写内容和已上传的文件。")
 		return
 	}
 	fields := map[string]string{}
@@ -280,8 +281,8 @@ func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Delivery = *deliveryFromForm(values)
 	if err := h.svc.SaveBundleDraft(ctx, d); err != nil {
-		v := view{}
-		status := h.formError(r, &v, err)
+		v := page.View{}
+		status := h.FormError(r, &v, err)
 		if len(v.Field) == 0 {
 			v.Field = map[string]string{"file": h.message(r, err)}
 		}
@@ -293,7 +294,7 @@ func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if len(fields) > 0 {
-		v := view{Field: fields, Error: "有文件未上传，请按材料下的提示重新选择。"}
+		v := page.View{Field: fields, Error: "有文件未上传，请按材料下的提示重新选择。"}
 		if uploaded > 0 {
 			v.Flash = fmt.Sprintf("已上传 %d 个文件。", uploaded)
 		}
@@ -308,14 +309,14 @@ func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 		case values.Get("remove") != "":
 			flash = "已删除文件。"
 		}
-		h.redirect(w, r, "/my/bundles/"+url.PathEscape(code)+"/apply", flash)
+		h.Redirect(w, r, "/my/bundles/"+url.PathEscape(code)+"/apply", flash)
 		return
 	}
 	in := service.BundleOnline{Template: code, Form: d.Form, Files: d.Files, Delivery: &d.Delivery, DraftID: d.ID}
 	bv, err := h.svc.SubmitBundle(ctx, in)
 	if err != nil {
-		v := view{}
-		status := h.formError(r, &v, err)
+		v := page.View{}
+		status := h.FormError(r, &v, err)
 		for field, msg := range v.Field { // every member's delivery says the same: once, by the field
 			for _, m := range t.Members {
 				if rest, ok := strings.CutPrefix(field, m.ItemCode+".delivery."); ok {
@@ -327,7 +328,7 @@ func (h *Handlers) myBundleApply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := bv.Bundle
-	h.redirect(w, r, "/my/bundles/view/"+url.PathEscape(b.Number),
+	h.Redirect(w, r, "/my/bundles/view/"+url.PathEscape(b.Number),
 		fmt.Sprintf("已提交「%s」：一件事编号 %s，共 %d 个事项，各部门将分别预审。", b.Name, b.Number, len(b.Members)))
 }
 
@@ -381,5 +382,5 @@ func (h *Handlers) myBundleView(w http.ResponseWriter, r *http.Request, number s
 		}
 		d.Members = append(d.Members, row)
 	}
-	h.render(w, r, http.StatusOK, "my_bundle", view{Title: "一件事 " + b.Number, Data: d})
+	h.Render(w, r, http.StatusOK, "my_bundle", page.View{Title: "一件事 " + b.Number, Data: d})
 }

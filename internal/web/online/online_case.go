@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- One case: timeline, correction, withdrawal, rating ----
@@ -42,8 +43,8 @@ type myCaseData struct {
 	Resubmit   bool
 	Withdraw   bool
 	Rate       bool
-	Levels     []levelChoice
-	Tags       []tagChoice
+	Levels     []page.LevelChoice
+	Tags       []page.TagChoice
 	Realname   string // the account holder's name, for a real-name rating
 	Documents  []myDocument
 }
@@ -59,11 +60,11 @@ type myDocument struct {
 func (d myCaseData) Mail() bool { return d.C.Delivery.Method == casework.Mail }
 
 func (h *Handlers) myCase(w http.ResponseWriter, r *http.Request) {
-	h.showMyCase(w, r, http.StatusOK, view{})
+	h.showMyCase(w, r, http.StatusOK, page.View{})
 }
 
 // showMyCase renders the case page, with a refused action's messages in v.
-func (h *Handlers) showMyCase(w http.ResponseWriter, r *http.Request, status int, v view) {
+func (h *Handlers) showMyCase(w http.ResponseWriter, r *http.Request, status int, v page.View) {
 	ctx := r.Context()
 	number := r.PathValue("number")
 	t, err := h.svc.CaseTimeline(ctx, number)
@@ -101,16 +102,16 @@ func (h *Handlers) showMyCase(w http.ResponseWriter, r *http.Request, status int
 		if r.Method == http.MethodGet || !strings.HasSuffix(r.URL.Path, "/rate") {
 			form = nil
 		}
-		d.Levels, d.Tags = ratingChoices(form)
+		d.Levels, d.Tags = page.RatingChoices(form)
 	}
 	v.Title, v.Data = "办件 "+c.Number, d
-	h.render(w, r, status, "my_case", v)
+	h.Render(w, r, status, "my_case", v)
 }
 
 // caseFailed shows the case page again with err's messages.
 func (h *Handlers) caseFailed(w http.ResponseWriter, r *http.Request, form url.Values, err error) {
-	v := view{}
-	status := h.formError(r, &v, err)
+	v := page.View{}
+	status := h.FormError(r, &v, err)
 	v.Form = form
 	h.showMyCase(w, r, status, v)
 }
@@ -161,7 +162,7 @@ func (h *Handlers) myResubmit(w http.ResponseWriter, r *http.Request) {
 		fields["files"] = h.message(r, readErr)
 	}
 	if len(fields) > 0 {
-		v := view{Field: fields, Form: values, Error: "补正材料未提交，请按提示重新选择文件。"}
+		v := page.View{Field: fields, Form: values, Error: "补正材料未提交，请按提示重新选择文件。"}
 		h.showMyCase(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
@@ -171,7 +172,7 @@ func (h *Handlers) myResubmit(w http.ResponseWriter, r *http.Request) {
 		h.caseFailed(w, r, values, err)
 		return
 	}
-	h.redirect(w, r, "/my/cases/"+number, fmt.Sprintf("补正材料已重新提交，部门将在 %d 个工作日内重新预审。", cv.Case.DeadlinePolicy().PreReviewDays))
+	h.Redirect(w, r, "/my/cases/"+number, fmt.Sprintf("补正材料已重新提交，部门将在 %d 个工作日内重新预审。", cv.Case.DeadlinePolicy().PreReviewDays))
 }
 
 func (h *Handlers) myWithdraw(w http.ResponseWriter, r *http.Request) {
@@ -181,7 +182,7 @@ func (h *Handlers) myWithdraw(w http.ResponseWriter, r *http.Request) {
 		h.caseFailed(w, r, r.PostForm, err)
 		return
 	}
-	h.redirect(w, r, "/my/cases/"+number, "申请已撤回。")
+	h.Redirect(w, r, "/my/cases/"+number, "申请已撤回。")
 }
 
 // myRate rates the service of a case that has ended, with the case's own
@@ -196,7 +197,7 @@ func (h *Handlers) myRate(w http.ResponseWriter, r *http.Request) {
 		h.myFail(w, r, "办件 "+number, err)
 		return
 	}
-	in := ratingInput(r.PostForm, rating.PC)
+	in := page.RatingInput(r.PostForm, rating.PC)
 	if in.RealName {
 		acc := service.AccountFrom(ctx)
 		in.Name, in.Phone = acc.Name, acc.Phone
@@ -208,7 +209,7 @@ func (h *Handlers) myRate(w http.ResponseWriter, r *http.Request) {
 	}
 	flash := "感谢您的评价：" + receipt.Rating.Level.Label() + "。"
 	if !receipt.RectifyBy.IsZero() {
-		flash += "相关部门将在 " + fmtTime(receipt.RectifyBy, "1月2日") + " 前核实整改。"
+		flash += "相关部门将在 " + page.FmtTime(receipt.RectifyBy, "1月2日") + " 前核实整改。"
 	}
-	h.redirect(w, r, "/my/cases/"+number, flash)
+	h.Redirect(w, r, "/my/cases/"+number, flash)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- The documents issued to the applicant, and printing the decisions ----
@@ -56,5 +57,5 @@ func (h *Handlers) myDocument(w http.ResponseWriter, r *http.Request) {
 		h.myFail(w, r, "办件 "+number, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "print/"+string(doc.Kind), view{Title: doc.Title + " " + number, Data: p})
+	h.Render(w, r, http.StatusOK, "print/"+string(doc.Kind), page.View{Title: doc.Title + " " + number, Data: p})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/onewindow/onewindow/internal/bundle"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // ---- 我的办件 ----
@@ -82,7 +83,7 @@ func (h *Handlers) myHome(w http.ResponseWriter, r *http.Request) {
 	if drafts, err := h.svc.Drafts(ctx); err == nil {
 		d.Drafts = len(drafts)
 	}
-	h.render(w, r, http.StatusOK, "my_home", view{Title: "我的办件", Data: d})
+	h.Render(w, r, http.StatusOK, "my_home", page.View{Title: "我的办件", Data: d})
 }
 
 // nearestDue returns the case's earliest running time limit as its view

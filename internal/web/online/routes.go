@@ -5,10 +5,10 @@ import "net/http"
 // Routes mounts this package's pages on mux.
 func (h *Handlers) Routes(mux *http.ServeMux) {
 	// The agents' desk (代办): agent_desk.go.
-	mux.HandleFunc("GET /agent", h.signedIn(h.agentDesk))
-	mux.HandleFunc("GET /agent/cases/{number}", h.signedIn(h.agentCase))
-	mux.HandleFunc("GET /agent/apply", h.signedIn(h.agentApplyForm))
-	mux.HandleFunc("POST /agent/apply", h.signedIn(h.agentApply))
+	mux.HandleFunc("GET /agent", h.SignedIn(h.agentDesk))
+	mux.HandleFunc("GET /agent/cases/{number}", h.SignedIn(h.agentCase))
+	mux.HandleFunc("GET /agent/apply", h.SignedIn(h.agentApplyForm))
+	mux.HandleFunc("POST /agent/apply", h.SignedIn(h.agentApply))
 
 	// The online hall (网上办事大厅): online*.go.
 	mux.HandleFunc("GET /my/login", h.myLoginForm)

@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/export"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // bulletinData is the printed bulletin: the use case's bulletin with its
@@ -51,7 +52,7 @@ func (h *Handlers) bulletin(w http.ResponseWriter, r *http.Request) {
 		now := h.svc.Now().In(clock.Shanghai)
 		month = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, clock.Shanghai).AddDate(0, -1, 0).Format("2006-01")
 	}
-	v := view{Title: "督查通报"}
+	v := page.View{Title: "督查通报"}
 	b, err := h.svc.Supervision().Bulletin(r.Context(), month)
 	if err != nil {
 		h.fail(w, r, "error", v, err)
@@ -81,5 +82,5 @@ func (h *Handlers) bulletin(w http.ResponseWriter, r *http.Request) {
 		d.Rows = append(d.Rows, row)
 	}
 	v.Title, v.Data = b.Title, d
-	h.render(w, r, http.StatusOK, "print/bulletin", v)
+	h.Render(w, r, http.StatusOK, "print/bulletin", v)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/supervision"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The drill-down (明细): the cases behind a figure of the home page, the
@@ -38,7 +39,7 @@ func (h *Handlers) drill(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ctx := r.Context()
 	d := &drillData{From: q.Get("from"), To: q.Get("to"), Back: "/supervision"}
-	v := view{Title: "督查明细", Data: d}
+	v := page.View{Title: "督查明细", Data: d}
 	pageNo, _ := strconv.Atoi(q.Get("page"))
 	pageNo = max(pageNo, 1)
 	group := q.Get("group")
@@ -114,7 +115,7 @@ func (h *Handlers) drill(w http.ResponseWriter, r *http.Request) {
 	if pageNo*drillPageSize < list.Total {
 		d.Next = pageLink(q, pageNo+1)
 	}
-	h.render(w, r, http.StatusOK, "cases", v)
+	h.Render(w, r, http.StatusOK, "cases", v)
 }
 
 func doneText(t time.Time) string {

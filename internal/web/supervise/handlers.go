@@ -36,20 +36,12 @@ func New(kit *page.Kit) (*Handlers, error) {
 	return &Handlers{Renderer: p, svc: kit.Svc, log: kit.Log}, nil
 }
 
-type view = page.View
-
-func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
-	h.Render(w, r, status, name, v)
-}
-
-func (h *Handlers) formError(r *http.Request, v *view, err error) int { return h.FormError(r, v, err) }
-
 // fail answers a refused page request: the error page for a refusal of
 // the whole page, name (with the messages) otherwise.
-func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, name string, v view, err error) {
-	status := h.formError(r, &v, err)
+func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, name string, v page.View, err error) {
+	status := h.FormError(r, &v, err)
 	if status == http.StatusForbidden || status == http.StatusUnauthorized || status == http.StatusNotFound || status >= 500 {
 		name = "error"
 	}
-	h.render(w, r, status, name, v)
+	h.Render(w, r, status, name, v)
 }

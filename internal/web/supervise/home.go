@@ -11,6 +11,7 @@ import (
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/supervision"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The supervisor's home (督查考核): the period picker, the indicators by
@@ -112,7 +113,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 	for _, i := range supervision.Indicators[1:] {
 		d.Indicators = append(d.Indicators, i.Label())
 	}
-	v := view{Title: "督查考核", Data: d}
+	v := page.View{Title: "督查考核", Data: d}
 	sv := h.svc.Supervision()
 	per := service.Period{From: p.From, To: p.To, Group: "department"}
 	assess, err := sv.Assessment(ctx, per)
@@ -211,7 +212,7 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Trend = trend
-	h.render(w, r, http.StatusOK, "home", v)
+	h.Render(w, r, http.StatusOK, "home", v)
 }
 
 // trend reads 按时办结率 by month for the twelve months ending with the

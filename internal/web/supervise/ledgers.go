@@ -15,6 +15,7 @@ import (
 	"github.com/onewindow/onewindow/internal/ledger"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // option is one choice of a select.
@@ -60,7 +61,7 @@ func (h *Handlers) ledgers(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	d := &ledgersData{Kind: kind, From: q.Get("from"), To: q.Get("to"), Late: q.Get("late") == "true"}
-	v := view{Title: kind.Label(), Data: d}
+	v := page.View{Title: kind.Label(), Data: d}
 	if _, err := ledger.ParseKind(string(kind)); err != nil {
 		h.fail(w, r, "error", v, apperr.New(apperr.NotFound, "没有这种台账"))
 		return
@@ -122,7 +123,7 @@ func (h *Handlers) ledgers(w http.ResponseWriter, r *http.Request) {
 		d.Next = pageURL("page", strconv.Itoa(p.Page+1))
 	}
 	d.XLSX, d.CSV = pageURL("page", "1", "format", "xlsx"), pageURL("page", "1", "format", "csv")
-	h.render(w, r, http.StatusOK, "ledgers", v)
+	h.Render(w, r, http.StatusOK, "ledgers", v)
 }
 
 // ledgerFilters fills the filter form's choices: departments by name (a
@@ -182,7 +183,7 @@ func ledgerEntries(p *service.LedgerPage) []interface{ Cells() []any } {
 // exportLedger sends the whole ledger as a file; every check runs before
 // the first byte, so a refusal is a page, never half a file.
 func (h *Handlers) exportLedger(w http.ResponseWriter, r *http.Request, req service.LedgerRequest, format string) {
-	v := view{Title: req.Kind.Label()}
+	v := page.View{Title: req.Kind.Label()}
 	f, err := export.ParseFormat(format)
 	if err == nil {
 		err = h.svc.Ledgers().Check(r.Context(), &req)

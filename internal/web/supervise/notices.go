@@ -9,6 +9,7 @@ import (
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/supervision"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // Supervision notices (督办单): the list (待回复, 已回复, 逾期未回复), one
@@ -71,7 +72,7 @@ func (h *Handlers) notices(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Tabs = append(d.Tabs, t)
 	}
-	v := view{Title: "督办单", Data: d}
+	v := page.View{Title: "督办单", Data: d}
 	pageNo, _ := strconv.Atoi(q.Get("page"))
 	list, err := h.svc.Supervision().Notices(r.Context(), service.NoticeQuery{From: d.From, To: d.To, Department: d.Department,
 		Status: supervision.NoticeStatus(d.Status), Number: q.Get("number"), Limit: 100, Offset: max(pageNo-1, 0) * 100})
@@ -84,7 +85,7 @@ func (h *Handlers) notices(w http.ResponseWriter, r *http.Request) {
 	for _, n := range list.Notices {
 		d.Rows = append(d.Rows, h.row(names, n))
 	}
-	h.render(w, r, http.StatusOK, "notices", v)
+	h.Render(w, r, http.StatusOK, "notices", v)
 }
 
 // noticeData is one notice's page.
@@ -108,7 +109,7 @@ func (h *Handlers) notice(w http.ResponseWriter, r *http.Request) {
 // showNotice renders the notice; with err, the reply refused and what was
 // typed kept.
 func (h *Handlers) showNotice(w http.ResponseWriter, r *http.Request, status int, refused error) {
-	v := view{Title: "督办单"}
+	v := page.View{Title: "督办单"}
 	id, err := h.noticeID(r)
 	if err == nil {
 		var n *service.NoticeView
@@ -125,9 +126,9 @@ func (h *Handlers) showNotice(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	if refused != nil {
-		status = h.formError(r, &v, refused)
+		status = h.FormError(r, &v, refused)
 	}
-	h.render(w, r, status, "notice", v)
+	h.Render(w, r, status, "notice", v)
 }
 
 func (h *Handlers) replyNotice(w http.ResponseWriter, r *http.Request) {
@@ -141,7 +142,7 @@ func (h *Handlers) replyNotice(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if c := apperr.CodeOf(err); c == apperr.Forbidden || c == apperr.NotFound || c == apperr.Unauthorized {
-			h.fail(w, r, "notice", view{Title: "督办单"}, err)
+			h.fail(w, r, "notice", page.View{Title: "督办单"}, err)
 			return
 		}
 		h.showNotice(w, r, http.StatusOK, err)
@@ -154,8 +155,8 @@ func (h *Handlers) replyNotice(w http.ResponseWriter, r *http.Request) {
 type newNoticeData struct{ Number string }
 
 func (h *Handlers) newNotice(w http.ResponseWriter, r *http.Request) {
-	v := view{Title: "开具督办单", Data: &newNoticeData{Number: r.URL.Query().Get("case")}}
-	h.render(w, r, http.StatusOK, "notice_new", v)
+	v := page.View{Title: "开具督办单", Data: &newNoticeData{Number: r.URL.Query().Get("case")}}
+	h.Render(w, r, http.StatusOK, "notice_new", v)
 }
 
 func (h *Handlers) openNotice(w http.ResponseWriter, r *http.Request) {
@@ -166,13 +167,13 @@ func (h *Handlers) openNotice(w http.ResponseWriter, r *http.Request) {
 		n, err = h.svc.Supervision().OpenNotice(r.Context(), number, strings.TrimSpace(r.PostForm.Get("reason")))
 	}
 	if err != nil {
-		v := view{Title: "开具督办单", Data: &newNoticeData{Number: number}}
-		status := h.formError(r, &v, err)
+		v := page.View{Title: "开具督办单", Data: &newNoticeData{Number: number}}
+		status := h.FormError(r, &v, err)
 		page := "notice_new" // an unknown case number is the form's to correct
 		if status == http.StatusForbidden || status == http.StatusUnauthorized || status >= 500 {
 			page = "error"
 		}
-		h.render(w, r, status, page, v)
+		h.Render(w, r, status, page, v)
 		return
 	}
 	h.Redirect(w, r, "/supervision/notices/"+strconv.FormatInt(n.ID, 10), "已开具督办单")

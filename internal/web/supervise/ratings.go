@@ -10,6 +10,7 @@ import (
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/rating"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The satisfaction tables (好差评监督统计): the rating figures by
@@ -58,7 +59,7 @@ func (h *Handlers) ratings(w http.ResponseWriter, r *http.Request) {
 	if s := strings.TrimSpace(q.Get("to")); s != "" {
 		d.To = s
 	}
-	v := view{Title: "好差评统计", Data: d}
+	v := page.View{Title: "好差评统计", Data: d}
 	from, ferr := time.ParseInLocation(time.DateOnly, d.From, clock.Shanghai)
 	to, terr := time.ParseInLocation(time.DateOnly, d.To, clock.Shanghai)
 	var errs apperr.Collector
@@ -66,12 +67,12 @@ func (h *Handlers) ratings(w http.ResponseWriter, r *http.Request) {
 	errs.Check(terr == nil, "to", "结束日期格式为 2026-01-31")
 	errs.Check(ferr != nil || terr != nil || !to.Before(from), "to", "结束日期不能早于开始日期")
 	if err := errs.Err("统计期间有误"); err != nil {
-		h.render(w, r, h.formError(r, &v, err), "ratings", v)
+		h.Render(w, r, h.FormError(r, &v, err), "ratings", v)
 		return
 	}
 	names, err := h.orgNames(r)
 	if err != nil {
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		h.Render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
 	for _, t := range []rateTable{
@@ -82,12 +83,12 @@ func (h *Handlers) ratings(w http.ResponseWriter, r *http.Request) {
 	} {
 		rates, err := h.svc.Rates(r.Context(), from, to.AddDate(0, 0, 1), t.Group)
 		if err != nil {
-			status := h.formError(r, &v, err)
+			status := h.FormError(r, &v, err)
 			page := "ratings"
 			if status == http.StatusForbidden || status == http.StatusUnauthorized {
 				page = "error"
 			}
-			h.render(w, r, status, page, v)
+			h.Render(w, r, status, page, v)
 			return
 		}
 		for _, x := range rates {
@@ -99,7 +100,7 @@ func (h *Handlers) ratings(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Tables = append(d.Tables, t)
 	}
-	h.render(w, r, http.StatusOK, "ratings", v)
+	h.Render(w, r, http.StatusOK, "ratings", v)
 }
 
 // orgNames names departments and halls by code, and staff by username,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/service"
+	"github.com/onewindow/onewindow/internal/web/page"
 )
 
 // The hall's big screen (大屏, 1920×1080): today's intake, cases in
@@ -28,19 +29,19 @@ func screenOf(s *service.HallScreen) screenData {
 func (h *Handlers) screen(w http.ResponseWriter, r *http.Request) {
 	s, err := h.svc.HallScreen(r.Context(), r.PathValue("hall"))
 	if err != nil {
-		v := view{Title: "大厅大屏"}
-		h.render(w, r, h.formError(r, &v, err), "error", v)
+		v := page.View{Title: "大厅大屏"}
+		h.Render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
-	h.render(w, r, http.StatusOK, "screen", view{Title: s.HallName + " 政务服务大屏", Data: screenOf(s)})
+	h.Render(w, r, http.StatusOK, "screen", page.View{Title: s.HallName + " 政务服务大屏", Data: screenOf(s)})
 }
 
 // screenFigures answers the figures as JSON for the screen's script.
 func (h *Handlers) screenFigures(w http.ResponseWriter, r *http.Request) {
 	s, err := h.svc.HallScreen(r.Context(), r.PathValue("hall"))
 	if err != nil {
-		v := view{}
-		status := h.formError(r, &v, err)
+		v := page.View{}
+		status := h.FormError(r, &v, err)
 		http.Error(w, v.Error, status)
 		return
 	}
