@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/onewindow/onewindow/internal/applicant"
+	"github.com/onewindow/onewindow/internal/blob"
 	"github.com/onewindow/onewindow/internal/notify"
 	"github.com/onewindow/onewindow/internal/service"
 )
@@ -43,4 +44,14 @@ func (h *hall) asApplicant(t *testing.T, ctx context.Context, phone, password st
 	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.CSS("#password"))); err != nil {
 		t.Fatalf("applicant sign-in: %v", err)
 	}
+}
+
+// withFiles gives the hall a folder for uploaded files (the demo has none).
+func (h *hall) withFiles(t *testing.T) {
+	t.Helper()
+	dir, err := blob.NewDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.svc.Use(dir, nil)
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/onewindow/onewindow/internal/blob"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
@@ -24,11 +23,7 @@ import (
 // every step of the record by the person's real name.
 func TestThreeLevelsByThreePeople(t *testing.T) {
 	h := newHall(t)
-	dir, err := blob.NewDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.svc.Use(dir, nil)
+	h.withFiles(t)
 	ctx := browser(t)
 
 	// The department's second reviewer, added by its admin.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/onewindow/onewindow/internal/blob"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/notify"
 	"github.com/onewindow/onewindow/internal/org"
@@ -44,11 +43,7 @@ func click(t *testing.T, ctx context.Context, what, css string) {
 // with the rating prompt at the end.
 func TestOnlineApplicationRegistrationToPickup(t *testing.T) {
 	h := newHall(t)
-	dir, err := blob.NewDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.svc.Use(dir, nil)
+	h.withFiles(t)
 	// The fully online item's department has no reviewer in the demo.
 	if err := h.svc.AddUser(service.AsSystem(context.Background()), &org.User{Username: "chengguan", Name: "冯立", Role: org.RoleReviewer, DepartmentCode: "CGJ"}, "cgj2026review"); err != nil {
 		t.Fatal(err)

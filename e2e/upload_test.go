@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/onewindow/onewindow/internal/applicant"
-	"github.com/onewindow/onewindow/internal/blob"
 	"github.com/onewindow/onewindow/internal/identity"
 )
 
@@ -19,11 +18,7 @@ import (
 // material and the message of what was uploaded.
 func TestUploadAllChosenFiles(t *testing.T) {
 	h := newHall(t)
-	dir, err := blob.NewDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.svc.Use(dir, nil)
+	h.withFiles(t)
 	ctx := browser(t)
 	const phone = "13812345670"
 	password := h.applicantAccount(t, phone, applicant.Profile{Kind: "person", Name: "王小明", IDType: identity.ResidentID, IDNumber: "11010519491231002X"})
