@@ -23,7 +23,7 @@ func (m *Main) user(ctx context.Context, args []string) error {
 	var role, password string
 	fs.StringVar(&u.Username, "username", "", "sign-in name: 3-32 lower-case letters, digits, . _ -")
 	fs.StringVar(&password, "password", m.Env["ONEWINDOW_PASSWORD"], "password: 8+ characters with letters and digits (env ONEWINDOW_PASSWORD)")
-	fs.StringVar(&role, "role", "", "intake, issuance, reviewer, dept_admin, admin, supervisor or agent")
+	fs.StringVar(&role, "role", "", "intake, issuance, reviewer, dept_admin, admin, supervisor, hall_manager (with --hall) or agent")
 	fs.StringVar(&u.DepartmentCode, "department", "", "department code (reviewer, dept_admin)")
 	fs.StringVar(&u.HallCode, "hall", "", "hall code the account works at (intake and issuance clerks act on that hall's cases only)")
 	fs.StringVar(&u.Name, "name", "", "the person's name (default: the username)")
