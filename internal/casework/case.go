@@ -154,6 +154,10 @@ type CaseMaterial struct {
 	// handbook takes the material as a file or only on paper.
 	Electronic bool `json:"electronic,omitempty"`
 	PaperOnly  bool `json:"paper_only,omitempty"`
+	// Shared names where the hall obtains the material itself (data
+	// sharing, catalog.Material.Shared): an online applicant need not
+	// upload it nor bring it.
+	Shared string `json:"shared,omitempty"`
 }
 
 // PauseType is the legal ground of a clock pause (行政许可法 art. 45, and

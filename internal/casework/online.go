@@ -132,13 +132,13 @@ func onlineMaterials(errs *apperr.Collector, item *catalog.Item, files map[strin
 		status := Provided
 		if len(fs) == 0 {
 			status = Missing
-			if spec.Required && spec.Electronic && requireAll {
+			if spec.ToBring() && spec.Electronic && requireAll {
 				missing = append(missing, spec.Name)
 			}
 		}
 		out = append(out, CaseMaterial{Code: spec.Code, Name: spec.Name, Required: spec.Required, Paper: spec.Paper,
 			Electronic: spec.Electronic, PaperOnly: !spec.Electronic,
-			Originals: spec.Originals, Copies: spec.Copies, Status: status, Files: slices.Clone(fs)})
+			Originals: spec.Originals, Copies: spec.Copies, Status: status, Files: slices.Clone(fs), Shared: spec.Shared})
 	}
 	if len(missing) > 0 {
 		errs.Add("files", "请上传："+strings.Join(missing, "、"))
@@ -159,7 +159,7 @@ func fileCount(ms []CaseMaterial) int {
 func (c *Case) PaperToBring() []MaterialLine {
 	var out []MaterialLine
 	for _, m := range c.Materials {
-		if m.Paper && (m.Status != Missing || m.Required) {
+		if m.Paper && (m.Status != Missing || m.Required && m.Shared == "") {
 			out = append(out, m.line())
 		}
 	}
@@ -232,7 +232,7 @@ func (t *transition) resubmitOnline() error {
 		c.Materials[i].Status = Provided
 		if len(fs) == 0 {
 			c.Materials[i].Status = Missing
-			if c.Materials[i].Required {
+			if c.Materials[i].Required && c.Materials[i].Shared == "" {
 				return apperr.Field("files", "「"+c.Materials[i].Name+"」为必需材料，不能删除全部文件")
 			}
 		}

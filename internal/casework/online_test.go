@@ -198,8 +198,8 @@ func TestNewOnlineCaseRefusals(t *testing.T) {
 			delete(in.Files, "M01")
 		}, applicantUser, apperr.Invalid, "files", []string{"食品经营许可申请书"}},
 		{"a required material with an empty list", promisedItem, func(in *casework.OnlineApplication, _ *catalog.Item) {
-			in.Files["M02"] = nil
-		}, applicantUser, apperr.Invalid, "files", []string{"营业执照或者其他主体资格证明文件"}},
+			in.Files["M03"] = nil
+		}, applicantUser, apperr.Invalid, "files", []string{"与食品经营相适应的主要设备设施"}},
 		{"two required files missing, both named", promisedItem, func(in *casework.OnlineApplication, _ *catalog.Item) {
 			delete(in.Files, "M01")
 			delete(in.Files, "M05")
@@ -998,5 +998,32 @@ func TestNoticeFor(t *testing.T) {
 	}
 	if n, _ := casework.NoticeFor(c, &casework.Event{Type: casework.ActPassPreReview}); strings.Contains(n.Body, "纸质材料") {
 		t.Errorf("pass without paper: %q", n.Body)
+	}
+}
+
+// TestSharedMaterialNeedNotBeUploaded: a required material the hall
+// obtains itself through data sharing (营业执照 from 电子证照库) need not be
+// uploaded online, nor brought on paper after the pre-review; a required
+// material that is not shared still must be.
+func TestSharedMaterialNeedNotBeUploaded(t *testing.T) {
+	it := item(t, promisedItem)
+	m02, ok := it.Material("M02")
+	if !ok || !m02.Required || m02.Shared == "" {
+		t.Fatalf("the test wants SCJG-XK-001's M02 required and shared: %+v", m02)
+	}
+	in := onlineApplication(t, promisedItem)
+	delete(in.Files, "M02")
+	now := at(2026, 3, 2, 9, 0)
+	h := submitWith(t, in, it, applicantUser, now)
+	h.doAt(at(2026, 3, 2, 10, 0), casework.ActPassPreReview, casework.Input{}, reviewer("SCJG"))
+	for _, m := range h.c.PaperToBring() {
+		if m.Code == "M02" {
+			t.Errorf("the shared licence is among the paper to bring: %+v", h.c.PaperToBring())
+		}
+	}
+	missing := onlineApplication(t, promisedItem)
+	delete(missing.Files, "M01")
+	if _, _, err := casework.NewOnlineCase(missing, it, applicantUser, env(now)); !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("an application without its (unshared) application form: %v", err)
 	}
 }

@@ -15,6 +15,8 @@ func TestUploadSeveralMaterialsAtOnce(t *testing.T) {
 		h.withFiles(t)
 		b := h.applicantAs(t, "13800000013", "person", "王小明", "resident_id", validID(21))
 		b.get("/my/apply/CGJ-XK-003").want(t, http.StatusOK, `id="upload-all"`, "上传全部所选文件", `data-material="M01"`, "upload.js")
+		// A material the hall fetches by data sharing is not asked for.
+		b.get("/my/apply/SCJG-XK-001").want(t, http.StatusOK, "由窗口通过电子证照库获取，可不上传")
 
 		pdf := func(what string) []byte { return append(append([]byte{}, pdfBytes...), what...) }
 		p := b.upload("/my/drafts/new/files", field("item", "CGJ-XK-003"),
