@@ -8,6 +8,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/org"
+	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/web/page"
 )
@@ -57,10 +58,8 @@ func (h *Handlers) barReply(w http.ResponseWriter, r *http.Request, hall, number
 	status := http.StatusOK
 	if err != nil {
 		out.Error = apperr.MessageOf(err)
-		status = http.StatusUnprocessableEntity
-		if apperr.Is(err, apperr.Forbidden) {
-			status = http.StatusForbidden
-		}
+		status = problem.Status(apperr.CodeOf(err)) // the one code → status table, as the console's own refusals
+
 	}
 	if wv, qerr := h.svc.QueueWindow(r.Context(), hall, number); qerr == nil {
 		var buf bytes.Buffer

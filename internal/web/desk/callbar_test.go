@@ -41,7 +41,7 @@ func TestCallBarOnTheIntakePage(t *testing.T) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept", "application/json")
 		res = clerk.do(req)
-		if err := json.Unmarshal([]byte(res.body), &out); err != nil || res.status == http.StatusOK || out.Error == "" {
+		if err := json.Unmarshal([]byte(res.body), &out); err != nil || res.status != http.StatusConflict || out.Error == "" {
 			t.Errorf("finishing a called ticket: %d %+v", res.status, out)
 		}
 
