@@ -27,6 +27,10 @@ func (s *Hall) QueueWindow(ctx context.Context, hall, number string) (*WindowVie
 	if err != nil || w.Clerk == "" {
 		return v, err
 	}
+	if u := UserFrom(ctx); u != nil && u.Username == w.Clerk {
+		v.ClerkName = u.Name // the clerk at their own window: no lookup (the calling bar asks on every desk page)
+		return v, nil
+	}
 	names, err := s.store.UserNames(ctx, []string{w.Clerk})
 	if err != nil {
 		return nil, err

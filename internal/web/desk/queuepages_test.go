@@ -77,7 +77,9 @@ func TestWindowConsole(t *testing.T) {
 		// Calling before opening the window is refused.
 		clerk.post("/window/A01/call", nil).want(t, http.StatusConflict, "A01窗口已暂停")
 
-		clerk.follow(t, "/window/A01/resume", nil).want(t, http.StatusOK, "A01 窗口已开窗", `id="window-open">叫号中`)
+		opened := clerk.follow(t, "/window/A01/resume", nil)
+		opened.want(t, http.StatusOK, "A01 窗口已开窗", `id="window-open">叫号中`, "登录人员 张晓梅")
+		opened.wantNot(t, "登录人员 shouli")
 		p := clerk.follow(t, "/window/A01/call", nil)
 		p.want(t, http.StatusOK, "已叫号 A001", `id="current-number">A001`, `id="current-state">已叫号`, `id="recalls-left">2</span>`,
 			"企业开办与经营许可：<strong>1</strong> 人")
