@@ -27,8 +27,12 @@ func rawCommitRate(ctx context.Context, dsn string, writers int, d time.Duration
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS loadtest_raw (id BIGINT PRIMARY KEY, v TEXT NOT NULL)`); err != nil {
 		return 0, err
 	}
+	var base int64
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM loadtest_raw`).Scan(&base); err != nil {
+		return 0, err
+	}
 	var next atomic.Int64
-	db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM loadtest_raw`).Scan(&next)
+	next.Store(base)
 	var done atomic.Int64
 	var first error
 	var once sync.Once
