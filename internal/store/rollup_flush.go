@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 )
@@ -21,7 +22,23 @@ import (
 // the same order and never deadlock) and, on PostgreSQL, in one statement:
 // a cell is locked for one round trip and the commit.
 
-// rollupBatch is the most cells one statement upserts (7 parameters each;
+// Even written last, a cell stays locked through the commit's flush to
+// disk, and every intake of the day adds to the same cells: so on
+// PostgreSQL each transaction adds to one of rollupShards rows of each
+// cell, picked at random (migration 44), and readers sum the shards.
+// Concurrent changes then rarely meet on a row. SQLite's one writer has
+// no one to wait for and writes shard 0.
+const rollupShards = 16
+
+// rollupShard picks the shard a transaction adds to.
+func (s *Store) rollupShard() int {
+	if s.dialect != Postgres {
+		return 0
+	}
+	return rand.IntN(rollupShards)
+}
+
+// rollupBatch is the most cells one statement upserts (8 parameters each;
 // PostgreSQL takes 65,535).
 const rollupBatch = 500
 
@@ -54,7 +71,8 @@ func (s *Store) forgetRollups(tx *sql.Tx) { s.rollups.Delete(tx) }
 
 // writeRollupCells adds sums to sv_rollup in tx, in the cells' global
 // order: on SQLite one prepared statement per cell (no round trips to
-// save), on PostgreSQL one statement per rollupBatch cells.
+// save), on PostgreSQL one statement per rollupBatch cells, all in the
+// transaction's shard.
 func (s *Store) writeRollupCells(ctx context.Context, tx *sql.Tx, sums map[rollupCell]int64) error {
 	cells := make([]rollupCell, 0, len(sums))
 	for c, n := range sums {
@@ -73,27 +91,28 @@ func (s *Store) writeRollupCells(ctx context.Context, tx *sql.Tx, sums map[rollu
 	})
 	if s.dialect != Postgres {
 		for _, c := range cells {
-			if _, err := s.execTx(ctx, tx, svAddQuery, c.dim, c.grain, c.day, c.department, c.key, c.metric, sums[c]); err != nil {
+			if _, err := s.execTx(ctx, tx, svAddQuery, c.dim, c.grain, c.day, c.department, c.key, c.metric, 0, sums[c]); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
+	shard := s.rollupShard()
 	for len(cells) > 0 {
 		chunk := cells[:min(len(cells), rollupBatch)]
 		cells = cells[len(chunk):]
 		var q strings.Builder
-		q.WriteString(`INSERT INTO sv_rollup (dim, grain, day, department, key, metric, n) VALUES `)
-		args := make([]any, 0, 7*len(chunk))
+		q.WriteString(`INSERT INTO sv_rollup (dim, grain, day, department, key, metric, shard, n) VALUES `)
+		args := make([]any, 0, 8*len(chunk))
 		for i, c := range chunk {
 			if i > 0 {
 				q.WriteString(", ")
 			}
 			n := len(args)
-			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d::BIGINT)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
-			args = append(args, c.dim, c.grain, c.day, c.department, c.key, c.metric, sums[c])
+			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d::SMALLINT, $%d::BIGINT)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+			args = append(args, c.dim, c.grain, c.day, c.department, c.key, c.metric, shard, sums[c])
 		}
-		q.WriteString(` ON CONFLICT (dim, grain, day, department, key, metric) DO UPDATE SET n = sv_rollup.n + excluded.n`)
+		q.WriteString(` ON CONFLICT (dim, grain, day, department, key, metric, shard) DO UPDATE SET n = sv_rollup.n + excluded.n`)
 		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return err
 		}

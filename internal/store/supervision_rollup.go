@@ -20,8 +20,8 @@ const (
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (case_id) DO UPDATE SET department = excluded.department, item = excluded.item,
 		hall = excluded.hall, intake_day = excluded.intake_day, intake_by = excluded.intake_by, record = excluded.record`
-	svAddQuery = `INSERT INTO sv_rollup (dim, grain, day, department, key, metric, n) VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (dim, grain, day, department, key, metric) DO UPDATE SET n = sv_rollup.n + excluded.n`
+	svAddQuery = `INSERT INTO sv_rollup (dim, grain, day, department, key, metric, shard, n) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (dim, grain, day, department, key, metric, shard) DO UPDATE SET n = sv_rollup.n + excluded.n`
 	svSaveStepQuery = `INSERT INTO sv_steps (case_id, kind, ord, number, department, item, hall, by_user,
 		due_at, due_day, done_at, done_day, late, answer, paused)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
