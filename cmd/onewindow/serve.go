@@ -138,6 +138,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.PprofAddr != "" {
+		stopProfiles, err := serveProfiles(cfg.PprofAddr, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopProfiles()
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "database", m.store.Dialect(), "version", Version)
 	fmt.Fprintf(m.Stdout, "一窗通已启动：http://%s/  （接口文档 http://%s/api/v1/docs）\n", ln.Addr(), ln.Addr())
 	if m.Ready != nil {
@@ -180,13 +188,6 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		stopJobs()
 		<-hubDone
 	}()
-	if cfg.PprofAddr != "" {
-		stopProfiles, err := serveProfiles(cfg.PprofAddr, log)
-		if err != nil {
-			return err
-		}
-		defer stopProfiles()
-	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
