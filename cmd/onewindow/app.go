@@ -70,6 +70,9 @@ type Config struct {
 	// UploadGrace is how long an uploaded file no case or draft references
 	// is kept before the collection deletes it.
 	UploadGrace time.Duration `env:"ONEWINDOW_UPLOAD_GRACE" envDefault:"24h"`
+	// PprofAddr is where serve answers Go's profiling endpoints
+	// (/debug/pprof/), on a listener of its own; none by default.
+	PprofAddr string `env:"ONEWINDOW_PPROF_ADDR"`
 }
 
 // Main is the program: it parses the command line, wires the packages

@@ -47,6 +47,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.MaxDrafts, "max-drafts", cfg.MaxDrafts, "drafts one applicant account may keep, joint applications included (env ONEWINDOW_MAX_DRAFTS)")
 	fs.IntVar(&cfg.MaxDraftFiles, "max-draft-files", cfg.MaxDraftFiles, "files one draft may hold (env ONEWINDOW_MAX_DRAFT_FILES)")
 	fs.DurationVar(&cfg.UploadGrace, "upload-grace", cfg.UploadGrace, "how long an uploaded file no case or draft references is kept before it is deleted,\nat least 1h (env ONEWINDOW_UPLOAD_GRACE)")
+	fs.StringVar(&cfg.PprofAddr, "pprof-addr", cfg.PprofAddr, "answer Go's profiling endpoints (/debug/pprof/) on this address, e.g. 127.0.0.1:6060;\nkeep it off public interfaces (env ONEWINDOW_PPROF_ADDR; none by default)")
 	if done, err := parse(fs, args); done {
 		return err
 	}
@@ -136,6 +137,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
+	}
+	if cfg.PprofAddr != "" {
+		stopProfiles, err := serveProfiles(cfg.PprofAddr, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopProfiles()
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "database", m.store.Dialect(), "version", Version)
 	fmt.Fprintf(m.Stdout, "一窗通已启动：http://%s/  （接口文档 http://%s/api/v1/docs）\n", ln.Addr(), ln.Addr())

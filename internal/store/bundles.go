@@ -102,7 +102,7 @@ func (s *Store) createBundle(ctx context.Context, tx *sql.Tx, b *bundle.Bundle, 
 			}
 		}
 		day := b.ReceivedAt.In(clock.Shanghai).Format("20060102")
-		n, err := s.nextCounter(ctx, tx, "bundle:"+day)
+		n, err := s.nextSerial(ctx, tx, "bundle:"+day)
 		if err != nil {
 			return err
 		}

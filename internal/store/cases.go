@@ -68,7 +68,7 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	if err != nil {
 		return notFound(err, "未知的事项："+c.ItemCode)
 	}
-	n, err := s.nextCounter(ctx, tx, "case:"+c.ReceivedAt.In(clock.Shanghai).Format("20060102"))
+	n, err := s.nextSerial(ctx, tx, "case:"+c.ReceivedAt.In(clock.Shanghai).Format("20060102"))
 	if err != nil {
 		return err
 	}

@@ -90,7 +90,7 @@ func createHall(ctx context.Context, tx *sql.Tx, h *org.Hall) error {
 
 // Halls lists every hall, the district hall first.
 func (s *Store) Halls(ctx context.Context) ([]org.Hall, error) {
-	rows, err := s.read.QueryContext(ctx, `
+	rows, err := s.rows(ctx, `
 		SELECT h.id, h.code, h.name, h.level, COALESCE(p.code, ''), h.address
 		FROM halls h LEFT JOIN halls p ON p.id = h.parent_id
 		ORDER BY CASE h.level WHEN 'district' THEN 0 WHEN 'street' THEN 1 ELSE 2 END, h.code`)

@@ -35,7 +35,7 @@ func scanPolicy(row interface{ Scan(...any) error }) (casework.PublishedPolicy, 
 
 // DeadlinePolicy returns the deadline policy in force: its highest version.
 func (s *Store) DeadlinePolicy(ctx context.Context) (*casework.PublishedPolicy, error) {
-	p, err := scanPolicy(s.read.QueryRowContext(ctx, policyColumns+`ORDER BY p.version DESC LIMIT 1`))
+	p, err := scanPolicy(s.row(ctx, policyColumns+`ORDER BY p.version DESC LIMIT 1`)) // every intake: prepared
 	if err != nil {
 		return nil, notFound(err, "没有期限规则")
 	}

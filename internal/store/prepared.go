@@ -32,10 +32,10 @@ func (s *Store) prepareWrites(ctx context.Context) error {
 		}
 		s.stmts.write[q] = st
 	}
-	// The supervision rollups' statements, where the schema has their
-	// tables (a database migrated to an older version has not; those run
+	// The supervision rollups' statements and the intake's visit lookup,
+	// where the schema has their tables (a database migrated to an older version has not; those run
 	// unprepared).
-	for _, q := range []string{svLoadCaseQuery, svSaveCaseQuery, svAddQuery, svSaveStepQuery, svDeleteStepQuery, svSaveHoldQuery, svDeleteHoldQuery} {
+	for _, q := range []string{svLoadCaseQuery, svSaveCaseQuery, svAddQuery, svSaveStepQuery, svDeleteStepQuery, svSaveHoldQuery, svDeleteHoldQuery, clerkWindowsQuery} {
 		if st, err := s.write.PrepareContext(ctx, q); err == nil {
 			s.stmts.write[q] = st
 		}
@@ -76,6 +76,15 @@ func (s *Store) rowTx(ctx context.Context, tx *sql.Tx, query string, args ...any
 	return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 }
 
+// queryTx runs a query in tx, prepared if it is a hot one.
+func (s *Store) queryTx(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	st, ok := s.stmts.write[query]
+	if !ok {
+		return tx.QueryContext(ctx, query, args...)
+	}
+	return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+}
+
 // row runs a one-row query on the readers, prepared once on SQLite.
 func (s *Store) row(ctx context.Context, query string, args ...any) *sql.Row {
 	if s.dialect == Postgres {
@@ -86,6 +95,18 @@ func (s *Store) row(ctx context.Context, query string, args ...any) *sql.Row {
 		return s.read.QueryRowContext(ctx, query, args...)
 	}
 	return st.QueryRowContext(ctx, args...)
+}
+
+// rows runs a query on the readers, prepared once on SQLite.
+func (s *Store) rows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s.dialect == Postgres {
+		return s.read.QueryContext(ctx, query, args...)
+	}
+	st, err := s.prepared(ctx, s.read, s.stmts.read, query)
+	if err != nil {
+		return s.read.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 // closeStatements releases the cached statements.

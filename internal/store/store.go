@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -42,10 +43,12 @@ type Store struct {
 	path    string  // SQLite: the file
 	write   *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
 	read    *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
+	serials *sql.DB // PostgreSQL: the day numbers' own pool (serials.go); SQLite: nil
 	clock   clock.Clock
 	stmts   stmtCache
 	pii     *sealed.Keyring // seals personal data (personal_data.go); nil without keys
 	wakers  wakers          // background workers to wake after a commit, see wake.go
+	rollups sync.Map        // *sql.Tx → its supervision rollup cells, written at its end: rollup_flush.go
 	schema  schemaProvider  // for SchemaVersion
 	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
 }
@@ -70,7 +73,14 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("connect to postgres: %w", err)
 		}
-		return newStore(Postgres, db, db, clk), nil
+		serials, err := openSerials(dsn)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		s := newStore(Postgres, db, db, clk)
+		s.serials = serials
+		return s, nil
 	}
 	return openSQLite(ctx, dsn, clk)
 }
@@ -169,6 +179,9 @@ func (s *Store) Close() error {
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}
+	if s.serials != nil {
+		err = errors.Join(err, s.serials.Close())
+	}
 	return err
 }
 
@@ -179,7 +192,13 @@ func (s *Store) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return mapErr(err, "begin")
 	}
-	if err := fn(tx); err != nil {
+	s.deferRollups(tx)
+	err = fn(tx)
+	if err == nil {
+		err = s.flushRollups(ctx, tx) // the day's shared cells last: rollup_flush.go
+	}
+	if err != nil {
+		s.forgetRollups(tx)
 		tx.Rollback()
 		s.ended(tx, false)
 		return mapErr(err, "transaction")

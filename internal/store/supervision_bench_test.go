@@ -98,7 +98,7 @@ func fillRollups(b testing.TB, db *sql.DB, d store.Dialect, steps int) {
 	metrics = append(metrics, "intake", "return", "decision", "denied", "days_used", "days_promised", "early", "first_day", "result_refusal",
 		"return_reason:M01", "return_reason:M02", "return_reason:M03", "return_reason:-", "return_reason:M04", "return_reason:M05")
 	ins, err := tx.Prepare(`INSERT INTO sv_rollup (dim, grain, day, department, key, metric, n) VALUES ('department', $1, $2, $3, '', $4, $5)
-		ON CONFLICT (dim, grain, day, department, key, metric) DO UPDATE SET n = sv_rollup.n + excluded.n`)
+		ON CONFLICT (dim, grain, day, department, key, metric, shard) DO UPDATE SET n = sv_rollup.n + excluded.n`)
 	if err != nil {
 		b.Fatal(err)
 	}

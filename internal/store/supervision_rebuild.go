@@ -170,8 +170,9 @@ type RollupRow struct {
 
 // RollupRows returns every non-zero rollup cell in order.
 func (s *Store) RollupRows(ctx context.Context) ([]RollupRow, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT dim, grain, day, department, key, metric, n FROM sv_rollup WHERE n <> 0
-		ORDER BY dim, grain, day, department, key, metric`)
+	rows, err := s.read.QueryContext(ctx, `SELECT dim, grain, day, department, key, metric, SUM(n) FROM sv_rollup
+		GROUP BY dim, grain, day, department, key, metric HAVING SUM(n) <> 0
+		ORDER BY dim, grain, day, department, key, metric`) // a cell is the sum of its shards (rollup_flush.go)
 	if err != nil {
 		return nil, mapErr(err, "rollup rows")
 	}

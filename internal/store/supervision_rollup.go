@@ -20,8 +20,8 @@ const (
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (case_id) DO UPDATE SET department = excluded.department, item = excluded.item,
 		hall = excluded.hall, intake_day = excluded.intake_day, intake_by = excluded.intake_by, record = excluded.record`
-	svAddQuery = `INSERT INTO sv_rollup (dim, grain, day, department, key, metric, n) VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (dim, grain, day, department, key, metric) DO UPDATE SET n = sv_rollup.n + excluded.n`
+	svAddQuery = `INSERT INTO sv_rollup (dim, grain, day, department, key, metric, shard, n) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (dim, grain, day, department, key, metric, shard) DO UPDATE SET n = sv_rollup.n + excluded.n`
 	svSaveStepQuery = `INSERT INTO sv_steps (case_id, kind, ord, number, department, item, hall, by_user,
 		due_at, due_day, done_at, done_day, late, answer, paused)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
@@ -198,11 +198,16 @@ func (c rollupCell) less(o rollupCell) bool {
 }
 
 // addRollup adds each entry under each grouping (the department, the
-// item, the hall and the user) by day and by month. The cells are merged
-// and written in one global order, so that concurrent changes (several
-// nodes on PostgreSQL) lock them in the same order and never deadlock.
+// item, the hall and the user) by day and by month. In a transaction
+// that update runs, the sums wait for its end (rollup_flush.go): every
+// change of a day and department adds to the same cells, and a cell
+// written early would stay locked, on PostgreSQL, for the rest of the
+// transaction.
 func (s *Store) addRollup(ctx context.Context, tx *sql.Tx, adds []dimEntry) error {
-	sums := map[rollupCell]int64{}
+	sums, deferred := s.pendingRollup(tx)
+	if !deferred {
+		sums = map[rollupCell]int64{}
+	}
 	for _, a := range adds {
 		d, e := a.dims, a.Entry
 		for _, r := range [][2]string{{dimDepartment, ""}, {dimItem, d.Item}, {dimHall, d.Hall}, {dimUser, e.User}} {
@@ -210,27 +215,10 @@ func (s *Store) addRollup(ctx context.Context, tx *sql.Tx, adds []dimEntry) erro
 			sums[rollupCell{r[0], grainMonth, e.Day[:7], d.Department, r[1], string(e.Metric)}] += e.N
 		}
 	}
-	cells := make([]rollupCell, 0, len(sums))
-	for c, n := range sums {
-		if n != 0 {
-			cells = append(cells, c)
-		}
+	if deferred {
+		return nil
 	}
-	slices.SortFunc(cells, func(a, b rollupCell) int {
-		switch {
-		case a.less(b):
-			return -1
-		case b.less(a):
-			return 1
-		}
-		return 0
-	})
-	for _, c := range cells {
-		if _, err := s.execTx(ctx, tx, svAddQuery, c.dim, c.grain, c.day, c.department, c.key, c.metric, sums[c]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.writeRollupCells(ctx, tx, sums)
 }
 
 type stepKey struct {

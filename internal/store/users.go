@@ -125,12 +125,17 @@ func (s *Store) CreateToken(ctx context.Context, t Token) error {
 	})
 }
 
+// userByTokenQuery finds a token's account: every API request asks it.
+var userByTokenQuery = `SELECT ` + userColumns + userFrom + `
+		JOIN api_tokens t ON t.user_id = u.id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.active`
+
 // UserByToken returns the active account holding the unexpired, unrevoked
 // token with hash, as of now.
 func (s *Store) UserByToken(ctx context.Context, hash string, now time.Time) (*org.User, error) {
-	u, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+`
-		JOIN api_tokens t ON t.user_id = u.id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.active`, hash, stamp(now)))
+	// Every API request asks this: prepared once (SQLite parses a
+	// statement anew each time otherwise, which cost more than the lookup).
+	u, err := scanUser(s.row(ctx, userByTokenQuery, hash, stamp(now)))
 	if err != nil {
 		if err == sql.ErrNoRows {
 			return nil, apperr.New(apperr.Unauthorized, "登录已失效，请重新登录")

@@ -21,15 +21,19 @@ type VisitLink struct {
 	Change              func(t *queue.Ticket, set queue.Settings, caseNumber string) (*queue.TicketEvent, error)
 }
 
+// clerkWindowsQuery finds the windows a clerk serves a visit at: every
+// intake at a window asks it (prepared once on SQLite).
+const clerkWindowsQuery = `SELECT number FROM queue_windows
+		WHERE hall_code = $1 AND clerk = $2 AND current_ticket IS NOT NULL AND ($3 = '' OR number = $3)
+		ORDER BY number`
+
 // linkVisitTx links the cases numbered in tx to the visit link picks and
 // returns its ticket, or nil when the clerk serves no visit.
 func (s *Store) linkVisitTx(ctx context.Context, tx *sql.Tx, link *VisitLink, cases ...string) (*queue.Ticket, error) {
 	if link == nil || len(cases) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT number FROM queue_windows
-		WHERE hall_code = $1 AND clerk = $2 AND current_ticket IS NOT NULL AND ($3 = '' OR number = $3)
-		ORDER BY number`, link.Hall, link.Clerk, link.Window)
+	rows, err := s.queryTx(ctx, tx, clerkWindowsQuery, link.Hall, link.Clerk, link.Window)
 	if err != nil {
 		return nil, err
 	}
