@@ -63,14 +63,15 @@ func (s *Store) ReleaseIdempotencyKey(ctx context.Context, key string) error {
 	return mapErr(err, "release idempotency key")
 }
 
-// IdempotencyKey returns the answer recorded for key and whether the first
-// request is done; NotFound when no request holds key.
-func (s *Store) IdempotencyKey(ctx context.Context, key string, now time.Time) (result []byte, done bool, err error) {
+// IdempotencyKey returns the answer recorded for key, whether the first
+// request is done and when it claimed the key; NotFound when no request
+// holds key.
+func (s *Store) IdempotencyKey(ctx context.Context, key string, now time.Time) (result []byte, done bool, claimedAt time.Time, err error) {
 	var doneAt time.Time
-	err = s.read.QueryRowContext(ctx, `SELECT done_at, result FROM idempotency_keys WHERE key = $1 AND expires_at > $2`,
-		key, stamp(now)).Scan(timeDest{&doneAt}, &result)
+	err = s.read.QueryRowContext(ctx, `SELECT claimed_at, done_at, result FROM idempotency_keys WHERE key = $1 AND expires_at > $2`,
+		key, stamp(now)).Scan(timeDest{&claimedAt}, timeDest{&doneAt}, &result)
 	if err != nil {
-		return nil, false, mapErr(err, "idempotency key")
+		return nil, false, time.Time{}, mapErr(err, "idempotency key")
 	}
-	return result, !doneAt.IsZero(), nil
+	return result, !doneAt.IsZero(), claimedAt, nil
 }
