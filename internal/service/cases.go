@@ -1,9 +1,9 @@
 package service
 
 import (
-	"encoding/json"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"math/big"
 	"slices"
