@@ -138,4 +138,3 @@ func cliTime(t time.Time) string {
 	}
 	return t.In(clock.Shanghai).Format("2006-01-02 15:04")
 }
-
