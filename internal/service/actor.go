@@ -165,6 +165,10 @@ func require(ctx context.Context, what string, roles ...org.Role) (*Actor, error
 	if err != nil {
 		return nil, err
 	}
+	if a.Client != nil && !a.Client.Has(apiclient.ScopeCasesRead) && !a.Client.Has(apiclient.ScopeCasesAct) {
+		// A system that only follows the event feed does nothing else.
+		return nil, apperr.New(apperr.Forbidden, "接口客户端“%s”没有 cases:read 权限，无权%s", a.Client.Name, what)
+	}
 	if a.System || a.Is(roles...) {
 		return a, nil
 	}
