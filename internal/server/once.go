@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/web/page"
@@ -84,7 +85,7 @@ func (s *Server) oneTime(next http.Handler, errorPage func(http.ResponseWriter, 
 		case status < 300:
 			// Too large to keep, or a secret shown once (page.ForgetAnswer):
 			// a repeat goes back to the page it came from.
-			err = s.svc.FinishForm(ctx, path, token, service.FormAnswer{Status: http.StatusSeeOther, Location: page.LocalPath(r.Referer(), "/")})
+			err = s.svc.FinishForm(ctx, path, token, service.FormAnswer{Status: http.StatusSeeOther, Location: page.LocalPath(refererPath(r), "/")})
 		default:
 			err = s.svc.ReleaseForm(ctx, path, token)
 		}
@@ -92,6 +93,16 @@ func (s *Server) oneTime(next http.Handler, errorPage func(http.ResponseWriter, 
 			s.log.Error("form token", "err", err, "request_id", service.RequestFrom(ctx).ID)
 		}
 	})
+}
+
+// refererPath returns the path (and query) of the request's Referer when
+// it is this site's page, "" otherwise: browsers send the whole address.
+func refererPath(r *http.Request) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || u.Host != r.Host {
+		return ""
+	}
+	return u.RequestURI()
 }
 
 // replay answers a repeat with the first submission's answer: its
