@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/onewindow/onewindow/internal/api"
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
@@ -30,7 +31,9 @@ var replayedHeaders = []string{"Content-Type", "Location", "Content-Location", "
 func (s *Server) idempotent(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get(HeaderIdempotencyKey)
-		if r.Method != http.MethodPost || key == "" || !isAPI(r) {
+		// Signing in is left out: its answer is a new token, which must
+		// never wait in the database for a replay.
+		if r.Method != http.MethodPost || key == "" || !isAPI(r) || r.URL.Path == api.Prefix+"/login" {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -53,7 +53,8 @@ func RequestFingerprint(method, path, onBehalfOf string, body []byte) string {
 }
 
 // idempotencyKey is the row a key is kept under: who sent it (a
-// department system, a staff member, an applicant, or nobody) and the key,
+// department system, a staff member, an applicant, or nobody from an
+// address) and the key,
 // hashed, so that one caller's key never opens another's answer. A key is
 // 1 to 255 printable ASCII characters (a UUID, say).
 func idempotencyKey(ctx context.Context, key string) (string, error) {
@@ -65,7 +66,7 @@ func idempotencyKey(ctx context.Context, key string) (string, error) {
 			return "", apperr.Field("Idempotency-Key", "Idempotency-Key 须为 1 至 255 个可打印 ASCII 字符（如 UUID）")
 		}
 	}
-	who := "anonymous"
+	who := "anonymous:" + RequestFrom(ctx).RemoteAddr // nobody signed in: by address
 	if a := ActorFrom(ctx); a != nil {
 		switch {
 		case a.Client != nil:
