@@ -107,6 +107,7 @@ Usage:
   onewindow serve [flags]            start the hall (web pages, JSON API, background work)
   onewindow migrate [flags]          apply database migrations
   onewindow user add [flags]         add a staff account
+  onewindow client add|list|rotate|revoke   department systems' API clients and their keys
   onewindow catalog import FILE      add or update catalog items from JSON ("-" for stdin)
   onewindow catalog export [FILE]    write the catalog as JSON (stdout by default)
   onewindow calendar show [flags]    print a year's working-day calendar
@@ -138,6 +139,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.migrate(ctx, rest)
 	case "user":
 		return m.user(ctx, rest)
+	case "client":
+		return m.client(ctx, rest)
 	case "catalog":
 		return m.catalog(ctx, rest)
 	case "calendar":

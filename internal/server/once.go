@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/web/page"
@@ -59,7 +60,8 @@ func (s *Server) oneTime(next http.Handler, errorPage func(http.ResponseWriter, 
 			// The first submission was refused and let go: act now.
 		}
 		rec := &answerRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
+		slotCtx, forget := page.WithAnswerSlot(ctx)
+		next.ServeHTTP(rec, r.WithContext(slotCtx))
 		status := rec.status
 		if status == 0 {
 			status = http.StatusOK
@@ -76,13 +78,14 @@ func (s *Server) oneTime(next http.Handler, errorPage func(http.ResponseWriter, 
 				FlashLink:      s.sessions.GetString(ctx, page.FlashLinkKey),
 				FlashLinkLabel: s.sessions.GetString(ctx, page.FlashLinkLabelKey),
 			})
-		case status < 300 && !rec.overflow:
+		case status < 300 && !rec.overflow && !*forget:
 			err = s.svc.FinishForm(ctx, path, token, service.FormAnswer{
 				Status: status, ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes(),
 			})
 		case status < 300:
-			// Too large to keep: a repeat goes back to the page it came from.
-			err = s.svc.FinishForm(ctx, path, token, service.FormAnswer{Status: http.StatusSeeOther, Location: page.LocalPath(r.Referer(), "/")})
+			// Too large to keep, or a secret shown once (page.ForgetAnswer):
+			// a repeat goes back to the page it came from.
+			err = s.svc.FinishForm(ctx, path, token, service.FormAnswer{Status: http.StatusSeeOther, Location: page.LocalPath(refererPath(r), "/")})
 		default:
 			err = s.svc.ReleaseForm(ctx, path, token)
 		}
@@ -90,6 +93,16 @@ func (s *Server) oneTime(next http.Handler, errorPage func(http.ResponseWriter, 
 			s.log.Error("form token", "err", err, "request_id", service.RequestFrom(ctx).ID)
 		}
 	})
+}
+
+// refererPath returns the path (and query) of the request's Referer when
+// it is this site's page, "" otherwise: browsers send the whole address.
+func refererPath(r *http.Request) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || u.Host != r.Host {
+		return ""
+	}
+	return u.RequestURI()
 }
 
 // replay answers a repeat with the first submission's answer: its

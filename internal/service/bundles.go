@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/onewindow/onewindow/internal/apiclient"
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/bundle"
 	"github.com/onewindow/onewindow/internal/calendar"
@@ -334,6 +335,9 @@ func (s *Casework) Bundle(ctx context.Context, number string) (*BundleView, erro
 	if _, err := bundle.ParseNumber("number", number); err != nil {
 		return nil, err
 	}
+	if err := needScope(ctx, apiclient.ScopeCasesRead); err != nil {
+		return nil, err
+	}
 	r, err := s.reader(ctx)
 	if err != nil {
 		return nil, err
@@ -389,6 +393,9 @@ func (s *Casework) Bundle(ctx context.Context, number string) (*BundleView, erro
 // Bundles lists bundles: a department's (lead or member), an applicant's,
 // or every one for the desks and supervisors.
 func (s *Casework) Bundles(ctx context.Context, state bundle.State) ([]bundle.Bundle, error) {
+	if err := needScope(ctx, apiclient.ScopeCasesRead); err != nil {
+		return nil, err
+	}
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err

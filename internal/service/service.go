@@ -57,8 +57,8 @@ func DefaultConfig() Config {
 }
 
 // Service runs the use cases. It is the composition root of the areas:
-// each area (Casework, Hall, Online, Ratings, Admin, Access, Supervision,
-// Ledgers) holds the narrow store interface it uses (areas.go) and the
+// each area (Casework, Hall, Online, Ratings, Admin, Access, Clients,
+// Supervision, Ledgers) holds the narrow store interface it uses (areas.go) and the
 // areas it calls; Service embeds them so that the API, the pages and the
 // command line call every use case on one value.
 type Service struct {
@@ -69,6 +69,7 @@ type Service struct {
 	*Ratings
 	*Admin
 	*Access
+	*Clients
 
 	store *store.Store
 	sv    *Supervision // supervision and assessment: supervision.go
@@ -108,6 +109,7 @@ func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Servic
 	s.Ratings = &Ratings{base: b, store: st}
 	s.Admin = &Admin{base: b, store: st}
 	s.Access = &Access{base: b, store: st}
+	s.Clients = &Clients{base: b, store: st}
 	s.Casework.access, s.Casework.hall, s.Casework.online = s.Access, s.Hall, s.Online
 	s.Hall.ratings = s.Ratings
 	s.Online.access, s.Online.cases = s.Access, s.Casework

@@ -1,0 +1,53 @@
+package server_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestKeyPageIsNotKeptForARepeat: the page that shows a new API client key
+// once is not kept for a repeat of its form (page.ForgetAnswer): the
+// repeat changes nothing and is sent back, never shown the key.
+func TestKeyPageIsNotKeptForARepeat(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, f *fixture) {
+		c := f.user(t, "admin")
+		f.run(t, []scenario{{name: "sign in", method: "POST", path: "/login", browser: "admin",
+			body: url.Values{"username": {c.Username}, "password": {c.Password}}, want: http.StatusSeeOther}})
+		r := f.do(t, scenario{method: "GET", path: "/admin/clients", browser: "admin"}, "get-form")
+		m := formTokenRe.FindSubmatch(r.body)
+		if r.status != http.StatusOK || m == nil {
+			t.Fatalf("the clients page (%d) carries no one-time token", r.status)
+		}
+		form := url.Values{"name": {"食品许可审批系统"}, "department": {"SCJG"}, "scopes": {"cases:read"}, "form_token": {string(m[1])}}
+		key := regexp.MustCompile(`owc_[a-z2-7]{52}`)
+		send := func() (*http.Response, string) {
+			req, _ := http.NewRequest("POST", f.nodes[0].URL+"/admin/clients", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Referer", f.nodes[0].URL+"/admin/clients")
+			req.AddCookie(f.cookies["admin"])
+			res, err := f.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res, string(b)
+		}
+		res, body := send()
+		if res.StatusCode != http.StatusOK || !key.MatchString(body) {
+			t.Fatalf("first: %d, key shown %v", res.StatusCode, key.MatchString(body))
+		}
+		res, body = send()
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/clients" || key.MatchString(body) {
+			t.Errorf("repeat: %d → %q, key shown %v", res.StatusCode, res.Header.Get("Location"), key.MatchString(body))
+		}
+		var n int
+		if err := f.st.DB().QueryRow(`SELECT COUNT(*) FROM api_clients`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d clients (%v), want 1", n, err)
+		}
+	})
+}
