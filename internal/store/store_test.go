@@ -53,8 +53,9 @@ func demoSeed() *store.Seed {
 	d := demo.Load()
 	s := &store.Seed{Departments: d.Departments, Halls: d.Halls, Windows: d.Windows, Items: d.Items}
 	for _, a := range d.Accounts {
-		s.Users = append(s.Users, org.User{Username: a.Username, Name: a.Name, Role: a.Role,
-			DepartmentCode: a.DepartmentCode, HallCode: a.HallCode, PasswordHash: "dummy-hash", Active: true})
+		u := a.User()
+		u.PasswordHash = "dummy-hash"
+		s.Users = append(s.Users, u)
 	}
 	return s
 }
