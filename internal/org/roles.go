@@ -146,3 +146,36 @@ func checkRoles(c *apperr.Collector, roles []Role) {
 
 // needsAny reports whether any of roles satisfies need.
 func needsAny(roles []Role, need func(Role) bool) bool { return slices.ContainsFunc(roles, need) }
+
+// SetRoles gives the account primary as its role and extra beside it (nil
+// Roles for an account of one role), as the administration writes them.
+func (u *User) SetRoles(primary Role, extra []Role) {
+	u.Role, u.Roles = primary, WithRoles(primary, extra)
+	if len(u.Roles) == 1 {
+		u.Roles = nil
+	}
+}
+
+// DeskLabel names the desk a role works at, as the role switcher offers it
+// (切换到：发证窗口); roles without a desk of their own are named by Label.
+func (r Role) DeskLabel() string {
+	switch r {
+	case RoleIntake:
+		return "受理窗口"
+	case RoleIssuance:
+		return "发证窗口"
+	case RoleReviewer:
+		return "部门审批"
+	}
+	return r.Label()
+}
+
+// EventRoleLabel names the role recorded on a case event in Chinese ("" for
+// the system and for events recorded before roles were kept).
+func EventRoleLabel(role string) string {
+	r := Role(role)
+	if r.Valid() || r == RoleApplicant {
+		return r.Label()
+	}
+	return ""
+}

@@ -179,6 +179,12 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d KB", n>>10)
 }
 
+// RoleHeader names the role an API request acts in, for an account holding
+// several (one clerk, two desks); without it the request acts in the
+// account's primary role. A role the account does not hold is refused
+// with 403 before anything else is done.
+const RoleHeader = "X-Role"
+
 // authenticate signs the request in: by its bearer token (the API) or by
 // its page session. A bearer token that is wrong or expired is refused at
 // once; a missing one leaves the request anonymous for the handler to judge.
@@ -200,6 +206,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="onewindow"`)
 				writeProblem(w, r, p)
 				return
+			}
+			// One clerk, two desks: the request names the role it acts in.
+			if role := r.Header.Get(RoleHeader); role != "" {
+				if u, err = s.svc.ActingAs(u, strings.TrimSpace(role)); err != nil {
+					writeProblem(w, r, problem.From(err))
+					return
+				}
 			}
 			noteSignedIn(r, u.Username)
 			ctx = service.WithUser(ctx, u)
