@@ -179,3 +179,7 @@ func EventRoleLabel(role string) string {
 	}
 	return ""
 }
+
+// RolesLabel names every role the account holds in Chinese, the primary
+// role first (综合受理、综合出件).
+func (u *User) RolesLabel() string { return RoleLabels(u.HeldRoles()) }
