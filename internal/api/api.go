@@ -48,7 +48,8 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	})
 	cfg := huma.DefaultConfig("OneWindow 一窗通 API", version)
 	cfg.Info.Description = "政务服务大厅“一窗受理、集成服务”系统的开放接口。部门系统用 POST /login 取得令牌，" +
-		"之后每个请求带 Authorization: Bearer <token>。错误一律以 RFC 9457 problem+json 返回。"
+		"之后每个请求带 Authorization: Bearer <token>。兼任多个岗位的账号（如街道中心的收件兼出件人员）用请求头 X-Role 写明本次所用的岗位" +
+		"（如 X-Role: issuance；不写则为主岗位），所记办理记录的岗位即为该岗位；账号未兼任的岗位返回 403。错误一律以 RFC 9457 problem+json 返回。"
 	cfg.CreateHooks = nil // no $schema links in bodies
 	cfg.DocsPath = ""     // the server renders its own docs page, with no CDN
 	cfg.SchemasPath = ""
