@@ -61,9 +61,13 @@ func demoSeed() *store.Seed {
 }
 
 // legacySeed is the demo's seed as a schema before migration 00033 holds
-// it: no material obtained through data sharing.
+// it: no material obtained through data sharing, and (before 00034) no
+// account of several roles.
 func legacySeed() *store.Seed {
 	s := demoSeed()
+	for i := range s.Users {
+		s.Users[i].Roles = nil
+	}
 	for i := range s.Items {
 		s.Items[i].Materials = slices.Clone(s.Items[i].Materials)
 		for j := range s.Items[i].Materials {
