@@ -243,6 +243,8 @@ func TestCommands(t *testing.T) {
 		{"weak password", []string{"--username", "x1y2", "--password", "short", "--role", "admin"}, "密码"},
 		{"reviewer without department", []string{"--username", "x1y2", "--password", "Secret123", "--role", "reviewer"}, "部门"},
 		{"unknown department", []string{"--username", "x1y2", "--password", "Secret123", "--role", "reviewer", "--department", "NOPE"}, "未知的部门"},
+		{"supervisor at a desk", []string{"--username", "x1y2", "--password", "Secret123", "--roles", "intake,supervisor", "--hall", "JC-ZWZX"}, "不能与其他岗位兼任"},
+		{"two desks without a hall", []string{"--username", "x1y2", "--password", "Secret123", "--roles", "intake,issuance"}, "须指明所在大厅"},
 	} {
 		_, _, err := run(t, env, append([]string{"user", "add"}, tc.args...)...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

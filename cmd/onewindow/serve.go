@@ -14,6 +14,7 @@ import (
 	"github.com/onewindow/onewindow/internal/broadcast"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/server"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
@@ -255,7 +256,11 @@ func (m *Main) loadDemo(ctx context.Context, svc *service.Service, history int) 
 			fmt.Fprintf(m.Stdout, "  %-8s %-10s  手机号 %-10s 密码 %s（网上办事大厅 /my）\n", c.Role.Label(), c.Name, c.Username, c.Password)
 			continue
 		}
-		fmt.Fprintf(m.Stdout, "  %-8s %-10s  用户名 %-10s 密码 %s\n", c.Role.Label(), c.Name, c.Username, c.Password)
+		label := c.Role.Label()
+		if len(c.Roles) > 1 {
+			label = org.RoleLabels(c.Roles) // one clerk, two desks
+		}
+		fmt.Fprintf(m.Stdout, "  %-8s %-10s  用户名 %-10s 密码 %s\n", label, c.Name, c.Username, c.Password)
 	}
 	if history <= 0 {
 		return nil

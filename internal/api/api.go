@@ -48,7 +48,9 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	})
 	cfg := huma.DefaultConfig("OneWindow 一窗通 API", version)
 	cfg.Info.Description = "政务服务大厅“一窗受理、集成服务”系统的开放接口。工作人员用 POST /login 取得令牌，" +
-		"之后每个请求带 Authorization: Bearer <token>。部门业务系统用管理员发给本部门的接口密钥（owc_ 开头）：" +
+		"之后每个请求带 Authorization: Bearer <token>。兼任多个岗位的账号（如街道中心的收件兼出件人员）用请求头 X-Role 写明本次所用的岗位" +
+		"（如 X-Role: issuance；不写则为主岗位），所记办理记录的岗位即为该岗位；账号未兼任的岗位返回 403。" +
+		"部门业务系统用管理员发给本部门的接口密钥（owc_ 开头）：" +
 		"Authorization: Bearer <密钥>；办理办件时另带 On-Behalf-Of: <本部门审查人员的用户名>，办件记录同时记下该人员和系统。" +
 		"每个 POST 都可带 Idempotency-Key（如 UUID）：同一个键、同样的请求重试时返回首次的应答且不重复办理" +
 		"（应答带 Idempotent-Replayed: true），同一个键用于不同的请求返回 422；键保留 24 小时。" +

@@ -15,16 +15,22 @@ import (
 
 // UserView is an account as the API shows it.
 type UserView struct {
-	Username   string `json:"username"`
-	Name       string `json:"name"`
-	Role       string `json:"role" enum:"intake,issuance,reviewer,dept_admin,admin,supervisor,agent"`
-	RoleLabel  string `json:"role_label"`
-	Department string `json:"department,omitempty"`
-	Hall       string `json:"hall,omitempty"`
+	Username  string `json:"username"`
+	Name      string `json:"name"`
+	Role      string `json:"role" enum:"intake,issuance,reviewer,dept_admin,admin,supervisor,agent,hall_manager" doc:"本次请求所用的岗位：默认为主岗位，兼任多个岗位的账号可用 X-Role 请求头指定"`
+	RoleLabel string `json:"role_label"`
+	// Roles lists every role the account holds, the primary one first.
+	Roles      []string `json:"roles" doc:"账号的全部岗位，第一个为主岗位；兼任多个岗位的账号在请求头 X-Role 中写明本次所用的岗位"`
+	Department string   `json:"department,omitempty"`
+	Hall       string   `json:"hall,omitempty"`
 }
 
 func userView(u *org.User) UserView {
-	return UserView{Username: u.Username, Name: u.Name, Role: string(u.Role), RoleLabel: u.Role.Label(), Department: u.DepartmentCode, Hall: u.HallCode}
+	v := UserView{Username: u.Username, Name: u.Name, Role: string(u.Role), RoleLabel: u.Role.Label(), Department: u.DepartmentCode, Hall: u.HallCode}
+	for _, r := range u.HeldRoles() {
+		v.Roles = append(v.Roles, string(r))
+	}
+	return v
 }
 
 type loginInput struct {

@@ -220,7 +220,7 @@ func CheckOnBehalfOf(c *Client, u *org.User) error {
 	switch {
 	case !u.Active:
 		return apperr.New(apperr.Forbidden, "On-Behalf-Of 指明的账号 %s 已停用", u.Username)
-	case u.Role != org.RoleReviewer:
+	case !u.Holds(org.RoleReviewer):
 		return apperr.New(apperr.Forbidden, "On-Behalf-Of 须指明本部门的审查人员，%s 的角色是%s", u.Username, u.Role.Label())
 	case u.DepartmentCode != c.DepartmentCode:
 		return apperr.New(apperr.Forbidden, "On-Behalf-Of 须指明本部门（%s）的审查人员，%s 不属于本部门", c.DepartmentCode, u.Username)

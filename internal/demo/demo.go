@@ -47,6 +47,17 @@ type Account struct {
 	Role           org.Role
 	DepartmentCode string
 	HallCode       string
+	// ExtraRoles are the roles held beside Role (one clerk, two desks).
+	ExtraRoles []org.Role
+}
+
+// User returns the account as an active org.User without a password.
+func (a Account) User() org.User {
+	u := org.User{Username: a.Username, Name: a.Name, Role: a.Role, DepartmentCode: a.DepartmentCode, HallCode: a.HallCode, Active: true}
+	if len(a.ExtraRoles) > 0 {
+		u.Roles = org.WithRoles(a.Role, a.ExtraRoles)
+	}
+	return u
 }
 
 // DistrictName is the demo district's name.
@@ -128,7 +139,8 @@ func windows() []org.Window {
 func accounts() []Account {
 	return []Account{
 		{Username: "shouli", Name: "张晓梅", Role: org.RoleIntake, HallCode: DistrictHall},
-		{Username: "shouli2", Name: "吴婷", Role: org.RoleIntake, HallCode: BinheHall},
+		// The street centre's clerk works both desks (one clerk, two desks).
+		{Username: "shouli2", Name: "吴婷", Role: org.RoleIntake, HallCode: BinheHall, ExtraRoles: []org.Role{org.RoleIssuance}},
 		{Username: "chujian", Name: "李文静", Role: org.RoleIssuance, HallCode: DistrictHall},
 		{Username: "shenpi", Name: "王建国", Role: org.RoleReviewer, DepartmentCode: "SCJG"},
 		{Username: "shenpi2", Name: "周海燕", Role: org.RoleReviewer, DepartmentCode: "GHZY"},

@@ -245,7 +245,7 @@ func TestAccounts(t *testing.T) {
 	roles := map[org.Role]bool{}
 	names := map[string]bool{}
 	for _, a := range d.Accounts {
-		u := org.User{Username: a.Username, Name: a.Name, Role: a.Role, DepartmentCode: a.DepartmentCode, HallCode: a.HallCode, Active: true}
+		u := a.User()
 		if err := u.Validate(); err != nil {
 			t.Errorf("account %s: %v", a.Username, err)
 		}

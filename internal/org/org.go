@@ -189,10 +189,16 @@ func (r Role) Label() string {
 
 // User is a staff account.
 type User struct {
-	ID             int64     `json:"-"`
-	Username       string    `json:"username"`
-	Name           string    `json:"name"`
-	Role           Role      `json:"role"`
+	ID       int64  `json:"-"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	// Role is the role the person acts in now: the primary role as the
+	// account is loaded, the desk they switched to (ActingAs). Every
+	// permission check reads it.
+	Role Role `json:"role"`
+	// Roles lists every role the account holds, the primary role first
+	// (roles.go); nil means Role alone.
+	Roles          []Role    `json:"roles,omitempty"`
 	DepartmentCode string    `json:"department_code,omitempty"`
 	HallCode       string    `json:"hall_code,omitempty"`
 	PasswordHash   string    `json:"-"`
@@ -202,22 +208,29 @@ type User struct {
 	PasswordChangedAt time.Time `json:"-"`
 }
 
-// Validate checks the account's fields (not the password).
+// Validate checks the account's fields (not the password): its roles
+// together (roles.go), and the one department and one hall they need.
 func (u *User) Validate() error {
 	var c apperr.Collector
 	if p, err := ParseUsername("username", u.Username); err != nil || p != u.Username {
 		c.Add("username", "用户名须为 3 至 32 位小写字母、数字、下划线、点或连字符")
 	}
 	c.Check(validName(u.Name), "name", "姓名不能为空且不超过 100 个字")
-	c.Check(u.Role.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor、agent 或 hall_manager")
+	primary := u.PrimaryRole()
+	c.Check(primary.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor、agent 或 hall_manager")
+	roles := u.HeldRoles()
+	checkRoles(&c, roles)
 	checkCodeIfSet(&c, "department", u.DepartmentCode, ParseDepartmentCode)
 	checkCodeIfSet(&c, "hall", u.HallCode, ParseHallCode)
-	if u.Role.NeedsHall() {
+	if primary.NeedsHall() {
 		c.Check(u.HallCode != "", "hall", "大厅负责人须指明所负责的大厅")
 	}
-	if u.Role.NeedsDepartment() {
+	if len(roles) > 1 && needsAny(roles, Role.WorksAtHall) {
+		c.Check(u.HallCode != "", "hall", "兼任多个岗位的窗口人员须指明所在大厅")
+	}
+	if needsAny(roles, Role.NeedsDepartment) {
 		c.Check(u.DepartmentCode != "", "department", "部门审批人员和部门管理员须指明所属部门")
-	} else if u.Role.Valid() {
+	} else if primary.Valid() {
 		c.Check(u.DepartmentCode == "", "department", "该角色不属于任何部门")
 	}
 	return c.Err("账号信息有误")

@@ -21,6 +21,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/server"
 	"github.com/onewindow/onewindow/internal/service"
@@ -100,6 +101,9 @@ func newFixture(t *testing.T, st *store.Store, clk *clock.Manual) *fixture {
 		}
 		if _, ok := f.creds[string(c.Role)]; !ok {
 			f.creds[string(c.Role)] = c
+		}
+		if len(c.Roles) > 1 { // one clerk, two desks: "intake,issuance"
+			f.creds[org.RolesText(c.Roles)] = c
 		}
 	}
 	for i := range f.nodes {

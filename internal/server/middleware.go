@@ -180,6 +180,12 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d KB", n>>10)
 }
 
+// RoleHeader names the role an API request acts in, for an account holding
+// several (one clerk, two desks); without it the request acts in the
+// account's primary role. A role the account does not hold is refused
+// with 403 before anything else is done.
+const RoleHeader = "X-Role"
+
 // authenticate signs the request in: by its bearer token (the API: a
 // user's token, or a department system's key with its On-Behalf-Of) or by
 // its page session. A bearer token that is wrong or expired is refused at
@@ -222,6 +228,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="onewindow"`)
 				writeProblem(w, r, p)
 				return
+			}
+			// One clerk, two desks: the request names the role it acts in.
+			if role := r.Header.Get(RoleHeader); role != "" {
+				if u, err = s.svc.ActingAs(u, strings.TrimSpace(role)); err != nil {
+					writeProblem(w, r, problem.From(err))
+					return
+				}
 			}
 			noteSignedIn(r, u.Username)
 			ctx = service.WithUser(ctx, u)

@@ -175,5 +175,10 @@ func require(ctx context.Context, what string, roles ...org.Role) (*Actor, error
 	if a.Account != nil {
 		return nil, apperr.New(apperr.Forbidden, "申请人账户无权%s", what)
 	}
+	for _, r := range roles {
+		if a.User.Holds(r) { // one clerk, two desks: the other desk may
+			return nil, apperr.New(apperr.Forbidden, "您当前的岗位（%s）无权%s，请先在页面顶部切换到「%s」", a.User.Role.Label(), what, r.Label())
+		}
+	}
 	return nil, apperr.New(apperr.Forbidden, "您的角色（%s）无权%s", a.User.Role.Label(), what)
 }

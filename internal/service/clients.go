@@ -212,7 +212,10 @@ func (s *Clients) AuthenticateClient(ctx context.Context, key, onBehalfOf string
 		if err := apiclient.CheckOnBehalfOf(c, u); err != nil {
 			return nil, err
 		}
-		a.User = u
+		// A reviewer who also holds a desk acts here as the reviewer.
+		if a.User, err = u.ActingAs(org.RoleReviewer); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }

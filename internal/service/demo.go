@@ -23,6 +23,8 @@ type Credential struct {
 	Password string
 	Name     string
 	Role     org.Role
+	// Roles are every role the account holds (primary first); nil for one.
+	Roles []org.Role
 }
 
 // LoadDemo loads the demo district into an empty database, in one
@@ -40,7 +42,7 @@ func (s *Service) LoadDemo(ctx context.Context, d demo.District) ([]Credential, 
 	seed := &store.Seed{Departments: d.Departments, Halls: d.Halls, Windows: d.Windows, Items: d.Items}
 	var creds []Credential
 	for _, a := range d.Accounts {
-		u := org.User{Username: a.Username, Name: a.Name, Role: a.Role, DepartmentCode: a.DepartmentCode, HallCode: a.HallCode, Active: true}
+		u := a.User()
 		if err := u.Validate(); err != nil {
 			return nil, fmt.Errorf("demo account %s: %w", a.Username, err)
 		}
@@ -49,7 +51,7 @@ func (s *Service) LoadDemo(ctx context.Context, d demo.District) ([]Credential, 
 			return nil, apperr.Wrap(err, "hash password")
 		}
 		seed.Users = append(seed.Users, u)
-		creds = append(creds, Credential{Username: u.Username, Password: password, Name: u.Name, Role: u.Role})
+		creds = append(creds, Credential{Username: u.Username, Password: password, Name: u.Name, Role: u.Role, Roles: u.Roles})
 	}
 	for i := range seed.Items {
 		if err := seed.Items[i].Validate(); err != nil {

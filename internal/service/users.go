@@ -22,7 +22,8 @@ func (s *Admin) AddUser(ctx context.Context, u *org.User, password string) error
 	if strings.TrimSpace(u.Name) == "" {
 		u.Name = u.Username
 	}
-	if a.Is(org.RoleDeptAdmin) && (u.Role != org.RoleReviewer || u.DepartmentCode != a.User.DepartmentCode) {
+	u.SetRoles(u.PrimaryRole(), u.ExtraRoles())
+	if a.Is(org.RoleDeptAdmin) && (u.Role != org.RoleReviewer || u.Switches() || u.DepartmentCode != a.User.DepartmentCode) {
 		return apperr.New(apperr.Forbidden, "部门管理员只能为本部门添加审批人员")
 	}
 	u.Active = true
@@ -38,7 +39,7 @@ func (s *Admin) AddUser(ctx context.Context, u *org.User, password string) error
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return err
 	}
-	s.log.Info("account added", "username", u.Username, "role", u.Role, "by", a.Name())
+	s.log.Info("account added", "username", u.Username, "role", u.Role, "roles", org.RolesText(u.HeldRoles()), "by", a.Name())
 	return nil
 }
 

@@ -15,13 +15,13 @@ import (
 // SQLite has one writer anyway.
 const accountsCounter = "accounts"
 
-// accountGuard matches an account only while its role and department are
+// accountGuard matches an account only while its roles and department are
 // still those the change was decided on (the permission to change it rests
 // on them).
-const accountGuard = `id = $1 AND role = $2
+const accountGuard = `id = $1 AND role = $2 AND extra_roles = $4
 	AND COALESCE((SELECT d.code FROM departments d WHERE d.id = users.department_id), '') = $3`
 
-// UpdateUser writes after's name, role, department and hall to the account
+// UpdateUser writes after's name, roles, department and hall to the account
 // before describes. If the account's role or department changed since
 // before was read, it is a conflict; so is a change that leaves no active
 // bureau admin. Nothing is written then.
@@ -42,8 +42,9 @@ func (s *Store) UpdateUser(ctx context.Context, before, after *org.User) error {
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE users SET name = $4, role = $5, department_id = $6, hall_id = $7 WHERE `+accountGuard,
-			before.ID, string(before.Role), before.DepartmentCode, after.Name, string(after.Role), dbNull(dept), dbNull(hall))
+		res, err := tx.ExecContext(ctx, `UPDATE users SET name = $5, role = $6, extra_roles = $7, department_id = $8, hall_id = $9 WHERE `+accountGuard,
+			before.ID, string(before.PrimaryRole()), before.DepartmentCode, org.RolesText(before.ExtraRoles()),
+			after.Name, string(after.PrimaryRole()), org.RolesText(after.ExtraRoles()), dbNull(dept), dbNull(hall))
 		if err != nil {
 			return err
 		}
@@ -63,8 +64,8 @@ func (s *Store) SetUserActive(ctx context.Context, before *org.User, active bool
 		if err := bump(ctx, tx, accountsCounter); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE users SET active = $4 WHERE `+accountGuard,
-			before.ID, string(before.Role), before.DepartmentCode, active)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET active = $5 WHERE `+accountGuard,
+			before.ID, string(before.PrimaryRole()), before.DepartmentCode, org.RolesText(before.ExtraRoles()), active)
 		if err != nil {
 			return err
 		}

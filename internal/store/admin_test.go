@@ -92,3 +92,61 @@ func TestSetUserActiveRevokesTokens(t *testing.T) {
 		}
 	})
 }
+
+// TestUserRoles: an account's extra roles are kept with it and loaded with
+// it by every lookup; a change of them is a change of the account, which a
+// change decided on its old roles may not overwrite.
+func TestUserRoles(t *testing.T) {
+	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		must(t, st.Load(ctx, demoSeed(), "system"))
+		// The demo's street clerk works both desks.
+		before, err := st.UserByUsername(ctx, "shouli2")
+		must(t, err)
+		if before.Role != org.RoleIntake || org.RolesText(before.HeldRoles()) != "intake,issuance" {
+			t.Fatalf("the street clerk: role %s, roles %v", before.Role, before.Roles)
+		}
+		one, err := st.UserByUsername(ctx, "shouli")
+		must(t, err)
+		if one.Roles != nil || one.Switches() {
+			t.Fatalf("a one-role account holds %v", one.Roles)
+		}
+
+		after := *before
+		after.Roles = org.WithRoles(org.RoleIssuance, []org.Role{org.RoleIntake, org.RoleReviewer})
+		after.Role, after.DepartmentCode = org.RoleIssuance, "SCJG"
+		must(t, st.UpdateUser(ctx, before, &after))
+		got, err := st.UserByID(ctx, before.ID)
+		must(t, err)
+		if got.Role != org.RoleIssuance || org.RolesText(got.HeldRoles()) != "issuance,intake,reviewer" || got.DepartmentCode != "SCJG" {
+			t.Fatalf("after the update: role %s roles %v department %s", got.Role, got.Roles, got.DepartmentCode)
+		}
+		// Decided on the account as it was (intake and issuance): stale.
+		stale := *before
+		stale.Name = "改名"
+		wantCode(t, st.UpdateUser(ctx, before, &stale), apperr.Conflict)
+		wantCode(t, st.SetUserActive(ctx, before, false), apperr.Conflict)
+
+		// Back to one role: the extra roles are gone.
+		single := *got
+		single.Roles, single.Role, single.DepartmentCode = nil, org.RoleIntake, ""
+		must(t, st.UpdateUser(ctx, got, &single))
+		users, err := st.Users(ctx)
+		must(t, err)
+		for _, u := range users {
+			if u.Username == "shouli2" && (u.Roles != nil || u.Role != org.RoleIntake) {
+				t.Fatalf("back to one role: %s %v", u.Role, u.Roles)
+			}
+		}
+
+		// A new account with two roles.
+		u := org.User{Username: "xiaowang", Name: "王小燕", Role: org.RoleIntake, Roles: []org.Role{org.RoleIntake, org.RoleIssuance},
+			HallCode: "JC-BHJD", PasswordHash: "dummy-hash", Active: true}
+		must(t, st.CreateUser(ctx, &u))
+		got, err = st.UserByUsername(ctx, "xiaowang")
+		must(t, err)
+		if !got.Holds(org.RoleIssuance) || got.Role != org.RoleIntake {
+			t.Fatalf("new account: %s %v", got.Role, got.Roles)
+		}
+	})
+}

@@ -53,16 +53,21 @@ func demoSeed() *store.Seed {
 	d := demo.Load()
 	s := &store.Seed{Departments: d.Departments, Halls: d.Halls, Windows: d.Windows, Items: d.Items}
 	for _, a := range d.Accounts {
-		s.Users = append(s.Users, org.User{Username: a.Username, Name: a.Name, Role: a.Role,
-			DepartmentCode: a.DepartmentCode, HallCode: a.HallCode, PasswordHash: "dummy-hash", Active: true})
+		u := a.User()
+		u.PasswordHash = "dummy-hash"
+		s.Users = append(s.Users, u)
 	}
 	return s
 }
 
 // legacySeed is the demo's seed as a schema before migration 00033 holds
-// it: no material obtained through data sharing.
+// it: no material obtained through data sharing, and (before 00034) no
+// account of several roles.
 func legacySeed() *store.Seed {
 	s := demoSeed()
+	for i := range s.Users {
+		s.Users[i].Roles = nil
+	}
 	for i := range s.Items {
 		s.Items[i].Materials = slices.Clone(s.Items[i].Materials)
 		for j := range s.Items[i].Materials {

@@ -10,17 +10,20 @@ import (
 	"github.com/onewindow/onewindow/internal/org"
 )
 
-const userColumns = `u.id, u.username, u.name, u.role, COALESCE(d.code, ''), COALESCE(h.code, ''), u.password_hash, u.active, u.created_at, u.password_changed_at`
+const userColumns = `u.id, u.username, u.name, u.role, COALESCE(d.code, ''), COALESCE(h.code, ''), u.password_hash, u.active, u.created_at, u.password_changed_at, u.extra_roles`
 
 const userFrom = ` FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN halls h ON h.id = u.hall_id `
 
 func scanUser(row interface{ Scan(...any) error }) (*org.User, error) {
 	var u org.User
-	var role string
-	if err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.DepartmentCode, &u.HallCode, &u.PasswordHash, &u.Active, timeDest{&u.CreatedAt}, timeDest{&u.PasswordChangedAt}); err != nil {
+	var role, extra string
+	if err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.DepartmentCode, &u.HallCode, &u.PasswordHash, &u.Active, timeDest{&u.CreatedAt}, timeDest{&u.PasswordChangedAt}, &extra); err != nil {
 		return nil, err
 	}
 	u.Role = org.Role(role)
+	if extra != "" {
+		u.Roles = append([]org.Role{u.Role}, org.ParseRoles(extra)...)
+	}
 	return &u, nil
 }
 
@@ -47,11 +50,21 @@ func createUser(ctx context.Context, tx *sql.Tx, u *org.User, now time.Time) err
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO users (username, name, role, department_id, hall_id, password_hash, active, created_at, password_changed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
-		u.Username, u.Name, string(u.Role), dbNull(dept), dbNull(hall), u.PasswordHash, u.Active, stamp(now)).Scan(&u.ID)
+		u.Username, u.Name, string(u.PrimaryRole()), dbNull(dept), dbNull(hall), u.PasswordHash, u.Active, stamp(now)).Scan(&u.ID)
 	if apperr.Is(mapErr(err, ""), apperr.Conflict) {
 		return apperr.Field("username", "用户名已存在："+u.Username)
 	}
+	if err != nil {
+		return err
+	}
 	u.CreatedAt, u.PasswordChangedAt = now, now
+	// Extra roles are written apart, only where there are some, so that
+	// accounts of one role still load into a schema before migration
+	// 00034 (as the migration tests load the demo's at the versions they
+	// migrate from).
+	if extra := u.ExtraRoles(); len(extra) > 0 {
+		_, err = tx.ExecContext(ctx, `UPDATE users SET extra_roles = $1 WHERE id = $2`, org.RolesText(extra), u.ID)
+	}
 	return err
 }
 

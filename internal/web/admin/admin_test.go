@@ -439,3 +439,30 @@ func TestAdminNamesDepartments(t *testing.T) {
 		head.wantNot(t, "部门 SCJG")
 	})
 }
+
+// TestAdminExtraRoles: the bureau admin ticks 兼任岗位 on an account; a
+// combination org refuses comes back next to the checkboxes with the
+// ticks kept; the person then switches desks; a department admin is
+// offered no checkboxes.
+func TestAdminExtraRoles(t *testing.T) {
+	eachHall(t, adminStart, func(t *testing.T, h *hall) {
+		admin := h.signIn(t, "admin")
+		admin.get("/admin/users").want(t, http.StatusOK, "吴婷", "综合受理、综合出件", `name="extra_roles" value="issuance"`)
+		admin.get("/admin/users/shouli2").want(t, http.StatusOK, `value="issuance" checked`)
+
+		bad := url.Values{"name": {"李文静"}, "role": {"issuance"}, "extra_roles": {"intake", "reviewer"}, "department": {""}, "hall": {demo.DistrictHall}}
+		p := admin.post("/admin/users/chujian", bad)
+		p.want(t, http.StatusUnprocessableEntity, `value="intake" checked`, `value="reviewer" checked`)
+		p.wantNear(t, `id="department"`, "须指明所属部门")
+		bad = url.Values{"name": {"李文静"}, "role": {"supervisor"}, "extra_roles": {"intake"}, "hall": {demo.DistrictHall}}
+		admin.post("/admin/users/chujian", bad).want(t, http.StatusUnprocessableEntity, "不能与其他岗位兼任")
+
+		good := url.Values{"name": {"李文静"}, "role": {"issuance"}, "extra_roles": {"intake"}, "department": {""}, "hall": {demo.DistrictHall}}
+		admin.follow(t, "/admin/users/chujian", good).want(t, http.StatusOK, "已保存", "综合出件、综合受理")
+		chujian := h.signIn(t, "chujian")
+		chujian.get("/").want(t, http.StatusOK, "切换到：受理窗口")
+
+		bumen := h.signIn(t, "bumen")
+		bumen.get("/admin/users").wantNot(t, `name="extra_roles"`)
+	})
+}

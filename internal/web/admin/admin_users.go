@@ -26,7 +26,40 @@ type usersData struct {
 	Halls              []org.Hall
 	HallName           map[string]string
 	Add                subform
-	Created            *createdAccount
+	// Extra are the roles a bureau admin may give beside the role (one
+	// clerk, two desks), ticked as the add form stands; nil for a
+	// department admin.
+	Extra   []roleCheck
+	Created *createdAccount
+}
+
+// roleCheck is one checkbox of the extra roles (兼任岗位).
+type roleCheck struct {
+	Value, Label string
+	Checked      bool
+}
+
+// extraRoleChecks returns the checkboxes of the roles that may be held
+// together (org.CombinableRoles), ticked as in form values v; nil for a
+// department admin, who gives its reviewers no other role.
+func extraRoleChecks(acc service.AdminAccess, v url.Values) []roleCheck {
+	if acc.Department != "" {
+		return nil
+	}
+	var out []roleCheck
+	for _, r := range org.CombinableRoles() {
+		out = append(out, roleCheck{string(r), r.Label(), slices.Contains(v["extra_roles"], string(r))})
+	}
+	return out
+}
+
+// extraRoles reads the ticked extra roles of a posted account form.
+func extraRoles(p url.Values) []org.Role {
+	var out []org.Role
+	for _, r := range p["extra_roles"] {
+		out = append(out, org.Role(r))
+	}
+	return out
 }
 
 // createdAccount is an account just added, with its generated password,
@@ -94,9 +127,10 @@ func (h *Handlers) showUsers(w http.ResponseWriter, r *http.Request, status int,
 	if d.Add.Values == nil && acc.Department != "" {
 		d.Add.Values = url.Values{"role": {string(org.RoleReviewer)}, "department": {acc.Department}}
 	}
+	d.Extra = extraRoleChecks(acc, d.Add.Values)
 	for _, u := range users {
 		switch {
-		case d.Role != "" && string(u.Role) != d.Role,
+		case d.Role != "" && !u.Holds(org.Role(d.Role)),
 			d.State == "active" && !u.Active, d.State == "inactive" && u.Active,
 			d.Query != "" && !strings.Contains(u.Username, strings.ToLower(d.Query)) && !strings.Contains(u.Name, d.Query):
 			continue
@@ -115,8 +149,9 @@ func (h *Handlers) addUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := r.PostForm
-	u := org.User{Username: p.Get("username"), Name: strings.TrimSpace(p.Get("name")), Role: org.Role(p.Get("role")),
+	u := org.User{Username: p.Get("username"), Name: strings.TrimSpace(p.Get("name")),
 		DepartmentCode: p.Get("department"), HallCode: p.Get("hall")} // codes as chosen: the use case refuses blanks
+	u.SetRoles(org.Role(p.Get("role")), extraRoles(p))
 	password, generated := p.Get("password"), false
 	if password == "" {
 		password, generated = service.TemporaryPassword(), true
@@ -151,6 +186,7 @@ type userData struct {
 	Self        bool
 	Edit        subform
 	Roles       []option
+	Extra       []roleCheck // the extra roles' checkboxes (兼任岗位)
 	Departments []org.Department
 	Halls       []org.Hall
 	DeptName    string
@@ -168,15 +204,19 @@ func (h *Handlers) showUser(w http.ResponseWriter, r *http.Request, status int, 
 		h.refuse(w, r, err)
 		return
 	}
-	_, roles, depts, halls, err := h.orgChoices(r)
+	acc, roles, depts, halls, err := h.orgChoices(r)
 	if err != nil {
 		h.refuse(w, r, err)
 		return
 	}
 	if edit.Values == nil {
 		edit.Values = url.Values{"name": {u.Name}, "role": {string(u.Role)}, "department": {u.DepartmentCode}, "hall": {u.HallCode}}
+		for _, x := range u.ExtraRoles() {
+			edit.Values.Add("extra_roles", string(x))
+		}
 	}
-	d := userData{adminPage: h.adminTabs(r), Account: u, Edit: edit, Roles: roles, Departments: depts, Halls: halls, NewPassword: newPassword}
+	d := userData{adminPage: h.adminTabs(r), Account: u, Edit: edit, Roles: roles, Extra: extraRoleChecks(acc, edit.Values),
+		Departments: depts, Halls: halls, NewPassword: newPassword}
 	if me := service.UserFrom(r.Context()); me != nil && me.ID == u.ID {
 		d.Self = true
 	}
@@ -206,7 +246,7 @@ func (h *Handlers) updateUser(w http.ResponseWriter, r *http.Request) {
 	p := r.PostForm
 	username := r.PathValue("username")
 	u, err := h.svc.UpdateUser(r.Context(), username, service.AccountChange{Name: p.Get("name"), Role: org.Role(p.Get("role")),
-		DepartmentCode: p.Get("department"), HallCode: p.Get("hall")})
+		ExtraRoles: extraRoles(p), DepartmentCode: p.Get("department"), HallCode: p.Get("hall")})
 	if err != nil {
 		var v page.View
 		status := h.FormError(r, &v, err)

@@ -38,7 +38,21 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) {
 	}
 	h.sessions.Put(r.Context(), page.SessionUserKey, u.ID)
 	h.sessions.Put(r.Context(), page.SessionPasswordKey, page.PasswordFingerprint(u))
+	h.sessions.Remove(r.Context(), page.SessionRoleKey) // every sign-in starts at the primary desk
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// switchDesk is the top bar's role switcher (one clerk, two desks): the
+// person goes on acting in another role they hold, and lands on that
+// desk's work. A role they do not hold is refused on the error page.
+func (h *Handlers) switchDesk(w http.ResponseWriter, r *http.Request) {
+	u, err := h.svc.SwitchDesk(r.Context(), r.PostFormValue("role"))
+	if err != nil {
+		h.ErrorPage(w, r, "切换岗位", err)
+		return
+	}
+	h.sessions.Put(r.Context(), page.SessionRoleKey, string(u.Role))
+	h.Redirect(w, r, "/", "已切换到"+u.Role.DeskLabel()+"（"+u.Role.Label()+"），以下是该岗位的待办")
 }
 
 func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) {

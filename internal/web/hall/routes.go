@@ -4,7 +4,8 @@ import "net/http"
 
 // Routes mounts this package's pages on mux.
 func (h *Handlers) Routes(mux *http.ServeMux) {
-	// Sign-in, the staff home page, password change and the handbook:
+	// Sign-in, the staff home page, password change, the desk switcher and
+	// the handbook:
 	// account.go, home.go, catalog.go.
 	mux.HandleFunc("GET /login", h.loginForm)
 	mux.HandleFunc("POST /login", h.login)
@@ -12,6 +13,7 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", h.SignedIn(h.home))
 	mux.HandleFunc("GET /password", h.SignedIn(h.passwordForm))
 	mux.HandleFunc("POST /password", h.SignedIn(h.changePassword))
+	mux.HandleFunc("POST /desk", h.SignedIn(h.switchDesk))
 	mux.HandleFunc("GET /items", h.items)
 	mux.HandleFunc("GET /items/{code}", h.item)
 

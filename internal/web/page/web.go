@@ -43,6 +43,9 @@ var staticFS embed.FS
 const (
 	SessionUserKey     = "user_id"
 	SessionPasswordKey = "password_at"
+	// SessionRoleKey keeps the role a person holding several switched
+	// to (one clerk, two desks); absent, they act in their primary role.
+	SessionRoleKey = "acting_role"
 	// An applicant's session of the online hall (网上办事大厅), the same
 	// way: the account's id and its password's fingerprint.
 	SessionAccountKey         = "account_id"
@@ -153,7 +156,18 @@ func SessionUser(ctx context.Context, sessions *scs.SessionManager, svc *service
 	if err == nil && sessions.GetString(ctx, SessionPasswordKey) != PasswordFingerprint(u) {
 		return nil, nil // the password changed since this session signed in
 	}
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	// The desk the person switched to, while they still hold its role;
+	// a role taken away since puts them back at their primary desk.
+	if role := sessions.GetString(ctx, SessionRoleKey); role != "" {
+		if acting, err := svc.ActingAs(u, role); err == nil {
+			return acting, nil
+		}
+		sessions.Remove(ctx, SessionRoleKey)
+	}
+	return u, nil
 }
 
 // SessionAccount returns the applicant signed in to the online hall by the
