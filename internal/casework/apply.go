@@ -62,6 +62,12 @@ type Input struct {
 	Outcome           Outcome           `json:"outcome,omitempty"`         // decide
 	ResultDocument    string            `json:"result_document,omitempty"` // decide: the licence or letter, with its number
 	CollectItems      []string          `json:"collect_items,omitempty"`   // submit-result: what to take back from the applicant (R10)
+	// ResultFile is the result as a PDF (submit-result), uploaded first
+	// (POST /api/v1/cases/{number}/result-file).
+	ResultFile *FileRef `json:"result_file,omitempty" doc:"电子结果文书（submit-result，可不填）：先上传（POST /api/v1/cases/{number}/result-file）后得到的文件引用，须为 PDF"`
+	// VerificationCode is the code the service draws for ResultFile;
+	// never read from a request.
+	VerificationCode string `json:"-"`
 	Signer            string            `json:"signer,omitempty"`          // deliver: who signs the receipt
 	SignerIDType      identity.IDType   `json:"signer_id_type,omitempty"`  // deliver: the signer's ID, checked at the desk
 	SignerIDNumber    string            `json:"signer_id_number,omitempty"`
@@ -636,6 +642,9 @@ func (t *transition) submitResult() error {
 	if err := t.correctResult(); err != nil {
 		return err
 	}
+	if err := t.attachResult(); err != nil {
+		return err
+	}
 	attempt := c.ResultRefusals + 1
 	if c.Result == ResultRefused {
 		t.details["on_time"] = t.onTime(c.Deadlines.CorrectBy)
@@ -647,6 +656,7 @@ func (t *transition) submitResult() error {
 		Number: c.Number, Item: c.ItemName, Department: c.DepartmentCode, Outcome: c.Outcome,
 		Document: c.ResultDocument, CollectItems: items, Delivery: c.Delivery,
 		SubmittedAt: t.env.Now, SubmittedBy: t.a.Username, Attempt: attempt,
+		Electronic: c.Electronic.printed(),
 	}))
 	return nil
 }
@@ -702,6 +712,7 @@ func (t *transition) delivered(method string) error {
 	r := ReceiptOfDelivery{
 		Number: c.Number, Item: c.ItemName, Applicant: c.Applicant.Masked(), Document: c.ResultDocument,
 		Method: method, CollectItems: c.CollectItems, At: t.env.Now, By: t.a.Username,
+		Electronic: c.Electronic.printed(),
 	}
 	if method == "pickup" {
 		r.Signer, _ = t.details["signer"].(string)

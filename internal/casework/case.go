@@ -289,6 +289,8 @@ type Case struct {
 	Extension      *Extension     `json:"extension,omitempty"`
 	Result         ResultStatus   `json:"result_status,omitempty"`
 	CollectItems   []string       `json:"collect_items,omitempty"`
+	// Electronic is the result as a PDF, when the department submitted one.
+	Electronic *ElectronicResult `json:"electronic_result,omitempty" readOnly:"true" doc:"电子结果文书及其验证码（部门提交办理结果时上传 PDF 的）"`
 	Carrier        string         `json:"carrier,omitempty"`
 	Tracking       string         `json:"tracking_number,omitempty"`
 	Returns        int            `json:"returns"`         // times returned for correction
