@@ -170,9 +170,9 @@ type Verification struct {
 	HolderID   string    // the applicant's ID number, masked
 	FileName   string
 	SHA256     string
-	// Matches is set by VerifyCopy: whether the copy is the document
-	// issued, by its SHA-256.
-	Matches *bool
+	// Checked is set by VerifyCopy, and Matches says whether the copy is
+	// the document issued, by its SHA-256.
+	Checked, Matches bool
 	// CopySHA256 is the copy's SHA-256, as computed.
 	CopySHA256 string
 }
@@ -254,7 +254,7 @@ func (s *Casework) VerifyCopy(ctx context.Context, number, code, name string, r 
 		return nil, err
 	}
 	match := subtle.ConstantTimeCompare([]byte(sum), []byte(v.SHA256)) == 1
-	v.Matches, v.CopySHA256 = &match, sum
+	v.Checked, v.Matches, v.CopySHA256 = true, match, sum
 	s.log.Info("electronic result checked", "number", v.Number, "matches", match, "request_id", RequestFrom(ctx).ID)
 	return v, nil
 }

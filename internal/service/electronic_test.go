@@ -127,12 +127,12 @@ func TestElectronicResult(t *testing.T) {
 			t.Fatalf("holder %q %q (applicant %+v)", ver.Holder, ver.HolderID, full.Case.Applicant)
 		}
 		ok, err := svc.VerifyCopy(pub, n, e.Code, "copy.pdf", bytes.NewReader(resultPDF))
-		if err != nil || ok.Matches == nil || !*ok.Matches {
+		if err != nil || !ok.Checked || !ok.Matches {
 			t.Fatalf("the same copy: %+v %v", ok, err)
 		}
 		changed := append(bytes.Clone(resultPDF[:len(resultPDF)-6]), []byte("%EOF \n")...)
 		bad, err := svc.VerifyCopy(pub, n, e.Code, "copy.pdf", bytes.NewReader(changed))
-		if err != nil || bad.Matches == nil || *bad.Matches || bad.CopySHA256 != sha(changed) {
+		if err != nil || !bad.Checked || bad.Matches || bad.CopySHA256 != sha(changed) {
 			t.Fatalf("a changed copy: %+v %v", bad, err)
 		}
 		if _, err := svc.VerifyCopy(pub, n, e.Code, "copy.png", bytes.NewReader(png)); !apperr.Is(err, apperr.Invalid) {
