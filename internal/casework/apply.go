@@ -67,12 +67,12 @@ type Input struct {
 	ResultFile *FileRef `json:"result_file,omitempty" doc:"电子结果文书（submit-result，可不填）：先上传（POST /api/v1/cases/{number}/result-file）后得到的文件引用，须为 PDF"`
 	// VerificationCode is the code the service draws for ResultFile;
 	// never read from a request.
-	VerificationCode string `json:"-"`
-	Signer            string            `json:"signer,omitempty"`          // deliver: who signs the receipt
-	SignerIDType      identity.IDType   `json:"signer_id_type,omitempty"`  // deliver: the signer's ID, checked at the desk
-	SignerIDNumber    string            `json:"signer_id_number,omitempty"`
-	Carrier           string            `json:"carrier,omitempty"`         // mail
-	Tracking          string            `json:"tracking_number,omitempty"` // mail
+	VerificationCode string          `json:"-"`
+	Signer           string          `json:"signer,omitempty"`         // deliver: who signs the receipt
+	SignerIDType     identity.IDType `json:"signer_id_type,omitempty"` // deliver: the signer's ID, checked at the desk
+	SignerIDNumber   string          `json:"signer_id_number,omitempty"`
+	Carrier          string          `json:"carrier,omitempty"`         // mail
+	Tracking         string          `json:"tracking_number,omitempty"` // mail
 	// Files replaces the electronic files of the materials it names
 	// (resubmit-online), by material code.
 	Files map[string][]FileRef `json:"files,omitempty"`
