@@ -62,17 +62,11 @@ type Input struct {
 	Outcome           Outcome           `json:"outcome,omitempty"`         // decide
 	ResultDocument    string            `json:"result_document,omitempty"` // decide: the licence or letter, with its number
 	CollectItems      []string          `json:"collect_items,omitempty"`   // submit-result: what to take back from the applicant (R10)
-	// ResultFile is the result as a PDF (submit-result), uploaded first
-	// (POST /api/v1/cases/{number}/result-file).
-	ResultFile *FileRef `json:"result_file,omitempty" doc:"电子结果文书（submit-result，可不填）：先上传（POST /api/v1/cases/{number}/result-file）后得到的文件引用，须为 PDF"`
-	// VerificationCode is the code the service draws for ResultFile;
-	// never read from a request.
-	VerificationCode string          `json:"-"`
-	Signer           string          `json:"signer,omitempty"`         // deliver: who signs the receipt
-	SignerIDType     identity.IDType `json:"signer_id_type,omitempty"` // deliver: the signer's ID, checked at the desk
-	SignerIDNumber   string          `json:"signer_id_number,omitempty"`
-	Carrier          string          `json:"carrier,omitempty"`         // mail
-	Tracking         string          `json:"tracking_number,omitempty"` // mail
+	Signer            string            `json:"signer,omitempty"`          // deliver: who signs the receipt
+	SignerIDType      identity.IDType   `json:"signer_id_type,omitempty"`  // deliver: the signer's ID, checked at the desk
+	SignerIDNumber    string            `json:"signer_id_number,omitempty"`
+	Carrier           string            `json:"carrier,omitempty"`         // mail
+	Tracking          string            `json:"tracking_number,omitempty"` // mail
 	// Files replaces the electronic files of the materials it names
 	// (resubmit-online), by material code.
 	Files map[string][]FileRef `json:"files,omitempty"`
@@ -91,6 +85,13 @@ type Input struct {
 	// refuse-acceptance): without it such a step is refused and changes
 	// nothing (NeedsConfirm; Preview shows what would be printed).
 	Confirm bool `json:"confirm,omitempty" doc:"作出决定（decide）和不予受理（refuse-acceptance）须为 true：表示已核对将出具的决定书（可先用 …/preview 预览），否则不生效"`
+
+	// ResultFile is the result as a PDF (submit-result), uploaded first
+	// (POST /api/v1/cases/{number}/result-file).
+	ResultFile *FileRef `json:"result_file,omitempty" doc:"电子结果文书（submit-result，可不填）：先上传（POST /api/v1/cases/{number}/result-file）后得到的文件引用，须为 PDF"`
+	// VerificationCode is the code the service draws for ResultFile;
+	// never read from a request.
+	VerificationCode string `json:"-"`
 }
 
 // MaxExtensionDays is the longest extension art. 42 allows.
@@ -642,7 +643,7 @@ func (t *transition) submitResult() error {
 	if err := t.correctResult(); err != nil {
 		return err
 	}
-	if err := t.attachResult(); err != nil {
+	if err := t.attachResult(); err != nil { // electronic.go
 		return err
 	}
 	attempt := c.ResultRefusals + 1

@@ -289,13 +289,11 @@ type Case struct {
 	Extension      *Extension     `json:"extension,omitempty"`
 	Result         ResultStatus   `json:"result_status,omitempty"`
 	CollectItems   []string       `json:"collect_items,omitempty"`
-	// Electronic is the result as a PDF, when the department submitted one.
-	Electronic     *ElectronicResult `json:"electronic_result,omitempty" readOnly:"true" doc:"电子结果文书及其验证码（部门提交办理结果时上传 PDF 的）"`
-	Carrier        string            `json:"carrier,omitempty"`
-	Tracking       string            `json:"tracking_number,omitempty"`
-	Returns        int               `json:"returns"`         // times returned for correction
-	ResultRefusals int               `json:"result_refusals"` // times the issuance desk refused the result (R9)
-	CloseReason    string            `json:"close_reason,omitempty"`
+	Carrier        string         `json:"carrier,omitempty"`
+	Tracking       string         `json:"tracking_number,omitempty"`
+	Returns        int            `json:"returns"`         // times returned for correction
+	ResultRefusals int            `json:"result_refusals"` // times the issuance desk refused the result (R9)
+	CloseReason    string         `json:"close_reason,omitempty"`
 	// NotAcceptedAt is when the department decided not to accept the case
 	// (不予受理): it ended then, terminated, with a written decision.
 	NotAcceptedAt time.Time `json:"not_accepted_at,omitzero"`
@@ -309,6 +307,9 @@ type Case struct {
 	// under; zero for a case older than the policy, which runs under
 	// version 1 (DeadlinePolicy).
 	Policy Policy `json:"deadline_policy,omitzero" readOnly:"true" doc:"办件收件时适用的期限规则（版本及各项时限）"`
+
+	// Electronic is the result as a PDF, when the department submitted one.
+	Electronic *ElectronicResult `json:"electronic_result,omitempty" readOnly:"true" doc:"电子结果文书及其验证码（部门提交办理结果时上传 PDF 的）"`
 
 	// Online applications (外网申报).
 	AccountID   int64      `json:"account_id,omitempty"`  // the applicant account that applied online
