@@ -261,7 +261,7 @@ func (s *Casework) VerifyCopy(ctx context.Context, number, code, name string, r 
 
 // hashPDF returns the SHA-256 of the PDF read from r, refusing a file
 // that is not a PDF by its bytes, is empty or is over max bytes; it reads
-// at most max+1 bytes and holds 512.
+// at most max+1 bytes and never holds it whole.
 func hashPDF(name string, r io.Reader, max int64) (string, error) {
 	if _, err := blob.CheckName(name); err != nil {
 		return "", err
