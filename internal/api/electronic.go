@@ -58,7 +58,7 @@ type scanInput struct {
 
 type caseFileInput struct {
 	Number string `path:"number" maxLength:"32" doc:"办件编号"`
-	SHA256 string `path:"sha256" maxLength:"64" doc:"文件的 SHA-256（十六进制）"`
+	SHA256 string `path:"sha" maxLength:"64" doc:"文件的 SHA-256（十六进制）"`
 }
 
 func (h *Handlers) registerElectronic(a huma.API) {
@@ -79,7 +79,7 @@ func (h *Handlers) registerElectronic(a huma.API) {
 		RequestBody: fileBody("application/pdf", "image/jpeg", "image/png"),
 	}, h.attachScan)
 	huma.Register(a, huma.Operation{
-		OperationID: "case-file", Method: http.MethodGet, Path: "/cases/{number}/files/{sha256}", Tags: []string{"办件"},
+		OperationID: "case-file", Method: http.MethodGet, Path: "/cases/{number}/files/{sha}", Tags: []string{"办件"},
 		Summary:  "下载办件的电子文件：材料、特别程序附件或电子结果文书",
 		Security: bearer, Errors: []int{401, 403, 404},
 	}, h.caseFile)
