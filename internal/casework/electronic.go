@@ -72,7 +72,7 @@ func AttachFiles(c *Case, code string, files []FileRef, a Actor, env Env) (Chang
 	if err := (Rule{Label: label, Hall: IntakeHall}).hallRefusal(c, a); err != nil {
 		return Change{}, err
 	}
-	if !slices.Contains(open, c.State) {
+	if !ScansOpen(c) {
 		return Change{}, apperr.New(apperr.Conflict, "办件 %s 现为「%s」，不能再上传扫描材料", c.Number, c.State.Label())
 	}
 	i := c.material(code)
@@ -99,6 +99,10 @@ func AttachFiles(c *Case, code string, files []FileRef, a Actor, env Env) (Chang
 	ev := &Event{Type: ActAttachFiles, Actor: a.name(), Role: a.roleName(), Desk: a.Desk, At: env.Now, From: c.State, To: c.State, Details: details}
 	return Change{Event: ev}, nil
 }
+
+// ScansOpen reports whether c takes scans of its materials: while it is
+// received, accepted or returned.
+func ScansOpen(c *Case) bool { return slices.Contains(open, c.State) }
 
 // ResultFileVisible reports whether the applicant may see the electronic
 // result: once the issuance desk has checked and taken it (a refused one

@@ -54,7 +54,7 @@ func (s *Casework) UploadResultFile(ctx context.Context, number, name string, r 
 // UploadScan receives one scanned material of a case (a file chosen, or
 // the PDF the document camera made in the browser) for AttachScans,
 // checked as every upload is. Only the intake desk uploads, while the
-// case is open.
+// case takes scans (casework.ScansOpen).
 func (s *Casework) UploadScan(ctx context.Context, number, name string, r io.Reader) (casework.FileRef, error) {
 	v, err := s.Case(ctx, number)
 	if err != nil {
@@ -64,8 +64,8 @@ func (s *Casework) UploadScan(ctx context.Context, number, name string, r io.Rea
 	if a == nil || a.User == nil || a.User.Role != org.RoleIntake {
 		return casework.FileRef{}, apperr.New(apperr.Forbidden, "只有综合受理窗口人员可以上传扫描材料")
 	}
-	if v.Case.State.Closed() {
-		return casework.FileRef{}, apperr.New(apperr.Conflict, "办件 %s 已办结，不能再上传扫描材料", number)
+	if !casework.ScansOpen(v.Case) {
+		return casework.FileRef{}, apperr.New(apperr.Conflict, "办件 %s 现为「%s」，不能再上传扫描材料", number, v.Case.State.Label())
 	}
 	return s.keepUpload(ctx, number, name, r, s.cfg.Uploads, a.User.Username)
 }

@@ -55,10 +55,7 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 	d.Holding = h.holding(ctx, cv.Case.Number, d.DeptName)
 	if u := service.UserFrom(ctx); u != nil {
 		d.MayNotice = u.Role.Sees(org.WorkNotices) && !u.Role.NeedsDepartment() // the form is the service's to refuse
-		switch cv.Case.State {
-		case casework.Received, casework.Accepted, casework.Returned:
-			d.MayScan = u.Role == org.RoleIntake
-		}
+		d.MayScan = u.Role == org.RoleIntake && casework.ScansOpen(cv.Case)
 	}
 	for _, m := range cv.Case.Materials {
 		d.Files = d.Files || len(m.Files) > 0
