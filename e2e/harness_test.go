@@ -139,10 +139,12 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// watchedBrowser is browser, with its watch for a test to listen on.
-func watchedBrowser(t *testing.T) (context.Context, *consoleWatch) {
+// watchedBrowser is browser, with its watch for a test to listen on;
+// extra adds flags to chromium's (the document camera's test gives it a
+// fake camera).
+func watchedBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) (context.Context, *consoleWatch) {
 	t.Helper()
-	ctx, console := newBrowser(t)
+	ctx, console := newBrowser(t, extra...)
 	t.Cleanup(func() {
 		if errs := console.errors(); len(errs) > 0 {
 			t.Errorf("the pages reported %d console error(s):\n%s", len(errs), strings.Join(errs, "\n"))
@@ -151,8 +153,9 @@ func watchedBrowser(t *testing.T) (context.Context, *consoleWatch) {
 	return ctx, console
 }
 
-// newBrowser starts chromium and watches its console.
-func newBrowser(t *testing.T) (context.Context, *consoleWatch) {
+// newBrowser starts chromium, with the extra flags, and watches its
+// console.
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) (context.Context, *consoleWatch) {
 	t.Helper()
 	path := chromiumPath(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -167,6 +170,7 @@ func newBrowser(t *testing.T) (context.Context, *consoleWatch) {
 		chromedp.Flag("no-first-run", true),
 		chromedp.Flag("lang", "zh-CN"),
 	)
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	console := &consoleWatch{}
 	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithListener(console.see))

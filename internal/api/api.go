@@ -76,6 +76,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerAppointments(a)
 	h.registerSupervision(a)
 	h.registerLedgers(a)
+	h.registerElectronic(a)
 	return a
 }
 

@@ -88,6 +88,13 @@ type Input struct {
 	// refuse-acceptance): without it such a step is refused and changes
 	// nothing (NeedsConfirm; Preview shows what would be printed).
 	Confirm bool `json:"confirm,omitempty" doc:"作出决定（decide）和不予受理（refuse-acceptance）须为 true：表示已核对将出具的决定书（可先用 …/preview 预览），否则不生效"`
+
+	// ResultFile is the result as a PDF (submit-result), uploaded first
+	// (POST /api/v1/cases/{number}/result-file).
+	ResultFile *FileRef `json:"result_file,omitempty" doc:"电子结果文书（submit-result，可不填）：先上传（POST /api/v1/cases/{number}/result-file）后得到的文件引用，须为 PDF"`
+	// VerificationCode is the code the service draws for ResultFile;
+	// never read from a request.
+	VerificationCode string `json:"-"`
 }
 
 // MaxExtensionDays is the longest extension art. 42 allows.
@@ -642,6 +649,9 @@ func (t *transition) submitResult() error {
 	if err := t.correctResult(); err != nil {
 		return err
 	}
+	if err := t.attachResult(); err != nil { // electronic.go
+		return err
+	}
 	attempt := c.ResultRefusals + 1
 	if c.Result == ResultRefused {
 		t.details["on_time"] = t.onTime(c.Deadlines.CorrectBy)
@@ -653,6 +663,7 @@ func (t *transition) submitResult() error {
 		Number: c.Number, Item: c.ItemName, Department: c.DepartmentCode, Outcome: c.Outcome,
 		Document: c.ResultDocument, CollectItems: items, Delivery: c.Delivery,
 		SubmittedAt: t.env.Now, SubmittedBy: t.a.Username, Attempt: attempt,
+		Electronic: c.Electronic.printed(),
 	}))
 	return nil
 }
@@ -708,6 +719,7 @@ func (t *transition) delivered(method string) error {
 	r := ReceiptOfDelivery{
 		Number: c.Number, Item: c.ItemName, Applicant: c.Applicant.Masked(), Document: c.ResultDocument,
 		Method: method, CollectItems: c.CollectItems, At: t.env.Now, By: t.a.Username,
+		Electronic: c.Electronic.printed(),
 	}
 	if method == "pickup" {
 		r.Signer, _ = t.details["signer"].(string)

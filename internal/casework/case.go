@@ -308,6 +308,9 @@ type Case struct {
 	// version 1 (DeadlinePolicy).
 	Policy Policy `json:"deadline_policy,omitzero" readOnly:"true" doc:"办件收件时适用的期限规则（版本及各项时限）"`
 
+	// Electronic is the result as a PDF, when the department submitted one.
+	Electronic *ElectronicResult `json:"electronic_result,omitempty" readOnly:"true" doc:"电子结果文书及其验证码（部门提交办理结果时上传 PDF 的）"`
+
 	// Online applications (外网申报).
 	AccountID   int64      `json:"account_id,omitempty"`  // the applicant account that applied online
 	AgentUser   string     `json:"agent_user,omitempty"`  // the agent (代办员) account acting for the applicant

@@ -179,6 +179,8 @@ type ResultSheetData struct {
 	SubmittedAt  time.Time `json:"submitted_at"`
 	SubmittedBy  string    `json:"submitted_by"`
 	Attempt      int       `json:"attempt"` // 1, or more after refusals
+	// Electronic is the electronic result the sheet hands over, if any.
+	Electronic *PrintedResult `json:"electronic,omitempty"`
 }
 
 // ReceiptOfDelivery is what a delivery receipt shows.
@@ -195,4 +197,6 @@ type ReceiptOfDelivery struct {
 	CollectItems []string  `json:"collected_items,omitempty"`
 	At           time.Time `json:"at"`
 	By           string    `json:"by"`
+	// Electronic is the electronic result delivered, if any.
+	Electronic *PrintedResult `json:"electronic,omitempty"`
 }

@@ -182,6 +182,8 @@ func (a Action) Label() string {
 		return "收件"
 	case ActSubmit:
 		return "网上申报"
+	case ActAttachFiles:
+		return "上传扫描材料"
 	}
 	for _, r := range Table {
 		if r.Action == a {

@@ -164,12 +164,22 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 }
 
 // isUpload reports whether the request may carry an uploaded file: a
-// multipart form posted to the online hall or the agents' pages, or a
-// special procedure's record with its attachments from a case page.
+// multipart form posted to the online hall or the agents' pages, a special
+// procedure's record with its attachments, a result with its PDF or scans
+// of materials from a case page, or a copy checked on the public
+// verification page; or, through the API, a case's file sent as the body.
 func isUpload(r *http.Request) bool {
-	return r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") &&
-		(strings.HasPrefix(r.URL.Path, "/my/") || strings.HasPrefix(r.URL.Path, "/agent/") ||
-			strings.HasPrefix(r.URL.Path, "/cases/") && strings.HasSuffix(r.URL.Path, "/finish-procedure"))
+	if r.Method != http.MethodPost {
+		return false
+	}
+	p := r.URL.Path
+	if strings.HasPrefix(p, "/api/v1/cases/") {
+		return strings.HasSuffix(p, "/result-file") || strings.HasSuffix(p, "/files")
+	}
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") &&
+		(strings.HasPrefix(p, "/my/") || strings.HasPrefix(p, "/agent/") || strings.HasPrefix(p, "/verify/") ||
+			strings.HasPrefix(p, "/cases/") && (strings.HasSuffix(p, "/finish-procedure") ||
+				strings.HasSuffix(p, "/submit-result") || strings.HasSuffix(p, "/files")))
 }
 
 // sizeText shows a byte count as people read it.

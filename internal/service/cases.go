@@ -221,6 +221,9 @@ func (s *Casework) view(c *casework.Case, a casework.Actor, env casework.Env) *C
 		agent := c.Agent.Masked()
 		masked.Agent = &agent
 	}
+	if (a.Role == org.RoleApplicant || a.Role == org.RoleAgent) && !c.ResultFileVisible() {
+		masked.Electronic = nil // until the issuance desk has taken it (electronic.go)
+	}
 	v := &CaseView{Case: &masked, Allowed: casework.Allowed(c, a, env), Refused: casework.Refused(c, a, env), Warning: c.Warning(env.Cal, env.Now), Open: c.OpenDeadlines()}
 	v.WarningRank, v.WarningLabel = v.Warning.Rank(), v.Warning.Label()
 	v.StateLabel, v.StateWords = c.StateLabel(), c.StateWords()
@@ -345,6 +348,9 @@ func (s *Casework) Act(ctx context.Context, number string, action casework.Actio
 		}
 	}
 	if err := s.checkAttachments(ctx, action, in.Attachments); err != nil {
+		return nil, err
+	}
+	if err := s.prepareResult(ctx, action, &in); err != nil { // electronic.go
 		return nil, err
 	}
 	if action == casework.ActDeliver && in.AgentUser != "" {

@@ -99,6 +99,11 @@ func (s *Online) CaseFile(ctx context.Context, number, sha string) (io.ReadClose
 			}
 		}
 	}
+	// The electronic result: v.Case holds it only for those who may see it.
+	if e := v.Case.Electronic; e != nil && e.File.SHA256 == sha {
+		rc, err := s.openBlob(ctx, e.File)
+		return rc, e.File, err
+	}
 	for _, f := range v.Case.ProcedureFiles() {
 		if f.SHA256 == sha {
 			rc, err := s.openBlob(ctx, f)

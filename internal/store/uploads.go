@@ -114,11 +114,15 @@ func dropReferences(ctx context.Context, tx *sql.Tx, holder string, id int64) er
 	return err
 }
 
-// caseFiles returns the files of a case's materials.
+// caseFiles returns the files of a case's materials, of its special
+// procedures' records and its electronic result.
 func caseFiles(c *casework.Case) []casework.FileRef {
 	var out []casework.FileRef
 	for _, m := range c.Materials {
 		out = append(out, m.Files...)
+	}
+	if c.Electronic != nil {
+		out = append(out, c.Electronic.File)
 	}
 	return append(out, c.ProcedureFiles()...)
 }

@@ -32,6 +32,9 @@ type casePageData struct {
 	Files      bool   // some material has electronic files (an online application)
 	Holding    *holdingBar
 	MayNotice  bool // a supervisor (or the bureau's admin) may open a supervision notice
+	// MayScan shows the intake desk's form for scans of the materials
+	// (the service decides; the form is offered while the case is open).
+	MayScan bool
 }
 
 func (h *Handlers) casePage(w http.ResponseWriter, r *http.Request) {
@@ -52,6 +55,7 @@ func (h *Handlers) showCase(w http.ResponseWriter, r *http.Request, status int, 
 	d.Holding = h.holding(ctx, cv.Case.Number, d.DeptName)
 	if u := service.UserFrom(ctx); u != nil {
 		d.MayNotice = u.Role.Sees(org.WorkNotices) && !u.Role.NeedsDepartment() // the form is the service's to refuse
+		d.MayScan = u.Role == org.RoleIntake && casework.ScansOpen(cv.Case)
 	}
 	for _, m := range cv.Case.Materials {
 		d.Files = d.Files || len(m.Files) > 0

@@ -33,6 +33,12 @@ type printPage struct {
 	CheckCode    string       // on the receipt notice only
 	RatingQR     template.URL // on the delivery receipt only: the QR code of RatingURL
 	RatingURL    string       // the case's online rating page (the check code is typed in)
+	// VerifyQR is the QR code of VerifyURL, the public verification page
+	// of the electronic result the document hands over (with its code);
+	// VerifyPage is that page's address without the code, for typing in.
+	VerifyQR   template.URL
+	VerifyURL  string
+	VerifyPage string
 	// Policy is the deadline policy the case runs under: the limits and
 	// handover times the forms state.
 	Policy casework.Policy
@@ -157,6 +163,13 @@ func (h *Handlers) printPage(r *http.Request, cv *service.CaseView, doc casework
 	if p.QR, err = page.QRPNG(p.ProgressURL); err != nil {
 		return nil, apperr.Wrap(err, "QR code")
 	}
+	if e := printedResult(data); e != nil {
+		p.VerifyURL = page.VerifyLink(r, p.Number, e.Code)
+		p.VerifyPage = page.SiteBase(r) + "/verify/" + p.Number
+		if p.VerifyQR, err = page.QRPNG(p.VerifyURL); err != nil {
+			return nil, apperr.Wrap(err, "verification QR code")
+		}
+	}
 	// The delivery receipt's second QR code opens the case's online rating
 	// (好差评). The receipt goes back to the department for archiving, so
 	// it carries no check code: the applicant types the one printed on the
@@ -168,6 +181,18 @@ func (h *Handlers) printPage(r *http.Request, cv *service.CaseView, doc casework
 		}
 	}
 	return p, nil
+}
+
+// printedResult is the electronic result a result handover sheet or a
+// delivery receipt hands over, nil for none.
+func printedResult(data any) *casework.PrintedResult {
+	switch d := data.(type) {
+	case *casework.ResultSheetData:
+		return d.Electronic
+	case *casework.ReceiptOfDelivery:
+		return d.Electronic
+	}
+	return nil
 }
 
 // The words the printed forms fill in; methods, so every print template

@@ -11,6 +11,9 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /cases/{number}/{action}", h.SignedIn(h.caseAction))
 	// A special procedure's finish carries its attachments: procedures.go.
 	mux.HandleFunc("POST /cases/{number}/finish-procedure", h.SignedIn(h.finishProcedure))
+	// A result with its PDF, and scans of materials: electronic.go.
+	mux.HandleFunc("POST /cases/{number}/submit-result", h.SignedIn(h.submitResult))
+	mux.HandleFunc("POST /cases/{number}/materials/files", h.SignedIn(h.attachScans))
 
 	// The department and issuance desks and handover: desks.go.
 	mux.HandleFunc("GET /dept", h.SignedIn(h.deptDesk))

@@ -42,6 +42,9 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 
 	// Progress look-up by check code: public.go.
 	mux.HandleFunc("GET /progress", h.progress)
+	// The public verification of electronic results: verify.go.
+	mux.HandleFunc("GET /verify/{number}", h.verify)
+	mux.HandleFunc("POST /verify/{number}", h.verifyCopy)
 
 	// The rating pad (评价器) and online rating: ratingpages.go.
 	mux.HandleFunc("GET /pad/{hall}/{window}", h.pad)

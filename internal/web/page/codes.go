@@ -112,3 +112,9 @@ func ProgressLink(r *http.Request, number, code string) string {
 	}
 	return link
 }
+
+// VerifyLink is the public verification page of a case's electronic
+// result, with the verification code printed beside it.
+func VerifyLink(r *http.Request, number, code string) string {
+	return SiteBase(r) + "/verify/" + url.PathEscape(number) + "?code=" + url.QueryEscape(code)
+}

@@ -1,0 +1,4 @@
+package service
+
+// MaskHolder is maskHolder, for the tests.
+var MaskHolder = maskHolder
