@@ -20,20 +20,20 @@ import (
 // Subscription is where a department (or one of its API clients) wants
 // case events sent.
 type Subscription struct {
-	ID             int64      `json:"id"`
-	DepartmentCode string     `json:"department"`
-	ClientID       int64      `json:"client_id,omitempty"` // the API client that made it; 0 when its admin did
-	URL            string     `json:"url"`
-	EventTypes     []string   `json:"event_types"` // CloudEvents types; none means all
-	ItemCodes      []string   `json:"item_codes"`  // only cases of these items; none means all
-	Description    string     `json:"description"`
-	Secrets        []Secret   `json:"-"`
-	PausedAt       time.Time  `json:"paused_at,omitzero"`
-	PausedReason   string     `json:"paused_reason,omitempty"`
-	CreatedBy      string     `json:"created_by"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
-	Stats          *Counts    `json:"counts,omitempty"`
+	ID             int64     `json:"id"`
+	DepartmentCode string    `json:"department"`
+	ClientID       int64     `json:"client_id,omitempty"` // the API client that made it; 0 when its admin did
+	URL            string    `json:"url"`
+	EventTypes     []string  `json:"event_types"` // CloudEvents types; none means all
+	ItemCodes      []string  `json:"item_codes"`  // only cases of these items; none means all
+	Description    string    `json:"description"`
+	Secrets        []Secret  `json:"-"`
+	PausedAt       time.Time `json:"paused_at,omitzero"`
+	PausedReason   string    `json:"paused_reason,omitempty"`
+	CreatedBy      string    `json:"created_by"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	Stats          *Counts   `json:"counts,omitempty"`
 }
 
 // Counts are a subscription's deliveries by outcome.
