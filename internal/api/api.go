@@ -70,6 +70,8 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerAppointments(a)
 	h.registerSupervision(a)
 	h.registerLedgers(a)
+	h.registerEvents(a)
+	h.registerWebhooks(a)
 	return a
 }
 
