@@ -209,6 +209,9 @@ func (s *Integration) RedeliverWebhook(ctx context.Context, deliveryID int64, co
 	if !confirm {
 		return nil, apperr.Field("confirm", "请确认重新推送")
 	}
+	if _, _, err := webhookScope(ctx); err != nil {
+		return nil, err
+	}
 	d, err := s.store.WebhookDelivery(ctx, deliveryID)
 	if err != nil {
 		return nil, err

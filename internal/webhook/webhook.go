@@ -136,3 +136,14 @@ func Types() []string {
 	slices.Sort(out)
 	return out
 }
+
+// TypeLabel names a CloudEvents type in Chinese, for the pages: the name
+// of the case action it reports.
+func TypeLabel(typ string) string {
+	for a, n := range eventNames {
+		if TypePrefix+n == typ {
+			return a.Label()
+		}
+	}
+	return typ
+}

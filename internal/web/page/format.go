@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/identity"
+	"github.com/onewindow/onewindow/internal/webhook"
 )
 
 // funcs are the template functions every page may use.
@@ -36,6 +37,7 @@ func (h *Kit) funcs() template.FuncMap {
 		"list":         func(v ...any) []any { return v },
 		"details":      eventDetails,
 		"formToken":    formTokenInput,
+		"typeLabel":    webhook.TypeLabel, // a webhook's CloudEvents type in Chinese
 		// The review levels and special procedures: levels.go.
 		"proposal":       casework.ProposalLabel,
 		"levelName":      func(l casework.Level) string { return l.Label() },
