@@ -70,7 +70,7 @@ func (h *Handlers) createWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	in := service.WebhookInput{
 		Department: r.PostFormValue("department"), URL: r.PostFormValue("url"), EventTypes: r.PostForm["event_types"],
-		ItemCodes: strings.FieldsFunc(r.PostFormValue("item_codes"), func(c rune) bool { return c == ',' || c == '，' || c == ' ' || c == '\n' }),
+		ItemCodes:   strings.FieldsFunc(r.PostFormValue("item_codes"), func(c rune) bool { return c == ',' || c == '，' || c == ' ' || c == '\n' }),
 		Description: r.PostFormValue("description"),
 	}
 	created, err := h.svc.CreateWebhook(r.Context(), in)
