@@ -20,7 +20,7 @@ import (
 type eventsInput struct {
 	After       string `query:"after" maxLength:"40" doc:"上次读到的最后一个事件的 cursor；不填从头读，end 表示只读此后发生的"`
 	Limit       int    `query:"limit" minimum:"0" maximum:"1000" doc:"每次最多条数，默认 100，最多 1000"`
-	Wait        string `query:"wait" maxLength:"10" doc:"长轮询：暂无新事件时最多等待多久，如 30s 或 30（秒），最长 60s；有事件提交即刻返回"`
+	Wait        string `query:"wait" maxLength:"10" doc:"长轮询：暂无新事件时最多等待多久，如 30s 或 30（秒），最长 45s；有事件提交即刻返回"`
 	Accept      string `header:"Accept" doc:"text/event-stream 时以 SSE 推送（同 /events/stream）"`
 	LastEventID string `header:"Last-Event-ID" maxLength:"40" doc:"SSE 断线重连时浏览器自动带上的游标，优先于 after"`
 }

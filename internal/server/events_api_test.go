@@ -20,13 +20,13 @@ func TestEventFeedAPI(t *testing.T) {
 		c := d.take(t, foodLicence())
 		d.mustAct(t, "shenpi", c.Number, casework.ActAccept, nil)
 
-		r := d.get(t, "shenpi", "/api/v1/events?limit=1")
+		r := d.get(t, "shenpi", "/api/v1/events?limit=1&wait=45s")
 		mustStatus(t, r, http.StatusOK)
 		p := decodeAs[service.EventPage](t, r)
 		if len(p.Events) != 1 || p.Events[0].Number != c.Number || p.Events[0].Seq != 1 || p.Cursor != p.Events[0].Position {
 			t.Fatalf("first page %+v", p)
 		}
-		p = decodeAs[service.EventPage](t, d.get(t, "shenpi", "/api/v1/events?after="+p.Cursor))
+		p = decodeAs[service.EventPage](t, d.get(t, "shenpi", "/api/v1/events?wait=45s&after="+p.Cursor))
 		if len(p.Events) != 1 || p.Events[0].Seq != 2 || p.Events[0].State != "accepted" || p.Events[0].Type != "cn.gov.onewindow.case.accepted" {
 			t.Fatalf("second page %+v", p)
 		}
@@ -42,7 +42,7 @@ func TestEventFeedAPI(t *testing.T) {
 		// Long poll: held open until the next commit.
 		done := make(chan *reply, 1)
 		go func() {
-			r, _ := d.send(http.MethodGet, "shenpi", "/api/v1/events?wait=20s&after="+end, nil)
+			r, _ := d.send(http.MethodGet, "shenpi", "/api/v1/events?wait=45s&after="+end, nil)
 			done <- r
 		}()
 		time.Sleep(200 * time.Millisecond)
@@ -53,12 +53,12 @@ func TestEventFeedAPI(t *testing.T) {
 			if len(p.Events) != 1 || p.Events[0].Seq != 3 {
 				t.Fatalf("long poll %+v", p)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(70 * time.Second):
 			t.Fatal("the long poll was not answered by the commit")
 		}
 
 		// SSE from a Last-Event-ID: the events after it, each with its cursor as id.
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 70*time.Second)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, d.base+"/api/v1/events/stream", nil)
 		req.Header.Set("Authorization", "Bearer "+d.tokens["shenpi"])

@@ -27,8 +27,9 @@ type EventPage struct {
 	Cursor string `json:"cursor"`
 }
 
-// MaxFeedWait is the longest a long poll is held open.
-const MaxFeedWait = 60 * time.Second
+// MaxFeedWait is the longest a long poll is held open: well within the
+// server's 60 s write timeout.
+const MaxFeedWait = 45 * time.Second
 
 // feedRecheck is how often a waiting read looks again without being
 // woken: commits on other nodes wake only their own node's readers, and on
@@ -71,7 +72,7 @@ func (s *Integration) Events(ctx context.Context, q EventsQuery) (*EventPage, er
 		return nil, apperr.Field("limit", "每次最多读取 1000 条")
 	}
 	if q.Wait < 0 || q.Wait > MaxFeedWait {
-		return nil, apperr.Field("wait", "等待时间须在 0 至 60 秒之间")
+		return nil, apperr.Field("wait", "等待时间须在 0 至 45 秒之间")
 	}
 	if q.After == "end" {
 		if q.After, err = s.store.FeedEnd(ctx); err != nil {
