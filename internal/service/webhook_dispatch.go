@@ -112,6 +112,10 @@ func (s *Integration) newDispatcher() (*outbox.Dispatcher[*webhook.Delivery], er
 // delivery for the log.
 func (s *Integration) sendWebhook(ctx context.Context, d *webhook.Delivery) error {
 	d.ResponseCode = 0
+	if d.After != nil && !d.After.Sent {
+		// The one before it in its line failed: in order, or not yet.
+		return errLineWaits
+	}
 	w, err := s.store.Webhook(ctx, d.SubscriptionID)
 	if err != nil {
 		return err
@@ -139,5 +143,10 @@ func (s *Integration) sendWebhook(ctx context.Context, d *webhook.Delivery) erro
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
+	d.Sent = true
 	return nil
 }
+
+// errLineWaits is the outcome of a delivery whose predecessor in its line
+// failed in the same round: it is tried again after its back-off.
+var errLineWaits = errors.New("等待同一办件的前一事件送达")

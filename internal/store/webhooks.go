@@ -290,13 +290,45 @@ func (s *Store) ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease
 		for id := range claimed {
 			ids = append(ids, id)
 		}
-		in, args := idList(ids, 1)
-		rows, err := tx.QueryContext(ctx, deliveryColumns+` WHERE w.id IN (`+in+`) ORDER BY w.id`, args...)
+		// The due deliveries behind each claimed head come along in the
+		// same claim: sent after it in one round instead of one round
+		// each. No other node can take them meanwhile: their head is
+		// pending.
+		in, args := idList(ids, 3)
+		rows, err := tx.QueryContext(ctx, `UPDATE webhook_deliveries SET attempts = attempts + 1, claimed_until = $1, next_attempt_at = $1
+			WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 AND id NOT IN (`+in+`)
+				AND (subscription_id, case_id) IN (SELECT subscription_id, case_id FROM webhook_deliveries WHERE id IN (`+in+`))
+			RETURNING id`, append([]any{stamp(now.Add(lease)), stamp(now)}, args...)...)
 		if err != nil {
 			return err
 		}
-		out, err = scanDeliveries(rows)
-		return err
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		in, args = idList(ids, 1)
+		rows, err = tx.QueryContext(ctx, deliveryColumns+` WHERE w.id IN (`+in+`) ORDER BY w.id`, args...)
+		if err != nil {
+			return err
+		}
+		if out, err = scanDeliveries(rows); err != nil {
+			return err
+		}
+		last := map[[2]any]*webhook.Delivery{}
+		for _, d := range out {
+			line := [2]any{d.SubscriptionID, d.CaseNumber}
+			d.After = last[line]
+			last[line] = d
+		}
+		return nil
 	})
 	return out, err
 }

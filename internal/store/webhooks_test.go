@@ -53,21 +53,27 @@ func TestWebhookDeliveriesQueuedInOrder(t *testing.T) {
 		if n := count(otherItem); n != 0 {
 			t.Errorf("other item's subscription has %d deliveries", n)
 		}
-		// Only the heads of each (subscription, case) line are due: a's
-		// intake (for all), a's acceptance (for accepted), b's intake.
+		// A claim takes the heads of each (subscription, case) line with
+		// the due deliveries behind them, each knowing the one before it.
 		now := start.Add(time.Hour)
 		claimed, err := st.ClaimWebhookDeliveries(ctx, now, time.Minute, 100, 5)
 		must(t, err)
-		heads := map[string]bool{}
+		seen := map[string]bool{}
+		byKey := map[string]*webhook.Delivery{}
 		for _, d := range claimed {
-			heads[fmt.Sprintf("%d/%s/%d", d.SubscriptionID, d.CaseNumber, d.EventSeq)] = true
+			k := fmt.Sprintf("%d/%s/%d", d.SubscriptionID, d.CaseNumber, d.EventSeq)
+			seen[k], byKey[k] = true, d
 		}
-		want := map[string]bool{fmt.Sprintf("%d/%s/1", all.ID, a.Number): true, fmt.Sprintf("%d/%s/1", all.ID, b.Number): true,
-			fmt.Sprintf("%d/%s/2", accepted.ID, a.Number): true}
-		if fmt.Sprint(heads) != fmt.Sprint(want) {
-			t.Fatalf("claimed %v, want %v", heads, want)
+		key := func(w *webhook.Subscription, c *casework.Case, seq int) string { return fmt.Sprintf("%d/%s/%d", w.ID, c.Number, seq) }
+		want := map[string]bool{key(all, a, 1): true, key(all, a, 2): true, key(all, a, 3): true, key(all, b, 1): true, key(accepted, a, 2): true}
+		if fmt.Sprint(seen) != fmt.Sprint(want) {
+			t.Fatalf("claimed %v, want %v", seen, want)
 		}
-		// a's first delivery fails and will be retried: a's second is still not due.
+		if byKey[key(all, a, 2)].After != byKey[key(all, a, 1)] || byKey[key(all, a, 3)].After != byKey[key(all, a, 2)] ||
+			byKey[key(all, a, 1)].After != nil || byKey[key(accepted, a, 2)].After != nil {
+			t.Fatal("the deliveries of a line do not name the one before them")
+		}
+		// a's first delivery fails (and so the two behind it wait): none of a's line is due until the retry.
 		var outs []store.DeliveryOutcome
 		for _, d := range claimed {
 			o := store.DeliveryOutcome{Outcome: store.Outcome{ID: d.ID, Attempt: d.Attempts}, ResponseCode: 200}
@@ -88,11 +94,15 @@ func TestWebhookDeliveriesQueuedInOrder(t *testing.T) {
 		}
 		retry, err := st.ClaimWebhookDeliveries(ctx, now.Add(2*time.Second), time.Minute, 100, 5)
 		must(t, err)
-		if len(retry) != 1 || retry[0].EventSeq != 1 || retry[0].Attempts != 2 || retry[0].ResponseCode != 503 {
+		if len(retry) != 3 || retry[0].EventSeq != 1 || retry[0].Attempts != 2 || retry[0].ResponseCode != 503 {
 			t.Fatalf("retry claimed %+v", retry)
 		}
 		// Given up: the subscription is paused and nothing more is sent.
-		paused, err = st.ReportWebhookDeliveries(ctx, now, []store.DeliveryOutcome{{Outcome: store.Outcome{ID: retry[0].ID, Attempt: 2, Err: "timeout"}}}, "连续失败，已暂停")
+		outs = []store.DeliveryOutcome{{Outcome: store.Outcome{ID: retry[0].ID, Attempt: 2, Err: "timeout"}}}
+		for _, d := range retry[1:] {
+			outs = append(outs, store.DeliveryOutcome{Outcome: store.Outcome{ID: d.ID, Attempt: 2, Err: "waits", RetryAt: now.Add(3 * time.Second)}})
+		}
+		paused, err = st.ReportWebhookDeliveries(ctx, now, outs, "连续失败，已暂停")
 		must(t, err)
 		if len(paused) != 1 || paused[0] != all.ID {
 			t.Fatalf("paused %v, want [%d]", paused, all.ID)
@@ -105,7 +115,8 @@ func TestWebhookDeliveriesQueuedInOrder(t *testing.T) {
 		if more, _ := st.ClaimWebhookDeliveries(ctx, now.Add(time.Hour), time.Minute, 100, 5); len(more) != 0 {
 			t.Fatalf("a paused subscription's deliveries claimed: %d", len(more))
 		}
-		// Redelivery queues the event again; resumed, it goes out.
+		// Redelivery queues the event again at the end of the line;
+		// resumed, the line goes on past the failed one.
 		d, err := st.RedeliverWebhook(ctx, retry[0].ID, now)
 		must(t, err)
 		if d.EventSeq != 1 || d.Status() != "pending" || d.MessageID() != retry[0].MessageID() {
@@ -115,8 +126,12 @@ func TestWebhookDeliveriesQueuedInOrder(t *testing.T) {
 		must(t, st.UpdateWebhook(ctx, w))
 		next, err := st.ClaimWebhookDeliveries(ctx, now.Add(time.Hour), time.Minute, 100, 5)
 		must(t, err)
-		if len(next) != 1 || next[0].CaseNumber != a.Number || next[0].EventSeq != 2 {
-			t.Fatalf("after resuming claimed %+v, want a's second event (the line goes on past the failed one)", next)
+		var seqs []int
+		for _, d := range next {
+			seqs = append(seqs, d.EventSeq)
+		}
+		if fmt.Sprint(seqs) != "[2 3 1]" {
+			t.Fatalf("after resuming claimed events %v of a, want [2 3 1]", seqs)
 		}
 	})
 }

@@ -23,6 +23,12 @@ type Delivery struct {
 	FailedAt       time.Time `json:"failed_at,omitzero"`
 	ResponseCode   int       `json:"response_code,omitempty"` // the receiver's last HTTP status; 0 when none came
 	RespondedAt    time.Time `json:"responded_at,omitzero"`
+
+	// After is the delivery before this one in its line (subscription and
+	// case) when both were claimed together: it must be delivered first,
+	// or this one waits for its retry. Sent records that it was.
+	After *Delivery `json:"-"`
+	Sent  bool      `json:"-"`
 }
 
 // MessageID is the webhook-id of the delivery: the same for every attempt
