@@ -64,7 +64,9 @@ func TestWebhookDeliveriesQueuedInOrder(t *testing.T) {
 			k := fmt.Sprintf("%d/%s/%d", d.SubscriptionID, d.CaseNumber, d.EventSeq)
 			seen[k], byKey[k] = true, d
 		}
-		key := func(w *webhook.Subscription, c *casework.Case, seq int) string { return fmt.Sprintf("%d/%s/%d", w.ID, c.Number, seq) }
+		key := func(w *webhook.Subscription, c *casework.Case, seq int) string {
+			return fmt.Sprintf("%d/%s/%d", w.ID, c.Number, seq)
+		}
 		want := map[string]bool{key(all, a, 1): true, key(all, a, 2): true, key(all, a, 3): true, key(all, b, 1): true, key(accepted, a, 2): true}
 		if fmt.Sprint(seen) != fmt.Sprint(want) {
 			t.Fatalf("claimed %v, want %v", seen, want)
