@@ -18,6 +18,7 @@ import (
 	"github.com/onewindow/onewindow/internal/notify"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
+	"github.com/onewindow/onewindow/internal/webhook"
 )
 
 // errUsage reports a usage error whose message was already printed.
@@ -73,6 +74,12 @@ type Config struct {
 	// PprofAddr is where serve answers Go's profiling endpoints
 	// (/debug/pprof/), on a listener of its own; none by default.
 	PprofAddr string `env:"ONEWINDOW_PPROF_ADDR"`
+	// WebhookAllow are the private networks webhooks may reach anyway,
+	// comma-separated CIDR prefixes; none by default.
+	WebhookAllow string `env:"ONEWINDOW_WEBHOOK_ALLOW"`
+	// WebhookRetryBase is the wait after a webhook's first failed attempt,
+	// doubling after each further one (with jitter) for 3 days.
+	WebhookRetryBase time.Duration `env:"ONEWINDOW_WEBHOOK_RETRY_BASE" envDefault:"4s"`
 }
 
 // Main is the program: it parses the command line, wires the packages
@@ -286,6 +293,15 @@ func serviceConfig(cfg Config) (service.Config, error) {
 		// that names it in a draft, and a collector's claim.
 		return s, fmt.Errorf("upload grace %s is too short: use 1h or more", s.FileGrace)
 	}
+	if cfg.WebhookRetryBase < 100*time.Millisecond || cfg.WebhookRetryBase > time.Hour {
+		return s, fmt.Errorf("webhook retry base %s: use 100ms to 1h", cfg.WebhookRetryBase)
+	}
+	s.Webhooks.SetRetryBase(cfg.WebhookRetryBase)
+	allow, err := webhook.ParseAllow(cfg.WebhookAllow)
+	if err != nil {
+		return s, err
+	}
+	s.Webhooks.Allow = allow
 	var h, min int
 	if _, err := fmt.Sscanf(strings.TrimSpace(cfg.CloseTime), "%d:%d", &h, &min); err != nil {
 		return s, fmt.Errorf("close time %q: use HH:MM", cfg.CloseTime)

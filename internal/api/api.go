@@ -77,6 +77,8 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerSupervision(a)
 	h.registerLedgers(a)
 	h.registerElectronic(a)
+	h.registerEvents(a)
+	h.registerWebhooks(a)
 	return a
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/supervision"
+	"github.com/onewindow/onewindow/internal/webhook"
 )
 
 // accessStore is what Access needs of the store.
@@ -255,3 +256,21 @@ var (
 	_ baseStore        = (*store.Store)(nil)
 	_ supervisionStore = (*store.Store)(nil)
 )
+
+// integrationStore is what Integration needs of the store.
+type integrationStore interface {
+	Feed(ctx context.Context, q store.FeedQuery) ([]webhook.CaseEvent, error)
+	FeedEnd(ctx context.Context) (string, error)
+	CreateWebhook(ctx context.Context, w *webhook.Subscription) error
+	Webhook(ctx context.Context, id int64) (*webhook.Subscription, error)
+	Webhooks(ctx context.Context, department string) ([]webhook.Subscription, error)
+	UpdateWebhook(ctx context.Context, w *webhook.Subscription) error
+	DeleteWebhook(ctx context.Context, id int64, now time.Time) error
+	WebhookDeliveries(ctx context.Context, subscription, before int64, limit int) ([]*webhook.Delivery, error)
+	WebhookDelivery(ctx context.Context, id int64) (*webhook.Delivery, error)
+	RedeliverWebhook(ctx context.Context, id int64, now time.Time) (*webhook.Delivery, error)
+	ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit, maxAttempts int) ([]*webhook.Delivery, error)
+	ReportWebhookDeliveries(ctx context.Context, now time.Time, outcomes []store.DeliveryOutcome, reason string) ([]int64, error)
+	WebhookBacklog(ctx context.Context, now time.Time) (store.OutboxBacklog, error)
+	Department(ctx context.Context, code string) (*org.Department, error)
+}

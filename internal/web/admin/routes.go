@@ -49,6 +49,13 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/queue/windows/{number}", h.SignedIn(h.queueAdminWindow))
 	mux.HandleFunc("POST /admin/queue/settings", h.SignedIn(h.queueAdminSettings))
 
+	// Webhook subscriptions and their delivery logs: admin_webhooks.go.
+	mux.HandleFunc("GET /admin/webhooks", h.SignedIn(h.adminWebhooks))
+	mux.HandleFunc("POST /admin/webhooks", h.SignedIn(h.createWebhook))
+	mux.HandleFunc("GET /admin/webhooks/{id}", h.SignedIn(h.adminWebhook))
+	mux.HandleFunc("POST /admin/webhooks/{id}/{action}", h.SignedIn(h.webhookAction))
+	mux.HandleFunc("POST /admin/webhooks/deliveries/{id}/redeliver", h.SignedIn(h.redeliver))
+
 	// Queue figures (排队统计): figures.go.
 	mux.HandleFunc("GET /queue/figures", h.SignedIn(h.queueFigures))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/org"
+	"github.com/onewindow/onewindow/internal/webhook"
 )
 
 // funcs are the template functions every page may use.
@@ -38,6 +39,7 @@ func (h *Kit) funcs() template.FuncMap {
 		"details":      eventDetails,
 		"formToken":    formTokenInput,
 		"roleName":     org.EventRoleLabel,
+		"typeLabel":    webhook.TypeLabel, // a webhook's CloudEvents type in Chinese
 		// The review levels and special procedures: levels.go.
 		"proposal":       casework.ProposalLabel,
 		"levelName":      func(l casework.Level) string { return l.Label() },
