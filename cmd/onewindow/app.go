@@ -18,6 +18,7 @@ import (
 	"github.com/onewindow/onewindow/internal/notify"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
+	"github.com/onewindow/onewindow/internal/webhook"
 )
 
 // errUsage reports a usage error whose message was already printed.
@@ -70,6 +71,12 @@ type Config struct {
 	// UploadGrace is how long an uploaded file no case or draft references
 	// is kept before the collection deletes it.
 	UploadGrace time.Duration `env:"ONEWINDOW_UPLOAD_GRACE" envDefault:"24h"`
+	// WebhookAllow are the private networks webhooks may reach anyway,
+	// comma-separated CIDR prefixes; none by default.
+	WebhookAllow string `env:"ONEWINDOW_WEBHOOK_ALLOW"`
+	// WebhookRetryBase is the wait after a webhook's first failed attempt,
+	// doubling after each further one (with jitter) for 3 days.
+	WebhookRetryBase time.Duration `env:"ONEWINDOW_WEBHOOK_RETRY_BASE" envDefault:"4s"`
 }
 
 // Main is the program: it parses the command line, wires the packages
@@ -104,6 +111,7 @@ Usage:
   onewindow serve [flags]            start the hall (web pages, JSON API, background work)
   onewindow migrate [flags]          apply database migrations
   onewindow user add [flags]         add a staff account
+  onewindow client add|list|rotate|revoke   department systems' API clients and their keys
   onewindow catalog import FILE      add or update catalog items from JSON ("-" for stdin)
   onewindow catalog export [FILE]    write the catalog as JSON (stdout by default)
   onewindow calendar show [flags]    print a year's working-day calendar
@@ -135,6 +143,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.migrate(ctx, rest)
 	case "user":
 		return m.user(ctx, rest)
+	case "client":
+		return m.client(ctx, rest)
 	case "catalog":
 		return m.catalog(ctx, rest)
 	case "calendar":
@@ -280,6 +290,15 @@ func serviceConfig(cfg Config) (service.Config, error) {
 		// that names it in a draft, and a collector's claim.
 		return s, fmt.Errorf("upload grace %s is too short: use 1h or more", s.FileGrace)
 	}
+	if cfg.WebhookRetryBase < 100*time.Millisecond || cfg.WebhookRetryBase > time.Hour {
+		return s, fmt.Errorf("webhook retry base %s: use 100ms to 1h", cfg.WebhookRetryBase)
+	}
+	s.Webhooks.SetRetryBase(cfg.WebhookRetryBase)
+	allow, err := webhook.ParseAllow(cfg.WebhookAllow)
+	if err != nil {
+		return s, err
+	}
+	s.Webhooks.Allow = allow
 	var h, min int
 	if _, err := fmt.Sscanf(strings.TrimSpace(cfg.CloseTime), "%d:%d", &h, &min); err != nil {
 		return s, fmt.Errorf("close time %q: use HH:MM", cfg.CloseTime)

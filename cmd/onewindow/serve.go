@@ -46,6 +46,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.BoardFrameAncestors, "board-frame-ancestors", cfg.BoardFrameAncestors, "origins that may show the display board (/board/{hall}) in a frame, comma-separated,\ne.g. https://screens.example.gov.cn; every other page may never be framed (env ONEWINDOW_BOARD_FRAME_ANCESTORS)")
 	fs.IntVar(&cfg.MaxDrafts, "max-drafts", cfg.MaxDrafts, "drafts one applicant account may keep, joint applications included (env ONEWINDOW_MAX_DRAFTS)")
 	fs.IntVar(&cfg.MaxDraftFiles, "max-draft-files", cfg.MaxDraftFiles, "files one draft may hold (env ONEWINDOW_MAX_DRAFT_FILES)")
+	fs.StringVar(&cfg.WebhookAllow, "webhook-allow", cfg.WebhookAllow, "private networks webhooks may reach anyway, comma-separated CIDR, e.g. 10.8.0.0/16;\nloopback, link-local and private addresses are refused otherwise (env ONEWINDOW_WEBHOOK_ALLOW)")
+	fs.DurationVar(&cfg.WebhookRetryBase, "webhook-retry-base", cfg.WebhookRetryBase, "wait after a webhook's first failed attempt, doubling (with jitter, at most 1h) for 3 days,\nafter which the subscription is paused (env ONEWINDOW_WEBHOOK_RETRY_BASE)")
 	fs.DurationVar(&cfg.UploadGrace, "upload-grace", cfg.UploadGrace, "how long an uploaded file no case or draft references is kept before it is deleted,\nat least 1h (env ONEWINDOW_UPLOAD_GRACE)")
 	if done, err := parse(fs, args); done {
 		return err
@@ -149,6 +151,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	go func() {
 		defer close(jobsDone)
 		svc.RunJobs(jobsCtx, time.Minute)
+	}()
+	hooksDone := make(chan struct{})
+	go func() {
+		defer close(hooksDone)
+		svc.RunWebhooks(jobsCtx)
+	}()
+	defer func() {
+		stopJobs()
+		<-hooksDone
 	}()
 	defer func() {
 		stopJobs()

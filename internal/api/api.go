@@ -47,15 +47,19 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 		huma.NewErrorWithContext = newRequestProblem
 	})
 	cfg := huma.DefaultConfig("OneWindow 一窗通 API", version)
-	cfg.Info.Description = "政务服务大厅“一窗受理、集成服务”系统的开放接口。部门系统用 POST /login 取得令牌，" +
-		"之后每个请求带 Authorization: Bearer <token>。错误一律以 RFC 9457 problem+json 返回。"
+	cfg.Info.Description = "政务服务大厅“一窗受理、集成服务”系统的开放接口。工作人员用 POST /login 取得令牌，" +
+		"之后每个请求带 Authorization: Bearer <token>。部门业务系统用管理员发给本部门的接口密钥（owc_ 开头）：" +
+		"Authorization: Bearer <密钥>；办理办件时另带 On-Behalf-Of: <本部门审查人员的用户名>，办件记录同时记下该人员和系统。" +
+		"每个 POST 都可带 Idempotency-Key（如 UUID）：同一个键、同样的请求重试时返回首次的应答且不重复办理" +
+		"（应答带 Idempotent-Replayed: true），同一个键用于不同的请求返回 422；键保留 24 小时。" +
+		"错误一律以 RFC 9457 problem+json 返回。"
 	cfg.CreateHooks = nil // no $schema links in bodies
 	cfg.DocsPath = ""     // the server renders its own docs page, with no CDN
 	cfg.SchemasPath = ""
 	cfg.OpenAPIPath = "/openapi"
 	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
-		"bearer": {Type: "http", Scheme: "bearer", Description: "POST /login 返回的令牌"},
+		"bearer": {Type: "http", Scheme: "bearer", Description: "POST /login 返回的令牌，或部门业务系统的接口密钥（owc_ 开头）"},
 	}
 	a := humago.NewWithPrefix(mux, Prefix, cfg)
 	h := &Handlers{svc: svc, log: log}
@@ -70,6 +74,8 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerAppointments(a)
 	h.registerSupervision(a)
 	h.registerLedgers(a)
+	h.registerEvents(a)
+	h.registerWebhooks(a)
 	return a
 }
 

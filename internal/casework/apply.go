@@ -32,6 +32,9 @@ type Actor struct {
 	// OnBehalfOf names the applicant an agent acts for; the event records
 	// both.
 	OnBehalfOf string
+	// Client names the department system (API client) through which the
+	// reviewer acts; the event records both, as details "client".
+	Client string
 }
 
 // Env is what a transition needs of the world: the calendar, the time and
@@ -156,6 +159,9 @@ func Apply(c *Case, action Action, in Input, a Actor, env Env) (*Event, []Docume
 	t := transition{c: &next, in: in, a: a, env: env, details: map[string]any{}}
 	if a.OnBehalfOf != "" {
 		t.details["on_behalf_of"] = a.OnBehalfOf
+	}
+	if a.Client != "" {
+		t.details["client"] = a.Client
 	}
 	if err := t.run(action); err != nil {
 		return nil, nil, err

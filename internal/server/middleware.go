@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/apiclient"
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
@@ -179,7 +180,8 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d KB", n>>10)
 }
 
-// authenticate signs the request in: by its bearer token (the API) or by
+// authenticate signs the request in: by its bearer token (the API: a
+// user's token, or a department system's key with its On-Behalf-Of) or by
 // its page session. A bearer token that is wrong or expired is refused at
 // once; a missing one leaves the request anonymous for the handler to judge.
 func (s *Server) authenticate(next http.Handler) http.Handler {
@@ -191,7 +193,27 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				writeProblem(w, r, problem.New(http.StatusUnauthorized, "Authorization 须为 Bearer <token>"))
 				return
 			}
-			u, err := s.svc.Authenticate(ctx, strings.TrimSpace(token))
+			token = strings.TrimSpace(token)
+			if apiclient.IsKey(token) {
+				// A department system's key (README: Department systems).
+				acting := r.Method != http.MethodGet && r.Method != http.MethodHead
+				a, err := s.svc.AuthenticateClient(ctx, token, strings.TrimSpace(r.Header.Get("On-Behalf-Of")), acting)
+				if err != nil {
+					p := problem.From(err)
+					if p.Code == apperr.Internal {
+						s.log.Error("authenticate client", "err", err, "request_id", service.RequestFrom(ctx).ID)
+					}
+					if p.Status == http.StatusUnauthorized {
+						w.Header().Set("WWW-Authenticate", `Bearer realm="onewindow"`)
+					}
+					writeProblem(w, r, p)
+					return
+				}
+				noteSignedIn(r, "client:"+a.Client.Name+"/"+a.User.Username)
+				next.ServeHTTP(w, r.WithContext(service.WithClient(ctx, a)))
+				return
+			}
+			u, err := s.svc.Authenticate(ctx, token)
 			if err != nil {
 				p := problem.From(err)
 				if p.Code == apperr.Internal {

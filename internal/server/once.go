@@ -59,7 +59,8 @@ func (s *Server) oneTime(next http.Handler, errorPage func(http.ResponseWriter, 
 			// The first submission was refused and let go: act now.
 		}
 		rec := &answerRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
+		slotCtx, forget := page.WithAnswerSlot(ctx)
+		next.ServeHTTP(rec, r.WithContext(slotCtx))
 		status := rec.status
 		if status == 0 {
 			status = http.StatusOK
@@ -76,12 +77,13 @@ func (s *Server) oneTime(next http.Handler, errorPage func(http.ResponseWriter, 
 				FlashLink:      s.sessions.GetString(ctx, page.FlashLinkKey),
 				FlashLinkLabel: s.sessions.GetString(ctx, page.FlashLinkLabelKey),
 			})
-		case status < 300 && !rec.overflow:
+		case status < 300 && !rec.overflow && !*forget:
 			err = s.svc.FinishForm(ctx, path, token, service.FormAnswer{
 				Status: status, ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes(),
 			})
 		case status < 300:
-			// Too large to keep: a repeat goes back to the page it came from.
+			// Too large to keep, or a secret shown once (page.ForgetAnswer):
+			// a repeat goes back to the page it came from.
 			err = s.svc.FinishForm(ctx, path, token, service.FormAnswer{Status: http.StatusSeeOther, Location: page.LocalPath(r.Referer(), "/")})
 		default:
 			err = s.svc.ReleaseForm(ctx, path, token)

@@ -100,9 +100,11 @@ func New(cfg Config, svc *service.Service, sessions *scs.SessionManager, log *sl
 	// Outermost first: the client is known, every request gets an id, is
 	// logged, survives a panic, is refused if cross-origin, is signed in if
 	// it can be, is refused if its text is not clean (input.go), acts once
-	// per form token (once.go), and finds its page or a Chinese 404/405.
+	// per Idempotency-Key (idempotent.go) and per form token (once.go), and
+	// finds its page or a Chinese 404/405.
 	var h http.Handler = noSuchPage(mux, kit.NoSuchPage)
 	h = s.oneTime(h, kit.ErrorPage)
+	h = s.idempotent(h) // an API POST's Idempotency-Key: idempotent.go
 	h = s.screenInput(h, mux, kit.InputRefused)
 	h = s.authenticate(h)
 	h = sessions.LoadAndSave(h)

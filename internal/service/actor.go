@@ -3,17 +3,43 @@ package service
 import (
 	"context"
 
+	"github.com/onewindow/onewindow/internal/apiclient"
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/org"
 )
 
-// Actor is who is acting: a signed-in staff account, or the system itself
-// (the command line, start-up, background jobs).
+// Actor is who is acting: a signed-in staff account, a department system
+// (an API client), or the system itself (the command line, start-up,
+// background jobs).
 type Actor struct {
 	User    *org.User          // nil for the system and applicants
 	Account *applicant.Account // an applicant signed in to the online hall
 	System  bool
+	// Client is the department system calling the API with its key. User
+	// is then the reviewer it acts for (its On-Behalf-Of header) or, when
+	// it names nobody, a stand-in reviewer of its department that reads
+	// only (clients.go).
+	Client *apiclient.Client
+}
+
+// HasScope reports whether the actor may use scope: a department system
+// only with the scope granted to it; people and the system are not held
+// to scopes (their roles decide, as everywhere).
+func (a *Actor) HasScope(scope apiclient.Scope) bool {
+	if a == nil {
+		return false
+	}
+	return a.Client == nil || a.Client.Has(scope)
+}
+
+// needScope refuses a department system lacking scope, with what it is
+// for; anyone else passes.
+func needScope(ctx context.Context, scope apiclient.Scope) error {
+	if a := ActorFrom(ctx); a != nil && !a.HasScope(scope) {
+		return apperr.New(apperr.Forbidden, "接口客户端“%s”没有 %s 权限（%s）", a.Client.Name, scope, scope.Label())
+	}
+	return nil
 }
 
 // Name returns the name recorded for the actor's changes.
@@ -70,6 +96,12 @@ func WithUser(ctx context.Context, u *org.User) context.Context {
 // sign-in middleware calls it.
 func WithAccount(ctx context.Context, a *applicant.Account) context.Context {
 	return context.WithValue(ctx, actorKey, &Actor{Account: a})
+}
+
+// WithClient returns ctx acting as a department system (a, made by
+// AuthenticateClient). Only the sign-in middleware calls it.
+func WithClient(ctx context.Context, a *Actor) context.Context {
+	return context.WithValue(ctx, actorKey, a)
 }
 
 // AccountFrom returns the signed-in applicant of ctx, or nil.

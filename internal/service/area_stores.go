@@ -8,6 +8,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/apiclient"
 	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/bundle"
 	"github.com/onewindow/onewindow/internal/calendar"
@@ -18,6 +19,7 @@ import (
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/supervision"
+	"github.com/onewindow/onewindow/internal/webhook"
 )
 
 // accessStore is what Access needs of the store.
@@ -68,6 +70,22 @@ type adminStore interface {
 	UserByUsername(ctx context.Context, username string) (*org.User, error)
 	Users(ctx context.Context) ([]org.User, error)
 	Windows(ctx context.Context, hallCode string) ([]org.Window, error)
+}
+
+// clientsStore is what Clients needs of the store.
+type clientsStore interface {
+	APIClient(ctx context.Context, id int64) (*apiclient.Client, error)
+	APIClientByKey(ctx context.Context, hash string) (*apiclient.Client, *apiclient.Key, error)
+	APIClients(ctx context.Context, department string) ([]apiclient.Client, error)
+	ClaimIdempotencyKey(ctx context.Context, key, fingerprint string, now, expires time.Time) (claimed bool, held string, err error)
+	CreateAPIClient(ctx context.Context, c *apiclient.Client, k *apiclient.Key) error
+	FinishIdempotencyKey(ctx context.Context, key string, result []byte, now time.Time) error
+	IdempotencyKey(ctx context.Context, key string, now time.Time) (result []byte, done bool, claimedAt time.Time, err error)
+	ReleaseIdempotencyKey(ctx context.Context, key string) error
+	RevokeAPIClient(ctx context.Context, id int64, now time.Time, by string) error
+	RotateAPIClientKey(ctx context.Context, k *apiclient.Key, oldUntil time.Time) error
+	TouchAPIClientKey(ctx context.Context, keyID int64, now time.Time) error
+	UserByUsername(ctx context.Context, username string) (*org.User, error)
 }
 
 // caseworkStore is what Casework needs of the store.
@@ -231,9 +249,28 @@ var (
 	_ accessStore      = (*store.Store)(nil)
 	_ adminStore       = (*store.Store)(nil)
 	_ caseworkStore    = (*store.Store)(nil)
+	_ clientsStore     = (*store.Store)(nil)
 	_ hallStore        = (*store.Store)(nil)
 	_ onlineStore      = (*store.Store)(nil)
 	_ ratingsStore     = (*store.Store)(nil)
 	_ baseStore        = (*store.Store)(nil)
 	_ supervisionStore = (*store.Store)(nil)
 )
+
+// integrationStore is what Integration needs of the store.
+type integrationStore interface {
+	Feed(ctx context.Context, q store.FeedQuery) ([]webhook.CaseEvent, error)
+	FeedEnd(ctx context.Context) (string, error)
+	CreateWebhook(ctx context.Context, w *webhook.Subscription) error
+	Webhook(ctx context.Context, id int64) (*webhook.Subscription, error)
+	Webhooks(ctx context.Context, department string) ([]webhook.Subscription, error)
+	UpdateWebhook(ctx context.Context, w *webhook.Subscription) error
+	DeleteWebhook(ctx context.Context, id int64, now time.Time) error
+	WebhookDeliveries(ctx context.Context, subscription, before int64, limit int) ([]*webhook.Delivery, error)
+	WebhookDelivery(ctx context.Context, id int64) (*webhook.Delivery, error)
+	RedeliverWebhook(ctx context.Context, id int64, now time.Time) (*webhook.Delivery, error)
+	ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit, maxAttempts int) ([]*webhook.Delivery, error)
+	ReportWebhookDeliveries(ctx context.Context, now time.Time, outcomes []store.DeliveryOutcome, reason string) ([]int64, error)
+	WebhookBacklog(ctx context.Context, now time.Time) (store.OutboxBacklog, error)
+	Department(ctx context.Context, code string) (*org.Department, error)
+}

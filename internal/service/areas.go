@@ -70,3 +70,13 @@ type Access struct {
 	work  passwordWork // argon2id computations done: hashing.go
 	cases *Casework    // whether a case exists, for a code sent about it
 }
+
+// Clients is the department systems' area: API clients, their keys, scopes
+// and request rates (clients.go), and the Idempotency-Key of the API's
+// POSTs (idempotency.go).
+type Clients struct {
+	*base
+	store clientsStore
+
+	rates clientRates // each client's requests on this node
+}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"math/big"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/apiclient"
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/calendar"
@@ -76,6 +78,20 @@ func (v *CaseView) Name(username string) string {
 	return "—"
 }
 
+// ActorWords names who made event e as the record shows it: the person's
+// real name and, when a department system acted for them, the system's
+// name: 张三（经 不动产登记系统）.
+func (v *CaseView) ActorWords(e casework.Event) string {
+	name := v.Name(e.Actor)
+	var d struct {
+		Client string `json:"client"`
+	}
+	if json.Unmarshal(e.Details, &d) == nil && d.Client != "" {
+		name += "（经 " + d.Client + "）"
+	}
+	return name
+}
+
 // DeskWords says through which desk an event of the case came, by the
 // hall's name (casework.DeskWords).
 func (v *CaseView) DeskWords(desk string) string { return casework.DeskWords(desk, v.hallName) }
@@ -120,7 +136,11 @@ func caseActor(ctx context.Context) (casework.Actor, error) {
 	if u.HallCode != "" {
 		desk += ":" + u.HallCode
 	}
-	return casework.Actor{Username: u.Username, Name: u.Name, Role: u.Role, DepartmentCode: u.DepartmentCode, HallCode: u.HallCode, Desk: desk}, nil
+	ca := casework.Actor{Username: u.Username, Name: u.Name, Role: u.Role, DepartmentCode: u.DepartmentCode, HallCode: u.HallCode, Desk: desk}
+	if a.Client != nil {
+		ca.Client = a.Client.Name
+	}
+	return ca, nil
 }
 
 // reader is who reads or acts on a case, with what the service knows of
@@ -287,6 +307,9 @@ func (s *Casework) acting(ctx context.Context, number string, action casework.Ac
 	if r.Actor.Role == org.RoleSupervisor {
 		return reader{}, casework.Env{}, apperr.New(apperr.Forbidden, "监督人员只能查看，不能办理")
 	}
+	if err := needScope(ctx, apiclient.ScopeCasesAct); err != nil {
+		return reader{}, casework.Env{}, err
+	}
 	env, err := s.env(ctx)
 	if err != nil {
 		return reader{}, casework.Env{}, err
@@ -366,6 +389,9 @@ func (s *Casework) Act(ctx context.Context, number string, action casework.Actio
 // Case returns one case with its events and documents.
 func (s *Casework) Case(ctx context.Context, number string) (*CaseView, error) {
 	if _, err := casework.ParseCaseNumber("number", number); err != nil {
+		return nil, err
+	}
+	if err := needScope(ctx, apiclient.ScopeCasesRead); err != nil {
 		return nil, err
 	}
 	r, err := s.reader(ctx)
@@ -457,6 +483,9 @@ type CasePage struct {
 // Cases returns a work list, red and yellow cases first. Department roles
 // see their own department only.
 func (s *Casework) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
+	if err := needScope(ctx, apiclient.ScopeCasesRead); err != nil {
+		return nil, err
+	}
 	a, err := caseActor(ctx)
 	if err != nil {
 		return nil, err

@@ -31,6 +31,7 @@ type Config struct {
 	Uploads       blob.Limits       // size and content types of uploaded files
 	Limits        Limits            // what one client, key or node may ask for: limits.go
 	Notifications outbox.Settings   // how the notification outbox is sent: batches, concurrency, back-off
+	Webhooks      WebhookSettings   // how webhooks are sent: back-off, giving up, allowed private networks
 	MaxDrafts     int               // drafts (item and joint applications) one applicant account may keep
 	MaxDraftFiles int               // files one draft may hold
 	// FileGrace is how long an uploaded file that no case or draft
@@ -50,6 +51,7 @@ func DefaultConfig() Config {
 		Uploads:       blob.DefaultLimits(),
 		Limits:        DefaultLimits(),
 		Notifications: outbox.DefaultSettings(),
+		Webhooks:      DefaultWebhookSettings(),
 		MaxDrafts:     20,
 		MaxDraftFiles: 50,
 		FileGrace:     24 * time.Hour,
@@ -57,8 +59,8 @@ func DefaultConfig() Config {
 }
 
 // Service runs the use cases. It is the composition root of the areas:
-// each area (Casework, Hall, Online, Ratings, Admin, Access, Supervision,
-// Ledgers) holds the narrow store interface it uses (areas.go) and the
+// each area (Casework, Hall, Online, Ratings, Admin, Access, Clients,
+// Supervision, Ledgers) holds the narrow store interface it uses (areas.go) and the
 // areas it calls; Service embeds them so that the API, the pages and the
 // command line call every use case on one value.
 type Service struct {
@@ -69,6 +71,8 @@ type Service struct {
 	*Ratings
 	*Admin
 	*Access
+	*Clients
+	*Integration
 
 	store *store.Store
 	sv    *Supervision // supervision and assessment: supervision.go
@@ -108,11 +112,13 @@ func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Servic
 	s.Ratings = &Ratings{base: b, store: st}
 	s.Admin = &Admin{base: b, store: st}
 	s.Access = &Access{base: b, store: st}
+	s.Clients = &Clients{base: b, store: st}
 	s.Casework.access, s.Casework.hall, s.Casework.online = s.Access, s.Hall, s.Online
 	s.Hall.ratings = s.Ratings
 	s.Online.access, s.Online.cases = s.Access, s.Casework
 	s.Ratings.cases = s.Casework
 	s.Access.cases = s.Casework
+	s.Integration = newIntegration(b, st)
 
 	notifier, err := s.newNotifier(outbox.Config[applicant.Notification]{Settings: cfg.Notifications})
 	if err != nil {
@@ -130,6 +136,9 @@ func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Servic
 func (c Config) Validate() error {
 	if err := c.Notifications.Validate(); err != nil {
 		return fmt.Errorf("notifications: %w", err)
+	}
+	if err := c.Webhooks.Outbox.Validate(); err != nil {
+		return fmt.Errorf("webhooks: %w", err)
 	}
 	return nil
 }

@@ -29,8 +29,14 @@ const (
 	updateCaseQuery = `UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
 		last_seq = $6, last_hash = $7, data = $8, hall_code = $11, pickup_hall = $12, applicant_phone = $13, received_by = $14
 		WHERE id = $9 AND version = $10`
-	insertEventQuery = `INSERT INTO case_events (case_id, seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+	// insertEventQuery gives the event its feed position: on SQLite the
+	// one writer makes the largest so far plus one commit order; on
+	// PostgreSQL (insertEventQueryPG) the column's sequence and the
+	// writing transaction's id do, see event_feed.go.
+	insertEventQuery = `INSERT INTO case_events (case_id, seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash, deadlines, position)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, (SELECT COALESCE(MAX(position), 0) + 1 FROM case_events))`
+	insertEventQueryPG = `INSERT INTO case_events (case_id, seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash, deadlines)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 	insertDocumentQuery = `INSERT INTO case_documents (case_id, kind, title, event_seq, created_at, data, number) VALUES ($1, $2, $3, $4, $5, $6, $7)`
 )
 
@@ -94,7 +100,7 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	if err != nil {
 		return err
 	}
-	if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
+	if err := s.insertEvent(ctx, tx, c, ev); err != nil {
 		return err
 	}
 	if err := s.rollUp(ctx, tx, c, ev); err != nil {
@@ -175,11 +181,22 @@ func nullText(s string) any {
 // for the sweep to find; NULL while nothing warned of a lapse.
 func supplyDue(c *casework.Case) time.Time { return c.LapseAt() }
 
-func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev *casework.Event) error {
-	_, err := s.execTx(ctx, tx, insertEventQuery,
-		caseID, ev.Seq, string(ev.Type), ev.Actor, ev.Role, ev.Desk, stamp(ev.At), string(ev.From), string(ev.To),
-		string(ev.Details), ev.PrevHash, ev.Hash)
-	return err
+// insertEvent appends ev to case c with the deadlines still running after
+// it (the event feed tells them), and queues its webhook deliveries in the
+// same transaction.
+func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
+	q := insertEventQuery
+	if s.dialect == Postgres {
+		q = insertEventQueryPG
+	}
+	_, err := s.execTx(ctx, tx, q,
+		c.ID, ev.Seq, string(ev.Type), ev.Actor, ev.Role, ev.Desk, stamp(ev.At), string(ev.From), string(ev.To),
+		string(ev.Details), ev.PrevHash, ev.Hash, deadlinesJSON(c))
+	if err != nil {
+		return err
+	}
+	s.enqueued(tx, EventFeed)
+	return s.queueWebhooks(ctx, tx, c, ev)
 }
 
 // insertDocuments stores the documents with their data sealed: a printed
@@ -312,7 +329,7 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 		if n, _ := res.RowsAffected(); n != 1 {
 			return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
 		}
-		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
+		if err := s.insertEvent(ctx, tx, c, ev); err != nil {
 			return err
 		}
 		if err := s.rollUp(ctx, tx, c, ev); err != nil {

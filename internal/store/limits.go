@@ -237,7 +237,8 @@ const expiryBatch = 5000
 // ExpireAttempts deletes what has outlived its use: sign-in records past
 // their retention, idle failure counters, drained token buckets, expired
 // verification codes, unused known devices, long-expired API tokens and
-// expired one-time tokens of the pages' forms.
+// expired one-time tokens of the pages' forms and expired Idempotency-Keys
+// of the API.
 // It returns the rows deleted per table. Several nodes may run it at once.
 func (s *Store) ExpireAttempts(ctx context.Context, now time.Time, r Retention) (map[string]int64, error) {
 	out := map[string]int64{}
@@ -255,6 +256,7 @@ func (s *Store) ExpireAttempts(ctx context.Context, now time.Time, r Retention) 
 		{"known_devices", `DELETE FROM known_devices WHERE last_used_at < $1`, []any{stamp(now.Add(-r.Devices))}, false},
 		{"api_tokens", `DELETE FROM api_tokens WHERE expires_at < $1`, []any{stamp(now.Add(-r.Tokens))}, false},
 		{"form_tokens", `DELETE FROM form_tokens WHERE expires_at < $1`, []any{stamp(now)}, false},
+		{"idempotency_keys", `DELETE FROM idempotency_keys WHERE expires_at < $1`, []any{stamp(now)}, false},
 	}
 	for _, j := range jobs {
 		for {

@@ -21,6 +21,10 @@ import (
 type outboxTable struct {
 	table string // the table's name
 	done  string // the column stamped when the work is done
+	// eligible, if set, is a further condition a due row must meet (the
+	// table named by its full name): webhook deliveries wait for those
+	// before them in their line.
+	eligible string
 }
 
 // Outcome is what became of one claimed row.
@@ -49,7 +53,11 @@ const errorLimit = 500
 // LOCKED, so dispatchers on several nodes take disjoint batches without
 // waiting on each other; SQLite's single writer serialises the claims.
 func (s *Store) claimOutbox(ctx context.Context, tx *sql.Tx, q outboxTable, now time.Time, lease time.Duration, limit, maxAttempts int) (map[int64]int, error) {
-	pick := `SELECT id, attempts FROM ` + q.table + ` WHERE ` + q.done + ` IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
+	cond := ``
+	if q.eligible != "" {
+		cond = ` AND ` + q.eligible
+	}
+	pick := `SELECT id, attempts FROM ` + q.table + ` WHERE ` + q.done + ` IS NULL AND failed_at IS NULL AND next_attempt_at <= $1` + cond + `
 		ORDER BY next_attempt_at, id LIMIT $2`
 	if s.dialect == Postgres {
 		pick += ` FOR UPDATE SKIP LOCKED`

@@ -102,6 +102,7 @@ var sealedPlaces = []sealedPlace{
 	recordPlace("case_documents", "data", sealDocumentData),
 	recordPlace("drafts", "data", sealDraftData),
 	recordPlace("bundles", "data", sealBundleData),
+	recordPlace("webhook_subscriptions", "secrets", sealWebhookSecrets),
 	recordPlace("accounts", "data", sealAccountData, hashedCol{"phone", hashPhone}, hashedCol{"id_number", hashID}),
 	valuePlace("intake_attempts", "applicant_id_sealed", "applicant_id", sealAttemptID, hashID),
 	valuePlace("tickets", "id_number_sealed", "id_number", sealTicketID, hashID),

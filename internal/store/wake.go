@@ -13,6 +13,10 @@ type Outbox string
 // The outboxes a commit can wake.
 const (
 	NotificationOutbox Outbox = "notifications"
+	WebhookOutbox      Outbox = "webhooks"
+	// EventFeed is woken by every commit that appended a case event: the
+	// feed's long polls on this node answer at once.
+	EventFeed Outbox = "events"
 )
 
 // wakers are the functions to call after a commit that left work in an

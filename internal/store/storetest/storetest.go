@@ -224,3 +224,43 @@ func ReadOnly(t testing.TB, st *store.Store) (restore func()) {
 	t.Cleanup(restore)
 	return restore
 }
+
+// OpenNodes returns n stores of dialect on one fresh migrated database, as
+// n serving nodes share one: on PostgreSQL n pools on one schema; on
+// SQLite n stores on one file.
+func OpenNodes(t testing.TB, dialect store.Dialect, clk clock.Clock, n int) []*store.Store {
+	t.Helper()
+	if clk == nil {
+		clk = clock.System{}
+	}
+	var dsn string
+	switch dialect {
+	case store.SQLite:
+		dsn = filepath.Join(t.TempDir(), "onewindow.db")
+	case store.Postgres:
+		dsn = postgresSchema(t)
+	default:
+		t.Fatalf("storetest: unknown dialect %q", dialect)
+	}
+	ctx := context.Background()
+	var out []*store.Store
+	for i := range n {
+		st, err := store.Open(ctx, dsn, clk)
+		if err != nil {
+			t.Fatalf("storetest: open %s node %d: %v", dialect, i, err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if i == 0 {
+			if err := migrate(ctx, st, 0); err != nil {
+				t.Fatalf("storetest: migrate %s store: %v", dialect, err)
+			}
+		} else if err := st.Prepare(ctx); err != nil {
+			t.Fatalf("storetest: prepare %s node %d: %v", dialect, i, err)
+		}
+		if err := st.UseKeys(ctx, Keyring(t)); err != nil {
+			t.Fatalf("storetest: data keys of %s node %d: %v", dialect, i, err)
+		}
+		out = append(out, st)
+	}
+	return out
+}

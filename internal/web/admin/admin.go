@@ -64,7 +64,7 @@ func (h *Handlers) adminTabs(r *http.Request) adminPage {
 		if acc.Department != "" {
 			label = "本部门审批人员"
 		}
-		tabs = append(tabs, navItem{"/admin/users", label})
+		tabs = append(tabs, navItem{"/admin/users", label}, navItem{"/admin/clients", "接口客户端"})
 	}
 	p := adminPage{Tabs: tabs, ActiveTab: "/admin", DeptNames: h.DepartmentNames(r.Context())}
 	for _, t := range tabs {

@@ -33,6 +33,12 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/users/{username}/active", h.SignedIn(h.setUserActive))
 	mux.HandleFunc("POST /admin/users/{username}/password", h.SignedIn(h.resetPassword))
 
+	// Department systems (API clients) and their keys: admin_clients.go.
+	mux.HandleFunc("GET /admin/clients", h.SignedIn(h.adminClients))
+	mux.HandleFunc("POST /admin/clients", h.SignedIn(h.addClient))
+	mux.HandleFunc("POST /admin/clients/{id}/rotate", h.SignedIn(h.rotateClientKey))
+	mux.HandleFunc("POST /admin/clients/{id}/revoke", h.SignedIn(h.revokeClient))
+
 	// One-thing bundle templates: admin_bundles.go.
 	mux.HandleFunc("GET /admin/bundles", h.SignedIn(h.adminBundles))
 	mux.HandleFunc("POST /admin/bundles", h.SignedIn(h.saveAdminBundle))

@@ -1,9 +1,11 @@
 package page
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"html/template"
+	"net/http"
 )
 
 // FormTokenField is the hidden field that carries a form's one-time token.
@@ -24,4 +26,25 @@ func NewFormToken() string {
 // form (a refused one too) gets its own.
 func formTokenInput() template.HTML {
 	return template.HTML(`<input type="hidden" name="` + FormTokenField + `" value="` + NewFormToken() + `">`)
+}
+
+// answerKeptKey holds the flag a handler clears when its answer must not
+// be kept for a repeat of the form (see ForgetAnswer).
+type answerKeptKey struct{}
+
+// WithAnswerSlot returns ctx carrying a flag ForgetAnswer sets; the
+// server's one-time form handling reads it after the handler ran.
+func WithAnswerSlot(ctx context.Context) (context.Context, *bool) {
+	forget := new(bool)
+	return context.WithValue(ctx, answerKeptKey{}, forget), forget
+}
+
+// ForgetAnswer marks the page being answered as not to be kept for a
+// repeat of its form: it shows a secret once (a new API key), which must
+// not wait in the database for a repeat. A repeat is sent back to the page
+// the form came from instead.
+func ForgetAnswer(r *http.Request) {
+	if forget, ok := r.Context().Value(answerKeptKey{}).(*bool); ok {
+		*forget = true
+	}
 }
