@@ -49,8 +49,10 @@ func sampleScenario(t *testing.T, bin, dir, db string) {
 	for _, m := range regexp.MustCompile(`用户名 (\S+)\s+密码 (\S+)`).FindAllStringSubmatch(srv.out.String(), -1) {
 		creds[m[1]] = m[2]
 	}
-	out, err := exec.Command(bin, "client", "add", "--db", db, "--name", "食品许可审批系统",
-		"--department", "SCJG", "--scopes", "cases:read,cases:act,events:read").CombinedOutput()
+	add := exec.Command(bin, "client", "add", "--db", db, "--name", "食品许可审批系统",
+		"--department", "SCJG", "--scopes", "cases:read,cases:act,events:read")
+	add.Dir = dir // the server's data folder (its data key)
+	out, err := add.CombinedOutput()
 	if err != nil {
 		t.Fatalf("client add: %v\n%s", err, out)
 	}
@@ -261,6 +263,7 @@ func startServer(t *testing.T, bin, dir, db string) *server {
 	s.cmd = exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--db", db,
 		"--files", filepath.Join(dir, "files"), "--log-level", "warn",
 		"--webhook-allow", "127.0.0.1/32", "--webhook-retry-base", "1s")
+	s.cmd.Dir = dir // its data folder (the data key) stays out of the source tree
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "ONEWINDOW_") {
 			s.cmd.Env = append(s.cmd.Env, kv)
