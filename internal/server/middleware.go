@@ -212,7 +212,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			token = strings.TrimSpace(token)
 			if apiclient.IsKey(token) {
 				// A department system's key (README: Department systems).
-				acting := r.Method != http.MethodGet && r.Method != http.MethodHead
+				// Acting on cases needs a named reviewer; managing its own
+				// webhook subscriptions the system does as itself.
+				acting := r.Method != http.MethodGet && r.Method != http.MethodHead &&
+					!strings.HasPrefix(r.URL.Path, "/api/v1/webhook")
 				a, err := s.svc.AuthenticateClient(ctx, token, strings.TrimSpace(r.Header.Get("On-Behalf-Of")), acting)
 				if err != nil {
 					p := problem.From(err)

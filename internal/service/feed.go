@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/apiclient"
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/store"
@@ -40,9 +41,12 @@ const feedRecheck = time.Second
 // feedScope returns the department whose cases the actor may read in the
 // feed ("" all of them): the case visibility rule (a department's roles
 // see their department's cases; the bureau's roles see every case;
-// applicants and agents none). An API client is checked here for its
-// events:read scope once clients exist.
+// applicants and agents none). A department system needs scope
+// events:read and reads as a reviewer of its department.
 func feedScope(ctx context.Context) (string, error) {
+	if err := needScope(ctx, apiclient.ScopeEventsRead); err != nil {
+		return "", err
+	}
 	a, err := require(ctx, "读取办件事件", org.RoleReviewer, org.RoleDeptAdmin, org.RoleAdmin, org.RoleSupervisor, org.RoleIntake, org.RoleIssuance, org.RoleHallManager)
 	if err != nil {
 		return "", err

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/apiclient"
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/webhook"
@@ -29,9 +30,15 @@ type WebhookCreated struct {
 
 // webhookScope returns the department whose subscriptions the actor
 // manages ("" every department's): the department admin its own, the
-// bureau admin all. An API client will manage its department's here once
-// clients exist (scope webhooks), its own subscriptions carrying its id.
+// bureau admin all, and a department system (an API client with scope
+// events:read) its department's, acting as itself.
 func webhookScope(ctx context.Context) (*Actor, string, error) {
+	if a := ActorFrom(ctx); a != nil && a.Client != nil {
+		if err := needScope(ctx, apiclient.ScopeEventsRead); err != nil {
+			return nil, "", err
+		}
+		return a, a.Client.DepartmentCode, nil
+	}
 	a, err := require(ctx, "管理事件推送订阅", org.RoleDeptAdmin, org.RoleAdmin)
 	if err != nil {
 		return nil, "", err
@@ -104,6 +111,9 @@ func (s *Integration) CreateWebhook(ctx context.Context, in WebhookInput) (*Webh
 	}
 	now := s.clock.Now()
 	w := &webhook.Subscription{DepartmentCode: dept, CreatedBy: a.Name(), CreatedAt: now, UpdatedAt: now}
+	if a.Client != nil {
+		w.ClientID, w.CreatedBy = a.Client.ID, a.Client.Name
+	}
 	if err := s.apply(ctx, w, in); err != nil {
 		return nil, err
 	}
