@@ -115,6 +115,31 @@ func TestAPIClients(t *testing.T) {
 			r, _ := d.sendAs(t, "GET", feed.Key, path, nil, nil)
 			wantDetail(t, r, http.StatusForbidden, "cases:read")
 		})
+		t.Run("events:read reads its department's feed, cases:read alone not", func(t *testing.T) {
+			r, _ := d.sendAs(t, "GET", feed.Key, "/api/v1/events?limit=1000", nil, nil)
+			mustStatus(t, r, http.StatusOK)
+			var page struct {
+				Events []struct {
+					Number     string `json:"number"`
+					Department string `json:"department"`
+				} `json:"events"`
+			}
+			if err := json.Unmarshal(r.body, &page); err != nil {
+				t.Fatal(err)
+			}
+			seen := false
+			for _, e := range page.Events {
+				if e.Department != "SCJG" {
+					t.Fatalf("the SCJG system read another department's event: %+v", e)
+				}
+				seen = seen || e.Number == c.Number
+			}
+			if !seen {
+				t.Errorf("the feed of the SCJG system lacks its case %s", c.Number)
+			}
+			r, _ = d.sendAs(t, "GET", reader.Key, "/api/v1/events", nil, nil)
+			wantDetail(t, r, http.StatusForbidden, "events:read")
+		})
 		t.Run("acting needs cases:act", func(t *testing.T) {
 			r, _ := d.sendAs(t, "POST", reader.Key, accept, validInput[casework.ActAccept], map[string]string{"On-Behalf-Of": "shenpi"})
 			wantDetail(t, r, http.StatusForbidden, "cases:act")
