@@ -6,6 +6,7 @@ package service
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +32,7 @@ type Config struct {
 	Uploads       blob.Limits       // size and content types of uploaded files
 	Limits        Limits            // what one client, key or node may ask for: limits.go
 	Notifications outbox.Settings   // how the notification outbox is sent: batches, concurrency, back-off
+	Messages      MessageSettings   // text messages: the public URL of their links, receipts: sms_templates.go
 	MaxDrafts     int               // drafts (item and joint applications) one applicant account may keep
 	MaxDraftFiles int               // files one draft may hold
 	// FileGrace is how long an uploaded file that no case or draft
@@ -50,6 +52,7 @@ func DefaultConfig() Config {
 		Uploads:       blob.DefaultLimits(),
 		Limits:        DefaultLimits(),
 		Notifications: outbox.DefaultSettings(),
+		Messages:      DefaultMessageSettings(),
 		MaxDrafts:     20,
 		MaxDraftFiles: 50,
 		FileGrace:     24 * time.Hour,
@@ -69,6 +72,7 @@ type Service struct {
 	*Ratings
 	*Admin
 	*Access
+	*Messages
 
 	store *store.Store
 	sv    *Supervision // supervision and assessment: supervision.go
@@ -95,12 +99,14 @@ type base struct {
 	notifier *outbox.Dispatcher[applicant.Notification] // sends the notification outbox, see notifications.go
 
 	guard *guard // this node's own limits: limits.go
+
+	metrics Observer // counts for the metrics: observer.go
 }
 
 // New returns a Service on st. It panics on settings Config's checks
 // refuse (the command checks them first: see Config.Validate).
 func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Service {
-	b := &base{store: st, clock: clk, log: log, cfg: cfg, sender: notify.NewLog(log), guard: newGuard(cfg.Limits)}
+	b := &base{store: st, clock: clk, log: log, cfg: cfg, sender: notify.NewLog(log), guard: newGuard(cfg.Limits), metrics: noObserver{}}
 	s := &Service{base: b, store: st}
 	s.Casework = &Casework{base: b, store: st}
 	s.Hall = &Hall{base: b, store: st}
@@ -108,11 +114,13 @@ func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Servic
 	s.Ratings = &Ratings{base: b, store: st}
 	s.Admin = &Admin{base: b, store: st}
 	s.Access = &Access{base: b, store: st}
+	s.Messages = &Messages{base: b, store: st}
 	s.Casework.access, s.Casework.hall, s.Casework.online = s.Access, s.Hall, s.Online
 	s.Hall.ratings = s.Ratings
 	s.Online.access, s.Online.cases = s.Access, s.Casework
 	s.Ratings.cases = s.Casework
 	s.Access.cases = s.Casework
+	s.Messages.cases = s.Casework
 
 	notifier, err := s.newNotifier(outbox.Config[applicant.Notification]{Settings: cfg.Notifications})
 	if err != nil {
@@ -130,6 +138,12 @@ func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Servic
 func (c Config) Validate() error {
 	if err := c.Notifications.Validate(); err != nil {
 		return fmt.Errorf("notifications: %w", err)
+	}
+	if c.Messages.LinkTTL <= 0 {
+		return fmt.Errorf("messages: the notice links' lifetime must be positive")
+	}
+	if u := c.Messages.PublicURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return fmt.Errorf("public URL %q: write it as https://host", u)
 	}
 	return nil
 }

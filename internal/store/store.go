@@ -46,6 +46,7 @@ type Store struct {
 	stmts   stmtCache
 	pii     *sealed.Keyring // seals personal data (personal_data.go); nil without keys
 	wakers  wakers          // background workers to wake after a commit, see wake.go
+	events  committedEvents // hooks told of the case events a commit appended, see committed.go
 	schema  schemaProvider  // for SchemaVersion
 	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
 }
