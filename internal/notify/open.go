@@ -70,7 +70,7 @@ func Open(rawURL string, log *slog.Logger) (Sender, error) {
 // the user name the AppID and the password the signing secret (both taken
 // out of the address sent to), and these query parameters, taken out too:
 // method, body_file (a file holding the body template), content_type,
-// signature_header, ok (path=value) and timeout. Any other parameter stays
+// signature_header, ok (path=value), timeout and receipt_token. Any other parameter stays
 // in the gateway's address (gateways that want ?action=send).
 func smsConfig(u *url.URL) (SMSConfig, error) {
 	invalid := func(format string, args ...any) (SMSConfig, error) {
@@ -91,7 +91,7 @@ func smsConfig(u *url.URL) (SMSConfig, error) {
 	rest := url.Values{}
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		values := q[name]
-		ours := slices.Contains([]string{"method", "body_file", "content_type", "signature_header", "ok", "timeout"}, name)
+		ours := slices.Contains([]string{"method", "body_file", "content_type", "signature_header", "ok", "timeout", "receipt_token"}, name)
 		if !ours {
 			rest[name] = values
 			continue
@@ -118,6 +118,8 @@ func smsConfig(u *url.URL) (SMSConfig, error) {
 			cfg.SignatureHeader = value
 		case "ok":
 			cfg.OK = value
+		case "receipt_token":
+			cfg.ReceiptToken = value
 		case "timeout":
 			d, err := time.ParseDuration(value)
 			if err != nil || d <= 0 {

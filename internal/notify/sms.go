@@ -68,6 +68,9 @@ type SMSConfig struct {
 	// Empty: no signature. The same secret checks delivery receipts.
 	Secret          string
 	SignatureHeader string // DefaultSMSSignature when empty
+	// ReceiptToken, if set, lets a gateway that cannot sign its delivery
+	// receipts prove them by ?token= instead.
+	ReceiptToken string
 	// OK, when set, is "path=value": a 2xx answer is only a success if the
 	// JSON field at the dotted path (array elements by index, as
 	// Response.SendStatusSet.0.Code) has that value; gateways that answer
@@ -149,6 +152,10 @@ func NewSMS(cfg SMSConfig) (*SMS, error) {
 	}
 	return s, nil
 }
+
+// ReceiptKeys returns what authenticates the gateway's delivery receipts:
+// the signing secret and the receipt token (either may be empty).
+func (s *SMS) ReceiptKeys() (secret, token string) { return s.cfg.Secret, s.cfg.ReceiptToken }
 
 // Send posts m to the gateway. A recipient that is not a phone number is
 // refused with an Invalid error before any request; a gateway that

@@ -19,6 +19,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/onewindow/onewindow/internal/api"
+	"github.com/onewindow/onewindow/internal/metrics"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/web/admin"
@@ -51,6 +52,13 @@ type Config struct {
 	// pages may connect to it, and the intake form offers 读身份证. "" for
 	// none.
 	IDCardBridge string
+	// Metrics, if set, is told of every request (route pattern, status,
+	// latency: metrics.go). MetricsToken, if set too, serves them at
+	// /metrics on this listener to a scraper presenting it as a bearer
+	// token; without it they are served only where the command puts them
+	// (serve --metrics-addr).
+	Metrics      *metrics.Metrics
+	MetricsToken string
 }
 
 // Server serves OneWindow over HTTP.
@@ -89,6 +97,9 @@ func New(cfg Config, svc *service.Service, sessions *scs.SessionManager, log *sl
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET "+api.Prefix+"/docs", s.docs)
+	if cfg.Metrics != nil && cfg.MetricsToken != "" {
+		mux.HandleFunc("GET /metrics", s.metricsEndpoint)
+	}
 	mux.HandleFunc(api.Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem.New(http.StatusNotFound, "没有这个接口："+r.Method+" "+r.URL.Path))
 	})
@@ -101,7 +112,7 @@ func New(cfg Config, svc *service.Service, sessions *scs.SessionManager, log *sl
 	// logged, survives a panic, is refused if cross-origin, is signed in if
 	// it can be, is refused if its text is not clean (input.go), acts once
 	// per form token (once.go), and finds its page or a Chinese 404/405.
-	var h http.Handler = noSuchPage(mux, kit.NoSuchPage)
+	var h http.Handler = notePattern(noSuchPage(mux, kit.NoSuchPage))
 	h = s.oneTime(h, kit.ErrorPage)
 	h = s.screenInput(h, mux, kit.InputRefused)
 	h = s.authenticate(h)
@@ -113,6 +124,7 @@ func New(cfg Config, svc *service.Service, sessions *scs.SessionManager, log *sl
 	h = s.logRequests(h)
 	h = s.requestID(h)
 	h = s.identifyClient(h)
+	h = s.measure(h) // metrics.go: the whole request, every middleware included
 	s.handler = h
 	s.http = &http.Server{
 		Addr:              cfg.Addr,

@@ -76,6 +76,8 @@ type Service struct {
 
 	store *store.Store
 	sv    *Supervision // supervision and assessment: supervision.go
+
+	backlogs []BacklogSource // outboxes besides the notifications', for the metrics: metrics_snapshot.go
 }
 
 // base is what every area shares: the clock, the logger, the settings,

@@ -116,3 +116,27 @@ func (s *Store) NoticeLinkByHash(ctx context.Context, hash string) (*NoticeLink,
 	}
 	return &l, nil
 }
+
+// OpenCaseCounts are the open cases by the warning of their next deadline.
+type OpenCaseCounts struct {
+	Red, Yellow, Open int
+	// RedIdle are the red cases nobody has changed since the cut-off given.
+	RedIdle int
+}
+
+// OpenCaseWarnings counts the open cases (not archived, withdrawn or
+// terminated): those whose next deadline has passed at now (red), and of
+// them those unchanged since idleSince, those due by yellowBy (yellow),
+// and all of them. It reads the partial index of open cases only, so it
+// stays cheap however many cases have closed.
+func (s *Store) OpenCaseWarnings(ctx context.Context, now, yellowBy, idleSince time.Time) (OpenCaseCounts, error) {
+	var c OpenCaseCounts
+	err := s.read.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN next_due IS NOT NULL AND next_due <= $1 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN next_due IS NOT NULL AND next_due <= $1 AND updated_at <= $3 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN next_due > $1 AND next_due <= $2 THEN 1 ELSE 0 END), 0),
+		COUNT(*)
+		FROM cases WHERE state NOT IN ('archived', 'withdrawn', 'terminated')`, stamp(now), stamp(yellowBy), stamp(idleSince)).
+		Scan(&c.Red, &c.RedIdle, &c.Yellow, &c.Open)
+	return c, mapErr(err, "open cases")
+}

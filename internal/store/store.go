@@ -160,6 +160,15 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // tables in the same database (page sessions).
 func (s *Store) DB() *sql.DB { return s.write }
 
+// Pools returns the connection pools by name, for their statistics:
+// "write" and, when readers have a pool of their own (SQLite), "read".
+func (s *Store) Pools() map[string]*sql.DB {
+	if s.read == s.write {
+		return map[string]*sql.DB{"write": s.write}
+	}
+	return map[string]*sql.DB{"write": s.write, "read": s.read}
+}
+
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }
 
