@@ -157,6 +157,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 			{"admin", "/admin/items/SCJG-XK-001/versions/1", 200}, {"admin", "/admin/calendar", 200}, {"admin", "/admin/policy", 200},
 			{"admin", "/admin/halls", 200}, {"admin", "/admin/departments", 200}, {"admin", "/admin/users", 200},
 			{"admin", "/admin/users/shouli", 200}, {"admin", "/admin/bundles", 200}, {"admin", "/admin/queue", 200},
+			{"admin", "/admin/sms", 200}, {"", "/n/AAAAAAAAAAAAAAAA", 404},
 			{"", "/appointments/" + hall, 200}, {"", "/appointments/" + hall + "/checkin", 200},
 			{"shouli", "/appointments/" + hall + "/bookings", 200},
 			{"", "/board/" + hall, 200},

@@ -50,9 +50,26 @@ func notePattern(next http.Handler) http.Handler {
 	})
 }
 
-// metricsEndpoint serves /metrics on the main listener to a scraper that
-// presents the metrics token as a bearer token; anyone else is refused
-// with 401 and learns nothing.
+// metricsFirst answers GET /metrics itself when the metrics are served on
+// the main listener (a metrics token is set), before the sign-in
+// middleware, which would take the scraper's bearer token for an API
+// token; everything else goes on to next.
+func (s *Server) metricsFirst(next http.Handler) http.Handler {
+	if s.cfg.Metrics == nil || s.cfg.MetricsToken == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			s.metricsEndpoint(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// metricsEndpoint serves the metrics to a scraper that presents the
+// metrics token as a bearer token; anyone else is refused with 401 and
+// learns nothing.
 func (s *Server) metricsEndpoint(w http.ResponseWriter, r *http.Request) {
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.MetricsToken)) != 1 {

@@ -97,9 +97,6 @@ func New(cfg Config, svc *service.Service, sessions *scs.SessionManager, log *sl
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET "+api.Prefix+"/docs", s.docs)
-	if cfg.Metrics != nil && cfg.MetricsToken != "" {
-		mux.HandleFunc("GET /metrics", s.metricsEndpoint)
-	}
 	mux.HandleFunc(api.Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem.New(http.StatusNotFound, "没有这个接口："+r.Method+" "+r.URL.Path))
 	})
@@ -125,6 +122,7 @@ func New(cfg Config, svc *service.Service, sessions *scs.SessionManager, log *sl
 	h = s.requestID(h)
 	h = s.identifyClient(h)
 	h = s.measure(h) // metrics.go: the whole request, every middleware included
+	h = s.metricsFirst(h)
 	s.handler = h
 	s.http = &http.Server{
 		Addr:              cfg.Addr,

@@ -10,9 +10,6 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent/apply", h.SignedIn(h.agentApplyForm))
 	mux.HandleFunc("POST /agent/apply", h.SignedIn(h.agentApply))
 
-	// A text message's link to its notice: notice_link.go.
-	mux.HandleFunc("GET /n/{code}", h.noticeLink)
-
 	// The online hall (网上办事大厅): online*.go.
 	mux.HandleFunc("GET /my/login", h.myLoginForm)
 	mux.HandleFunc("POST /my/login", h.myLogin)
