@@ -43,9 +43,9 @@ func (q notificationQueue) Report(ctx context.Context, now time.Time, outcomes [
 }
 
 // newNotifier returns the notification dispatcher of s: each notification
-// to the account's e-mail when it has one, else to the phone; the
-// notices of one recipient in order; a message the sender refuses as
-// undeliverable fails at once.
+// to the account's e-mail when it has one (and the sender is not SMS),
+// else to the phone; the notices of one recipient in order; a message the
+// sender refuses as undeliverable fails at once.
 func (s *Service) newNotifier(cfg outbox.Config[applicant.Notification]) (*outbox.Dispatcher[applicant.Notification], error) {
 	cfg.Name = "notifications"
 	cfg.Send = s.sendNotification
@@ -71,7 +71,9 @@ func (s *Service) newNotifier(cfg outbox.Config[applicant.Notification]) (*outbo
 // and it goes under the reference "n-<id>" that delivery receipts name.
 func (s *Service) sendNotification(ctx context.Context, n applicant.Notification) error {
 	to := n.Recipient
-	if n.AccountID != 0 {
+	// The account's e-mail address, when it has one, unless messages go
+	// out as text messages, which only reach the phone.
+	if _, texts := s.sender.(*notify.SMS); n.AccountID != 0 && !texts {
 		acc, err := s.store.Account(ctx, n.AccountID)
 		switch {
 		case err == nil && acc.Email != "":

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -277,6 +279,44 @@ func TestDeliveryReceipts(t *testing.T) {
 		}
 		if _, err := svc.RecordDeliveryReceipts(context.Background(), service.DeliveryReceiptCall{Body: []byte("{"), Token: "tok-123"}); !apperr.Is(err, apperr.Invalid) {
 			t.Errorf("broken JSON: %v", err)
+		}
+	})
+}
+
+// TestTextMessagesGoToThePhone: with the SMS sender, an applicant account
+// that has an e-mail address still gets its notices on the phone (the
+// gateway takes no e-mail), under the notification's reference.
+func TestTextMessagesGoToThePhone(t *testing.T) {
+	eachOnlineHall(t, shanghai("2026-09-30 15:00"), service.DefaultConfig(), func(t *testing.T, h *onlineHall) {
+		var mu sync.Mutex
+		var bodies []string
+		gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			bodies = append(bodies, string(b))
+			mu.Unlock()
+		}))
+		defer gw.Close()
+		sms, err := notify.NewSMS(notify.SMSConfig{URL: gw.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := resident(residentName, residentIDCard)
+		p.Email = "liming@example.com"
+		_, me := h.applicant(t, residentPhone, p) // its codes read from the log sender
+		h.svc.Use(nil, sms)
+		v := h.submit(t, me, service.OnlineDraft{ItemCode: "CGJ-XK-003", Delivery: &casework.Delivery{Method: casework.Mail, Address: "江川区滨河路66号2栋301室"}})
+		if _, err := h.svc.DispatchNotifications(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(bodies) != 1 || !strings.Contains(bodies[0], `"phone":"`+residentPhone+`"`) || !strings.Contains(bodies[0], v.Case.Number) {
+			t.Fatalf("the gateway got %q", bodies)
+		}
+		ns, err := h.st.CaseNotifications(context.Background(), v.Case.Number)
+		if err != nil || len(ns) != 1 || ns[0].SentAt.IsZero() || !strings.Contains(bodies[0], fmt.Sprintf(`"out_id":"n-%d"`, ns[0].ID)) {
+			t.Errorf("notification %+v %v", ns, err)
 		}
 	})
 }
