@@ -51,6 +51,15 @@ type smsTemplateOutput struct {
 	Body smsTemplate
 }
 
+type smsPreviewOutput struct {
+	Body struct {
+		Text     string `json:"text" doc:"套用示例通知后的短信"`
+		Chars    int    `json:"chars"`
+		Segments int    `json:"segments" doc:"计费条数：70 字一条，长短信每条 67 字"`
+		Note     string `json:"note"`
+	}
+}
+
 func (h *Handlers) registerMessages(a huma.API) {
 	huma.Register(a, huma.Operation{
 		OperationID: "sms-delivery-receipts", Method: http.MethodPost, Path: "/sms/receipts", Tags: []string{"短信"},
@@ -69,6 +78,20 @@ func (h *Handlers) registerMessages(a huma.API) {
 		OperationID: "set-sms-template", Method: http.MethodPut, Path: "/sms/templates/{kind}", Tags: []string{"短信"},
 		Summary: "修改一类通知的短信模板（局管理员）", Security: bearer, Errors: []int{401, 403, 422},
 	}, h.setSMSTemplate)
+	huma.Register(a, huma.Operation{
+		OperationID: "preview-sms-template", Method: http.MethodPost, Path: "/sms/templates/{kind}/preview", Tags: []string{"短信"},
+		Summary: "预览短信模板：套用示例通知，不保存（局管理员）", Security: bearer, Errors: []int{401, 403, 422},
+	}, h.previewSMSTemplate)
+}
+
+func (h *Handlers) previewSMSTemplate(ctx context.Context, in *smsTemplateInput) (*smsPreviewOutput, error) {
+	p, err := h.svc.PreviewSMSTemplate(ctx, service.SMSTemplateEdit{Kind: in.Kind, Body: in.Body.Body, Reset: in.Body.Reset})
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	out := &smsPreviewOutput{}
+	out.Body.Text, out.Body.Chars, out.Body.Segments, out.Body.Note = p.Text, p.Chars, p.Segments, p.Note
+	return out, nil
 }
 
 func (h *Handlers) smsReceipts(ctx context.Context, in *receiptInput) (*receiptOutput, error) {
