@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -334,8 +335,7 @@ func redactURL(raw string) string {
 // may carry a key in its query).
 func redactErr(err error) error {
 	var ue *url.Error
-	if e, ok := err.(*url.Error); ok {
-		ue = e
+	if errors.As(err, &ue) {
 		return fmt.Errorf("%s %s: %w", ue.Op, redactURL(ue.URL), ue.Err)
 	}
 	return err

@@ -34,17 +34,17 @@ type DeliveryReceiptCall struct {
 // ref (ours) name the message as the sender passed it ("n-42"); success,
 // report_status, status and err_code say what became of it.
 type receipt struct {
-	OutID          string          `json:"out_id"`
-	Ext            string          `json:"ext"`
-	SessionContext string          `json:"session_context"`
-	Ref            string          `json:"ref"`
-	Success        *bool           `json:"success"`
-	ReportStatus   string          `json:"report_status"`
-	Status         string          `json:"status"`
-	ErrCode        string          `json:"err_code"`
-	ErrMsg         string          `json:"err_msg"`
-	Description    string          `json:"description"`
-	ReportTime     json.RawMessage `json:"report_time"`
+	OutID          string `json:"out_id"`
+	Ext            string `json:"ext"`
+	SessionContext string `json:"session_context"`
+	Ref            string `json:"ref"`
+	Success        *bool  `json:"success"`
+	ReportStatus   string `json:"report_status"`
+	Status         string `json:"status"`
+	ErrCode        string `json:"err_code"`
+	ErrMsg         string `json:"err_msg"`
+	ErrMsgTencent  string `json:"errmsg"`
+	Description    string `json:"description"`
 }
 
 // ReceiptReport says what a callback recorded.
@@ -130,7 +130,7 @@ func (r receipt) notificationID() (int64, bool) {
 // said.
 func (r receipt) outcome() (status, detail string) {
 	var words []string
-	for _, w := range []string{r.ReportStatus, r.Status, r.ErrCode, r.ErrMsg, r.Description} {
+	for _, w := range []string{r.ReportStatus, r.Status, r.ErrCode, r.ErrMsg, r.ErrMsgTencent, r.Description} {
 		if w = strings.TrimSpace(w); w != "" {
 			words = append(words, w)
 		}

@@ -265,7 +265,7 @@ func TestDeliveryReceipts(t *testing.T) {
 			if n.DeliveryStatus != status || n.DeliveredAt.IsZero() || n.Kind != "intake" {
 				t.Errorf("case %s notification %+v, want %s", number, n, status)
 			}
-			if status == applicant.DeliveryFailed && !strings.Contains(n.DeliveryDetail, "用户关机") {
+			if status == applicant.DeliveryFailed && (!strings.Contains(n.DeliveryDetail, "用户关机") || !strings.Contains(n.DeliveryDetail, "FAIL x")) {
 				t.Errorf("detail %q", n.DeliveryDetail)
 			}
 		}
