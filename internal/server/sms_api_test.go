@@ -10,7 +10,7 @@ import (
 // template is refused and changes nothing.
 func TestSMSTemplatesAPI(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, f *fixture) {
-		mine := map[string]string{"body": "【某区政务服务】{{.Number}} 已受理。"}
+		mine := map[string]string{"template": "【某区政务服务】{{.Number}} 已受理。"}
 		f.run(t, []scenario{
 			{name: "list", method: "GET", path: "/api/v1/sms/templates", user: "admin", want: http.StatusOK,
 				check: contains(`"kind":"return"`, `"default":"【一窗通】{{.Body}}{{with .Link}}通知书：{{.}}{{end}}"`, `"segments":`)},
@@ -19,7 +19,7 @@ func TestSMSTemplatesAPI(t *testing.T) {
 			{name: "preview", method: "POST", path: "/api/v1/sms/templates/accept/preview", user: "admin", body: mine, want: http.StatusOK,
 				check: contains(`"text":"【某区政务服务】20261202000001 已受理。"`, `"segments":1`)},
 			{name: "a broken template", method: "PUT", path: "/api/v1/sms/templates/accept", user: "admin",
-				body: map[string]string{"body": "{{.Number"}, want: http.StatusUnprocessableEntity},
+				body: map[string]string{"template": "{{.Number"}, want: http.StatusUnprocessableEntity},
 			{name: "an unknown kind", method: "PUT", path: "/api/v1/sms/templates/nosuch", user: "admin", body: mine, want: http.StatusUnprocessableEntity},
 			{name: "a clerk may not set", method: "PUT", path: "/api/v1/sms/templates/accept", user: "intake", body: mine, want: http.StatusForbidden},
 			{name: "set", method: "PUT", path: "/api/v1/sms/templates/accept", user: "admin", body: mine, want: http.StatusOK,

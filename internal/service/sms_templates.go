@@ -223,7 +223,7 @@ func kindOf(kind string) (smsKind, error) {
 func parseSMSTemplate(body string) (*template.Template, error) {
 	t, err := template.New("sms").Option("missingkey=error").Parse(body)
 	if err != nil {
-		return nil, apperr.Field("body", "模板写法有误："+templateError(err))
+		return nil, apperr.Field("template", "模板写法有误："+templateError(err))
 	}
 	return t, nil
 }
@@ -236,15 +236,15 @@ func previewSMS(k smsKind, body string) (SMSPreview, error) {
 	}
 	var b bytes.Buffer
 	if err := t.Execute(&b, k.Sample); err != nil {
-		return SMSPreview{}, apperr.Field("body", "模板无法套用："+templateError(err))
+		return SMSPreview{}, apperr.Field("template", "模板无法套用："+templateError(err))
 	}
 	text := strings.TrimSpace(b.String())
 	p := SMSPreview{Text: text, Chars: utf8.RuneCountInString(text), Segments: notify.SMSSegments(text)}
 	switch {
 	case text == "":
-		return p, apperr.Field("body", "模板套用后没有内容")
+		return p, apperr.Field("template", "模板套用后没有内容")
 	case p.Chars > maxSMSText:
-		return p, apperr.Field("body", "套用示例后共 "+itoa(p.Chars)+" 字，超过短信平台的上限 500 字")
+		return p, apperr.Field("template", "套用示例后共 "+itoa(p.Chars)+" 字，超过短信平台的上限 500 字")
 	case p.Segments > 1:
 		p.Note = "共 " + itoa(p.Chars) + " 字，按 " + itoa(p.Segments) + " 条短信计费（一条 70 字，长短信每条 67 字）"
 	default:

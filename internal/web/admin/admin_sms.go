@@ -54,7 +54,7 @@ func (h *Handlers) saveAdminSMS(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, err)
 		return
 	}
-	in := service.SMSTemplateEdit{Kind: r.PostFormValue("kind"), Body: r.PostFormValue("body"), Reset: r.PostFormValue("action") == "reset"}
+	in := service.SMSTemplateEdit{Kind: r.PostFormValue("kind"), Body: r.PostFormValue("template"), Reset: r.PostFormValue("action") == "reset"}
 	d.Kind, d.Body = in.Kind, in.Body
 	if r.PostFormValue("action") == "preview" {
 		p, err := h.svc.PreviewSMSTemplate(r.Context(), in)

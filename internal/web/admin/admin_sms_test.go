@@ -20,20 +20,20 @@ func TestAdminSMSTemplates(t *testing.T) {
 		h.signIn(t, "shouli").get("/admin/sms").want(t, http.StatusForbidden)
 
 		const mine = "【某区政务服务】{{.Number}} 已受理，详询 12345。"
-		admin.post("/admin/sms", url.Values{"kind": {"accept"}, "body": {mine}, "action": {"preview"}}).
+		admin.post("/admin/sms", url.Values{"kind": {"accept"}, "template": {mine}, "action": {"preview"}}).
 			want(t, http.StatusOK, "预览：", "【某区政务服务】20261202000001 已受理，详询 12345。", "一条短信")
-		admin.post("/admin/sms", url.Values{"kind": {"accept"}, "body": {"{{.Number"}, "action": {"save"}}).
+		admin.post("/admin/sms", url.Values{"kind": {"accept"}, "template": {"{{.Number"}, "action": {"save"}}).
 			want(t, http.StatusUnprocessableEntity, "模板写法有误", "{{.Number")
 		if list, _ := h.svc.SMSTemplates(asAdmin(t, h)); custom(list, "accept") {
 			t.Fatal("a refused template was saved")
 		}
-		admin.post("/admin/sms", url.Values{"kind": {"accept"}, "body": {mine}, "action": {"save"}}).want(t, http.StatusSeeOther)
+		admin.post("/admin/sms", url.Values{"kind": {"accept"}, "template": {mine}, "action": {"save"}}).want(t, http.StatusSeeOther)
 		list, err := h.svc.SMSTemplates(asAdmin(t, h))
 		if err != nil || !custom(list, "accept") {
 			t.Fatalf("not saved: %v", err)
 		}
 		admin.get("/admin/sms").want(t, http.StatusOK, "刘志强", "恢复默认")
-		admin.post("/admin/sms", url.Values{"kind": {"accept"}, "body": {mine}, "action": {"reset"}}).want(t, http.StatusSeeOther)
+		admin.post("/admin/sms", url.Values{"kind": {"accept"}, "template": {mine}, "action": {"reset"}}).want(t, http.StatusSeeOther)
 		if list, _ := h.svc.SMSTemplates(asAdmin(t, h)); custom(list, "accept") {
 			t.Error("reset kept the template")
 		}
