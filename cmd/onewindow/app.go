@@ -51,6 +51,16 @@ type Config struct {
 	// Notify is how messages go out: "log" (the log only) or
 	// smtp://user:pass@host:port?from=… (e-mail).
 	Notify string `env:"ONEWINDOW_NOTIFY" envDefault:"log"`
+	// PublicURL is the hall's address as applicants reach it, for the
+	// links text messages carry (https://zwfw.example.gov.cn).
+	PublicURL string `env:"ONEWINDOW_PUBLIC_URL"`
+	// NoticeLinkTTL is how long such a link opens its notice.
+	NoticeLinkTTL time.Duration `env:"ONEWINDOW_NOTICE_LINK_TTL" envDefault:"720h"`
+	// MetricsAddr, if set, serves the Prometheus metrics at /metrics on a
+	// listener of its own; MetricsToken, if set, serves them at /metrics
+	// on the main listener to a scraper presenting it as a bearer token.
+	MetricsAddr  string `env:"ONEWINDOW_METRICS_ADDR"`
+	MetricsToken string `env:"ONEWINDOW_METRICS_TOKEN"`
 	// DataKey seals personal data at rest: 32 bytes in base64 or hex.
 	DataKey string `env:"ONEWINDOW_DATA_KEY"`
 	// DataKeyOld are the keys being rotated away from, comma-separated:
@@ -245,15 +255,21 @@ func (m *Main) open(ctx context.Context, cfg Config, clk clock.Clock, log *slog.
 	if err != nil {
 		return nil, err
 	}
+	var sender notify.Sender
+	if cfg.Files != "" {
+		if sender, err = notify.Open(cfg.Notify, log); err != nil {
+			return nil, fmt.Errorf("notify: %w", err)
+		}
+		// The gateway's delivery receipts are checked with its own keys.
+		if sms, ok := sender.(*notify.SMS); ok {
+			scfg.Messages.ReceiptSecret, scfg.Messages.ReceiptToken = sms.ReceiptKeys()
+		}
+	}
 	svc := service.New(st, clk, log, scfg)
 	if cfg.Files != "" {
 		blobs, err := blob.Open(cfg.Files)
 		if err != nil {
 			return nil, fmt.Errorf("files %q: %w", cfg.Files, err)
-		}
-		sender, err := notify.Open(cfg.Notify, log)
-		if err != nil {
-			return nil, fmt.Errorf("notify: %w", err)
 		}
 		svc.Use(blobs, sender)
 	}
@@ -280,6 +296,13 @@ func serviceConfig(cfg Config) (service.Config, error) {
 	}
 	if s.Rating.AdditionDays < 0 || s.Rating.AdditionDays > 90 {
 		return s, fmt.Errorf("rating addition days %d: use 0 to 90 days", s.Rating.AdditionDays)
+	}
+	s.Messages.PublicURL, s.Messages.LinkTTL = strings.TrimSpace(cfg.PublicURL), cfg.NoticeLinkTTL
+	if s.Messages.LinkTTL < time.Hour {
+		return s, fmt.Errorf("notice link TTL %s is too short: use 1h or more", s.Messages.LinkTTL)
+	}
+	if u := s.Messages.PublicURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return s, fmt.Errorf("public URL %q: write it as https://host", u)
 	}
 	s.MaxDrafts, s.MaxDraftFiles, s.FileGrace = cfg.MaxDrafts, cfg.MaxDraftFiles, cfg.UploadGrace
 	if s.MaxDrafts < 1 || s.MaxDrafts > 1000 {

@@ -40,7 +40,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.RectificationDays, "rectification-days", cfg.RectificationDays, "working days to rectify a bad rating (env ONEWINDOW_RECTIFICATION_DAYS)")
 	fs.IntVar(&cfg.RatingAdditionDays, "rating-addition-days", cfg.RatingAdditionDays, "days in which a rating may be added to (env ONEWINDOW_RATING_ADDITION_DAYS)")
 	fs.StringVar(&cfg.Files, "files", cfg.Files, "where uploaded files are kept: a folder, or s3://ACCESS:SECRET@host:port/bucket/prefix (env ONEWINDOW_FILES)")
-	fs.StringVar(&cfg.Notify, "notify", cfg.Notify, "how messages go out: log, or smtp://user:pass@host:port?from=… (env ONEWINDOW_NOTIFY)")
+	fs.StringVar(&cfg.Notify, "notify", cfg.Notify, "how messages go out: log, smtp://user:pass@host:port?from=…, or text messages through an HTTP gateway,\nsms+https://APPID:SECRET@host/path?… (README: Text messages; env ONEWINDOW_NOTIFY)")
+	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "the hall's address as applicants reach it, e.g. https://zwfw.example.gov.cn: text messages\nlink to notices under it (/n/…); none: messages carry no link (env ONEWINDOW_PUBLIC_URL)")
+	fs.DurationVar(&cfg.NoticeLinkTTL, "notice-link-ttl", cfg.NoticeLinkTTL, "how long a text message's link opens its notice (env ONEWINDOW_NOTICE_LINK_TTL)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve Prometheus metrics at /metrics on this address of their own, e.g. 127.0.0.1:9090\n(env ONEWINDOW_METRICS_ADDR)")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", cfg.MetricsToken, "serve Prometheus metrics at /metrics on the main address too, to a scraper sending\nAuthorization: Bearer TOKEN (env ONEWINDOW_METRICS_TOKEN)")
 	dataKeyFlags(fs, &cfg)
 	limitFlags(fs, &cfg.Limits)
 	fs.StringVar(&cfg.IDCardBridge, "idcard-bridge", cfg.IDCardBridge, "the ID card reader bridge on the windows' PCs, e.g. http://127.0.0.1:18090: the intake\nform's 读身份证 button reads the card through it (docs/idcard-bridge.md; env ONEWINDOW_IDCARD_BRIDGE)")
@@ -132,6 +136,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	} else {
 		sessionStore = sqlite3store.NewWithCleanupInterval(m.store.DB(), 10*time.Minute)
 	}
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" || cfg.MetricsToken != "" {
+		srvCfg.Metrics, srvCfg.MetricsToken = m.newMetrics(svc, log), cfg.MetricsToken
+		if cfg.MetricsAddr != "" {
+			if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+				return fmt.Errorf("metrics address: %w", err)
+			}
+			defer metricsLn.Close()
+		}
+	}
 	// A session may hold a form being filled in, phone numbers and all.
 	srv, err := server.New(srvCfg, svc, server.NewSessions(m.store.SealSessions(sessionStore), cfg.SecureCookies), log)
 	if err != nil {
@@ -200,6 +214,18 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		stopJobs()
 		<-hubDone
 	}()
+	if metricsLn != nil {
+		log.Info("serving metrics", "addr", metricsLn.Addr().String())
+		metricsDone := make(chan struct{})
+		go func() {
+			defer close(metricsDone)
+			serveMetrics(jobsCtx, metricsLn, srvCfg.Metrics, log)
+		}()
+		defer func() {
+			stopJobs()
+			<-metricsDone
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

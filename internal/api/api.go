@@ -79,6 +79,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerElectronic(a)
 	h.registerEvents(a)
 	h.registerWebhooks(a)
+	h.registerMessages(a)
 	return a
 }
 

@@ -20,4 +20,18 @@ type Notification struct {
 	// NextAttemptAt is when an unsent notification is due: its creation,
 	// the end of a claim's lease, or the back-off after a failure.
 	NextAttemptAt time.Time
+	// Kind is the notice's kind, the event type that sent it ("return" …);
+	// empty for notifications written before kinds were kept.
+	Kind string
+	// The gateway's delivery receipt, when one came: its status
+	// (DeliveryDelivered, DeliveryFailed), what it said, and when.
+	DeliveryStatus string
+	DeliveryDetail string
+	DeliveredAt    time.Time
 }
+
+// Delivery receipt statuses.
+const (
+	DeliveryDelivered = "delivered"
+	DeliveryFailed    = "failed"
+)

@@ -16,6 +16,7 @@ type Change struct {
 // holds, and to their online account when they have one.
 type Message struct {
 	Notice
+	Kind      string    // the event type that sends it ("return" …): picks its SMS template
 	To        string    // the applicant's phone
 	AccountID int64     // 0: none
 	At        time.Time // when the step happened: the message is due from then
@@ -29,7 +30,7 @@ func MessageFor(c *Case, ev *Event) *Message {
 	if !ok || c.Applicant.Phone == "" {
 		return nil
 	}
-	return &Message{Notice: n, To: c.Applicant.Phone, AccountID: c.AccountID, At: ev.At}
+	return &Message{Notice: n, Kind: string(ev.Type), To: c.Applicant.Phone, AccountID: c.AccountID, At: ev.At}
 }
 
 // Step applies action to c (see Apply) and returns the whole change: the

@@ -1,7 +1,7 @@
 // Package notify sends short messages to applicants: verification codes and
 // notifications about their cases. A Sender delivers one Message; Open picks
 // the sender a deployment configured (the log sender by default, SMTP for
-// real e-mail).
+// real e-mail, an HTTP gateway for text messages).
 package notify
 
 import (
@@ -16,6 +16,10 @@ type Message struct {
 	To      string // phone number or e-mail address
 	Subject string // a one-line title; e-mail uses it as the subject
 	Body    string // plain text
+	// Ref is the caller's reference for the message ("n-42": notification
+	// 42), passed to an SMS gateway so that its delivery receipt names the
+	// message it reports on; empty when nobody will ask.
+	Ref string
 }
 
 // Sender delivers messages. Send returns an Invalid error for a message it

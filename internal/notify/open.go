@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/mail"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 //
 //	"" or "log"                                   the Log sender, writing to log
 //	smtp://user:pass@host:port?from=ADDRESS       the SMTP sender
+//	sms+https://APPID:SECRET@host/path?…          the SMS sender (sms+http too)
 //
 // The SMTP URL takes the port (DefaultSMTPPort when left out), optional
 // credentials (percent-encode special characters in the password), and the
@@ -51,11 +53,86 @@ func Open(rawURL string, log *slog.Logger) (Sender, error) {
 			return nil, err
 		}
 		return NewSMTP(cfg), nil
+	case "sms+https", "sms+http":
+		cfg, err := smsConfig(u)
+		if err != nil {
+			return nil, err
+		}
+		return NewSMS(cfg)
 	case "":
-		return nil, apperr.New(apperr.Invalid, "通知地址缺少方案：请写 log 或 smtp://…")
+		return nil, apperr.New(apperr.Invalid, "通知地址缺少方案：请写 log、smtp://… 或 sms+https://…")
 	default:
-		return nil, apperr.New(apperr.Invalid, "通知地址的方案 %q 不受支持：请写 log 或 smtp://…", u.Scheme)
+		return nil, apperr.New(apperr.Invalid, "通知地址的方案 %q 不受支持：请写 log、smtp://… 或 sms+https://…", u.Scheme)
 	}
+}
+
+// smsConfig reads an sms+https:// URL: the gateway's address after "sms+",
+// the user name the AppID and the password the signing secret (both taken
+// out of the address sent to), and these query parameters, taken out too:
+// method, body_file (a file holding the body template), content_type,
+// signature_header, ok (path=value), timeout and receipt_token. Any other parameter stays
+// in the gateway's address (gateways that want ?action=send).
+func smsConfig(u *url.URL) (SMSConfig, error) {
+	invalid := func(format string, args ...any) (SMSConfig, error) {
+		return SMSConfig{}, apperr.New(apperr.Invalid, "短信通知地址有误："+format, args...)
+	}
+	if u.Opaque != "" || u.Hostname() == "" {
+		return invalid("缺少短信网关主机名，应为 sms+https://应用号:密钥@主机/路径")
+	}
+	var cfg SMSConfig
+	if u.User != nil {
+		cfg.AppID = u.User.Username()
+		cfg.Secret, _ = u.User.Password()
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return invalid("查询参数无法解析")
+	}
+	rest := url.Values{}
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		values := q[name]
+		ours := slices.Contains([]string{"method", "body_file", "content_type", "signature_header", "ok", "timeout", "receipt_token"}, name)
+		if !ours {
+			rest[name] = values
+			continue
+		}
+		if len(values) > 1 {
+			return invalid("参数 %s 重复", name)
+		}
+		value := values[0]
+		switch name {
+		case "method":
+			cfg.Method = strings.ToUpper(value)
+			if cfg.Method != "POST" && cfg.Method != "PUT" {
+				return invalid("method=%q 无效，应为 POST 或 PUT", value)
+			}
+		case "body_file":
+			b, err := os.ReadFile(value)
+			if err != nil {
+				return invalid("无法读取请求模板文件 %s：%v", value, errors.Unwrap(err))
+			}
+			cfg.Body = string(b)
+		case "content_type":
+			cfg.ContentType = value
+		case "signature_header":
+			cfg.SignatureHeader = value
+		case "ok":
+			cfg.OK = value
+		case "receipt_token":
+			cfg.ReceiptToken = value
+		case "timeout":
+			d, err := time.ParseDuration(value)
+			if err != nil || d <= 0 {
+				return invalid("timeout=%q 无效，应为正的时长，例如 10s", value)
+			}
+			cfg.Timeout = d
+		}
+	}
+	gw := *u
+	gw.Scheme = strings.TrimPrefix(u.Scheme, "sms+")
+	gw.User, gw.RawQuery = nil, rest.Encode()
+	cfg.URL = gw.String()
+	return cfg, nil
 }
 
 // smtpConfig reads an smtp:// URL.

@@ -272,6 +272,7 @@ func (f *fixture) snapshot(t *testing.T) map[string]string {
 		"users":          `SELECT username, password_hash, active FROM users ORDER BY username`,
 		"api_tokens":     `SELECT token_hash, revoked_at FROM api_tokens ORDER BY token_hash`,
 		"departments":    `SELECT code, name FROM departments ORDER BY code`,
+		"sms_templates":  `SELECT kind, body, updated_by FROM sms_templates ORDER BY kind`,
 		"deadline_policies": `SELECT version, accept_days, prereview_days, correct_days, archive_days, split,
 			handover_same_day, handover_next_day, note, published_by FROM deadline_policies ORDER BY version`,
 	} {

@@ -19,6 +19,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/onewindow/onewindow/internal/api"
+	"github.com/onewindow/onewindow/internal/metrics"
 	"github.com/onewindow/onewindow/internal/problem"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/web/admin"
@@ -51,6 +52,13 @@ type Config struct {
 	// pages may connect to it, and the intake form offers 读身份证. "" for
 	// none.
 	IDCardBridge string
+	// Metrics, if set, is told of every request (route pattern, status,
+	// latency: metrics.go). MetricsToken, if set too, serves them at
+	// /metrics on this listener to a scraper presenting it as a bearer
+	// token; without it they are served only where the command puts them
+	// (serve --metrics-addr).
+	Metrics      *metrics.Metrics
+	MetricsToken string
 }
 
 // Server serves OneWindow over HTTP.
@@ -102,7 +110,7 @@ func New(cfg Config, svc *service.Service, sessions *scs.SessionManager, log *sl
 	// it can be, is refused if its text is not clean (input.go), acts once
 	// per Idempotency-Key (idempotent.go) and per form token (once.go), and
 	// finds its page or a Chinese 404/405.
-	var h http.Handler = noSuchPage(mux, kit.NoSuchPage)
+	var h http.Handler = notePattern(noSuchPage(mux, kit.NoSuchPage))
 	h = s.oneTime(h, kit.ErrorPage)
 	h = s.idempotent(h) // an API POST's Idempotency-Key: idempotent.go
 	h = s.screenInput(h, mux, kit.InputRefused)
@@ -115,6 +123,8 @@ func New(cfg Config, svc *service.Service, sessions *scs.SessionManager, log *sl
 	h = s.logRequests(h)
 	h = s.requestID(h)
 	h = s.identifyClient(h)
+	h = s.measure(h) // metrics.go: the whole request, every middleware included
+	h = s.metricsFirst(h)
 	s.handler = h
 	s.http = &http.Server{
 		Addr:              cfg.Addr,

@@ -234,6 +234,18 @@ type ratingsStore interface {
 	Windows(ctx context.Context, hallCode string) ([]org.Window, error)
 }
 
+// messagesStore is what Messages needs of the store.
+type messagesStore interface {
+	Case(ctx context.Context, number string) (*casework.Case, error)
+	CaseDocuments(ctx context.Context, number string) ([]casework.Document, error)
+	CreateNoticeLink(ctx context.Context, l store.NoticeLink) error
+	NoticeLinkByHash(ctx context.Context, hash string) (*store.NoticeLink, error)
+	RecordDeliveryReceipt(ctx context.Context, id int64, status, detail string, at time.Time) error
+	SMSTemplates(ctx context.Context) (map[string]store.SMSTemplate, error)
+	SaveSMSTemplate(ctx context.Context, t store.SMSTemplate) error
+	UserNames(ctx context.Context, usernames []string) (map[string]string, error)
+}
+
 // baseStore is what the shared caches (base) need of the store.
 type baseStore interface {
 	CacheVersions(ctx context.Context) (calendarVersion, catalogVersion int64, err error)
@@ -253,6 +265,7 @@ var (
 	_ hallStore        = (*store.Store)(nil)
 	_ onlineStore      = (*store.Store)(nil)
 	_ ratingsStore     = (*store.Store)(nil)
+	_ messagesStore    = (*store.Store)(nil)
 	_ baseStore        = (*store.Store)(nil)
 	_ supervisionStore = (*store.Store)(nil)
 )

@@ -61,6 +61,16 @@ type Admin struct {
 	store adminStore
 }
 
+// Messages is the applicants' text messages: the bureau admin's templates
+// per notice kind, the short links to notices they carry and the
+// gateway's delivery receipts.
+type Messages struct {
+	*base
+	store messagesStore
+
+	cases *Casework // the case view a notice link opens
+}
+
 // Access is sign-in: passwords, tokens, lockouts, verification codes and
 // remembered devices.
 type Access struct {

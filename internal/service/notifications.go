@@ -16,6 +16,7 @@ import (
 type notificationQueue struct {
 	st          *store.Store
 	maxAttempts int
+	failed      func() // counts a notification failed for good
 }
 
 func (q notificationQueue) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]applicant.Notification, error) {
@@ -30,13 +31,21 @@ func (q notificationQueue) Report(ctx context.Context, now time.Time, outcomes [
 			rows[i].Err = o.Err.Error()
 		}
 	}
-	return q.st.ReportNotifications(ctx, now, rows)
+	if err := q.st.ReportNotifications(ctx, now, rows); err != nil {
+		return err
+	}
+	for _, o := range outcomes {
+		if o.Err != nil && o.RetryAt.IsZero() && !o.Skipped {
+			q.failed()
+		}
+	}
+	return nil
 }
 
 // newNotifier returns the notification dispatcher of s: each notification
-// to the account's e-mail when it has one, else to the phone; the
-// notices of one recipient in order; a message the sender refuses as
-// undeliverable fails at once.
+// to the account's e-mail when it has one (and the sender is not SMS),
+// else to the phone; the notices of one recipient in order; a message the
+// sender refuses as undeliverable fails at once.
 func (s *Service) newNotifier(cfg outbox.Config[applicant.Notification]) (*outbox.Dispatcher[applicant.Notification], error) {
 	cfg.Name = "notifications"
 	cfg.Send = s.sendNotification
@@ -53,13 +62,18 @@ func (s *Service) newNotifier(cfg outbox.Config[applicant.Notification]) (*outbo
 	}
 	cfg.Now = s.clock.Now
 	cfg.Log = s.log
-	return outbox.New(notificationQueue{st: s.store, maxAttempts: cfg.Retry.Attempts}, cfg)
+	failed := func() { s.metrics.DeliveryFailed("notification") }
+	return outbox.New(notificationQueue{st: s.store, maxAttempts: cfg.Retry.Attempts, failed: failed}, cfg)
 }
 
-// sendNotification sends one notification through the configured sender.
+// sendNotification sends one notification through the configured sender:
+// its text is its kind's template applied to the notice (sms_templates.go),
+// and it goes under the reference "n-<id>" that delivery receipts name.
 func (s *Service) sendNotification(ctx context.Context, n applicant.Notification) error {
 	to := n.Recipient
-	if n.AccountID != 0 {
+	// The account's e-mail address, when it has one, unless messages go
+	// out as text messages, which only reach the phone.
+	if _, texts := s.sender.(*notify.SMS); n.AccountID != 0 && !texts {
 		acc, err := s.store.Account(ctx, n.AccountID)
 		switch {
 		case err == nil && acc.Email != "":
@@ -68,7 +82,11 @@ func (s *Service) sendNotification(ctx context.Context, n applicant.Notification
 			return err // the database, not the message: try again later
 		}
 	}
-	return s.sender.Send(ctx, notify.Message{To: to, Subject: n.Subject, Body: "【一窗通】" + n.Body})
+	text, err := s.Messages.composeNotification(ctx, n)
+	if err != nil {
+		return err
+	}
+	return s.sender.Send(ctx, notify.Message{To: to, Subject: n.Subject, Body: text, Ref: NotificationRefPrefix + strconv.FormatInt(n.ID, 10)})
 }
 
 // DispatchNotifications sends every notification due now, batch after

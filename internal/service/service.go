@@ -6,6 +6,7 @@ package service
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,6 +33,7 @@ type Config struct {
 	Limits        Limits            // what one client, key or node may ask for: limits.go
 	Notifications outbox.Settings   // how the notification outbox is sent: batches, concurrency, back-off
 	Webhooks      WebhookSettings   // how webhooks are sent: back-off, giving up, allowed private networks
+	Messages      MessageSettings   // text messages: the public URL of their links, receipts: sms_templates.go
 	MaxDrafts     int               // drafts (item and joint applications) one applicant account may keep
 	MaxDraftFiles int               // files one draft may hold
 	// FileGrace is how long an uploaded file that no case or draft
@@ -52,6 +54,7 @@ func DefaultConfig() Config {
 		Limits:        DefaultLimits(),
 		Notifications: outbox.DefaultSettings(),
 		Webhooks:      DefaultWebhookSettings(),
+		Messages:      DefaultMessageSettings(),
 		MaxDrafts:     20,
 		MaxDraftFiles: 50,
 		FileGrace:     24 * time.Hour,
@@ -73,9 +76,12 @@ type Service struct {
 	*Access
 	*Clients
 	*Integration
+	*Messages
 
 	store *store.Store
 	sv    *Supervision // supervision and assessment: supervision.go
+
+	backlogs []BacklogSource // outboxes besides the notifications', for the metrics: metrics_snapshot.go
 }
 
 // base is what every area shares: the clock, the logger, the settings,
@@ -99,12 +105,14 @@ type base struct {
 	notifier *outbox.Dispatcher[applicant.Notification] // sends the notification outbox, see notifications.go
 
 	guard *guard // this node's own limits: limits.go
+
+	metrics Observer // counts for the metrics: observer.go
 }
 
 // New returns a Service on st. It panics on settings Config's checks
 // refuse (the command checks them first: see Config.Validate).
 func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Service {
-	b := &base{store: st, clock: clk, log: log, cfg: cfg, sender: notify.NewLog(log), guard: newGuard(cfg.Limits)}
+	b := &base{store: st, clock: clk, log: log, cfg: cfg, sender: notify.NewLog(log), guard: newGuard(cfg.Limits), metrics: noObserver{}}
 	s := &Service{base: b, store: st}
 	s.Casework = &Casework{base: b, store: st}
 	s.Hall = &Hall{base: b, store: st}
@@ -113,12 +121,14 @@ func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Servic
 	s.Admin = &Admin{base: b, store: st}
 	s.Access = &Access{base: b, store: st}
 	s.Clients = &Clients{base: b, store: st}
+	s.Messages = &Messages{base: b, store: st}
 	s.Casework.access, s.Casework.hall, s.Casework.online = s.Access, s.Hall, s.Online
 	s.Hall.ratings = s.Ratings
 	s.Online.access, s.Online.cases = s.Access, s.Casework
 	s.Ratings.cases = s.Casework
 	s.Access.cases = s.Casework
 	s.Integration = newIntegration(b, st)
+	s.Messages.cases = s.Casework
 
 	notifier, err := s.newNotifier(outbox.Config[applicant.Notification]{Settings: cfg.Notifications})
 	if err != nil {
@@ -139,6 +149,12 @@ func (c Config) Validate() error {
 	}
 	if err := c.Webhooks.Outbox.Validate(); err != nil {
 		return fmt.Errorf("webhooks: %w", err)
+	}
+	if c.Messages.LinkTTL <= 0 {
+		return fmt.Errorf("messages: the notice links' lifetime must be positive")
+	}
+	if u := c.Messages.PublicURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return fmt.Errorf("public URL %q: write it as https://host", u)
 	}
 	return nil
 }

@@ -54,6 +54,9 @@ func (q webhookQueue) Report(ctx context.Context, now time.Time, outcomes []outb
 			ResponseCode: o.Item.ResponseCode}
 		if o.Err != nil {
 			rows[i].Err = o.Err.Error()
+			if o.RetryAt.IsZero() && !o.Skipped {
+				q.in.metrics.DeliveryFailed("webhook") // failed for good
+			}
 		} else if !o.Skipped {
 			delivered = true
 		}

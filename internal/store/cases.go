@@ -23,8 +23,8 @@ const (
 		applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data,
 		account_id, bundle_number, agent_user, pickup_hall, policy_version, applicant_phone, received_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id`
-	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, recipient_sealed, subject, body, created_at, next_attempt_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`
+	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, recipient_sealed, subject, body, created_at, next_attempt_at, kind)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`
 	loadCaseQuery   = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
 	updateCaseQuery = `UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
 		last_seq = $6, last_hash = $7, data = $8, hall_code = $11, pickup_hall = $12, applicant_phone = $13, received_by = $14
@@ -137,7 +137,7 @@ func (s *Store) insertNotice(ctx context.Context, tx *sql.Tx, caseID int64, m *c
 	if err != nil {
 		return err
 	}
-	if _, err := s.execTx(ctx, tx, insertNoticeQuery, caseID, dbNull(m.AccountID), to, sealedTo, m.Subject, m.Body, stamp(m.At)); err != nil {
+	if _, err := s.execTx(ctx, tx, insertNoticeQuery, caseID, dbNull(m.AccountID), to, sealedTo, m.Subject, m.Body, stamp(m.At), m.Kind); err != nil {
 		return err
 	}
 	s.enqueued(tx, NotificationOutbox)
@@ -196,6 +196,7 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, c *casework.Case, e
 		return err
 	}
 	s.enqueued(tx, EventFeed)
+	s.appended(tx, string(ev.Type))
 	return s.queueWebhooks(ctx, tx, c, ev)
 }
 

@@ -11,7 +11,8 @@ import (
 // notificationColumns reads the recipient from its sealed column: the
 // recipient column holds its keyed hash, for NotificationsTo.
 const notificationColumns = `SELECT n.id, COALESCE(c.number, ''), COALESCE(n.account_id, 0), n.recipient_sealed, n.subject, n.body,
-	n.created_at, n.sent_at, n.attempts, n.last_error, n.failed_at, n.next_attempt_at FROM notifications n LEFT JOIN cases c ON c.id = n.case_id`
+	n.created_at, n.sent_at, n.attempts, n.last_error, n.failed_at, n.next_attempt_at,
+	n.kind, n.delivery_status, n.delivery_detail, n.delivered_at FROM notifications n LEFT JOIN cases c ON c.id = n.case_id`
 
 func (s *Store) notifications(ctx context.Context, where string, args ...any) ([]applicant.Notification, error) {
 	rows, err := s.read.QueryContext(ctx, notificationColumns+` WHERE `+where, args...)
@@ -29,7 +30,8 @@ func (s *Store) scanNotifications(rows *sql.Rows) ([]applicant.Notification, err
 	for rows.Next() {
 		var n applicant.Notification
 		if err := rows.Scan(&n.ID, &n.CaseNumber, &n.AccountID, s.opened(sealRecipient, &n.Recipient), &n.Subject, &n.Body,
-			timeDest{&n.CreatedAt}, timeDest{&n.SentAt}, &n.Attempts, &n.LastError, timeDest{&n.FailedAt}, timeDest{&n.NextAttemptAt}); err != nil {
+			timeDest{&n.CreatedAt}, timeDest{&n.SentAt}, &n.Attempts, &n.LastError, timeDest{&n.FailedAt}, timeDest{&n.NextAttemptAt},
+			&n.Kind, &n.DeliveryStatus, &n.DeliveryDetail, timeDest{&n.DeliveredAt}); err != nil {
 			return nil, err
 		}
 		out = append(out, n)

@@ -49,6 +49,7 @@ type Store struct {
 	pii     *sealed.Keyring // seals personal data (personal_data.go); nil without keys
 	wakers  wakers          // background workers to wake after a commit, see wake.go
 	rollups sync.Map        // *sql.Tx → its supervision rollup cells, written at its end: rollup_flush.go
+	events  committedEvents // hooks told of the case events a commit appended, see committed.go
 	schema  schemaProvider  // for SchemaVersion
 	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
 }
@@ -168,6 +169,15 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // DB returns the pool that writes, for libraries that keep their own
 // tables in the same database (page sessions).
 func (s *Store) DB() *sql.DB { return s.write }
+
+// Pools returns the connection pools by name, for their statistics:
+// "write" and, when readers have a pool of their own (SQLite), "read".
+func (s *Store) Pools() map[string]*sql.DB {
+	if s.read == s.write {
+		return map[string]*sql.DB{"write": s.write}
+	}
+	return map[string]*sql.DB{"write": s.write, "read": s.read}
+}
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }

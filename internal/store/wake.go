@@ -48,6 +48,7 @@ func (s *Store) enqueued(tx *sql.Tx, o Outbox) {
 // ended forgets tx and, if it committed, wakes the dispatchers of the
 // outboxes it left work in.
 func (s *Store) ended(tx *sql.Tx, committed bool) {
+	s.eventsEnded(tx, committed)
 	v, ok := s.wakers.pending.LoadAndDelete(tx)
 	if !ok || !committed {
 		return

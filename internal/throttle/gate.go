@@ -89,3 +89,16 @@ func (s *Slots) Held(key string) int {
 
 // Cap returns the most one key may hold.
 func (s *Slots) Cap() int { return s.cap }
+
+// Counts returns how many slots each key holds now.
+func (s *Slots) Counts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.held))
+	for k, n := range s.held {
+		if n > 0 {
+			out[k] = n
+		}
+	}
+	return out
+}

@@ -57,7 +57,7 @@ func (h *Handlers) adminTabs(r *http.Request) adminPage {
 		tabs = append(tabs, navItem{"/admin/halls", "大厅和窗口"}, navItem{"/admin/departments", "部门"})
 	}
 	if acc.Org {
-		tabs = append(tabs, navItem{"/admin/bundles", "一件事"})
+		tabs = append(tabs, navItem{"/admin/bundles", "一件事"}, navItem{"/admin/sms", "短信模板"})
 	}
 	if acc.Users {
 		label := "账号和角色"

@@ -43,6 +43,10 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/bundles", h.SignedIn(h.adminBundles))
 	mux.HandleFunc("POST /admin/bundles", h.SignedIn(h.saveAdminBundle))
 
+	// Text message templates: admin_sms.go.
+	mux.HandleFunc("GET /admin/sms", h.SignedIn(h.adminSMS))
+	mux.HandleFunc("POST /admin/sms", h.SignedIn(h.saveAdminSMS))
+
 	// Queue categories, windows and rules: queue.go.
 	mux.HandleFunc("GET /admin/queue", h.SignedIn(h.queueAdmin))
 	mux.HandleFunc("POST /admin/queue/categories", h.SignedIn(h.queueAdminCreate))

@@ -49,6 +49,9 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 
 	// Prints of a case's documents: print.go.
 	mux.HandleFunc("GET /cases/{number}/print/{index}", h.SignedIn(h.printDocument))
+	// A text message's link to its notice, for the applicant without
+	// signing in: notice_link.go.
+	mux.HandleFunc("GET /n/{code}", h.noticeLink)
 
 	// The clerk's window console: queuepages.go.
 	mux.HandleFunc("GET /window", h.SignedIn(h.windowConsole))
