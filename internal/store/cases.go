@@ -94,6 +94,9 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	if err != nil {
 		return err
 	}
+	if b := bulkOf(ctx); b != nil {
+		b.writes.create(c.ID) // its later rows wait for the batch's end
+	}
 	if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
 		return err
 	}
@@ -176,9 +179,13 @@ func nullText(s string) any {
 func supplyDue(c *casework.Case) time.Time { return c.LapseAt() }
 
 func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, caseID int64, ev *casework.Event) error {
-	_, err := s.execTx(ctx, tx, insertEventQuery,
-		caseID, ev.Seq, string(ev.Type), ev.Actor, ev.Role, ev.Desk, stamp(ev.At), string(ev.From), string(ev.To),
-		string(ev.Details), ev.PrevHash, ev.Hash)
+	args := []any{caseID, ev.Seq, string(ev.Type), ev.Actor, ev.Role, ev.Desk, stamp(ev.At), string(ev.From), string(ev.To),
+		string(ev.Details), ev.PrevHash, ev.Hash}
+	if w := deferred(ctx, caseID); w != nil {
+		w.events = append(w.events, args...)
+		return nil
+	}
+	_, err := s.execTx(ctx, tx, insertEventQuery, args...)
 	return err
 }
 
@@ -202,9 +209,12 @@ func (s *Store) insertDocuments(ctx context.Context, tx *sql.Tx, caseID int64, d
 		if err != nil {
 			return err
 		}
-		_, err = s.execTx(ctx, tx, insertDocumentQuery,
-			caseID, string(d.Kind), d.Title, d.EventSeq, stamp(d.CreatedAt), data, nullText(d.Number))
-		if err != nil {
+		args := []any{caseID, string(d.Kind), d.Title, d.EventSeq, stamp(d.CreatedAt), data, nullText(d.Number)}
+		if w := deferred(ctx, caseID); w != nil {
+			w.docs = append(w.docs, args...)
+			continue
+		}
+		if _, err = s.execTx(ctx, tx, insertDocumentQuery, args...); err != nil {
 			return err
 		}
 	}
@@ -303,14 +313,18 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 		if err != nil {
 			return err
 		}
-		res, err := s.execTx(ctx, tx, updateCaseQuery,
-			string(c.State), c.Version, stamp(ev.At), stamp(c.NextDue()), stamp(supplyDue(c)),
-			ev.Seq, ev.Hash, data, c.ID, oldVersion, c.HallCode, c.DeskHall(casework.PickupHall), phone, c.ReceivedBy)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
+		args := []any{string(c.State), c.Version, stamp(ev.At), stamp(c.NextDue()), stamp(supplyDue(c)),
+			ev.Seq, ev.Hash, data, c.ID, oldVersion, c.HallCode, c.DeskHall(casework.PickupHall), phone, c.ReceivedBy}
+		if w := deferred(ctx, c.ID); w != nil {
+			w.updates[c.ID] = args // a batch's case: its last row is written at the end
+		} else {
+			res, err := s.execTx(ctx, tx, updateCaseQuery, args...)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
+			}
 		}
 		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
 			return err
