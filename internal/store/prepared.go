@@ -35,7 +35,7 @@ func (s *Store) prepareWrites(ctx context.Context) error {
 	// The supervision rollups' statements, where the schema has their
 	// tables (a database migrated to an older version has not; those run
 	// unprepared).
-	queries := []string{svLoadCaseQuery, svSaveCaseQuery, svDeleteStepQuery, svDeleteHoldQuery}
+	queries := []string{svLoadCaseQuery, svSaveCaseQuery, svSaveRecordQuery, svTakeStepQuery, svHoldMinutesQuery, svDeleteStepQuery, svDeleteHoldQuery}
 	if s.dialect == SQLite { // pgx keeps its own cache of prepared statements
 		for _, m := range svMultiRows {
 			for n := 1; n <= m.max; n++ {

@@ -22,8 +22,16 @@ const (
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (case_id) DO UPDATE SET department = excluded.department, item = excluded.item,
 		hall = excluded.hall, intake_day = excluded.intake_day, intake_by = excluded.intake_by, record = excluded.record`
-	svDeleteStepQuery = `DELETE FROM sv_steps WHERE case_id = $1 AND kind = $2 AND ord = $3`
-	svDeleteHoldQuery = `DELETE FROM sv_hold WHERE case_id = $1 AND day = $2 AND holder = $3`
+	// A case's record, step or holding day that changes within the same
+	// groupings is updated in the columns that change only: SQLite
+	// rewrites the index entries of every column a SET names, and these
+	// leave the groupings' and days' indexes alone.
+	svSaveRecordQuery = `UPDATE sv_cases SET record = $2 WHERE case_id = $1`
+	svTakeStepQuery   = `UPDATE sv_steps SET by_user = $4, done_at = $5, done_day = $6, late = $7, answer = $8, paused = $9
+		WHERE case_id = $1 AND kind = $2 AND ord = $3`
+	svHoldMinutesQuery = `UPDATE sv_hold SET minutes = $4 WHERE case_id = $1 AND day = $2 AND holder = $3`
+	svDeleteStepQuery  = `DELETE FROM sv_steps WHERE case_id = $1 AND kind = $2 AND ord = $3`
+	svDeleteHoldQuery  = `DELETE FROM sv_hold WHERE case_id = $1 AND day = $2 AND holder = $3`
 )
 
 // The rollups' upserts write all the rows a change makes to a table in one
@@ -177,6 +185,7 @@ func skipRollups(ctx context.Context) bool {
 type svState struct {
 	dims   supervision.Dims
 	record *supervision.Record
+	saved  bool // read from its sv_cases row
 }
 
 func caseFacts(c *casework.Case) supervision.Facts {
@@ -220,6 +229,7 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *ca
 		if err := json.Unmarshal([]byte(raw), old.record); err != nil {
 			return err
 		}
+		old.saved = true
 	}
 	next := svState{dims: caseDims(c), record: old.record.Clone()} // old stays as counted
 	next.record.Fold(ev, caseFacts(c), env)
@@ -253,6 +263,10 @@ func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, caseID int64, numbe
 	}
 	rec, err := json.Marshal(next.record)
 	if err != nil {
+		return err
+	}
+	if old.saved && old.dims == next.dims && old.record.Intake.Equal(next.record.Intake) && old.record.IntakeBy == next.record.IntakeBy {
+		_, err = s.execTx(ctx, tx, svSaveRecordQuery, caseID, string(rec))
 		return err
 	}
 	_, err = s.execTx(ctx, tx, svSaveCaseQuery, caseID, number, next.dims.Department, next.dims.Item, next.dims.Hall,
@@ -348,6 +362,13 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, caseID int64, number
 		if st.Closed() {
 			doneDay = supervision.Day(st.Done)
 		}
+		if had && old.saved && old.dims == next.dims && prev.Due.Equal(st.Due) {
+			if _, err := s.execTx(ctx, tx, svTakeStepQuery, caseID, string(st.Kind), st.Ord,
+				st.By, stamp(st.Done), doneDay, st.Late, string(st.Answer), st.Paused); err != nil {
+				return err
+			}
+			continue
+		}
 		args = append(args, caseID, string(st.Kind), st.Ord, number, d.Department, d.Item, d.Hall,
 			st.By, stamp(st.Due), supervision.Day(st.Due), stamp(st.Done), doneDay, st.Late, string(st.Answer), st.Paused)
 	}
@@ -378,6 +399,12 @@ func (s *Store) writeHold(ctx context.Context, tx *sql.Tx, caseID int64, number 
 		prev, had := before[k]
 		delete(before, k)
 		if had && prev == h.Minutes && old.dims == next.dims {
+			continue
+		}
+		if had && old.saved && old.dims == next.dims {
+			if _, err := s.execTx(ctx, tx, svHoldMinutesQuery, caseID, h.Day, string(h.Holder), h.Minutes); err != nil {
+				return err
+			}
 			continue
 		}
 		d := next.dims
