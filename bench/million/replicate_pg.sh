@@ -26,7 +26,7 @@ while [ $k -lt "$copies" ]; do
 	psql -q -v ON_ERROR_STOP=1 "$url" <<SQL
 SET session_replication_role = replica;
 BEGIN;
-INSERT INTO cases ($(cols cases)) SELECT $(select_list cases "id=id + $k * $off;number=$n") FROM cases WHERE id <= $max;
+INSERT INTO cases ($(cols cases)) OVERRIDING SYSTEM VALUE SELECT $(select_list cases "id=id + $k * $off;number=$n") FROM cases WHERE id <= $max;
 INSERT INTO case_ledger ($(cols case_ledger)) SELECT $(select_list case_ledger "case_id=case_id + $k * $off") FROM case_ledger WHERE case_id <= $max;
 INSERT INTO sv_cases ($(cols sv_cases)) SELECT $(select_list sv_cases "case_id=case_id + $k * $off;number=$n") FROM sv_cases WHERE case_id <= $max;
 INSERT INTO sv_steps ($(cols sv_steps)) SELECT $(select_list sv_steps "case_id=case_id + $k * $off;number=$n") FROM sv_steps WHERE case_id <= $max;
