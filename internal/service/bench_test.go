@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -108,20 +109,50 @@ func BenchmarkIntake(b *testing.B) {
 	})
 }
 
+// BenchmarkPromisedCase runs whole promised cases, intake to archive, with
+// the supervision rollups (as every change runs) and without them
+// (store.WithoutRollups), each on a fresh database: the rollups' cost is
+// the ratio of the two transitions/s (issue 12: at most 10% lower). Run
+// with -count to interleave them:
+//
+//	go test -run '^$' -bench PromisedCase -benchtime 300x -count 3 ./internal/service/
 func BenchmarkPromisedCase(b *testing.B) {
-	eachDialect(b, func(b *testing.B, st *store.Store) {
-		h := newBenchHall(b, st)
-		b.ResetTimer()
-		for range b.N {
-			n := h.intake(b)
-			for _, step := range wholeCase {
-				if _, err := h.svc.Act(h.as[step.who], n, step.action, step.in, 0); err != nil {
-					b.Fatalf("%s: %v", step.action, err)
+	for _, d := range storetest.Dialects() {
+		for _, mode := range []string{"rollups", "bare"} {
+			b.Run(string(d)+"/"+mode, func(b *testing.B) {
+				st := storetest.Open(b, d, nil)
+				h := newBenchHall(b, st)
+				if mode == "bare" {
+					for k, ctx := range h.as {
+						h.as[k] = store.WithoutRollups(ctx)
+					}
 				}
-			}
+				h.intake(b) // warm the caches
+				b.ResetTimer()
+				cpu0 := cpuTime()
+				for range b.N {
+					n := h.intake(b)
+					for _, step := range wholeCase {
+						if _, err := h.svc.Act(h.as[step.who], n, step.action, step.in, 0); err != nil {
+							b.Fatalf("%s: %v", step.action, err)
+						}
+					}
+				}
+				// CPU time is the steadier measure on a shared machine.
+				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N*(1+len(wholeCase))), "cpu-µs/transition")
+				report(b, st, b.N*(1+len(wholeCase)))
+			})
 		}
-		report(b, st, b.N*(1+len(wholeCase)))
-	})
+	}
+}
+
+// cpuTime returns the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func eachDialect(b *testing.B, fn func(b *testing.B, st *store.Store)) {

@@ -31,6 +31,9 @@ func (s *Store) Batch(ctx context.Context, fn func(b *CaseBatch) error) error {
 		if err := fn(&CaseBatch{s: s, ctx: bctx, tx: tx}); err != nil {
 			return err
 		}
+		if err := s.flushBatchWrites(ctx, tx, &bulk.writes); err != nil {
+			return err
+		}
 		return s.flushBulkRollup(ctx, tx, bulk)
 	})
 }

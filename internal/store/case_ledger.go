@@ -29,6 +29,10 @@ func (s *Store) writeCaseLedger(ctx context.Context, tx *sql.Tx, c *casework.Cas
 	if bytes.Contains(ev.Details, lateMark) {
 		late = 1
 	}
+	if w := deferred(ctx, c.ID); w != nil {
+		w.ledgerRow(c.ID, caseLedgerArgs(c, late))
+		return nil
+	}
 	_, err := s.execTx(ctx, tx, upsertCaseLedgerQuery, caseLedgerArgs(c, late)...)
 	return err
 }

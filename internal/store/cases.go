@@ -100,6 +100,9 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	if err != nil {
 		return err
 	}
+	if b := bulkOf(ctx); b != nil {
+		b.writes.create(c.ID) // its later rows wait for the batch's end
+	}
 	if err := s.insertEvent(ctx, tx, c, ev); err != nil {
 		return err
 	}
@@ -183,16 +186,21 @@ func supplyDue(c *casework.Case) time.Time { return c.LapseAt() }
 
 // insertEvent appends ev to case c with the deadlines still running after
 // it (the event feed tells them), and queues its webhook deliveries in the
-// same transaction.
+// same transaction. A case a batch created keeps its events for the
+// batch's end (case_batch_writes.go): generated history is not sent to
+// department systems.
 func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
+	args := []any{c.ID, ev.Seq, string(ev.Type), ev.Actor, ev.Role, ev.Desk, stamp(ev.At), string(ev.From), string(ev.To),
+		string(ev.Details), ev.PrevHash, ev.Hash, deadlinesJSON(c)}
+	if w := deferred(ctx, c.ID); w != nil {
+		w.events = append(w.events, args...)
+		return nil
+	}
 	q := insertEventQuery
 	if s.dialect == Postgres {
 		q = insertEventQueryPG
 	}
-	_, err := s.execTx(ctx, tx, q,
-		c.ID, ev.Seq, string(ev.Type), ev.Actor, ev.Role, ev.Desk, stamp(ev.At), string(ev.From), string(ev.To),
-		string(ev.Details), ev.PrevHash, ev.Hash, deadlinesJSON(c))
-	if err != nil {
+	if _, err := s.execTx(ctx, tx, q, args...); err != nil {
 		return err
 	}
 	s.enqueued(tx, EventFeed)
@@ -220,9 +228,12 @@ func (s *Store) insertDocuments(ctx context.Context, tx *sql.Tx, caseID int64, d
 		if err != nil {
 			return err
 		}
-		_, err = s.execTx(ctx, tx, insertDocumentQuery,
-			caseID, string(d.Kind), d.Title, d.EventSeq, stamp(d.CreatedAt), data, nullText(d.Number))
-		if err != nil {
+		args := []any{caseID, string(d.Kind), d.Title, d.EventSeq, stamp(d.CreatedAt), data, nullText(d.Number)}
+		if w := deferred(ctx, caseID); w != nil {
+			w.docs = append(w.docs, args...)
+			continue
+		}
+		if _, err = s.execTx(ctx, tx, insertDocumentQuery, args...); err != nil {
 			return err
 		}
 	}
@@ -321,14 +332,18 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 		if err != nil {
 			return err
 		}
-		res, err := s.execTx(ctx, tx, updateCaseQuery,
-			string(c.State), c.Version, stamp(ev.At), stamp(c.NextDue()), stamp(supplyDue(c)),
-			ev.Seq, ev.Hash, data, c.ID, oldVersion, c.HallCode, c.DeskHall(casework.PickupHall), phone, c.ReceivedBy)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
+		args := []any{string(c.State), c.Version, stamp(ev.At), stamp(c.NextDue()), stamp(supplyDue(c)),
+			ev.Seq, ev.Hash, data, c.ID, oldVersion, c.HallCode, c.DeskHall(casework.PickupHall), phone, c.ReceivedBy}
+		if w := deferred(ctx, c.ID); w != nil {
+			w.updates[c.ID] = args // a batch's case: its last row is written at the end
+		} else {
+			res, err := s.execTx(ctx, tx, updateCaseQuery, args...)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
+			}
 		}
 		if err := s.insertEvent(ctx, tx, c, ev); err != nil {
 			return err

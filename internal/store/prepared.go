@@ -35,7 +35,15 @@ func (s *Store) prepareWrites(ctx context.Context) error {
 	// The supervision rollups' statements and the intake's visit lookup,
 	// where the schema has their tables (a database migrated to an older version has not; those run
 	// unprepared).
-	for _, q := range []string{svLoadCaseQuery, svSaveCaseQuery, svAddQuery, svSaveStepQuery, svDeleteStepQuery, svSaveHoldQuery, svDeleteHoldQuery, clerkWindowsQuery} {
+	queries := []string{svLoadCaseQuery, svSaveCaseQuery, svSaveRecordQuery, svTakeStepQuery, svHoldMinutesQuery, svDeleteStepQuery, svDeleteHoldQuery, clerkWindowsQuery}
+	if s.dialect == SQLite { // pgx keeps its own cache of prepared statements
+		for _, m := range svMultiRows {
+			for n := 1; n <= m.max; n++ {
+				queries = append(queries, s.multiRowQuery(m, n))
+			}
+		}
+	}
+	for _, q := range queries {
 		if st, err := s.write.PrepareContext(ctx, q); err == nil {
 			s.stmts.write[q] = st
 		}

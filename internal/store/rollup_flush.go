@@ -70,8 +70,8 @@ func (s *Store) flushRollups(ctx context.Context, tx *sql.Tx) error {
 func (s *Store) forgetRollups(tx *sql.Tx) { s.rollups.Delete(tx) }
 
 // writeRollupCells adds sums to sv_rollup in tx, in the cells' global
-// order: on SQLite one prepared statement per cell (no round trips to
-// save), on PostgreSQL one statement per rollupBatch cells, all in the
+// order: on SQLite in prepared statements of up to 64 cells (shard 0), on
+// PostgreSQL one statement per rollupBatch cells, all in the
 // transaction's shard.
 func (s *Store) writeRollupCells(ctx context.Context, tx *sql.Tx, sums map[rollupCell]int64) error {
 	cells := make([]rollupCell, 0, len(sums))
@@ -90,12 +90,11 @@ func (s *Store) writeRollupCells(ctx context.Context, tx *sql.Tx, sums map[rollu
 		return 0
 	})
 	if s.dialect != Postgres {
+		args := make([]any, 0, len(cells)*svAdd.cols)
 		for _, c := range cells {
-			if _, err := s.execTx(ctx, tx, svAddQuery, c.dim, c.grain, c.day, c.department, c.key, c.metric, 0, sums[c]); err != nil {
-				return err
-			}
+			args = append(args, c.dim, c.grain, c.day, c.department, c.key, c.metric, 0, sums[c])
 		}
-		return nil
+		return s.execRows(ctx, tx, svAdd, args)
 	}
 	shard := s.rollupShard()
 	for len(cells) > 0 {

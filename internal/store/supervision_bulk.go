@@ -21,6 +21,8 @@ type bulkRollup struct {
 	// with the end of its event chain: the batch's next change of it
 	// starts from there instead of reading and opening the sealed row.
 	live map[string]*liveCase
+	// writes holds the rows of the cases the batch created until it ends.
+	writes batchWrites
 }
 
 // liveCase is a case as the batch's last change of it left it.

@@ -63,6 +63,24 @@ type Record struct {
 	PausedDays    int       `json:"paused_days,omitempty"`
 }
 
+// Clone returns a copy of r that shares nothing with it: folding an event
+// into the copy leaves r as it was.
+func (r *Record) Clone() *Record {
+	c := *r
+	c.Steps = slices.Clone(r.Steps)
+	c.Hold = slices.Clone(r.Hold)
+	c.Returns = slices.Clone(r.Returns)
+	for i := range c.Returns {
+		c.Returns[i].Materials = slices.Clone(c.Returns[i].Materials)
+	}
+	if r.Decision != nil {
+		d := *r.Decision
+		c.Decision = &d
+	}
+	c.Refusals = slices.Clone(r.Refusals)
+	return &c
+}
+
 // details are the fields of an event's details the figures read.
 type details struct {
 	OnTime      *bool              `json:"on_time"`
