@@ -282,6 +282,9 @@ type Case struct {
 	DeliveredAt    time.Time      `json:"delivered_at,omitzero"`
 	ClosedAt       time.Time      `json:"closed_at,omitzero"`
 	HandoverAt     time.Time      `json:"handover_at,omitzero"` // paper materials signed for
+	// Transit is the journey of paper taken in at a street or community
+	// hall to the district hall (transit.go); nil when the paper stays.
+	Transit *Transit `json:"transit,omitempty" readOnly:"true" doc:"街道、社区收件的纸质材料送区政务服务中心的交接（批次签收后部门开始计算材料交接时限）"`
 	Outcome        Outcome        `json:"outcome,omitempty"`
 	DecisionReason string         `json:"decision_reason,omitempty"`
 	ResultDocument string         `json:"result_document,omitempty"`
@@ -390,8 +393,10 @@ func (c *Case) DeferredOutstanding() bool {
 
 // PaperPending reports whether paper materials wait to be handed over to
 // the department.
+// Paper still travelling to the district hall is pending too: the
+// department cannot sign for it yet, nor decide without it.
 func (c *Case) PaperPending() bool {
-	return !c.Deadlines.HandoverBy.IsZero() && c.HandoverAt.IsZero()
+	return c.PaperInTransit() || !c.Deadlines.HandoverBy.IsZero() && c.HandoverAt.IsZero()
 }
 
 // hasPaper reports whether any material was handed in on paper.
