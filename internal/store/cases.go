@@ -97,6 +97,9 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
 		return err
 	}
+	if err := s.syncTrip(ctx, tx, c); err != nil {
+		return err
+	}
 	if err := s.rollUp(ctx, tx, c, ev); err != nil {
 		return err
 	}
@@ -313,6 +316,9 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 			return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
 		}
 		if err := s.insertEvent(ctx, tx, c.ID, ev); err != nil {
+			return err
+		}
+		if err := s.syncTrip(ctx, tx, c); err != nil {
 			return err
 		}
 		if err := s.rollUp(ctx, tx, c, ev); err != nil {
