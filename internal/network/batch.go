@@ -208,4 +208,3 @@ func (b *Batch) entry(number string) *Entry {
 	}
 	return nil
 }
-

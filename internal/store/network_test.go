@@ -113,7 +113,9 @@ func TestTransitBatch(t *testing.T) {
 			_ = back
 			changes := map[string]store.ChangeFunc{}
 			for _, e := range arrived {
-				changes[e.Case] = func(c *casework.Case) (casework.Change, error) { return casework.ArrivePaper(c, b.Number, e.Trip, sys, env) }
+				changes[e.Case] = func(c *casework.Case) (casework.Change, error) {
+					return casework.ArrivePaper(c, b.Number, e.Trip, sys, env)
+				}
 			}
 			changes[c2.Number] = func(c *casework.Case) (casework.Change, error) {
 				return casework.SendBackPaper(c, b.Number, 1, "申请书缺失", sys, env)

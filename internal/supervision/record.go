@@ -61,10 +61,10 @@ type Record struct {
 	// InTransit is set while paper taken in at a street or community hall
 	// travels to the district hall (casework.Transit): transit holds the
 	// case until the batch arrives.
-	InTransit bool `json:"in_transit,omitempty"`
-	Result        string    `json:"result,omitempty"` // submitted, refused, accepted, mailed
-	Accepted      time.Time `json:"accepted,omitzero"`
-	PausedDays    int       `json:"paused_days,omitempty"`
+	InTransit  bool      `json:"in_transit,omitempty"`
+	Result     string    `json:"result,omitempty"` // submitted, refused, accepted, mailed
+	Accepted   time.Time `json:"accepted,omitzero"`
+	PausedDays int       `json:"paused_days,omitempty"`
 }
 
 // details are the fields of an event's details the figures read.
