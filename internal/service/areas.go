@@ -70,3 +70,11 @@ type Access struct {
 	work  passwordWork // argon2id computations done: hashing.go
 	cases *Casework    // whether a case exists, for a code sent about it
 }
+
+// Network is the street and community network (R18, issue 15): what each
+// hall takes in, decides and issues, and the batches that carry paper
+// between halls on their transit runs.
+type Network struct {
+	*base
+	store networkStore
+}

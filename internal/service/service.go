@@ -69,6 +69,7 @@ type Service struct {
 	*Ratings
 	*Admin
 	*Access
+	*Network
 
 	store *store.Store
 	sv    *Supervision // supervision and assessment: supervision.go
@@ -108,6 +109,7 @@ func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Servic
 	s.Ratings = &Ratings{base: b, store: st}
 	s.Admin = &Admin{base: b, store: st}
 	s.Access = &Access{base: b, store: st}
+	s.Network = &Network{base: b, store: st}
 	s.Casework.access, s.Casework.hall, s.Casework.online = s.Access, s.Hall, s.Online
 	s.Hall.ratings = s.Ratings
 	s.Online.access, s.Online.cases = s.Access, s.Casework
