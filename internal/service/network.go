@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/network"
@@ -176,12 +177,35 @@ func (s *Network) HallScope(ctx context.Context, hall string) (*ScopeView, error
 	return v, nil
 }
 
-// PublishScopeInput is an edit of a hall's scope: the scope and the
-// version it was made on.
+// PublishScopeInput is an edit of a hall's scope, as the hall page's form
+// and the API send it, and the version it was made on.
 type PublishScopeInput struct {
-	Scope       network.Scope
-	BaseVersion int
-	Confirm     bool
+	Hall        string   `json:"-"`
+	BaseVersion int      `json:"base_version" doc:"在哪一版上修改（当前版本号，未发布过为 0）；其间他人已发布新版时拒绝（409）"`
+	AllItems    bool     `json:"all_items" doc:"收取全区全部事项（含今后新增事项），除 excluded 所列"`
+	Items       []string `json:"items,omitempty" doc:"all_items 为 false 时本大厅收取的事项编码"`
+	Excluded    []string `json:"excluded,omitempty" doc:"all_items 为 true 时移除的事项编码"`
+	Decides     []string `json:"decides,omitempty" doc:"本大厅窗口可当场办结的即办事项编码（须为部门已授权窗口办理的即办事项）"`
+	Issues      bool     `json:"issues" doc:"本大厅是否出件"`
+	Cutoff      string   `json:"cutoff" doc:"交接截止时间 HH:MM（默认 15:00）"`
+	Run         string   `json:"run" doc:"交接班次时间 HH:MM（默认 10:00）"`
+	Note        string   `json:"note,omitempty" maxLength:"200" doc:"发布说明"`
+	Confirm     bool     `json:"confirm" doc:"确认发布（须为 true）"`
+}
+
+// scope reads the edit into a scope, with the fields it cannot read.
+func (in PublishScopeInput) scope() (network.Scope, error) {
+	sc := network.Scope{Hall: in.Hall, AllItems: in.AllItems, Items: in.Items, Excluded: in.Excluded, Decides: in.Decides,
+		Issues: in.Issues, Note: in.Note}
+	var c apperr.Collector
+	var err error
+	if sc.Cutoff, err = calendar.ParseTimeOfDay(in.Cutoff); err != nil {
+		c.Add("cutoff", "交接截止时间须为 HH:MM，如 15:00")
+	}
+	if sc.Run, err = calendar.ParseTimeOfDay(in.Run); err != nil {
+		c.Add("run", "交接班次时间须为 HH:MM，如 10:00")
+	}
+	return sc, c.Err("大厅事项范围有误，未发布")
 }
 
 // PublishHallScope publishes the next version of a hall's scope (bureau
@@ -196,7 +220,10 @@ func (s *Network) PublishHallScope(ctx context.Context, in PublishScopeInput) (*
 	if !in.Confirm {
 		return nil, apperr.Field("confirm", "请确认发布新的事项范围")
 	}
-	sc := in.Scope
+	sc, err := in.scope()
+	if err != nil {
+		return nil, err
+	}
 	p, err := s.hallPlan(ctx, sc.Hall)
 	if err != nil {
 		return nil, err
