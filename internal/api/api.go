@@ -70,6 +70,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerAppointments(a)
 	h.registerSupervision(a)
 	h.registerLedgers(a)
+	h.registerNetwork(a)
 	return a
 }
 
