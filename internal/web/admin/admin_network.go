@@ -111,4 +111,3 @@ func (h *Handlers) publishScope(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Redirect(w, r, "/admin/halls/"+in.Hall+"/scope", fmt.Sprintf("已发布%s的第 %d 版事项范围，此后的收件按新范围办理", sv.Hall.Name, sv.Scope.Version))
 }
-

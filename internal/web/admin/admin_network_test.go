@@ -41,6 +41,6 @@ func TestAdminHallScope(t *testing.T) {
 		if _, err := h.svc.Intake(h.as["shouli"], foodLicence()); err != nil {
 			t.Fatalf("the district hall still takes it in: %v", err)
 		}
-		h.signIn(t, "shouli").get("/admin/halls/" + demo.BinheHall + "/scope").want(t, http.StatusForbidden)
+		h.signIn(t, "shouli").get("/admin/halls/"+demo.BinheHall+"/scope").want(t, http.StatusForbidden)
 	})
 }
