@@ -33,7 +33,7 @@ type scopeOutput struct {
 }
 
 type publishScopeInput struct {
-	hallPath
+	Code string `path:"code" maxLength:"32" doc:"大厅编码"`
 	Body service.PublishScopeInput
 }
 
@@ -92,7 +92,7 @@ type prepareBatchInput struct {
 }
 
 type signOutInput struct {
-	batchPath
+	Number string `path:"number" maxLength:"32" doc:"批次号"`
 	Body struct {
 		Courier string `json:"courier" maxLength:"50" doc:"交接人（送件人）姓名"`
 		Confirm bool   `json:"confirm" doc:"确认签出（须为 true）"`
@@ -100,7 +100,7 @@ type signOutInput struct {
 }
 
 type signInInput struct {
-	batchPath
+	Number string `path:"number" maxLength:"32" doc:"批次号"`
 	Body struct {
 		Problems []network.Problem `json:"problems,omitempty" maxItems:"200" doc:"缺失或损毁的材料；所涉办件的材料退回收件大厅"`
 		Confirm  bool              `json:"confirm" doc:"确认签收（须为 true）"`
