@@ -93,7 +93,7 @@ type prepareBatchInput struct {
 
 type signOutInput struct {
 	Number string `path:"number" maxLength:"32" doc:"批次号"`
-	Body struct {
+	Body   struct {
 		Courier string `json:"courier" maxLength:"50" doc:"交接人（送件人）姓名"`
 		Confirm bool   `json:"confirm" doc:"确认签出（须为 true）"`
 	}
@@ -101,7 +101,7 @@ type signOutInput struct {
 
 type signInInput struct {
 	Number string `path:"number" maxLength:"32" doc:"批次号"`
-	Body struct {
+	Body   struct {
 		Problems []network.Problem `json:"problems,omitempty" maxItems:"200" doc:"缺失或损毁的材料；所涉办件的材料退回收件大厅"`
 		Confirm  bool              `json:"confirm" doc:"确认签收（须为 true）"`
 	}
