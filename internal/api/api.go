@@ -80,6 +80,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerEvents(a)
 	h.registerWebhooks(a)
 	h.registerMessages(a)
+	h.registerNetwork(a)
 	return a
 }
 

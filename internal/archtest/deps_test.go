@@ -16,7 +16,7 @@ import (
 const module = "github.com/onewindow/onewindow"
 
 // domain are the packages that hold the rules: no SQL, no HTTP.
-var domain = []string{"apiclient", "calendar", "identity", "org", "catalog", "casework", "queue", "rating", "applicant", "bundle", "sealed", "text"}
+var domain = []string{"apiclient", "calendar", "identity", "org", "catalog", "casework", "queue", "rating", "applicant", "bundle", "sealed", "text", "network"}
 
 // foundation may be imported by anyone, the domain included.
 var foundation = []string{"apperr", "clock"}

@@ -46,6 +46,11 @@ type Env struct {
 	// zero Policy stands for DefaultPolicy. A transition of an existing
 	// case follows the case's own copy (Case.DeadlinePolicy), never this.
 	Policy Policy
+	// PaperTo is the hall the paper taken in at the actor's hall travels
+	// to (the district hall, from a street or community hall), "" when
+	// the paper stays where it is taken in. Set by the service from the
+	// hall, never from a request.
+	PaperTo string
 	// District is the name of the district the hall serves (江川区): the
 	// written decisions name its people's government for 行政复议 and
 	// their numbers begin with its short name. "" leaves both out.
@@ -479,7 +484,11 @@ func (t *transition) resubmit() error {
 	t.details["materials"] = t.in.Materials
 	now := t.env.Now
 	c.Deadlines.AcceptBy = t.env.Cal.AddWorkingDays(now, c.DeadlinePolicy().AcceptDays)
-	if paper {
+	if paper && c.Transit != nil {
+		// The corrected paper travels to the district hall on a new trip.
+		c.startTrip("", "", now)
+		t.details["paper_travels"] = true
+	} else if paper {
 		c.Deadlines.HandoverBy = c.DeadlinePolicy().HandoverBy(t.env.Cal, now)
 		c.HandoverAt = time.Time{}
 		// The record names the new sheet's cut-off: supervision counts it
@@ -511,7 +520,11 @@ func (t *transition) supply() error {
 	t.details["on_time"] = t.onTime(c.Deadlines.SupplyBy)
 	// Supplied papers go to the department too (R6): a new handover if the
 	// earlier papers were already signed for, else with the pending one.
-	if paper && (!c.HandoverAt.IsZero() || c.Deadlines.HandoverBy.IsZero()) {
+	if paper && c.Transit != nil {
+		// Supplied paper travels to the district hall on a new trip.
+		c.startTrip("", "", t.env.Now)
+		t.details["paper_travels"] = true
+	} else if paper && (!c.HandoverAt.IsZero() || c.Deadlines.HandoverBy.IsZero()) {
 		c.HandoverAt = time.Time{}
 		c.Deadlines.HandoverBy = c.DeadlinePolicy().HandoverBy(t.env.Cal, t.env.Now)
 		t.details["handover_by"] = c.Deadlines.HandoverBy

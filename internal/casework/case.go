@@ -282,18 +282,21 @@ type Case struct {
 	DeliveredAt    time.Time      `json:"delivered_at,omitzero"`
 	ClosedAt       time.Time      `json:"closed_at,omitzero"`
 	HandoverAt     time.Time      `json:"handover_at,omitzero"` // paper materials signed for
-	Outcome        Outcome        `json:"outcome,omitempty"`
-	DecisionReason string         `json:"decision_reason,omitempty"`
-	ResultDocument string         `json:"result_document,omitempty"`
-	Pauses         []Pause        `json:"pauses,omitempty"`
-	Extension      *Extension     `json:"extension,omitempty"`
-	Result         ResultStatus   `json:"result_status,omitempty"`
-	CollectItems   []string       `json:"collect_items,omitempty"`
-	Carrier        string         `json:"carrier,omitempty"`
-	Tracking       string         `json:"tracking_number,omitempty"`
-	Returns        int            `json:"returns"`         // times returned for correction
-	ResultRefusals int            `json:"result_refusals"` // times the issuance desk refused the result (R9)
-	CloseReason    string         `json:"close_reason,omitempty"`
+	// Transit is the journey of paper taken in at a street or community
+	// hall to the district hall (transit.go); nil when the paper stays.
+	Transit        *Transit     `json:"transit,omitempty" readOnly:"true" doc:"街道、社区收件的纸质材料送区政务服务中心的交接（批次签收后部门开始计算材料交接时限）"`
+	Outcome        Outcome      `json:"outcome,omitempty"`
+	DecisionReason string       `json:"decision_reason,omitempty"`
+	ResultDocument string       `json:"result_document,omitempty"`
+	Pauses         []Pause      `json:"pauses,omitempty"`
+	Extension      *Extension   `json:"extension,omitempty"`
+	Result         ResultStatus `json:"result_status,omitempty"`
+	CollectItems   []string     `json:"collect_items,omitempty"`
+	Carrier        string       `json:"carrier,omitempty"`
+	Tracking       string       `json:"tracking_number,omitempty"`
+	Returns        int          `json:"returns"`         // times returned for correction
+	ResultRefusals int          `json:"result_refusals"` // times the issuance desk refused the result (R9)
+	CloseReason    string       `json:"close_reason,omitempty"`
 	// NotAcceptedAt is when the department decided not to accept the case
 	// (不予受理): it ended then, terminated, with a written decision.
 	NotAcceptedAt time.Time `json:"not_accepted_at,omitzero"`
@@ -393,8 +396,10 @@ func (c *Case) DeferredOutstanding() bool {
 
 // PaperPending reports whether paper materials wait to be handed over to
 // the department.
+// Paper still travelling to the district hall is pending too: the
+// department cannot sign for it yet, nor decide without it.
 func (c *Case) PaperPending() bool {
-	return !c.Deadlines.HandoverBy.IsZero() && c.HandoverAt.IsZero()
+	return c.PaperInTransit() || !c.Deadlines.HandoverBy.IsZero() && c.HandoverAt.IsZero()
 }
 
 // hasPaper reports whether any material was handed in on paper.

@@ -19,6 +19,9 @@ func guardDeferred(c *Case, _ Actor, _ time.Time) error {
 }
 
 func guardPaperPending(c *Case, _ Actor, _ time.Time) error {
+	if c.PaperInTransit() {
+		return apperr.New(apperr.Conflict, "该办件的纸质材料尚在从收件大厅送往区政务服务中心的途中，交接批次签收后方可签收")
+	}
 	if !c.PaperPending() {
 		return apperr.New(apperr.Conflict, "该办件没有待交接的纸质材料")
 	}

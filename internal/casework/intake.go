@@ -106,7 +106,10 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 	c.ReviewLevels = item.Levels() // the levels of the version the case is taken in under
 	if item.Kind == catalog.Promised {
 		c.Deadlines.AcceptBy = env.Cal.AddWorkingDays(now, c.Policy.AcceptDays)
-		if c.hasPaper() {
+		switch {
+		case c.hasPaper() && env.PaperTo != "":
+			c.startTrip(a.HallCode, env.PaperTo, now) // R6 runs from the batch's arrival
+		case c.hasPaper():
 			c.Deadlines.HandoverBy = c.Policy.HandoverBy(env.Cal, now)
 		}
 		c.Deadlines.SupplyBy = supplyBy
@@ -121,6 +124,7 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 	details, _ := json.Marshal(map[string]any{
 		"item_code": item.Code, "item_version": item.Version, "channel": in.Channel,
 		"applicant": applicant.Masked().Name, "deferred": deferred, "deadlines": c.Deadlines, "policy_version": c.Policy.Version,
+		"paper_travels": c.Transit != nil,
 	})
 	ev := &Event{Type: ActIntake, Actor: a.Username, Role: string(a.Role), Desk: a.Desk, At: now, To: Received, Details: details}
 	return c, ev, nil, nil

@@ -266,7 +266,11 @@ func (t *transition) completeIntake() error {
 	if !c.Waiting() {
 		c.Deadlines.AcceptBy = t.env.Cal.AddWorkingDays(now, c.DeadlinePolicy().AcceptDays)
 	}
-	if c.hasPaper() {
+	switch {
+	case c.hasPaper() && t.env.PaperTo != "":
+		c.startTrip(c.HallCode, t.env.PaperTo, now) // R6 runs from the batch's arrival
+		t.details["paper_travels"] = true
+	case c.hasPaper():
 		c.Deadlines.HandoverBy = c.DeadlinePolicy().HandoverBy(t.env.Cal, now)
 	}
 	t.details["accept_by"], t.details["handover_by"] = c.Deadlines.AcceptBy, c.Deadlines.HandoverBy

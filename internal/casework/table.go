@@ -184,6 +184,10 @@ func (a Action) Label() string {
 		return "网上申报"
 	case ActAttachFiles:
 		return "上传扫描材料"
+	case ActPaperArrive:
+		return "纸质材料送达区政务服务中心"
+	case ActPaperSendBack:
+		return "纸质材料缺失或损毁，退回收件大厅"
 	}
 	for _, r := range Table {
 		if r.Action == a {

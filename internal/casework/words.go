@@ -218,6 +218,10 @@ func (c *Case) did(a Action) string {
 		return "已核验纸质材料收件"
 	case ActOpen:
 		return "前置事项已办结"
+	case ActPaperArrive:
+		return "纸质材料已送达区政务服务中心"
+	case ActPaperSendBack:
+		return "纸质材料缺失或损毁，已退回收件大厅"
 	}
 	return "已" + a.Label()
 }

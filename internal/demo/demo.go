@@ -10,6 +10,7 @@ package demo
 import (
 	"github.com/onewindow/onewindow/internal/bundle"
 	"github.com/onewindow/onewindow/internal/catalog"
+	"github.com/onewindow/onewindow/internal/network"
 	"github.com/onewindow/onewindow/internal/org"
 )
 
@@ -22,6 +23,9 @@ type District struct {
 	Accounts    []Account
 	Bundles     []bundle.Template
 	Applicants  []Applicant
+	// Scopes are the halls' scopes published with the district (issue
+	// 15): halls without one take in every item.
+	Scopes []network.Scope
 }
 
 // Applicant is a demo online applicant account (网上办事大厅) with its
@@ -81,7 +85,22 @@ func Load() District {
 		Accounts:    accounts(),
 		Bundles:     bundles(),
 		Applicants:  applicants(),
+		Scopes:      scopes(),
 	}
+}
+
+// scopes gives the community station its shorter list (事项下沉): the
+// personal services of the people who live there, the social security
+// card decided at its window, no results handed out (they are collected
+// at the street centre above it). The district hall and the two street
+// centres (全科) take in every item.
+func scopes() []network.Scope {
+	cutoff, run := network.DefaultTransit()
+	return []network.Scope{{
+		Hall: LiuyinHall, Items: []string{"MZJ-GF-001", "RSJ-GG-001", "RSJ-GG-002", "RSJ-GG-003", "SCJG-XK-003", "WSJK-GG-001"},
+		Decides: []string{"RSJ-GG-001"}, Issues: false, Cutoff: cutoff, Run: run,
+		Note: "社区便民服务站：个人事项下沉，社保卡补换当场办结，结果在滨河街道为民服务中心领取",
+	}}
 }
 
 // departments lists the district's departments. Each credit code is an

@@ -19,6 +19,7 @@ const (
 	WorkDept           Workspace = "dept"           // 部门审批
 	WorkPreReview      Workspace = "prereview"      // 网上预审
 	WorkHandover       Workspace = "handover"       // 材料交接
+	WorkTransit        Workspace = "transit"        // 交接批次: paper between halls (issue 15)
 	WorkAgent          Workspace = "agent"          // 代办
 	WorkIssuance       Workspace = "issuance"       // 综合出件
 	WorkBookings       Workspace = "bookings"       // 预约名单 (of the clerk's hall)
@@ -37,7 +38,7 @@ const (
 // workspaces lists each role's workspaces in menu order.
 var workspaces = map[Role][]Workspace{
 	RoleIntake: {WorkTasks, WorkWindow, WorkIntake, WorkOnlineIntake, WorkBundleIntake, WorkGuidance, WorkBookings,
-		WorkCases, WorkHandbook, WorkQueueFigures},
+		WorkTransit, WorkCases, WorkHandbook, WorkQueueFigures},
 	RoleIssuance: {WorkTasks, WorkWindow, WorkIssuance, WorkBookings, WorkCases, WorkHandbook, WorkBundles,
 		WorkQueueFigures},
 	RoleReviewer: {WorkTasks, WorkDept, WorkPreReview, WorkHandover, WorkBundles, WorkCases, WorkHandbook,

@@ -14,6 +14,7 @@ import (
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
+	"github.com/onewindow/onewindow/internal/network"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/queue"
 	"github.com/onewindow/onewindow/internal/rating"
@@ -248,6 +249,7 @@ type messagesStore interface {
 
 // baseStore is what the shared caches (base) need of the store.
 type baseStore interface {
+	HallScopes(ctx context.Context) ([]network.Scope, error)
 	CacheVersions(ctx context.Context) (calendarVersion, catalogVersion int64, err error)
 	CalendarDays(ctx context.Context) ([]calendar.Override, error)
 	DeadlinePolicy(ctx context.Context) (*casework.PublishedPolicy, error)
@@ -257,7 +259,22 @@ type baseStore interface {
 	TakeToken(ctx context.Context, key string, now time.Time, n int, per time.Duration) (time.Duration, error)
 }
 
+// networkStore is what Network needs of the store.
+type networkStore interface {
+	Case(ctx context.Context, number string) (*casework.Case, error)
+	CreateBatch(ctx context.Context, b *network.Batch) error
+	HallScopeVersions(ctx context.Context, hall string) ([]network.Scope, error)
+	Items(ctx context.Context, f store.ItemFilter) ([]catalog.Item, error)
+	PublishHallScope(ctx context.Context, sc *network.Scope, baseVersion int) error
+	TransitBatch(ctx context.Context, number string) (*network.Batch, error)
+	TransitBatches(ctx context.Context, f store.BatchFilter) ([]network.Batch, error)
+	UpdateBatch(ctx context.Context, number string, change store.BatchChange) (*network.Batch, error)
+	Users(ctx context.Context) ([]org.User, error)
+	WaitingTrips(ctx context.Context, hall string) ([]store.Trip, error)
+}
+
 var (
+	_ networkStore     = (*store.Store)(nil)
 	_ accessStore      = (*store.Store)(nil)
 	_ adminStore       = (*store.Store)(nil)
 	_ caseworkStore    = (*store.Store)(nil)

@@ -90,3 +90,11 @@ type Clients struct {
 
 	rates clientRates // each client's requests on this node
 }
+
+// Network is the street and community network (R18, issue 15): what each
+// hall takes in, decides and issues, and the batches that carry paper
+// between halls on their transit runs.
+type Network struct {
+	*base
+	store networkStore
+}

@@ -270,10 +270,15 @@ func (s *Casework) Intake(ctx context.Context, in casework.Intake) (*CaseView, e
 	if err := s.checkPickupHall(ctx, &in); err != nil {
 		return nil, err
 	}
+	plan, err := s.intakeAtHall(ctx, a, item, &in, &env) // the hall's items, its transit, its pickup
+	if err != nil {
+		return nil, err
+	}
 	c, ev, _, err := casework.NewCase(in, item, a, env)
 	if err != nil {
 		return nil, err
 	}
+	decidedHere(c, plan, item)
 	c.CheckCode = checkCode()
 	t, err := s.store.TakeIn(ctx, c, ev, casework.Opened, s.hall.visitLink(ctx, ActorFrom(ctx)))
 	if err != nil {
@@ -362,10 +367,23 @@ func (s *Casework) Act(ctx context.Context, number string, action casework.Actio
 			return nil, err
 		}
 	}
+	var plan *hallPlan
+	if action == casework.ActCompleteIntake && a.HallCode != "" {
+		// The paper of an online application is taken in only at a hall
+		// that takes its item in; from a street it travels.
+		p, err := s.hallPlan(ctx, a.HallCode)
+		if err != nil {
+			return nil, err
+		}
+		plan, env.PaperTo = &p, p.PaperTo
+	}
 	var acting casework.Actor
 	change := func(c *casework.Case) (casework.Change, error) {
 		if acting, err = r.actsOn(c, expectedVersion, env.Now); err != nil {
 			return casework.Change{}, err
+		}
+		if plan != nil && !plan.Scope.TakesIn(c.ItemCode) {
+			return casework.Change{}, apperr.Field("item_code", plan.Hall.Name+"不收取「"+c.ItemName+"」（未下沉至本大厅），请引导申请人到可办理的大厅")
 		}
 		return casework.Step(c, action, in, acting, env)
 	}

@@ -68,6 +68,13 @@ func (s *Service) LoadDemo(ctx context.Context, d demo.District) ([]Credential, 
 		}
 		return nil, err
 	}
+	for i := range d.Scopes {
+		sc := d.Scopes[i]
+		sc.PublishedBy = "demo"
+		if err := s.store.PublishHallScope(ctx, &sc, 0); err != nil {
+			return nil, fmt.Errorf("demo scope of %s: %w", sc.Hall, err)
+		}
+	}
 	more, err := s.loadDemoOnline(ctx, d)
 	if err != nil {
 		return nil, err

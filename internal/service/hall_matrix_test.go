@@ -161,7 +161,24 @@ func (m *hallMatrix) window(t *testing.T, deferred bool, delivery casework.Deliv
 	if v.Case.HallCode != demo.BinheHall || v.Case.PickupHall != demo.DistrictHall {
 		t.Fatalf("taken in at %q, collected at %q", v.Case.HallCode, v.Case.PickupHall)
 	}
+	m.travel(t)
 	return v.Case.Number
+}
+
+// travel carries the paper waiting at Binhe to the district hall in a
+// batch (issue 15): the department signs for it only once it arrived.
+func (m *hallMatrix) travel(t *testing.T) {
+	t.Helper()
+	b, err := m.svc.PrepareBatch(m.ctx("shouli2"), service.PrepareBatchInput{To: demo.DistrictHall, Confirm: true})
+	if err != nil {
+		t.Fatalf("batch at Binhe: %v", err)
+	}
+	if _, err := m.svc.SignOutBatch(m.ctx("shouli2"), b.Number, service.SignOutInput{Courier: "王师傅", Confirm: true}); err != nil {
+		t.Fatalf("sign-out at Binhe: %v", err)
+	}
+	if _, err := m.svc.SignInBatch(m.ctx("shouli"), b.Number, service.SignInInput{Confirm: true}); err != nil {
+		t.Fatalf("sign-in at the district hall: %v", err)
+	}
 }
 
 // renewal is a food licence renewal (SCJG-XK-002, three review levels

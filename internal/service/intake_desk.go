@@ -153,13 +153,25 @@ func isSpellable(q string) bool {
 // its beginning), part of the name, the pinyin initials of the name or a
 // part of it ("spjy" finds 食品经营许可), or its pinyin spelled out. The best
 // matches come first; an empty q lists every item by code.
+//
+// A clerk of a hall finds only the items the hall takes in (its scope:
+// network.Scope); the API refuses others at intake with the same rule.
 func (s *Casework) SearchItems(ctx context.Context, q string) ([]DeskItem, error) {
-	if _, err := requireIn(ctx, org.WorkIntake, "使用综合受理台"); err != nil {
+	a, err := requireIn(ctx, org.WorkIntake, "使用综合受理台")
+	if err != nil {
 		return nil, err
 	}
 	idx, err := s.deskIndex(ctx)
 	if err != nil {
 		return nil, err
+	}
+	takesIn := func(string) bool { return true }
+	if u := a.User; u != nil && u.HallCode != "" {
+		sc, err := s.scopeOf(ctx, u.HallCode)
+		if err != nil {
+			return nil, err
+		}
+		takesIn = sc.TakesIn
 	}
 	names, err := s.deskDepartmentNames(ctx)
 	if err != nil {
@@ -173,6 +185,9 @@ func (s *Casework) SearchItems(ctx context.Context, q string) ([]DeskItem, error
 	var hits []hit
 	for i := range idx.entries {
 		e := &idx.entries[i]
+		if !takesIn(e.item.Code) {
+			continue
+		}
 		r := 0
 		if q != "" {
 			if r = e.rank(q); r < 0 {
@@ -203,8 +218,10 @@ func (s *Casework) deskDepartmentNames(ctx context.Context) (map[string]string, 
 
 // IntakeItem returns the current version of the item the intake form is
 // for, with the default due date of deferred materials counted from now.
+// A hall that does not take the item in refuses its form, as the intake.
 func (s *Casework) IntakeItem(ctx context.Context, code string) (*DeskItem, error) {
-	if _, err := requireIn(ctx, org.WorkIntake, "使用综合受理台"); err != nil {
+	a, err := requireIn(ctx, org.WorkIntake, "使用综合受理台")
+	if err != nil {
 		return nil, err
 	}
 	cal, err := s.districtCalendar(ctx)
@@ -214,6 +231,15 @@ func (s *Casework) IntakeItem(ctx context.Context, code string) (*DeskItem, erro
 	it, err := s.currentItem(ctx, code)
 	if err != nil {
 		return nil, err
+	}
+	if u := a.User; u != nil && u.HallCode != "" {
+		p, err := s.hallPlan(ctx, u.HallCode)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.Scope.RefuseIntake(p.Hall.Name, it); err != nil {
+			return nil, err
+		}
 	}
 	names, err := s.deskDepartmentNames(ctx)
 	if err != nil {

@@ -77,6 +77,7 @@ type Service struct {
 	*Clients
 	*Integration
 	*Messages
+	*Network
 
 	store *store.Store
 	sv    *Supervision // supervision and assessment: supervision.go
@@ -122,6 +123,7 @@ func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Servic
 	s.Access = &Access{base: b, store: st}
 	s.Clients = &Clients{base: b, store: st}
 	s.Messages = &Messages{base: b, store: st}
+	s.Network = &Network{base: b, store: st}
 	s.Casework.access, s.Casework.hall, s.Casework.online = s.Access, s.Hall, s.Online
 	s.Hall.ratings = s.Ratings
 	s.Online.access, s.Online.cases = s.Access, s.Casework

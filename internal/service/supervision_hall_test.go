@@ -29,6 +29,18 @@ func TestHallManagerSeesTheirHall(t *testing.T) {
 			t.Fatal(err)
 		}
 		binhe := v.Case.Number
+		// Its paper travels to the district hall in a batch (issue 15).
+		b, err := svc.PrepareBatch(as["shouli2"], service.PrepareBatchInput{To: demo.DistrictHall, Confirm: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SignOutBatch(as["shouli2"], b.Number, service.SignOutInput{Courier: "王师傅", Confirm: true}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Set(sh("2026-10-16 10:00"))
+		if _, err := svc.SignInBatch(as["shouli"], b.Number, service.SignInInput{Confirm: true}); err != nil {
+			t.Fatal(err)
+		}
 		clk.Set(sh("2026-10-16 11:00"))
 		if _, err := svc.Act(as["shenpi"], binhe, casework.ActHandover, casework.Input{}, 0); err != nil {
 			t.Fatal(err)

@@ -106,6 +106,9 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	if err := s.insertEvent(ctx, tx, c, ev); err != nil {
 		return err
 	}
+	if err := s.syncTrip(ctx, tx, c); err != nil {
+		return err
+	}
 	if err := s.rollUp(ctx, tx, c, ev); err != nil {
 		return err
 	}
@@ -346,6 +349,9 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 			}
 		}
 		if err := s.insertEvent(ctx, tx, c, ev); err != nil {
+			return err
+		}
+		if err := s.syncTrip(ctx, tx, c); err != nil {
 			return err
 		}
 		if err := s.rollUp(ctx, tx, c, ev); err != nil {

@@ -19,13 +19,14 @@ const (
 	NoHolder   Holder = ""
 	LegalPause Holder = "pause"      // 法定暂停: the clock stopped (art. 45)
 	Applicant  Holder = "applicant"  // returned for correction, deferred materials, waiting for pickup, in the post
+	Transit    Holder = "transit"    // 交接途中: paper between a street or community hall and the district hall
 	Issuance   Holder = "issuance"   // 综合出件窗口: checking the result, returning the receipt
 	Department Holder = "department" // before acceptance, in review, preparing the result
 	IntakeDesk Holder = "intake"     // 综合受理窗口: instant cases at the window
 )
 
 // Holders lists the holders in precedence order.
-var Holders = []Holder{LegalPause, Applicant, Issuance, Department, IntakeDesk}
+var Holders = []Holder{LegalPause, Applicant, Transit, Issuance, Department, IntakeDesk}
 
 // Valid reports whether h is a holder.
 func (h Holder) Valid() bool { return slices.Contains(Holders, h) }
@@ -37,6 +38,8 @@ func (h Holder) Label() string {
 		return "法定暂停"
 	case Applicant:
 		return "申请人"
+	case Transit:
+		return "大厅间交接途中"
 	case Issuance:
 		return "综合出件窗口"
 	case Department:
@@ -86,6 +89,8 @@ func (r *Record) holder(f Facts) Holder {
 		s == casework.Submitted && r.PreReviewPass,
 		r.Result == "mailed":
 		return Applicant
+	case r.InTransit && (s == casework.Received || s == casework.Accepted || s == casework.Decided):
+		return Transit
 	case s == casework.Delivered, s == casework.Decided && r.Result == "submitted":
 		return Issuance
 	case f.Instant && (s == casework.Received || s == casework.Decided):

@@ -58,9 +58,13 @@ type Record struct {
 	Since         time.Time `json:"since,omitzero"`
 	Paused        bool      `json:"paused,omitempty"`
 	PreReviewPass bool      `json:"prereview_pass,omitempty"`
-	Result        string    `json:"result,omitempty"` // submitted, refused, accepted, mailed
-	Accepted      time.Time `json:"accepted,omitzero"`
-	PausedDays    int       `json:"paused_days,omitempty"`
+	// InTransit is set while paper taken in at a street or community hall
+	// travels to the district hall (casework.Transit): transit holds the
+	// case until the batch arrives.
+	InTransit  bool      `json:"in_transit,omitempty"`
+	Result     string    `json:"result,omitempty"` // submitted, refused, accepted, mailed
+	Accepted   time.Time `json:"accepted,omitzero"`
+	PausedDays int       `json:"paused_days,omitempty"`
 }
 
 // Clone returns a copy of r that shares nothing with it: folding an event
@@ -96,6 +100,10 @@ type details struct {
 	Reasons     map[string]string  `json:"correction_reasons"`
 	Outcome     casework.Outcome   `json:"outcome"`
 	PauseType   casework.PauseType `json:"pause_type"`
+	// PaperTravels: the paper taken in by the event travels to the
+	// district hall; Current: a transit step of the case's current trip.
+	PaperTravels bool `json:"paper_travels"`
+	Current      bool `json:"current"`
 }
 
 // pause stops the case's clock: a pause, or a special procedure whose
@@ -141,6 +149,7 @@ func (r *Record) Fold(ev *casework.Event, f Facts, env Env) {
 	onTime := d.OnTime == nil || *d.OnTime
 	switch ev.Type {
 	case casework.ActIntake:
+		r.InTransit = d.PaperTravels
 		r.open(Accept, d.Deadlines.AcceptBy)
 		r.open(Handover, d.Deadlines.HandoverBy)
 		r.open(Supply, d.Deadlines.SupplyBy)
@@ -155,6 +164,7 @@ func (r *Record) Fold(ev *casework.Event, f Facts, env Env) {
 	case casework.ActFailPreReview:
 		r.close(PreReview, ev, onTime, Done)
 	case casework.ActCompleteIntake:
+		r.InTransit = d.PaperTravels
 		r.open(Accept, d.AcceptBy)
 		r.open(Handover, d.HandoverBy)
 	case casework.ActOpen:
@@ -179,13 +189,22 @@ func (r *Record) Fold(ev *casework.Event, f Facts, env Env) {
 		r.close(Accept, ev, onTime, Returned)
 		r.Returns = append(r.Returns, Return{At: at, By: ev.Actor, Materials: returnMaterials(d)})
 	case casework.ActResubmit:
+		r.InTransit = r.InTransit || d.PaperTravels
 		r.open(Accept, d.AcceptBy)
 		r.open(Handover, d.HandoverBy)
 	case casework.ActSupply:
+		r.InTransit = r.InTransit || d.PaperTravels
 		r.close(Supply, ev, onTime, Done)
 		r.open(Handover, d.HandoverBy)
 	case casework.ActHandover:
 		r.close(Handover, ev, onTime, Done)
+	case casework.ActPaperArrive:
+		if d.Current {
+			r.InTransit = false
+			r.open(Handover, d.HandoverBy) // R6 from the arrival
+		}
+	case casework.ActPaperSendBack:
+		r.InTransit = r.InTransit || d.Current
 	case casework.ActPause:
 		r.pause()
 	case casework.ActResume:

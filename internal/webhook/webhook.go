@@ -116,6 +116,14 @@ var eventNames = map[casework.Action]string{
 	casework.ActResubmitOnline:   "resubmitted_online",
 	casework.ActCompleteIntake:   "intake_completed",
 	casework.ActOpen:             "opened",
+	casework.ActPropose:          "proposed",
+	casework.ActCheck:            "checked",
+	casework.ActSendBack:         "sent_back",
+	casework.ActStartProcedure:   "procedure_started",
+	casework.ActFinishProcedure:  "procedure_finished",
+	casework.ActPaperArrive:      "paper_arrived",
+	casework.ActPaperSendBack:    "paper_sent_back",
+	casework.ActAttachFiles:      "files_attached",
 }
 
 // Type returns the CloudEvents type of a case event of action a:

@@ -22,6 +22,8 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /admin/halls", h.SignedIn(h.adminHalls))
 	mux.HandleFunc("POST /admin/halls", h.SignedIn(h.addHall))
+	mux.HandleFunc("GET /admin/halls/{code}/scope", h.SignedIn(h.hallScope))
+	mux.HandleFunc("POST /admin/halls/{code}/scope", h.SignedIn(h.publishScope))
 	mux.HandleFunc("POST /admin/windows", h.SignedIn(h.addWindow))
 	mux.HandleFunc("GET /admin/departments", h.SignedIn(h.adminDepartments))
 	mux.HandleFunc("POST /admin/departments", h.SignedIn(h.addDepartment))

@@ -23,6 +23,14 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /handover", h.SignedIn(h.signHandovers))
 	mux.HandleFunc("GET /handover/print", h.SignedIn(h.printHandovers))
 
+	// Paper that travels between halls in batches: transit.go.
+	mux.HandleFunc("GET /transit", h.SignedIn(h.transitPage))
+	mux.HandleFunc("POST /transit/batches", h.SignedIn(h.prepareBatch))
+	mux.HandleFunc("GET /transit/batches/{number}", h.SignedIn(h.batchPage))
+	mux.HandleFunc("GET /transit/batches/{number}/print", h.SignedIn(h.printBatch))
+	mux.HandleFunc("POST /transit/batches/{number}/sign-out", h.SignedIn(h.signOutBatch))
+	mux.HandleFunc("POST /transit/batches/{number}/sign-in", h.SignedIn(h.signInBatch))
+
 	// Intake (综合受理): intake.go.
 	mux.HandleFunc("GET /intake", h.SignedIn(h.intakeSearch))
 	mux.HandleFunc("GET /intake/check-id", h.intakeJSON(h.checkID))

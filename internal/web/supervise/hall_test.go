@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/service"
+
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/web/webtest"
@@ -25,6 +27,18 @@ func TestHallManagerHome(t *testing.T) {
 			t.Fatal(err)
 		}
 		binhe := v.Case.Number
+		// Its paper travels to the district hall in a batch (issue 15).
+		b, err := h.Svc.PrepareBatch(h.As["shouli2"], service.PrepareBatchInput{To: demo.DistrictHall, Confirm: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Svc.SignOutBatch(h.As["shouli2"], b.Number, service.SignOutInput{Courier: "王师傅", Confirm: true}); err != nil {
+			t.Fatal(err)
+		}
+		h.Clk.Set(sh("2026-09-30 13:00"))
+		if _, err := h.Svc.SignInBatch(h.As["shouli"], b.Number, service.SignInInput{Confirm: true}); err != nil {
+			t.Fatal(err)
+		}
 		h.Clk.Set(sh("2026-09-30 14:00"))
 		h.Act(t, "shenpi", binhe, casework.ActHandover, casework.Input{})
 		h.Clk.Set(sh("2026-10-08 10:00"))

@@ -1,0 +1,101 @@
+package casework
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/apperr"
+)
+
+// The network's steps of a case's paper (R18): not rows of the table, as
+// no person chooses them on the case; the batch signed in at the district
+// hall takes them for every case it carries (service.Network).
+const (
+	ActPaperArrive   Action = "paper-arrive"    // the paper of a street case arrived at the district hall in a batch
+	ActPaperSendBack Action = "paper-send-back" // the paper arrived missing or damaged and goes back to the street
+)
+
+// Transit is the journey of a case's paper from a street or community
+// hall that took it in to the district hall, where the department signs
+// for it (R6). While the paper travels, the handover clock does not run:
+// it starts at the batch's arrival, as for paper taken in at the district
+// hall. The applicant's deadlines (R5 and on) never move for it.
+type Transit struct {
+	From  string    `json:"from"`  // the hall the paper leaves
+	To    string    `json:"to"`    // the hall it travels to
+	Trip  int       `json:"trip"`  // 1 for the first journey, one more each time paper is sent again
+	Since time.Time `json:"since"` // when the paper of this trip was taken in (or sent back)
+	// Batch and ArrivedAt are set when the trip's batch is signed in.
+	Batch     string    `json:"batch,omitempty"`
+	ArrivedAt time.Time `json:"arrived_at,omitzero"`
+	SentBack  int       `json:"sent_back,omitempty"` // times the paper came back missing or damaged
+}
+
+// PaperInTransit reports whether the case's paper is on its way to the
+// district hall: taken in at a street or community hall and not yet
+// signed in there.
+func (c *Case) PaperInTransit() bool {
+	return c.Transit != nil && c.Transit.ArrivedAt.IsZero()
+}
+
+// startTrip sends the paper taken in now on a new trip, when the case's
+// paper travels: from is the hall that took it in, to the district hall.
+func (c *Case) startTrip(from, to string, now time.Time) {
+	trip, back := 1, 0
+	if c.Transit != nil {
+		trip, back = c.Transit.Trip+1, c.Transit.SentBack
+		from, to = c.Transit.From, c.Transit.To
+	}
+	c.Transit = &Transit{From: from, To: to, Trip: trip, Since: now, SentBack: back}
+	c.Deadlines.HandoverBy, c.HandoverAt = time.Time{}, time.Time{}
+}
+
+// ArrivePaper records that the paper of trip arrived at the district hall
+// in batch: the department's handover clock (R6) starts now, as for paper
+// taken in at the district hall now. The arrival of an earlier trip than
+// the case's current one (more paper was taken in since) is recorded and
+// starts nothing: the case waits for the newer paper.
+func ArrivePaper(c *Case, batch string, trip int, a Actor, env Env) (Change, error) {
+	if c.Transit == nil {
+		return Change{}, apperr.New(apperr.Conflict, "办件 %s 的纸质材料不需要交接运送", c.Number)
+	}
+	now := env.Now
+	details := map[string]any{"batch": batch, "trip": trip, "transit_since": c.Transit.Since}
+	if trip == c.Transit.Trip && c.Transit.ArrivedAt.IsZero() {
+		c.Transit.ArrivedAt, c.Transit.Batch = now, batch
+		details["current"] = true
+		if c.State == Received || c.State == Accepted || c.State == Decided {
+			c.Deadlines.HandoverBy = c.DeadlinePolicy().HandoverBy(env.Cal, now)
+			details["handover_by"] = c.Deadlines.HandoverBy
+		}
+	}
+	return transitChange(c, ActPaperArrive, details, a, now), nil
+}
+
+// SendBackPaper records that paper of trip arrived missing or damaged
+// (problems, in words) and goes back to the hall that took it in, to be
+// made good and sent again on a new trip. The applicant's deadlines stay.
+func SendBackPaper(c *Case, batch string, trip int, problems string, a Actor, env Env) (Change, error) {
+	if c.Transit == nil {
+		return Change{}, apperr.New(apperr.Conflict, "办件 %s 的纸质材料不需要交接运送", c.Number)
+	}
+	now := env.Now
+	details := map[string]any{"batch": batch, "trip": trip, "reason": problems}
+	if trip == c.Transit.Trip && c.Transit.ArrivedAt.IsZero() {
+		c.startTrip("", "", now)
+		c.Transit.SentBack++
+		details["current"] = true
+		details["paper_travels"] = true
+	}
+	return transitChange(c, ActPaperSendBack, details, a, now), nil
+}
+
+func transitChange(c *Case, action Action, details map[string]any, a Actor, now time.Time) Change {
+	raw, _ := json.Marshal(details)
+	actor := a.Username
+	if a.System {
+		actor = "system"
+	}
+	ev := &Event{Type: action, Actor: actor, Role: string(a.Role), Desk: a.Desk, At: now, From: c.State, To: c.State, Details: raw}
+	return Change{Event: ev}
+}
