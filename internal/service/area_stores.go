@@ -294,6 +294,7 @@ type integrationStore interface {
 	CreateWebhook(ctx context.Context, w *webhook.Subscription) error
 	Webhook(ctx context.Context, id int64) (*webhook.Subscription, error)
 	Webhooks(ctx context.Context, department string) ([]webhook.Subscription, error)
+	PausedWebhooks(ctx context.Context, department string) ([]webhook.Subscription, error)
 	UpdateWebhook(ctx context.Context, w *webhook.Subscription) error
 	DeleteWebhook(ctx context.Context, id int64, now time.Time) error
 	WebhookDeliveries(ctx context.Context, subscription, before int64, limit int) ([]*webhook.Delivery, error)

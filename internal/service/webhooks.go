@@ -126,6 +126,29 @@ func (s *Integration) CreateWebhook(ctx context.Context, in WebhookInput) (*Webh
 	return &WebhookCreated{Subscription: w, Secret: secret.Key}, nil
 }
 
+// PausedWebhooks returns the subscriptions the actor manages that paused
+// themselves after failing for the retry period (not those paused by hand): the
+// department admin's and the bureau admin's pages show them on top, which
+// is how both are told that a subscription gave up after failing for the
+// retry period (staff accounts have no address to send to).
+func (s *Integration) PausedWebhooks(ctx context.Context) ([]webhook.Subscription, error) {
+	_, dept, err := webhookScope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.store.PausedWebhooks(ctx, dept)
+	if err != nil {
+		return nil, err
+	}
+	var out []webhook.Subscription
+	for _, w := range all {
+		if w.PausedReason == pausedReason { // not those an admin paused
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
 // Webhooks lists the subscriptions the actor manages, with their delivery
 // counts.
 func (s *Integration) Webhooks(ctx context.Context) ([]webhook.Subscription, error) {
@@ -165,7 +188,14 @@ func (s *Integration) PauseWebhook(ctx context.Context, id int64, pause bool) (*
 	}
 	now := s.clock.Now()
 	if pause && !w.Paused() {
-		w.PausedAt, w.PausedReason = now, "由 "+a.Name()+" 暂停"
+		who := a.Name()
+		switch {
+		case a.Client != nil:
+			who = a.Client.Name
+		case a.User != nil && a.User.Name != "":
+			who = a.User.Name // a person's real name: the pages show the reason
+		}
+		w.PausedAt, w.PausedReason = now, "由 "+who+" 暂停"
 	} else if !pause {
 		w.PausedAt, w.PausedReason = time.Time{}, ""
 	}

@@ -236,6 +236,16 @@ func TestWebhookPausedAfterGivingUp(t *testing.T) {
 		if !s.Paused() || s.PausedReason == "" {
 			t.Fatalf("subscription not paused after giving up: %+v", s)
 		}
+		// Both admins are told: the paused subscription is on top of
+		// their pages; a reviewer has none to manage.
+		for _, who := range []string{"bumen", "admin"} {
+			if p, err := svc.PausedWebhooks(as[who]); err != nil || len(p) != 1 || p[0].ID != w.ID {
+				t.Errorf("%s is told of %+v (%v), want subscription %d", who, p, err, w.ID)
+			}
+		}
+		if _, err := svc.PausedWebhooks(as["shenpi"]); err == nil {
+			t.Error("a reviewer was shown the paused subscriptions")
+		}
 		d, _ := svc.WebhookDeliveries(as["bumen"], w.ID, 0)
 		if len(d) != 1 || d[0].Status() != "failed" || d[0].Attempts != 4 {
 			t.Fatalf("delivery %+v", d[0])
@@ -253,6 +263,13 @@ func TestWebhookPausedAfterGivingUp(t *testing.T) {
 		svc.DispatchWebhooks(as["system"])
 		if len(rcv.received()) != 1 {
 			t.Fatalf("after resuming received %d", len(rcv.received()))
+		}
+		// Paused by hand, it is no alarm.
+		if _, err := svc.PauseWebhook(as["bumen"], w.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := svc.PausedWebhooks(as["bumen"]); len(p) != 0 {
+			t.Errorf("a subscription paused by hand is reported as given up: %+v", p)
 		}
 	})
 }

@@ -381,6 +381,23 @@ func (s *Store) ReportWebhookDeliveries(ctx context.Context, now time.Time, outc
 	return paused, err
 }
 
+// PausedWebhooks returns the department's paused subscriptions (every
+// department's for ""), without their delivery counts: the admin pages
+// show them above every page.
+func (s *Store) PausedWebhooks(ctx context.Context, department string) ([]webhook.Subscription, error) {
+	where, args := ` WHERE s.deleted_at IS NULL AND s.paused_at IS NOT NULL`, []any{}
+	if department != "" {
+		where += ` AND d.code = $1`
+		args = append(args, department)
+	}
+	rows, err := s.read.QueryContext(ctx, subscriptionColumns+where+` ORDER BY d.code, s.id`, args...)
+	if err != nil {
+		return nil, mapErr(err, "paused webhooks")
+	}
+	out, err := s.scanSubscriptions(rows)
+	return out, mapErr(err, "paused webhooks")
+}
+
 // WebhookBacklog counts the deliveries waiting, in flight and failed.
 func (s *Store) WebhookBacklog(ctx context.Context, now time.Time) (OutboxBacklog, error) {
 	return s.outboxBacklog(ctx, webhookTable, now)

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -34,6 +35,14 @@ type adminPage struct {
 	// DeptNames names departments by their codes: a page shows the name,
 	// never the code (page.Kit.DepartmentNames).
 	DeptNames map[string]string
+	// Paused are the webhook subscriptions the user manages that paused
+	// after failing for the retry period: shown above every page.
+	Paused []pausedWebhook
+}
+
+// pausedWebhook is one paused subscription as the banner names it.
+type pausedWebhook struct {
+	Href, Department, URL string
 }
 
 // adminTabs returns the administration menu of the signed-in user.
@@ -67,6 +76,13 @@ func (h *Handlers) adminTabs(r *http.Request) adminPage {
 		tabs = append(tabs, navItem{"/admin/users", label}, navItem{"/admin/clients", "接口客户端"}, navItem{"/admin/webhooks", "事件推送"})
 	}
 	p := adminPage{Tabs: tabs, ActiveTab: "/admin", DeptNames: h.DepartmentNames(r.Context())}
+	if acc.Users {
+		if paused, err := h.svc.PausedWebhooks(r.Context()); err == nil {
+			for _, w := range paused {
+				p.Paused = append(p.Paused, pausedWebhook{Href: fmt.Sprintf("/admin/webhooks/%d", w.ID), Department: p.DeptNames[w.DepartmentCode], URL: w.URL})
+			}
+		}
+	}
 	for _, t := range tabs {
 		if r.URL.Path == t.Href || strings.HasPrefix(r.URL.Path, t.Href+"/") {
 			p.ActiveTab = t.Href
