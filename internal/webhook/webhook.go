@@ -61,6 +61,8 @@ func (s *Subscription) Validate() error {
 		return apperr.Field("url", "地址过长")
 	case len(s.Description) > 200:
 		return apperr.Field("description", "说明不得超过 200 字")
+	case strings.ContainsAny(s.Description, "\r\n"):
+		return apperr.Field("description", "说明只能写一行")
 	}
 	for _, t := range s.EventTypes {
 		if !slices.Contains(Types(), t) {

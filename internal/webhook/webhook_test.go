@@ -154,8 +154,23 @@ func TestEnvelope(t *testing.T) {
 	if !s.Wants(e.Type, "X1") || s.Wants(Type(casework.ActDecide), "X1") {
 		t.Fatal("type filter")
 	}
+	s.Description = "第一行\n第二行"
+	if s.Validate() == nil {
+		t.Fatal("a description of two lines accepted")
+	}
+	s.Description = ""
 	s.EventTypes = []string{"cn.gov.onewindow.case.nope"}
 	if s.Validate() == nil {
 		t.Fatal("unknown type accepted")
+	}
+}
+
+// Every action of the case rules has its own CloudEvents type, so that a
+// subscription can ask for it by name.
+func TestEveryActionNamed(t *testing.T) {
+	for _, a := range casework.Actions() {
+		if _, ok := eventNames[a]; !ok {
+			t.Errorf("action %s has no CloudEvents name", a)
+		}
 	}
 }
