@@ -7,6 +7,7 @@ import (
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
@@ -45,6 +46,18 @@ func TestOneClerkTwoDesks(t *testing.T) {
 			t.Fatalf("intake at the intake desk: %v", err)
 		}
 		n := v.Case.Number
+		// Her paper travels to the district hall in a batch (issue 15)
+		// before the department may sign for it.
+		b, err := svc.PrepareBatch(clerk, service.PrepareBatchInput{To: demo.DistrictHall, Confirm: true})
+		if err != nil {
+			t.Fatalf("batch at the street: %v", err)
+		}
+		if _, err := svc.SignOutBatch(clerk, b.Number, service.SignOutInput{Courier: "王师傅", Confirm: true}); err != nil {
+			t.Fatalf("sign-out at the street: %v", err)
+		}
+		if _, err := svc.SignInBatch(web(as["shouli"]), b.Number, service.SignInInput{Confirm: true}); err != nil {
+			t.Fatalf("sign-in at the district hall: %v", err)
+		}
 		for _, step := range wholeCase[:4] { // the department, up to the result handed to the desk
 			if _, err := svc.Act(as[step.who], n, step.action, step.in, 0); err != nil {
 				t.Fatalf("%s: %v", step.action, err)
