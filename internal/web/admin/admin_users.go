@@ -168,6 +168,7 @@ func (h *Handlers) addUser(w http.ResponseWriter, r *http.Request) {
 	created := &createdAccount{Username: u.Username, Name: u.Name}
 	if generated {
 		created.Password = password
+		page.ForgetAnswer(r) // the password is shown once, never kept for a repeat of the form
 	}
 	h.showUsers(w, r, http.StatusOK, page.View{Flash: "已添加账号：" + u.Username + "（" + u.Name + "）"}, subform{}, created)
 }
@@ -296,5 +297,6 @@ func (h *Handlers) resetPassword(w http.ResponseWriter, r *http.Request) {
 		h.showUser(w, r, status, v, subform{}, "")
 		return
 	}
+	page.ForgetAnswer(r) // the new password is shown once, never kept for a repeat of the form
 	h.showUser(w, r, http.StatusOK, page.View{Flash: "密码已重置；该账号原有的接口令牌已作废"}, subform{}, password)
 }
