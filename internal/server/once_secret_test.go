@@ -24,19 +24,7 @@ func TestKeyPageIsNotKeptForARepeat(t *testing.T) {
 		}
 		form := url.Values{"name": {"食品许可审批系统"}, "department": {"SCJG"}, "scopes": {"cases:read"}, "form_token": {string(m[1])}}
 		key := regexp.MustCompile(`owc_[a-z2-7]{52}`)
-		send := func() (*http.Response, string) {
-			req, _ := http.NewRequest("POST", f.nodes[0].URL+"/admin/clients", strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Referer", f.nodes[0].URL+"/admin/clients")
-			req.AddCookie(f.cookies["admin"])
-			res, err := f.client.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			b, _ := io.ReadAll(res.Body)
-			return res, string(b)
-		}
+		send := func() (*http.Response, string) { return postAsAdmin(t, f, "/admin/clients", form) }
 		res, body := send()
 		if res.StatusCode != http.StatusOK || !key.MatchString(body) {
 			t.Fatalf("first: %d, key shown %v", res.StatusCode, key.MatchString(body))
@@ -67,19 +55,7 @@ func TestInitialPasswordIsNotKeptForARepeat(t *testing.T) {
 		}
 		form := url.Values{"username": {"xinren"}, "name": {"李新人"}, "role": {"intake"}, "hall": {"JC-ZWZX"}, "form_token": {string(m[1])}}
 		shown := regexp.MustCompile(`初始密码：<output class="password">[^<]+</output>`)
-		send := func() (*http.Response, string) {
-			req, _ := http.NewRequest("POST", f.nodes[0].URL+"/admin/users", strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Referer", f.nodes[0].URL+"/admin/users")
-			req.AddCookie(f.cookies["admin"])
-			res, err := f.client.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			b, _ := io.ReadAll(res.Body)
-			return res, string(b)
-		}
+		send := func() (*http.Response, string) { return postAsAdmin(t, f, "/admin/users", form) }
 		res, body := send()
 		if res.StatusCode != http.StatusOK || !shown.MatchString(body) {
 			t.Fatalf("first: %d, password shown %v", res.StatusCode, shown.MatchString(body))
@@ -93,4 +69,21 @@ func TestInitialPasswordIsNotKeptForARepeat(t *testing.T) {
 			t.Errorf("%d accounts xinren (%v), want 1", n, err)
 		}
 	})
+}
+
+// postAsAdmin sends form to path from the signed-in admin's browser, as
+// the page at path would, and returns the answer with its body.
+func postAsAdmin(t *testing.T, f *fixture, path string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", f.nodes[0].URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", f.nodes[0].URL+path)
+	req.AddCookie(f.cookies["admin"])
+	res, err := f.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
 }
