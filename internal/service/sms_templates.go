@@ -137,8 +137,12 @@ func (s *Messages) SMSTemplates(ctx context.Context) ([]SMSTemplateView, error) 
 		if t, ok := set[k.Kind]; ok {
 			v.Body, v.Custom, v.UpdatedAt = t.Body, true, t.UpdatedAt
 			v.UpdatedBy = names[t.UpdatedBy]
-			if v.UpdatedBy == "" {
-				v.UpdatedBy = t.UpdatedBy
+			switch {
+			case v.UpdatedBy != "":
+			case t.UpdatedBy == "system":
+				v.UpdatedBy = "系统"
+			default:
+				v.UpdatedBy = "—" // an account since removed: never its username
 			}
 		}
 		if v.Preview, err = previewSMS(k, v.Body); err != nil {
