@@ -18,36 +18,52 @@ type TicketToText struct {
 }
 
 // TicketsToText returns the waiting tickets of hall on day that carry a
-// phone and have not been texted, each with the tickets ahead of it.
+// phone and have not been texted, each with the tickets of its category
+// ahead of it (queue.Ahead, as the ticket page counts them). The day's
+// waiting tickets are read in one query and counted here: one read per
+// call however many tickets wait for a text.
 func (s *Store) TicketsToText(ctx context.Context, hall string, day calendar.Date) ([]TicketToText, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+ticketCols+`, phone_sealed FROM tickets t
-		WHERE hall_code = $1 AND day = $2 AND state = 'waiting' AND phone_sealed <> ''
-		AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.ticket_id = t.id)
-		ORDER BY queued_at, id`, hall, day.String())
+	rows, err := s.read.QueryContext(ctx, `SELECT `+ticketCols+`, phone_sealed,
+			CASE WHEN phone_sealed <> '' AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.ticket_id = t.id) THEN 1 ELSE 0 END
+		FROM tickets t WHERE hall_code = $1 AND day = $2 AND state = 'waiting' ORDER BY queued_at, id`, hall, day.String())
 	if err != nil {
 		return nil, mapErr(err, "tickets to text")
 	}
-	var out []TicketToText
+	type row struct {
+		t      *queue.Ticket
+		sealed string
+		due    int
+	}
+	var waiting []row
 	err = func() error {
 		defer rows.Close()
 		for rows.Next() {
-			var phone string
-			t, err := s.scanTicket(scanPlus{rows, []any{s.opened(sealTicketPhone, &phone)}})
-			if err != nil {
+			var r row
+			if r.t, err = s.scanTicket(scanPlus{rows, []any{&r.sealed, &r.due}}); err != nil {
 				return err
 			}
-			t.Phone = phone
-			out = append(out, TicketToText{Ticket: t})
+			waiting = append(waiting, r)
 		}
 		return rows.Err()
 	}()
 	if err != nil {
 		return nil, mapErr(err, "tickets to text")
 	}
-	for i := range out {
-		if out[i].Ahead, err = aheadOf(ctx, s.read, out[i].Ticket); err != nil {
-			return nil, mapErr(err, "count ahead")
+	var out []TicketToText
+	for _, r := range waiting {
+		if r.due == 0 {
+			continue
 		}
+		if r.t.Phone, err = s.open(sealTicketPhone, r.sealed); err != nil {
+			return nil, err
+		}
+		d := TicketToText{Ticket: r.t}
+		for _, o := range waiting {
+			if o.t.ID != r.t.ID && o.t.Category == r.t.Category && queue.Ahead(o.t, r.t) {
+				d.Ahead++
+			}
+		}
+		out = append(out, d)
 	}
 	return out, nil
 }

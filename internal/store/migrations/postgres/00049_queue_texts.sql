@@ -9,11 +9,8 @@ ALTER TABLE tickets ADD COLUMN phone_sealed TEXT NOT NULL DEFAULT '';
 ALTER TABLE queue_settings ADD COLUMN text_ahead INTEGER NOT NULL DEFAULT 3 CHECK (text_ahead BETWEEN 0 AND 20);
 ALTER TABLE notifications ADD COLUMN ticket_id BIGINT REFERENCES tickets (id);
 CREATE UNIQUE INDEX notifications_one_per_ticket ON notifications (ticket_id) WHERE ticket_id IS NOT NULL;
--- The tickets still to text: waiting ones with a phone.
-CREATE INDEX tickets_to_text ON tickets (hall_code, day) WHERE state = 'waiting' AND phone_sealed <> '';
 
 -- +goose Down
-DROP INDEX tickets_to_text;
 DROP INDEX notifications_one_per_ticket;
 ALTER TABLE notifications DROP COLUMN ticket_id;
 ALTER TABLE queue_settings DROP COLUMN text_ahead;
