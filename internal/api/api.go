@@ -77,6 +77,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerSupervision(a)
 	h.registerLedgers(a)
 	h.registerElectronic(a)
+	h.registerVerify(a)
 	h.registerEvents(a)
 	h.registerWebhooks(a)
 	h.registerMessages(a)

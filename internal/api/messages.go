@@ -23,7 +23,7 @@ type receiptOutput struct {
 type smsTemplate struct {
 	Kind      string     `json:"kind" doc:"通知种类（办件动作），如 return"`
 	Label     string     `json:"label"`
-	Body      string     `json:"template" doc:"模板（text/template）：{{.Body}} 通知正文，{{.Number}} 办件编号，{{.Subject}} 标题，{{.Link}} 通知书短链接"`
+	Body      string     `json:"template" doc:"模板（text/template）：{{.Body}} 通知正文，{{.Number}} 办件编号（queue_near 叫号提醒没有），{{.Subject}} 标题，{{.Link}} 通知书短链接"`
 	Default   string     `json:"default"`
 	Custom    bool       `json:"custom" doc:"true：局管理员改过"`
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`

@@ -50,6 +50,7 @@ type takeTicketInput struct {
 		Hall     string         `json:"hall" maxLength:"32" doc:"大厅编码"`
 		Category string         `json:"category" maxLength:"16" doc:"取号类别编码"`
 		IDNumber string         `json:"id_number,omitempty" maxLength:"32" doc:"居民身份证号码（可选，用于关联本人办件；输出时遮盖）"`
+		Phone    string         `json:"phone,omitempty" maxLength:"20" doc:"手机号码（可选）：前面只剩大厅设定的位数时发一条短信提醒（每个号一次）；不在输出中出现"`
 		Priority queue.Priority `json:"priority,omitempty" enum:"normal,appointment,elderly,disability,service_member" doc:"优先类别，默认 normal"`
 	}
 }
@@ -178,7 +179,7 @@ func (h *Handlers) registerQueue(a huma.API) {
 
 func (h *Handlers) takeTicket(ctx context.Context, in *takeTicketInput) (*ticketOutput, error) {
 	v, err := h.svc.TakeTicket(ctx, service.TicketRequest{Hall: in.Body.Hall, Category: in.Body.Category,
-		IDNumber: in.Body.IDNumber, Priority: in.Body.Priority})
+		IDNumber: in.Body.IDNumber, Phone: in.Body.Phone, Priority: in.Body.Priority})
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}

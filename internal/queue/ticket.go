@@ -2,6 +2,7 @@ package queue
 
 import (
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -102,7 +103,10 @@ type Ticket struct {
 	// IDNumber is the full ID given at the kiosk; never shown, see IDMasked.
 	IDNumber string `json:"-"`
 	IDMasked string `json:"id_number,omitempty" doc:"证件号码（已遮盖）"`
-	State    State  `json:"state"`
+	// Phone is the mobile number given when the ticket was taken, to text
+	// its holder when their turn is near; kept sealed, never shown.
+	Phone string `json:"-"`
+	State State  `json:"state"`
 	// Window is the window that called the ticket (while called or serving,
 	// and the last one after).
 	Window string `json:"window,omitempty" doc:"叫号窗口"`
@@ -141,6 +145,23 @@ func NormalizeID(s string) (string, error) {
 	}
 	if err := identity.ValidateResidentID(s); err != nil {
 		return "", err
+	}
+	return s, nil
+}
+
+var mobilePattern = regexp.MustCompile(`^1[3-9]\d{9}$`)
+
+// NormalizePhone checks an optional mobile number given with a ticket:
+// empty, or an 11-digit mainland mobile number (spaces, dashes and a +86
+// prefix dropped). It returns the normalised number.
+func NormalizePhone(s string) (string, error) {
+	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
+	s = strings.TrimPrefix(s, "+86")
+	if s == "" {
+		return "", nil
+	}
+	if !mobilePattern.MatchString(s) {
+		return "", apperr.Field("phone", "手机号码须为 11 位手机号；不需要短信提醒可不填")
 	}
 	return s, nil
 }
@@ -262,16 +283,26 @@ type Settings struct {
 	FairnessLimit int `json:"fairness_limit" doc:"连续叫优先号的上限 K（默认 3）"`
 	// MaxRecalls is how often a called ticket may be called again.
 	MaxRecalls int `json:"max_recalls" doc:"重呼次数上限（默认 2）"`
+	// TextAhead is how few tickets may be ahead of a ticket taken with a
+	// mobile number before its holder is texted to come back (once per
+	// ticket); 0 sends no such text.
+	TextAhead int `json:"text_ahead" doc:"前面还剩几位时短信提醒取号人（0 为不提醒，默认 3）"`
 }
 
-// DefaultSettings returns the defaults: K = 3, two recalls.
-func DefaultSettings() Settings { return Settings{FairnessLimit: 3, MaxRecalls: 2} }
+// DefaultSettings returns the defaults: K = 3, two recalls, a text when
+// three are ahead.
+func DefaultSettings() Settings { return Settings{FairnessLimit: 3, MaxRecalls: 2, TextAhead: 3} }
+
+// TextDue reports whether a waiting ticket with ahead tickets before it is
+// near enough for its holder to be texted.
+func (s Settings) TextDue(ahead int) bool { return s.TextAhead > 0 && ahead <= s.TextAhead }
 
 // Validate checks the settings.
 func (s Settings) Validate() error {
 	var v apperr.Collector
 	v.Check(s.FairnessLimit >= 1 && s.FairnessLimit <= 20, "fairness_limit", "连续叫优先号的上限须在 1 至 20 之间")
 	v.Check(s.MaxRecalls >= 0 && s.MaxRecalls <= 10, "max_recalls", "重呼次数上限须在 0 至 10 之间")
+	v.Check(s.TextAhead >= 0 && s.TextAhead <= 20, "text_ahead", "短信提醒的位数须在 0 至 20 之间（0 为不提醒）")
 	return v.Err("排队设置有误")
 }
 

@@ -107,5 +107,43 @@ func TestElectronicResultThroughTheAPI(t *testing.T) {
 			t.Fatalf("downloaded %q", r.body)
 		}
 		mustStatus(t, d.get(t, "chujian", "/api/v1/cases/"+n+"/files/"+strings.Repeat("0", 64)), http.StatusNotFound)
+
+		// The public verification, through the API as on the page (the
+		// same use cases): anyone with the code; a wrong code, an unknown
+		// number and a missing code are refused alike on both.
+		vcode := got.Electronic.Code
+		r = d.get(t, "", "/api/v1/verify/"+n+"?code="+vcode)
+		mustStatus(t, r, http.StatusOK)
+		ver := decodeAs[struct {
+			Number, Department, Holder, SHA256 string
+			Checked                            bool
+		}](t, r)
+		if ver.Number != n || ver.Department == "" || ver.Department == "SCJG" || ver.SHA256 != ref.SHA256 || ver.Checked {
+			t.Errorf("verification %+v", ver)
+		}
+		if strings.Contains(string(r.body), companyCode) {
+			t.Error("the verification shows the holder's code unmasked")
+		}
+		page := d.get(t, "", "/verify/"+n+"?code="+vcode)
+		mustStatus(t, page, http.StatusOK)
+		if !strings.Contains(string(page.body), ver.Department) || !strings.Contains(string(page.body), ver.SHA256) {
+			t.Errorf("the page and the API disagree: the page lacks %s or %s", ver.Department, ver.SHA256)
+		}
+		wrongAPI := d.get(t, "", "/api/v1/verify/"+n+"?code=WRONGCODE1")
+		wantDetail(t, wrongAPI, http.StatusNotFound, "未找到该电子文书")
+		wantDetail(t, d.get(t, "", "/verify/"+n+"?code=WRONGCODE1"), http.StatusNotFound, "未找到该电子文书")
+		wantDetail(t, d.get(t, "", "/api/v1/verify/29990101000001?code="+vcode), http.StatusNotFound, "未找到该电子文书")
+		mustStatus(t, d.get(t, "", "/api/v1/verify/"+n), http.StatusUnprocessableEntity)
+		// A copy: the document issued matches, anything else does not.
+		for _, tc := range []struct {
+			content []byte
+			matches bool
+		}{{edocPDF, true}, {append(append([]byte{}, edocPDF...), []byte("\n% changed\n")...), false}} {
+			r = d.sendFile(t, "", "/api/v1/verify/"+n+"?name=copy.pdf&code="+vcode, "application/pdf", tc.content)
+			mustStatus(t, r, http.StatusOK)
+			if c := decodeAs[struct{ Checked, Matches bool }](t, r); !c.Checked || c.Matches != tc.matches {
+				t.Errorf("copy checked %v matches %v, want matches %v", c.Checked, c.Matches, tc.matches)
+			}
+		}
 	})
 }

@@ -18,8 +18,10 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/identity"
 	"github.com/onewindow/onewindow/internal/metrics"
 	"github.com/onewindow/onewindow/internal/notify"
+	"github.com/onewindow/onewindow/internal/pdf"
 	"github.com/onewindow/onewindow/internal/server"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
@@ -242,12 +244,49 @@ func TestNoticeLinkAndReceiptOverHTTP(t *testing.T) {
 		if link == nil {
 			t.Fatalf("no link in %q", msg.Body)
 		}
-		status, body := h.get(t, link[1])
-		if status != http.StatusOK || !strings.Contains(body, "材料补齐补正通知书") || !strings.Contains(body, v.Case.Number) {
-			t.Fatalf("the link answers %d:\n%s", status, body[strings.Index(body, "<body>"):])
+		// The link opens the notice's PDF, which links to its printed form.
+		res, err := http.Get(h.srv.URL + link[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(doc, []byte("%PDF-")) {
+			t.Fatalf("the link answers %d %s: %.200q", res.StatusCode, res.Header.Get("Content-Type"), doc)
+		}
+		if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("Referrer-Policy") != "no-referrer" {
+			t.Errorf("the PDF may be kept or its address passed on: %v", res.Header)
+		}
+		text := pdf.Text(doc)
+		names, err := st.UserNames(context.Background(), []string{"shenpi"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reviewer := names["shenpi"]
+		for _, want := range []string{"材料补齐补正通知书", "办件编号：" + v.Case.Number, "平面图不清晰", identity.Mask(companyCode), "审查人：" + reviewer} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the PDF lacks %q:\n%s", want, text)
+			}
+		}
+		if strings.Contains(text, companyCode) || bytes.Contains(doc, []byte(companyCode)) || strings.Contains(text, "shenpi") {
+			t.Errorf("the notice's PDF shows the credit code unmasked or a username:\n%s", text)
+		}
+		printURL := h.srv.URL + link[1] + "?view=page"
+		if !bytes.Contains(doc, []byte("/URI ("+printURL+")")) {
+			t.Errorf("the PDF does not link to its printed form %s", printURL)
+		}
+		status, body := h.get(t, link[1]+"?view=page")
+		if status != http.StatusOK || !strings.Contains(body, "材料补齐补正通知书") || !strings.Contains(body, v.Case.Number) ||
+			!strings.Contains(body, "审查人："+reviewer) {
+			t.Fatalf("the printed form answers %d:\n%s", status, body)
 		}
 		if strings.Contains(body, companyCode) {
 			t.Error("the notice page shows the credit code unmasked")
+		}
+		for _, p := range []string{"/n/AAAAAAAAAAAAAAAA?view=page", "/n/" + link[1][3:18]} {
+			if status, _ := h.get(t, p); status != http.StatusNotFound {
+				t.Errorf("%s: %d, want 404", p, status)
+			}
 		}
 		if status, _ := h.get(t, "/n/AAAAAAAAAAAAAAAA"); status != http.StatusNotFound {
 			t.Errorf("an unknown code: %d", status)

@@ -211,6 +211,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			token = strings.TrimSpace(token)
 			if apiclient.IsKey(token) {
+				// A department system's key opens the API only: the pages
+				// (and their sessions, passwords and devices) are for
+				// people signed in as themselves.
+				if !strings.HasPrefix(r.URL.Path, "/api/") {
+					writeProblem(w, r, problem.New(http.StatusForbidden, "接口客户端的密钥只用于 /api/v1 接口；网页须由工作人员本人登录使用"))
+					return
+				}
 				// A department system's key (README: Department systems).
 				// Acting on cases needs a named reviewer; managing its own
 				// webhook subscriptions the system does as itself.

@@ -449,7 +449,7 @@ func (s *Hall) CheckIn(ctx context.Context, hall, code, idNumber string) (*Check
 	if err := s.store.ClaimAppointment(ctx, a.ID, now); err != nil {
 		return nil, err
 	}
-	tv, token, err := s.TakeTicketToFollow(ctx, TicketRequest{Hall: a.HallCode, Category: a.Category, IDNumber: a.IDNumber, Priority: queue.Appointment})
+	tv, token, err := s.TakeTicketToFollow(ctx, TicketRequest{Hall: a.HallCode, Category: a.Category, IDNumber: a.IDNumber, Phone: a.Phone, Priority: queue.Appointment})
 	if err != nil {
 		if rerr := s.store.ReleaseAppointment(ctx, a.ID); rerr != nil {
 			s.log.Error("release appointment", "appointment", a.ID, "err", rerr, "request_id", RequestFrom(ctx).ID)

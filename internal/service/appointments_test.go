@@ -146,6 +146,18 @@ func TestAppointments(t *testing.T) {
 		if v1.Ticket.Ticket.Priority != queue.Appointment || v1.Token == "" || v1.Booking.State != "checked_in" || v1.Booking.TicketID != v1.Ticket.Ticket.ID {
 			t.Fatalf("check-in %+v %+v", v1.Booking, v1.Ticket.Ticket)
 		}
+		// The booking's phone goes with its ticket, for the queue text.
+		due, err := st.TicketsToText(t.Context(), hallCode, saturday)
+		if err != nil {
+			t.Fatal(err)
+		}
+		phoned := false
+		for _, d := range due {
+			phoned = phoned || (d.Ticket.ID == v1.Ticket.Ticket.ID && d.Ticket.Phone == "13800138000")
+		}
+		if !phoned {
+			t.Errorf("the checked-in ticket carries no phone: %+v", due)
+		}
 		_, err = svc.CheckIn(pub, hallCode, codes[1], "")
 		wantQueueCode(t, "check in twice", err, apperr.Conflict)
 		_, err = svc.CheckIn(pub, hallCode, code2, "")

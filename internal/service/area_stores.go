@@ -163,6 +163,8 @@ type hallStore interface {
 	SetQueueSettings(ctx context.Context, hall string, set queue.Settings, by string) error
 	SetWindowCategories(ctx context.Context, hall, number string, cats []string) (*queue.Window, error)
 	SlotsBooked(ctx context.Context, hall, category string, day calendar.Date) (map[string]int, error)
+	TextTicket(ctx context.Context, m store.TicketText) (bool, error)
+	TicketsToText(ctx context.Context, hall string, day calendar.Date) ([]store.TicketToText, error)
 	Sums(ctx context.Context, q store.FigureQuery, metrics []supervision.Metric, prefix string) (map[string]map[supervision.Metric]int64, error)
 	Ticket(ctx context.Context, id int64) (*queue.Ticket, int, error)
 	TicketByFollow(ctx context.Context, hash string) (int64, error)

@@ -449,10 +449,11 @@ func (s *Casework) Case(ctx context.Context, number string) (*CaseView, error) {
 // nameCasePeople fills the names a case page shows for who received the
 // case, who pre-reviewed it and the hall it was taken in at: real names
 // and the hall's name, never the username or the code ("" when unknown,
-// e.g. an online applicant's account).
-func (s *Casework) nameCasePeople(ctx context.Context, v *CaseView) error {
+// e.g. an online applicant's account); also names the usernames of more.
+func (s *Casework) nameCasePeople(ctx context.Context, v *CaseView, more ...string) error {
 	c := v.Case
 	users := append([]string{c.ReceivedBy}, casePeople(v)...)
+	users = append(users, more...)
 	if c.PreReview != nil {
 		users = append(users, c.PreReview.By)
 	}

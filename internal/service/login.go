@@ -118,6 +118,9 @@ func (s *Access) Authenticate(ctx context.Context, token string) (*org.User, err
 
 // Logout revokes an API token.
 func (s *Access) Logout(ctx context.Context, token string) error {
+	if err := personOnly(ctx, "注销登录令牌"); err != nil {
+		return err
+	}
 	if err := s.store.RevokeToken(ctx, tokenHash(token)); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -89,6 +90,15 @@ func (s *Messages) OpenNoticeLink(ctx context.Context, code string) (*NoticeDocu
 		if string(docs[i].Kind) == l.DocumentKind {
 			v := s.cases.view(c, casework.Actor{}, env)
 			v.Documents = docs[i : i+1]
+			// The document names who signed it (the reviewer who returned
+			// the case): by real name, as on the desk's print.
+			var signed struct {
+				ReturnedBy string `json:"returned_by"`
+			}
+			_ = json.Unmarshal(docs[i].Data, &signed)
+			if err := s.cases.nameCasePeople(ctx, v, signed.ReturnedBy); err != nil {
+				return nil, err
+			}
 			return &NoticeDocument{Case: v, Document: docs[i]}, nil
 		}
 	}

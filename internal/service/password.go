@@ -14,6 +14,9 @@ func (s *Access) ChangePassword(ctx context.Context, oldPassword, newPassword st
 	if err != nil {
 		return err
 	}
+	if err := personOnly(ctx, "修改密码"); err != nil {
+		return err
+	}
 	if a.User == nil {
 		return apperr.New(apperr.Forbidden, "此处只修改工作人员的密码")
 	}

@@ -48,6 +48,7 @@ type TicketRequest struct {
 	Hall     string
 	Category string
 	IDNumber string // optional resident ID, to link the visit to the applicant's cases
+	Phone    string // optional mobile number, texted when the ticket's turn is near
 	Priority queue.Priority
 }
 
@@ -126,6 +127,9 @@ func (s *Hall) TakeTicket(ctx context.Context, req TicketRequest) (*TicketView, 
 	}
 	t, err := queue.NewTicket(c, req.IDNumber, req.Priority, now)
 	if err != nil {
+		return nil, err
+	}
+	if t.Phone, err = queue.NormalizePhone(req.Phone); err != nil {
 		return nil, err
 	}
 	actor := "kiosk"
@@ -220,6 +224,7 @@ func (s *Hall) CallNext(ctx context.Context, hall, number string) (*WindowView, 
 	if err != nil {
 		return nil, err
 	}
+	s.textNearTickets(ctx, hall) // the tickets behind the one called moved up
 	v, err := s.windowView(ctx, w, t)
 	if err == nil {
 		s.announce(ctx, broadcast.Call, v)
@@ -366,6 +371,9 @@ func (s *Hall) changeTicket(ctx context.Context, id int64, action queue.Action) 
 	t, err := s.store.UpdateTicket(ctx, id, ticketStep(a, action, now))
 	if err != nil {
 		return nil, err
+	}
+	if action == queue.ActCancel {
+		s.textNearTickets(ctx, t.HallCode) // the tickets behind it moved up
 	}
 	return s.ticketView(ctx, t)
 }

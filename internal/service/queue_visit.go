@@ -83,5 +83,8 @@ func (s *Hall) changeNumbered(ctx context.Context, number string, action queue.A
 	if err != nil {
 		return nil, err
 	}
+	if action == queue.ActCancel {
+		s.textNearTickets(ctx, t.HallCode)
+	}
 	return s.ticketView(ctx, t)
 }

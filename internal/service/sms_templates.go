@@ -71,6 +71,7 @@ var smsKinds = []smsKind{
 	{string(casework.ActAcceptResult), "办理结果可领取或待寄出", SMSData{"办理结果可领取", "您申请的「食品经营许可」（办件编号 " + sampleNumber + "）办理结果可以领取了，请携带身份证件到综合出件窗口领取。", sampleNumber, ""}},
 	{string(casework.ActMail), "办理结果已邮寄", SMSData{"办理结果已邮寄", "您申请的「食品经营许可」（办件编号 " + sampleNumber + "）办理结果已由 中国邮政EMS 寄出，邮件号 1100000000000。", sampleNumber, ""}},
 	{string(casework.ActTerminate), "办件已终止", SMSData{"办件已终止", "您申请的「食品经营许可」（办件编号 " + sampleNumber + "）已终止办理：申请人撤回申请。", sampleNumber, ""}},
+	{QueueNearKind, "叫号提醒（取号时留了手机号，前面只剩几位时）", SMSData{"即将叫号", "您在区政务服务中心取的 A012 号（综合受理）前面还有 3 位，请回到大厅留意叫号屏，过号后须重新排队。", "", ""}},
 	{string(casework.ActLapse), "容缺材料逾期，办件终止", SMSData{"办件已终止", "您申请的「食品经营许可」（办件编号 " + sampleNumber + "）已终止办理：容缺材料逾期未补齐。", sampleNumber, ""}},
 }
 
@@ -136,8 +137,12 @@ func (s *Messages) SMSTemplates(ctx context.Context) ([]SMSTemplateView, error) 
 		if t, ok := set[k.Kind]; ok {
 			v.Body, v.Custom, v.UpdatedAt = t.Body, true, t.UpdatedAt
 			v.UpdatedBy = names[t.UpdatedBy]
-			if v.UpdatedBy == "" {
-				v.UpdatedBy = t.UpdatedBy
+			switch {
+			case v.UpdatedBy != "":
+			case t.UpdatedBy == "system":
+				v.UpdatedBy = "系统"
+			default:
+				v.UpdatedBy = "—" // an account since removed: never its username
 			}
 		}
 		if v.Preview, err = previewSMS(k, v.Body); err != nil {

@@ -24,7 +24,7 @@ import (
 //   - whole JSON records that carry a person: cases.data, case_documents.data,
 //     drafts.data, bundles.data, accounts.data, and the page sessions;
 //   - single values: intake_attempts.applicant_id_sealed,
-//     tickets.id_number_sealed, appointments.id_number_sealed and
+//     tickets.id_number_sealed and phone_sealed, appointments.id_number_sealed and
 //     phone_sealed, ratings.rater_phone_sealed, notifications.recipient_sealed;
 //   - hashes in: cases.applicant_id and applicant_phone, intake_attempts.applicant_id,
 //     tickets.id_number, appointments.id_number, accounts.phone and
@@ -46,6 +46,7 @@ const (
 	sealAccountData  = "accounts.data"
 	sealAttemptID    = "intake_attempts.applicant_id"
 	sealTicketID     = "tickets.id_number"
+	sealTicketPhone  = "tickets.phone"
 	sealBookingID    = "appointments.id_number"
 	sealBookingPhone = "appointments.phone"
 	sealRaterPhone   = "ratings.rater_phone"

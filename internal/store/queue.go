@@ -19,8 +19,8 @@ import (
 // were set.
 func (s *Store) QueueSettings(ctx context.Context, hall string) (queue.Settings, error) {
 	set := queue.DefaultSettings()
-	err := s.read.QueryRowContext(ctx, `SELECT fairness_limit, max_recalls FROM queue_settings WHERE hall_code = $1`, hall).
-		Scan(&set.FairnessLimit, &set.MaxRecalls)
+	err := s.read.QueryRowContext(ctx, `SELECT fairness_limit, max_recalls, text_ahead FROM queue_settings WHERE hall_code = $1`, hall).
+		Scan(&set.FairnessLimit, &set.MaxRecalls, &set.TextAhead)
 	if err == sql.ErrNoRows {
 		return queue.DefaultSettings(), nil
 	}
@@ -34,19 +34,19 @@ func (s *Store) SetQueueSettings(ctx context.Context, hall string, set queue.Set
 		if _, err := hallID(ctx, tx, hall, "hall"); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO queue_settings (hall_code, fairness_limit, max_recalls, updated_at, updated_by)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hall_code) DO UPDATE
-			SET fairness_limit = excluded.fairness_limit, max_recalls = excluded.max_recalls,
+		_, err := tx.ExecContext(ctx, `INSERT INTO queue_settings (hall_code, fairness_limit, max_recalls, text_ahead, updated_at, updated_by)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hall_code) DO UPDATE
+			SET fairness_limit = excluded.fairness_limit, max_recalls = excluded.max_recalls, text_ahead = excluded.text_ahead,
 				updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-			hall, set.FairnessLimit, set.MaxRecalls, stamp(now), by)
+			hall, set.FairnessLimit, set.MaxRecalls, set.TextAhead, stamp(now), by)
 		return err
 	})
 }
 
 func settingsTx(ctx context.Context, tx *sql.Tx, hall string) (queue.Settings, error) {
 	set := queue.DefaultSettings()
-	err := tx.QueryRowContext(ctx, `SELECT fairness_limit, max_recalls FROM queue_settings WHERE hall_code = $1`, hall).
-		Scan(&set.FairnessLimit, &set.MaxRecalls)
+	err := tx.QueryRowContext(ctx, `SELECT fairness_limit, max_recalls, text_ahead FROM queue_settings WHERE hall_code = $1`, hall).
+		Scan(&set.FairnessLimit, &set.MaxRecalls, &set.TextAhead)
 	if err == sql.ErrNoRows {
 		return queue.DefaultSettings(), nil
 	}
@@ -174,11 +174,15 @@ func (s *Store) CreateTicket(ctx context.Context, c *queue.Category, t *queue.Ti
 		if err != nil {
 			return err
 		}
+		phoneSealed, err := s.seal(sealTicketPhone, t.Phone)
+		if err != nil {
+			return err
+		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO tickets (hall_code, category, number, day, priority, id_number, id_number_sealed,
-				state, at_window, target_window, issued_at, queued_at, recalls, requeues, no_show_reason, version, last_seq)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', $9, $9, 0, 0, '', $10, $11) RETURNING id`,
+				state, at_window, target_window, issued_at, queued_at, recalls, requeues, no_show_reason, version, last_seq, phone_sealed)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', $9, $9, 0, 0, '', $10, $11, $12) RETURNING id`,
 			t.HallCode, t.Category, t.Number, t.Day.String(), string(t.Priority), idHash, idSealed, string(t.State),
-			stamp(t.IssuedAt), t.Version, t.LastSeq).Scan(&t.ID)
+			stamp(t.IssuedAt), t.Version, t.LastSeq, phoneSealed).Scan(&t.ID)
 		if err != nil {
 			if apperr.Is(mapErr(err, "insert ticket"), apperr.Conflict) {
 				return apperr.New(apperr.Conflict, "该证件今天在本大厅已有未办结的号，请等候叫号或先取消原号")

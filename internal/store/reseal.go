@@ -95,6 +95,20 @@ func valuePlace(table, sealedCol, clearCol, purpose, kind string) sealedPlace {
 		}}
 }
 
+// sealedOnlyPlace is a single value that was never kept in clear: only
+// values sealed under an older key are sealed anew.
+func sealedOnlyPlace(table, sealedCol, purpose string) sealedPlace {
+	return sealedPlace{table: table, cols: []string{sealedCol}, legacy: "1 = 0",
+		reseal: func(s *Store, v []string) ([]string, error) {
+			plain, err := s.open(purpose, v[0])
+			if err != nil {
+				return nil, err
+			}
+			v0, err := s.seal(purpose, plain)
+			return []string{v0}, err
+		}}
+}
+
 // sealedPlaces lists every place personal data are sealed in, but the page
 // sessions (resealed on their own: their data is binary).
 var sealedPlaces = []sealedPlace{
@@ -106,6 +120,7 @@ var sealedPlaces = []sealedPlace{
 	recordPlace("accounts", "data", sealAccountData, hashedCol{"phone", hashPhone}, hashedCol{"id_number", hashID}),
 	valuePlace("intake_attempts", "applicant_id_sealed", "applicant_id", sealAttemptID, hashID),
 	valuePlace("tickets", "id_number_sealed", "id_number", sealTicketID, hashID),
+	sealedOnlyPlace("tickets", "phone_sealed", sealTicketPhone),
 	valuePlace("appointments", "id_number_sealed", "id_number", sealBookingID, hashID),
 	valuePlace("appointments", "phone_sealed", "phone", sealBookingPhone, ""),
 	valuePlace("ratings", "rater_phone_sealed", "rater_phone", sealRaterPhone, ""),

@@ -168,12 +168,17 @@ func (h *Handlers) queueAdminSettings(w http.ResponseWriter, r *http.Request) {
 	hall := r.PostFormValue("hall")
 	k, errK := strconv.Atoi(strings.TrimSpace(r.PostFormValue("fairness_limit")))
 	n, errN := strconv.Atoi(strings.TrimSpace(r.PostFormValue("max_recalls")))
-	err := h.svc.SetQueueSettings(r.Context(), hall, queue.Settings{FairnessLimit: k, MaxRecalls: n})
+	ahead, errA := strconv.Atoi(strings.TrimSpace(r.PostFormValue("text_ahead")))
+	var err error
 	switch {
 	case errK != nil:
 		err = apperr.Field("fairness_limit", "请填写整数")
 	case errN != nil:
 		err = apperr.Field("max_recalls", "请填写整数")
+	case errA != nil:
+		err = apperr.Field("text_ahead", "请填写整数（0 为不发短信提醒）")
+	default:
+		err = h.svc.SetQueueSettings(r.Context(), hall, queue.Settings{FairnessLimit: k, MaxRecalls: n, TextAhead: ahead})
 	}
 	if err != nil {
 		d, perr := h.queueAdminPage(r, hall)
@@ -185,5 +190,13 @@ func (h *Handlers) queueAdminSettings(w http.ResponseWriter, r *http.Request) {
 		h.Render(w, r, h.FormError(r, &v, err), "queue_admin", v)
 		return
 	}
-	h.Redirect(w, r, "/admin/queue?hall="+url.QueryEscape(hall), fmt.Sprintf("已保存叫号规则：连续叫优先号不超过 %d 个，重呼不超过 %d 次。", k, n))
+	h.Redirect(w, r, "/admin/queue?hall="+url.QueryEscape(hall), fmt.Sprintf("已保存叫号规则：连续叫优先号不超过 %d 个，重呼不超过 %d 次，%s。", k, n, textAheadWords(ahead)))
+}
+
+// textAheadWords says the queue-text setting in words.
+func textAheadWords(ahead int) string {
+	if ahead == 0 {
+		return "不发短信提醒"
+	}
+	return fmt.Sprintf("前面只剩 %d 位时短信提醒", ahead)
 }

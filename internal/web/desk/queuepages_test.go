@@ -47,6 +47,16 @@ func TestKioskTakesATicket(t *testing.T) {
 		// A wrong ID: the message by the field, kept to correct.
 		kiosk.post("/kiosk/JC-ZWZX", url.Values{"category": {"B"}, "id_number": {"110105194912310021"}}).
 			want(t, http.StatusUnprocessableEntity, "校验位不正确", `value="110105194912310021"`)
+		// The phone for a text when the turn is near: offered, a wrong one
+		// kept by its message, the ID typed with it not.
+		kiosk.get("/kiosk/JC-ZWZX").want(t, http.StatusOK, `name="phone"`, "前面只剩 3 位时发一条短信")
+		r = kiosk.post("/kiosk/JC-ZWZX", url.Values{"category": {"B"}, "id_number": {"110105198001010016"}, "phone": {"1380013"}})
+		r.want(t, http.StatusUnprocessableEntity, "手机号码须为 11 位手机号", `value="1380013"`)
+		r.wantNot(t, "110105198001010016")
+		path3, _ := takeAtKiosk(t, kiosk, url.Values{"category": {"B"}, "phone": {"13800138000"}})
+		p3 := kiosk.get(path3)
+		p3.want(t, http.StatusOK, `id="ticket-number">B001</p>`)
+		p3.wantNot(t, "13800138000", "138****8000")
 	})
 }
 
@@ -186,14 +196,16 @@ func TestQueueAdmin(t *testing.T) {
 		}
 
 		// The calling policy: K and recalls, refused next to the field when out of range.
-		admin.post("/admin/queue/settings", url.Values{"hall": {"JC-ZWZX"}, "fairness_limit": {"0"}, "max_recalls": {"1"}}).
+		admin.post("/admin/queue/settings", url.Values{"hall": {"JC-ZWZX"}, "fairness_limit": {"0"}, "max_recalls": {"1"}, "text_ahead": {"3"}}).
 			want(t, http.StatusUnprocessableEntity, "连续叫优先号的上限须在 1 至 20 之间", `value="0"`)
-		admin.follow(t, "/admin/queue/settings", url.Values{"hall": {"JC-ZWZX"}, "fairness_limit": {"2"}, "max_recalls": {"1"}}).
-			want(t, http.StatusOK, "已保存叫号规则：连续叫优先号不超过 2 个，重呼不超过 1 次。")
-		if set, err := h.svc.QueueSettings(h.as["admin"], "JC-ZWZX"); err != nil || set.FairnessLimit != 2 || set.MaxRecalls != 1 {
+		admin.post("/admin/queue/settings", url.Values{"hall": {"JC-ZWZX"}, "fairness_limit": {"2"}, "max_recalls": {"1"}, "text_ahead": {"21"}}).
+			want(t, http.StatusUnprocessableEntity, "短信提醒的位数须在 0 至 20 之间", `value="21"`)
+		admin.follow(t, "/admin/queue/settings", url.Values{"hall": {"JC-ZWZX"}, "fairness_limit": {"2"}, "max_recalls": {"1"}, "text_ahead": {"2"}}).
+			want(t, http.StatusOK, "已保存叫号规则：连续叫优先号不超过 2 个，重呼不超过 1 次，前面只剩 2 位时短信提醒。")
+		if set, err := h.svc.QueueSettings(h.as["admin"], "JC-ZWZX"); err != nil || set.FairnessLimit != 2 || set.MaxRecalls != 1 || set.TextAhead != 2 {
 			t.Errorf("settings = %+v, %v", set, err)
 		}
-		h.signIn(t, "shouli").post("/admin/queue/settings", url.Values{"hall": {"JC-ZWZX"}, "fairness_limit": {"5"}, "max_recalls": {"1"}}).
+		h.signIn(t, "shouli").post("/admin/queue/settings", url.Values{"hall": {"JC-ZWZX"}, "fairness_limit": {"5"}, "max_recalls": {"1"}, "text_ahead": {"3"}}).
 			want(t, http.StatusForbidden)
 
 		h.signIn(t, "shouli").get("/admin/queue").want(t, http.StatusForbidden)

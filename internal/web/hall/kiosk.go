@@ -26,6 +26,9 @@ type kioskData struct {
 	Hall       org.Hall
 	Categories []page.KioskCategory
 	Priorities []queue.Priority
+	// TextAhead is the hall's queue-text setting: the phone field shows
+	// only when it is on (queue.Settings.TextAhead).
+	TextAhead int
 }
 
 func (h *Handlers) kioskData(r *http.Request) (*kioskData, error) {
@@ -42,7 +45,11 @@ func (h *Handlers) kioskData(r *http.Request) (*kioskData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &kioskData{Hall: hall, Priorities: []queue.Priority{queue.Elderly, queue.Disability, queue.ServiceMember}}
+	set, err := h.svc.QueueSettings(ctx, hall.Code)
+	if err != nil {
+		return nil, err
+	}
+	d := &kioskData{Hall: hall, Priorities: []queue.Priority{queue.Elderly, queue.Disability, queue.ServiceMember}, TextAhead: set.TextAhead}
 	for _, c := range cats {
 		kc := page.KioskCategory{Category: c}
 		for _, n := range counts {
@@ -90,13 +97,19 @@ func (h *Handlers) kioskTake(w http.ResponseWriter, r *http.Request) {
 		priority = queue.Normal // appointments are checked in by a clerk
 	}
 	tv, token, err := h.svc.TakeTicketToFollow(r.Context(), service.TicketRequest{
-		Hall: d.Hall.Code, Category: f.Get("category"), IDNumber: f.Get("id_number"), Priority: priority,
+		Hall: d.Hall.Code, Category: f.Get("category"), IDNumber: f.Get("id_number"), Phone: f.Get("phone"), Priority: priority,
 	})
 	if err != nil {
 		status := h.FormError(r, &v, err)
-		if _, idWrong := v.Field["id_number"]; !idWrong {
-			v.Form = url.Values{"priority": {f.Get("priority")}}
+		// Keep only what was wrong, so that it can be corrected; the
+		// next person at the kiosk sees nothing of the last one.
+		kept := url.Values{"priority": {f.Get("priority")}}
+		for _, field := range []string{"id_number", "phone"} {
+			if _, wrong := v.Field[field]; wrong {
+				kept.Set(field, f.Get(field))
+			}
 		}
+		v.Form = kept
 		h.Render(w, r, status, "kiosk", v)
 		return
 	}
