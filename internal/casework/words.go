@@ -222,6 +222,14 @@ func (c *Case) did(a Action) string {
 		return "纸质材料已送达区政务服务中心"
 	case ActPaperSendBack:
 		return "纸质材料缺失或损毁，已退回收件大厅"
+	case ActResultArrive:
+		return "办理结果已送达领取大厅"
+	case ActResultSendBack:
+		return "办理结果缺失或损毁，已退回区政务服务中心"
+	case ActReceiptArrive:
+		return "送达回执已送回区政务服务中心"
+	case ActReceiptSendBack:
+		return "送达回执缺失或损毁，已退回领取大厅"
 	}
 	return "已" + a.Label()
 }
