@@ -284,7 +284,7 @@ type Case struct {
 	HandoverAt     time.Time      `json:"handover_at,omitzero"` // paper materials signed for
 	// Transit is the journey of paper taken in at a street or community
 	// hall to the district hall (transit.go); nil when the paper stays.
-	Transit        *Transit     `json:"transit,omitempty" readOnly:"true" doc:"街道、社区收件的纸质材料送区政务服务中心的交接（批次签收后部门开始计算材料交接时限）"`
+	Transit *Transit `json:"transit,omitempty" readOnly:"true" doc:"街道、社区收件的纸质材料送区政务服务中心的交接（批次签收后部门开始计算材料交接时限）"`
 	// ResultTransit is the journey of the result from the district hall to
 	// a street or community pickup hall, ReceiptTransit that of the signed
 	// delivery receipt back (transit.go); nil when nothing travels.
