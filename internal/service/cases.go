@@ -367,6 +367,14 @@ func (s *Casework) Act(ctx context.Context, number string, action casework.Actio
 			return nil, err
 		}
 	}
+	switch action {
+	case casework.ActSubmitResult, casework.ActDeliver, casework.ActConfirmDelivery:
+		// A result collected at a street or community hall travels there,
+		// its receipt back (issue 15 item 3).
+		if env.TransitHub, err = s.transitHub(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var plan *hallPlan
 	if action == casework.ActCompleteIntake && a.HallCode != "" {
 		// The paper of an online application is taken in only at a hall
@@ -399,7 +407,7 @@ func (s *Casework) Act(ctx context.Context, number string, action casework.Actio
 		return nil, hr.Named(s.hallNames(ctx)) // after the transaction: see HallRefusal
 	}
 	if err != nil {
-		return nil, err
+		return nil, s.resultNotHere(ctx, number, action, err)
 	}
 	s.log.Info("case changed", "number", number, "action", action, "state", c.State, "by", a.Username, "request_id", RequestFrom(ctx).ID)
 	if c.BundleNumber != "" && !a.System { // the system's own steps come from advancing the bundle
