@@ -2,9 +2,11 @@ package casework
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/apperr"
+	"github.com/onewindow/onewindow/internal/clock"
 )
 
 // The network's steps of a case's paper (R18): not rows of the table, as
@@ -206,4 +208,30 @@ func SendBackReceipt(c *Case, batch string, trip int, problems string, a Actor, 
 		details["receipt_travels"] = true
 	}
 	return transitChange(c, ActReceiptSendBack, details, a, env.Now), nil
+}
+
+// JourneyWords says where the case's travelling paper, result and receipt
+// are, one line each, halls named by name: what the case page shows.
+func (c *Case) JourneyWords(name func(code string) string) []string {
+	var out []string
+	for _, j := range []struct {
+		what string
+		t    *Transit
+	}{{"纸质材料", c.Transit}, {"办理结果", c.ResultTransit}, {"送达回执", c.ReceiptTransit}} {
+		t := j.t
+		if t == nil {
+			continue
+		}
+		w := j.what + "：从" + name(t.From) + "送往" + name(t.To)
+		if t.ArrivedAt.IsZero() {
+			w += "，途中（" + t.Since.In(clock.Shanghai).Format("2006-01-02 15:04") + " 起待交接班次）"
+		} else {
+			w += "，已于 " + t.ArrivedAt.In(clock.Shanghai).Format("2006-01-02 15:04") + " 随交接批次 " + t.Batch + " 签收"
+		}
+		if t.SentBack > 0 {
+			w += fmt.Sprintf("；曾因缺失或损毁退回 %d 次", t.SentBack)
+		}
+		out = append(out, w)
+	}
+	return out
 }

@@ -54,6 +54,11 @@ type CaseView struct {
 	// the hall it was taken in at, by its name: filled by Case ("" when
 	// unknown).
 	ReceivedByName, PreReviewByName, HallName string
+	// PickupHallName is the hall where the result is collected, by its
+	// name; Journey says, in words, where the case's travelling paper,
+	// result and receipt are (casework.Case.JourneyWords).
+	PickupHallName string
+	Journey        []string
 
 	// names and hallName turn the usernames and hall codes of the record
 	// into real names and hall names (filled by Case): see Name and
@@ -485,6 +490,10 @@ func (s *Casework) nameCasePeople(ctx context.Context, v *CaseView) error {
 	if c.HallCode != "" && v.hallName != nil {
 		v.HallName = v.hallName(c.HallCode)
 	}
+	if p := c.DeskHall(casework.PickupHall); p != "" && v.hallName != nil {
+		v.PickupHallName = nameOr(v.hallName, p)
+	}
+	v.Journey = c.JourneyWords(func(code string) string { return nameOr(v.hallName, code) })
 	return nil
 }
 
