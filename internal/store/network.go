@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -134,10 +134,10 @@ func (s *Store) syncTrip(ctx context.Context, tx *sql.Tx, c *casework.Case) erro
 type Trip struct {
 	Cargo network.Cargo // paper, result or receipt
 	Case  string        // the case number
-	Trip  int       // the case's trip
-	From  string    // the hall the paper waits at
-	To    string    // the hall it goes to
-	Since time.Time // taken in (or sent back) at
+	Trip  int           // the case's trip
+	From  string        // the hall the paper waits at
+	To    string        // the hall it goes to
+	Since time.Time     // taken in (or sent back) at
 }
 
 // WaitingTrips returns the cargo waiting at hall for a batch (paper,
