@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 
+	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/network"
 )
@@ -77,4 +78,21 @@ func (s *base) PickupHalls(ctx context.Context) ([]PickupChoice, error) {
 		hall = u.HallCode
 	}
 	return s.pickupChoices(ctx, hall)
+}
+
+// checkIssues refuses a chosen pickup hall that is not a hall of the
+// district or does not hand out results.
+func (s *base) checkIssues(ctx context.Context, hall string) error {
+	in := casework.Intake{PickupHall: hall}
+	if err := s.checkPickupHall(ctx, &in); err != nil {
+		return err
+	}
+	sc, err := s.scopeOf(ctx, hall)
+	if err != nil {
+		return err
+	}
+	if !sc.Issues {
+		return apperr.Field("pickup_hall", "所选大厅不出件，请选择其他领取大厅")
+	}
+	return nil
 }
