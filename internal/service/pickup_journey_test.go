@@ -47,6 +47,16 @@ func decidedForBinhe(t *testing.T, svc *service.Service, as map[string]context.C
 	return v.Case.Number
 }
 
+// onTab reports whether case number is on a desk's tab for the viewer.
+func onTab(t *testing.T, svc *service.Service, ctx context.Context, desk service.Desk, dept, tab, number string) bool {
+	t.Helper()
+	p, err := svc.DeskCases(ctx, desk, dept, tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.ContainsFunc(p.Cases, func(v *service.CaseView) bool { return v.Case.Number == number })
+}
+
 func eventTypes(v *service.CaseView) []casework.Action {
 	var out []casework.Action
 	for _, e := range v.Events {
@@ -86,6 +96,11 @@ func TestResultTravelsToThePickupHall(t *testing.T) {
 		if !v.Case.ResultInTransit() || v.Case.ResultTransit.From != demo.DistrictHall || v.Case.ResultTransit.To != demo.BinheHall ||
 			v.PickupHallName != "江川区滨河街道为民服务中心" {
 			t.Fatalf("submitted: %+v, pickup %q", v.Case.ResultTransit, v.PickupHallName)
+		}
+
+		// The street's issuance desk sees it coming, not to check.
+		if !onTab(t, svc, street, service.IssuanceDesk, "", "coming", first) || onTab(t, svc, street, service.IssuanceDesk, "", "check", first) {
+			t.Error("the result on its way belongs on the street desk's 结果在途 tab")
 		}
 
 		// The street cannot check a result that is not there; the district
@@ -215,6 +230,9 @@ func TestResultTravelsToThePickupHall(t *testing.T) {
 		}
 		if v.Case.ReceiptInTransit() || !v.Case.Deadlines.ArchiveBy.Equal(shAt("2026-12-17 17:00:00")) || v.Case.ReceiptTransit.SentBack != 1 {
 			t.Fatalf("receipt back: %+v %+v", v.Case.ReceiptTransit, v.Case.Deadlines)
+		}
+		if !onTab(t, svc, dept, service.DeptDesk, "SCJG", "archive", first) || onTab(t, svc, street, service.IssuanceDesk, "", "archive", first) {
+			t.Error("the returned receipt belongs on the department desk's 回执待归档 tab, not the street's")
 		}
 		clk.Set(shAt("2026-12-17 16:00:00"))
 		v, err = svc.Act(dept, first, casework.ActArchive, casework.Input{}, 0)
