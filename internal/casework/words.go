@@ -263,6 +263,9 @@ func (c *Case) StateWords() string {
 		}
 		return "已受理，正在审查"
 	case Decided:
+		if c.ResultInTransit() {
+			return "已作出决定，办理结果正送往您选择的领取大厅，送达后通知领取"
+		}
 		return "已作出决定，正在移交办理结果"
 	case ResultReady:
 		switch {
