@@ -328,3 +328,28 @@ func TestResultRunHolidayEve(t *testing.T) {
 		}
 	})
 }
+
+// TestOnlinePickupHall: an online applicant chooses the hall to collect
+// at; a hall that hands out no results is refused on pickup_hall.
+func TestOnlinePickupHall(t *testing.T) {
+	eachOnlineHall(t, shanghai("2026-09-30 10:00"), service.DefaultConfig(), func(t *testing.T, h *onlineHall) {
+		_, pc := h.applicant(t, residentPhone, resident(residentName, residentIDCard))
+		choices, err := h.svc.PickupHalls(pc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.ContainsFunc(choices, func(c service.PickupChoice) bool { return c.Code == demo.LiuyinHall }) ||
+			!slices.ContainsFunc(choices, func(c service.PickupChoice) bool { return c.Code == demo.BinheHall && c.Travels }) {
+			t.Fatalf("choices: %+v", choices)
+		}
+		_, err = h.svc.SubmitOnline(pc, service.OnlineDraft{ItemCode: "CGJ-XK-003", PickupHall: demo.LiuyinHall, Files: h.files(t, pc, "CGJ-XK-003")})
+		wantErr(t, "a hall that issues nothing", err, apperr.Invalid, "pickup_hall")
+		v, err := h.svc.SubmitOnline(pc, service.OnlineDraft{ItemCode: "CGJ-XK-003", PickupHall: demo.BinheHall, Files: h.files(t, pc, "CGJ-XK-003")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Case.PickupHall != demo.BinheHall {
+			t.Fatalf("pickup hall %q", v.Case.PickupHall)
+		}
+	})
+}

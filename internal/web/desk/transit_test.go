@@ -22,6 +22,12 @@ func TestTransitPages(t *testing.T) {
 		number := v.Case.Number
 		street, district := h.signIn(t, "shouli2"), h.signIn(t, "shouli")
 		street.get("/").want(t, http.StatusOK, `href="/transit"`)
+		// 领取大厅: the halls that issue, the street centre by default; the
+		// community station, which issues nothing, is not offered.
+		form := street.get("/intake/SCJG-XK-001")
+		form.want(t, http.StatusOK, `name="pickup_hall"`, `<option value="`+demo.BinheHall+`" selected>`, "江川区政务服务中心")
+		form.wantNot(t, demo.LiuyinHall)
+		street.get("/cases/"+number).want(t, http.StatusOK, "领取大厅", "大厅间交接", "纸质材料：从江川区滨河街道为民服务中心送往江川区政务服务中心")
 		p := street.get("/transit")
 		p.want(t, http.StatusOK, "纸质申请材料 · 送往江川区政务服务中心", number, "送往江川区政务服务中心", "2026-10-08 10:00")
 
