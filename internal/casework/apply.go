@@ -738,8 +738,9 @@ func (t *transition) mail() error {
 func (t *transition) delivered(method string) error {
 	c := t.c
 	c.DeliveredAt = t.env.Now
-	if hub := c.travelHub(t.env); hub != "" {
-		// The signed receipt travels back to the district hall: the
+	if hub := c.travelHub(t.env); hub != "" && c.ResultTransit != nil {
+		// The result travelled here from the district hall, so the signed
+		// receipt travels back (an instant case's stays at the window): the
 		// department's archiving clock (R12) runs from its arrival.
 		c.ReceiptTransit = nextTrip(c.ReceiptTransit, c.DeskHall(PickupHall), hub, t.env.Now)
 		c.Deadlines.ArchiveBy = time.Time{}

@@ -187,3 +187,25 @@ func TestNothingTravelsFromTheDistrictHall(t *testing.T) {
 }
 
 func bytesContain(b []byte, s string) bool { return strings.Contains(string(b), s) }
+
+// TestInstantReceiptStays: an instant case done at a street window keeps
+// its receipt there, whatever the network: nothing travelled to it.
+func TestInstantReceiptStays(t *testing.T) {
+	street := intakeClerk
+	street.HallCode = streetHall
+	e := env(at(2026, 12, 1, 9, 0))
+	e.TransitHub = map[string]string{streetHall: demo.DistrictHall}
+	c, _, _, err := casework.NewCase(instantIntake(instantItem), item(t, instantItem), street, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []casework.Action{casework.ActDecide, casework.ActDeliver} {
+		e.Now = e.Now.Add(5 * time.Minute)
+		if _, _, err := casework.Apply(c, step, validInput(step), street, e); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	if c.ReceiptTransit != nil || c.Deadlines.ArchiveBy.IsZero() {
+		t.Fatalf("an instant case's receipt stays: %+v %+v", c.ReceiptTransit, c.Deadlines)
+	}
+}
