@@ -39,6 +39,11 @@ type publishScopeInput struct {
 
 type batchesInput struct {
 	State string `query:"state" enum:"prepared,in_transit,arrived," doc:"按状态筛选"`
+	Cargo string `query:"cargo" enum:"paper,result,receipt," doc:"按交接物筛选：paper 纸质申请材料；result 办理结果；receipt 送达回执"`
+}
+
+type waitingInput struct {
+	Cargo string `query:"cargo" enum:"paper,result,receipt," doc:"按交接物筛选：paper 纸质申请材料；result 办理结果；receipt 送达回执（默认：本窗口办理的全部交接物）"`
 }
 
 type batchPath struct {
@@ -48,7 +53,7 @@ type batchPath struct {
 // batchBody is a batch with its halls and people named and its totals.
 type batchBody struct {
 	Number      string             `json:"number" doc:"批次号"`
-	Cargo       network.Cargo      `json:"cargo" doc:"paper 纸质申请材料；result 办理结果"`
+	Cargo       network.Cargo      `json:"cargo" doc:"paper 纸质申请材料；result 办理结果；receipt 送达回执"`
 	From        string             `json:"from" doc:"发出大厅编码"`
 	FromName    string             `json:"from_name" doc:"发出大厅"`
 	To          string             `json:"to" doc:"接收大厅编码"`
@@ -86,7 +91,8 @@ type batchListOutput struct {
 
 type prepareBatchInput struct {
 	Body struct {
-		To      string `json:"to" maxLength:"32" doc:"接收大厅编码（区政务服务中心）"`
+		Cargo   string `json:"cargo,omitempty" enum:"paper,result,receipt," doc:"交接物：paper 纸质申请材料（默认，综合受理窗口）；result 办理结果（区政务服务中心综合出件窗口送往领取大厅）；receipt 送达回执（领取大厅综合出件窗口送回区政务服务中心）"`
+		To      string `json:"to" maxLength:"32" doc:"接收大厅编码：纸质材料和送达回执送区政务服务中心，办理结果送领取大厅"`
 		Confirm bool   `json:"confirm" doc:"确认组批（须为 true）"`
 	}
 }
@@ -108,6 +114,7 @@ type signInInput struct {
 }
 
 type waitingPaperGroup struct {
+	Cargo   network.Cargo   `json:"cargo" doc:"paper 纸质申请材料；result 办理结果；receipt 送达回执"`
 	To      string          `json:"to"`
 	ToName  string          `json:"to_name"`
 	Run     time.Time       `json:"run" doc:"搭乘的交接班次"`
@@ -116,9 +123,11 @@ type waitingPaperGroup struct {
 
 type waitingPaperOutput struct {
 	Body struct {
-		Hall    string              `json:"hall"`
-		Transit string              `json:"transit" doc:"本大厅的交接规则"`
-		Groups  []waitingPaperGroup `json:"groups" doc:"按接收大厅和班次分组的待交接材料"`
+		Hall     string              `json:"hall"`
+		Transit  string              `json:"transit" doc:"本大厅纸质材料的交接规则"`
+		Results  string              `json:"results,omitempty" doc:"办理结果送往领取大厅的交接规则（区政务服务中心）"`
+		Receipts string              `json:"receipts,omitempty" doc:"送达回执送回区政务服务中心的交接规则（街道、社区大厅）"`
+		Groups   []waitingPaperGroup `json:"groups" doc:"按接收大厅和班次分组的待交接材料"`
 	}
 }
 
@@ -138,19 +147,19 @@ func (h *Handlers) registerNetwork(a huma.API) {
 	}, h.publishScope)
 	huma.Register(a, huma.Operation{
 		OperationID: "list-waiting-paper", Method: http.MethodGet, Path: "/transit/waiting", Tags: tags,
-		Summary:     "本大厅待交接的纸质材料（按班次）",
-		Description: "街道、社区收件的区级部门办件，其纸质材料按本大厅的截止时间搭乘交接班次送区政务服务中心（默认：工作日 15:00 前收件的，搭乘下一个工作日 10:00 的班次）。",
+		Summary:     "本大厅待交接的纸质材料、办理结果和送达回执（按班次）",
+		Description: "街道、社区收件的区级部门办件，其纸质材料按本大厅的截止时间搭乘交接班次送区政务服务中心（默认：工作日 15:00 前收件的，搭乘下一个工作日 10:00 的班次）。在街道、社区领取的办件，部门提交的办理结果在区政务服务中心综合出件窗口按区政务服务中心的截止时间和班次送往领取大厅；领取后申请人签收的送达回执按领取大厅的班次送回区政务服务中心归档。cargo 筛选交接物；综合受理窗口只办理纸质材料，办理结果和送达回执由综合出件窗口办理。",
 		Security:    bearer, Errors: []int{401, 403},
 	}, h.waitingPaper)
 	huma.Register(a, huma.Operation{
 		OperationID: "list-batches", Method: http.MethodGet, Path: "/transit/batches", Tags: tags,
-		Summary: "交接批次", Description: "窗口人员和大厅负责人看到发出或送达本大厅的批次；局管理员、监督人员看到全部。",
+		Summary: "交接批次", Description: "窗口人员和大厅负责人看到发出或送达本大厅的批次（窗口人员只看到本窗口办理的交接物）；局管理员、监督人员看到全部。cargo、state 筛选。",
 		Security: bearer, Errors: []int{401, 403},
 	}, h.batches)
 	huma.Register(a, huma.Operation{
 		OperationID: "prepare-batch", Method: http.MethodPost, Path: "/transit/batches", Tags: tags,
 		Summary:     "组批（发出大厅的窗口人员）",
-		Description: "把本大厅送往 to 的、下一班次及此前班次的待交接材料编为一个批次，打印交接单。",
+		Description: "把本大厅送往 to 的、下一班次及此前班次的待交接物（cargo，默认纸质材料）编为一个批次，打印交接单。办理结果和送达回执由综合出件窗口组批。",
 		Security:    bearer, DefaultStatus: http.StatusCreated, Errors: []int{401, 403, 409, 422},
 	}, h.prepareBatch)
 	huma.Register(a, huma.Operation{
@@ -164,7 +173,7 @@ func (h *Handlers) registerNetwork(a huma.API) {
 	huma.Register(a, huma.Operation{
 		OperationID: "sign-in-batch", Method: http.MethodPost, Path: "/transit/batches/{number}/sign-in", Tags: tags,
 		Summary:     "签收（接收大厅的窗口人员）",
-		Description: "完好送达的办件自签收时起计算部门的材料交接时限（R6）；缺失或损毁的材料登记在批次上，所涉办件的材料退回收件大厅重新交接。申请人的受理等期限不因交接而延长。",
+		Description: "纸质材料：完好送达的办件自签收时起计算部门的材料交接时限（R6）。办理结果：签收后领取大厅方可核验接收结果。送达回执：签收后部门开始计算归档时限（R12，1 个工作日）。缺失或损毁的登记在批次上，所涉办件退回发出大厅重新交接。申请人的期限不因交接而延长。",
 		Security:    bearer, Errors: []int{401, 403, 404, 409, 422},
 	}, h.signIn)
 }
@@ -186,22 +195,22 @@ func (h *Handlers) publishScope(ctx context.Context, in *publishScopeInput) (*sc
 	return &scopeOutput{Body: scopeBody{Hall: v.Hall.Code, Name: v.Hall.Name, Level: string(v.Hall.Level), Scope: v.Scope, Transit: v.Transit, History: v.Versions}}, nil
 }
 
-func (h *Handlers) waitingPaper(ctx context.Context, _ *struct{}) (*waitingPaperOutput, error) {
-	w, err := h.svc.WaitingAtMyHall(ctx)
+func (h *Handlers) waitingPaper(ctx context.Context, in *waitingInput) (*waitingPaperOutput, error) {
+	w, err := h.svc.WaitingAtMyHall(ctx, network.Cargo(in.Cargo))
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}
 	out := &waitingPaperOutput{}
-	out.Body.Hall, out.Body.Transit = w.Hall.Code, w.Transit
+	out.Body.Hall, out.Body.Transit, out.Body.Results, out.Body.Receipts = w.Hall.Code, w.Transit, w.Results, w.Receipts
 	out.Body.Groups = []waitingPaperGroup{}
 	for _, g := range w.Groups {
-		out.Body.Groups = append(out.Body.Groups, waitingPaperGroup{To: g.To, ToName: g.ToName, Run: g.Run, Entries: g.Entries})
+		out.Body.Groups = append(out.Body.Groups, waitingPaperGroup{Cargo: g.Cargo, To: g.To, ToName: g.ToName, Run: g.Run, Entries: g.Entries})
 	}
 	return out, nil
 }
 
 func (h *Handlers) batches(ctx context.Context, in *batchesInput) (*batchListOutput, error) {
-	list, err := h.svc.Batches(ctx, network.BatchState(in.State))
+	list, err := h.svc.Batches(ctx, network.BatchState(in.State), network.Cargo(in.Cargo))
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}
@@ -214,7 +223,7 @@ func (h *Handlers) batches(ctx context.Context, in *batchesInput) (*batchListOut
 }
 
 func (h *Handlers) prepareBatch(ctx context.Context, in *prepareBatchInput) (*batchOutput, error) {
-	v, err := h.svc.PrepareBatch(ctx, service.PrepareBatchInput{To: in.Body.To, Confirm: in.Body.Confirm})
+	v, err := h.svc.PrepareBatch(ctx, service.PrepareBatchInput{Cargo: network.Cargo(in.Body.Cargo), To: in.Body.To, Confirm: in.Body.Confirm})
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}

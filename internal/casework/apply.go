@@ -51,6 +51,11 @@ type Env struct {
 	// the paper stays where it is taken in. Set by the service from the
 	// hall, never from a request.
 	PaperTo string
+	// TransitHub maps a street or community hall's code to the district
+	// hall its results come from and its delivery receipts go back to on
+	// transit runs (absent for a hall nothing travels to). Set by the
+	// service from the halls for the steps that start such journeys.
+	TransitHub map[string]string
 	// District is the name of the district the hall serves (江川区): the
 	// written decisions name its people's government for 行政复议 and
 	// their numbers begin with its short name. "" leaves both out.
@@ -671,6 +676,12 @@ func (t *transition) submitResult() error {
 		c.Deadlines.CorrectBy = time.Time{}
 	}
 	c.Result = ResultSubmitted
+	if hub := c.travelHub(t.env); hub != "" {
+		// The result waits at the district hall's issuance desk for the
+		// run to the pickup hall; that hall checks it once it arrives.
+		c.ResultTransit = nextTrip(c.ResultTransit, hub, c.DeskHall(PickupHall), t.env.Now)
+		t.details["result_travels"] = true
+	}
 	t.details["collect_items"] = items
 	t.docs = append(t.docs, newDocument(ResultSheet, t.env.Now, ResultSheetData{
 		Number: c.Number, Item: c.ItemName, Department: c.DepartmentCode, Outcome: c.Outcome,
@@ -727,8 +738,17 @@ func (t *transition) mail() error {
 func (t *transition) delivered(method string) error {
 	c := t.c
 	c.DeliveredAt = t.env.Now
-	c.Deadlines.ArchiveBy = t.env.Cal.AddWorkingDays(t.env.Now, c.DeadlinePolicy().ArchiveDays)
-	t.details["archive_by"] = c.Deadlines.ArchiveBy
+	if hub := c.travelHub(t.env); hub != "" && c.ResultTransit != nil {
+		// The result travelled here from the district hall, so the signed
+		// receipt travels back (an instant case's stays at the window): the
+		// department's archiving clock (R12) runs from its arrival.
+		c.ReceiptTransit = nextTrip(c.ReceiptTransit, c.DeskHall(PickupHall), hub, t.env.Now)
+		c.Deadlines.ArchiveBy = time.Time{}
+		t.details["receipt_travels"] = true
+	} else {
+		c.Deadlines.ArchiveBy = t.env.Cal.AddWorkingDays(t.env.Now, c.DeadlinePolicy().ArchiveDays)
+		t.details["archive_by"] = c.Deadlines.ArchiveBy
+	}
 	r := ReceiptOfDelivery{
 		Number: c.Number, Item: c.ItemName, Applicant: c.Applicant.Masked(), Document: c.ResultDocument,
 		Method: method, CollectItems: c.CollectItems, At: t.env.Now, By: t.a.Username,

@@ -284,7 +284,12 @@ type Case struct {
 	HandoverAt     time.Time      `json:"handover_at,omitzero"` // paper materials signed for
 	// Transit is the journey of paper taken in at a street or community
 	// hall to the district hall (transit.go); nil when the paper stays.
-	Transit        *Transit     `json:"transit,omitempty" readOnly:"true" doc:"街道、社区收件的纸质材料送区政务服务中心的交接（批次签收后部门开始计算材料交接时限）"`
+	Transit *Transit `json:"transit,omitempty" readOnly:"true" doc:"街道、社区收件的纸质材料送区政务服务中心的交接（批次签收后部门开始计算材料交接时限）"`
+	// ResultTransit is the journey of the result from the district hall to
+	// a street or community pickup hall, ReceiptTransit that of the signed
+	// delivery receipt back (transit.go); nil when nothing travels.
+	ResultTransit  *Transit     `json:"result_transit,omitempty" readOnly:"true" doc:"办理结果从区政务服务中心送往街道、社区领取大厅的交接（批次在领取大厅签收后方可核验接收）"`
+	ReceiptTransit *Transit     `json:"receipt_transit,omitempty" readOnly:"true" doc:"送达回执从领取大厅送回区政务服务中心的交接（批次签收后部门开始计算归档时限 R12）"`
 	Outcome        Outcome      `json:"outcome,omitempty"`
 	DecisionReason string       `json:"decision_reason,omitempty"`
 	ResultDocument string       `json:"result_document,omitempty"`

@@ -93,6 +93,41 @@ func guardResultSubmitted(c *Case, _ Actor, _ time.Time) error {
 	return nil
 }
 
+// guardResultHere lets the pickup hall's issuance desk check a submitted
+// result only once it is there: a result travelling from the district
+// hall is checked after its batch is signed in at the pickup hall.
+func guardResultHere(c *Case, a Actor, now time.Time) error {
+	if err := guardResultSubmitted(c, a, now); err != nil {
+		return err
+	}
+	if c.ResultInTransit() {
+		return apperr.New(apperr.Conflict, "办理结果尚未送达领取大厅（由区政务服务中心综合出件窗口编入交接批次送来），交接批次在领取大厅签收后方可核验接收")
+	}
+	return nil
+}
+
+// guardReceiptStays lets the pickup hall's issuance desk archive a
+// receipt that stays where it was signed; one that travels back to the
+// district hall is the department's to archive there.
+func guardReceiptStays(c *Case, _ Actor, _ time.Time) error {
+	if c.ReceiptTransit != nil {
+		return apperr.New(apperr.Conflict, "该办件的送达回执送回区政务服务中心，由实施部门签收归档，领取大厅不能归档")
+	}
+	return nil
+}
+
+// guardReceiptBack lets the department archive a receipt that travelled
+// back to the district hall, once its batch is signed in there.
+func guardReceiptBack(c *Case, _ Actor, _ time.Time) error {
+	switch {
+	case c.ReceiptTransit == nil:
+		return apperr.New(apperr.Conflict, "该办件的送达回执由领取大厅的综合出件窗口归档")
+	case c.ReceiptInTransit():
+		return apperr.New(apperr.Conflict, "送达回执尚在从领取大厅送回区政务服务中心的途中，交接批次签收后方可归档")
+	}
+	return nil
+}
+
 func guardPickup(c *Case, _ Actor, _ time.Time) error {
 	if c.Delivery.Method != Pickup {
 		return apperr.New(apperr.Conflict, "申请人选择了邮寄送达，请办理邮寄")

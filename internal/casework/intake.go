@@ -36,9 +36,10 @@ type Intake struct {
 	// it is taken in now and opens for acceptance when they are decided.
 	WaitFor []string `json:"-"`
 	// PickupHall is the hall the applicant chose to collect the result at,
-	// checked by the service to be a hall of the district; "" collects at the
-	// intake hall. Not read from a request body.
-	PickupHall string `json:"-"`
+	// checked by the service to be a hall of the district that issues
+	// results; "" collects at the intake hall (or, where that hall issues
+	// nothing, the nearest hall above it that does).
+	PickupHall string `json:"pickup_hall,omitempty" maxLength:"32" doc:"申请人选择的领取结果的大厅编码（须为出件的大厅；不填则在收件大厅领取，收件大厅不出件的到上级出件大厅领取）。在街道、社区领取区级部门办件的，办理结果由区政务服务中心经交接批次送达该大厅，送达回执送回区政务服务中心归档"`
 }
 
 var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$`)

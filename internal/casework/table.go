@@ -137,9 +137,9 @@ var Table = []Rule{
 	{Action: ActSubmitResult, Label: "提交办理结果", From: []State{Decided},
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardResultToSubmit},
 	{Action: ActRefuseResult, Label: "拒收结果", From: []State{Decided},
-		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardResultSubmitted, Hall: PickupHall},
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardResultHere, Hall: PickupHall},
 	{Action: ActAcceptResult, Label: "核验接收结果", From: []State{Decided}, To: ResultReady,
-		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardResultSubmitted, Hall: PickupHall},
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardResultHere, Hall: PickupHall},
 	{Action: ActDeliver, Label: "领取发证", From: []State{ResultReady}, To: Delivered,
 		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardPickup, Hall: PickupHall},
 	{Action: ActDeliver, Label: "当场发证", From: []State{Decided}, To: Delivered,
@@ -149,7 +149,11 @@ var Table = []Rule{
 	{Action: ActConfirmDelivery, Label: "确认妥投", From: []State{ResultReady}, To: Delivered,
 		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardMailed, Hall: PickupHall},
 	{Action: ActArchive, Label: "回执归档", From: []State{Delivered}, To: Archived,
-		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Hall: PickupHall},
+		Roles: []org.Role{org.RoleIssuance}, Kinds: promisedOnly, Guard: guardReceiptStays, Hall: PickupHall},
+	// A receipt that travelled back to the district hall from a street or
+	// community pickup hall is archived by the department there (R12).
+	{Action: ActArchive, Label: "回执归档", From: []State{Delivered}, To: Archived,
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardReceiptBack},
 	{Action: ActArchive, Label: "回执归档", From: []State{Delivered}, To: Archived,
 		Roles: []org.Role{org.RoleIntake, org.RoleIssuance}, Kinds: instantOnly, Hall: IntakeHall},
 	{Action: ActWithdraw, Label: "申请人撤回", From: open, To: Withdrawn,
@@ -188,6 +192,14 @@ func (a Action) Label() string {
 		return "纸质材料送达区政务服务中心"
 	case ActPaperSendBack:
 		return "纸质材料缺失或损毁，退回收件大厅"
+	case ActResultArrive:
+		return "办理结果送达领取大厅"
+	case ActResultSendBack:
+		return "办理结果缺失或损毁，退回区政务服务中心"
+	case ActReceiptArrive:
+		return "送达回执送回区政务服务中心"
+	case ActReceiptSendBack:
+		return "送达回执缺失或损毁，退回领取大厅"
 	}
 	for _, r := range Table {
 		if r.Action == a {

@@ -1,6 +1,8 @@
 package casework_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,5 +83,129 @@ func TestPaperSentBack(t *testing.T) {
 	}
 	if _, err := casework.ArrivePaper(d, "B", 1, systemActor, env(at(2026, 12, 2, 9, 0))); apperr.CodeOf(err) != apperr.Conflict {
 		t.Fatal("arrival of paper that never travelled")
+	}
+}
+
+// TestResultAndReceiptTravel: a result for a case collected at a street
+// centre travels there from the district hall and may be checked only
+// once it arrived; the receipt signed at the street travels back, the
+// archiving clock (R12) runs from its arrival, and the department, not the
+// street's issuance desk, archives it. The applicant's deadlines never
+// move.
+func TestResultAndReceiptTravel(t *testing.T) {
+	rev := reviewer("SCJG")
+	h := takeIn(t, promisedIntake(), at(2026, 12, 1, 9, 0))
+	h.c.PickupHall = demo.BinheHall
+	h.do(casework.ActAccept, casework.Input{}, rev).
+		do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk).
+		do(casework.ActHandover, casework.Input{}, rev).
+		do(casework.ActDecide, validInput(casework.ActDecide), rev)
+	decideBy := h.c.Deadlines.DecideBy
+	hub := func(now time.Time) casework.Env {
+		e := env(now)
+		e.TransitHub = map[string]string{demo.BinheHall: demo.DistrictHall, demo.XinqiaoHall: demo.DistrictHall}
+		return e
+	}
+	c := h.c
+	submitted := at(2026, 12, 4, 14, 0)
+	ev, _, err := casework.Apply(c, casework.ActSubmitResult, casework.Input{}, rev, hub(submitted))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.ResultInTransit() || c.ResultTransit.From != demo.DistrictHall || c.ResultTransit.To != demo.BinheHall || !bytesContain(ev.Details, `"result_travels":true`) {
+		t.Fatalf("the result should travel: %+v %s", c.ResultTransit, ev.Details)
+	}
+	street := issuanceClerk
+	street.HallCode = demo.BinheHall
+	_, _, err = casework.Apply(c, casework.ActAcceptResult, casework.Input{}, street, env(submitted.Add(time.Hour)))
+	wantCode(t, err, apperr.Conflict)
+	if slices.Contains(casework.Allowed(c, street, env(submitted.Add(time.Hour))), casework.ActAcceptResult) {
+		t.Fatal("accept-result offered before the result arrived")
+	}
+	_, _, err = casework.Apply(c, casework.ActAcceptResult, casework.Input{}, issuanceClerk, env(submitted.Add(time.Hour)))
+	wantCode(t, err, apperr.Forbidden) // the district hall's desk: the case collects at the street
+
+	arrived := at(2026, 12, 7, 10, 10)
+	if ch, err := casework.ArriveResult(c, "JJ20261207001", 1, street, env(arrived)); err != nil || ch.Event.Type != casework.ActResultArrive {
+		t.Fatalf("result arrives: %v", err)
+	}
+	h.c = c
+	h.doAt(arrived.Add(10*time.Minute), casework.ActAcceptResult, casework.Input{}, street)
+	delivered := at(2026, 12, 7, 11, 0)
+	if _, _, err := casework.Apply(c, casework.ActDeliver, validInput(casework.ActDeliver), street, hub(delivered)); err != nil {
+		t.Fatal(err)
+	}
+	if !c.ReceiptInTransit() || !c.Deadlines.ArchiveBy.IsZero() || c.ReceiptTransit.From != demo.BinheHall || c.ReceiptTransit.To != demo.DistrictHall {
+		t.Fatalf("the receipt should travel back, no archiving clock yet: %+v %+v", c.ReceiptTransit, c.Deadlines)
+	}
+	_, _, err = casework.Apply(c, casework.ActArchive, casework.Input{}, rev, env(delivered.Add(time.Hour)))
+	wantCode(t, err, apperr.Conflict)
+	_, _, err = casework.Apply(c, casework.ActArchive, casework.Input{}, street, env(delivered.Add(time.Hour)))
+	wantCode(t, err, apperr.Conflict)
+
+	// Sent back once, then home on Wednesday's run: archive by Thursday.
+	if _, err := casework.SendBackReceipt(c, "JJ20261208001", 1, "「送达回执」损毁", issuanceClerk, env(at(2026, 12, 8, 10, 10))); err != nil {
+		t.Fatal(err)
+	}
+	if c.ReceiptTransit.Trip != 2 || c.ReceiptTransit.SentBack != 1 || !c.ReceiptInTransit() {
+		t.Fatalf("receipt sent back: %+v", c.ReceiptTransit)
+	}
+	back := at(2026, 12, 9, 10, 10)
+	if _, err := casework.ArriveReceipt(c, "JJ20261209001", 2, issuanceClerk, env(back)); err != nil {
+		t.Fatal(err)
+	}
+	if c.ReceiptInTransit() || !c.Deadlines.ArchiveBy.Equal(at(2026, 12, 10, 17, 0)) || !c.Deadlines.DecideBy.Equal(decideBy) {
+		t.Fatalf("after the receipt's arrival: %+v", c.Deadlines)
+	}
+	_, _, err = casework.Apply(c, casework.ActArchive, casework.Input{}, street, env(back.Add(time.Hour)))
+	wantCode(t, err, apperr.Conflict) // not the street's to archive
+	ev, _, err = casework.Apply(c, casework.ActArchive, casework.Input{}, rev, env(back.Add(time.Hour)))
+	if err != nil || c.State != casework.Archived || !bytesContain(ev.Details, `"on_time":true`) {
+		t.Fatalf("the department archives: %v", err)
+	}
+	words := c.JourneyWords(func(code string) string { return code })
+	if len(words) != 2 || !strings.Contains(words[1], "JJ20261209001") || !strings.Contains(words[1], "退回 1 次") {
+		t.Fatalf("journey words: %q", words)
+	}
+}
+
+// TestNothingTravelsFromTheDistrictHall: a case collected at the district
+// hall keeps its result and receipt where they are: R12 from delivery.
+func TestNothingTravelsFromTheDistrictHall(t *testing.T) {
+	rev := reviewer("SCJG")
+	h := takeIn(t, promisedIntake(), at(2026, 12, 1, 9, 0))
+	h.do(casework.ActAccept, casework.Input{}, rev).
+		do(casework.ActSupply, validInput(casework.ActSupply), intakeClerk).
+		do(casework.ActHandover, casework.Input{}, rev).
+		do(casework.ActDecide, validInput(casework.ActDecide), rev).
+		via(casework.ActSubmitResult, casework.Input{}, rev).
+		do(casework.ActAcceptResult, casework.Input{}, issuanceClerk).
+		via(casework.ActDeliver, validInput(casework.ActDeliver), issuanceClerk)
+	if h.c.ResultTransit != nil || h.c.ReceiptTransit != nil || h.c.Deadlines.ArchiveBy.IsZero() {
+		t.Fatalf("nothing travels: %+v %+v %+v", h.c.ResultTransit, h.c.ReceiptTransit, h.c.Deadlines)
+	}
+}
+
+func bytesContain(b []byte, s string) bool { return strings.Contains(string(b), s) }
+
+// TestInstantReceiptStays: an instant case done at a street window keeps
+// its receipt there, whatever the network: nothing travelled to it.
+func TestInstantReceiptStays(t *testing.T) {
+	street := intakeClerk
+	street.HallCode = streetHall
+	e := env(at(2026, 12, 1, 9, 0))
+	e.TransitHub = map[string]string{streetHall: demo.DistrictHall}
+	c, _, _, err := casework.NewCase(instantIntake(instantItem), item(t, instantItem), street, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []casework.Action{casework.ActDecide, casework.ActDeliver} {
+		e.Now = e.Now.Add(5 * time.Minute)
+		if _, _, err := casework.Apply(c, step, validInput(step), street, e); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	if c.ReceiptTransit != nil || c.Deadlines.ArchiveBy.IsZero() {
+		t.Fatalf("an instant case's receipt stays: %+v %+v", c.ReceiptTransit, c.Deadlines)
 	}
 }

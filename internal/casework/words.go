@@ -222,6 +222,14 @@ func (c *Case) did(a Action) string {
 		return "纸质材料已送达区政务服务中心"
 	case ActPaperSendBack:
 		return "纸质材料缺失或损毁，已退回收件大厅"
+	case ActResultArrive:
+		return "办理结果已送达领取大厅"
+	case ActResultSendBack:
+		return "办理结果缺失或损毁，已退回区政务服务中心"
+	case ActReceiptArrive:
+		return "送达回执已送回区政务服务中心"
+	case ActReceiptSendBack:
+		return "送达回执缺失或损毁，已退回领取大厅"
 	}
 	return "已" + a.Label()
 }
@@ -255,6 +263,9 @@ func (c *Case) StateWords() string {
 		}
 		return "已受理，正在审查"
 	case Decided:
+		if c.ResultInTransit() {
+			return "已作出决定，办理结果正送往您选择的领取大厅，送达后通知领取"
+		}
 		return "已作出决定，正在移交办理结果"
 	case ResultReady:
 		switch {

@@ -11,23 +11,64 @@ import (
 )
 
 // Cargo is what a batch carries. Paper goes from the hall that took a case
-// in to the district hall; results (issue 15 item 3) will go from the
-// district hall to the pickup hall on batches of their own.
+// in to the district hall; results go from the district hall to a street
+// or community pickup hall, and the signed delivery receipts back, each on
+// batches of their own.
 type Cargo string
 
 // The cargoes.
 const (
-	Paper  Cargo = "paper"  // 申请材料
-	Result Cargo = "result" // 办理结果
+	Paper   Cargo = "paper"   // 申请材料
+	Result  Cargo = "result"  // 办理结果
+	Receipt Cargo = "receipt" // 送达回执
 )
+
+// Cargoes lists every cargo.
+var Cargoes = []Cargo{Paper, Result, Receipt}
+
+// Valid reports whether c is a cargo.
+func (c Cargo) Valid() bool { return slices.Contains(Cargoes, c) }
 
 // Label names the cargo.
 func (c Cargo) Label() string {
-	if c == Result {
+	switch c {
+	case Result:
 		return "办理结果"
+	case Receipt:
+		return "送达回执"
 	}
 	return "纸质申请材料"
 }
+
+// SheetTitle is the title of the cargo's printed batch sheet.
+func (c Cargo) SheetTitle() string {
+	switch c {
+	case Result:
+		return "办理结果交接单"
+	case Receipt:
+		return "送达回执交接单"
+	}
+	return "纸质材料交接单"
+}
+
+// ArrivalWords says what the signature on arrival starts, for the sheet
+// and the pages.
+func (c Cargo) ArrivalWords() string {
+	switch c {
+	case Result:
+		return "领取大厅签收后，其综合出件窗口方可核验接收结果、通知申请人领取；缺失或损毁的结果退回区政务服务中心重新交接。"
+	case Receipt:
+		return "区政务服务中心签收后，部门自签收时起 1 个工作日内归档（R12）；缺失或损毁的回执退回领取大厅重新交接。"
+	}
+	return "区政务服务中心签收后，部门自签收时起计算材料交接时限；申请人的受理等期限从收件时起算，不因交接延长。"
+}
+
+// The codes of the one "material" a result or receipt entry carries, so
+// that sheets, counts and problems treat every cargo alike.
+const (
+	ResultCode  = "result"
+	ReceiptCode = "receipt"
+)
 
 // BatchState is where a batch (交接批次) stands.
 type BatchState string
@@ -53,7 +94,8 @@ func (s BatchState) Label() string {
 }
 
 // Entry is one case's cargo in a batch: for paper, the paper materials
-// with their counts.
+// with their counts; for a result, one line (ResultCode) naming the result
+// document; for a receipt, one line (ReceiptCode).
 type Entry struct {
 	Case       string                  `json:"case" doc:"办件编号"`
 	Trip       int                     `json:"trip" doc:"该办件的第几次交接（退回后重新交接时加 1）"`
@@ -98,7 +140,7 @@ type Problem struct {
 type Batch struct {
 	ID         int64      `json:"-"`
 	Number     string     `json:"number" doc:"批次号"`
-	Cargo      Cargo      `json:"cargo" doc:"paper 纸质申请材料；result 办理结果"`
+	Cargo      Cargo      `json:"cargo" doc:"paper 纸质申请材料；result 办理结果；receipt 送达回执"`
 	From       string     `json:"from" doc:"发出大厅编码"`
 	To         string     `json:"to" doc:"接收大厅编码"`
 	Run        time.Time  `json:"run" doc:"交接班次"`
@@ -140,7 +182,7 @@ func (b *Batch) Counts() Counts {
 // on run. It refuses an empty one.
 func NewBatch(cargo Cargo, from, to string, run time.Time, entries []Entry, at time.Time, by string) (*Batch, error) {
 	if len(entries) == 0 {
-		return nil, apperr.New(apperr.Conflict, "没有待交接的材料，无需组批")
+		return nil, apperr.New(apperr.Conflict, "没有待交接的%s，无需组批", cargo.Label())
 	}
 	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.Case, b.Case) })
 	return &Batch{Cargo: cargo, From: from, To: to, Run: run, State: Prepared, Entries: entries, PreparedAt: at, PreparedBy: by}, nil

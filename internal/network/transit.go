@@ -42,3 +42,24 @@ func (s Scope) TransitWords() string {
 	return "工作日 " + s.Cutoff.String() + " 前收件的纸质材料搭乘" + when + s.Run.String() + " 的交接班次送区政务服务中心；" +
 		s.Cutoff.String() + " 后或非工作日收件的，顺延一个工作日。"
 }
+
+// ResultWords states the district hall's transit rule for results: they
+// travel on its runs, under its cut-off, to the pickup halls.
+func (s Scope) ResultWords() string {
+	when := "下一个工作日 "
+	if !s.Run.Before(s.Cutoff) {
+		when = "当日 "
+	}
+	return "工作日 " + s.Cutoff.String() + " 前部门提交的办理结果搭乘" + when + s.Run.String() + " 的交接班次送街道、社区领取大厅；" +
+		s.Cutoff.String() + " 后或非工作日提交的，顺延一个工作日。"
+}
+
+// ReceiptWords states a street or community hall's transit rule for the
+// signed delivery receipts it sends back to the district hall.
+func (s Scope) ReceiptWords() string {
+	when := "下一个工作日 "
+	if !s.Run.Before(s.Cutoff) {
+		when = "当日 "
+	}
+	return "工作日 " + s.Cutoff.String() + " 前签收的送达回执搭乘" + when + s.Run.String() + " 的交接班次送回区政务服务中心归档。"
+}

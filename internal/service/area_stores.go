@@ -91,6 +91,7 @@ type clientsStore interface {
 
 // caseworkStore is what Casework needs of the store.
 type caseworkStore interface {
+	TripBatch(ctx context.Context, number string, cargo network.Cargo, trip int) (*network.Batch, error)
 	Authorisations(ctx context.Context, accountID int64, agent string) ([]applicant.Authorisation, error)
 	Bundle(ctx context.Context, number string) (*bundle.Bundle, error)
 	BundleTemplate(ctx context.Context, code string) (*bundle.Template, error)

@@ -54,6 +54,11 @@ type CaseView struct {
 	// the hall it was taken in at, by its name: filled by Case ("" when
 	// unknown).
 	ReceivedByName, PreReviewByName, HallName string
+	// PickupHallName is the hall where the result is collected, by its
+	// name; Journey says, in words, where the case's travelling paper,
+	// result and receipt are (casework.Case.JourneyWords).
+	PickupHallName string
+	Journey        []string
 
 	// names and hallName turn the usernames and hall codes of the record
 	// into real names and hall names (filled by Case): see Name and
@@ -367,6 +372,14 @@ func (s *Casework) Act(ctx context.Context, number string, action casework.Actio
 			return nil, err
 		}
 	}
+	switch action {
+	case casework.ActSubmitResult, casework.ActDeliver, casework.ActConfirmDelivery:
+		// A result collected at a street or community hall travels there,
+		// its receipt back (issue 15 item 3).
+		if env.TransitHub, err = s.transitHub(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var plan *hallPlan
 	if action == casework.ActCompleteIntake && a.HallCode != "" {
 		// The paper of an online application is taken in only at a hall
@@ -399,7 +412,7 @@ func (s *Casework) Act(ctx context.Context, number string, action casework.Actio
 		return nil, hr.Named(s.hallNames(ctx)) // after the transaction: see HallRefusal
 	}
 	if err != nil {
-		return nil, err
+		return nil, s.resultNotHere(ctx, number, action, err)
 	}
 	s.log.Info("case changed", "number", number, "action", action, "state", c.State, "by", a.Username, "request_id", RequestFrom(ctx).ID)
 	if c.BundleNumber != "" && !a.System { // the system's own steps come from advancing the bundle
@@ -478,6 +491,10 @@ func (s *Casework) nameCasePeople(ctx context.Context, v *CaseView, more ...stri
 	if c.HallCode != "" && v.hallName != nil {
 		v.HallName = v.hallName(c.HallCode)
 	}
+	if p := c.DeskHall(casework.PickupHall); p != "" && v.hallName != nil {
+		v.PickupHallName = nameOr(v.hallName, p)
+	}
+	v.Journey = c.JourneyWords(func(code string) string { return nameOr(v.hallName, code) })
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/network"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
@@ -84,6 +85,18 @@ func TestOneClerkTwoDesks(t *testing.T) {
 			t.Fatal(err)
 		}
 		issuing := web(service.WithUser(context.Background(), u))
+		// The result travels to her street centre in a batch (issue 15
+		// item 3); her issuance desk signs it in.
+		rb, err := svc.PrepareBatch(web(as["chujian"]), service.PrepareBatchInput{Cargo: network.Result, To: demo.BinheHall, Confirm: true})
+		if err != nil {
+			t.Fatalf("result batch at the district hall: %v", err)
+		}
+		if _, err := svc.SignOutBatch(web(as["chujian"]), rb.Number, service.SignOutInput{Courier: "王师傅", Confirm: true}); err != nil {
+			t.Fatalf("result sign-out: %v", err)
+		}
+		if _, err := svc.SignInBatch(issuing, rb.Number, service.SignInInput{Confirm: true}); err != nil {
+			t.Fatalf("result sign-in at the street: %v", err)
+		}
 		if _, err := svc.Act(issuing, n, casework.ActAcceptResult, casework.Input{}, 0); err != nil {
 			t.Fatalf("accept-result at the issuance desk: %v", err)
 		}

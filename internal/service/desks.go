@@ -61,13 +61,21 @@ var deptTabs = []Tab{
 		holds: func(c *casework.Case) bool { return c.State == casework.Decided && c.Result == casework.ResultRefused }},
 	{Key: "result", Label: "待送结果", Due: "", Hint: "已作出决定、尚未把结果送交出件窗口的办件：附结果交接表和出件时须收回的物品。",
 		holds: func(c *casework.Case) bool { return c.State == casework.Decided && c.Result == casework.ResultNone }},
+	{Key: "archive", Label: "回执待归档", Due: "archive_by", Hint: "在街道、社区大厅领取的办件，送达回执经交接批次送回区政务服务中心：自签收时起 {archive} 个工作日内归档。",
+		holds: func(c *casework.Case) bool {
+			return c.State == casework.Delivered && c.ReceiptTransit != nil && !c.ReceiptInTransit()
+		}},
 }
 
 // issuanceTabs are the issuance desk's tabs, in the order of the work.
 var issuanceTabs = []Tab{
 	{Key: "check", Label: "待核验结果", Due: "", Hint: "部门送来的办理结果：与办件核对后接收，不符的拒收并说明原因（部门须 {correct} 个工作日内更正）。",
 		holds: func(c *casework.Case) bool {
-			return c.State == casework.Decided && c.Result == casework.ResultSubmitted
+			return c.State == casework.Decided && c.Result == casework.ResultSubmitted && !c.ResultInTransit()
+		}},
+	{Key: "coming", Label: "结果在途", Due: "", Hint: "在本大厅领取的区级部门办件：办理结果由区政务服务中心经交接批次送来，在「交接批次」签收后核验接收。",
+		holds: func(c *casework.Case) bool {
+			return c.State == casework.Decided && c.Result == casework.ResultSubmitted && c.ResultInTransit()
 		}},
 	{Key: "refused", Label: "拒收待更正", Due: "correct_by", Hint: "已拒收、等待部门更正后重新送来的结果。",
 		holds: func(c *casework.Case) bool { return c.State == casework.Decided && c.Result == casework.ResultRefused }},
@@ -83,13 +91,13 @@ var issuanceTabs = []Tab{
 		holds: func(c *casework.Case) bool {
 			return c.State == casework.ResultReady && c.Result == casework.ResultMailed
 		}},
-	{Key: "archive", Label: "回执待归档", Due: "archive_by", Hint: "已送达的办件：送达回执 {archive} 个工作日内送回部门归档。",
-		holds: func(c *casework.Case) bool { return c.State == casework.Delivered }},
+	{Key: "archive", Label: "回执待归档", Due: "archive_by", Hint: "已送达的办件：送达回执 {archive} 个工作日内送回部门归档（在街道、社区领取的，回执经「交接批次」送回区政务服务中心，由部门归档）。",
+		holds: func(c *casework.Case) bool { return c.State == casework.Delivered && c.ReceiptTransit == nil }},
 }
 
 // deskStates are the states a desk's tabs draw from.
 var deskStates = map[Desk][]casework.State{
-	DeptDesk:     {casework.Received, casework.Accepted, casework.Decided},
+	DeptDesk:     {casework.Received, casework.Accepted, casework.Decided, casework.Delivered},
 	IssuanceDesk: {casework.Decided, casework.ResultReady, casework.Delivered},
 }
 

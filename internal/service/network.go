@@ -50,6 +50,29 @@ func (s *base) hallPlan(ctx context.Context, code string) (hallPlan, error) {
 	return p, nil
 }
 
+// transitHub maps every street and community hall to the district hall
+// its results come from and its receipts go back to (casework.Env).
+func (s *base) transitHub(ctx context.Context) (map[string]string, error) {
+	halls, err := s.store.Halls(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var district string
+	for _, h := range halls {
+		if h.Level == org.District {
+			district = h.Code
+			break
+		}
+	}
+	out := map[string]string{}
+	for _, h := range halls {
+		if network.Travels(h.Level) && district != "" && h.Code != district {
+			out[h.Code] = district
+		}
+	}
+	return out, nil
+}
+
 // scopeOf returns the scope in force at hall: its highest published
 // version, else the default.
 func (s *base) scopeOf(ctx context.Context, hall string) (network.Scope, error) {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,16 +13,22 @@ import (
 	"github.com/onewindow/onewindow/internal/store"
 )
 
-// WaitingPaper is the paper waiting at a hall for its transit run, by
-// destination and run: what the next batch would carry.
+// WaitingPaper is the cargo waiting at a hall for its transit run (paper,
+// results, receipts), by cargo, destination and run: what the next
+// batches would carry.
 type WaitingPaper struct {
 	Hall    org.Hall
-	Transit string // the hall's transit rule in words
-	Groups  []WaitingGroup
+	Transit string // the hall's transit rule for paper in words
+	// Results and Receipts state the hall's rule for the results it sends
+	// (the district hall) or the receipts it sends back (a street or
+	// community hall); "" where none leave.
+	Results, Receipts string
+	Groups            []WaitingGroup
 }
 
-// WaitingGroup is the paper for one destination on one run.
+// WaitingGroup is the cargo for one destination on one run.
 type WaitingGroup struct {
+	Cargo   network.Cargo
 	To      string
 	ToName  string
 	Run     time.Time
@@ -45,9 +52,30 @@ func (s *Network) clerk(ctx context.Context, what string) (*Actor, error) {
 	return require(ctx, what, org.RoleIntake, org.RoleIssuance)
 }
 
-// WaitingAtMyHall returns the paper waiting at the clerk's hall for a
-// transit run, grouped by destination and run (the hall's cut-off).
-func (s *Network) WaitingAtMyHall(ctx context.Context) (*WaitingPaper, error) {
+// handles reports whether a clerk of role moves cargo: paper is the
+// intake desk's (and, as before results travelled, the issuance desk's
+// too); results and receipts are the issuance desk's alone.
+func handles(role org.Role, cargo network.Cargo) bool {
+	switch cargo {
+	case network.Result, network.Receipt:
+		return role == org.RoleIssuance
+	}
+	return role == org.RoleIntake || role == org.RoleIssuance
+}
+
+// refuseCargo is the 403 of a clerk whose desk does not move cargo.
+func refuseCargo(role org.Role, cargo network.Cargo) error {
+	if handles(role, cargo) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "%s的交接由综合出件窗口办理，%s不能办理", cargo.Label(), role.Label())
+}
+
+// WaitingAtMyHall returns the cargo waiting at the clerk's hall for a
+// transit run, grouped by cargo, destination and run (the hall's
+// cut-off): the cargo given, or every cargo the clerk's desk moves when
+// cargo is "".
+func (s *Network) WaitingAtMyHall(ctx context.Context, cargo network.Cargo) (*WaitingPaper, error) {
 	a, err := s.clerk(ctx, "查看待交接的材料")
 	if err != nil {
 		return nil, err
@@ -56,9 +84,27 @@ func (s *Network) WaitingAtMyHall(ctx context.Context) (*WaitingPaper, error) {
 	if hall == "" {
 		return nil, apperr.New(apperr.Forbidden, "您的账号未指定所在大厅，不能办理材料交接")
 	}
-	return s.waiting(ctx, hall)
+	if cargo != "" {
+		if !cargo.Valid() {
+			return nil, apperr.Field("cargo", "交接物须为 paper（纸质申请材料）、result（办理结果）或 receipt（送达回执）")
+		}
+		if err := refuseCargo(a.User.Role, cargo); err != nil {
+			return nil, err
+		}
+	}
+	w, err := s.waiting(ctx, hall)
+	if err != nil {
+		return nil, err
+	}
+	w.Groups = slices.DeleteFunc(w.Groups, func(g WaitingGroup) bool {
+		return cargo != "" && g.Cargo != cargo || !handles(a.User.Role, g.Cargo)
+	})
+	return w, nil
 }
 
+// waiting returns everything waiting at hall for a run. Every cargo
+// leaves on the sending hall's runs under its cut-off: results on the
+// district hall's, receipts on the street's, as paper does.
 func (s *Network) waiting(ctx context.Context, hall string) (*WaitingPaper, error) {
 	p, err := s.hallPlan(ctx, hall)
 	if err != nil {
@@ -74,6 +120,11 @@ func (s *Network) waiting(ctx context.Context, hall string) (*WaitingPaper, erro
 	}
 	names := s.hallNames(ctx)
 	w := &WaitingPaper{Hall: p.Hall, Transit: p.Scope.TransitWords()}
+	if p.PaperTo == "" {
+		w.Results = p.Scope.ResultWords()
+	} else {
+		w.Receipts = p.Scope.ReceiptWords()
+	}
 	for _, t := range trips {
 		e, err := s.entry(ctx, t)
 		if err != nil {
@@ -82,12 +133,12 @@ func (s *Network) waiting(ctx context.Context, hall string) (*WaitingPaper, erro
 		run := p.Scope.RunFor(cal, t.Since)
 		i := len(w.Groups) - 1
 		for ; i >= 0; i-- {
-			if w.Groups[i].To == t.To && w.Groups[i].Run.Equal(run) {
+			if w.Groups[i].Cargo == t.Cargo && w.Groups[i].To == t.To && w.Groups[i].Run.Equal(run) {
 				break
 			}
 		}
 		if i < 0 {
-			w.Groups = append(w.Groups, WaitingGroup{To: t.To, ToName: nameOr(names, t.To), Run: run})
+			w.Groups = append(w.Groups, WaitingGroup{Cargo: t.Cargo, To: t.To, ToName: nameOr(names, t.To), Run: run})
 			i = len(w.Groups) - 1
 		}
 		w.Groups[i].Entries = append(w.Groups[i].Entries, e)
@@ -104,7 +155,8 @@ func nameOr(names func(string) string, code string) string {
 	return code
 }
 
-// entry returns a waiting trip's entry: the case's paper with its counts.
+// entry returns a waiting trip's entry: the case's paper with its counts,
+// or its result document, or its signed delivery receipt.
 func (s *Network) entry(ctx context.Context, t store.Trip) (network.Entry, error) {
 	c, err := s.store.Case(ctx, t.Case)
 	if err != nil {
@@ -112,6 +164,14 @@ func (s *Network) entry(ctx context.Context, t store.Trip) (network.Entry, error
 	}
 	e := network.Entry{Case: c.Number, Trip: t.Trip, Item: c.ItemName, Department: c.DepartmentCode,
 		Applicant: c.Applicant.Masked().Name, ReceivedAt: c.ReceivedAt}
+	switch t.Cargo {
+	case network.Result:
+		e.Materials = []casework.MaterialLine{{Code: network.ResultCode, Name: "办理结果：" + c.ResultDocument, Originals: 1, Paper: true}}
+		return e, nil
+	case network.Receipt:
+		e.Materials = []casework.MaterialLine{{Code: network.ReceiptCode, Name: "送达回执（申请人签收）", Originals: 1, Paper: true}}
+		return e, nil
+	}
 	for _, m := range c.Materials {
 		if m.Paper && (m.Status == casework.Provided || m.Status == casework.Supplied) {
 			e.Materials = append(e.Materials, casework.MaterialLine{Code: m.Code, Name: m.Name, Originals: m.Originals, Copies: m.Copies, Paper: true, Status: string(m.Status)})
@@ -120,10 +180,12 @@ func (s *Network) entry(ctx context.Context, t store.Trip) (network.Entry, error
 	return e, nil
 }
 
-// PrepareBatchInput asks for the batch of the paper waiting at the
-// clerk's hall for one destination, on the run due next (every run due by
-// then included: paper that missed an earlier run goes now).
+// PrepareBatchInput asks for the batch of the cargo (paper when "")
+// waiting at the clerk's hall for one destination, on the run due next
+// (every run due by then included: cargo that missed an earlier run goes
+// now).
 type PrepareBatchInput struct {
+	Cargo   network.Cargo
 	To      string
 	Confirm bool
 }
@@ -143,10 +205,21 @@ func (s *Network) PrepareBatch(ctx context.Context, in PrepareBatchInput) (*Batc
 	if hall == "" {
 		return nil, apperr.New(apperr.Forbidden, "您的账号未指定所在大厅，不能办理材料交接")
 	}
+	cargo := in.Cargo
+	if cargo == "" {
+		cargo = network.Paper
+	}
+	if !cargo.Valid() {
+		return nil, apperr.Field("cargo", "交接物须为 paper（纸质申请材料）、result（办理结果）或 receipt（送达回执）")
+	}
+	if err := refuseCargo(a.User.Role, cargo); err != nil {
+		return nil, err
+	}
 	w, err := s.waiting(ctx, hall)
 	if err != nil {
 		return nil, err
 	}
+	w.Groups = slices.DeleteFunc(w.Groups, func(g WaitingGroup) bool { return g.Cargo != cargo })
 	now := s.clock.Now()
 	var entries []network.Entry
 	var next, run time.Time // the first run still to come; the batch's
@@ -164,16 +237,16 @@ func (s *Network) PrepareBatch(ctx context.Context, in PrepareBatchInput) (*Batc
 		}
 	}
 	if len(entries) == 0 {
-		return nil, apperr.New(apperr.Conflict, "本大厅没有送往该大厅的待交接材料")
+		return nil, apperr.New(apperr.Conflict, "本大厅没有送往该大厅的待交接%s", cargo.Label())
 	}
-	b, err := network.NewBatch(network.Paper, hall, in.To, run, entries, now, a.Name())
+	b, err := network.NewBatch(cargo, hall, in.To, run, entries, now, a.Name())
 	if err != nil {
 		return nil, err
 	}
 	if err := s.store.CreateBatch(ctx, b); err != nil {
 		return nil, err
 	}
-	s.log.Info("batch prepared", "batch", b.Number, "from", hall, "to", in.To, "cases", len(entries), "by", a.Name(), "request_id", RequestFrom(ctx).ID)
+	s.log.Info("batch prepared", "batch", b.Number, "cargo", cargo, "from", hall, "to", in.To, "cases", len(entries), "by", a.Name(), "request_id", RequestFrom(ctx).ID)
 	return s.batchView(ctx, b, a)
 }
 
@@ -197,6 +270,9 @@ func (s *Network) SignOutBatch(ctx context.Context, number string, in SignOutInp
 	now := s.clock.Now()
 	b, err := s.store.UpdateBatch(ctx, number, func(b *network.Batch) (map[string]store.ChangeFunc, error) {
 		if err := s.atHall(ctx, a, b.From, b, "签出"); err != nil {
+			return nil, err
+		}
+		if err := refuseCargo(a.User.Role, b.Cargo); err != nil {
 			return nil, err
 		}
 		return nil, b.SignOut(now, a.Name(), in.Courier)
@@ -239,20 +315,24 @@ func (s *Network) SignInBatch(ctx context.Context, number string, in SignInInput
 		if err := s.atHall(ctx, a, b.To, b, "签收"); err != nil {
 			return nil, err
 		}
+		if err := refuseCargo(a.User.Role, b.Cargo); err != nil {
+			return nil, err
+		}
 		arrived, back, err := b.SignIn(env.Now, a.Name(), in.Problems)
 		if err != nil {
 			return nil, err
 		}
+		arrive, sendBack := arrivalSteps(b.Cargo)
 		changes := make(map[string]store.ChangeFunc, len(b.Entries))
 		for _, e := range arrived {
 			changes[e.Case] = func(c *casework.Case) (casework.Change, error) {
-				return casework.ArrivePaper(c, b.Number, e.Trip, actor, env)
+				return arrive(c, b.Number, e.Trip, actor, env)
 			}
 		}
 		for _, e := range back {
 			words := problemWords(b, e.Case)
 			changes[e.Case] = func(c *casework.Case) (casework.Change, error) {
-				return casework.SendBackPaper(c, b.Number, e.Trip, words, actor, env)
+				return sendBack(c, b.Number, e.Trip, words, actor, env)
 			}
 		}
 		return changes, nil
@@ -262,6 +342,22 @@ func (s *Network) SignInBatch(ctx context.Context, number string, in SignInInput
 	}
 	s.log.Info("batch signed in", "batch", number, "problems", len(in.Problems), "by", a.Name(), "request_id", RequestFrom(ctx).ID)
 	return s.batchView(ctx, b, a)
+}
+
+// arrivalSteps returns the case steps of a batch of cargo signed in: the
+// arrival of what came whole, the send-back of what came missing or
+// damaged.
+func arrivalSteps(cargo network.Cargo) (
+	arrive func(*casework.Case, string, int, casework.Actor, casework.Env) (casework.Change, error),
+	sendBack func(*casework.Case, string, int, string, casework.Actor, casework.Env) (casework.Change, error),
+) {
+	switch cargo {
+	case network.Result:
+		return casework.ArriveResult, casework.SendBackResult
+	case network.Receipt:
+		return casework.ArriveReceipt, casework.SendBackReceipt
+	}
+	return casework.ArrivePaper, casework.SendBackPaper
 }
 
 // atHall refuses a clerk of another hall than hall, naming both halls.
@@ -318,8 +414,10 @@ func (s *Network) Batch(ctx context.Context, number string) (*BatchView, error) 
 }
 
 // Batches returns the batches leaving or reaching the viewer's hall
-// (every hall's for the bureau admin and supervisors), newest run first.
-func (s *Network) Batches(ctx context.Context, state network.BatchState) ([]BatchView, error) {
+// (every hall's for the bureau admin and supervisors), newest run first:
+// those in state and of cargo ("" for any); a clerk sees only the cargo
+// their desk moves.
+func (s *Network) Batches(ctx context.Context, state network.BatchState, cargo network.Cargo) ([]BatchView, error) {
 	a, err := require(ctx, "查看交接批次", org.RoleIntake, org.RoleIssuance, org.RoleHallManager, org.RoleAdmin, org.RoleSupervisor)
 	if err != nil {
 		return nil, err
@@ -334,12 +432,19 @@ func (s *Network) Batches(ctx context.Context, state network.BatchState) ([]Batc
 	if state != "" {
 		f.States = []network.BatchState{state}
 	}
+	if cargo != "" && !cargo.Valid() {
+		return nil, apperr.Field("cargo", "交接物须为 paper（纸质申请材料）、result（办理结果）或 receipt（送达回执）")
+	}
+	f.Cargo = cargo
 	list, err := s.store.TransitBatches(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]BatchView, 0, len(list))
 	for i := range list {
+		if u := a.User; u != nil && u.Role.WorksAtHall() && !handles(u.Role, list[i].Cargo) {
+			continue
+		}
 		v, err := s.batchView(ctx, &list[i], a)
 		if err != nil {
 			return nil, err
@@ -378,8 +483,8 @@ func (s *Network) batchView(ctx context.Context, b *network.Batch, a *Actor) (*B
 		v.ProblemWords = append(v.ProblemWords, p.Case+"："+problemWords(&network.Batch{Problems: []network.Problem{p}, Entries: b.Entries}, p.Case))
 	}
 	if u := a.User; u != nil && u.Role.WorksAtHall() {
-		v.CanSignOut = b.State == network.Prepared && u.HallCode == b.From
-		v.CanSignIn = b.State == network.InTransit && u.HallCode == b.To
+		v.CanSignOut = b.State == network.Prepared && u.HallCode == b.From && handles(u.Role, b.Cargo)
+		v.CanSignIn = b.State == network.InTransit && u.HallCode == b.To && handles(u.Role, b.Cargo)
 	}
 	return v, nil
 }

@@ -69,7 +69,7 @@ func TestStreetPaperTravels(t *testing.T) {
 		_, err = svc.Act(as["shenpi"], c.Number, casework.ActHandover, casework.Input{}, 0)
 		wantErrCode(t, err, apperr.Conflict)
 
-		w, err := svc.WaitingAtMyHall(street)
+		w, err := svc.WaitingAtMyHall(street, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func TestStreetPaperTravels(t *testing.T) {
 		if !runs[c.Number].Equal(shAt("2026-12-07 10:00:00")) || !runs[after.Case.Number].Equal(shAt("2026-12-08 10:00:00")) {
 			t.Fatalf("runs: %v", runs)
 		}
-		if w, _ := svc.WaitingAtMyHall(district); len(w.Groups) != 0 {
+		if w, _ := svc.WaitingAtMyHall(district, ""); len(w.Groups) != 0 {
 			t.Fatal("the district hall's paper stays")
 		}
 
@@ -139,14 +139,14 @@ func TestStreetPaperTravels(t *testing.T) {
 		if err != nil || len(back.Problems) != 1 || len(back.ProblemWords) != 1 {
 			t.Fatalf("sign-in with a problem: %v %+v", err, back)
 		}
-		w, err = svc.WaitingAtMyHall(street)
+		w, err = svc.WaitingAtMyHall(street, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if runs := runsOf(w); len(runs) != 1 || runs[after.Case.Number].IsZero() {
 			t.Fatalf("the paper sent back waits again: %v", runs)
 		}
-		list, err := svc.Batches(as["dating"], "")
+		list, err := svc.Batches(as["dating"], "", "")
 		if err != nil || len(list) != 2 {
 			t.Fatalf("the district hall manager's batches: %v %d", err, len(list))
 		}
@@ -173,7 +173,7 @@ func TestHolidayEveRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, err := svc.WaitingAtMyHall(as["shouli2"])
+		w, err := svc.WaitingAtMyHall(as["shouli2"], "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -122,13 +122,17 @@ func (s *Online) openBlob(ctx context.Context, f casework.FileRef) (io.ReadClose
 
 // OnlineDraft is an online application being written (or submitted from).
 type OnlineDraft struct {
-	ID        int64                         `json:"-"`
-	Version   int                           `json:"-"`
-	ItemCode  string                        `json:"item_code"`
-	Files     map[string][]casework.FileRef `json:"files"`
-	Delivery  *casework.Delivery            `json:"delivery,omitempty"`
-	AccountID int64                         `json:"-"` // the applicant; an agent names the account acted for
-	UpdatedAt time.Time                     `json:"-"` // when the draft was last saved
+	ID       int64                         `json:"-"`
+	Version  int                           `json:"-"`
+	ItemCode string                        `json:"item_code"`
+	Files    map[string][]casework.FileRef `json:"files"`
+	Delivery *casework.Delivery            `json:"delivery,omitempty"`
+	// PickupHall is the hall the applicant chose to collect the result
+	// at ("" for the default: the hall that takes the paper in, or the
+	// district hall for a fully online item).
+	PickupHall string    `json:"pickup_hall,omitempty" doc:"领取结果的大厅编码（须为出件的大厅）；不填则在提交纸质材料的大厅领取，全程网办事项在区政务服务中心领取"`
+	AccountID  int64     `json:"-"` // the applicant; an agent names the account acted for
+	UpdatedAt  time.Time `json:"-"` // when the draft was last saved
 }
 
 // SaveDraft saves the signed-in applicant's draft: new (ID 0) or at the
@@ -295,6 +299,12 @@ func (s *Online) SubmitOnline(ctx context.Context, d OnlineDraft) (*CaseView, er
 	pickup, err := s.onlinePickupHall(ctx, item)
 	if err != nil {
 		return nil, err
+	}
+	if d.PickupHall != "" {
+		if err := s.checkIssues(ctx, d.PickupHall); err != nil {
+			return nil, err
+		}
+		pickup = d.PickupHall
 	}
 	in := casework.OnlineApplication{ItemCode: d.ItemCode, Applicant: acc.Party(), Files: d.Files, Delivery: d.Delivery, PickupHall: pickup}
 	c, ev, err := casework.NewOnlineCase(in, item, a, env)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -103,36 +104,46 @@ func (s *Store) PublishHallScope(ctx context.Context, sc *network.Scope, baseVer
 }
 
 // syncTrip keeps the case's transit trips in step with the case, in the
-// transaction of its change: a trip the change started waits for a batch,
-// and any older trip still waiting is superseded by it.
+// transaction of its change: a trip the change started (of its paper, its
+// result or its receipt) waits for a batch, and any older trip of the same
+// cargo still waiting is superseded by it.
 func (s *Store) syncTrip(ctx context.Context, tx *sql.Tx, c *casework.Case) error {
-	t := c.Transit
-	if t == nil || !t.ArrivedAt.IsZero() {
-		return nil
+	for _, j := range []struct {
+		cargo network.Cargo
+		t     *casework.Transit
+	}{{network.Paper, c.Transit}, {network.Result, c.ResultTransit}, {network.Receipt, c.ReceiptTransit}} {
+		t := j.t
+		if t == nil || !t.ArrivedAt.IsZero() {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE transit_trips SET superseded = 1 WHERE case_id = $1 AND cargo = $2 AND trip < $3 AND batch_id IS NULL AND superseded = 0`,
+			c.ID, string(j.cargo), t.Trip); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO transit_trips (case_id, cargo, trip, case_number, from_hall, to_hall, since)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id, cargo, trip) DO NOTHING`,
+			c.ID, string(j.cargo), t.Trip, c.Number, t.From, t.To, stamp(t.Since)); err != nil {
+			return err
+		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE transit_trips SET superseded = 1 WHERE case_id = $1 AND trip < $2 AND batch_id IS NULL AND superseded = 0`,
-		c.ID, t.Trip); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO transit_trips (case_id, trip, case_number, from_hall, to_hall, since)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id, trip) DO NOTHING`,
-		c.ID, t.Trip, c.Number, t.From, t.To, stamp(t.Since))
-	return err
+	return nil
 }
 
 // Trip is one case's paper waiting at the hall that took it in for a
 // batch to carry it.
 type Trip struct {
-	Case  string    // the case number
-	Trip  int       // the case's trip
-	From  string    // the hall the paper waits at
-	To    string    // the hall it goes to
-	Since time.Time // taken in (or sent back) at
+	Cargo network.Cargo // paper, result or receipt
+	Case  string        // the case number
+	Trip  int           // the case's trip
+	From  string        // the hall the paper waits at
+	To    string        // the hall it goes to
+	Since time.Time     // taken in (or sent back) at
 }
 
-// WaitingTrips returns the paper waiting at hall for a batch, oldest first.
+// WaitingTrips returns the cargo waiting at hall for a batch (paper,
+// results and receipts), oldest first.
 func (s *Store) WaitingTrips(ctx context.Context, hall string) ([]Trip, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT case_number, trip, from_hall, to_hall, since FROM transit_trips
+	rows, err := s.read.QueryContext(ctx, `SELECT cargo, case_number, trip, from_hall, to_hall, since FROM transit_trips
 		WHERE from_hall = $1 AND batch_id IS NULL AND superseded = 0 ORDER BY since, case_number`, hall)
 	if err != nil {
 		return nil, err
@@ -141,12 +152,25 @@ func (s *Store) WaitingTrips(ctx context.Context, hall string) ([]Trip, error) {
 	var out []Trip
 	for rows.Next() {
 		var t Trip
-		if err := rows.Scan(&t.Case, &t.Trip, &t.From, &t.To, timeDest{&t.Since}); err != nil {
+		var cargo string
+		if err := rows.Scan(&cargo, &t.Case, &t.Trip, &t.From, &t.To, timeDest{&t.Since}); err != nil {
 			return nil, err
 		}
+		t.Cargo = network.Cargo(cargo)
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// TripBatch returns the batch that took a case's trip of cargo, nil while
+// the trip still waits for one.
+func (s *Store) TripBatch(ctx context.Context, number string, cargo network.Cargo, trip int) (*network.Batch, error) {
+	b, err := scanBatch(s.read.QueryRowContext(ctx, `SELECT b.id, b.version, b.data FROM transit_trips t JOIN transit_batches b ON b.id = t.batch_id
+		WHERE t.case_number = $1 AND t.cargo = $2 AND t.trip = $3`, number, string(cargo), trip))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return b, err
 }
 
 // batchNumber formats the n-th batch of a day: JJ, the date, three digits.
@@ -177,12 +201,12 @@ func (s *Store) CreateBatch(ctx context.Context, b *network.Batch) error {
 		}
 		for _, e := range b.Entries {
 			res, err := tx.ExecContext(ctx, `UPDATE transit_trips SET batch_id = $1
-				WHERE case_number = $2 AND trip = $3 AND from_hall = $4 AND batch_id IS NULL AND superseded = 0`, b.ID, e.Case, e.Trip, b.From)
+				WHERE case_number = $2 AND cargo = $3 AND trip = $4 AND from_hall = $5 AND batch_id IS NULL AND superseded = 0`, b.ID, e.Case, string(b.Cargo), e.Trip, b.From)
 			if err != nil {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n != 1 {
-				return apperr.New(apperr.Conflict, "办件 %s 的材料已编入其他批次或已有新的待交接材料，请刷新后重新组批", e.Case)
+				return apperr.New(apperr.Conflict, "办件 %s 的%s已编入其他批次或已有新的待交接%s，请刷新后重新组批", e.Case, b.Cargo.Label(), b.Cargo.Label())
 			}
 		}
 		return nil
@@ -219,6 +243,7 @@ func (s *Store) TransitBatch(ctx context.Context, number string) (*network.Batch
 // every hall), in the states given (all when none), newest run first.
 type BatchFilter struct {
 	Hall   string
+	Cargo  network.Cargo // "" for every cargo
 	States []network.BatchState
 	Limit  int
 }
@@ -229,6 +254,10 @@ func (s *Store) TransitBatches(ctx context.Context, f BatchFilter) ([]network.Ba
 	if f.Hall != "" {
 		args = append(args, f.Hall)
 		q += fmt.Sprintf(` AND (from_hall = $%d OR to_hall = $%d)`, len(args), len(args))
+	}
+	if f.Cargo != "" {
+		args = append(args, string(f.Cargo))
+		q += fmt.Sprintf(` AND cargo = $%d`, len(args))
 	}
 	if len(f.States) > 0 {
 		q += ` AND state IN (`

@@ -145,3 +145,56 @@ func TestTransitBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestTransitCargo: a case's paper, result and receipt trips are kept
+// apart (each numbered from 1): a result trip waits at the district hall
+// beside the same case's arrived paper, a result batch takes only the
+// result trip, TripBatch finds it, and batches filter by cargo.
+func TestTransitCargo(t *testing.T) {
+	t.Parallel()
+	clk := clock.At(start)
+	storetest.Each(t, clk, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		must(t, st.Load(ctx, demoSeed(), "system"))
+		c := streetCase(t, st, start)
+		at := start.Add(time.Hour)
+		_, err := st.UpdateCase(ctx, c.Number, func(c *casework.Case) (casework.Change, error) {
+			c.Transit.ArrivedAt, c.Transit.Batch = at, "JJ1"
+			c.ResultTransit = &casework.Transit{From: demo.DistrictHall, To: demo.XinqiaoHall, Trip: 1, Since: at}
+			return casework.Change{Event: &casework.Event{Type: casework.ActSubmitResult, Actor: "shenpi", Role: "reviewer", Desk: "web", At: at,
+				From: casework.Received, To: casework.Received, Details: json.RawMessage(`{"result_travels":true}`)}}, nil
+		})
+		must(t, err)
+		waiting, err := st.WaitingTrips(ctx, demo.DistrictHall)
+		must(t, err)
+		if len(waiting) != 1 || waiting[0].Cargo != network.Result || waiting[0].Trip != 1 || waiting[0].To != demo.XinqiaoHall {
+			t.Fatalf("the result waits at the district hall: %+v", waiting)
+		}
+		if paper, _ := st.WaitingTrips(ctx, demo.XinqiaoHall); len(paper) != 1 || paper[0].Cargo != network.Paper {
+			t.Fatalf("the paper trip stays as it was (the store keeps trips, the batch takes them): %+v", paper)
+		}
+		if b, err := st.TripBatch(ctx, c.Number, network.Result, 1); err != nil || b != nil {
+			t.Fatalf("no batch yet: %v %+v", err, b)
+		}
+		b, err := network.NewBatch(network.Result, demo.DistrictHall, demo.XinqiaoHall, start.Add(24*time.Hour),
+			[]network.Entry{{Case: c.Number, Trip: 1}}, at, "chujian")
+		must(t, err)
+		must(t, st.CreateBatch(ctx, b))
+		found, err := st.TripBatch(ctx, c.Number, network.Result, 1)
+		must(t, err)
+		if found == nil || found.Number != b.Number || found.Cargo != network.Result {
+			t.Fatalf("the result's batch: %+v", found)
+		}
+		// A batch of another cargo cannot take the result's trip.
+		wrong, _ := network.NewBatch(network.Receipt, demo.DistrictHall, demo.XinqiaoHall, start.Add(24*time.Hour),
+			[]network.Entry{{Case: c.Number, Trip: 1}}, at, "chujian")
+		wantCode(t, st.CreateBatch(ctx, wrong), apperr.Conflict)
+		for cargo, n := range map[network.Cargo]int{network.Result: 1, network.Paper: 0, network.Receipt: 0} {
+			list, err := st.TransitBatches(ctx, store.BatchFilter{Cargo: cargo})
+			must(t, err)
+			if len(list) != n {
+				t.Errorf("%s batches: %d, want %d", cargo, len(list), n)
+			}
+		}
+	})
+}

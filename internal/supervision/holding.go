@@ -19,7 +19,7 @@ const (
 	NoHolder   Holder = ""
 	LegalPause Holder = "pause"      // 法定暂停: the clock stopped (art. 45)
 	Applicant  Holder = "applicant"  // returned for correction, deferred materials, waiting for pickup, in the post
-	Transit    Holder = "transit"    // 交接途中: paper between a street or community hall and the district hall
+	Transit    Holder = "transit"    // 交接途中: paper, a result or a receipt between a street or community hall and the district hall
 	Issuance   Holder = "issuance"   // 综合出件窗口: checking the result, returning the receipt
 	Department Holder = "department" // before acceptance, in review, preparing the result
 	IntakeDesk Holder = "intake"     // 综合受理窗口: instant cases at the window
@@ -89,7 +89,9 @@ func (r *Record) holder(f Facts) Holder {
 		s == casework.Submitted && r.PreReviewPass,
 		r.Result == "mailed":
 		return Applicant
-	case r.InTransit && (s == casework.Received || s == casework.Accepted || s == casework.Decided):
+	case r.InTransit && (s == casework.Received || s == casework.Accepted || s == casework.Decided),
+		r.ResultTravels && s == casework.Decided && r.Result == "submitted",
+		r.ReceiptTravels && s == casework.Delivered:
 		return Transit
 	case s == casework.Delivered, s == casework.Decided && r.Result == "submitted":
 		return Issuance

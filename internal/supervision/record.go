@@ -61,10 +61,15 @@ type Record struct {
 	// InTransit is set while paper taken in at a street or community hall
 	// travels to the district hall (casework.Transit): transit holds the
 	// case until the batch arrives.
-	InTransit  bool      `json:"in_transit,omitempty"`
-	Result     string    `json:"result,omitempty"` // submitted, refused, accepted, mailed
-	Accepted   time.Time `json:"accepted,omitzero"`
-	PausedDays int       `json:"paused_days,omitempty"`
+	InTransit bool `json:"in_transit,omitempty"`
+	// ResultTravels and ReceiptTravels are set while the result travels
+	// from the district hall to a street or community pickup hall, and
+	// while the signed receipt travels back: transit holds the case then.
+	ResultTravels  bool      `json:"result_travels,omitempty"`
+	ReceiptTravels bool      `json:"receipt_travels,omitempty"`
+	Result         string    `json:"result,omitempty"` // submitted, refused, accepted, mailed
+	Accepted       time.Time `json:"accepted,omitzero"`
+	PausedDays     int       `json:"paused_days,omitempty"`
 }
 
 // Clone returns a copy of r that shares nothing with it: folding an event
@@ -104,6 +109,10 @@ type details struct {
 	// district hall; Current: a transit step of the case's current trip.
 	PaperTravels bool `json:"paper_travels"`
 	Current      bool `json:"current"`
+	// ResultTravels, ReceiptTravels: the result (submit-result) or the
+	// receipt (deliver, confirm-delivery) the event hands over travels.
+	ResultTravels  bool `json:"result_travels"`
+	ReceiptTravels bool `json:"receipt_travels"`
 }
 
 // pause stops the case's clock: a pause, or a special procedure whose
@@ -228,12 +237,25 @@ func (r *Record) Fold(ev *casework.Event, f Facts, env Env) {
 	case casework.ActSubmitResult:
 		r.close(Correct, ev, onTime, Done)
 		r.Result = "submitted"
+		r.ResultTravels = d.ResultTravels
+	case casework.ActResultArrive:
+		r.ResultTravels = r.ResultTravels && !d.Current
+	case casework.ActResultSendBack:
+		r.ResultTravels = r.ResultTravels || d.Current
+	case casework.ActReceiptArrive:
+		if d.Current {
+			r.ReceiptTravels = false
+			r.open(Archive, d.ArchiveBy) // R12 from the receipt's arrival
+		}
+	case casework.ActReceiptSendBack:
+		r.ReceiptTravels = r.ReceiptTravels || d.Current
 	case casework.ActAcceptResult:
 		r.Result = "accepted"
 	case casework.ActMail:
 		r.Result = "mailed"
 	case casework.ActDeliver, casework.ActConfirmDelivery:
-		r.open(Archive, d.ArchiveBy)
+		r.ReceiptTravels = d.ReceiptTravels
+		r.open(Archive, d.ArchiveBy) // none while the receipt travels
 	case casework.ActArchive:
 		r.close(Archive, ev, onTime, Done)
 	}

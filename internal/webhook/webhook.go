@@ -125,6 +125,10 @@ var eventNames = map[casework.Action]string{
 	casework.ActFinishProcedure:  "procedure_finished",
 	casework.ActPaperArrive:      "paper_arrived",
 	casework.ActPaperSendBack:    "paper_sent_back",
+	casework.ActResultArrive:     "result_arrived",
+	casework.ActResultSendBack:   "result_sent_back",
+	casework.ActReceiptArrive:    "receipt_arrived",
+	casework.ActReceiptSendBack:  "receipt_sent_back",
 	casework.ActAttachFiles:      "files_attached",
 }
 

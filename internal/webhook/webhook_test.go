@@ -168,7 +168,10 @@ func TestEnvelope(t *testing.T) {
 // Every action of the case rules has its own CloudEvents type, so that a
 // subscription can ask for it by name.
 func TestEveryActionNamed(t *testing.T) {
-	for _, a := range casework.Actions() {
+	// The network's steps are not rows of the table: the batches take them.
+	transit := []casework.Action{casework.ActPaperArrive, casework.ActPaperSendBack, casework.ActResultArrive,
+		casework.ActResultSendBack, casework.ActReceiptArrive, casework.ActReceiptSendBack}
+	for _, a := range append(casework.Actions(), transit...) {
 		if _, ok := eventNames[a]; !ok {
 			t.Errorf("action %s has no CloudEvents name", a)
 		}

@@ -50,6 +50,7 @@ func (h *Handlers) intakeSearch(w http.ResponseWriter, r *http.Request) {
 // intakeFormData is the intake form of one item.
 type intakeFormData struct {
 	D            *service.DeskItem
+	PickupHalls  []service.PickupChoice // the halls that issue, the default marked
 	Instant      bool
 	Person       bool // the item accepts natural persons
 	Entity       bool // the item accepts organisations
@@ -96,6 +97,11 @@ func (h *Handlers) showIntakeForm(w http.ResponseWriter, r *http.Request, status
 		data.Person = data.Person || k == catalog.NaturalPerson
 		data.Entity = data.Entity || k != catalog.NaturalPerson
 	}
+	if data.PickupHalls, err = h.svc.PickupHalls(r.Context()); err != nil {
+		v = page.View{Title: "综合受理"}
+		h.render(w, r, h.FormError(r, &v, err), "error", v)
+		return
+	}
 	if !d.DeferralDue.IsZero() {
 		data.DueMin = calendar.DateOf(h.svc.Now()).AddDays(1).String()
 		data.DueMax = calendar.DateOf(d.DeferralDue).String()
@@ -108,6 +114,11 @@ func (h *Handlers) showIntakeForm(w http.ResponseWriter, r *http.Request, status
 		v.Form = url.Values{
 			"applicant.kind": {string(kind)}, "applicant.id_type": {string(idType)}, "agent.id_type": {string(identity.ResidentID)},
 			"channel": {string(casework.AtWindow)}, "delivery.method": {string(casework.Pickup)}, "deferral_due": {data.DueMax},
+		}
+		for _, c := range data.PickupHalls {
+			if c.Default {
+				v.Form.Set("pickup_hall", c.Code)
+			}
 		}
 	}
 	if failure != nil {

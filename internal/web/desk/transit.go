@@ -27,12 +27,12 @@ func (h *Handlers) transitPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) showTransit(w http.ResponseWriter, r *http.Request, status int, v page.View) {
 	ctx := r.Context()
 	v.Title = "交接批次"
-	waiting, err := h.svc.WaitingAtMyHall(ctx)
+	waiting, err := h.svc.WaitingAtMyHall(ctx, "") // every cargo the clerk's desk moves
 	if err != nil {
 		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
 	}
-	batches, err := h.svc.Batches(ctx, "")
+	batches, err := h.svc.Batches(ctx, "", "")
 	if err != nil {
 		h.render(w, r, h.FormError(r, &v, err), "error", v)
 		return
@@ -47,7 +47,7 @@ func (h *Handlers) prepareBatch(w http.ResponseWriter, r *http.Request) {
 		h.showTransit(w, r, http.StatusBadRequest, page.View{Error: "表单有误，请重试"})
 		return
 	}
-	b, err := h.svc.PrepareBatch(r.Context(), service.PrepareBatchInput{To: r.PostFormValue("to"), Confirm: r.PostFormValue("confirm") != ""})
+	b, err := h.svc.PrepareBatch(r.Context(), service.PrepareBatchInput{Cargo: network.Cargo(r.PostFormValue("cargo")), To: r.PostFormValue("to"), Confirm: r.PostFormValue("confirm") != ""})
 	if err != nil {
 		var v page.View
 		h.showTransit(w, r, h.FormError(r, &v, err), v)
@@ -83,13 +83,13 @@ func (h *Handlers) signOutBatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	number := r.PathValue("number")
-	_, err := h.svc.SignOutBatch(r.Context(), number, service.SignOutInput{Courier: r.PostFormValue("courier"), Confirm: r.PostFormValue("confirm") != ""})
+	b, err := h.svc.SignOutBatch(r.Context(), number, service.SignOutInput{Courier: r.PostFormValue("courier"), Confirm: r.PostFormValue("confirm") != ""})
 	if err != nil {
 		var v page.View
 		h.showBatch(w, r, h.FormError(r, &v, err), v)
 		return
 	}
-	h.Redirect(w, r, "/transit/batches/"+number, "批次 "+number+" 已签出，材料在途")
+	h.Redirect(w, r, "/transit/batches/"+number, "批次 "+number+" 已签出，"+b.Cargo.Label()+"在途")
 }
 
 // signInBatch signs the batch in with the problems marked on its rows:
@@ -118,9 +118,9 @@ func (h *Handlers) signInBatch(w http.ResponseWriter, r *http.Request) {
 		h.showBatch(w, r, h.FormError(r, &v, err), v)
 		return
 	}
-	msg := "批次 " + number + " 已签收，部门自签收时起计算材料交接时限"
+	msg := "批次 " + number + " 已签收。" + b.Cargo.ArrivalWords()
 	if len(b.Problems) > 0 {
-		msg += "；缺失或损毁的材料已登记，所涉办件的材料退回收件大厅"
+		msg += "（本批次登记了缺失或损毁，所涉办件已退回发出大厅）"
 	}
 	h.Redirect(w, r, "/transit/batches/"+number, msg)
 }

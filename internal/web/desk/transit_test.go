@@ -22,8 +22,14 @@ func TestTransitPages(t *testing.T) {
 		number := v.Case.Number
 		street, district := h.signIn(t, "shouli2"), h.signIn(t, "shouli")
 		street.get("/").want(t, http.StatusOK, `href="/transit"`)
+		// 领取大厅: the halls that issue, the street centre by default; the
+		// community station, which issues nothing, is not offered.
+		form := street.get("/intake/SCJG-XK-001")
+		form.want(t, http.StatusOK, `name="pickup_hall"`, `<option value="`+demo.BinheHall+`" selected>`, "江川区政务服务中心")
+		form.wantNot(t, demo.LiuyinHall)
+		street.get("/cases/"+number).want(t, http.StatusOK, "领取大厅", "大厅间交接", "纸质材料：从江川区滨河街道为民服务中心送往江川区政务服务中心")
 		p := street.get("/transit")
-		p.want(t, http.StatusOK, "待交接的材料", number, "送往江川区政务服务中心", "2026-10-08 10:00")
+		p.want(t, http.StatusOK, "纸质申请材料 · 送往江川区政务服务中心", number, "送往江川区政务服务中心", "2026-10-08 10:00")
 
 		p = street.post("/transit/batches", url.Values{"to": {demo.DistrictHall}, "confirm": {"1"}})
 		if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/transit/batches/JJ") {
@@ -41,7 +47,7 @@ func TestTransitPages(t *testing.T) {
 		p = district.get(path)
 		p.want(t, http.StatusOK, `action="`+path+`/sign-in"`, `name="problem_`+number+`_M01"`)
 		p = district.follow(t, path+"/sign-in", url.Values{"confirm": {"1"}, "problem_" + number + "_M01": {"damaged"}, "note_" + number + "_M01": {"水渍"}})
-		p.want(t, http.StatusOK, "已签收", "材料问题", "损毁", "水渍", "已退回")
+		p.want(t, http.StatusOK, "已签收", "签收时登记的问题", "损毁", "水渍", "已退回")
 		street.get("/transit").want(t, http.StatusOK, number, "重新交接")
 	})
 }

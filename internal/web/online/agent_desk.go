@@ -121,10 +121,11 @@ func (h *Handlers) agentCase(w http.ResponseWriter, r *http.Request) {
 // agentApplyData is the form of an online application an agent makes for
 // an applicant.
 type agentApplyData struct {
-	Mandate *applicant.Authorisation
-	Item    *catalog.Item
-	Covered bool // the mandate covers the item now: the form is shown
-	Errors  []page.FieldMessage
+	PickupHalls []service.PickupChoice // the halls that issue results
+	Mandate     *applicant.Authorisation
+	Item        *catalog.Item
+	Covered     bool // the mandate covers the item now: the form is shown
+	Errors      []page.FieldMessage
 }
 
 // agentMandateFor returns the agent's current mandate from the account, or
@@ -176,6 +177,10 @@ func (h *Handlers) showAgentApply(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	d := agentApplyData{Mandate: m, Item: it}
+	if d.PickupHalls, err = h.svc.PickupHalls(r.Context()); err != nil {
+		h.DeskError(w, r, "代为网上申报", err)
+		return
+	}
 	if v.Form == nil {
 		v.Form = url.Values{"delivery.method": {string(casework.Pickup)}}
 	}
@@ -265,10 +270,11 @@ func (h *Handlers) agentApply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var delivery *casework.Delivery
-	if base := page.IntakeFromForm("", f); base.Delivery != nil {
+	base := page.IntakeFromForm("", f)
+	if base.Delivery != nil {
 		delivery = base.Delivery
 	}
-	cv, err := h.svc.SubmitOnline(ctx, service.OnlineDraft{ItemCode: it.Code, Files: files, Delivery: delivery, AccountID: account})
+	cv, err := h.svc.SubmitOnline(ctx, service.OnlineDraft{ItemCode: it.Code, Files: files, Delivery: delivery, PickupHall: base.PickupHall, AccountID: account})
 	if err != nil {
 		h.showAgentApply(w, r, 0, page.View{}, account, item, err)
 		return

@@ -159,19 +159,20 @@ type myMaterial struct {
 // myApplyData is the online application form of one item, new or from a
 // draft.
 type myApplyData struct {
-	Item       *catalog.Item
-	Department string
-	Full       bool
-	Draft      *service.OnlineDraft // nil until the first upload or save
-	ID         string               // the draft's id, or "new"
-	Version    int
-	Materials  []myMaterial
-	Fits       bool
-	Complete   bool
-	Errors     []page.FieldMessage // every message, for the summary at the top
-	Existing   int64               // the applicant's draft of this item, offered on a new form
-	MaxFiles   int
-	Policy     casework.Policy // in force: the pre-review limit the form states
+	PickupHalls []service.PickupChoice // the halls that issue results
+	Item        *catalog.Item
+	Department  string
+	Full        bool
+	Draft       *service.OnlineDraft // nil until the first upload or save
+	ID          string               // the draft's id, or "new"
+	Version     int
+	Materials   []myMaterial
+	Fits        bool
+	Complete    bool
+	Errors      []page.FieldMessage // every message, for the summary at the top
+	Existing    int64               // the applicant's draft of this item, offered on a new form
+	MaxFiles    int
+	Policy      casework.Policy // in force: the pre-review limit the form states
 }
 
 // LevelText names the item's online level.
@@ -264,6 +265,11 @@ func (h *Handlers) showApply(w http.ResponseWriter, r *http.Request, status int,
 	slices.SortFunc(data.Errors, func(a, b page.FieldMessage) int { return cmp.Compare(a.Href, b.Href) })
 	if v.Form == nil {
 		v.Form = deliveryForm(d.Delivery)
+		v.Form.Set("pickup_hall", d.PickupHall)
+	}
+	if data.PickupHalls, err = h.svc.PickupHalls(ctx); err != nil {
+		h.myFail(w, r, "网上申报", err)
+		return
 	}
 	v.Title, v.Data = "网上申报 · "+it.Name, data
 	h.Render(w, r, status, "my_apply_form", v)
@@ -311,6 +317,7 @@ func (h *Handlers) mySaveDraft(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Delivery = deliveryFromForm(r.PostForm)
+	d.PickupHall = strings.TrimSpace(r.PostFormValue("pickup_hall"))
 	if err := h.svc.SaveDraft(r.Context(), d); err != nil {
 		h.applyFailed(w, r, it, d, r.PostForm, err)
 		return
@@ -330,6 +337,7 @@ func (h *Handlers) mySubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Delivery = deliveryFromForm(r.PostForm)
+	d.PickupHall = strings.TrimSpace(r.PostFormValue("pickup_hall"))
 	if d.ID != 0 {
 		if seen, _ := strconv.Atoi(r.PostFormValue("version")); seen != 0 && seen != d.Version {
 			h.applyFailed(w, r, it, d, r.PostForm, apperr.New(apperr.Conflict, "草稿已在别处修改，请核对材料后再提交"))

@@ -83,6 +83,7 @@ func IntakeFromForm(code string, f url.Values) casework.Intake {
 	default:
 		in.Delivery = &casework.Delivery{Method: m}
 	}
+	in.PickupHall = strings.TrimSpace(f.Get("pickup_hall")) // "" collects at the intake hall
 	return in
 }
 
