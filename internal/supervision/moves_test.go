@@ -35,9 +35,9 @@ func TestTripsAndPickup(t *testing.T) {
 	}
 	e := r.Entries()
 	for k, want := range map[supervision.EntryKey]int64{
-		{Day: "2026-12-04", Metric: supervision.MetricTransit}:          1,
-		{Day: "2026-12-04", Metric: supervision.MetricTransitMinutes}:   720,
-		{Day: "2026-12-04", Metric: supervision.TransitBucket(720)}:     1,
+		{Day: "2026-12-04", Metric: supervision.MetricTransit}:         1,
+		{Day: "2026-12-04", Metric: supervision.MetricTransitMinutes}:  720,
+		{Day: "2026-12-04", Metric: supervision.TransitBucket(720)}:    1,
 		{Day: "2026-12-08", Metric: supervision.PickupMetric("JC-BH")}: 1,
 	} {
 		if e[k] != want {
