@@ -22,11 +22,13 @@ import (
 
 // HallFigures is one hall's row.
 type HallFigures struct {
-	Hall   string        `json:"hall"`
-	Name   string        `json:"name"`
-	Level  org.HallLevel `json:"level,omitempty"`
-	Parent string        `json:"parent,omitempty" doc:"上级大厅编码"`
-	Depth  int           `json:"depth" doc:"在大厅树中的层级：区 0，街道 1，社区 2"`
+	Hall  string        `json:"hall"`
+	Name  string        `json:"name"`
+	Level org.HallLevel `json:"level,omitempty"`
+	// LevelLabel names the level for people: 区级大厅, 街道, 社区.
+	LevelLabel string `json:"level_label,omitempty"`
+	Parent     string `json:"parent,omitempty" doc:"上级大厅编码"`
+	Depth      int    `json:"depth" doc:"在大厅树中的层级：区 0，街道 1，社区 2"`
 
 	Intake      int64  `json:"intake" doc:"期间内收件数（按收件日）"`
 	IntakeCases string `json:"intake_cases"`
@@ -129,7 +131,7 @@ func (v *Supervision) Halls(ctx context.Context, p Period) ([]HallFigures, error
 // hallRow computes one hall's figures from its rollup sums.
 func (p Period) hallRow(h treeHall, sums map[supervision.Metric]int64, over map[supervision.Kind]int64, pickups int64) HallFigures {
 	code := h.hall.Code
-	row := HallFigures{Hall: code, Name: h.hall.Name, Level: h.hall.Level, Parent: h.hall.ParentCode, Depth: h.depth,
+	row := HallFigures{Hall: code, Name: h.hall.Name, Level: h.hall.Level, LevelLabel: hallLevelLabel(h.hall.Level), Parent: h.hall.ParentCode, Depth: h.depth,
 		Intake: sums[supervision.MetricIntake], IntakeCases: p.drill("intakes", code),
 		StepCases: p.drill("steps", code), Pickups: pickups, PickupCases: p.drill("moves", code, "kind", string(supervision.MovePickup))}
 	for _, k := range supervision.Kinds {
@@ -155,6 +157,19 @@ func (p Period) hallRow(h treeHall, sums map[supervision.Metric]int64, over map[
 	}
 	row.Transit = t
 	return row
+}
+
+// hallLevelLabel names a hall's level in the per-hall figures.
+func hallLevelLabel(l org.HallLevel) string {
+	switch l {
+	case org.District:
+		return "区政务服务中心"
+	case org.Street:
+		return "街道为民服务中心"
+	case org.Community:
+		return "社区便民服务站"
+	}
+	return ""
 }
 
 // treeHall is a hall in the hall tree's order, with its depth.

@@ -8,7 +8,7 @@ import (
 )
 
 // HallFiguresHeader is the header of the per-hall figures' export.
-var HallFiguresHeader = []string{"大厅", "收件数", "按时", "超时", "超期未办", "按时率",
+var HallFiguresHeader = []string{"大厅", "层级", "收件数", "按时", "超时", "超期未办", "按时率",
 	"交接次数", "平均在途（工作小时）", "90%在途不超过（工作小时）", "领取数", "评价数", "差评数", "满意率"}
 
 // HallFiguresFileName is the export's file name for the period.
@@ -17,8 +17,8 @@ func HallFiguresFileName(p Period, f export.Format) string {
 }
 
 // WriteHallFigures writes the per-hall figures as a spreadsheet (xlsx or
-// CSV with BOM), one row per hall with its numbers; communities indented
-// under their street. Rates are percentages; a rate or time with nothing
+// CSV with BOM), one row per hall in the order of the hall tree, with its
+// level. Rates are percentages; a rate or time with nothing
 // to count reads 无数据.
 func WriteHallFigures(w io.Writer, f export.Format, rows []HallFigures) error {
 	out, err := export.New(f, w, "各大厅", HallFiguresHeader)
@@ -26,10 +26,6 @@ func WriteHallFigures(w io.Writer, f export.Format, rows []HallFigures) error {
 		return err
 	}
 	for _, r := range rows {
-		name := r.Name
-		for range r.Depth {
-			name = "　" + name // an ideographic space per level of the tree
-		}
 		var mean, p90 any = noData, noData
 		if r.Transit.Mean != nil {
 			mean = float64(int64(*r.Transit.Mean/6+0.5)) / 10 // hours, one decimal
@@ -37,7 +33,7 @@ func WriteHallFigures(w io.Writer, f export.Format, rows []HallFigures) error {
 		if r.Transit.P90 != nil {
 			p90 = *r.Transit.P90
 		}
-		if err := out.Row([]any{name, r.Intake, r.OnTime, r.Late, r.Overdue, percent(r.OnTimeRate),
+		if err := out.Row([]any{r.Name, r.LevelLabel, r.Intake, r.OnTime, r.Late, r.Overdue, percent(r.OnTimeRate),
 			r.Transit.Trips, mean, p90, r.Pickups, r.Ratings, r.Bad, percent(r.Satisfaction)}); err != nil {
 			_ = out.Close()
 			return apperr.Wrap(err, "hall figures export")
