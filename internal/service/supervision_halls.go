@@ -5,7 +5,6 @@ import (
 	"net/url"
 
 	"github.com/onewindow/onewindow/internal/apperr"
-	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/supervision"
@@ -17,8 +16,8 @@ import (
 // of the steps of the cases taken in there, the transit time of their
 // paper to the district hall, the results collected there and the
 // satisfaction of the ratings given there. Each number carries the
-// drill-down listing what it counts. Read from the rollups (and the
-// ratings), so a year of every hall costs a few small queries.
+// drill-down listing what it counts. Read from the rollups only, so a
+// year of every hall costs a few small queries.
 
 // HallFigures is one hall's row.
 type HallFigures struct {
@@ -65,7 +64,8 @@ type TransitFigure struct {
 // hallFigureMetrics are the rollup metrics the per-hall figures read
 // besides the transit buckets.
 func hallFigureMetrics() []supervision.Metric {
-	return append(stepMetrics(), supervision.MetricIntake, supervision.MetricTransit, supervision.MetricTransitMinutes)
+	return append(stepMetrics(), supervision.MetricIntake, supervision.MetricTransit, supervision.MetricTransitMinutes,
+		supervision.MetricRating, supervision.MetricRatingBad)
 }
 
 // Halls returns the per-hall figures of the period: every hall in the
@@ -93,12 +93,6 @@ func (v *Supervision) Halls(ctx context.Context, p Period) ([]HallFigures, error
 	if err != nil {
 		return nil, err
 	}
-	from, _ := calendar.ParseDate(p.From)
-	to, _ := calendar.ParseDate(p.To)
-	rates, err := v.store.RatingRatesByHall(ctx, from.At(0, 0), to.AddDays(1).At(0, 0), p.Department)
-	if err != nil {
-		return nil, err
-	}
 	halls, err := v.store.Halls(ctx)
 	if err != nil {
 		return nil, err
@@ -110,12 +104,6 @@ func (v *Supervision) Halls(ctx context.Context, p Period) ([]HallFigures, error
 			continue
 		}
 		row := p.hallRow(h, sums[h.hall.Code], over[h.hall.Code], pickups[h.hall.Code])
-		for _, r := range rates {
-			if r.Key == h.hall.Code {
-				row.Ratings, row.Bad = int64(r.Total), int64(r.Bad)
-				row.Satisfaction = rateOf(int64(r.Total-r.Bad), int64(r.Total))
-			}
-		}
 		if ledger {
 			q := url.Values{"from": {p.From}, "to": {p.To}, "hall": {h.hall.Code}}
 			if p.Department != "" {
@@ -140,6 +128,8 @@ func (p Period) hallRow(h treeHall, sums map[supervision.Metric]int64, over map[
 		row.Overdue += over[k]
 	}
 	row.OnTimeRate = rateOf(row.OnTime, row.Counted())
+	row.Ratings, row.Bad = sums[supervision.MetricRating], sums[supervision.MetricRatingBad]
+	row.Satisfaction = rateOf(row.Ratings-row.Bad, row.Ratings)
 	t := TransitFigure{Trips: sums[supervision.MetricTransit], Minutes: sums[supervision.MetricTransitMinutes],
 		Cases: p.drill("moves", code, "kind", string(supervision.MoveTransit))}
 	if t.Trips > 0 {

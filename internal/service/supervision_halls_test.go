@@ -213,7 +213,7 @@ func TestHallFigures(t *testing.T) {
 		for i := range rows {
 			a, b := rows[i], again[i]
 			if a.Intake != b.Intake || a.Punctuality != b.Punctuality || a.Pickups != b.Pickups || a.Transit.Trips != b.Transit.Trips ||
-				a.Transit.Minutes != b.Transit.Minutes {
+				a.Transit.Minutes != b.Transit.Minutes || a.Ratings != b.Ratings || a.Bad != b.Bad {
 				t.Errorf("%s rebuilt %+v, live %+v", a.Hall, b, a)
 			}
 		}

@@ -28,7 +28,7 @@ func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
 				return err
 			}
 		}
-		return nil
+		return s.rebuildRatingRollup(ctx, tx) // the ratings, counted with the emptying
 	})
 	if err != nil {
 		return nil, err

@@ -183,3 +183,12 @@ func (r *Record) Moves(intakeHall string) []Move {
 	}
 	return out
 }
+
+// The ratings given at each hall (满意率 per hall), counted in the hall
+// rollup rows (key: the hall where the rating was given, department: the
+// rating's) on the rating's day, in the rating's own transaction; a rating
+// whose appeal is upheld is taken out again.
+const (
+	MetricRating    Metric = "rating"     // ratings
+	MetricRatingBad Metric = "rating_bad" // of which bad (不满意, 非常不满意)
+)
