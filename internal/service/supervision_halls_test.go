@@ -221,5 +221,33 @@ func TestHallFigures(t *testing.T) {
 		if tr2.Total != 1 {
 			t.Errorf("rebuilt trips %+v", tr2)
 		}
+
+		// D's bad rating, appealed and upheld, no longer counts: live and
+		// rebuilt alike.
+		rects, err := svc.Rectifications(as["admin"], service.RectificationFilter{State: rating.Open})
+		if err != nil || len(rects) != 1 {
+			t.Fatalf("rectifications: %v %+v", err, rects)
+		}
+		id := rects[0].Rectification.ID
+		if _, err := svc.ActOnRectification(as["bumen"], id, rating.ActAppeal, rating.StepInput{Note: "申请人误评，有录音为证"}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.ActOnRectification(as["jiandu"], id, rating.ActUphold, rating.StepInput{Note: "成立"}, 0); err != nil {
+			t.Fatal(err)
+		}
+		for _, when := range []string{"upheld", "rebuilt"} {
+			if when == "rebuilt" {
+				if _, err := sv.Rebuild(as["admin"]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rows, err := sv.Halls(as["jiandu"], octPeriod)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := rows[0]; d.Ratings != 0 || d.Bad != 0 || d.Satisfaction != nil || rows[1].Ratings != 1 {
+				t.Errorf("%s: district %d ratings (%d bad), 滨河 %d", when, d.Ratings, d.Bad, rows[1].Ratings)
+			}
+		}
 	})
 }
