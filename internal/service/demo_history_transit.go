@@ -101,7 +101,7 @@ func (l *life) travel() {
 		l.ended = true // on the road when the story ends
 		return
 	}
-	clerk := g.pick(g.intake[t.To])
+	clerk := g.runClerk(t.To, run) // the same clerk signs the whole batch in, and the story's dice are not thrown
 	l.change(arrive, string(casework.ActPaperArrive), func(c *casework.Case, env casework.Env) (casework.Change, error) {
 		return casework.ArrivePaper(c, b.Number, t.Trip, clerk, env)
 	})
@@ -130,13 +130,22 @@ func (g *history) runBatch(cb *store.CaseBatch, t casework.Transit, run, arrive 
 	return b, nil
 }
 
-// clerkName names an intake clerk of hall for a run's signature.
-func (g *history) clerkName(hall string, run time.Time) string {
+// runUser is the intake clerk of hall who signs a run's batch.
+func (g *history) runUser(hall string, run time.Time) org.User {
 	users := g.intake[hall]
 	if len(users) == 0 {
-		return ""
+		return org.User{}
 	}
-	return users[run.YearDay()%len(users)].Name
+	return users[run.YearDay()%len(users)]
+}
+
+// clerkName names the clerk of hall who signs a run's batch.
+func (g *history) clerkName(hall string, run time.Time) string { return g.runUser(hall, run).Name }
+
+// runClerk is that clerk acting (the district hall's signs the batch in).
+func (g *history) runClerk(hall string, run time.Time) casework.Actor {
+	u := g.runUser(hall, run)
+	return casework.Actor{Username: u.Username, Role: u.Role, HallCode: u.HallCode, Desk: historyDesk + ":" + u.HallCode}
 }
 
 // saveRuns writes the batches of the transaction's runs whole, with their
