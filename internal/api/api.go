@@ -75,6 +75,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerRatings(a)
 	h.registerAppointments(a)
 	h.registerSupervision(a)
+	h.registerSupervisionHalls(a)
 	h.registerLedgers(a)
 	h.registerElectronic(a)
 	h.registerVerify(a)

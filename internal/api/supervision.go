@@ -116,7 +116,7 @@ type holdingCasesInput struct {
 	Hall       string `query:"hall" maxLength:"32" doc:"只看一个大厅收件的办件（大厅负责人只能看本大厅）；分组须为部门、大厅或月份"`
 	Limit      int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"每页条数"`
 	Offset     int    `query:"offset" minimum:"0" doc:"跳过的条数"`
-	Holder     string `query:"holder" enum:"pause,applicant,issuance,department,intake," doc:"停留方；不填为全部"`
+	Holder     string `query:"holder" enum:"pause,applicant,transit,issuance,department,intake," doc:"停留方；不填为全部"`
 }
 
 type holdingCasesOutput struct {

@@ -191,6 +191,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 			{"jiandu", "/supervision/ratings", 200}, {"jiandu", "/supervision/notices", 200},
 			{"jiandu", "/supervision/notices/new", 200}, {"jiandu", "/supervision/notices/999", 404}, {"jiandu", "/supervision/bulletin", 200},
 			{"jiandu", "/supervision/ledgers", 200}, {"jiandu", "/supervision/ledgers/notices", 200},
+			{"jiandu", "/supervision/halls", 200}, {"jiandu", "/supervision/halls/cases?from=2026-01-01&to=2026-01-31&group=hall&key=" + hall + "&kind=pickup", 200},
 			{"", "/screen/" + hall, 200}, {"", "/screen/" + hall + "/figures", 200},
 			{"", "/healthz", 200}, {"", "/readyz", 200}, {"", "/api/v1/docs", 200}, {"", "/api/v1/items", 200},
 			{"", "/api/v1/openapi.json", 200}, {"", "/api/v1/nope", 404}, {"", "/no/such/page", 404},

@@ -13,6 +13,7 @@ import (
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/identity"
+	"github.com/onewindow/onewindow/internal/network"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/store"
@@ -88,7 +89,7 @@ func (s *Service) GenerateHistory(ctx context.Context, opt HistoryOptions) (*His
 				}
 				done++
 			}
-			return nil
+			return g.saveRuns(b)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("generated case %d: %w", done+1, err)
@@ -125,7 +126,15 @@ type history struct {
 	review   map[string][]org.User // department → reviewers
 	admins   map[string][]org.User // department → department admins
 	intakes  []time.Time           // every case's intake moment, in order
-	rep      HistoryReport
+	// The street network: where each hall's paper travels ("" when it
+	// does not), the halls' transit cut-offs and runs, and the batches of
+	// the runs the current transaction's cases travel on
+	// (demo_history_transit.go).
+	paperTo map[string]string
+	scopes  map[string]network.Scope
+	runs    map[runKey]*network.Batch
+	order   []runKey
+	rep     HistoryReport
 }
 
 func (s *Service) newHistory(ctx context.Context, opt HistoryOptions) (*history, error) {
@@ -134,7 +143,7 @@ func (s *Service) newHistory(ctx context.Context, opt HistoryOptions) (*history,
 		return nil, err
 	}
 	g := &history{rnd: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), cal: cal, rating: s.ratingSettings(), end: opt.To,
-		pickupAt: map[string]string{}}
+		pickupAt: map[string]string{}, paperTo: map[string]string{}, scopes: map[string]network.Scope{}, runs: map[runKey]*network.Batch{}}
 	items, err := s.store.Items(ctx, store.ItemFilter{})
 	if err != nil {
 		return nil, err
@@ -146,6 +155,9 @@ func (s *Service) newHistory(ctx context.Context, opt HistoryOptions) (*history,
 		return nil, apperr.New(apperr.Conflict, "事项目录为空，无法生成办件")
 	}
 	if err := s.historyStaff(ctx, g); err != nil {
+		return nil, err
+	}
+	if err := s.historyNetwork(ctx, g); err != nil {
 		return nil, err
 	}
 	// Working days of the period, each as likely as any other.

@@ -30,6 +30,14 @@ type life struct {
 // act takes action at moment at, through the domain's transition; it
 // reports whether the step happened.
 func (l *life) act(at time.Time, action casework.Action, in casework.Input, a casework.Actor) bool {
+	return l.change(at, string(action), func(c *casework.Case, env casework.Env) (casework.Change, error) {
+		return casework.Step(c, action, in, a, env)
+	})
+}
+
+// change makes the change step (named what) at moment at; it reports
+// whether it happened.
+func (l *life) change(at time.Time, what string, step func(c *casework.Case, env casework.Env) (casework.Change, error)) bool {
 	if l.err != nil || l.ended {
 		return false
 	}
@@ -40,12 +48,12 @@ func (l *life) act(at time.Time, action casework.Action, in casework.Input, a ca
 	env := casework.Env{Cal: l.g.cal, Now: at, District: demo.DistrictName}
 	var ev *casework.Event
 	c, err := l.b.UpdateCase(l.c.Number, func(c *casework.Case) (casework.Change, error) {
-		ch, err := casework.Step(c, action, in, a, env)
+		ch, err := step(c, env)
 		ev = ch.Event
 		return ch, err
 	})
 	if err != nil {
-		l.err = fmt.Errorf("%s %s at %s: %w", l.c.Number, action, at.Format(time.RFC3339), err)
+		l.err = fmt.Errorf("%s %s at %s: %w", l.c.Number, what, at.Format(time.RFC3339), err)
 		return false
 	}
 	if ev != nil && bytes.Contains(ev.Details, []byte(`"on_time":false`)) {
@@ -80,7 +88,7 @@ func (g *history) story(b *store.CaseBatch, t0 time.Time) error {
 		}
 	}
 	in.PickupHall = g.pickupAt[hall]
-	c, ev, _, err := casework.NewCase(in, item, clerk, casework.Env{Cal: g.cal, Now: t0})
+	c, ev, _, err := casework.NewCase(in, item, clerk, casework.Env{Cal: g.cal, Now: t0, PaperTo: g.paperTo[hall]})
 	if err != nil {
 		return fmt.Errorf("intake of %s: %w", item.Code, err)
 	}
@@ -236,7 +244,8 @@ func (l *life) promised(clerk casework.Actor) {
 // handover has the department sign for paper waiting to be handed over,
 // mostly by the cut-off.
 func (l *life) handover(reviewer func() casework.Actor) {
-	if l.err != nil || !l.c.PaperPending() {
+	l.travel() // paper taken in at a street or community hall goes on its run first
+	if l.err != nil || l.ended || !l.c.PaperPending() {
 		return
 	}
 	l.act(l.g.onTime(l.t, l.c.Deadlines.HandoverBy, l.g.chance(0.05)), casework.ActHandover, casework.Input{}, reviewer())

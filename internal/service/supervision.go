@@ -44,6 +44,8 @@ type supervisionStore interface {
 	CasesWithoutRollups(ctx context.Context) (int, error)
 	RatingRates(ctx context.Context, from, to time.Time, g rating.GroupBy) ([]rating.Rate, error)
 	HallRatingRates(ctx context.Context, from, to time.Time, hall string) ([]rating.Rate, error)
+	PickupSums(ctx context.Context, from, to, department string) (map[string]int64, error)
+	Moves(ctx context.Context, f store.MoveFilter) ([]store.MoveCase, int, error)
 	Case(ctx context.Context, number string) (*casework.Case, error)
 	Departments(ctx context.Context) ([]org.Department, error)
 	Halls(ctx context.Context) ([]org.Hall, error)

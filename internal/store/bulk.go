@@ -14,7 +14,7 @@ import (
 func (s *Store) Settle(ctx context.Context) error {
 	if s.dialect == Postgres {
 		for _, q := range []string{
-			`VACUUM (ANALYZE) sv_rollup, sv_steps, sv_hold, sv_cases`,
+			`VACUUM (ANALYZE) sv_rollup, sv_steps, sv_hold, sv_moves, sv_cases`,
 			`ANALYZE cases, case_events, case_ledger, case_documents, ratings`,
 		} {
 			if _, err := s.write.ExecContext(ctx, q); err != nil {

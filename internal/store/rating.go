@@ -106,6 +106,9 @@ func (s *Store) createRating(ctx context.Context, tx *sql.Tx, r *rating.Rating, 
 			}
 			return err
 		}
+		if err := s.rollRating(ctx, tx, r.CreatedAt, r.Department, r.HallCode, r.Level.Bad(), 1); err != nil {
+			return err // the per-hall satisfaction (rating_rollup.go)
+		}
 		if x == nil {
 			return nil
 		}
@@ -275,9 +278,12 @@ func (s *Store) UpdateRectification(ctx context.Context, id int64, change Rectif
 		if x.Events, err = rectificationEvents(ctx, tx, id); err != nil {
 			return err
 		}
-		old := x.Version
+		old, before := x.Version, x.State
 		ev, err := change(x)
 		if err != nil {
+			return err
+		}
+		if err := s.unrollUpheld(ctx, tx, before, x); err != nil {
 			return err
 		}
 		x.Version++

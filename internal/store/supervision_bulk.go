@@ -122,6 +122,9 @@ func (s *Store) flushBulkRollup(ctx context.Context, tx *sql.Tx, bulk *bulkRollu
 		if err := s.writeHold(ctx, tx, id, bc.c.Number, old, next); err != nil {
 			return err
 		}
+		if err := s.writeMoves(ctx, tx, id, bc.c.Number, old, next); err != nil {
+			return err
+		}
 		rec, err := json.Marshal(next.record)
 		if err != nil {
 			return err

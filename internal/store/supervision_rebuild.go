@@ -23,12 +23,12 @@ const rebuildBatch = 200
 // since each batch reads the cases it counts inside its transaction.
 func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		for _, t := range []string{"sv_rollup", "sv_hold", "sv_steps", "sv_cases"} {
+		for _, t := range []string{"sv_rollup", "sv_hold", "sv_steps", "sv_moves", "sv_cases"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return err
 			}
 		}
-		return nil
+		return s.rebuildRatingRollup(ctx, tx) // the ratings, counted with the emptying
 	})
 	if err != nil {
 		return nil, err

@@ -59,7 +59,13 @@ var (
 		tail: ` ON CONFLICT (case_id, day, holder) DO UPDATE SET minutes = excluded.minutes, number = excluded.number,
 		department = excluded.department, item = excluded.item, hall = excluded.hall`,
 	}
-	svMultiRows = []multiRow{svAdd, svSaveStep, svSaveHold}
+	svSaveMove = multiRow{
+		head: `INSERT INTO sv_moves (case_id, kind, ord, number, department, item, hall, at, day, minutes) VALUES `,
+		cols: 10, max: 8,
+		tail: ` ON CONFLICT (case_id, kind, ord) DO UPDATE SET number = excluded.number, department = excluded.department,
+		item = excluded.item, hall = excluded.hall, at = excluded.at, day = excluded.day, minutes = excluded.minutes`,
+	}
+	svMultiRows = []multiRow{svAdd, svSaveStep, svSaveHold, svSaveMove}
 )
 
 // multiRow is an INSERT of several rows in one statement: head, then
@@ -189,7 +195,11 @@ type svState struct {
 }
 
 func caseFacts(c *casework.Case) supervision.Facts {
-	return supervision.Facts{Instant: c.Kind == catalog.Instant, PromisedDays: c.PromisedDays}
+	pickup := c.PickupHall
+	if pickup == "" {
+		pickup = c.HallCode
+	}
+	return supervision.Facts{Instant: c.Kind == catalog.Instant, PromisedDays: c.PromisedDays, PickupHall: pickup}
 }
 
 func caseDims(c *casework.Case) supervision.Dims {
@@ -259,6 +269,9 @@ func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, caseID int64, numbe
 		return err
 	}
 	if err := s.writeHold(ctx, tx, caseID, number, old, next); err != nil {
+		return err
+	}
+	if err := s.writeMoves(ctx, tx, caseID, number, old, next); err != nil {
 		return err
 	}
 	rec, err := json.Marshal(next.record)

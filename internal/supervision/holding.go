@@ -108,6 +108,9 @@ func (r *Record) charge(h Holder, from, to time.Time, env Env) {
 	for _, d := range WorkingMinutes(env.Cal, env.Hours, from, to) {
 		d.Holder = h
 		r.addHold(d)
+		if h == Transit {
+			r.addTripMinutes(d.Minutes)
+		}
 	}
 }
 

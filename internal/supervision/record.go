@@ -14,6 +14,9 @@ import (
 type Facts struct {
 	Instant      bool // 即办件: decided at the window, held by the intake desk
 	PromisedDays int  // the promised limit in working days (承诺时限)
+	// PickupHall is the hall whose issuance desk hands the result over
+	// (the case's pickup hall, the intake hall unless another was chosen).
+	PickupHall string
 }
 
 // Env is what folding events needs of the world.
@@ -51,6 +54,8 @@ type Record struct {
 	Returns  []Return       `json:"returns,omitempty"`
 	Decision *Decision      `json:"decision,omitempty"`
 	Refusals []time.Time    `json:"refusals,omitempty"` // results refused by the issuance desk (R9)
+	Trips    []Trip         `json:"trips,omitempty"`    // the paper's journeys to the district hall (moves.go)
+	Pickup   *Pickup        `json:"pickup,omitempty"`   // the result collected at a hall
 	State    casework.State `json:"state"`
 
 	// What the holder of the next hours depends on.
@@ -87,6 +92,11 @@ func (r *Record) Clone() *Record {
 		c.Decision = &d
 	}
 	c.Refusals = slices.Clone(r.Refusals)
+	c.Trips = slices.Clone(r.Trips)
+	if r.Pickup != nil {
+		p := *r.Pickup
+		c.Pickup = &p
+	}
 	return &c
 }
 
@@ -156,6 +166,7 @@ func (r *Record) Fold(ev *casework.Event, f Facts, env Env) {
 		r.charge(r.Holder, r.Since, at, env)
 	}
 	onTime := d.OnTime == nil || *d.OnTime
+	wasInTransit := r.InTransit
 	switch ev.Type {
 	case casework.ActIntake:
 		r.InTransit = d.PaperTravels
@@ -259,6 +270,8 @@ func (r *Record) Fold(ev *casework.Event, f Facts, env Env) {
 	case casework.ActArchive:
 		r.close(Archive, ev, onTime, Done)
 	}
+	r.trackTrip(wasInTransit, at)
+	r.trackPickup(ev, f)
 	r.State = ev.To
 	r.cancelStopped(at)
 	r.Holder, r.Since = r.holder(f), at

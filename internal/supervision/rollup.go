@@ -129,6 +129,7 @@ func (r *Record) Entries() map[EntryKey]int64 {
 	for _, h := range r.Hold {
 		add(h.Day, HoldMetric(h.Holder), "", h.Minutes)
 	}
+	r.moveEntries(add)
 	return out
 }
 

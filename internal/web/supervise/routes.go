@@ -7,6 +7,9 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	// The supervisor's home and its drill-downs: home.go, drill.go.
 	mux.HandleFunc("GET /supervision", h.SignedIn(h.home))
 	mux.HandleFunc("GET /supervision/cases", h.SignedIn(h.drill))
+	// The per-hall figures (各大厅) and their case lists: halls.go.
+	mux.HandleFunc("GET /supervision/halls", h.SignedIn(h.halls))
+	mux.HandleFunc("GET /supervision/halls/cases", h.SignedIn(h.hallCases))
 	// The satisfaction tables (好差评监督统计): ratings.go.
 	mux.HandleFunc("GET /supervision/ratings", h.SignedIn(h.ratings))
 
