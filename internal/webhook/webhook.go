@@ -126,6 +126,9 @@ var eventNames = map[casework.Action]string{
 	casework.ActPaperArrive:      "paper_arrived",
 	casework.ActPaperSendBack:    "paper_sent_back",
 	casework.ActAttachFiles:      "files_attached",
+	// The street's initial review (委托初审).
+	casework.ActPassInitialReview:   "initial_review_passed",
+	casework.ActReturnInitialReview: "initial_review_returned",
 }
 
 // Type returns the CloudEvents type of a case event of action a:
