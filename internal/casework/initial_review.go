@@ -201,4 +201,3 @@ func (c *Case) InitialReviewWords() string {
 	}
 	return "初审：" + who + "（" + ir.hallWords() + "）" + stampText(ir.PassedAt) + " 通过；" + ir.Opinion
 }
-

@@ -84,12 +84,6 @@ var (
 // the tests all read it. Several rows may share an action when instant and
 // promised cases differ.
 var Table = []Rule{
-	// The street's initial review (委托初审) comes before the department's
-	// acceptance: initial_review.go.
-	{Action: ActPassInitialReview, Label: "初审通过", From: []State{Received},
-		Roles: []org.Role{org.RoleStreetReviewer}, Kinds: promisedOnly, Guard: guardInitialReview},
-	{Action: ActReturnInitialReview, Label: "初审退回", From: []State{Received}, To: Returned,
-		Roles: []org.Role{org.RoleStreetReviewer}, Kinds: promisedOnly, Guard: guardInitialReview},
 	{Action: ActAccept, Label: "受理", From: []State{Received}, To: Accepted,
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardAccept},
 	{Action: ActAccept, Label: "网上受理", From: []State{Submitted}, To: Accepted,
@@ -110,6 +104,12 @@ var Table = []Rule{
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardInitialReviewed},
 	{Action: ActRefuseAcceptance, Label: "不予受理", From: []State{Submitted}, To: Terminated,
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardOnlineFull},
+	// The street's initial review (委托初审) comes before the department's
+	// acceptance: initial_review.go.
+	{Action: ActPassInitialReview, Label: "初审通过", From: []State{Received},
+		Roles: []org.Role{org.RoleStreetReviewer}, Kinds: promisedOnly, Guard: guardInitialReview},
+	{Action: ActReturnInitialReview, Label: "初审退回", From: []State{Received}, To: Returned,
+		Roles: []org.Role{org.RoleStreetReviewer}, Kinds: promisedOnly, Guard: guardInitialReview},
 	{Action: ActResubmit, Label: "补正后重新提交", From: []State{Returned}, To: Received,
 		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly, Hall: IntakeHall},
 	{Action: ActSupply, Label: "补齐容缺材料", From: open,

@@ -54,7 +54,7 @@ var workspaces = map[Role][]Workspace{
 	// A hall manager has no desk and so no tasks: their figures come first.
 	RoleHallManager: {WorkHallFigures, WorkCases, WorkHandbook},
 	// A street reviewer's desk is the initial review of their street's cases.
-	RoleStreetReviewer: {WorkInitialReview, WorkCases, WorkHandbook},
+	RoleStreetReviewer: {WorkTasks, WorkInitialReview, WorkCases, WorkHandbook},
 }
 
 // Workspaces returns the workspaces of role in menu order.
