@@ -77,6 +77,9 @@ func (s *Admin) SaveItem(ctx context.Context, it *catalog.Item, baseVersion int)
 	if err != nil {
 		return err
 	}
+	if err := s.keepInitialReview(ctx, a, it); err != nil { // the bureau's mark: initial_review.go
+		return err
+	}
 	normalizeItem(it)
 	if err := it.Validate(); err != nil {
 		return err
