@@ -9,17 +9,6 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 )
 
-// renewalLicence is a food licence renewal (SCJG-XK-002): the demo
-// delegates it to the street's initial review (委托初审) for 1 working day.
-func renewalLicence() casework.Intake {
-	in := foodLicence()
-	in.ItemCode, in.Materials = "SCJG-XK-002", nil
-	for _, code := range []string{"M01", "M02", "M03", "M04"} {
-		in.Materials = append(in.Materials, casework.MaterialInput{Code: code, Status: casework.Provided})
-	}
-	return in
-}
-
 type initialReviewsBody struct {
 	HallName string     `json:"hall_name"`
 	Pending  []caseBody `json:"pending"`
@@ -37,7 +26,7 @@ func TestInitialReviewAPI(t *testing.T) {
 		take := func(at string) caseBody {
 			t.Helper()
 			d.at(at)
-			r := d.post(t, "shouli2", "/api/v1/cases", renewalLicence())
+			r := d.post(t, "shouli2", "/api/v1/cases", renewal())
 			mustStatus(t, r, http.StatusCreated)
 			return decodeAs[caseBody](t, r)
 		}
