@@ -152,6 +152,9 @@ func TestInitialReviewFlow(t *testing.T) {
 		d["initial_review_hall"] != binheName {
 		t.Errorf("the pass recorded %s → %s %v", ev.From, ev.To, d)
 	}
+	if got := casework.Describe(c, *ev); !strings.Contains(got, "街道为民服务中心受部门委托初审") || strings.Contains(got, "陈静") {
+		t.Errorf("the applicant reads %q", got)
+	}
 	if ir := c.InitialReview; ir.By != "chushen" || ir.ByName != "陈静" || ir.PassedAt.IsZero() || ir.Opinion != casework.DefaultInitialOpinion {
 		t.Errorf("the initial review after the pass: %+v", ir)
 	}
