@@ -172,6 +172,15 @@ func (s *Admin) ImportCatalog(ctx context.Context, f *CatalogFile) (*ImportResul
 			}
 			continue
 		}
+		if err := s.keepInitialReview(ctx, a, it); err != nil { // within R5: initial_review.go
+			for _, fe := range apperr.FieldsOf(err) {
+				problems.Add("items["+it.Code+"]."+fe.Field, it.Code+"："+fe.Message)
+			}
+			if len(apperr.FieldsOf(err)) == 0 {
+				return nil, err
+			}
+			continue
+		}
 		if seen[it.Code] {
 			problems.Add("items["+it.Code+"].code", "文件中事项编码重复："+it.Code)
 			continue
