@@ -18,7 +18,7 @@ type initialReviewData struct {
 	List    *service.InitialReviewList
 	Pending []page.CaseRow
 	Passed  []page.CaseRow
-	// Halls are the streets a bureau admin or supervisor may choose from.
+	// Hall is the street a bureau admin or supervisor asked for (?hall=).
 	Hall string
 }
 
