@@ -77,15 +77,15 @@ func items() []catalog.Item {
 		{
 			Code: "SCJG-XK-002", Version: 1, Name: "食品经营许可（延续）", Type: catalog.Licence, DepartmentCode: "SCJG",
 			Kind: catalog.Promised, StatutoryDays: 10, PromisedDays: 3,
-			// 委托初审: taken in at a street centre, the street's reviewer
-			// checks the materials first (issue 15 item 4).
-			InitialReviewDays: 1,
 			LegalBasis: "《中华人民共和国食品安全法》第三十五条；《中华人民共和国行政许可法》第五十条；《食品经营许可和备案管理办法》（国家市场监督管理总局令第78号）。",
 			Conditions: "持有有效《食品经营许可证》，在许可有效期届满前按规定期限提出延续申请；经营条件持续符合食品经营许可要求。",
 			Fees:       noFee, OnlineLevel: catalog.OnlinePre,
 			SpecialProcedures: siteInspection + "：申请人声明经营条件未发生变化的，可不再现场核查；经营条件发生变化的，按新办程序现场核查。",
 			CollectAtIssuance: []string{"原《食品经营许可证》正本", "原《食品经营许可证》副本"},
 			ApplicantKinds:    clone(organisations),
+			// 委托初审: taken in at a street centre, the street's reviewer
+			// checks the materials first (issue 15 item 4).
+			InitialReviewDays: 1,
 			Materials: []catalog.Material{
 				mat("M01", "食品经营许可延续申请书", 1, 0),
 				mat("M02", "原《食品经营许可证》正副本", 1, 1, paperOnly, note("受理时核验原件，留存复印件；原件在领取新证时收回")),
