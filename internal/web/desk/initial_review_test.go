@@ -61,5 +61,6 @@ func TestInitialReviewInTheItemEditor(t *testing.T) {
 		p := h.signIn(t, "bumen").get("/admin/items/SCJG-XK-002/edit")
 		p.want(t, http.StatusOK, "委托初审：委托街道初审，1 个工作日内（由行政审批局设定）")
 		p.wantNot(t, `name="initial_review_days"`)
+		h.signIn(t, "admin").get("/admin/items/SCJG-XK-002/versions/1").want(t, http.StatusOK, "委托初审", "委托街道初审，1 个工作日内")
 	})
 }
