@@ -61,6 +61,7 @@ func TestInitialReviewInTheItemEditor(t *testing.T) {
 		p := h.signIn(t, "bumen").get("/admin/items/SCJG-XK-002/edit")
 		p.want(t, http.StatusOK, "委托初审：委托街道初审，1 个工作日内（由行政审批局设定）")
 		p.wantNot(t, `name="initial_review_days"`)
+		h.signIn(t, "shouli").get("/items/SCJG-XK-002").want(t, http.StatusOK, "委托初审", "由街道初审人员在 1 个工作日内初审材料")
 		h.signIn(t, "admin").get("/admin/items/SCJG-XK-002/versions/1").want(t, http.StatusOK, "委托初审", "委托街道初审，1 个工作日内")
 	})
 }
