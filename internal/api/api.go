@@ -83,6 +83,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerWebhooks(a)
 	h.registerMessages(a)
 	h.registerNetwork(a)
+	h.registerInitialReview(a) // initial_review.go
 	return a
 }
 

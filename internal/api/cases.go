@@ -112,6 +112,10 @@ var actionDocs = map[casework.Action]string{
 	casework.ActSendBack: "退回重办：当前待办层级（审核或批准）把办件退回下一级（审核→承办，批准→审核或承办），reason 必填；退回者不得为已办理本轮其他层级的人员。",
 	casework.ActStartProcedure: "启动特别程序：procedure（site_inspection 现场勘验 | expert_review 专家评审 | hearing 听证 | publicity 公示）、reason（事项、地点或人员）必填。" +
 		"听证、专家评审所需时间不计入办理时限（行政许可法第四十五条）：须填 days（1–60 个工作日），启动即暂停计时并出具所需时间告知书；现场勘验、公示不暂停计时，不填 days。同一时间只进行一项特别程序，进行中不能作出决定。",
+	// The street's initial review (委托初审, initial_review.go).
+	casework.ActPassInitialReview: "街道初审人员初审通过（委托初审的事项，在本街道收件的办件，初审期限 initial_review_by 内）：reason 为初审意见（可不填，默认“申请材料齐全、符合法定形式”）。" +
+		"初审通过后部门方可受理，受理记录同时载明初审人员和受理人员。",
+	casework.ActReturnInitialReview: "街道初审人员初审退回并出具材料补齐补正通知书：字段同 return（corrections、correction_reasons、reason）。申请人补正后在收件街道重新提交，重新初审。",
 	casework.ActFinishProcedure: "登记特别程序结果：conclusion 必填，attachments 为附件（已上传文件的引用，最多 20 个；页面上随表单上传）。" +
 		"暂停计时的特别程序结束即恢复计时，decide_by 顺延暂停所跨的工作日数；出具笔录或记录。",
 }

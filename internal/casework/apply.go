@@ -56,6 +56,11 @@ type Env struct {
 	// transit runs (absent for a hall nothing travels to). Set by the
 	// service from the halls for the steps that start such journeys.
 	TransitHub map[string]string
+	// InitialReviewAt is the street centre the intake is made at, by code
+	// and name, when its reviewer does the initial review of the items
+	// the bureau delegates so (委托初审, initial_review.go); zero elsewhere.
+	// Set by the service from the hall, never from a request.
+	InitialReviewAt struct{ Code, Name string }
 	// District is the name of the district the hall serves (江川区): the
 	// written decisions name its people's government for 行政复议 and
 	// their numbers begin with its short name. "" leaves both out.
@@ -303,6 +308,10 @@ type transition struct {
 
 func (t *transition) run(action Action) error {
 	switch action {
+	case ActPassInitialReview:
+		return t.passInitialReview()
+	case ActReturnInitialReview:
+		return t.returnInitialReview()
 	case ActAccept:
 		return t.accept()
 	case ActRefuseAcceptance:
@@ -411,6 +420,7 @@ func (t *transition) accept() error {
 	c.AcceptedAt = t.env.Now
 	c.Deadlines.DecideBy = t.env.Cal.AddWorkingDays(t.env.Now, c.PromisedDays)
 	t.details["decide_by"] = c.Deadlines.DecideBy
+	t.recordInitialReview() // the initial review's person and the department's
 	t.docs = append(t.docs, t.acceptanceNotice())
 	return nil
 }
@@ -489,6 +499,7 @@ func (t *transition) resubmit() error {
 	t.details["materials"] = t.in.Materials
 	now := t.env.Now
 	c.Deadlines.AcceptBy = t.env.Cal.AddWorkingDays(now, c.DeadlinePolicy().AcceptDays)
+	t.restartInitialReview() // the street reviews the corrected materials first
 	if paper && c.Transit != nil {
 		// The corrected paper travels to the district hall on a new trip.
 		c.startTrip("", "", now)

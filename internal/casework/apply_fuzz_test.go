@@ -52,6 +52,9 @@ var actionFields = map[casework.Action][]string{
 	casework.ActPropose:          {"outcome", "reason"},
 	casework.ActCheck:            {"reason"},
 	casework.ActSendBack:         {"reason"},
+	// The street's initial review (委托初审).
+	casework.ActPassInitialReview:   {"reason"},
+	casework.ActReturnInitialReview: {"reason", "corrections", "correction_reasons"},
 }
 
 // systemFields lists the fields an action reads from the system only.

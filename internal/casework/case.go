@@ -249,6 +249,9 @@ type Deadlines struct {
 	// close of the working day it was taken in (the next working day's
 	// close when taken in after hours or on a day off).
 	FinishBy time.Time `json:"finish_by,omitzero"`
+	// InitialReviewBy is the street's initial review's (委托初审,
+	// initial_review.go): the item's working days from intake.
+	InitialReviewBy time.Time `json:"initial_review_by,omitzero"`
 }
 
 // Case is one application for one item.
@@ -337,6 +340,10 @@ type Case struct {
 	Review       []LevelStep `json:"review,omitempty" readOnly:"true" doc:"本轮已完成的下级审批层级（承办、审核），按顺序"`
 	SendBacks    int         `json:"send_backs,omitempty" readOnly:"true" doc:"退回重办的次数"`
 	Procedures   []Procedure `json:"procedures,omitempty" readOnly:"true" doc:"特别程序（现场勘验、专家评审、听证、公示），按启动顺序"`
+
+	// InitialReview is the street's initial review (委托初审), nil for a
+	// case without one: initial_review.go.
+	InitialReview *InitialReview `json:"initial_review,omitempty" readOnly:"true" doc:"委托街道初审：事项委托初审且在街道为民服务中心收件的，部门受理前由街道初审人员初审"`
 }
 
 // PreReview is the department's answer to an online application (R13).

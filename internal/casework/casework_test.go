@@ -102,6 +102,8 @@ func actorsFor(dept string) []casework.Actor {
 			out = append(out, agentActor)
 		case org.RoleHallManager:
 			out = append(out, hallManager)
+		case org.RoleStreetReviewer:
+			out = append(out, streetReviewerActor)
 		default:
 			panic("a role the tests do not know: " + string(r))
 		}
@@ -206,7 +208,7 @@ func ready(t testing.TB, accept time.Time) *history {
 // SCJG-XK-001 and RSJ-GG-001 cases of these tests.
 func validInput(action casework.Action) casework.Input {
 	switch action {
-	case casework.ActReturn:
+	case casework.ActReturn, casework.ActReturnInitialReview:
 		return casework.Input{Reason: "经营布局图与现场不符", Corrections: []string{"M03"}}
 	case casework.ActResubmit:
 		return casework.Input{Materials: []string{"M03"}}

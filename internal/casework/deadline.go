@@ -24,6 +24,7 @@ func (c *Case) OpenDeadlines() []Due {
 	}
 	closed := c.State.Closed()
 	add("prereview_by", c.Deadlines.PreReviewBy, c.preReviewRunning())
+	add("initial_review_by", c.Deadlines.InitialReviewBy, c.InitialReviewPending())
 	add("accept_by", c.Deadlines.AcceptBy, c.State == Received && c.Kind == catalog.Promised && !c.Waiting())
 	// Papers are signed for while the department holds the case.
 	handoverState := c.State == Received || c.State == Accepted || c.State == Decided

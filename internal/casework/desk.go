@@ -45,13 +45,14 @@ func DeskStates(role org.Role) []State {
 // deadlineActions says which actions end each deadline: the desk that may
 // take one of them answers for the deadline.
 var deadlineActions = map[string][]Action{
-	"prereview_by": {ActPassPreReview, ActFailPreReview, ActAccept},
-	"accept_by":    {ActAccept, ActReturn},
-	"handover_by":  {ActHandover},
-	"supply_by":    {ActSupply},
-	"decide_by":    {ActDecide},
-	"correct_by":   {ActSubmitResult},
-	"archive_by":   {ActArchive},
+	"prereview_by":      {ActPassPreReview, ActFailPreReview, ActAccept},
+	"initial_review_by": {ActPassInitialReview, ActReturnInitialReview},
+	"accept_by":         {ActAccept, ActReturn},
+	"handover_by":       {ActHandover},
+	"supply_by":         {ActSupply},
+	"decide_by":         {ActDecide},
+	"correct_by":        {ActSubmitResult},
+	"archive_by":        {ActArchive},
 }
 
 // DeskDeadlines returns the running deadlines the actor answers for: those

@@ -117,7 +117,10 @@ type HallRefusal struct {
 	CaseHall  string // the code of the hall whose desk the action belongs to
 	ClerkHall string // the code of the clerk's hall
 	Pickup    bool   // the case's pickup hall (else its intake hall)
-	err       *apperr.Error
+	// Initial is the street's initial review (委托初审): the street that
+	// took the case in reviews it, a reviewer of another hall may not.
+	Initial bool
+	err     *apperr.Error
 }
 
 // Named returns the refusal with the halls named by name (a hall it
@@ -132,6 +135,10 @@ func (e *HallRefusal) Named(name func(code string) string) *HallRefusal {
 		return code
 	}
 	out := *e
+	if e.Initial {
+		out.err = apperr.New(apperr.Forbidden, "该办件由%s初审，您所在的%s不能办理「%s」", say(e.CaseHall), say(e.ClerkHall), e.Label)
+		return &out
+	}
 	if e.Pickup {
 		out.err = apperr.New(apperr.Forbidden, "该办件的办理结果在%s领取，本窗口所在的%s不能办理「%s」", say(e.CaseHall), say(e.ClerkHall), e.Label)
 	} else {

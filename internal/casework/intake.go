@@ -114,6 +114,9 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 			c.Deadlines.HandoverBy = c.Policy.HandoverBy(env.Cal, now)
 		}
 		c.Deadlines.SupplyBy = supplyBy
+		if item.InitialReview() && env.InitialReviewAt.Code != "" {
+			c.startInitialReview(env.InitialReviewAt.Code, env.InitialReviewAt.Name, item.InitialReviewDays, env)
+		}
 		if deferred {
 			// The deferral pledge states the due time and its consequence.
 			c.LapseWarning = &WrittenWarning{Due: supplyBy, Consequence: LapseConsequence, Document: DeferralPledge, At: now}

@@ -85,7 +85,7 @@ var (
 // promised cases differ.
 var Table = []Rule{
 	{Action: ActAccept, Label: "受理", From: []State{Received}, To: Accepted,
-		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardNotWaiting},
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardAccept},
 	{Action: ActAccept, Label: "网上受理", From: []State{Submitted}, To: Accepted,
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardFullyOnline},
 	{Action: ActPassPreReview, Label: "预审通过", From: []State{Submitted},
@@ -99,11 +99,17 @@ var Table = []Rule{
 	{Action: ActOpen, Label: "前置事项已办结，开放受理", From: []State{Submitted, Received, Returned, RejectedOnline},
 		System: true, Guard: guardWaiting},
 	{Action: ActReturn, Label: "退回补正", From: []State{Received}, To: Returned,
-		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true},
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardInitialReviewed},
 	{Action: ActRefuseAcceptance, Label: "不予受理", From: []State{Received}, To: Terminated,
-		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true},
+		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardInitialReviewed},
 	{Action: ActRefuseAcceptance, Label: "不予受理", From: []State{Submitted}, To: Terminated,
 		Roles: []org.Role{org.RoleReviewer}, Kinds: promisedOnly, OwnDepartment: true, Guard: guardOnlineFull},
+	// The street's initial review (委托初审) comes before the department's
+	// acceptance: initial_review.go.
+	{Action: ActPassInitialReview, Label: "初审通过", From: []State{Received},
+		Roles: []org.Role{org.RoleStreetReviewer}, Kinds: promisedOnly, Guard: guardInitialReview},
+	{Action: ActReturnInitialReview, Label: "初审退回", From: []State{Received}, To: Returned,
+		Roles: []org.Role{org.RoleStreetReviewer}, Kinds: promisedOnly, Guard: guardInitialReview},
 	{Action: ActResubmit, Label: "补正后重新提交", From: []State{Returned}, To: Received,
 		Roles: []org.Role{org.RoleIntake}, Kinds: promisedOnly, Hall: IntakeHall},
 	{Action: ActSupply, Label: "补齐容缺材料", From: open,

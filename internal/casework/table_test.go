@@ -113,6 +113,12 @@ func promisedFixtures(t testing.TB) []fixture {
 		fx("rejected_online", casework.RejectedOnline, submitOnline(t, promisedItem, t0).do(casework.ActFailPreReview, validInput(casework.ActFailPreReview), rev)),
 		fx("received/waiting for a prerequisite", casework.Received, waiting(base())),
 		fx("submitted/waiting for a prerequisite", casework.Submitted, waiting(submitOnline(t, promisedItem, t0))),
+		// The street's initial review (委托初审): initial_review_test.go.
+		// Its desk work is placed at the district hall, as the other
+		// fixtures' is: the matrix lays the halls out every way.
+		fx("received/initial review pending", casework.Received, atDistrict(takeInAtStreet(t, 1, t0))),
+		fx("received/initial review passed", casework.Received, atDistrict(takeInAtStreet(t, 1, t0).do(casework.ActPassInitialReview, casework.Input{}, streetReviewerActor))),
+		fx("returned/by the initial review", casework.Returned, atDistrict(takeInAtStreet(t, 1, t0).do(casework.ActReturnInitialReview, validInput(casework.ActReturn), streetReviewerActor))),
 	}
 }
 
@@ -609,7 +615,7 @@ func TestTableRows(t *testing.T) {
 			t.Errorf("instant %s: %+v, want %s → %s", action, r, path[i], path[i+1])
 		}
 	}
-	if got := casework.Actions(); len(got) != 32 || got[0] != casework.ActAccept || got[len(got)-1] != casework.ActLapse {
+	if got := casework.Actions(); len(got) != 34 || got[0] != casework.ActAccept || got[len(got)-1] != casework.ActLapse {
 		t.Errorf("Actions() = %v", got)
 	}
 }

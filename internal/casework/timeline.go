@@ -53,6 +53,10 @@ func Describe(c *Case, ev Event) string {
 		return "综合受理窗口核验了您的纸质材料，正式收件。"
 	case ActOpen:
 		return "一件事中的前置事项已办结，本事项开始受理。"
+	case ActPassInitialReview:
+		return "收件的街道为民服务中心受部门委托初审，您的申请材料齐全、符合法定形式，转部门受理。"
+	case ActReturnInitialReview:
+		return withReason("收件的街道为民服务中心受部门委托初审，退回了您的申请，需要补齐或补正材料，请查看补正通知书。")
 	case ActReturn:
 		return withReason("部门退回了您的申请，需要补齐或补正材料，请查看补正通知书。")
 	case ActRefuseAcceptance:

@@ -30,6 +30,8 @@ func (c *Case) StateLabel() string {
 		return prePassedLabel
 	case c.Waiting() && (c.State == Submitted || c.State == Received || c.State == Returned):
 		return c.State.Label() + "（等待前置事项）"
+	case c.InitialReviewPending():
+		return initialPendingLabel
 	case c.State == Accepted && c.Paused():
 		return pausedLabel
 	case c.State == Accepted && c.Extension != nil && c.Extension.State == ExtensionRequested:
@@ -49,6 +51,12 @@ func (c *Case) StateLabel() string {
 	}
 	return c.State.Label()
 }
+
+// The labels of a case in the street's initial review (委托初审).
+const (
+	initialPendingLabel = "已收件（待街道初审）"
+	initialPassedLabel  = "已收件（初审通过）"
+)
 
 // notAcceptedLabel is a case the department decided not to accept.
 const notAcceptedLabel = "不予受理"
@@ -77,6 +85,8 @@ func (c *Case) Awaits() string {
 			return "等待前置事项办结后受理"
 		case c.Kind == catalog.Instant:
 			return "等待当场办结"
+		case c.InitialReviewPending():
+			return "等待" + c.InitialReview.hallWords() + "初审"
 		}
 		return "等待部门受理"
 	case Accepted:
@@ -218,6 +228,10 @@ func (c *Case) did(a Action) string {
 		return "已核验纸质材料收件"
 	case ActOpen:
 		return "前置事项已办结"
+	case ActPassInitialReview:
+		return "已初审通过"
+	case ActReturnInitialReview:
+		return "已初审退回补正"
 	case ActPaperArrive:
 		return "纸质材料已送达区政务服务中心"
 	case ActPaperSendBack:
@@ -255,6 +269,8 @@ func (c *Case) StateWords() string {
 			return "已收件，等待前置事项办结后受理"
 		case c.Kind == catalog.Instant:
 			return "已收件，即办件当场办理"
+		case c.InitialReviewPending():
+			return "已收件，" + c.InitialReview.hallWords() + "正在初审材料"
 		}
 		return "已收件，等待部门受理"
 	case Accepted:
@@ -329,6 +345,8 @@ func (c *Case) StateAfter(e Event) string {
 		return toMailLabel
 	case e.Type == ActMail && e.To == ResultReady:
 		return mailedLabel
+	case e.Type == ActPassInitialReview:
+		return initialPassedLabel
 	}
 	if e.Type == ActRefuseAcceptance {
 		return notAcceptedLabel
@@ -345,6 +363,8 @@ func DeadlineLabel(name string) string {
 	switch name {
 	case "prereview_by":
 		return "预审期限"
+	case "initial_review_by":
+		return "初审期限"
 	case "accept_by":
 		return "受理期限"
 	case "handover_by":
@@ -388,7 +408,7 @@ func (c *Case) DeadlineRows(cal *calendar.Calendar, now time.Time) []DeadlineRow
 	}
 	dl := c.Deadlines
 	var out []DeadlineRow
-	for _, x := range []Due{{"prereview_by", dl.PreReviewBy}, {"accept_by", dl.AcceptBy}, {"handover_by", dl.HandoverBy},
+	for _, x := range []Due{{"prereview_by", dl.PreReviewBy}, {"initial_review_by", dl.InitialReviewBy}, {"accept_by", dl.AcceptBy}, {"handover_by", dl.HandoverBy},
 		{"supply_by", dl.SupplyBy}, {"finish_by", dl.FinishBy}, {"decide_by", dl.DecideBy}, {"correct_by", dl.CorrectBy}, {"archive_by", dl.ArchiveBy}} {
 		if x.At.IsZero() {
 			continue

@@ -152,6 +152,11 @@ type Item struct {
 	// case in turn before its decision (Levels): 1 (the reviewer
 	// decides), 2 (承办, 批准) or 3 (承办, 审核, 批准). 0 reads as 1.
 	ReviewLevels int `json:"review_levels,omitempty" doc:"审批层级：1（审批人员直接决定，默认）、2（承办→批准）或 3（承办→审核→批准），每一级由不同人员办理；即办件只能为 1"`
+	// InitialReviewDays marks a promised item for delegated initial review
+	// (委托初审, issue 15): a case taken in at a street centre is first
+	// reviewed there, within this many working days of intake, before the
+	// department accepts. 0 means none. Set by the bureau admin only.
+	InitialReviewDays int `json:"initial_review_days,omitempty" minimum:"0" maximum:"5" doc:"委托街道初审（行政审批局设定）：0 不委托；1–5 为街道收件后由街道初审人员初审（材料齐全、符合法定形式）的工作日数，初审通过后部门方可受理；勾选委托时默认 1 个工作日。只适用于承诺件"`
 }
 
 // Material returns the item's material with code, if any.
@@ -227,6 +232,7 @@ func (it *Item) Validate() error {
 	}
 	c.Check(it.ReviewLevels >= 0 && it.ReviewLevels <= MaxReviewLevels, "review_levels", "审批层级须为 1、2 或 3")
 	c.Check(it.Kind != Instant || it.ReviewLevels <= 1, "review_levels", "即办件当场办结，只能一级审批")
+	checkInitialReview(&c, it)
 	c.Check(it.OnlineLevel.Valid(), "online_level", "网办深度须为 none、pre 或 full")
 	c.Check(validText(it.Fees, 500), "fees", "须写明收费标准，不收费的写“不收费”")
 	c.Check(utf8.RuneCountInString(it.LegalBasis) <= 2000, "legal_basis", "设定依据不超过 2000 个字")

@@ -168,6 +168,9 @@ func accounts() []Account {
 		{Username: "jiandu", Name: "赵敏", Role: org.RoleSupervisor},
 		{Username: "daiban", Name: "孙磊", Role: org.RoleAgent, HallCode: BinheHall},
 		{Username: "dating", Name: "黄志刚", Role: org.RoleHallManager, HallCode: DistrictHall},
+		// 滨河街道's reviewer does the initial review (委托初审) of the items
+		// the bureau delegates so, before the department accepts.
+		{Username: "chushen", Name: "陈静", Role: org.RoleStreetReviewer, HallCode: BinheHall},
 	}
 }
 

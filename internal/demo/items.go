@@ -83,6 +83,9 @@ func items() []catalog.Item {
 			SpecialProcedures: siteInspection + "：申请人声明经营条件未发生变化的，可不再现场核查；经营条件发生变化的，按新办程序现场核查。",
 			CollectAtIssuance: []string{"原《食品经营许可证》正本", "原《食品经营许可证》副本"},
 			ApplicantKinds:    clone(organisations),
+			// 委托初审: taken in at a street centre, the street's reviewer
+			// checks the materials first (issue 15 item 4).
+			InitialReviewDays: 1,
 			Materials: []catalog.Material{
 				mat("M01", "食品经营许可延续申请书", 1, 0),
 				mat("M02", "原《食品经营许可证》正副本", 1, 1, paperOnly, note("受理时核验原件，留存复印件；原件在领取新证时收回")),

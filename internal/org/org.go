@@ -129,6 +129,11 @@ const (
 	// RoleHallManager runs one hall (大厅负责人): they read the supervision
 	// figures of the cases taken in at their hall, and change nothing.
 	RoleHallManager Role = "hall_manager"
+	// RoleStreetReviewer is a street centre's reviewer (街道初审): for the
+	// items the bureau delegates so, they do the initial review of the
+	// cases taken in at their street centre before the department
+	// accepts (casework/initial_review.go). No department; one street hall.
+	RoleStreetReviewer Role = "street_reviewer"
 	// RoleApplicant is an online applicant account (网上办事大厅): it acts
 	// on its own cases only and is never a staff role, so it is not in
 	// Roles and no staff account can hold it.
@@ -136,7 +141,7 @@ const (
 )
 
 // Roles lists every role in a stable order.
-var Roles = []Role{RoleIntake, RoleIssuance, RoleReviewer, RoleDeptAdmin, RoleAdmin, RoleSupervisor, RoleAgent, RoleHallManager}
+var Roles = []Role{RoleIntake, RoleIssuance, RoleReviewer, RoleDeptAdmin, RoleAdmin, RoleSupervisor, RoleAgent, RoleHallManager, RoleStreetReviewer}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -159,8 +164,9 @@ func (r Role) NeedsDepartment() bool { return r == RoleReviewer || r == RoleDept
 func (r Role) WorksAtHall() bool { return r == RoleIntake || r == RoleIssuance }
 
 // NeedsHall reports whether accounts of the role must belong to a hall:
-// a hall manager's figures are their hall's.
-func (r Role) NeedsHall() bool { return r == RoleHallManager }
+// a hall manager's figures are their hall's, a street reviewer reviews
+// the cases of their street centre.
+func (r Role) NeedsHall() bool { return r == RoleHallManager || r == RoleStreetReviewer }
 
 // Label returns the role's Chinese name.
 func (r Role) Label() string {
@@ -181,6 +187,8 @@ func (r Role) Label() string {
 		return "代办员"
 	case RoleHallManager:
 		return "大厅负责人"
+	case RoleStreetReviewer:
+		return "街道初审"
 	case RoleApplicant:
 		return "申请人"
 	}
@@ -217,13 +225,17 @@ func (u *User) Validate() error {
 	}
 	c.Check(validName(u.Name), "name", "姓名不能为空且不超过 100 个字")
 	primary := u.PrimaryRole()
-	c.Check(primary.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor、agent 或 hall_manager")
+	c.Check(primary.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor、agent、hall_manager 或 street_reviewer")
 	roles := u.HeldRoles()
 	checkRoles(&c, roles)
 	checkCodeIfSet(&c, "department", u.DepartmentCode, ParseDepartmentCode)
 	checkCodeIfSet(&c, "hall", u.HallCode, ParseHallCode)
 	if primary.NeedsHall() {
-		c.Check(u.HallCode != "", "hall", "大厅负责人须指明所负责的大厅")
+		if primary == RoleStreetReviewer {
+			c.Check(u.HallCode != "", "hall", "街道初审人员须指明所在的街道为民服务中心")
+		} else {
+			c.Check(u.HallCode != "", "hall", "大厅负责人须指明所负责的大厅")
+		}
 	}
 	if len(roles) > 1 && needsAny(roles, Role.WorksAtHall) {
 		c.Check(u.HallCode != "", "hall", "兼任多个岗位的窗口人员须指明所在大厅")

@@ -33,6 +33,7 @@ const (
 	WorkNotices        Workspace = "notices"        // 督办单
 	WorkQueueFigures   Workspace = "queue_figures"  // 排队统计
 	WorkAdmin          Workspace = "admin"          // 系统管理
+	WorkInitialReview  Workspace = "initial_review" // 委托初审: a street reviewer's work list (issue 15)
 )
 
 // workspaces lists each role's workspaces in menu order.
@@ -52,6 +53,8 @@ var workspaces = map[Role][]Workspace{
 		WorkQueueFigures, WorkAdmin},
 	// A hall manager has no desk and so no tasks: their figures come first.
 	RoleHallManager: {WorkHallFigures, WorkCases, WorkHandbook},
+	// A street reviewer's desk is the initial review of their street's cases.
+	RoleStreetReviewer: {WorkTasks, WorkInitialReview, WorkCases, WorkHandbook},
 }
 
 // Workspaces returns the workspaces of role in menu order.

@@ -66,6 +66,7 @@ var deskAccounts = []deskAccount{
 	{"admin", org.RoleAdmin, "", ""},
 	{"jiandu", org.RoleSupervisor, "", ""},
 	{"daiban", org.RoleAgent, "", demo.BinheHall},
+	{"chushen", org.RoleStreetReviewer, "", demo.BinheHall},
 }
 
 // caseDesk is the demo district behind one API server, with a token for
@@ -416,32 +417,35 @@ func socialSecurityCard() casework.Intake {
 
 // validInput is a valid body of each action.
 var validInput = map[casework.Action]casework.Input{
-	casework.ActAccept:           {},
-	casework.ActReturn:           {Reason: "经营场所平面布局图与现场不符", Corrections: []string{"M03"}},
-	casework.ActResubmit:         {Materials: []string{"M03"}},
-	casework.ActSupply:           {Materials: []string{"M05"}},
-	casework.ActHandover:         {},
-	casework.ActPause:            {PauseType: casework.SiteSurvey, Reason: "现场核查经营场所"},
-	casework.ActResume:           {},
-	casework.ActExtend:           {Days: 3, Reason: "现场核查发现需整改，整改后复查"},
-	casework.ActApproveExtension: {Reason: "同意延长"},
-	casework.ActRejectExtension:  {Reason: "理由不充分"},
-	casework.ActDecide:           {Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260001"},
-	casework.ActSubmitResult:     {},
-	casework.ActRefuseResult:     {Reason: "证照上的经营场所与决定不符"},
-	casework.ActAcceptResult:     {},
-	casework.ActDeliver:          {Signer: "李明", SignerIDType: identity.ResidentID, SignerIDNumber: personID},
-	casework.ActMail:             {Carrier: "EMS", Tracking: "EA123456789CN"},
-	casework.ActConfirmDelivery:  {},
-	casework.ActArchive:          {},
-	casework.ActWithdraw:         {Reason: "申请人撤回申请"},
-	casework.ActTerminate:        {Reason: "申请人不具备经营条件"},
-	casework.ActRefuseAcceptance: {Confirm: true, Reason: "申请事项不属于本机关职权范围"},
-	casework.ActStartProcedure:   {Procedure: casework.ProcSiteInspection, Reason: "经营场所现场勘验"},
-	casework.ActFinishProcedure:  {Conclusion: "经营场所与申报一致"},
-	casework.ActPropose:          {Outcome: casework.Approve, Reason: "符合延续条件，拟准予"},
-	casework.ActCheck:            {Reason: "同意"},
-	casework.ActSendBack:         {Reason: "请补充现场核查意见"},
+	casework.ActAccept: {},
+	casework.ActReturn: {Reason: "经营场所平面布局图与现场不符", Corrections: []string{"M03"}},
+	// The street's initial review (委托初审).
+	casework.ActPassInitialReview:   {Reason: "申请材料齐全"},
+	casework.ActReturnInitialReview: {Reason: "延续申请书未签字", Corrections: []string{"M01"}},
+	casework.ActResubmit:            {Materials: []string{"M03"}},
+	casework.ActSupply:              {Materials: []string{"M05"}},
+	casework.ActHandover:            {},
+	casework.ActPause:               {PauseType: casework.SiteSurvey, Reason: "现场核查经营场所"},
+	casework.ActResume:              {},
+	casework.ActExtend:              {Days: 3, Reason: "现场核查发现需整改，整改后复查"},
+	casework.ActApproveExtension:    {Reason: "同意延长"},
+	casework.ActRejectExtension:     {Reason: "理由不充分"},
+	casework.ActDecide:              {Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260001"},
+	casework.ActSubmitResult:        {},
+	casework.ActRefuseResult:        {Reason: "证照上的经营场所与决定不符"},
+	casework.ActAcceptResult:        {},
+	casework.ActDeliver:             {Signer: "李明", SignerIDType: identity.ResidentID, SignerIDNumber: personID},
+	casework.ActMail:                {Carrier: "EMS", Tracking: "EA123456789CN"},
+	casework.ActConfirmDelivery:     {},
+	casework.ActArchive:             {},
+	casework.ActWithdraw:            {Reason: "申请人撤回申请"},
+	casework.ActTerminate:           {Reason: "申请人不具备经营条件"},
+	casework.ActRefuseAcceptance:    {Confirm: true, Reason: "申请事项不属于本机关职权范围"},
+	casework.ActStartProcedure:      {Procedure: casework.ProcSiteInspection, Reason: "经营场所现场勘验"},
+	casework.ActFinishProcedure:     {Conclusion: "经营场所与申报一致"},
+	casework.ActPropose:             {Outcome: casework.Approve, Reason: "符合延续条件，拟准予"},
+	casework.ActCheck:               {Reason: "同意"},
+	casework.ActSendBack:            {Reason: "请补充现场核查意见"},
 }
 
 // apiActions are the actions the API offers: every action of the table
@@ -578,6 +582,7 @@ type caseStep struct {
 // table itself).
 type caseStage struct {
 	name    string
+	clerk   string // who takes it in: "" for shouli (the district hall)
 	intake  casework.Intake
 	steps   []caseStep
 	state   casework.State
@@ -681,12 +686,27 @@ var caseStages = []caseStage{
 		state: casework.Withdrawn, offered: map[string][]string{"shouli": {}, "renshe": {}}},
 	{name: "instant terminated", intake: socialSecurityCard(), steps: []caseStep{{"renshe", casework.ActTerminate}},
 		state: casework.Terminated, offered: map[string][]string{"shouli": {}, "renshe": {}}},
+
+	// A delegated item taken in at 滨河街道 waits for the street's initial
+	// review (委托初审); its paper travels, so nobody signs for it here.
+	{name: "received at the street, initial review pending", clerk: "shouli2", intake: renewal(), state: casework.Received,
+		offered: map[string][]string{"chushen": {"pass-initial-review", "return-initial-review"}, "shenpi": {"terminate"}, "shouli": {}}},
+	{name: "received at the street, initial review passed", clerk: "shouli2", intake: renewal(),
+		steps: []caseStep{{"chushen", casework.ActPassInitialReview}}, state: casework.Received,
+		offered: map[string][]string{"chushen": {}, "shenpi": {"accept", "return", "refuse-acceptance", "terminate"}}},
 }
 
 // build takes the stage's application in and walks it to the stage.
 func (d *caseDesk) build(t *testing.T, sg caseStage) string {
 	t.Helper()
-	number := d.take(t, sg.intake).Number
+	var number string
+	if sg.clerk != "" {
+		r := d.post(t, sg.clerk, "/api/v1/cases", sg.intake)
+		mustStatus(t, r, http.StatusCreated)
+		number = decodeAs[caseBody](t, r).Number
+	} else {
+		number = d.take(t, sg.intake).Number
+	}
 	for _, s := range sg.steps {
 		d.mustAct(t, s.user, number, s.action, nil)
 	}

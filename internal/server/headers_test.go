@@ -167,6 +167,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 			{"shenpi", "/dept", 200}, {"chujian", "/issuance", 200}, {"shenpi", "/handover", 200},
 			{"shenpi", "/handover/print?numbers=" + number, 200},
 			{"admin", "/admin/halls/JC-BHJD/scope", 200}, {"shouli2", "/transit", 200},
+			{"chushen", "/initial-review", 200}, {"shouli", "/initial-review", 403},
 			{"shouli", "/transit/batches/JJ20260930001", 404}, {"shouli", "/transit/batches/JJ20260930001/print", 404},
 			{"shouli", "/guidance", 200}, {"admin", "/queue/figures", 200},
 			{"shouli", "/intake", 200}, {"shouli", "/intake/check-id?id_type=credit_code&id_number=91350100M000100Y43", 200},

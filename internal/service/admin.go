@@ -363,6 +363,9 @@ func (s *Admin) UpdateUser(ctx context.Context, username string, ch AccountChang
 	if err := after.Validate(); err != nil {
 		return nil, err
 	}
+	if err := s.checkStreetReviewer(ctx, &after); err != nil { // initial_review.go
+		return nil, err
+	}
 	if a.Is(org.RoleDeptAdmin) && (after.Role != org.RoleReviewer || after.Switches() || after.DepartmentCode != a.User.DepartmentCode) {
 		return nil, apperr.New(apperr.Forbidden, "部门管理员只能管理本部门的审批人员账号")
 	}

@@ -279,6 +279,9 @@ func (s *Casework) Intake(ctx context.Context, in casework.Intake) (*CaseView, e
 	if err != nil {
 		return nil, err
 	}
+	if err := s.initialReviewAt(ctx, plan, &env); err != nil { // 委托初审: initial_review.go
+		return nil, err
+	}
 	c, ev, _, err := casework.NewCase(in, item, a, env)
 	if err != nil {
 		return nil, err

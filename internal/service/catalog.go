@@ -77,6 +77,9 @@ func (s *Admin) SaveItem(ctx context.Context, it *catalog.Item, baseVersion int)
 	if err != nil {
 		return err
 	}
+	if err := s.keepInitialReview(ctx, a, it); err != nil { // the bureau's mark: initial_review.go
+		return err
+	}
 	normalizeItem(it)
 	if err := it.Validate(); err != nil {
 		return err
@@ -166,6 +169,15 @@ func (s *Admin) ImportCatalog(ctx context.Context, f *CatalogFile) (*ImportResul
 		if err := it.Validate(); err != nil {
 			for _, fe := range apperr.FieldsOf(err) {
 				problems.Add("items["+it.Code+"]."+fe.Field, it.Code+"："+fe.Message)
+			}
+			continue
+		}
+		if err := s.keepInitialReview(ctx, a, it); err != nil { // within R5: initial_review.go
+			for _, fe := range apperr.FieldsOf(err) {
+				problems.Add("items["+it.Code+"]."+fe.Field, it.Code+"："+fe.Message)
+			}
+			if len(apperr.FieldsOf(err)) == 0 {
+				return nil, err
 			}
 			continue
 		}

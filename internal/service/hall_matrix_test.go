@@ -81,11 +81,12 @@ func newHallMatrix(t *testing.T, h *onlineHall) *hallMatrix {
 		{Username: "ghzy-admin", Name: "规划管理员", Role: org.RoleDeptAdmin, DepartmentCode: "GHZY"},
 		{Username: "renshe", Name: "钱立新", Role: org.RoleReviewer, DepartmentCode: "RSJ"},
 		{Username: "bh-shenpi", Name: "滨河审批", Role: org.RoleReviewer, DepartmentCode: "SCJG", HallCode: demo.BinheHall},
+		{Username: "xq-chushen", Name: "新桥初审", Role: org.RoleStreetReviewer, HallCode: demo.XinqiaoHall},
 	} {
 		m.addStaff(t, u)
 	}
 	for _, name := range []string{"shouli", "shouli2", "xq-shouli", "nohall-shouli", "chujian", "bh-chujian", "xq-chujian", "nohall-chujian",
-		"shenpi", "bh-shenpi", "shenpi2", "renshe", "bumen", "ghzy-admin", "admin", "jiandu", "daiban"} {
+		"shenpi", "bh-shenpi", "shenpi2", "renshe", "bumen", "ghzy-admin", "admin", "jiandu", "daiban", "chushen", "xq-chushen"} {
 		u := service.UserFrom(m.as[name])
 		m.accounts = append(m.accounts, matrixAccount{name: name, ctx: m.as[name],
 			actor: casework.Actor{Username: u.Username, Role: u.Role, DepartmentCode: u.DepartmentCode, HallCode: u.HallCode}})
@@ -110,7 +111,7 @@ func newHallMatrix(t *testing.T, h *onlineHall) *hallMatrix {
 // matrixInput is a valid input of every action on the matrix's cases.
 func (m *hallMatrix) input(t *testing.T, action casework.Action) casework.Input {
 	switch action {
-	case casework.ActReturn:
+	case casework.ActReturn, casework.ActReturnInitialReview:
 		return casework.Input{Reason: "经营布局图与现场不符", Corrections: []string{"M03"}}
 	case casework.ActResubmit:
 		return casework.Input{Materials: []string{"M03"}}
@@ -185,12 +186,19 @@ func (m *hallMatrix) travel(t *testing.T) {
 // here) taken in at the district hall.
 func (m *hallMatrix) renewal(t *testing.T) string {
 	t.Helper()
+	return m.renewalAt(t, "shouli")
+}
+
+// renewalAt is a food licence renewal taken in by clerk: at 滨河街道 it
+// waits for the street's initial review (委托初审, the demo's mark).
+func (m *hallMatrix) renewalAt(t *testing.T, clerk string) string {
+	t.Helper()
 	in := casework.Intake{ItemCode: "SCJG-XK-002", Channel: casework.AtWindow,
 		Applicant: casework.Party{Kind: casework.Entity, Name: otherCompany, IDType: identity.CreditCode, IDNumber: otherCredit, Phone: otherPhone}}
 	for _, code := range []string{"M01", "M02", "M03", "M04"} {
 		in.Materials = append(in.Materials, casework.MaterialInput{Code: code, Status: casework.Provided})
 	}
-	v, err := m.svc.Intake(m.ctx("shouli"), in)
+	v, err := m.svc.Intake(m.ctx(clerk), in)
 	if err != nil {
 		t.Fatalf("renewal intake: %v", err)
 	}
@@ -265,6 +273,7 @@ func (m *hallMatrix) stages() []matrixStage {
 		{"online, pre-review passed", func(t *testing.T) string { return m.steps(t, online("SCJG-XK-001")(t), "shenpi:pass-prereview") }},
 		{"online, pre-review failed", func(t *testing.T) string { return m.steps(t, online("SCJG-XK-001")(t), "shenpi:fail-prereview") }},
 		{"online, fully online", online("SCJG-DJ-001")},
+		{"received at the street, waiting for its initial review", func(t *testing.T) string { return m.renewalAt(t, "shouli2") }},
 		{"online, fully online, result submitted", func(t *testing.T) string {
 			return m.steps(t, online("SCJG-DJ-001")(t), "shenpi:accept", "shenpi:decide", "shenpi:submit-result")
 		}},

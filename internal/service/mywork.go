@@ -38,6 +38,9 @@ func (s *Casework) MyWork(ctx context.Context) (*CasePage, error) {
 	if a.Role.NeedsDepartment() {
 		sf.Department = a.DepartmentCode
 	}
+	if a.Role == org.RoleStreetReviewer {
+		sf.Hall = a.HallCode // the initial review of the cases taken in at their street
+	}
 	var views []*CaseView
 	for sf.Page = 1; ; sf.Page++ {
 		cases, total, err := s.store.Cases(ctx, sf)

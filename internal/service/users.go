@@ -30,6 +30,9 @@ func (s *Admin) AddUser(ctx context.Context, u *org.User, password string) error
 	if err := u.Validate(); err != nil {
 		return err
 	}
+	if err := s.checkStreetReviewer(ctx, u); err != nil { // initial_review.go
+		return err
+	}
 	if err := org.ValidatePassword(password); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 
 const itemColumns = `i.id, i.code, i.version, d.code, i.name, i.type, i.kind, i.statutory_days, i.promised_days,
 	i.deferral_days, i.delegated, i.legal_basis, i.conditions, i.fees, i.online_level, i.special_procedures,
-	i.collect_at_issuance, i.applicant_kinds, i.created_at, i.created_by, i.review_levels`
+	i.collect_at_issuance, i.applicant_kinds, i.created_at, i.created_by, i.review_levels, i.initial_review_days`
 
 const itemFrom = ` FROM items i JOIN departments d ON d.id = i.department_id `
 
@@ -23,7 +23,7 @@ func scanItem(row interface{ Scan(...any) error }) (int64, *catalog.Item, error)
 	var typ, kind, online, collect, kinds string
 	err := row.Scan(&id, &it.Code, &it.Version, &it.DepartmentCode, &it.Name, &typ, &kind, &it.StatutoryDays, &it.PromisedDays,
 		&it.DeferralDays, &it.Delegated, &it.LegalBasis, &it.Conditions, &it.Fees, &online, &it.SpecialProcedures,
-		&collect, &kinds, timeDest{&it.CreatedAt}, &it.CreatedBy, &it.ReviewLevels)
+		&collect, &kinds, timeDest{&it.CreatedAt}, &it.CreatedBy, &it.ReviewLevels, &it.InitialReviewDays)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -124,6 +124,12 @@ func saveItem(ctx context.Context, tx *sql.Tx, it *catalog.Item, baseVersion int
 	// still loads into an older schema (the migrations' tests do so).
 	if it.ReviewLevels != 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET review_levels = $1 WHERE id = $2`, it.ReviewLevels, id); err != nil {
+			return err
+		}
+	}
+	// The initial review (委托初审) likewise, only when marked (migration 46).
+	if it.InitialReviewDays != 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET initial_review_days = $1 WHERE id = $2`, it.InitialReviewDays, id); err != nil {
 			return err
 		}
 	}

@@ -69,6 +69,7 @@ func legacySeed() *store.Seed {
 		s.Users[i].Roles = nil
 	}
 	for i := range s.Items {
+		s.Items[i].InitialReviewDays = 0 // migration 46
 		s.Items[i].Materials = slices.Clone(s.Items[i].Materials)
 		for j := range s.Items[i].Materials {
 			s.Items[i].Materials[j].Shared = ""

@@ -130,6 +130,9 @@ var eventNames = map[casework.Action]string{
 	casework.ActReceiptArrive:    "receipt_arrived",
 	casework.ActReceiptSendBack:  "receipt_sent_back",
 	casework.ActAttachFiles:      "files_attached",
+	// The street's initial review (委托初审).
+	casework.ActPassInitialReview:   "initial_review_passed",
+	casework.ActReturnInitialReview: "initial_review_returned",
 }
 
 // Type returns the CloudEvents type of a case event of action a:

@@ -89,6 +89,7 @@ type itemForm struct {
 	LegalBasis, Conditions, Fees, OnlineLevel string
 	SpecialProcedures                         string
 	ReviewLevels                              string // 1, 2 or 3
+	InitialReviewDays                         string // 委托初审: 0 (none) to 5 working days
 	CollectAtIssuance                         string // one per line
 	ApplicantKinds                            map[string]bool
 	Materials                                 []materialRow
@@ -126,6 +127,7 @@ func formOfItem(it *catalog.Item) itemForm {
 		BaseVersion: it.Version,
 	}
 	f.ReviewLevels = strconv.Itoa(it.Levels())
+	f.InitialReviewDays = strconv.Itoa(it.InitialReviewDays)
 	for _, k := range it.ApplicantKinds {
 		f.ApplicantKinds[string(k)] = true
 	}
@@ -153,6 +155,7 @@ func formOfPost(p url.Values, code string) itemForm {
 		f.Code = p.Get("code") // as typed: a code with blanks is refused, not trimmed
 	}
 	f.ReviewLevels = p.Get("review_levels")
+	f.InitialReviewDays = p.Get("initial_review_days")
 	f.BaseVersion, _ = strconv.Atoi(p.Get("base_version"))
 	f.From, _ = strconv.Atoi(p.Get("from"))
 	for _, k := range p["applicant_kinds"] {
@@ -219,6 +222,7 @@ func (f *itemForm) item() (*catalog.Item, error) {
 		OnlineLevel: catalog.OnlineLevel(f.OnlineLevel), SpecialProcedures: strings.TrimSpace(f.SpecialProcedures),
 	}
 	it.ReviewLevels = num("review_levels", f.ReviewLevels)
+	it.InitialReviewDays = num("initial_review_days", f.InitialReviewDays)
 	for _, line := range strings.Split(f.CollectAtIssuance, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			it.CollectAtIssuance = append(it.CollectAtIssuance, line)
@@ -258,6 +262,10 @@ type itemEditorData struct {
 	OnlineLevels   []option
 	ApplicantKinds []option
 	ReviewLevels   []option
+	// InitialReviews are the choices of 委托初审, the bureau admin's
+	// (Bureau); a department admin reads the item's as it stands.
+	InitialReviews []option
+	Bureau         bool
 }
 
 // showItemForm renders the editor with f; v carries any messages.
@@ -280,7 +288,8 @@ func (h *Handlers) showItemForm(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	d := itemEditorData{adminPage: h.adminTabs(r), Form: f, Types: catalog.Types, Departments: depts,
-		Kinds: kindOptions, OnlineLevels: onlineOptions, ReviewLevels: reviewLevelOptions()}
+		Kinds: kindOptions, OnlineLevels: onlineOptions, ReviewLevels: reviewLevelOptions(),
+		InitialReviews: initialReviewOptions(), Bureau: acc.Department == ""}
 	for _, k := range catalog.ApplicantKinds {
 		d.ApplicantKinds = append(d.ApplicantKinds, option{string(k), applicantKind[k]})
 	}

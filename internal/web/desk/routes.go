@@ -31,6 +31,9 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /transit/batches/{number}/sign-out", h.SignedIn(h.signOutBatch))
 	mux.HandleFunc("POST /transit/batches/{number}/sign-in", h.SignedIn(h.signInBatch))
 
+	// The street's initial review (委托初审): initial_review.go.
+	mux.HandleFunc("GET /initial-review", h.SignedIn(h.initialReviewPage))
+
 	// Intake (综合受理): intake.go.
 	mux.HandleFunc("GET /intake", h.SignedIn(h.intakeSearch))
 	mux.HandleFunc("GET /intake/check-id", h.intakeJSON(h.checkID))

@@ -29,6 +29,8 @@ func myWork(role org.Role) (heading string, desk bool) {
 		return "本部门待审批延期申请的办件", true
 	case org.RoleIssuance:
 		return "待核验结果、待发证或邮寄、待归档的办件", true
+	case org.RoleStreetReviewer:
+		return "本街道收件、待委托初审的办件", true
 	}
 	return "全区临近期限和已超期的办件", false
 }

@@ -79,6 +79,8 @@ var detailLabels = map[string]string{
 	"on_behalf_of": "代为办理（申请人）", "agent": "代办员", "for": "申请人", "prerequisite": "前置事项",
 	"level": "审批层级", "levels": "审批级数", "to_level": "退回至", "procedure": "特别程序", "conclusion": "结论",
 	"attachments": "附件",
+	// The street's initial review (委托初审).
+	"initial_review": "委托初审", "initial_review_hall": "初审机构", "round": "初审轮次", "initial_review_by": "初审期限",
 }
 
 // eventDetails renders an event's details as "名称：值" lines in Chinese,
@@ -178,6 +180,7 @@ var actionKeys = map[casework.Action]string{
 	casework.ActWithdraw: "w", casework.ActTerminate: "z", casework.ActPassPreReview: "q", casework.ActFailPreReview: "i",
 	casework.ActCompleteIntake: "1", casework.ActResubmitOnline: "2", casework.ActRefuseAcceptance: "6",
 	casework.ActStartProcedure: "3", casework.ActFinishProcedure: "4", casework.ActPropose: "5", casework.ActCheck: "7", casework.ActSendBack: "8",
+	casework.ActPassInitialReview: "9", casework.ActReturnInitialReview: "0",
 }
 
 // accessKey returns the case page's access key of an action ("" for none).

@@ -317,6 +317,7 @@ var workspacePages = map[org.Workspace]navItem{
 	org.WorkSupervision: {"/supervision", "督查考核"}, org.WorkDeptFigures: {"/supervision", "本部门考核"},
 	org.WorkHallFigures: {"/supervision", "本大厅考核"},
 	org.WorkNotices:     {"/supervision/notices", "督办单"}, org.WorkQueueFigures: {"/queue/figures", "排队统计"}, org.WorkAdmin: {"/admin", "系统管理"},
+	org.WorkInitialReview: {"/initial-review", "委托初审"},
 }
 
 // Render answers with the named page, filled with v and what the layout
