@@ -129,6 +129,12 @@ const (
 	// RoleHallManager runs one hall (大厅负责人): they read the supervision
 	// figures of the cases taken in at their hall, and change nothing.
 	RoleHallManager Role = "hall_manager"
+	// RoleAgentManager runs the agents (代办员) of one hall's network
+	// (代办管理员): a street centre's agents and those of its community
+	// stations, or the district hall's. They assign and reassign
+	// applicants between those agents and read their work lists; they
+	// carry no applicant themselves (roles.go: held alone).
+	RoleAgentManager Role = "agent_manager"
 	// RoleApplicant is an online applicant account (网上办事大厅): it acts
 	// on its own cases only and is never a staff role, so it is not in
 	// Roles and no staff account can hold it.
@@ -136,7 +142,7 @@ const (
 )
 
 // Roles lists every role in a stable order.
-var Roles = []Role{RoleIntake, RoleIssuance, RoleReviewer, RoleDeptAdmin, RoleAdmin, RoleSupervisor, RoleAgent, RoleHallManager}
+var Roles = []Role{RoleIntake, RoleIssuance, RoleReviewer, RoleDeptAdmin, RoleAdmin, RoleSupervisor, RoleAgent, RoleHallManager, RoleAgentManager}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -159,8 +165,9 @@ func (r Role) NeedsDepartment() bool { return r == RoleReviewer || r == RoleDept
 func (r Role) WorksAtHall() bool { return r == RoleIntake || r == RoleIssuance }
 
 // NeedsHall reports whether accounts of the role must belong to a hall:
-// a hall manager's figures are their hall's.
-func (r Role) NeedsHall() bool { return r == RoleHallManager }
+// a hall manager's figures are their hall's, an agent manager's agents
+// are their hall's (and its community stations').
+func (r Role) NeedsHall() bool { return r == RoleHallManager || r == RoleAgentManager }
 
 // Label returns the role's Chinese name.
 func (r Role) Label() string {
@@ -181,6 +188,8 @@ func (r Role) Label() string {
 		return "代办员"
 	case RoleHallManager:
 		return "大厅负责人"
+	case RoleAgentManager:
+		return "代办管理员"
 	case RoleApplicant:
 		return "申请人"
 	}
@@ -217,13 +226,13 @@ func (u *User) Validate() error {
 	}
 	c.Check(validName(u.Name), "name", "姓名不能为空且不超过 100 个字")
 	primary := u.PrimaryRole()
-	c.Check(primary.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor、agent 或 hall_manager")
+	c.Check(primary.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor、agent、hall_manager 或 agent_manager")
 	roles := u.HeldRoles()
 	checkRoles(&c, roles)
 	checkCodeIfSet(&c, "department", u.DepartmentCode, ParseDepartmentCode)
 	checkCodeIfSet(&c, "hall", u.HallCode, ParseHallCode)
 	if primary.NeedsHall() {
-		c.Check(u.HallCode != "", "hall", "大厅负责人须指明所负责的大厅")
+		c.Check(u.HallCode != "", "hall", primary.Label()+"须指明所负责的大厅")
 	}
 	if len(roles) > 1 && needsAny(roles, Role.WorksAtHall) {
 		c.Check(u.HallCode != "", "hall", "兼任多个岗位的窗口人员须指明所在大厅")

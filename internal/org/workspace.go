@@ -21,6 +21,7 @@ const (
 	WorkHandover       Workspace = "handover"       // 材料交接
 	WorkTransit        Workspace = "transit"        // 交接批次: paper between halls (issue 15)
 	WorkAgent          Workspace = "agent"          // 代办
+	WorkAgentTeam      Workspace = "agent_team"     // 代办分派: an agent manager's agents and applicants
 	WorkIssuance       Workspace = "issuance"       // 综合出件
 	WorkBookings       Workspace = "bookings"       // 预约名单 (of the clerk's hall)
 	WorkCases          Workspace = "cases"          // 办件查询
@@ -52,6 +53,8 @@ var workspaces = map[Role][]Workspace{
 		WorkQueueFigures, WorkAdmin},
 	// A hall manager has no desk and so no tasks: their figures come first.
 	RoleHallManager: {WorkHallFigures, WorkCases, WorkHandbook},
+	// An agent manager's work is their agents' applicants.
+	RoleAgentManager: {WorkAgentTeam, WorkHandbook},
 }
 
 // Workspaces returns the workspaces of role in menu order.

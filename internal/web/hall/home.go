@@ -39,6 +39,10 @@ func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/agent", http.StatusSeeOther) // the agent's desk
 		return
 	}
+	if u.Role == org.RoleAgentManager {
+		http.Redirect(w, r, "/agent/team", http.StatusSeeOther) // the agents' applicants
+		return
+	}
 	if u.Role == org.RoleHallManager {
 		http.Redirect(w, r, "/supervision", http.StatusSeeOther) // no desk: the hall's figures
 		return
