@@ -11,9 +11,9 @@ import (
 // collect a result at a hall. When nothing is asked of the agent, Act is
 // false and Words say what the case waits for.
 type AgentStep struct {
-	Act   bool      `json:"act"`           // the agent has something to do
-	Words string    `json:"words"`         // what, in Chinese
-	By    time.Time `json:"by,omitzero"`   // by when, when a deadline binds it
+	Act   bool      `json:"act"`            // the agent has something to do
+	Words string    `json:"words"`          // what, in Chinese
+	By    time.Time `json:"by,omitzero"`    // by when, when a deadline binds it
 	Hall  string    `json:"hall,omitempty"` // the hall to go to (code), when it is a visit
 }
 
