@@ -81,6 +81,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerWebhooks(a)
 	h.registerMessages(a)
 	h.registerNetwork(a)
+	h.registerAgents(a)
 	return a
 }
 

@@ -22,6 +22,7 @@ const (
 	WorkTransit        Workspace = "transit"        // 交接批次: paper between halls (issue 15)
 	WorkAgent          Workspace = "agent"          // 代办
 	WorkAgentTeam      Workspace = "agent_team"     // 代办分派: an agent manager's agents and applicants
+	WorkAgentWork      Workspace = "agent_work"     // 代办工作台: an agent's applicants, open cases, reminders
 	WorkIssuance       Workspace = "issuance"       // 综合出件
 	WorkBookings       Workspace = "bookings"       // 预约名单 (of the clerk's hall)
 	WorkCases          Workspace = "cases"          // 办件查询
@@ -46,7 +47,7 @@ var workspaces = map[Role][]Workspace{
 		WorkRectifications},
 	RoleDeptAdmin: {WorkTasks, WorkDept, WorkPreReview, WorkHandover, WorkBundles, WorkCases, WorkHandbook,
 		WorkRectifications, WorkDeptFigures, WorkNotices, WorkAdmin},
-	RoleAgent: {WorkTasks, WorkAgent, WorkCases, WorkHandbook},
+	RoleAgent: {WorkTasks, WorkAgentWork, WorkAgent, WorkCases, WorkHandbook},
 	RoleSupervisor: {WorkTasks, WorkCases, WorkHandbook, WorkRectifications, WorkBundles, WorkSupervision, WorkNotices,
 		WorkQueueFigures},
 	RoleAdmin: {WorkTasks, WorkCases, WorkHandbook, WorkRectifications, WorkBundles, WorkSupervision, WorkNotices,
@@ -54,7 +55,7 @@ var workspaces = map[Role][]Workspace{
 	// A hall manager has no desk and so no tasks: their figures come first.
 	RoleHallManager: {WorkHallFigures, WorkCases, WorkHandbook},
 	// An agent manager's work is their agents' applicants.
-	RoleAgentManager: {WorkAgentTeam, WorkHandbook},
+	RoleAgentManager: {WorkAgentTeam, WorkCases, WorkHandbook},
 }
 
 // Workspaces returns the workspaces of role in menu order.

@@ -270,8 +270,8 @@ var workspacePages = map[org.Workspace]navItem{
 	org.WorkRectifications: {"/rectifications", "差评整改"}, org.WorkBundles: {"/bundles", "一件事"},
 	org.WorkSupervision: {"/supervision", "督查考核"}, org.WorkDeptFigures: {"/supervision", "本部门考核"},
 	org.WorkHallFigures: {"/supervision", "本大厅考核"},
-	org.WorkAgentTeam:   {"/agent/team", "代办分派"},
-	org.WorkNotices:     {"/supervision/notices", "督办单"}, org.WorkQueueFigures: {"/queue/figures", "排队统计"}, org.WorkAdmin: {"/admin", "系统管理"},
+	org.WorkAgentTeam:   {"/agent/team", "代办分派"}, org.WorkAgentWork: {"/agent/work", "代办工作台"},
+	org.WorkNotices: {"/supervision/notices", "督办单"}, org.WorkQueueFigures: {"/queue/figures", "排队统计"}, org.WorkAdmin: {"/admin", "系统管理"},
 }
 
 // Render answers with the named page, filled with v and what the layout
