@@ -26,6 +26,18 @@ type District struct {
 	// Scopes are the halls' scopes published with the district (issue
 	// 15): halls without one take in every item.
 	Scopes []network.Scope
+	// AgentIntakes are cases taken in through an agent of the network
+	// when the district is loaded (issue 15 item 5).
+	AgentIntakes []AgentIntake
+}
+
+// AgentIntake is a case a hall's clerk takes in for an applicant brought
+// in by an agent (代办员): the agent then follows it on their work list.
+type AgentIntake struct {
+	Clerk     string // the intake clerk's username
+	Agent     string // the agent's username
+	Applicant string // the applicant account's phone
+	Item      string // the item's code; every required material is provided
 }
 
 // Applicant is a demo online applicant account (网上办事大厅) with its
@@ -86,6 +98,10 @@ func Load() District {
 		Bundles:     bundles(),
 		Applicants:  applicants(),
 		Scopes:      scopes(),
+		// The community station takes in through its agent: 林秀英
+		// brings 王秀兰's application for 低保 to 柳荫社区, whose paper
+		// then travels to the district hall.
+		AgentIntakes: []AgentIntake{{Clerk: "shouli3", Agent: "daiban3", Applicant: "13900000002", Item: "MZJ-GF-001"}},
 	}
 }
 
@@ -167,6 +183,13 @@ func accounts() []Account {
 		{Username: "admin", Name: "刘志强", Role: org.RoleAdmin},
 		{Username: "jiandu", Name: "赵敏", Role: org.RoleSupervisor},
 		{Username: "daiban", Name: "孙磊", Role: org.RoleAgent, HallCode: BinheHall},
+		// The agents' network (issue 15 item 5): a second street agent, the
+		// community station's agent and clerk, and the street's agent
+		// manager who hands applicants between them.
+		{Username: "daiban2", Name: "郑晓燕", Role: org.RoleAgent, HallCode: BinheHall},
+		{Username: "daiban3", Name: "林秀英", Role: org.RoleAgent, HallCode: LiuyinHall},
+		{Username: "shouli3", Name: "何丽", Role: org.RoleIntake, HallCode: LiuyinHall},
+		{Username: "daibanguanli", Name: "马建华", Role: org.RoleAgentManager, HallCode: BinheHall},
 		{Username: "dating", Name: "黄志刚", Role: org.RoleHallManager, HallCode: DistrictHall},
 	}
 }
@@ -199,5 +222,9 @@ func applicants() []Applicant {
 	return []Applicant{{
 		Phone: "13900000001", Kind: "entity", Name: "江川区味香餐饮有限公司", IDType: "credit_code",
 		IDNumber: "91320120MA1XK5T2QF", Address: "江川区滨河路18号", Agent: "daiban",
+	}, {
+		// A resident of 柳荫社区 whom the community station's agent carries.
+		Phone: "13900000002", Kind: "person", Name: "王秀兰", IDType: "resident_id",
+		IDNumber: "320120195803120427", Address: "江川区柳荫路22号", Agent: "daiban3",
 	}}
 }

@@ -40,8 +40,13 @@ func (s *AgentNet) AddAgentLog(ctx context.Context, accountID int64, in AgentLog
 		return nil, err
 	}
 	if e.CaseNumber != "" {
+		acc, err := s.store.Account(ctx, accountID)
+		if err != nil {
+			return nil, err
+		}
+		// The applicant's online cases, and window cases in their name.
 		c, err := s.store.Case(ctx, e.CaseNumber)
-		if err != nil || c.AccountID != accountID {
+		if err != nil || !acc.Owns(c) {
 			return nil, apperr.Field("case_number", "办件 "+e.CaseNumber+" 不是该申请人的办件")
 		}
 	}

@@ -16,11 +16,11 @@ import (
 // carry, the open cases with the deadlines the applicants wait on and
 // what the agent must do next, and the reminders sent to them.
 type AgentWorkList struct {
-	Agent      string            `json:"agent" doc:"代办员（用户名）"`
-	AgentName  string            `json:"agent_name" doc:"代办员姓名"`
-	HallName   string            `json:"hall_name,omitempty" doc:"代办员所在大厅"`
-	Applicants []CarriedApplicant `json:"applicants" doc:"承办的申请人（持有有效代办授权的）"`
-	Cases      []AgentCase       `json:"cases" doc:"未办结的办件：超期（红）在前，再按最近的期限"`
+	Agent      string               `json:"agent" doc:"代办员（用户名）"`
+	AgentName  string               `json:"agent_name" doc:"代办员姓名"`
+	HallName   string               `json:"hall_name,omitempty" doc:"代办员所在大厅"`
+	Applicants []CarriedApplicant   `json:"applicants" doc:"承办的申请人（持有有效代办授权的）"`
+	Cases      []AgentCase          `json:"cases" doc:"未办结的办件：超期（红）在前，再按最近的期限"`
 	Reminders  []applicant.Reminder `json:"reminders" doc:"最近的期限提醒，新的在前"`
 }
 
@@ -73,14 +73,34 @@ func (s *AgentNet) AgentWorkList(ctx context.Context) (*AgentWorkList, error) {
 		out.HallName = names(u.HallCode)
 	}
 	order, by := carried(ms, u.Username, now)
+	var accounts []*applicant.Account // to name the applicant of a window case the agent brought in
+	for _, id := range order {
+		acc, err := s.store.Account(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		accounts = append(accounts, acc)
+	}
 	open := map[int64]int{}
 	for _, v := range views {
 		c := v.Case
 		if c.State.Closed() {
 			continue
 		}
-		open[c.AccountID]++
-		row := AgentCase{Number: c.Number, ItemName: c.ItemName, Applicant: c.Applicant.Name, AccountID: c.AccountID,
+		account := c.AccountID
+		if account == 0 && len(accounts) > 0 {
+			raw, err := s.store.Case(ctx, c.Number) // the view's ID number is masked
+			if err != nil {
+				return nil, err
+			}
+			for _, acc := range accounts {
+				if account == 0 && acc.Owns(raw) {
+					account = acc.ID
+				}
+			}
+		}
+		open[account]++
+		row := AgentCase{Number: c.Number, ItemName: c.ItemName, Applicant: c.Applicant.Name, AccountID: account,
 			StateLabel: v.StateLabel, Warning: v.Warning, WarningLabel: v.WarningLabel, WarningRank: v.WarningRank,
 			DueWords: v.DueWords, Deadlines: v.Running, Next: c.AgentNext(names)}
 		if row.Deadlines == nil {

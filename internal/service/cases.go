@@ -270,6 +270,9 @@ func (s *Casework) Intake(ctx context.Context, in casework.Intake) (*CaseView, e
 	if err := s.checkPickupHall(ctx, &in); err != nil {
 		return nil, err
 	}
+	if err := s.checkIntakeAgent(ctx, &in); err != nil {
+		return nil, err
+	}
 	plan, err := s.intakeAtHall(ctx, a, item, &in, &env) // the hall's items, its transit, its pickup
 	if err != nil {
 		return nil, err

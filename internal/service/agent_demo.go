@@ -1,0 +1,40 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/demo"
+)
+
+// loadDemoAgentIntakes takes in the demo's cases brought by an agent, each
+// through the intake use case as its clerk: the community station's
+// agent then carries an applicant with an open case (issue 15 item 5).
+func (s *Service) loadDemoAgentIntakes(ctx context.Context, d demo.District) error {
+	for _, x := range d.AgentIntakes {
+		clerk, err := s.store.UserByUsername(ctx, x.Clerk)
+		if err != nil {
+			return fmt.Errorf("demo agent intake: clerk %s: %w", x.Clerk, err)
+		}
+		acc, err := s.store.AccountByPhone(ctx, x.Applicant)
+		if err != nil {
+			return fmt.Errorf("demo agent intake: applicant %s: %w", x.Applicant, err)
+		}
+		it, err := s.currentItem(ctx, x.Item)
+		if err != nil {
+			return fmt.Errorf("demo agent intake: item %s: %w", x.Item, err)
+		}
+		in := casework.Intake{ItemCode: it.Code, Channel: casework.AtWindow, Applicant: acc.Party(), AgentUser: x.Agent}
+		for _, m := range it.Materials {
+			if m.Required {
+				in.Materials = append(in.Materials, casework.MaterialInput{Code: m.Code, Status: casework.Provided})
+			}
+		}
+		cctx := WithRequest(WithUser(ctx, clerk), Request{ID: "demo", Channel: "web"})
+		if _, err := s.Casework.Intake(cctx, in); err != nil {
+			return fmt.Errorf("demo agent intake of %s: %w", x.Item, err)
+		}
+	}
+	return nil
+}
