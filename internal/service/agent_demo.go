@@ -3,8 +3,10 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/demo"
 )
 
@@ -21,10 +23,11 @@ func (s *Service) loadDemoAgentIntakes(ctx context.Context, d demo.District) err
 		if err != nil {
 			return fmt.Errorf("demo agent intake: applicant %s: %w", x.Applicant, err)
 		}
-		it, err := s.currentItem(ctx, x.Item)
-		if err != nil {
-			return fmt.Errorf("demo agent intake: item %s: %w", x.Item, err)
+		i := slices.IndexFunc(d.Items, func(it catalog.Item) bool { return it.Code == x.Item })
+		if i < 0 {
+			return fmt.Errorf("demo agent intake: no item %s", x.Item)
 		}
+		it := &d.Items[i]
 		in := casework.Intake{ItemCode: it.Code, Channel: casework.AtWindow, Applicant: acc.Party(), AgentUser: x.Agent}
 		for _, m := range it.Materials {
 			if m.Required {
