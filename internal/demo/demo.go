@@ -101,7 +101,7 @@ func Load() District {
 		// The community station takes in through its agent: 林秀英
 		// brings 王秀兰's application for 低保 to 柳荫社区, whose paper
 		// then travels to the district hall.
-		AgentIntakes: []AgentIntake{{Clerk: "shouli3", Agent: "daiban3", Applicant: "13900000002", Item: "MZJ-GF-001"}},
+		AgentIntakes: []AgentIntake{{Clerk: "shouli3", Agent: "daiban3", Applicant: "13662180427", Item: "MZJ-GF-001"}},
 	}
 }
 
@@ -224,7 +224,7 @@ func applicants() []Applicant {
 		IDNumber: "91320120MA1XK5T2QF", Address: "江川区滨河路18号", Agent: "daiban",
 	}, {
 		// A resident of 柳荫社区 whom the community station's agent carries.
-		Phone: "13900000002", Kind: "person", Name: "王秀兰", IDType: "resident_id",
+		Phone: "13662180427", Kind: "person", Name: "王秀兰", IDType: "resident_id",
 		IDNumber: "320120195803120427", Address: "江川区柳荫路22号", Agent: "daiban3",
 	}}
 }
