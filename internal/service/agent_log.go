@@ -12,7 +12,7 @@ import (
 
 // AgentLogInput is a service log entry as the form gives it.
 type AgentLogInput struct {
-	Day        string `json:"day" doc:"代办日期 YYYY-MM-DD（默认今天；可补记 30 天内的）"`
+	Day        string `json:"day,omitempty" doc:"代办日期 YYYY-MM-DD（默认今天；可补记 30 天内的）"`
 	CaseNumber string `json:"case_number,omitempty" doc:"所涉办件编号（可不填）"`
 	Text       string `json:"text" doc:"代办事项，不超过 500 字" maxLength:"2000"`
 }
