@@ -287,6 +287,10 @@ func (m *Main) loadDemo(ctx context.Context, svc *service.Service, history int) 
 	if err != nil || creds == nil {
 		return err
 	}
+	// The community station's intake through its agent (issue 15 item 5).
+	if err := svc.LoadDemoAgentIntakes(service.AsSystem(ctx), demo.AgentIntakes()); err != nil {
+		return err
+	}
 	fmt.Fprintf(m.Stdout, "已载入演示数据：%s。以下账号密码只显示这一次，请记下：\n", demo.DistrictName)
 	for _, c := range creds {
 		if c.Role == "applicant" {

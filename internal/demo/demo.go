@@ -26,9 +26,6 @@ type District struct {
 	// Scopes are the halls' scopes published with the district (issue
 	// 15): halls without one take in every item.
 	Scopes []network.Scope
-	// AgentIntakes are cases taken in through an agent of the network
-	// when the district is loaded (issue 15 item 5).
-	AgentIntakes []AgentIntake
 }
 
 // AgentIntake is a case a hall's clerk takes in for an applicant brought
@@ -98,11 +95,17 @@ func Load() District {
 		Bundles:     bundles(),
 		Applicants:  applicants(),
 		Scopes:      scopes(),
-		// The community station takes in through its agent: 林秀英
-		// brings 王秀兰's application for 低保 to 柳荫社区, whose paper
-		// then travels to the district hall.
-		AgentIntakes: []AgentIntake{{Clerk: "shouli3", Agent: "daiban3", Applicant: "13662180427", Item: "MZJ-GF-001"}},
 	}
+}
+
+// AgentIntakes are the cases `serve --demo` takes in through an agent of
+// the network once the district is loaded (issue 15 item 5): the
+// community station takes in through its agent — 林秀英 brings 王秀兰's
+// application for 低保 to 柳荫社区, whose paper then travels to the
+// district hall. Kept apart from Load so that a test's district starts
+// without cases.
+func AgentIntakes() []AgentIntake {
+	return []AgentIntake{{Clerk: "shouli3", Agent: "daiban3", Applicant: "13662180427", Item: "MZJ-GF-001"}}
 }
 
 // scopes gives the community station its shorter list (事项下沉): the

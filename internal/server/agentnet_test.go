@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/service"
 )
 
@@ -17,6 +18,9 @@ import (
 // and is refused outside the team; a clerk has no work list.
 func TestAgentNetworkAPI(t *testing.T) {
 	eachDesk(t, "2026-09-29T10:00:00+08:00", func(t *testing.T, d *caseDesk) {
+		if err := d.svc.LoadDemoAgentIntakes(service.AsSystem(t.Context()), demo.AgentIntakes()); err != nil {
+			t.Fatal(err)
+		}
 		in := foodLicence("M04")
 		in.AgentUser = "daiban"
 		c := d.take(t, in) // taken in by shouli at the district hall, through 孙磊

@@ -8,13 +8,19 @@ import (
 	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/org"
 )
 
-// loadDemoAgentIntakes takes in the demo's cases brought by an agent, each
-// through the intake use case as its clerk: the community station's
-// agent then carries an applicant with an open case (issue 15 item 5).
-func (s *Service) loadDemoAgentIntakes(ctx context.Context, d demo.District) error {
-	for _, x := range d.AgentIntakes {
+// LoadDemoAgentIntakes takes in the demo's cases brought by an agent
+// (demo.AgentIntakes), each through the intake use case as its clerk: the
+// community station's agent then carries an applicant with an open case
+// (issue 15 item 5). Run once, after LoadDemo loaded the district.
+func (s *Service) LoadDemoAgentIntakes(ctx context.Context, intakes []demo.AgentIntake) error {
+	if _, err := require(ctx, "加载演示数据", org.RoleAdmin); err != nil {
+		return err
+	}
+	d := demo.Load()
+	for _, x := range intakes {
 		clerk, err := s.store.UserByUsername(ctx, x.Clerk)
 		if err != nil {
 			return fmt.Errorf("demo agent intake: clerk %s: %w", x.Clerk, err)

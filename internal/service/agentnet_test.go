@@ -8,6 +8,7 @@ import (
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/service"
 )
@@ -21,6 +22,9 @@ import (
 func TestAgentNetwork(t *testing.T) {
 	eachOnlineHall(t, shanghai("2026-09-29 10:00"), service.DefaultConfig(), func(t *testing.T, h *onlineHall) {
 		lin, sun, zheng, ma := h.as["daiban3"], h.as["daiban"], h.as["daiban2"], h.as["daibanguanli"]
+		if err := h.svc.LoadDemoAgentIntakes(h.as["system"], demo.AgentIntakes()); err != nil {
+			t.Fatalf("the demo's intake through the community agent: %v", err)
+		}
 
 		// 林秀英 carries 王秀兰; the community station took in her 低保
 		// application through her: accept_by is 2 working days on, past

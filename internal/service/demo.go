@@ -80,9 +80,6 @@ func (s *Service) LoadDemo(ctx context.Context, d demo.District) ([]Credential, 
 		return nil, err
 	}
 	creds = append(creds, more...)
-	if err := s.loadDemoAgentIntakes(ctx, d); err != nil {
-		return nil, err
-	}
 	s.log.Info("demo district loaded", "departments", len(d.Departments), "items", len(d.Items), "accounts", len(creds))
 	return creds, nil
 }

@@ -5,6 +5,9 @@ import (
 	"net/url"
 	"regexp"
 	"testing"
+
+	"github.com/onewindow/onewindow/internal/demo"
+	"github.com/onewindow/onewindow/internal/service"
 )
 
 // TestAgentWorkPages: the community agent's work list shows the case the
@@ -15,6 +18,9 @@ import (
 // carries her; the manager starts at 代办分派.
 func TestAgentWorkPages(t *testing.T) {
 	eachHall(t, onlineDeskStart, func(t *testing.T, h *hall) {
+		if err := h.svc.LoadDemoAgentIntakes(service.AsSystem(t.Context()), demo.AgentIntakes()); err != nil {
+			t.Fatal(err)
+		}
 		lin := h.signIn(t, "daiban3")
 		p := lin.get("/agent/work")
 		p.want(t, http.StatusOK, "代办工作台", "林秀英", "江川区滨河街道柳荫社区便民服务站", "王秀兰", "最低生活保障审核确认",
