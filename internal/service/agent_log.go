@@ -25,6 +25,9 @@ func (s *AgentNet) AddAgentLog(ctx context.Context, accountID int64, in AgentLog
 	if err != nil {
 		return nil, err
 	}
+	if a.User == nil {
+		return nil, apperr.New(apperr.Forbidden, "代办记录由承办的代办员填写")
+	}
 	if _, _, err := s.mayReadApplicant(ctx, accountID); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/calendar"
 	"github.com/onewindow/onewindow/internal/casework"
@@ -53,6 +54,9 @@ func (s *AgentNet) AgentWorkList(ctx context.Context) (*AgentWorkList, error) {
 	a, err := require(ctx, "查看代办工作台", org.RoleAgent)
 	if err != nil {
 		return nil, err
+	}
+	if a.User == nil {
+		return nil, apperr.New(apperr.Forbidden, "代办工作台只对代办员开放")
 	}
 	u := a.User
 	now := s.clock.Now()

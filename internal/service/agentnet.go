@@ -109,6 +109,9 @@ func (s *AgentNet) mayReadApplicant(ctx context.Context, accountID int64) (*Acto
 	if err != nil {
 		return nil, nil, err
 	}
+	if a.User == nil {
+		return nil, nil, apperr.New(apperr.Forbidden, "代办记录只对承办的代办员和代办管理员开放")
+	}
 	ms, err := s.store.Authorisations(ctx, accountID, "")
 	if err != nil {
 		return nil, nil, err
