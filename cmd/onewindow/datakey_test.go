@@ -15,7 +15,9 @@ import (
 	"github.com/onewindow/onewindow/internal/store"
 )
 
-var keyIDLine = regexp.MustCompile(`(?m)^accounts\.data\s+(\S+)=1$`)
+// keyIDLine is the status of the demo's two applicant accounts (the restaurant, and
+// 王秀兰 whom the community agent carries), all under one key.
+var keyIDLine = regexp.MustCompile(`(?m)^accounts\.data\s+(\S+)=2$`)
 
 // refusedServe runs serve, which must refuse to start: a serve that starts
 // instead is stopped after a while and reported.

@@ -180,12 +180,13 @@ func TestDemoHallEndToEnd(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatalf("graceful shutdown: %v", err)
 	}
+	// The test's case and the demo's intake through the community agent.
 	out, _, err := run(t, env, "audit", "verify")
-	if err != nil || !strings.Contains(out, "checked 1 case(s), 1 event(s): 0 broken link(s)") {
+	if err != nil || !strings.Contains(out, "checked 2 case(s), 2 event(s): 0 broken link(s)") {
 		t.Errorf("audit verify: %v %q", err, out)
 	}
 	out, _, err = run(t, env, "stats", "rebuild")
-	if err != nil || !strings.Contains(out, "rebuilt the supervision figures of 1 case(s) from 1 event(s)") {
+	if err != nil || !strings.Contains(out, "rebuilt the supervision figures of 2 case(s) from 2 event(s)") {
 		t.Errorf("stats rebuild: %v %q", err, out)
 	}
 

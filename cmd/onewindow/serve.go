@@ -309,15 +309,16 @@ func (m *Main) loadDemo(ctx context.Context, svc *service.Service, history int) 
 		}
 		fmt.Fprintf(m.Stdout, "  %-8s %-10s  用户名 %-10s 密码 %s\n", label, c.Name, c.Username, c.Password)
 	}
-	if history <= 0 {
-		return nil
+	if history > 0 {
+		now := svc.Now()
+		rep, err := svc.GenerateHistory(service.AsSystem(ctx), service.HistoryOptions{Cases: history, From: now.AddDate(-1, 0, 0), To: now, Seed: 1})
+		if err != nil {
+			return fmt.Errorf("demo history: %w", err)
+		}
+		fmt.Fprintf(m.Stdout, "已生成近一年的演示办件 %d 件（%d 条办理记录，%d 条评价），用时 %s。\n",
+			rep.Cases, rep.Events, rep.Ratings, rep.Took.Round(time.Millisecond))
 	}
-	now := svc.Now()
-	rep, err := svc.GenerateHistory(service.AsSystem(ctx), service.HistoryOptions{Cases: history, From: now.AddDate(-1, 0, 0), To: now, Seed: 1})
-	if err != nil {
-		return fmt.Errorf("demo history: %w", err)
-	}
-	fmt.Fprintf(m.Stdout, "已生成近一年的演示办件 %d 件（%d 条办理记录，%d 条评价），用时 %s。\n",
-		rep.Cases, rep.Events, rep.Ratings, rep.Took.Round(time.Millisecond))
-	return nil
+	// The community station's intake through its agent (issue 15 item 5),
+	// after the history so that today's numbers follow its cases.
+	return svc.LoadDemoAgentIntakes(service.AsSystem(ctx), demo.AgentIntakes())
 }

@@ -17,13 +17,13 @@ func (m *Main) user(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := m.flags("user add [flags]", "Adds a staff account. Roles: intake, issuance, reviewer, dept_admin, admin, supervisor, agent, hall_manager,\nstreet_reviewer; reviewer and dept_admin need --department, hall_manager needs --hall, street_reviewer a street hall's --hall.\n--roles gives one clerk several desks (intake, issuance, reviewer together; the first is the primary role\nunless --role names it), e.g. --roles intake,issuance --hall JC-BHJD.")
+	fs := m.flags("user add [flags]", "Adds a staff account. Roles: intake, issuance, reviewer, dept_admin, admin, supervisor, agent, hall_manager,\nagent_manager, street_reviewer; reviewer and dept_admin need --department, hall_manager and agent_manager need --hall,\nstreet_reviewer a street hall's --hall.\n--roles gives one clerk several desks (intake, issuance, reviewer together; the first is the primary role\nunless --role names it), e.g. --roles intake,issuance --hall JC-BHJD.")
 	dbFlag(fs, &cfg)
 	var u org.User
 	var role, roles, password string
 	fs.StringVar(&u.Username, "username", "", "sign-in name: 3-32 lower-case letters, digits, . _ -")
 	fs.StringVar(&password, "password", m.Env["ONEWINDOW_PASSWORD"], "password: 8+ characters with letters and digits (env ONEWINDOW_PASSWORD)")
-	fs.StringVar(&role, "role", "", "intake, issuance, reviewer, dept_admin, admin, supervisor, hall_manager (with --hall), street_reviewer (with a street's --hall) or agent")
+	fs.StringVar(&role, "role", "", "intake, issuance, reviewer, dept_admin, admin, supervisor, hall_manager (with --hall), agent_manager (with --hall),\nstreet_reviewer (with a street's --hall) or agent")
 	fs.StringVar(&roles, "roles", "", "every role the account holds, comma-separated (intake, issuance and reviewer may go together); the first is the primary role unless --role is given")
 	fs.StringVar(&u.DepartmentCode, "department", "", "department code (reviewer, dept_admin)")
 	fs.StringVar(&u.HallCode, "hall", "", "hall code the account works at (intake and issuance clerks act on that hall's cases only)")

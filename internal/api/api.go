@@ -84,6 +84,7 @@ func New(mux *http.ServeMux, svc *service.Service, log *slog.Logger, version str
 	h.registerMessages(a)
 	h.registerNetwork(a)
 	h.registerInitialReview(a) // initial_review.go
+	h.registerAgents(a)
 	return a
 }
 

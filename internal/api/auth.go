@@ -17,7 +17,7 @@ import (
 type UserView struct {
 	Username  string `json:"username"`
 	Name      string `json:"name"`
-	Role      string `json:"role" enum:"intake,issuance,reviewer,dept_admin,admin,supervisor,agent,hall_manager,street_reviewer" doc:"本次请求所用的岗位：默认为主岗位，兼任多个岗位的账号可用 X-Role 请求头指定"`
+	Role      string `json:"role" enum:"intake,issuance,reviewer,dept_admin,admin,supervisor,agent,hall_manager,street_reviewer,agent_manager" doc:"本次请求所用的岗位：默认为主岗位，兼任多个岗位的账号可用 X-Role 请求头指定"`
 	RoleLabel string `json:"role_label"`
 	// Roles lists every role the account holds, the primary one first.
 	Roles      []string `json:"roles" doc:"账号的全部岗位，第一个为主岗位；兼任多个岗位的账号在请求头 X-Role 中写明本次所用的岗位"`

@@ -22,6 +22,12 @@ type Authorisation struct {
 	Until     calendar.Date `json:"until"`           // the last day it holds
 	CreatedAt time.Time     `json:"created_at"`
 	RevokedAt time.Time     `json:"revoked_at,omitzero"`
+	// A mandate handed to another agent of the team by its agent manager
+	// (agentnet.go) ends with TransferredTo set; the one that continues
+	// it names the one it came from.
+	TransferredTo   string `json:"transferred_to,omitempty"`
+	TransferredName string `json:"transferred_name,omitempty"`
+	TransferredFrom int64  `json:"transferred_from,omitempty"`
 }
 
 // MaxAuthorisationDays bounds how far ahead an authorisation may run.
@@ -51,6 +57,8 @@ func (a *Authorisation) Check(today calendar.Date) error {
 // in scope, not expired, not revoked. The error says why not.
 func (a *Authorisation) Covers(item string, now time.Time) error {
 	switch {
+	case !a.RevokedAt.IsZero() && !now.Before(a.RevokedAt) && a.TransferredTo != "":
+		return apperr.New(apperr.Forbidden, "该申请人已改由代办员 %s 承办", a.TransferredName)
 	case !a.RevokedAt.IsZero() && !now.Before(a.RevokedAt):
 		return apperr.New(apperr.Forbidden, "申请人已撤销对代办员 %s 的授权", a.Agent)
 	case calendar.DateOf(now).After(a.Until):

@@ -67,6 +67,7 @@ var (
 	bureauAdmin   = casework.Actor{Username: "admin", Role: org.RoleAdmin, Desk: "web"}
 	supervisor    = casework.Actor{Username: "jiandu", Role: org.RoleSupervisor, Desk: "web"}
 	hallManager   = casework.Actor{Username: "dating", Role: org.RoleHallManager, HallCode: demo.DistrictHall, Desk: "web"}
+	agentManager  = casework.Actor{Username: "daibanguanli", Role: org.RoleAgentManager, HallCode: demo.BinheHall, Desk: "web"}
 	agentActor    = casework.Actor{Username: "daiban", Role: org.RoleAgent, HallCode: demo.BinheHall, Desk: "window:JC-BHJD", AccountID: 7, OnBehalfOf: "王建国"}
 	applicantUser = casework.Actor{Username: "app:7", Role: org.RoleApplicant, Desk: "online", AccountID: 7}
 	systemActor   = casework.Actor{System: true, Desk: "system"}
@@ -104,6 +105,8 @@ func actorsFor(dept string) []casework.Actor {
 			out = append(out, hallManager)
 		case org.RoleStreetReviewer:
 			out = append(out, streetReviewerActor)
+		case org.RoleAgentManager:
+			out = append(out, agentManager)
 		default:
 			panic("a role the tests do not know: " + string(r))
 		}

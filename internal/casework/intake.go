@@ -25,10 +25,15 @@ type MaterialInput struct {
 
 // Intake is an application as the front desk records it.
 type Intake struct {
-	ItemCode    string          `json:"item_code"`
-	Channel     Channel         `json:"channel"`
-	Applicant   Party           `json:"applicant"`
-	Agent       *Party          `json:"agent,omitempty"`
+	ItemCode  string  `json:"item_code"`
+	Channel   Channel `json:"channel"`
+	Applicant Party   `json:"applicant"`
+	Agent     *Party  `json:"agent,omitempty"`
+	// AgentUser is the network's agent (代办员 account) who brings the
+	// case in for the applicant (a community station's intake through its
+	// agent): the agent follows the case on their work list. Checked by the
+	// service to be an active agent.
+	AgentUser   string          `json:"agent_user,omitempty" doc:"代为办理的代办员（用户名），须为在岗代办员；该办件列入其代办工作台"`
 	Materials   []MaterialInput `json:"materials"`
 	DeferralDue string          `json:"deferral_due,omitempty"` // YYYY-MM-DD; default: the item's deferral limit
 	Delivery    *Delivery       `json:"delivery,omitempty"`     // pickup by default
@@ -102,7 +107,7 @@ func NewCase(in Intake, item *catalog.Item, a Actor, env Env) (*Case, *Event, []
 		State: Received, Channel: in.Channel, HallCode: a.HallCode, PickupHall: cmp.Or(in.PickupHall, a.HallCode),
 		Applicant: applicant, Agent: agent, Delivery: delivery, Materials: materials,
 		ReceivedAt: now, ReceivedBy: a.Username, CollectItems: item.CollectAtIssuance,
-		Policy: env.Policy.orDefault(),
+		Policy: env.Policy.orDefault(), AgentUser: in.AgentUser,
 	}
 	c.ReviewLevels = item.Levels() // the levels of the version the case is taken in under
 	if item.Kind == catalog.Promised {

@@ -28,6 +28,15 @@ type District struct {
 	Scopes []network.Scope
 }
 
+// AgentIntake is a case a hall's clerk takes in for an applicant brought
+// in by an agent (代办员): the agent then follows it on their work list.
+type AgentIntake struct {
+	Clerk     string // the intake clerk's username
+	Agent     string // the agent's username
+	Applicant string // the applicant account's phone
+	Item      string // the item's code; every required material is provided
+}
+
 // Applicant is a demo online applicant account (网上办事大厅) with its
 // profile, and the agent it has authorised, if any.
 type Applicant struct {
@@ -87,6 +96,16 @@ func Load() District {
 		Applicants:  applicants(),
 		Scopes:      scopes(),
 	}
+}
+
+// AgentIntakes are the cases `serve --demo` takes in through an agent of
+// the network once the district is loaded (issue 15 item 5): the
+// community station takes in through its agent — 林秀英 brings 王秀兰's
+// application for 低保 to 柳荫社区, whose paper then travels to the
+// district hall. Kept apart from Load so that a test's district starts
+// without cases.
+func AgentIntakes() []AgentIntake {
+	return []AgentIntake{{Clerk: "shouli3", Agent: "daiban3", Applicant: "13662180427", Item: "MZJ-GF-001"}}
 }
 
 // scopes gives the community station its shorter list (事项下沉): the
@@ -167,6 +186,13 @@ func accounts() []Account {
 		{Username: "admin", Name: "刘志强", Role: org.RoleAdmin},
 		{Username: "jiandu", Name: "赵敏", Role: org.RoleSupervisor},
 		{Username: "daiban", Name: "孙磊", Role: org.RoleAgent, HallCode: BinheHall},
+		// The agents' network (issue 15 item 5): a second street agent, the
+		// community station's agent and clerk, and the street's agent
+		// manager who hands applicants between them.
+		{Username: "daiban2", Name: "郑晓燕", Role: org.RoleAgent, HallCode: BinheHall},
+		{Username: "daiban3", Name: "林秀英", Role: org.RoleAgent, HallCode: LiuyinHall},
+		{Username: "shouli3", Name: "何丽", Role: org.RoleIntake, HallCode: LiuyinHall},
+		{Username: "daibanguanli", Name: "马建华", Role: org.RoleAgentManager, HallCode: BinheHall},
 		{Username: "dating", Name: "黄志刚", Role: org.RoleHallManager, HallCode: DistrictHall},
 		// 滨河街道's reviewer does the initial review (委托初审) of the items
 		// the bureau delegates so, before the department accepts.
@@ -202,5 +228,9 @@ func applicants() []Applicant {
 	return []Applicant{{
 		Phone: "13900000001", Kind: "entity", Name: "江川区味香餐饮有限公司", IDType: "credit_code",
 		IDNumber: "91320120MA1XK5T2QF", Address: "江川区滨河路18号", Agent: "daiban",
+	}, {
+		// A resident of 柳荫社区 whom the community station's agent carries.
+		Phone: "13662180427", Kind: "person", Name: "王秀兰", IDType: "resident_id",
+		IDNumber: "320120195803120427", Address: "江川区柳荫路22号", Agent: "daiban3",
 	}}
 }

@@ -134,6 +134,12 @@ const (
 	// cases taken in at their street centre before the department
 	// accepts (casework/initial_review.go). No department; one street hall.
 	RoleStreetReviewer Role = "street_reviewer"
+	// RoleAgentManager runs the agents (代办员) of one hall's network
+	// (代办管理员): a street centre's agents and those of its community
+	// stations, or the district hall's. They assign and reassign
+	// applicants between those agents and read their work lists; they
+	// carry no applicant themselves (roles.go: held alone).
+	RoleAgentManager Role = "agent_manager"
 	// RoleApplicant is an online applicant account (网上办事大厅): it acts
 	// on its own cases only and is never a staff role, so it is not in
 	// Roles and no staff account can hold it.
@@ -141,7 +147,7 @@ const (
 )
 
 // Roles lists every role in a stable order.
-var Roles = []Role{RoleIntake, RoleIssuance, RoleReviewer, RoleDeptAdmin, RoleAdmin, RoleSupervisor, RoleAgent, RoleHallManager, RoleStreetReviewer}
+var Roles = []Role{RoleIntake, RoleIssuance, RoleReviewer, RoleDeptAdmin, RoleAdmin, RoleSupervisor, RoleAgent, RoleHallManager, RoleStreetReviewer, RoleAgentManager}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -165,8 +171,11 @@ func (r Role) WorksAtHall() bool { return r == RoleIntake || r == RoleIssuance }
 
 // NeedsHall reports whether accounts of the role must belong to a hall:
 // a hall manager's figures are their hall's, a street reviewer reviews
-// the cases of their street centre.
-func (r Role) NeedsHall() bool { return r == RoleHallManager || r == RoleStreetReviewer }
+// the cases of their street centre, an agent manager's agents are their
+// hall's (and its community stations').
+func (r Role) NeedsHall() bool {
+	return r == RoleHallManager || r == RoleStreetReviewer || r == RoleAgentManager
+}
 
 // Label returns the role's Chinese name.
 func (r Role) Label() string {
@@ -189,6 +198,8 @@ func (r Role) Label() string {
 		return "大厅负责人"
 	case RoleStreetReviewer:
 		return "街道初审"
+	case RoleAgentManager:
+		return "代办管理员"
 	case RoleApplicant:
 		return "申请人"
 	}
@@ -225,7 +236,7 @@ func (u *User) Validate() error {
 	}
 	c.Check(validName(u.Name), "name", "姓名不能为空且不超过 100 个字")
 	primary := u.PrimaryRole()
-	c.Check(primary.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor、agent、hall_manager 或 street_reviewer")
+	c.Check(primary.Valid(), "role", "角色须为 intake、issuance、reviewer、dept_admin、admin、supervisor、agent、hall_manager、agent_manager 或 street_reviewer")
 	roles := u.HeldRoles()
 	checkRoles(&c, roles)
 	checkCodeIfSet(&c, "department", u.DepartmentCode, ParseDepartmentCode)
@@ -234,7 +245,7 @@ func (u *User) Validate() error {
 		if primary == RoleStreetReviewer {
 			c.Check(u.HallCode != "", "hall", "街道初审人员须指明所在的街道为民服务中心")
 		} else {
-			c.Check(u.HallCode != "", "hall", "大厅负责人须指明所负责的大厅")
+			c.Check(u.HallCode != "", "hall", primary.Label()+"须指明所负责的大厅")
 		}
 	}
 	if len(roles) > 1 && needsAny(roles, Role.WorksAtHall) {

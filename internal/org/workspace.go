@@ -21,6 +21,8 @@ const (
 	WorkHandover       Workspace = "handover"       // 材料交接
 	WorkTransit        Workspace = "transit"        // 交接批次: paper between halls (issue 15)
 	WorkAgent          Workspace = "agent"          // 代办
+	WorkAgentTeam      Workspace = "agent_team"     // 代办分派: an agent manager's agents and applicants
+	WorkAgentWork      Workspace = "agent_work"     // 代办工作台: an agent's applicants, open cases, reminders
 	WorkIssuance       Workspace = "issuance"       // 综合出件
 	WorkBookings       Workspace = "bookings"       // 预约名单 (of the clerk's hall)
 	WorkCases          Workspace = "cases"          // 办件查询
@@ -46,7 +48,7 @@ var workspaces = map[Role][]Workspace{
 		WorkRectifications},
 	RoleDeptAdmin: {WorkTasks, WorkDept, WorkPreReview, WorkHandover, WorkBundles, WorkCases, WorkHandbook,
 		WorkRectifications, WorkDeptFigures, WorkNotices, WorkAdmin},
-	RoleAgent: {WorkTasks, WorkAgent, WorkCases, WorkHandbook},
+	RoleAgent: {WorkTasks, WorkAgentWork, WorkAgent, WorkCases, WorkHandbook},
 	RoleSupervisor: {WorkTasks, WorkCases, WorkHandbook, WorkRectifications, WorkBundles, WorkSupervision, WorkNotices,
 		WorkQueueFigures},
 	RoleAdmin: {WorkTasks, WorkCases, WorkHandbook, WorkRectifications, WorkBundles, WorkSupervision, WorkNotices,
@@ -55,6 +57,8 @@ var workspaces = map[Role][]Workspace{
 	RoleHallManager: {WorkHallFigures, WorkCases, WorkHandbook},
 	// A street reviewer's desk is the initial review of their street's cases.
 	RoleStreetReviewer: {WorkTasks, WorkInitialReview, WorkCases, WorkHandbook},
+	// An agent manager's work is their agents' applicants.
+	RoleAgentManager: {WorkAgentTeam, WorkCases, WorkHandbook},
 }
 
 // Workspaces returns the workspaces of role in menu order.

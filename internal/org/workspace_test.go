@@ -23,6 +23,9 @@ func TestWorkspaces(t *testing.T) {
 		if r == org.RoleHallManager {
 			first = org.WorkHallFigures
 		}
+		if r == org.RoleAgentManager {
+			first = org.WorkAgentTeam
+		}
 		if ws := r.Workspaces(); ws[0] != first {
 			t.Errorf("%s's menu starts with %s", r, ws[0])
 		}

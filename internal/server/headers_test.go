@@ -182,6 +182,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 			{"shenpi", "/dept/prereview", 200}, {"shouli", "/intake/online", 200}, {"shouli", "/intake/bundles", 200},
 			{"shouli", "/intake/bundles/YJS-CY", 200}, {"shenpi", "/bundles", 200}, {"shenpi", "/bundles/YJS209901010001", 404}, {"shenpi", "/bundles/nope", 422}, {"shenpi", "/bundles/YJS209901010001/print", 404},
 			{"daiban", "/agent", 200}, {"daiban", "/agent/cases/" + number, 404}, {"daiban", "/agent/apply", 403},
+			{"daiban", "/agent/work", 200}, {"daiban", "/agent/applicants/999999", 404}, {"daibanguanli", "/agent/team", 200},
 			{"", "/progress", 200}, {"", "/verify/" + number, 200}, {"", "/verify/" + number + "?code=WRONG23456", 404},
 			{"", "/kiosk/" + hall, 200}, {"", "/kiosk/" + hall + "/ticket/999", 404}, {"", "/queue/ticket/999", 404},
 			{"shouli", "/window", 200},

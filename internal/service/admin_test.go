@@ -420,7 +420,7 @@ func TestManagedUsers(t *testing.T) {
 	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
 		svc, as := hall(t, st, clock.At(start))
 		all, err := svc.ManagedUsers(as["admin"])
-		if err != nil || len(all) != 11 { // the demo's eleven staff accounts, the hall manager's and the street reviewer's included
+		if err != nil || len(all) != 15 { // the demo's fifteen staff accounts, the hall manager's, the street reviewer's and the agents' network's included
 			t.Errorf("admin manages %d accounts, %v", len(all), err)
 		}
 		own, err := svc.ManagedUsers(as["bumen"])

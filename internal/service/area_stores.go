@@ -308,3 +308,22 @@ type integrationStore interface {
 	WebhookBacklog(ctx context.Context, now time.Time) (store.OutboxBacklog, error)
 	Department(ctx context.Context, code string) (*org.Department, error)
 }
+
+// agentNetStore is what AgentNet needs of the store.
+type agentNetStore interface {
+	Account(ctx context.Context, id int64) (*applicant.Account, error)
+	AddAgentLog(ctx context.Context, e *applicant.LogEntry) error
+	AgentCasesDue(ctx context.Context, horizon time.Time, limit int) ([]casework.Case, error)
+	AgentLog(ctx context.Context, accountID int64) ([]applicant.LogEntry, error)
+	AgentReminders(ctx context.Context, agent string, limit int) ([]applicant.Reminder, error)
+	AssignApplicant(ctx context.Context, a *applicant.Assignment, ended, started []applicant.Authorisation) error
+	Assignments(ctx context.Context, accountID int64, team string) ([]applicant.Assignment, error)
+	Authorisations(ctx context.Context, accountID int64, agent string) ([]applicant.Authorisation, error)
+	Case(ctx context.Context, number string) (*casework.Case, error)
+	Halls(ctx context.Context) ([]org.Hall, error)
+	RecordReminder(ctx context.Context, r *applicant.Reminder) (bool, error)
+	UserByUsername(ctx context.Context, username string) (*org.User, error)
+	Users(ctx context.Context) ([]org.User, error)
+}
+
+var _ agentNetStore = (*store.Store)(nil)

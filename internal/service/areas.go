@@ -18,9 +18,10 @@ type Casework struct {
 	searchIndex atomic.Pointer[itemIndex]
 	sv          *Supervision // a case's holding time
 
-	access *Access // verification codes of the progress page
-	hall   *Hall   // the clerk's visit a case is taken in at
-	online *Online // agents' mandates and uploaded files
+	access *Access   // verification codes of the progress page
+	hall   *Hall     // the clerk's visit a case is taken in at
+	online *Online   // agents' mandates and uploaded files
+	agents *AgentNet // the agents' reminders, swept with the others
 }
 
 // Hall is the hall area: the queue and its windows, appointments, the
@@ -97,4 +98,15 @@ type Clients struct {
 type Network struct {
 	*base
 	store networkStore
+}
+
+// AgentNet is the agents' network (issue 15 item 5): the agents' work
+// lists, their service log (代办记录), the reminders a working day before
+// a deadline their applicants wait on, and the agent managers'
+// hand-overs of applicants between agents.
+type AgentNet struct {
+	*base
+	store agentNetStore
+
+	online *Online // the cases an agent follows, as MyCases reads them
 }

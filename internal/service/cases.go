@@ -275,6 +275,9 @@ func (s *Casework) Intake(ctx context.Context, in casework.Intake) (*CaseView, e
 	if err := s.checkPickupHall(ctx, &in); err != nil {
 		return nil, err
 	}
+	if err := s.checkIntakeAgent(ctx, &in); err != nil {
+		return nil, err
+	}
 	plan, err := s.intakeAtHall(ctx, a, item, &in, &env) // the hall's items, its transit, its pickup
 	if err != nil {
 		return nil, err
@@ -646,6 +649,11 @@ func (s *Casework) RunJobs(ctx context.Context, interval time.Duration) {
 			s.log.Error("sweep bundles", "err", err)
 		}
 		s.expireAttempts(ctx)
+		if n, err := s.agents.SweepAgentReminders(ctx); err != nil && ctx.Err() == nil { // nil-safe
+			s.log.Error("sweep agents' reminders", "err", err)
+		} else if n > 0 {
+			s.log.Info("agents reminded", "reminders", n)
+		}
 		if rep, err := s.sv.Sweep(WithRequest(AsSystem(ctx), Request{ID: "sweep", Channel: "system"})); err != nil && ctx.Err() == nil {
 			s.log.Error("sweep supervision notices", "err", err)
 		} else if rep != nil && rep.Opened+rep.Escalated > 0 {

@@ -106,7 +106,9 @@ func newOnlineHall(t *testing.T, st *store.Store, clk *clock.Manual, cfg service
 			if err != nil {
 				t.Fatalf("demo applicant %s signs in: %v", c.Username, err)
 			}
-			h.acc, h.demo = acc, applicantCtx(acc)
+			if c.Username == demoPhone { // the restaurant; the others are the agents' network's
+				h.acc, h.demo = acc, applicantCtx(acc)
+			}
 			continue
 		}
 		u, err := svc.Login(context.Background(), c.Username, c.Password)

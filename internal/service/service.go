@@ -78,6 +78,7 @@ type Service struct {
 	*Integration
 	*Messages
 	*Network
+	*AgentNet
 
 	store *store.Store
 	sv    *Supervision // supervision and assessment: supervision.go
@@ -124,7 +125,9 @@ func New(st *store.Store, clk clock.Clock, log *slog.Logger, cfg Config) *Servic
 	s.Clients = &Clients{base: b, store: st}
 	s.Messages = &Messages{base: b, store: st}
 	s.Network = &Network{base: b, store: st}
+	s.AgentNet = &AgentNet{base: b, store: st, online: s.Online}
 	s.Casework.access, s.Casework.hall, s.Casework.online = s.Access, s.Hall, s.Online
+	s.Casework.agents = s.AgentNet
 	s.Hall.ratings = s.Ratings
 	s.Online.access, s.Online.cases = s.Access, s.Casework
 	s.Ratings.cases = s.Casework

@@ -38,7 +38,11 @@ func myWork(role org.Role) (heading string, desk bool) {
 func (h *Handlers) home(w http.ResponseWriter, r *http.Request) {
 	u := service.UserFrom(r.Context())
 	if u.Role == org.RoleAgent {
-		http.Redirect(w, r, "/agent", http.StatusSeeOther) // the agent's desk
+		http.Redirect(w, r, "/agent/work", http.StatusSeeOther) // the agent's work list
+		return
+	}
+	if u.Role == org.RoleAgentManager {
+		http.Redirect(w, r, "/agent/team", http.StatusSeeOther) // the agents' applicants
 		return
 	}
 	if u.Role == org.RoleHallManager {

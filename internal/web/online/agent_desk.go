@@ -54,6 +54,8 @@ func (h *Handlers) deskOnlineItems(r *http.Request) (map[string]catalog.Item, []
 // mandateStatus names where a mandate stands at now.
 func mandateStatus(a *applicant.Authorisation, now time.Time) (string, bool) {
 	switch {
+	case !a.RevokedAt.IsZero() && !now.Before(a.RevokedAt) && a.TransferredTo != "":
+		return "已改派给" + a.TransferredName, false
 	case !a.RevokedAt.IsZero() && !now.Before(a.RevokedAt):
 		return "已撤销", false
 	case !a.Active(now):

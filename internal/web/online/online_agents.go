@@ -78,6 +78,8 @@ func (h *Handlers) showAgents(w http.ResponseWriter, r *http.Request, status int
 	for _, m := range mandates {
 		mm := myMandate{A: m, Active: m.Active(now), State: "有效"}
 		switch {
+		case !m.RevokedAt.IsZero() && m.TransferredTo != "":
+			mm.State = "已改派给" + m.TransferredName // by the street's agent manager
 		case !m.RevokedAt.IsZero():
 			mm.State = "已撤销"
 		case !mm.Active:

@@ -9,6 +9,12 @@ func (h *Handlers) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent/cases/{number}", h.SignedIn(h.agentCase))
 	mux.HandleFunc("GET /agent/apply", h.SignedIn(h.agentApplyForm))
 	mux.HandleFunc("POST /agent/apply", h.SignedIn(h.agentApply))
+	// The agents' network: agent_work.go.
+	mux.HandleFunc("GET /agent/work", h.SignedIn(h.agentWork))
+	mux.HandleFunc("GET /agent/applicants/{account}", h.SignedIn(h.agentApplicant))
+	mux.HandleFunc("POST /agent/applicants/{account}/log", h.SignedIn(h.agentAddLog))
+	mux.HandleFunc("GET /agent/team", h.SignedIn(h.agentTeam))
+	mux.HandleFunc("POST /agent/team/assign", h.SignedIn(h.agentAssign))
 
 	// The online hall (网上办事大厅): online*.go.
 	mux.HandleFunc("GET /my/login", h.myLoginForm)

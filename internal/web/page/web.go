@@ -312,6 +312,7 @@ var workspacePages = map[org.Workspace]navItem{
 	org.WorkOnlineIntake: {"/intake/online", "网上申报收件"}, org.WorkBundleIntake: {"/intake/bundles", "一件事收件"},
 	org.WorkGuidance: {"/guidance", "导办登记"}, org.WorkDept: {"/dept", "部门审批"}, org.WorkPreReview: {"/dept/prereview", "网上预审"},
 	org.WorkHandover: {"/handover", "材料交接"}, org.WorkTransit: {"/transit", "交接批次"}, org.WorkAgent: {"/agent", "代办"}, org.WorkIssuance: {"/issuance", "综合出件"},
+	org.WorkAgentWork: {"/agent/work", "代办工作台"}, org.WorkAgentTeam: {"/agent/team", "代办分派"},
 	org.WorkBookings: {"", "预约名单"}, org.WorkCases: {"/cases", "办件查询"}, org.WorkHandbook: {"/items", "办事指南"},
 	org.WorkRectifications: {"/rectifications", "差评整改"}, org.WorkBundles: {"/bundles", "一件事"},
 	org.WorkSupervision: {"/supervision", "督查考核"}, org.WorkDeptFigures: {"/supervision", "本部门考核"},
