@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -52,6 +53,7 @@ type Store struct {
 	events  committedEvents // hooks told of the case events a commit appended, see committed.go
 	schema  schemaProvider  // for SchemaVersion
 	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
+	groupState              // SQLite: the group committer, see group_commit.go
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
@@ -122,10 +124,12 @@ func openSQLite(ctx context.Context, dsn string, clk clock.Clock) (*Store, error
 		pragmas.Add("_pragma", p)
 	}
 	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
-	write, err := sql.Open("sqlite", writeDSN)
+	grouped := new(atomic.Bool)
+	connector, err := newWriterConnector(writeDSN, grouped)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
+	write := sql.OpenDB(connector)
 	// One writer: SQLite serialises writes anyway, and a single connection
 	// turns lock waits into a queue in Go instead of busy retries.
 	write.SetMaxOpenConns(1)
@@ -145,6 +149,10 @@ func openSQLite(ctx context.Context, dsn string, clk clock.Clock) (*Store, error
 	read.SetMaxIdleConns(4)
 	s := newStore(SQLite, write, read, clk)
 	s.path = path
+	s.groupActive = grouped
+	if mode != "ro" {
+		s.GroupCommit(true)
+	}
 	return s, nil
 }
 
@@ -184,6 +192,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx)
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.GroupCommit(false)
 	s.closeStatements()
 	err := s.write.Close()
 	if s.read != s.write {
@@ -196,8 +205,30 @@ func (s *Store) Close() error {
 }
 
 // update runs fn in one write transaction: committed if fn returns nil,
-// rolled back otherwise. Database errors are mapped to coded errors.
+// rolled back otherwise. Database errors are mapped to coded errors. On
+// SQLite with group commit, fn runs in a savepoint of a transaction it
+// may share with the writes queued beside it (group_commit.go): fn must
+// not assume tx is its alone, only that its changes commit or roll back
+// together.
 func (s *Store) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if g := s.group.Load(); g != nil {
+		return s.updateGrouped(ctx, g, fn, false)
+	}
+	return s.updateOwn(ctx, fn)
+}
+
+// updateAlone is update for a write that must see every earlier write
+// committed and its own statements alone in their transaction: with group
+// commit it runs in a group of its own.
+func (s *Store) updateAlone(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if g := s.group.Load(); g != nil {
+		return s.updateGrouped(ctx, g, fn, true)
+	}
+	return s.updateOwn(ctx, fn)
+}
+
+// updateOwn runs fn in a transaction of its own.
+func (s *Store) updateOwn(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(err, "begin")
