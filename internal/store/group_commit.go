@@ -69,7 +69,7 @@ type groupWrite struct {
 	fn    func(*sql.Tx) error
 	alone bool // run in a transaction of its own (updateAlone)
 
-	err      error      // the answer
+	err      error       // the answer
 	panicked *writePanic // fn panicked: re-panicked on the writer's goroutine
 	hooks    commitHooks
 	cells    map[rollupCell]int64

@@ -40,20 +40,20 @@ const (
 
 // Store is the database. It is safe for concurrent use by many goroutines.
 type Store struct {
-	dialect Dialect
-	path    string  // SQLite: the file
-	write   *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
-	read    *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
-	serials *sql.DB // PostgreSQL: the day numbers' own pool (serials.go); SQLite: nil
-	clock   clock.Clock
-	stmts   stmtCache
-	pii     *sealed.Keyring // seals personal data (personal_data.go); nil without keys
-	wakers  wakers          // background workers to wake after a commit, see wake.go
-	rollups sync.Map        // *sql.Tx → its supervision rollup cells, written at its end: rollup_flush.go
-	events  committedEvents // hooks told of the case events a commit appended, see committed.go
-	schema  schemaProvider  // for SchemaVersion
-	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
-	groupState              // SQLite: the group committer, see group_commit.go
+	dialect    Dialect
+	path       string  // SQLite: the file
+	write      *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
+	read       *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
+	serials    *sql.DB // PostgreSQL: the day numbers' own pool (serials.go); SQLite: nil
+	clock      clock.Clock
+	stmts      stmtCache
+	pii        *sealed.Keyring // seals personal data (personal_data.go); nil without keys
+	wakers     wakers          // background workers to wake after a commit, see wake.go
+	rollups    sync.Map        // *sql.Tx → its supervision rollup cells, written at its end: rollup_flush.go
+	events     committedEvents // hooks told of the case events a commit appended, see committed.go
+	schema     schemaProvider  // for SchemaVersion
+	fold       foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
+	groupState                 // SQLite: the group committer, see group_commit.go
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
