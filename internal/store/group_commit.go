@@ -101,23 +101,23 @@ func (s *Store) GroupCommit(on bool) {
 	if s.dialect != SQLite {
 		return
 	}
-	s.groupMu.Lock()
-	defer s.groupMu.Unlock()
-	g := s.group.Load()
+	s.gc.mu.Lock()
+	defer s.gc.mu.Unlock()
+	g := s.gc.committer.Load()
 	switch {
 	case on && g == nil:
 		g = &groupCommitter{queue: make(chan *groupWrite, groupMax), quit: make(chan struct{}), done: make(chan struct{})}
-		s.group.Store(g)
+		s.gc.committer.Store(g)
 		go s.commitGroups(g)
 	case !on && g != nil:
-		s.group.Store(nil)
+		s.gc.committer.Store(nil)
 		close(g.quit)
 		<-g.done
 	}
 }
 
 // GroupCommitting reports whether writes are committed in groups.
-func (s *Store) GroupCommitting() bool { return s.group.Load() != nil }
+func (s *Store) GroupCommitting() bool { return s.gc.committer.Load() != nil }
 
 // updateGrouped queues fn for the committer and waits for its answer.
 func (s *Store) updateGrouped(ctx context.Context, g *groupCommitter, fn func(tx *sql.Tx) error, alone bool) error {
@@ -213,8 +213,8 @@ func (s *Store) runGroup(batch []*groupWrite) {
 			w.answered <- struct{}{}
 		}
 	}()
-	s.groupActive.Store(true) // the writer's statements are not interrupted now: group_conn.go
-	defer s.groupActive.Store(false)
+	s.gc.active.Store(true) // the writer's statements are not interrupted now: group_conn.go
+	defer s.gc.active.Store(false)
 	tx, err := s.write.BeginTx(context.Background(), nil)
 	if err != nil {
 		for _, w := range batch {
@@ -327,7 +327,7 @@ func (s *Store) failGroup(tx *sql.Tx, batch []*groupWrite, err error) {
 // groupState is the store's group commit: the committer while it runs,
 // and whether a group transaction holds the writer.
 type groupState struct {
-	groupMu     sync.Mutex
-	group       atomic.Pointer[groupCommitter]
-	groupActive *atomic.Bool // shared with the writer's connections: group_conn.go
+	mu        sync.Mutex
+	committer atomic.Pointer[groupCommitter]
+	active    *atomic.Bool // shared with the writer's connections: group_conn.go
 }

@@ -40,20 +40,20 @@ const (
 
 // Store is the database. It is safe for concurrent use by many goroutines.
 type Store struct {
-	dialect    Dialect
-	path       string  // SQLite: the file
-	write      *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
-	read       *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
-	serials    *sql.DB // PostgreSQL: the day numbers' own pool (serials.go); SQLite: nil
-	clock      clock.Clock
-	stmts      stmtCache
-	pii        *sealed.Keyring // seals personal data (personal_data.go); nil without keys
-	wakers     wakers          // background workers to wake after a commit, see wake.go
-	rollups    sync.Map        // *sql.Tx → its supervision rollup cells, written at its end: rollup_flush.go
-	events     committedEvents // hooks told of the case events a commit appended, see committed.go
-	schema     schemaProvider  // for SchemaVersion
-	fold       foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
-	groupState                 // SQLite: the group committer, see group_commit.go
+	dialect Dialect
+	path    string  // SQLite: the file
+	write   *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
+	read    *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
+	serials *sql.DB // PostgreSQL: the day numbers' own pool (serials.go); SQLite: nil
+	clock   clock.Clock
+	stmts   stmtCache
+	pii     *sealed.Keyring // seals personal data (personal_data.go); nil without keys
+	wakers  wakers          // background workers to wake after a commit, see wake.go
+	rollups sync.Map        // *sql.Tx → its supervision rollup cells, written at its end: rollup_flush.go
+	events  committedEvents // hooks told of the case events a commit appended, see committed.go
+	schema  schemaProvider  // for SchemaVersion
+	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
+	gc      groupState      // SQLite: the group committer, see group_commit.go
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
@@ -149,7 +149,7 @@ func openSQLite(ctx context.Context, dsn string, clk clock.Clock) (*Store, error
 	read.SetMaxIdleConns(4)
 	s := newStore(SQLite, write, read, clk)
 	s.path = path
-	s.groupActive = grouped
+	s.gc.active = grouped
 	if mode != "ro" {
 		s.GroupCommit(true)
 	}
@@ -211,7 +211,7 @@ func (s *Store) Close() error {
 // not assume tx is its alone, only that its changes commit or roll back
 // together.
 func (s *Store) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if g := s.group.Load(); g != nil {
+	if g := s.gc.committer.Load(); g != nil {
 		return s.updateGrouped(ctx, g, fn, false)
 	}
 	return s.updateOwn(ctx, fn)
@@ -221,7 +221,7 @@ func (s *Store) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // committed and its own statements alone in their transaction: with group
 // commit it runs in a group of its own.
 func (s *Store) updateAlone(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if g := s.group.Load(); g != nil {
+	if g := s.gc.committer.Load(); g != nil {
 		return s.updateGrouped(ctx, g, fn, true)
 	}
 	return s.updateOwn(ctx, fn)
