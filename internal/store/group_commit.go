@@ -264,6 +264,8 @@ func (s *Store) runGroup(batch []*groupWrite) {
 		}
 		return
 	}
+	s.gc.commits.Add(1)
+	s.gc.writes.Add(int64(ran))
 	for _, w := range batch {
 		if w.err == nil {
 			s.fireHooks(w.hooks)
@@ -330,4 +332,20 @@ type groupState struct {
 	mu        sync.Mutex
 	committer atomic.Pointer[groupCommitter]
 	active    *atomic.Bool // shared with the writer's connections: group_conn.go
+	// commits and writes count the group transactions committed and the
+	// writes they committed: writes/commits is the mean group's size.
+	commits, writes atomic.Int64
+}
+
+// GroupCommitStats are the counts of group commit since the store opened.
+type GroupCommitStats struct {
+	// Commits is how many group transactions committed; Writes how many
+	// writes they committed (each write one update of the store).
+	Commits, Writes int64
+}
+
+// GroupCommitStats returns the counts of group commit so far (zero on
+// PostgreSQL or with group commit off).
+func (s *Store) GroupCommitStats() GroupCommitStats {
+	return GroupCommitStats{Commits: s.gc.commits.Load(), Writes: s.gc.writes.Load()}
 }
