@@ -8,7 +8,9 @@ import (
 )
 
 // Update runs fn as a write of the store, as its methods do (tests).
-func (s *Store) Update(ctx context.Context, fn func(tx *sql.Tx) error) error { return s.update(ctx, fn) }
+func (s *Store) Update(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.update(ctx, fn)
+}
 
 // Queued is how many writes wait for the group committer (tests).
 func (s *Store) Queued() int {
