@@ -55,6 +55,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.WebhookRetryBase, "webhook-retry-base", cfg.WebhookRetryBase, "wait after a webhook's first failed attempt, doubling (with jitter, at most 1h) for 3 days,\nafter which the subscription is paused (env ONEWINDOW_WEBHOOK_RETRY_BASE)")
 	fs.DurationVar(&cfg.UploadGrace, "upload-grace", cfg.UploadGrace, "how long an uploaded file no case or draft references is kept before it is deleted,\nat least 1h (env ONEWINDOW_UPLOAD_GRACE)")
 	fs.StringVar(&cfg.PprofAddr, "pprof-addr", cfg.PprofAddr, "answer Go's profiling endpoints (/debug/pprof/) on this address, e.g. 127.0.0.1:6060;\nkeep it off public interfaces (env ONEWINDOW_PPROF_ADDR; none by default)")
+	fs.BoolVar(&cfg.GroupCommit, "group-commit", cfg.GroupCommit, "SQLite: commit the writes that queue while a commit is in flight in one transaction, each in a\nsavepoint of its own and answered after that commit's fsync; false commits every write alone\n(env ONEWINDOW_GROUP_COMMIT; PostgreSQL ignores it)")
 	if done, err := parse(fs, args); done {
 		return err
 	}
@@ -88,6 +89,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	m.store.GroupCommit(cfg.GroupCommit)
 	writeErr := svc.CheckWrite(ctx, node, Version)
 	if writeErr != nil {
 		m.warnUnwritable(log, svc, writeErr)
@@ -163,7 +165,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 		defer stopProfiles()
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "database", m.store.Dialect(), "version", Version)
+	log.Info("serving", "addr", ln.Addr().String(), "database", m.store.Dialect(), "version", Version, "group_commit", m.store.GroupCommitting())
 	fmt.Fprintf(m.Stdout, "一窗通已启动：http://%s/  （接口文档 http://%s/api/v1/docs）\n", ln.Addr(), ln.Addr())
 	if m.Ready != nil {
 		m.Ready <- ln.Addr().String()
