@@ -236,6 +236,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	if gc := m.store.GroupCommitStats(); gc.Commits > 0 {
+		log.Info("group commit", "commits", gc.Commits, "writes", gc.Writes, "writes_per_commit", float64(gc.Writes)/float64(gc.Commits))
+	}
 	// Board streams never go idle: end them first, or Shutdown waits for
 	// them until its deadline.
 	hub.Close()
