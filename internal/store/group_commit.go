@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -294,13 +295,25 @@ func (s *Store) runWrite(tx *sql.Tx, w *groupWrite) error {
 		return nil
 	}
 	w.err = mapErr(err, "transaction")
-	if _, err := tx.ExecContext(bg, `ROLLBACK TO w`); err != nil {
-		return mapErr(err, "rollback to savepoint")
+	if _, rerr := tx.ExecContext(bg, `ROLLBACK TO w`); rerr != nil {
+		return groupLost(err, rerr)
 	}
-	if _, err := tx.ExecContext(bg, `RELEASE w`); err != nil {
-		return mapErr(err, "release savepoint")
+	if _, rerr := tx.ExecContext(bg, `RELEASE w`); rerr != nil {
+		return groupLost(err, rerr)
 	}
 	return nil
+}
+
+// groupLost is the error of the writes of a group whose transaction SQLite
+// rolled back when a write failed (a full disk, an I/O error: errors that
+// end the transaction, not the statement): cause, that write's error, if
+// it is the database's, else rerr, the savepoint's.
+func groupLost(cause, rerr error) error {
+	var coded *apperr.Error
+	if errors.As(cause, &coded) {
+		cause = rerr
+	}
+	return apperr.Wrap(fmt.Errorf("the group's transaction was lost with a write's error: %w", cause), "transaction")
 }
 
 // callWrite calls w's fn, turning a panic into an error that carries it.

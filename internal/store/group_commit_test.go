@@ -287,3 +287,55 @@ func TestGroupCommitOff(t *testing.T) {
 		t.Errorf("group commit on again: %+v, want one more commit than %+v", got, before)
 	}
 }
+
+// TestGroupCommitLostTransaction: when a write's failure ends the group's
+// transaction itself (here it rolls the transaction back; in life a full
+// disk or an I/O error), none of the group's writes is committed or
+// reported as such, and the next group commits again.
+func TestGroupCommitLostTransaction(t *testing.T) {
+	t.Parallel()
+	st := storetest.Open(t, store.SQLite, nil)
+	ctx := t.Context()
+	var wakes atomic.Int64
+	st.OnEnqueued(store.WebhookOutbox, func() { wakes.Add(1) })
+	insert := func(name string) func(tx *sql.Tx) error {
+		return func(tx *sql.Tx) error {
+			st.Enqueued(tx, store.WebhookOutbox)
+			_, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, 1)`, name)
+			return err
+		}
+	}
+	release := holdWriter(t, st)
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Go(func() { errs[0] = st.Update(ctx, insert("lost:a")) })
+	waitQueued(t, st, 1)
+	wg.Go(func() {
+		errs[1] = st.Update(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `ROLLBACK`); err != nil {
+				return err
+			}
+			return errors.New("the transaction is gone")
+		})
+	})
+	waitQueued(t, st, 2)
+	wg.Go(func() { errs[2] = st.Update(ctx, insert("lost:c")) })
+	waitQueued(t, st, 3)
+	release()
+	wg.Wait()
+	for i, err := range errs {
+		if apperr.CodeOf(err) != apperr.Internal {
+			t.Errorf("write %d of the lost group: %v, want an internal error", i, err)
+		}
+	}
+	if got := counterNames(t, st, "lost:"); len(got) != 0 {
+		t.Errorf("rows %v committed by a lost group", got)
+	}
+	if got := wakes.Load(); got != 0 {
+		t.Errorf("%d wakes from a lost group, want none", got)
+	}
+	must(t, st.Update(ctx, insert("lost:after")))
+	if got := counterNames(t, st, "lost:"); !slices.Equal(got, []string{"lost:after"}) {
+		t.Errorf("after the lost group: rows %v, want [lost:after]", got)
+	}
+}
