@@ -120,7 +120,9 @@ func (s *Store) GroupCommit(on bool) {
 // GroupCommitting reports whether writes are committed in groups.
 func (s *Store) GroupCommitting() bool { return s.gc.committer.Load() != nil }
 
-// updateGrouped queues fn for the committer and waits for its answer.
+// updateGrouped queues fn for the committer and waits for its answer. A
+// write that finds the committer stopped (group commit turned off, or the
+// store closing) runs in a transaction of its own instead.
 func (s *Store) updateGrouped(ctx context.Context, g *groupCommitter, fn func(tx *sql.Tx) error, alone bool) error {
 	if err := ctx.Err(); err != nil {
 		return mapErr(err, "begin")
@@ -128,10 +130,10 @@ func (s *Store) updateGrouped(ctx context.Context, g *groupCommitter, fn func(tx
 	w := groupWritePool.Get().(*groupWrite)
 	w.ctx, w.fn, w.alone = ctx, fn, alone
 	select {
-	case g.queue <- w:
 	case <-g.quit:
 		groupWritePool.Put(w)
-		return apperr.New(apperr.Internal, "数据库已关闭")
+		return s.updateOwn(ctx, fn)
+	case g.queue <- w:
 	}
 	// Wait for the answer even if ctx ends meanwhile: a write that has
 	// started may still commit, and its writer must not be told otherwise.
@@ -140,8 +142,8 @@ func (s *Store) updateGrouped(ctx context.Context, g *groupCommitter, fn func(tx
 	case <-g.done:
 		select {
 		case <-w.answered:
-		default: // queued after the committer stopped: never run
-			return apperr.New(apperr.Internal, "数据库已关闭")
+		default: // queued after the committer's last look: it never ran
+			return s.updateOwn(ctx, fn)
 		}
 	}
 	err, p := w.err, w.panicked
@@ -154,7 +156,8 @@ func (s *Store) updateGrouped(ctx context.Context, g *groupCommitter, fn func(tx
 }
 
 // commitGroups is the committer: it takes the writes queued while the
-// previous group ran and committed, and runs them as the next group.
+// previous group ran and committed, and runs them as the next group. Told
+// to stop, it runs what is queued and stops.
 func (s *Store) commitGroups(g *groupCommitter) {
 	defer close(g.done)
 	batch := make([]*groupWrite, 0, groupMax)
@@ -165,8 +168,11 @@ func (s *Store) commitGroups(g *groupCommitter) {
 			select {
 			case first = <-g.queue:
 			case <-g.quit:
-				s.drainClosed(g)
-				return
+				select {
+				case first = <-g.queue:
+				default:
+					return
+				}
 			}
 		}
 		batch = append(batch[:0], first)
@@ -185,23 +191,6 @@ func (s *Store) commitGroups(g *groupCommitter) {
 		}
 		s.runGroup(batch)
 		clear(batch)
-	}
-}
-
-// drainClosed answers the writes still queued when the committer stops.
-func (s *Store) drainClosed(g *groupCommitter) {
-	if g.next != nil {
-		g.next.err = apperr.New(apperr.Internal, "数据库已关闭")
-		g.next.answered <- struct{}{}
-	}
-	for {
-		select {
-		case w := <-g.queue:
-			w.err = apperr.New(apperr.Internal, "数据库已关闭")
-			w.answered <- struct{}{}
-		default:
-			return
-		}
 	}
 }
 

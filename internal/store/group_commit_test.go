@@ -263,7 +263,29 @@ func TestGroupCommitOff(t *testing.T) {
 	if !st.GroupCommitting() {
 		t.Fatal("a SQLite store opened for writing does not group commits")
 	}
-	st.GroupCommit(false)
+	// Turned off while writes wait: they still run, in a last group.
+	release := holdWriter(t, st)
+	var queued sync.WaitGroup
+	for i := range 3 {
+		queued.Go(func() {
+			must(t, st.Update(ctx, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, 1)`, fmt.Sprintf("last:%d", i))
+				return err
+			}))
+		})
+	}
+	waitQueued(t, st, 3)
+	turnedOff := make(chan struct{})
+	go func() {
+		st.GroupCommit(false)
+		close(turnedOff)
+	}()
+	release()
+	queued.Wait()
+	<-turnedOff
+	if got := counterNames(t, st, "last:"); len(got) != 3 {
+		t.Errorf("writes queued when group commit was turned off: rows %v, want 3", got)
+	}
 	before := st.GroupCommitStats()
 	var wg sync.WaitGroup
 	for i := range 4 {
