@@ -123,7 +123,10 @@ func openSQLite(ctx context.Context, dsn string, clk clock.Clock) (*Store, error
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {
 		pragmas.Add("_pragma", p)
 	}
-	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
+	// The writer keeps its statement and savepoint journals in memory
+	// (temp_store): a group's savepoints (group_commit.go) would otherwise
+	// write each page a write first changes to a temporary file.
+	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_pragma=" + url.QueryEscape("temp_store(MEMORY)") + "&_txlock=immediate"
 	grouped := new(atomic.Bool)
 	connector, err := newWriterConnector(writeDSN, grouped)
 	if err != nil {
