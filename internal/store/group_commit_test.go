@@ -263,6 +263,11 @@ func TestGroupCommitOff(t *testing.T) {
 	if !st.GroupCommitting() {
 		t.Fatal("a SQLite store opened for writing does not group commits")
 	}
+	var tempStore int
+	must(t, st.DB().QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&tempStore))
+	if tempStore != 2 {
+		t.Errorf("the writer's temp_store = %d, want 2 (memory: savepoint journals never touch a file)", tempStore)
+	}
 	// Turned off while writes wait: they still run, in a last group.
 	release := holdWriter(t, st)
 	var queued sync.WaitGroup
