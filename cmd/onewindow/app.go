@@ -94,6 +94,10 @@ type Config struct {
 	// WebhookRetryBase is the wait after a webhook's first failed attempt,
 	// doubling after each further one (with jitter) for 3 days.
 	WebhookRetryBase time.Duration `env:"ONEWINDOW_WEBHOOK_RETRY_BASE" envDefault:"4s"`
+	// MemoryLimitMiB is serve's soft limit on the Go runtime's memory
+	// (runtime/debug.SetMemoryLimit), in MiB; 0 for none. GOMEMLIMIT, when
+	// set, wins.
+	MemoryLimitMiB int `env:"ONEWINDOW_MEMORY_LIMIT_MIB" envDefault:"48"`
 }
 
 // Main is the program: it parses the command line, wires the packages

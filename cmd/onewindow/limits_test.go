@@ -40,6 +40,7 @@ func TestLimitSettings(t *testing.T) {
 		{[]string{"--board-streams-per-hall", "0"}, "board"},
 		{[]string{"--trusted-proxies", "10.0.0.0/40"}, "trusted proxy"},
 		{[]string{"--proxy-header", "Forwarded"}, "proxy header"},
+		{[]string{"--memory-limit-mib", "-1"}, "memory-limit-mib"},
 	} {
 		_, _, err := run(t, map[string]string{"ONEWINDOW_DB": db}, append([]string{"serve", "--addr", "127.0.0.1:0"}, tc.args...)...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

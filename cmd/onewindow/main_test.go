@@ -38,6 +38,9 @@ func startServe(t *testing.T, env map[string]string, args ...string) (addr strin
 	if _, ok := env["ONEWINDOW_DEMO_HISTORY"]; !ok && env != nil {
 		env["ONEWINDOW_DEMO_HISTORY"] = "0" // the demo's generated year: see TestDemoHistory
 	}
+	if _, ok := env["ONEWINDOW_MEMORY_LIMIT_MIB"]; !ok && env != nil {
+		env["ONEWINDOW_MEMORY_LIMIT_MIB"] = "0" // the test process's heap is not a server's: see TestMemoryLimit
+	}
 	ready := make(chan string, 1)
 	stdout = &bytes.Buffer{}
 	m := &Main{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: io.Discard, Env: env, Ready: ready}

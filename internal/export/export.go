@@ -10,6 +10,8 @@
 package export
 
 import (
+	"archive/zip"
+
 	"bufio"
 	"encoding/csv"
 	"fmt"
@@ -18,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/klauspost/compress/flate"
 
 	"github.com/xuri/excelize/v2"
 
@@ -144,6 +148,13 @@ func (b *Workbook) cellValue(v any) any {
 		return v
 	case Percent:
 		return excelize.Cell{StyleID: b.pct, Value: float64(v)}
+	case time.Time:
+		if v.IsZero() {
+			return nil
+		}
+		// A date-time number in Asia/Shanghai: Excel sorts and filters it
+		// as a time, and it costs no text escaping.
+		return excelize.Cell{StyleID: b.time, Value: excelTime(v)}
 	}
 	return cellText(v)
 }
@@ -224,6 +235,7 @@ type Workbook struct {
 	file   *excelize.File
 	bold   int
 	pct    int
+	time   int
 	sheet  *xlsxWriter // the sheet being written
 	sheets int
 }
@@ -241,7 +253,13 @@ func NewWorkbook(w io.Writer) (*Workbook, error) {
 		f.Close()
 		return nil, err
 	}
-	return &Workbook{out: w, file: f, bold: bold, pct: pct}, nil
+	tm, err := f.NewStyle(&excelize.Style{CustomNumFmt: &timeFormat})
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	f.SetZipWriter(fastZip)
+	return &Workbook{out: w, file: f, bold: bold, pct: pct, time: tm}, nil
 }
 
 // Sheet finishes the sheet before, if any, and starts the next one, named
@@ -392,3 +410,29 @@ func (x *xlsxWriter) Close() error {
 	}
 	return x.flush()
 }
+
+// timeFormat shows a time cell as TimeLayout does in CSV.
+var timeFormat = "yyyy-mm-dd hh:mm"
+
+// fastZip is the workbook's zip writer: deflate at its fastest level
+// (klauspost/compress), which compresses a ledger's repetitive XML nearly
+// as well as the default level in a third of the time — the deflate of
+// the finished sheet was a third of an export's CPU.
+func fastZip(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	return zw
+}
+
+// excelTime is t in Asia/Shanghai to the minute as a spreadsheet's
+// date-time serial number: days since 1899-12-30 and the day's fraction.
+func excelTime(t time.Time) float64 {
+	y, m, d := t.In(clock.Shanghai).Date()
+	h, mi, _ := t.In(clock.Shanghai).Clock()
+	days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(excelEpoch).Hours() / 24
+	return days + float64(h*60+mi)/1440
+}
+
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)

@@ -102,6 +102,17 @@ func TestXLSXEscapesAndKeepsNumbers(t *testing.T) {
 	if v, _ := f.GetCellValue("办件台账", "B2"); v != "3" {
 		t.Errorf("B2 = %q", v)
 	}
+	// A time is a date-time number (sortable in Excel) shown in
+	// Asia/Shanghai to the minute, as in CSV.
+	if typ, _ := f.GetCellType("办件台账", "C2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("C2 type = %v, want a number", typ)
+	}
+	if v, _ := f.GetCellValue("办件台账", "C2"); v != "2026-03-02 09:05" {
+		t.Errorf("C2 = %q, want 2026-03-02 09:05", v)
+	}
+	if v, _ := f.GetCellValue("办件台账", "C2", excelize.Options{RawCellValue: true}); !strings.HasPrefix(v, "46083.37") {
+		t.Errorf("C2 raw = %q, want the serial of 2026-03-02 09:05 (46083.378…)", v)
+	}
 }
 
 func TestFormats(t *testing.T) {

@@ -32,10 +32,12 @@ func (s *Store) prepareWrites(ctx context.Context) error {
 		}
 		s.stmts.write[q] = st
 	}
-	// The supervision rollups' statements and the intake's visit lookup,
+	// The supervision rollups' statements, the intake's visit lookup and the
+	// webhook queue,
 	// where the schema has their tables (a database migrated to an older version has not; those run
 	// unprepared).
-	queries := []string{svLoadCaseQuery, svSaveCaseQuery, svSaveRecordQuery, svTakeStepQuery, svHoldMinutesQuery, svDeleteStepQuery, svDeleteHoldQuery, clerkWindowsQuery}
+	queries := []string{svLoadCaseQuery, svSaveCaseQuery, svSaveRecordQuery, svTakeStepQuery, svHoldMinutesQuery, svDeleteStepQuery, svDeleteHoldQuery, clerkWindowsQuery,
+		queueWebhookQuery} // every event's webhook deliveries: unprepared, it cost nine times the event's own insert
 	if s.dialect == SQLite { // pgx keeps its own cache of prepared statements
 		for _, m := range svMultiRows {
 			for n := 1; n <= m.max; n++ {

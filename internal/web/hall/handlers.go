@@ -7,7 +7,6 @@ package hall
 
 import (
 	"embed"
-	"html/template"
 	"log/slog"
 
 	"github.com/alexedwards/scs/v2"
@@ -25,7 +24,7 @@ type Handlers struct {
 	svc      *service.Service
 	sessions *scs.SessionManager
 	log      *slog.Logger
-	pages    map[string]*template.Template
+	pages    map[string]*page.Template
 }
 
 // New parses the package's templates on kit; a broken one is an error

@@ -7,7 +7,6 @@ package online
 
 import (
 	"embed"
-	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -28,7 +27,7 @@ type Handlers struct {
 	svc      *service.Service
 	sessions *scs.SessionManager
 	log      *slog.Logger
-	pages    map[string]*template.Template
+	pages    map[string]*page.Template
 }
 
 // New parses the package's templates on kit; a broken one is an error

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -69,7 +71,7 @@ type Kit struct {
 // Renderer renders one package's pages (and the kit's own) on the kit.
 type Renderer struct {
 	*Kit
-	pages map[string]*template.Template
+	pages map[string]*Template
 }
 
 // NewKit hashes the static files and parses the kit's own pages; a broken
@@ -107,7 +109,7 @@ func NewKit(svc *service.Service, sessions *scs.SessionManager, log *slog.Logger
 // (error, my_error) come with every package's.
 func (k *Kit) Parse(fsys fs.FS) (*Renderer, error) {
 	funcs := k.funcs()
-	pages := map[string]*template.Template{}
+	pages := map[string]*Template{}
 	for _, set := range []struct{ dir, layout, prefix string }{
 		{"templates/pages", "templates/layout.html", ""},
 		{"templates/print", "templates/print.html", "print/"},
@@ -118,14 +120,23 @@ func (k *Kit) Parse(fsys fs.FS) (*Renderer, error) {
 		}
 		for _, f := range files {
 			name := set.prefix + strings.TrimSuffix(path.Base(f), ".html")
-			t, err := template.New(path.Base(set.layout)).Funcs(funcs).ParseFS(templateFS, set.layout, "templates/partials/*.html")
-			if err == nil {
-				t, err = t.ParseFS(fsys, f)
+			layout := set.layout
+			parse := func() (*template.Template, error) {
+				t, err := template.New(path.Base(layout)).Funcs(funcs).ParseFS(templateFS, layout, "templates/partials/*.html")
+				if err == nil {
+					t, err = t.ParseFS(fsys, f)
+				}
+				if err != nil {
+					return nil, fmt.Errorf("template %s: %w", name, err)
+				}
+				return t, nil
 			}
-			if err != nil {
-				return nil, fmt.Errorf("template %s: %w", name, err)
+			// Parsed here so that a broken template fails the start, then
+			// dropped: see Template.
+			if _, err := parse(); err != nil {
+				return nil, err
 			}
-			pages[name] = t
+			pages[name] = &Template{parse: parse}
 		}
 	}
 	if k.own != nil {
@@ -138,8 +149,43 @@ func (k *Kit) Parse(fsys fs.FS) (*Renderer, error) {
 	return &Renderer{Kit: k, pages: pages}, nil
 }
 
-// Pages returns the parsed pages by name.
-func (p *Renderer) Pages() map[string]*template.Template { return p.pages }
+// Pages returns the pages by name.
+func (p *Renderer) Pages() map[string]*Template { return p.pages }
+
+// Template is one page's template set (the layout, the shared partials
+// and the page), parsed on its first use. Every set is parsed once at
+// start to fail a broken one there, and dropped: the sets repeat the
+// layout and partials, and all of them kept (113 pages) held 41 MB of the
+// server's 51 MB live heap; a node keeps only the pages it serves.
+type Template struct {
+	parse func() (*template.Template, error)
+	once  sync.Once
+	t     *template.Template
+	err   error
+}
+
+func (p *Template) get() (*template.Template, error) {
+	p.once.Do(func() { p.t, p.err = p.parse() })
+	return p.t, p.err
+}
+
+// Execute renders the page's layout with data.
+func (p *Template) Execute(w io.Writer, data any) error {
+	t, err := p.get()
+	if err != nil {
+		return err
+	}
+	return t.Execute(w, data)
+}
+
+// ExecuteTemplate renders the set's template name with data.
+func (p *Template) ExecuteTemplate(w io.Writer, name string, data any) error {
+	t, err := p.get()
+	if err != nil {
+		return err
+	}
+	return t.ExecuteTemplate(w, name, data)
+}
 
 // SessionUser returns the active account of the request's page session, or
 // nil when there is none, the account is inactive, or its password changed
