@@ -35,6 +35,8 @@ type options struct {
 	Phases        string
 	RawFor        time.Duration
 	KeepServerLog bool
+	GroupCommit   string // on, off or both: compare.go
+	Rounds        int
 }
 
 func main() {
@@ -49,10 +51,16 @@ func main() {
 	flag.StringVar(&o.Phases, "phases", "intake,lifecycle", "the phases to run, comma-separated")
 	flag.DurationVar(&o.RawFor, "raw-for", 2*time.Second, "how long each raw commit-rate measurement runs")
 	flag.BoolVar(&o.KeepServerLog, "server-log", false, "copy the server's log to stderr")
+	flag.StringVar(&o.GroupCommit, "group-commit", "on", "SQLite: serve with group commit on, off, or both: two servers side by side, phases alternating (compare.go)")
+	flag.IntVar(&o.Rounds, "rounds", 2, "with --group-commit both: how many times each phase alternates between the two servers")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, o); err != nil {
+	runner := run
+	if o.GroupCommit == "both" {
+		runner = compareGroupCommit
+	}
+	if err := runner(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}

@@ -42,7 +42,7 @@ func run(ctx context.Context, o options) error {
 	if o.KeepServerLog {
 		logTo = os.Stderr
 	}
-	srv, err := start(ctx, bin, dsn, dir, o.Profile != "", logTo)
+	srv, err := start(ctx, bin, dsn, dir, o.Profile != "", logTo, groupCommitArg(o.GroupCommit))
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ var accountLine = regexp.MustCompile(`用户名\s+(\S+)\s+密码\s+(\S+)`)
 
 // start runs bin serve --demo on dsn in dir (where its files and key live)
 // and waits until it answers.
-func start(ctx context.Context, bin, dsn, dir string, profile bool, logTo io.Writer) (*server, error) {
+func start(ctx context.Context, bin, dsn, dir string, profile bool, logTo io.Writer, extra ...string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -89,6 +89,7 @@ func start(ctx context.Context, bin, dsn, dir string, profile bool, logTo io.Wri
 		"--files", filepath.Join(dir, "files"), "--data-key", base64.StdEncoding.EncodeToString(key),
 		// A working Wednesday morning: the deadlines are those of a real day.
 		"--now", "2026-11-25T09:00:00+08:00"}
+	args = append(args, extra...)
 	s := &server{base: "http://" + addr, passwords: map[string]string{}, dsn: dsn, exited: make(chan error, 1)}
 	if profile {
 		paddr, err := freeAddr()

@@ -84,6 +84,10 @@ type Config struct {
 	// PprofAddr is where serve answers Go's profiling endpoints
 	// (/debug/pprof/), on a listener of its own; none by default.
 	PprofAddr string `env:"ONEWINDOW_PPROF_ADDR"`
+	// GroupCommit commits the SQLite writes that queue while a commit is
+	// in flight in one transaction (internal/store/group_commit.go); off,
+	// every write commits alone. PostgreSQL ignores it.
+	GroupCommit bool `env:"ONEWINDOW_GROUP_COMMIT" envDefault:"true"`
 	// WebhookAllow are the private networks webhooks may reach anyway,
 	// comma-separated CIDR prefixes; none by default.
 	WebhookAllow string `env:"ONEWINDOW_WEBHOOK_ALLOW"`

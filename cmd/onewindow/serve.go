@@ -57,6 +57,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.WebhookRetryBase, "webhook-retry-base", cfg.WebhookRetryBase, "wait after a webhook's first failed attempt, doubling (with jitter, at most 1h) for 3 days,\nafter which the subscription is paused (env ONEWINDOW_WEBHOOK_RETRY_BASE)")
 	fs.DurationVar(&cfg.UploadGrace, "upload-grace", cfg.UploadGrace, "how long an uploaded file no case or draft references is kept before it is deleted,\nat least 1h (env ONEWINDOW_UPLOAD_GRACE)")
 	fs.StringVar(&cfg.PprofAddr, "pprof-addr", cfg.PprofAddr, "answer Go's profiling endpoints (/debug/pprof/) on this address, e.g. 127.0.0.1:6060;\nkeep it off public interfaces (env ONEWINDOW_PPROF_ADDR; none by default)")
+	fs.BoolVar(&cfg.GroupCommit, "group-commit", cfg.GroupCommit, "SQLite: commit the writes that queue while a commit is in flight in one transaction, each in a\nsavepoint of its own and answered after that commit's fsync; false commits every write alone\n(env ONEWINDOW_GROUP_COMMIT; PostgreSQL ignores it)")
 	fs.IntVar(&cfg.MemoryLimitMiB, "memory-limit-mib", cfg.MemoryLimitMiB, "soft limit on the Go runtime's memory in MiB: the garbage collector works harder near it\n(the live heap of a district is ~15 MB; argon2id sign-ins churn 19 MiB each); 0 for none;\nGOMEMLIMIT, when set, wins (env ONEWINDOW_MEMORY_LIMIT_MIB)")
 	if done, err := parse(fs, args); done {
 		return err
@@ -98,6 +99,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	m.store.GroupCommit(cfg.GroupCommit)
 	writeErr := svc.CheckWrite(ctx, node, Version)
 	if writeErr != nil {
 		m.warnUnwritable(log, svc, writeErr)
@@ -173,7 +175,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 		defer stopProfiles()
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "database", m.store.Dialect(), "version", Version)
+	log.Info("serving", "addr", ln.Addr().String(), "database", m.store.Dialect(), "version", Version, "group_commit", m.store.GroupCommitting())
 	fmt.Fprintf(m.Stdout, "一窗通已启动：http://%s/  （接口文档 http://%s/api/v1/docs）\n", ln.Addr(), ln.Addr())
 	if m.Ready != nil {
 		m.Ready <- ln.Addr().String()
@@ -244,6 +246,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	if gc := m.store.GroupCommitStats(); gc.Commits > 0 {
+		log.Info("group commit", "commits", gc.Commits, "writes", gc.Writes, "writes_per_commit", float64(gc.Writes)/float64(gc.Commits))
+	}
 	// Board streams never go idle: end them first, or Shutdown waits for
 	// them until its deadline.
 	hub.Close()

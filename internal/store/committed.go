@@ -37,15 +37,14 @@ func (s *Store) appended(tx *sql.Tx, t string) {
 	*p = append(*p, t)
 }
 
-// eventsEnded forgets tx and, if it committed, tells the hooks its events.
-func (s *Store) eventsEnded(tx *sql.Tx, committed bool) {
-	v, ok := s.events.pending.LoadAndDelete(tx)
-	if !ok || !committed {
+// eventsCommitted tells the hooks the committed events of one write.
+func (s *Store) eventsCommitted(types *[]string) {
+	if types == nil {
 		return
 	}
 	s.events.mu.RLock()
 	defer s.events.mu.RUnlock()
 	for _, fn := range s.events.on {
-		fn(*v.(*[]string))
+		fn(*types)
 	}
 }

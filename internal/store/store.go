@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -52,6 +53,7 @@ type Store struct {
 	events  committedEvents // hooks told of the case events a commit appended, see committed.go
 	schema  schemaProvider  // for SchemaVersion
 	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
+	gc      groupState      // SQLite: the group committer, see group_commit.go
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
@@ -121,11 +123,16 @@ func openSQLite(ctx context.Context, dsn string, clk clock.Clock) (*Store, error
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {
 		pragmas.Add("_pragma", p)
 	}
-	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
-	write, err := sql.Open("sqlite", writeDSN)
+	// The writer keeps its statement and savepoint journals in memory
+	// (temp_store): a group's savepoints (group_commit.go) would otherwise
+	// write each page a write first changes to a temporary file.
+	writeDSN := "file:" + path + "?" + pragmas.Encode() + "&_pragma=" + url.QueryEscape("temp_store(MEMORY)") + "&_txlock=immediate"
+	grouped := new(atomic.Bool)
+	connector, err := newWriterConnector(writeDSN, grouped)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
+	write := sql.OpenDB(connector)
 	// One writer: SQLite serialises writes anyway, and a single connection
 	// turns lock waits into a queue in Go instead of busy retries.
 	write.SetMaxOpenConns(1)
@@ -145,6 +152,10 @@ func openSQLite(ctx context.Context, dsn string, clk clock.Clock) (*Store, error
 	read.SetMaxIdleConns(4)
 	s := newStore(SQLite, write, read, clk)
 	s.path = path
+	s.gc.active = grouped
+	if mode != "ro" {
+		s.GroupCommit(true)
+	}
 	return s, nil
 }
 
@@ -184,6 +195,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx)
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.GroupCommit(false)
 	s.closeStatements()
 	err := s.write.Close()
 	if s.read != s.write {
@@ -196,8 +208,30 @@ func (s *Store) Close() error {
 }
 
 // update runs fn in one write transaction: committed if fn returns nil,
-// rolled back otherwise. Database errors are mapped to coded errors.
+// rolled back otherwise. Database errors are mapped to coded errors. On
+// SQLite with group commit, fn runs in a savepoint of a transaction it
+// may share with the writes queued beside it (group_commit.go): fn must
+// not assume tx is its alone, only that its changes commit or roll back
+// together.
 func (s *Store) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if g := s.gc.committer.Load(); g != nil {
+		return s.updateGrouped(ctx, g, fn, false)
+	}
+	return s.updateOwn(ctx, fn)
+}
+
+// updateAlone is update for a write that must see every earlier write
+// committed and its own statements alone in their transaction: with group
+// commit it runs in a group of its own.
+func (s *Store) updateAlone(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if g := s.gc.committer.Load(); g != nil {
+		return s.updateGrouped(ctx, g, fn, true)
+	}
+	return s.updateOwn(ctx, fn)
+}
+
+// updateOwn runs fn in a transaction of its own.
+func (s *Store) updateOwn(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(err, "begin")

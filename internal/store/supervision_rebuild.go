@@ -22,7 +22,10 @@ const rebuildBatch = 200
 // batches. Changes made meanwhile are counted by their own transactions,
 // since each batch reads the cases it counts inside its transaction.
 func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
-	err := s.update(ctx, func(tx *sql.Tx) error {
+	// Alone: under group commit the rollup cells of the writes grouped
+	// before it are written at the group's end, after this would have
+	// emptied the table, and would then be counted twice.
+	err := s.updateAlone(ctx, func(tx *sql.Tx) error {
 		for _, t := range []string{"sv_rollup", "sv_hold", "sv_steps", "sv_moves", "sv_cases"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return err

@@ -46,16 +46,44 @@ func (s *Store) enqueued(tx *sql.Tx, o Outbox) {
 }
 
 // ended forgets tx and, if it committed, wakes the dispatchers of the
-// outboxes it left work in.
+// outboxes it left work in and tells the hooks its events.
 func (s *Store) ended(tx *sql.Tx, committed bool) {
-	s.eventsEnded(tx, committed)
-	v, ok := s.wakers.pending.LoadAndDelete(tx)
-	if !ok || !committed {
+	h := s.takeHooks(tx)
+	if committed {
+		s.fireHooks(h)
+	}
+}
+
+// commitHooks is what a write tells after its commit: the outboxes it
+// left work in and the case events it appended.
+type commitHooks struct {
+	wakes  map[Outbox]bool
+	events *[]string
+}
+
+// takeHooks forgets what tx's write so far would tell, and returns it.
+// Under group commit each write of a group takes its own at its end
+// (group_commit.go).
+func (s *Store) takeHooks(tx *sql.Tx) commitHooks {
+	var h commitHooks
+	if v, ok := s.events.pending.LoadAndDelete(tx); ok {
+		h.events = v.(*[]string)
+	}
+	if v, ok := s.wakers.pending.LoadAndDelete(tx); ok {
+		h.wakes = v.(map[Outbox]bool)
+	}
+	return h
+}
+
+// fireHooks tells h, after the commit that covers its write.
+func (s *Store) fireHooks(h commitHooks) {
+	s.eventsCommitted(h.events)
+	if h.wakes == nil {
 		return
 	}
 	s.wakers.mu.RLock()
 	defer s.wakers.mu.RUnlock()
-	for o := range v.(map[Outbox]bool) {
+	for o := range h.wakes {
 		for _, wake := range s.wakers.on[o] {
 			wake()
 		}

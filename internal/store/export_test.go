@@ -1,0 +1,31 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/onewindow/onewindow/internal/supervision"
+)
+
+// Update runs fn as a write of the store, as its methods do (tests).
+func (s *Store) Update(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.update(ctx, fn)
+}
+
+// Queued is how many writes wait for the group committer (tests).
+func (s *Store) Queued() int {
+	if g := s.gc.committer.Load(); g != nil {
+		return len(g.queue)
+	}
+	return 0
+}
+
+// Enqueued notes that tx left work in o, as the outbox writers do (tests).
+func (s *Store) Enqueued(tx *sql.Tx, o Outbox) { s.enqueued(tx, o) }
+
+// AddRollup adds n to metric's cells of department on day in tx, as a
+// change's supervision rollup does (tests).
+func (s *Store) AddRollup(ctx context.Context, tx *sql.Tx, department, day string, metric supervision.Metric, n int64) error {
+	return s.addRollup(ctx, tx, []dimEntry{{dims: supervision.Dims{Department: department, Item: "I", Hall: "H"},
+		Entry: supervision.Entry{Day: day, Metric: metric, User: "u", N: n}}})
+}
