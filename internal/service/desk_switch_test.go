@@ -59,6 +59,11 @@ func TestOneClerkTwoDesks(t *testing.T) {
 		if _, err := svc.SignInBatch(web(as["shouli"]), b.Number, service.SignInInput{Confirm: true}); err != nil {
 			t.Fatalf("sign-in at the district hall: %v", err)
 		}
+		// The item is one the bureau delegates to the street's initial
+		// review (委托初审, the demo's 陈静) before the department accepts.
+		if _, err := svc.Act(as["chushen"], n, casework.ActPassInitialReview, casework.Input{}, 0); err != nil {
+			t.Fatalf("initial review at the street: %v", err)
+		}
 		for _, step := range wholeCase[:4] { // the department, up to the result handed to the desk
 			if _, err := svc.Act(as[step.who], n, step.action, step.in, 0); err != nil {
 				t.Fatalf("%s: %v", step.action, err)

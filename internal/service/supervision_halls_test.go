@@ -9,6 +9,7 @@ import (
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/demo"
 	"github.com/onewindow/onewindow/internal/identity"
+	"github.com/onewindow/onewindow/internal/network"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/service"
 	"github.com/onewindow/onewindow/internal/store"
@@ -58,10 +59,27 @@ func hallsWithStreetCase(t *testing.T, clk *clock.Manual, st *store.Store) (*ser
 		{"shenpi", "2026-10-19 11:30", casework.ActAccept, casework.Input{}},
 		{"shenpi", "2026-10-20 10:00", casework.ActDecide, casework.Input{Confirm: true, Outcome: casework.Approve, ResultDocument: "JY13501020260109"}},
 		{"shenpi", "2026-10-20 10:30", casework.ActSubmitResult, casework.Input{}},
+		{"", "2026-10-20 10:30", "", casework.Input{}}, // the result travels to the street (below)
 		{"chujian2", "2026-10-20 14:00", casework.ActAcceptResult, casework.Input{}},
 		{"chujian2", "2026-10-21 09:30", casework.ActDeliver, casework.Input{Signer: "李明", SignerIDType: identity.ResidentID, SignerIDNumber: "11010519491231002X"}},
 	} {
 		at(s.when)
+		if s.action == "" {
+			// The result goes to the street in a batch (issue 15 item 3),
+			// signed out and in at once: no working time on the road, so
+			// the street's transit figures stay the paper's.
+			rb, err := svc.PrepareBatch(as["chujian"], service.PrepareBatchInput{Cargo: network.Result, To: demo.BinheHall, Confirm: true})
+			if err != nil {
+				t.Fatalf("E: result batch: %v", err)
+			}
+			if _, err := svc.SignOutBatch(as["chujian"], rb.Number, service.SignOutInput{Courier: "王师傅", Confirm: true}); err != nil {
+				t.Fatalf("E: result sign-out: %v", err)
+			}
+			if _, err := svc.SignInBatch(as["chujian2"], rb.Number, service.SignInInput{Confirm: true}); err != nil {
+				t.Fatalf("E: result sign-in: %v", err)
+			}
+			continue
+		}
 		if _, err := svc.Act(as[s.user], n["E"], s.action, s.in, 0); err != nil {
 			t.Fatalf("E: %s %s: %v", s.user, s.action, err)
 		}
