@@ -429,8 +429,9 @@ func fastZip(w io.Writer) excelize.ZipWriter {
 // excelTime is t in Asia/Shanghai to the minute as a spreadsheet's
 // date-time serial number: days since 1899-12-30 and the day's fraction.
 func excelTime(t time.Time) float64 {
-	y, m, d := t.In(clock.Shanghai).Date()
-	h, mi, _ := t.In(clock.Shanghai).Clock()
+	t = t.In(clock.Shanghai)
+	y, m, d := t.Date()
+	h, mi, _ := t.Clock()
 	days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(excelEpoch).Hours() / 24
 	return days + float64(h*60+mi)/1440
 }
