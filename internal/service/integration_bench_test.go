@@ -101,8 +101,14 @@ func webhookBench(b *testing.B, st *store.Store, want int) (*benchHall, *timedRe
 		b.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(service.AsSystem(context.Background()))
-	go h.svc.RunWebhooks(ctx)
-	return h, rcv, cancel
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		h.svc.RunWebhooks(ctx)
+	}()
+	// Stopping waits for the dispatcher's last round: a round still in a
+	// transaction when the test's schema is dropped deadlocks the drop.
+	return h, rcv, func() { cancel(); <-stopped }
 }
 
 // BenchmarkWebhookLatency: the hall takes 100 cases a second (b.N cases);
