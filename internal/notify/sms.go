@@ -105,7 +105,7 @@ type SMSConfig struct {
 	// JSON field at the dotted path (array elements by index, as
 	// Response.SendStatusSet.0.Code) has that value; gateways that answer
 	// 200 with an error code in the body need it.
-	OK      string
+	OK       string
 	Timeout  time.Duration // per request; DefaultSMSTimeout when 0
 	Client   *http.Client  // http.DefaultClient's transport when nil
 	Platform SMSPlatform   // a platform called directly; none for a relay
