@@ -151,8 +151,8 @@ func acs3Nonce() string {
 }
 
 // aliyunThrottled reports whether an answer is Alibaba Cloud's flow
-// control ("Throttling", "Throttling.User" …), which its gateway sends as a
-// 400 although waiting cures it.
+// control ("Throttling", "Throttling.User" …), which its gateway may send
+// as a 400 rather than a 429, although waiting cures it.
 func aliyunThrottled(answer []byte) bool {
 	var a struct{ Code string }
 	return json.Unmarshal(answer, &a) == nil && strings.HasPrefix(a.Code, "Throttling")
