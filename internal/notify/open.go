@@ -20,6 +20,8 @@ import (
 //	"" or "log"                                   the Log sender, writing to log
 //	smtp://user:pass@host:port?from=ADDRESS       the SMTP sender
 //	sms+https://APPID:SECRET@host/path?…          the SMS sender (sms+http too)
+//	sms+https://ID:KEY@host/?sign=tencent&…       the SMS sender calling Tencent Cloud SMS
+//	sms+https://ID:KEY@host/?sign=aliyun&…        the SMS sender calling Alibaba Cloud SMS
 //
 // The SMTP URL takes the port (DefaultSMTPPort when left out), optional
 // credentials (percent-encode special characters in the password), and the
@@ -66,33 +68,60 @@ func Open(rawURL string, log *slog.Logger) (Sender, error) {
 	}
 }
 
+// The sms+https:// URL's parameters: those of every sender, those of a
+// relay gateway and those of each platform (sign=…).
+var (
+	smsParams      = []string{"body_file", "content_type", "timeout", "receipt_token"}
+	smsRelayParams = []string{"method", "signature_header", "ok"}
+	smsPlatforms   = map[string][]string{
+		SMSTencent: {"sign", "sdk_app_id", "sign_name", "template_id", "region"},
+		SMSAliyun:  {"sign", "sign_name", "template_code", "param_name"},
+	}
+)
+
 // smsConfig reads an sms+https:// URL: the gateway's address after "sms+",
 // the user name the AppID and the password the signing secret (both taken
 // out of the address sent to), and these query parameters, taken out too:
 // method, body_file (a file holding the body template), content_type,
 // signature_header, ok (path=value), timeout and receipt_token. Any other parameter stays
 // in the gateway's address (gateways that want ?action=send).
+//
+// With sign=tencent or sign=aliyun the URL names the platform itself (the
+// host may be left out for the platform's own endpoint), the user name and
+// password are the platform's key pair, and sdk_app_id, sign_name,
+// template_id, region (Tencent) or sign_name, template_code, param_name
+// (Aliyun) name the account's approved signature and template; any other
+// parameter is refused, since the platform would refuse the signature.
 func smsConfig(u *url.URL) (SMSConfig, error) {
 	invalid := func(format string, args ...any) (SMSConfig, error) {
 		return SMSConfig{}, apperr.New(apperr.Invalid, "短信通知地址有误："+format, args...)
-	}
-	if u.Opaque != "" || u.Hostname() == "" {
-		return invalid("缺少短信网关主机名，应为 sms+https://应用号:密钥@主机/路径")
-	}
-	var cfg SMSConfig
-	if u.User != nil {
-		cfg.AppID = u.User.Username()
-		cfg.Secret, _ = u.User.Password()
 	}
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
 		return invalid("查询参数无法解析")
 	}
+	var cfg SMSConfig
+	cfg.Platform.Name = q.Get("sign")
+	platform, isPlatform := smsPlatforms[cfg.Platform.Name]
+	switch {
+	case q.Has("sign") && !isPlatform:
+		return invalid("sign=%q 不受支持：应为 tencent（腾讯云短信）或 aliyun（阿里云短信）", cfg.Platform.Name)
+	case u.Opaque != "" || (u.Hostname() == "" && !isPlatform):
+		return invalid("缺少短信网关主机名，应为 sms+https://应用号:密钥@主机/路径")
+	}
+	if u.User != nil {
+		cfg.AppID = u.User.Username()
+		cfg.Secret, _ = u.User.Password()
+	}
 	rest := url.Values{}
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		values := q[name]
-		ours := slices.Contains([]string{"method", "body_file", "content_type", "signature_header", "ok", "timeout", "receipt_token"}, name)
+		ours := slices.Contains(smsParams, name) || slices.Contains(platform, name) ||
+			(!isPlatform && slices.Contains(smsRelayParams, name))
 		if !ours {
+			if isPlatform {
+				return invalid("直连短信平台时不认识参数 %s（可用 %s）", name, strings.Join(append(slices.Clone(platform), smsParams...), "、"))
+			}
 			rest[name] = values
 			continue
 		}
@@ -120,6 +149,16 @@ func smsConfig(u *url.URL) (SMSConfig, error) {
 			cfg.OK = value
 		case "receipt_token":
 			cfg.ReceiptToken = value
+		case "sdk_app_id":
+			cfg.Platform.SdkAppID = value
+		case "sign_name":
+			cfg.Platform.SignName = value
+		case "template_id", "template_code":
+			cfg.Platform.Template = value
+		case "region":
+			cfg.Platform.Region = value
+		case "param_name":
+			cfg.Platform.Param = value
 		case "timeout":
 			d, err := time.ParseDuration(value)
 			if err != nil || d <= 0 {
@@ -131,6 +170,12 @@ func smsConfig(u *url.URL) (SMSConfig, error) {
 	gw := *u
 	gw.Scheme = strings.TrimPrefix(u.Scheme, "sms+")
 	gw.User, gw.RawQuery = nil, rest.Encode()
+	if isPlatform && gw.Host == "" {
+		return cfg, nil // the platform's own endpoint
+	}
+	if isPlatform && gw.Path == "" {
+		gw.Path = "/"
+	}
 	cfg.URL = gw.String()
 	return cfg, nil
 }

@@ -53,20 +53,49 @@ func SMSSegments(text string) int {
 	return (n + SMSPart - 1) / SMSPart
 }
 
-// SMSConfig says how to reach an HTTP text-message gateway.
+// The platforms an SMSPlatform may name.
+const (
+	SMSTencent = "tencent" // Tencent Cloud SMS, signed with TC3-HMAC-SHA256
+	SMSAliyun  = "aliyun"  // Alibaba Cloud SMS (dysmsapi), signed with ACS3-HMAC-SHA256
+)
+
+// SMSPlatform names an SMS platform the sender calls directly, signing
+// each request the platform's own way, instead of a relay.
+type SMSPlatform struct {
+	Name     string // SMSTencent or SMSAliyun; empty for a relay gateway
+	SdkAppID string // Tencent's SmsSdkAppId
+	SignName string // the approved signature (签名)
+	Template string // the approved template: Tencent's TemplateId, Aliyun's TemplateCode
+	Region   string // Tencent's X-TC-Region; TencentSMSRegion when empty
+	// Param is the name of the Aliyun template's one variable, which
+	// carries the whole text; AliyunSMSParam when empty.
+	Param string
+}
+
+// SMSConfig says how to reach an HTTP text-message gateway, or an SMS
+// platform directly.
 type SMSConfig struct {
-	URL    string // where to send, http or https; no credentials in it
-	Method string // POST when empty
+	// URL is where to send, http or https, with no credentials in it; with
+	// a Platform it may be empty for the platform's own endpoint.
+	URL    string
+	Method string // POST when empty (always POST with a Platform)
 	// Body is the request body, a text/template over SMSRequest. The
 	// function json writes a value as a JSON literal (quotes and escapes
 	// included), urlquery escapes for a form body. DefaultSMSBody when
-	// empty.
-	Body        string
-	ContentType string // application/json when empty
-	AppID       string // the account at the gateway, for the template
+	// empty; with a Platform, empty means the platform's SendSms
+	// parameters (a Body given is sent as it is, only signed).
+	Body string
+	// ContentType is the body's type: application/json when empty
+	// (application/x-www-form-urlencoded for an Aliyun body template).
+	ContentType string
+	// AppID is the account at the gateway, for the template; with a
+	// Platform, the SecretId (Tencent) or AccessKeyId (Aliyun).
+	AppID string
 	// Secret signs each request: the SignatureHeader carries
 	// "t=<unix seconds>,v1=<hex HMAC-SHA256(Secret, t + "." + body)>".
 	// Empty: no signature. The same secret checks delivery receipts.
+	// With a Platform it is the SecretKey (Tencent) or AccessKey secret
+	// (Aliyun), signing the platform's way, and checks no receipt.
 	Secret          string
 	SignatureHeader string // DefaultSMSSignature when empty
 	// ReceiptToken, if set, lets a gateway that cannot sign its delivery
@@ -76,9 +105,10 @@ type SMSConfig struct {
 	// JSON field at the dotted path (array elements by index, as
 	// Response.SendStatusSet.0.Code) has that value; gateways that answer
 	// 200 with an error code in the body need it.
-	OK      string
-	Timeout time.Duration // per request; DefaultSMSTimeout when 0
-	Client  *http.Client  // http.DefaultClient's transport when nil
+	OK       string
+	Timeout  time.Duration // per request; DefaultSMSTimeout when 0
+	Client   *http.Client  // http.DefaultClient's transport when nil
+	Platform SMSPlatform   // a platform called directly; none for a relay
 }
 
 // SMSRequest is what a body template sees.
@@ -92,12 +122,12 @@ type SMSRequest struct {
 	Nonce     string // 16 random hex characters
 }
 
-// SMS sends text messages through an HTTP gateway, one request per
-// message. It only sends to phone numbers: an e-mail address is refused.
-// It is safe for concurrent use.
+// SMS sends text messages through an HTTP gateway or an SMS platform, one
+// request per message. It only sends to phone numbers: an e-mail address
+// is refused. It is safe for concurrent use.
 type SMS struct {
 	cfg    SMSConfig
-	body   *template.Template
+	body   *template.Template // nil for a platform's own parameters
 	okPath []string
 	okWant string
 	now    func() time.Time
@@ -112,8 +142,12 @@ var SMSFuncs = template.FuncMap{
 }
 
 // NewSMS returns a sender for cfg, filling in the defaults; it fails on a
-// body template that does not parse or an OK rule without "=".
+// body template that does not parse, an OK rule without "=", or a platform
+// whose account, key, signature or template is missing.
 func NewSMS(cfg SMSConfig) (*SMS, error) {
+	if cfg.Platform.Name != "" {
+		return newPlatformSMS(cfg)
+	}
 	if cfg.Method == "" {
 		cfg.Method = http.MethodPost
 	}
@@ -154,15 +188,84 @@ func NewSMS(cfg SMSConfig) (*SMS, error) {
 	return s, nil
 }
 
+// newPlatformSMS returns a sender calling cfg.Platform directly.
+func newPlatformSMS(cfg SMSConfig) (*SMS, error) {
+	p := &cfg.Platform
+	var c apperr.Collector
+	c.Check(cfg.AppID != "" && cfg.Secret != "", "secret", "直连短信平台需要访问密钥：地址中的 用户名:密码 即 SecretId:SecretKey（腾讯云）或 AccessKeyId:AccessKeySecret（阿里云）")
+	c.Check(p.SignName != "", "sign_name", "缺少短信签名 sign_name")
+	c.Check(cfg.Method == "" || cfg.Method == http.MethodPost, "method", "直连短信平台只能用 POST")
+	c.Check(cfg.OK == "", "ok", "直连短信平台时按平台的应答判断成败，不需要 ok")
+	host := ""
+	switch p.Name {
+	case SMSTencent:
+		host = TencentSMSHost
+		c.Check(p.SdkAppID != "", "sdk_app_id", "缺少短信应用 ID sdk_app_id")
+		c.Check(p.Template != "", "template_id", "缺少模板 ID template_id")
+		if p.Region == "" {
+			p.Region = TencentSMSRegion
+		}
+		if cfg.ContentType == "" {
+			cfg.ContentType = "application/json; charset=utf-8"
+		}
+	case SMSAliyun:
+		host = AliyunSMSHost
+		c.Check(p.Template != "", "template_code", "缺少模板编号 template_code")
+		if p.Param == "" {
+			p.Param = AliyunSMSParam
+		}
+		if cfg.ContentType == "" {
+			cfg.ContentType = "application/x-www-form-urlencoded"
+		}
+	default:
+		return nil, apperr.New(apperr.Invalid, "短信平台 sign=%q 不受支持：应为 tencent 或 aliyun", p.Name)
+	}
+	if err := c.Err("短信平台配置不完整"); err != nil {
+		return nil, err
+	}
+	cfg.Method = http.MethodPost
+	if cfg.URL == "" {
+		cfg.URL = "https://" + host + "/"
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultSMSTimeout
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{}
+	}
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, apperr.New(apperr.Invalid, "短信平台地址 %q 无效：应为 https://主机/", redactURL(cfg.URL))
+	}
+	if u.User != nil || u.RawQuery != "" {
+		return nil, apperr.New(apperr.Invalid, "短信平台地址不应含账号密码或查询参数")
+	}
+	s := &SMS{cfg: cfg, now: time.Now}
+	if cfg.Body != "" {
+		if s.body, err = template.New("sms").Funcs(SMSFuncs).Option("missingkey=error").Parse(cfg.Body); err != nil {
+			return nil, apperr.New(apperr.Invalid, "短信请求模板无法解析：%v", err)
+		}
+	}
+	return s, nil
+}
+
 // ReceiptKeys returns what authenticates the gateway's delivery receipts:
-// the signing secret and the receipt token (either may be empty).
-func (s *SMS) ReceiptKeys() (secret, token string) { return s.cfg.Secret, s.cfg.ReceiptToken }
+// the signing secret and the receipt token (either may be empty). A
+// platform's key is no receipt secret (the platforms do not sign their
+// callbacks this way), so with a platform only the token counts.
+func (s *SMS) ReceiptKeys() (secret, token string) {
+	if s.cfg.Platform.Name != "" {
+		return "", s.cfg.ReceiptToken
+	}
+	return s.cfg.Secret, s.cfg.ReceiptToken
+}
 
 // Send posts m to the gateway. A recipient that is not a phone number is
 // refused with an Invalid error before any request; a gateway that
 // answers 4xx (other than 408 and 429) refuses the message for good
 // (Invalid: no retry cures it); a network failure, a timeout, a 5xx, 408,
-// 429 or a 2xx failing the OK rule is Internal (tried again later).
+// 429, a 2xx failing the OK rule or a platform's answer other than sent
+// is Internal (tried again later).
 func (s *SMS) Send(ctx context.Context, m Message) error {
 	if err := m.Validate(); err != nil {
 		return err
@@ -171,21 +274,14 @@ func (s *SMS) Send(ctx context.Context, m Message) error {
 	if !isPhone(to) {
 		return apperr.Field("to", "短信只能发送到手机号码")
 	}
+	at := s.now()
 	req := SMSRequest{To: to, Text: m.Body, Subject: m.Subject, Ref: m.Ref, AppID: s.cfg.AppID,
-		Timestamp: s.now().Unix(), Nonce: nonce()}
-	body, err := s.Render(req)
-	if err != nil {
-		return err
-	}
+		Timestamp: at.Unix(), Nonce: nonce()}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	hr, err := http.NewRequestWithContext(ctx, s.cfg.Method, s.cfg.URL, bytes.NewReader(body))
+	hr, err := s.request(ctx, at, req)
 	if err != nil {
-		return apperr.Wrap(err, "notify: sms request")
-	}
-	hr.Header.Set("Content-Type", s.cfg.ContentType)
-	if s.cfg.Secret != "" {
-		hr.Header.Set(s.cfg.SignatureHeader, SignSMS(s.cfg.Secret, req.Timestamp, body))
+		return err
 	}
 	resp, err := s.cfg.Client.Do(hr)
 	if err != nil {
@@ -194,25 +290,92 @@ func (s *SMS) Send(ctx context.Context, m Message) error {
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	switch {
-	case resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+	case resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500,
+		s.cfg.Platform.Name == SMSAliyun && aliyunThrottled(answer):
 		return apperr.Wrap(fmt.Errorf("gateway answered %s: %s", resp.Status, snippet(answer)), "notify: sms gateway")
 	case resp.StatusCode >= 400:
 		return apperr.New(apperr.Invalid, "短信网关拒绝了这条短信（%s）：%s", resp.Status, snippet(answer))
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return apperr.Wrap(fmt.Errorf("gateway answered %s", resp.Status), "notify: sms gateway")
 	}
-	if s.okPath != nil {
-		got, ok := jsonPath(answer, s.okPath)
-		if !ok || got != s.okWant {
-			return apperr.Wrap(fmt.Errorf("gateway answered %s without %s: %s", resp.Status, s.cfg.OK, snippet(answer)), "notify: sms gateway")
+	switch s.cfg.Platform.Name {
+	case SMSTencent:
+		err = tencentAnswer(answer)
+	case SMSAliyun:
+		err = aliyunAnswer(answer)
+	default:
+		if s.okPath != nil {
+			if got, ok := jsonPath(answer, s.okPath); !ok || got != s.okWant {
+				err = fmt.Errorf("gateway answered %s without %s: %s", resp.Status, s.cfg.OK, snippet(answer))
+			}
 		}
+	}
+	if err != nil {
+		return apperr.Wrap(err, "notify: sms gateway")
 	}
 	return nil
 }
 
+// request returns the HTTP request sending r at time at: the body template
+// (or a platform's own parameters) signed as the gateway or platform wants.
+func (s *SMS) request(ctx context.Context, at time.Time, r SMSRequest) (*http.Request, error) {
+	var body []byte
+	if s.body != nil {
+		var err error
+		if body, err = s.Render(r); err != nil {
+			return nil, err
+		}
+	}
+	var hr *http.Request
+	var err error
+	switch s.cfg.Platform.Name {
+	case SMSTencent:
+		if body == nil {
+			if body, err = s.tencentBody(r); err != nil {
+				return nil, apperr.Wrap(err, "notify: sms request")
+			}
+		}
+		hr, err = s.tencentRequest(ctx, at, body)
+	case SMSAliyun:
+		var query url.Values
+		if s.body == nil {
+			if query, err = s.aliyunParams(r); err != nil {
+				return nil, apperr.Wrap(err, "notify: sms request")
+			}
+		}
+		hr, err = s.aliyunRequest(ctx, at, query, body)
+	default:
+		hr, err = http.NewRequestWithContext(ctx, s.cfg.Method, s.cfg.URL, bytes.NewReader(body))
+		if err == nil {
+			hr.Header.Set("Content-Type", s.cfg.ContentType)
+			if s.cfg.Secret != "" {
+				hr.Header.Set(s.cfg.SignatureHeader, SignSMS(s.cfg.Secret, r.Timestamp, body))
+			}
+		}
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, "notify: sms request")
+	}
+	return hr, nil
+}
+
 // Render returns the request body for r: the preview of what the gateway
-// receives.
+// receives. With a platform and no body template it is the platform's
+// SendSms parameters: Tencent's JSON body, or Aliyun's query string.
 func (s *SMS) Render(r SMSRequest) ([]byte, error) {
+	if s.body == nil {
+		switch s.cfg.Platform.Name {
+		case SMSTencent:
+			b, err := s.tencentBody(r)
+			return b, apperr.Wrap(err, "notify: sms request")
+		case SMSAliyun:
+			q, err := s.aliyunParams(r)
+			if err != nil {
+				return nil, apperr.Wrap(err, "notify: sms request")
+			}
+			return []byte(ACS3Query(q)), nil
+		}
+	}
 	var b bytes.Buffer
 	if err := s.body.Execute(&b, r); err != nil {
 		return nil, apperr.New(apperr.Invalid, "短信请求模板出错：%v", err)
@@ -259,6 +422,19 @@ func smsMAC(secret, ts string, body []byte) []byte {
 	mac.Write([]byte("."))
 	mac.Write(body)
 	return mac.Sum(nil)
+}
+
+// platformText is the text as a platform template's variable: a leading
+// 【…】 is dropped, because the platform puts its approved signature
+// (SignName) there itself and the phone would show two.
+func platformText(text string) string {
+	t := strings.TrimSpace(text)
+	if rest, ok := strings.CutPrefix(t, "【"); ok {
+		if _, after, ok := strings.Cut(rest, "】"); ok {
+			return strings.TrimSpace(after)
+		}
+	}
+	return text
 }
 
 // isPhone reports whether s looks like a phone number: digits, with an
