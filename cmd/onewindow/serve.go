@@ -42,7 +42,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.RectificationDays, "rectification-days", cfg.RectificationDays, "working days to rectify a bad rating (env ONEWINDOW_RECTIFICATION_DAYS)")
 	fs.IntVar(&cfg.RatingAdditionDays, "rating-addition-days", cfg.RatingAdditionDays, "days in which a rating may be added to (env ONEWINDOW_RATING_ADDITION_DAYS)")
 	fs.StringVar(&cfg.Files, "files", cfg.Files, "where uploaded files are kept: a folder, or s3://ACCESS:SECRET@host:port/bucket/prefix (env ONEWINDOW_FILES)")
-	fs.StringVar(&cfg.Notify, "notify", cfg.Notify, "how messages go out: log, smtp://user:pass@host:port?from=…, or text messages through an HTTP gateway,\nsms+https://APPID:SECRET@host/path?… (README: Text messages; env ONEWINDOW_NOTIFY)")
+	fs.StringVar(&cfg.Notify, "notify", cfg.Notify, "how messages go out: log, smtp://user:pass@host:port?from=…, or text messages through an HTTP gateway,\nsms+https://APPID:SECRET@host/path?…, or straight to Tencent Cloud or Aliyun SMS with ?sign=tencent|aliyun\n(README: Text messages; env ONEWINDOW_NOTIFY)")
 	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "the hall's address as applicants reach it, e.g. https://zwfw.example.gov.cn: text messages\nlink to notices under it (/n/…); none: messages carry no link (env ONEWINDOW_PUBLIC_URL)")
 	fs.DurationVar(&cfg.NoticeLinkTTL, "notice-link-ttl", cfg.NoticeLinkTTL, "how long a text message's link opens its notice (env ONEWINDOW_NOTICE_LINK_TTL)")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve Prometheus metrics at /metrics on this address of their own, e.g. 127.0.0.1:9090\n(env ONEWINDOW_METRICS_ADDR)")

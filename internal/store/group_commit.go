@@ -274,13 +274,13 @@ func (s *Store) runWrite(tx *sql.Tx, w *groupWrite) error {
 	}
 	s.deferRollups(tx)
 	err := s.callWrite(tx, w)
-	cells, _ := s.rollups.LoadAndDelete(tx)
+	cells := s.takeRollupCells(tx)
 	hooks := s.takeHooks(tx)
 	if err == nil {
 		if _, err := tx.ExecContext(bg, `RELEASE w`); err != nil {
 			return mapErr(err, "release savepoint")
 		}
-		w.cells, w.hooks = cells.(map[rollupCell]int64), hooks
+		w.cells, w.hooks = cells, hooks
 		return nil
 	}
 	w.err = mapErr(err, "transaction")

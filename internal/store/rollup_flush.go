@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // The supervision rollups are counts that every change of a day and a
@@ -42,9 +45,31 @@ func (s *Store) rollupShard() int {
 // PostgreSQL takes 65,535).
 const rollupBatch = 500
 
-// deferRollups starts collecting tx's rollup cells until flushRollups.
+// pendingRollups is what a transaction run by update collects for its
+// end: the rollup cells it adds to and, on PostgreSQL, the cases whose
+// rows (steps, holding time, moves, record) it changes.
+type pendingRollups struct {
+	cells map[rollupCell]int64
+	cases map[int64]*caseRollup // PostgreSQL only; nil on SQLite
+	order []int64               // cases in the order first changed
+}
+
+// caseRollup is a case as the rollups counted it when the transaction
+// first changed it (old, its rows as stored) and as its last change
+// leaves it (next).
+type caseRollup struct {
+	number    string
+	old, next svState
+}
+
+// deferRollups starts collecting tx's rollup cells (and, on PostgreSQL,
+// its cases' rows) until flushRollups.
 func (s *Store) deferRollups(tx *sql.Tx) {
-	s.rollups.Store(tx, map[rollupCell]int64{})
+	p := &pendingRollups{cells: map[rollupCell]int64{}}
+	if s.dialect == Postgres {
+		p.cases = map[int64]*caseRollup{}
+	}
+	s.rollups.Store(tx, p)
 }
 
 // pendingRollup returns the cells tx collects, if update runs it.
@@ -53,21 +78,164 @@ func (s *Store) pendingRollup(tx *sql.Tx) (map[rollupCell]int64, bool) {
 	if !ok {
 		return nil, false
 	}
-	return v.(map[rollupCell]int64), true // a transaction is used by one goroutine at a time
+	return v.(*pendingRollups).cells, true // a transaction is used by one goroutine at a time
 }
 
-// flushRollups writes the cells tx collected, as the last statements of
-// tx, and stops collecting.
+// pendingCases returns what tx collects if it also collects its cases'
+// rows (PostgreSQL, run by update), or nil.
+func (s *Store) pendingCases(tx *sql.Tx) *pendingRollups {
+	v, ok := s.rollups.Load(tx)
+	if !ok || v.(*pendingRollups).cases == nil {
+		return nil
+	}
+	return v.(*pendingRollups)
+}
+
+// takeRollupCells stops collecting tx's rollups and returns its cells
+// (SQLite's group commit merges them over a group).
+func (s *Store) takeRollupCells(tx *sql.Tx) map[rollupCell]int64 {
+	v, ok := s.rollups.LoadAndDelete(tx)
+	if !ok {
+		return nil
+	}
+	return v.(*pendingRollups).cells
+}
+
+// flushRollups writes what tx collected, as the last statements of tx,
+// and stops collecting. On PostgreSQL the cases' rows and the cells go
+// in one statement: one round trip for all of a transition's rollups.
 func (s *Store) flushRollups(ctx context.Context, tx *sql.Tx) error {
 	v, ok := s.rollups.LoadAndDelete(tx)
 	if !ok {
 		return nil
 	}
-	return s.writeRollupCells(ctx, tx, v.(map[rollupCell]int64))
+	p := v.(*pendingRollups)
+	if p.cases == nil {
+		return s.writeRollupCells(ctx, tx, p.cells)
+	}
+	var ops []svOp
+	octx := context.WithValue(ctx, svCollectKey{}, &ops)
+	for _, id := range p.order {
+		cr := p.cases[id]
+		if err := s.writeCaseRollup(octx, tx, id, cr.number, cr.old, cr.next); err != nil {
+			return err
+		}
+	}
+	if err := s.writeRollupCells(octx, tx, p.cells); err != nil {
+		return err
+	}
+	return s.execOps(ctx, tx, ops)
 }
 
-// forgetRollups stops collecting tx's cells (it rolled back).
+// forgetRollups stops collecting tx's rollups (it rolled back).
 func (s *Store) forgetRollups(tx *sql.Tx) { s.rollups.Delete(tx) }
+
+// svOp is one statement of the rollups, collected to be sent with others.
+type svOp struct {
+	query string // PostgreSQL placeholders, $1 on
+	args  []any
+}
+
+type svCollectKey struct{}
+
+// svExec runs a statement of the rollups in tx, or collects it when ctx
+// collects them (flushRollups).
+func (s *Store) svExec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	if ops, ok := ctx.Value(svCollectKey{}).(*[]svOp); ok {
+		*ops = append(*ops, svOp{query, args})
+		return nil
+	}
+	_, err := s.execTx(ctx, tx, query, args...)
+	return err
+}
+
+// svExecRows is execRows, collected as svExec is.
+func (s *Store) svExecRows(ctx context.Context, tx *sql.Tx, m multiRow, args []any) error {
+	ops, ok := ctx.Value(svCollectKey{}).(*[]svOp)
+	if !ok {
+		return s.execRows(ctx, tx, m, args)
+	}
+	for len(args) > 0 {
+		n := min(len(args)/m.cols, m.max)
+		*ops = append(*ops, svOp{s.multiRowQuery(m, n), args[:n*m.cols]})
+		args = args[n*m.cols:]
+	}
+	return nil
+}
+
+// opsParams is the most parameters one combined statement carries
+// (PostgreSQL takes 65,535).
+const opsParams = 30000
+
+// execOps sends ops (PostgreSQL) in as few statements as opsParams
+// allows, each one statement whose ops but the last are data-modifying
+// WITH clauses: PostgreSQL runs every one of them, in one round trip.
+// No two ops touch one row (a case's rows are written once, from the
+// state before the transaction to the one after; cells are merged), as
+// the parts of one statement do not see each other's changes. The
+// statements' texts vary with the transaction's shape, so they are sent
+// unprepared (pgx's exec mode: one round trip, no statement cached).
+func (s *Store) execOps(ctx context.Context, tx *sql.Tx, ops []svOp) error {
+	for len(ops) > 0 {
+		n, params := 0, 0
+		for n < len(ops) && (n == 0 || params+len(ops[n].args) <= opsParams) {
+			params += len(ops[n].args)
+			n++
+		}
+		q, args := combineOps(ops[:n])
+		if _, err := tx.ExecContext(ctx, q, append([]any{pgx.QueryExecModeExec}, args...)...); err != nil {
+			return err
+		}
+		ops = ops[n:]
+	}
+	return nil
+}
+
+// combineOps returns ops as one statement and its arguments, each op's
+// placeholders moved past the ones before it.
+func combineOps(ops []svOp) (string, []any) {
+	if len(ops) == 1 {
+		return ops[0].query, ops[0].args
+	}
+	var b strings.Builder
+	var args []any
+	b.WriteString("WITH ")
+	for i, op := range ops {
+		if i == len(ops)-1 {
+			b.WriteByte(' ')
+		} else {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "w%d AS (", i)
+		}
+		shiftPlaceholders(&b, op.query, len(args))
+		if i < len(ops)-1 {
+			b.WriteByte(')')
+		}
+		args = append(args, op.args...)
+	}
+	return b.String(), args
+}
+
+// shiftPlaceholders writes q to b with each $n written as $(n+by). The
+// rollups' statements have no $ but in placeholders.
+func shiftPlaceholders(b *strings.Builder, q string, by int) {
+	for i := 0; i < len(q); i++ {
+		if q[i] != '$' || i+1 >= len(q) || q[i+1] < '0' || q[i+1] > '9' {
+			b.WriteByte(q[i])
+			continue
+		}
+		j := i + 1
+		for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+			j++
+		}
+		n, _ := strconv.Atoi(q[i+1 : j])
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(n + by))
+		i = j - 1
+	}
+}
 
 // writeRollupCells adds sums to sv_rollup in tx, in the cells' global
 // order: on SQLite in prepared statements of up to 64 cells (shard 0), on
@@ -112,7 +280,7 @@ func (s *Store) writeRollupCells(ctx context.Context, tx *sql.Tx, sums map[rollu
 			args = append(args, c.dim, c.grain, c.day, c.department, c.key, c.metric, shard, sums[c])
 		}
 		q.WriteString(` ON CONFLICT (dim, grain, day, department, key, metric, shard) DO UPDATE SET n = sv_rollup.n + excluded.n`)
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		if err := s.svExec(ctx, tx, q.String(), args...); err != nil {
 			return err
 		}
 	}

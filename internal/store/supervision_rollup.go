@@ -78,8 +78,11 @@ type multiRow struct {
 	cols, max  int
 }
 
-// query returns the statement for n rows.
-func (m multiRow) query(n int) string {
+// query returns the statement for n rows. On SQLite its parameters are
+// anonymous (?): SQLite looks a numbered parameter's name up in a list
+// as long as the statement's parameters, so binding the hundreds of a
+// multi-row statement by number cost time quadratic in their count.
+func (m multiRow) query(n int, d Dialect) string {
 	var b strings.Builder
 	b.WriteString(m.head)
 	p := 1
@@ -92,8 +95,12 @@ func (m multiRow) query(n int) string {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
+			if d == SQLite {
+				b.WriteByte('?')
+			} else {
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(p))
+			}
 			p++
 		}
 		b.WriteByte(')')
@@ -119,16 +126,17 @@ func (s *Store) execRows(ctx context.Context, tx *sql.Tx, m multiRow, args []any
 var multiRowQueries sync.Map // multiRowKey → string
 
 type multiRowKey struct {
-	head string
-	n    int
+	head    string
+	n       int
+	dialect Dialect
 }
 
 func (s *Store) multiRowQuery(m multiRow, n int) string {
-	k := multiRowKey{m.head, n}
+	k := multiRowKey{m.head, n, s.dialect}
 	if q, ok := multiRowQueries.Load(k); ok {
 		return q.(string)
 	}
-	q := m.query(n)
+	q := m.query(n, s.dialect)
 	multiRowQueries.Store(k, q)
 	return q
 }
@@ -221,6 +229,19 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *ca
 	if err != nil {
 		return err
 	}
+	// On PostgreSQL a transaction's case rows are written with its cells,
+	// in one statement at its end (rollup_flush.go): a case changed twice
+	// in it folds on from its pending state.
+	p := s.pendingCases(tx)
+	if p != nil {
+		if cr, ok := p.cases[c.ID]; ok {
+			next := svState{dims: caseDims(c), record: cr.next.record.Clone()}
+			next.record.Fold(ev, caseFacts(c), env)
+			prev := cr.next
+			cr.next = next
+			return s.countRollup(ctx, tx, prev, next)
+		}
+	}
 	old := svState{record: &supervision.Record{}}
 	var raw string
 	err = s.rowTx(ctx, tx, svLoadCaseQuery, c.ID).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw)
@@ -243,12 +264,25 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *ca
 	}
 	next := svState{dims: caseDims(c), record: old.record.Clone()} // old stays as counted
 	next.record.Fold(ev, caseFacts(c), env)
+	if p != nil {
+		p.cases[c.ID] = &caseRollup{number: c.Number, old: old, next: next}
+		p.order = append(p.order, c.ID)
+		return s.countRollup(ctx, tx, old, next)
+	}
 	return s.writeRollup(ctx, tx, c.ID, c.Number, old, next)
 }
 
 // writeRollup writes what changes from old to next: rollup counts, steps,
 // holding rows and the case's record.
 func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, caseID int64, number string, old, next svState) error {
+	if err := s.countRollup(ctx, tx, old, next); err != nil {
+		return err
+	}
+	return s.writeCaseRollup(ctx, tx, caseID, number, old, next)
+}
+
+// countRollup adds what changes from old to next to the rollup counts.
+func (s *Store) countRollup(ctx context.Context, tx *sql.Tx, old, next svState) error {
 	var adds []dimEntry
 	if old.dims == next.dims {
 		for _, e := range supervision.Diff(old.record.Entries(), next.record.Entries()) {
@@ -262,9 +296,12 @@ func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, caseID int64, numbe
 			adds = append(adds, dimEntry{next.dims, e})
 		}
 	}
-	if err := s.addRollup(ctx, tx, adds); err != nil {
-		return err
-	}
+	return s.addRollup(ctx, tx, adds)
+}
+
+// writeCaseRollup writes the case's rows that change from old to next:
+// steps, holding time, moves and its record.
+func (s *Store) writeCaseRollup(ctx context.Context, tx *sql.Tx, caseID int64, number string, old, next svState) error {
 	if err := s.writeSteps(ctx, tx, caseID, number, old, next); err != nil {
 		return err
 	}
@@ -279,12 +316,10 @@ func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, caseID int64, numbe
 		return err
 	}
 	if old.saved && old.dims == next.dims && old.record.Intake.Equal(next.record.Intake) && old.record.IntakeBy == next.record.IntakeBy {
-		_, err = s.execTx(ctx, tx, svSaveRecordQuery, caseID, string(rec))
-		return err
+		return s.svExec(ctx, tx, svSaveRecordQuery, caseID, string(rec))
 	}
-	_, err = s.execTx(ctx, tx, svSaveCaseQuery, caseID, number, next.dims.Department, next.dims.Item, next.dims.Hall,
+	return s.svExec(ctx, tx, svSaveCaseQuery, caseID, number, next.dims.Department, next.dims.Item, next.dims.Hall,
 		supervision.Day(next.record.Intake), next.record.IntakeBy, string(rec))
-	return err
 }
 
 type dimEntry struct {
@@ -365,7 +400,7 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, caseID int64, number
 			doneDay = supervision.Day(st.Done)
 		}
 		if had && old.saved && old.dims == next.dims && prev.Due.Equal(st.Due) {
-			if _, err := s.execTx(ctx, tx, svTakeStepQuery, caseID, string(st.Kind), st.Ord,
+			if err := s.svExec(ctx, tx, svTakeStepQuery, caseID, string(st.Kind), st.Ord,
 				st.By, stamp(st.Done), doneDay, st.Late, string(st.Answer), st.Paused); err != nil {
 				return err
 			}
@@ -374,11 +409,11 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, caseID int64, number
 		args = append(args, caseID, string(st.Kind), st.Ord, number, d.Department, d.Item, d.Hall,
 			st.By, stamp(st.Due), supervision.Day(st.Due), stamp(st.Done), doneDay, st.Late, string(st.Answer), st.Paused)
 	}
-	if err := s.execRows(ctx, tx, svSaveStep, args); err != nil {
+	if err := s.svExecRows(ctx, tx, svSaveStep, args); err != nil {
 		return err
 	}
 	for k := range before {
-		if _, err := s.execTx(ctx, tx, svDeleteStepQuery, caseID, string(k.kind), k.ord); err != nil {
+		if err := s.svExec(ctx, tx, svDeleteStepQuery, caseID, string(k.kind), k.ord); err != nil {
 			return err
 		}
 	}
@@ -404,7 +439,7 @@ func (s *Store) writeHold(ctx context.Context, tx *sql.Tx, caseID int64, number 
 			continue
 		}
 		if had && old.saved && old.dims == next.dims {
-			if _, err := s.execTx(ctx, tx, svHoldMinutesQuery, caseID, h.Day, string(h.Holder), h.Minutes); err != nil {
+			if err := s.svExec(ctx, tx, svHoldMinutesQuery, caseID, h.Day, string(h.Holder), h.Minutes); err != nil {
 				return err
 			}
 			continue
@@ -412,11 +447,11 @@ func (s *Store) writeHold(ctx context.Context, tx *sql.Tx, caseID int64, number 
 		d := next.dims
 		args = append(args, caseID, h.Day, string(h.Holder), h.Minutes, number, d.Department, d.Item, d.Hall)
 	}
-	if err := s.execRows(ctx, tx, svSaveHold, args); err != nil {
+	if err := s.svExecRows(ctx, tx, svSaveHold, args); err != nil {
 		return err
 	}
 	for k := range before {
-		if _, err := s.execTx(ctx, tx, svDeleteHoldQuery, caseID, k.day, string(k.holder)); err != nil {
+		if err := s.svExec(ctx, tx, svDeleteHoldQuery, caseID, k.day, string(k.holder)); err != nil {
 			return err
 		}
 	}
