@@ -1,0 +1,151 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Stream writes every row in order, across several batches, in both
+// formats, with the cells escaped and typed as Row does; the slice of
+// cells is reused by the reader between rows, as an export does.
+func TestStreamWritesEveryRowInOrder(t *testing.T) {
+	const n = 3*BatchRows + 17
+	at := time.Date(2026, 3, 2, 1, 5, 0, 0, time.UTC) // 09:05 in Asia/Shanghai
+	read := func(emit func([]any) error) error {
+		cells := make([]any, 0, 5)
+		for i := range n {
+			cells = append(cells[:0], fmt.Sprintf("=r%d", i), i, at, "", i%2 == 0)
+			if err := emit(cells); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	header := []string{"文字", "数", "时间", "空", "是否"}
+
+	var b bytes.Buffer
+	w, err := New(CSV, &b, "表", header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, readErr, writeErr := Stream(context.Background(), w, read); got != n || readErr != nil || writeErr != nil {
+		t.Fatalf("Stream = %d, %v, %v; want %d rows", got, readErr, writeErr, n)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(b.String(), BOM))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != n+1 {
+		t.Fatalf("%d lines, want %d", len(lines), n+1)
+	}
+	for i, l := range lines[1:] {
+		want := []string{fmt.Sprintf("'=r%d", i), fmt.Sprint(i), "2026-03-02 09:05", "", map[bool]string{true: "是", false: "否"}[i%2 == 0]}
+		if strings.Join(l, "|") != strings.Join(want, "|") {
+			t.Fatalf("line %d = %q, want %q", i+1, l, want)
+		}
+	}
+
+	b.Reset()
+	w, err = New(XLSX, &b, "表", header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, readErr, writeErr := Stream(context.Background(), w, read); got != n || readErr != nil || writeErr != nil {
+		t.Fatalf("Stream = %d, %v, %v; want %d rows", got, readErr, writeErr, n)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("表")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != n+1 {
+		t.Fatalf("%d rows, want %d", len(rows), n+1)
+	}
+	for i, r := range rows[1:] {
+		yes := map[bool]string{true: "是", false: "否"}[i%2 == 0]
+		if len(r) != 5 || r[0] != fmt.Sprintf("'=r%d", i) || r[1] != fmt.Sprint(i) || r[2] != "2026-03-02 09:05" || r[3] != "" || r[4] != yes {
+			t.Fatalf("row %d = %q", i+2, r)
+		}
+	}
+	// The empty text is no cell at all; the time a number with its format.
+	if v, _ := f.GetCellValue("表", "D2"); v != "" {
+		t.Errorf("D2 = %q, want empty", v)
+	}
+	if typ, _ := f.GetCellType("表", "C2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("C2 type = %v, want a number", typ)
+	}
+}
+
+// failingWriter fails its writes after the first few rows.
+type failingWriter struct {
+	bytes.Buffer
+	left int
+}
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if f.left--; f.left < 0 {
+		return 0, errors.New("disk full")
+	}
+	return f.Buffer.Write(p)
+}
+
+// When the writing fails, the reading is told to stop (emit errs) and
+// Stream returns the writing's error, not the reading's; a reading error
+// is returned as it is.
+func TestStreamStopsOnErrors(t *testing.T) {
+	w, err := New(CSV, &failingWriter{left: 1}, "表", []string{"a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := []any{strings.Repeat("x", 1000)}
+	emitted := 0
+	_, readErr, writeErr := Stream(context.Background(), w, func(emit func([]any) error) error {
+		for range 1_000_000 {
+			if err := emit(line); err != nil {
+				return err
+			}
+			emitted++
+		}
+		return nil
+	})
+	if writeErr == nil || !strings.Contains(writeErr.Error(), "disk full") || readErr != nil {
+		t.Fatalf("Stream errors = %v, %v; want the writing's", readErr, writeErr)
+	}
+	if emitted >= 1_000_000 {
+		t.Error("the reading went on to the end after the writing failed")
+	}
+
+	w, err = New(XLSX, &bytes.Buffer{}, "表", []string{"a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	bad := errors.New("query failed")
+	n, readErr, writeErr := Stream(context.Background(), w, func(emit func([]any) error) error {
+		if err := emit([]any{"one"}); err != nil {
+			return err
+		}
+		return bad
+	})
+	if readErr != bad || writeErr != nil || n != 1 {
+		t.Fatalf("Stream = %d, %v, %v; want 1 row and the reading's error", n, readErr, writeErr)
+	}
+}
