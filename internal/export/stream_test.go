@@ -2,10 +2,12 @@ package export
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -147,5 +149,35 @@ func TestStreamStopsOnErrors(t *testing.T) {
 	})
 	if readErr != bad || writeErr != nil || n != 1 {
 		t.Fatalf("Stream = %d, %v, %v; want 1 row and the reading's error", n, readErr, writeErr)
+	}
+}
+
+// The parallel deflate's chunks make one stream that inflates to the
+// input, whatever the sizes of the writes and of the whole.
+func TestParallelDeflateRoundTrip(t *testing.T) {
+	for _, size := range []int{0, 1, deflateChunk - 1, deflateChunk, 3*deflateChunk + 12345} {
+		in := make([]byte, size)
+		for i := range in {
+			in[i] = `<row r="1"><c>江川区</c></row>`[i*7%31] ^ byte(i>>13)
+		}
+		var z bytes.Buffer
+		d := newParallelDeflate(&z)
+		for p := in; len(p) > 0; {
+			k := min(len(p), 1+len(p)%70001)
+			if _, err := d.Write(p[:k]); err != nil {
+				t.Fatal(err)
+			}
+			p = p[k:]
+		}
+		if err := d.Close(); err != nil {
+			t.Fatal(err)
+		}
+		out, err := io.ReadAll(flate.NewReader(&z))
+		if err != nil {
+			t.Fatalf("size %d: %v", size, err)
+		}
+		if !bytes.Equal(out, in) {
+			t.Fatalf("size %d: inflated %d bytes, not the input", size, len(out))
+		}
 	}
 }
