@@ -11,7 +11,7 @@ import (
 
 // deflateChunk is how much of a zip entry one goroutine compresses at a
 // time.
-const deflateChunk = 1 << 20
+const deflateChunk = 256 << 10
 
 // parallelDeflate compresses a zip entry on every core, as pigz does:
 // the data is cut into chunks, each deflated on its own (at the fastest
@@ -23,7 +23,7 @@ const deflateChunk = 1 << 20
 // export's time.
 type parallelDeflate struct {
 	out   io.Writer
-	chunk []byte
+	chunk *deflateJob      // being filled
 	sem   chan struct{}    // bounds the chunks being compressed
 	queue chan *deflateJob // the chunks in order, to the writing goroutine
 	done  chan error       // the writing goroutine's result
@@ -31,6 +31,7 @@ type parallelDeflate struct {
 	err   error
 }
 
+// deflateJob is a chunk: its data, then its compressed output.
 type deflateJob struct {
 	in    []byte
 	out   bytes.Buffer
@@ -38,15 +39,19 @@ type deflateJob struct {
 	ready chan struct{}
 }
 
-// deflaters keeps the compressors (each holds its tables) between chunks.
-var deflaters = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
-	return w
-}}
+// deflaters keeps the compressors (each holds its tables) between
+// chunks, and chunks their buffers: an export allocates neither per chunk.
+var (
+	deflaters = sync.Pool{New: func() any {
+		w, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
+		return w
+	}}
+	chunks = sync.Pool{New: func() any { return &deflateJob{in: make([]byte, 0, deflateChunk)} }}
+)
 
 func newParallelDeflate(out io.Writer) *parallelDeflate {
 	n := max(runtime.GOMAXPROCS(0), 1)
-	d := &parallelDeflate{out: out, sem: make(chan struct{}, n), queue: make(chan *deflateJob, n+1), done: make(chan error, 1)}
+	d := &parallelDeflate{out: out, sem: make(chan struct{}, n), queue: make(chan *deflateJob, n), done: make(chan error, 1)}
 	go d.write()
 	return d
 }
@@ -60,6 +65,9 @@ func (d *parallelDeflate) write() {
 		if err == nil {
 			_, err = d.out.Write(j.out.Bytes())
 		}
+		j.in = j.in[:0]
+		j.out.Reset()
+		chunks.Put(j)
 	}
 	d.done <- err
 }
@@ -68,12 +76,12 @@ func (d *parallelDeflate) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
 		if d.chunk == nil {
-			d.chunk = make([]byte, 0, deflateChunk)
+			d.chunk = chunks.Get().(*deflateJob)
 		}
-		k := min(len(p), deflateChunk-len(d.chunk))
-		d.chunk = append(d.chunk, p[:k]...)
+		k := min(len(p), deflateChunk-len(d.chunk.in))
+		d.chunk.in = append(d.chunk.in, p[:k]...)
 		p = p[k:]
-		if len(d.chunk) == deflateChunk {
+		if len(d.chunk.in) == deflateChunk {
 			d.submit(false)
 		}
 	}
@@ -82,8 +90,12 @@ func (d *parallelDeflate) Write(p []byte) (int, error) {
 
 // submit compresses the chunk on a goroutine of its own and queues it.
 func (d *parallelDeflate) submit(final bool) {
-	j := &deflateJob{in: d.chunk, final: final, ready: make(chan struct{})}
+	j := d.chunk
+	if j == nil {
+		j = chunks.Get().(*deflateJob)
+	}
 	d.chunk = nil
+	j.final, j.ready = final, make(chan struct{})
 	d.sem <- struct{}{}
 	go func() {
 		defer func() { <-d.sem }()
@@ -96,7 +108,6 @@ func (d *parallelDeflate) submit(final bool) {
 			w.Flush() // a sync flush: the stream goes on in the next chunk's output
 		}
 		deflaters.Put(w)
-		j.in = nil
 		close(j.ready)
 	}()
 	d.queue <- j

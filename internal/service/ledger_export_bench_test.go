@@ -27,7 +27,9 @@ import (
 // nine months: the ledger of the whole history is exported), or, with
 // ONEWINDOW_BENCH_DB (a SQLite file or a postgres:// URL that demo
 // generate filled), that database as it is, for the month
-// ONEWINDOW_BENCH_MONTH (default 2026-10). Reported: rows/s (wall),
+// ONEWINDOW_BENCH_MONTH (default 2026-10), or the ONEWINDOW_BENCH_MONTHS
+// months ending with it (a longer export, to see the memory stay flat).
+// Reported: rows/s (wall),
 // cpu-µs/row (the process's CPU time, garbage collection and the
 // database driver included; on PostgreSQL the server's own CPU is not
 // counted), B/row allocated, and the process's peak RSS.
@@ -45,7 +47,11 @@ func BenchmarkLedgerExport(b *testing.B) {
 			b.Fatal(err)
 		}
 		svc := service.New(st, clock.System{}, slog.New(slog.NewTextHandler(io.Discard, nil)), service.DefaultConfig())
-		f := ledger.Filter{From: calendar.DateOf(month), To: calendar.DateOf(month.AddDate(0, 1, -1))}
+		months := 1
+		if v, err := strconv.Atoi(os.Getenv("ONEWINDOW_BENCH_MONTHS")); err == nil && v > 0 {
+			months = v
+		}
+		f := ledger.Filter{From: calendar.DateOf(month.AddDate(0, 1-months, 0)), To: calendar.DateOf(month.AddDate(0, 1, -1))}
 		b.Run(string(st.Dialect())+"/existing", func(b *testing.B) {
 			exportFormats(b, svc, service.AsSystem(context.Background()), f)
 		})
