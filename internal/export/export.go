@@ -302,7 +302,14 @@ func NewWorkbook(w io.Writer) (*Workbook, error) {
 		f.Close()
 		return nil, err
 	}
-	f.SetZipWriter(fastZip)
+	// The zip goes straight to w: excelize's WriteTo would assemble the
+	// whole compressed file in a bytes.Buffer first (WriteToBuffer) and
+	// hand us that buffer to write to; a year's workbook would sit in
+	// memory (about 90 bytes a row), and the memory grow with the rows.
+	// Its buffer stays empty, and what it copies from it to w is nothing.
+	// (It patches zip64 local headers in that buffer for parts over 4 GB;
+	// a sheet stops at 1,048,576 rows, far below that.)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return fastZip(w) })
 	return &Workbook{out: w, file: f, bold: bold, pct: pct, time: tm}, nil
 }
 
