@@ -181,3 +181,35 @@ func TestParallelDeflateRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// writeSizes records the sizes of the writes it gets.
+type writeSizes struct{ n, largest, total int }
+
+func (w *writeSizes) Write(p []byte) (int, error) {
+	w.n++
+	w.largest = max(w.largest, len(p))
+	w.total += len(p)
+	return len(p), nil
+}
+
+// A workbook reaches its writer in small pieces as it is compressed, never
+// assembled whole in memory first (excelize's own WriteTo would hand it
+// over in one write of the whole file).
+func TestWorkbookIsNotBufferedWhole(t *testing.T) {
+	var out writeSizes
+	w, err := New(XLSX, &out, "表", []string{"文字", "数"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50_000 {
+		if err := w.Row([]any{fmt.Sprintf("第%d行：江川区政务服务中心", i*7919%100_003), i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if out.total < 200_000 || out.n < 20 || out.largest > 256<<10 {
+		t.Errorf("the workbook came in %d writes of at most %d bytes (%d in all): want many small ones", out.n, out.largest, out.total)
+	}
+}
