@@ -21,8 +21,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/klauspost/compress/flate"
-
 	"github.com/xuri/excelize/v2"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -124,8 +122,10 @@ func Text(v any) string {
 			return ""
 		}
 		return v.In(clock.Shanghai).Format(TimeLayout)
-	case int, int64:
-		return fmt.Sprint(v)
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
 	case float64:
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	case Percent:
@@ -139,24 +139,53 @@ func Text(v any) string {
 	return fmt.Sprint(v)
 }
 
+// The yes and no of a cell, boxed once: a bool cell costs no allocation.
+var (
+	yesCell any = "是"
+	noCell  any = "否"
+)
+
 // cellValue returns a cell's value as the workbook keeps it: numbers as
-// numbers (shares with the percent format), everything else as escaped
-// text.
-func (b *Workbook) cellValue(v any) any {
-	switch v := v.(type) {
+// numbers (shares and times as numbers with their format, in c, which the
+// result points to), everything else as escaped text; an empty text or
+// the zero time is nil (no cell at all). It allocates only where a new
+// value must be boxed (an escaped text, a time's number): a text that
+// needs no escape and a number are handed on as they came.
+func (b *Workbook) cellValue(v any, c *excelize.Cell) any {
+	switch s := v.(type) {
+	case string:
+		if s == "" {
+			return nil
+		}
+		if e := Escape(s); len(e) != len(s) {
+			return e
+		}
+		return v
 	case int, int64, float64:
 		return v
+	case bool:
+		if s {
+			return yesCell
+		}
+		return noCell
 	case Percent:
-		return excelize.Cell{StyleID: b.pct, Value: float64(v)}
+		*c = excelize.Cell{StyleID: b.pct, Value: float64(s)}
+		return c
 	case time.Time:
-		if v.IsZero() {
+		if s.IsZero() {
 			return nil
 		}
 		// A date-time number in Asia/Shanghai: Excel sorts and filters it
 		// as a time, and it costs no text escaping.
-		return excelize.Cell{StyleID: b.time, Value: excelTime(v)}
+		*c = excelize.Cell{StyleID: b.time, Value: excelTime(s)}
+		return c
+	case nil:
+		return nil
 	}
-	return cellText(v)
+	if t := cellText(v); t != "" {
+		return t
+	}
+	return nil
 }
 
 // Writer takes a table's rows one by one. Close finishes the file; a
@@ -208,13 +237,28 @@ func newCSV(w io.Writer, header []string) (*csvWriter, error) {
 }
 
 func (c *csvWriter) Row(cells []any) error {
-	c.line = c.line[:0]
-	for _, v := range cells {
-		c.line = append(c.line, cellText(v))
-	}
-	c.rows++
-	return c.w.Write(c.line)
+	c.line = c.prepareText(c.line, cells)
+	return c.write(c.line)
 }
+
+// prepareText sets line to the row's cells as escaped text (safe on any
+// goroutine).
+func (c *csvWriter) prepareText(line []string, cells []any) []string {
+	line = line[:0]
+	for _, v := range cells {
+		line = append(line, cellText(v))
+	}
+	return line
+}
+
+func (c *csvWriter) prepare(r *prepared, cells []any) { r.text = c.prepareText(r.text, cells) }
+
+func (c *csvWriter) write(line []string) error {
+	c.rows++
+	return c.w.Write(line)
+}
+
+func (c *csvWriter) writePrepared(r *prepared) error { return c.write(r.text) }
 
 func (c *csvWriter) Rows() int { return c.rows }
 
@@ -258,7 +302,14 @@ func NewWorkbook(w io.Writer) (*Workbook, error) {
 		f.Close()
 		return nil, err
 	}
-	f.SetZipWriter(fastZip)
+	// The zip goes straight to w: excelize's WriteTo would assemble the
+	// whole compressed file in a bytes.Buffer first (WriteToBuffer) and
+	// hand us that buffer to write to; a year's workbook would sit in
+	// memory (about 90 bytes a row), and the memory grow with the rows.
+	// Its buffer stays empty, and what it copies from it to w is nothing.
+	// (It patches zip64 local headers in that buffer for parts over 4 GB;
+	// a sheet stops at 1,048,576 rows, far below that.)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return fastZip(w) })
 	return &Workbook{out: w, file: f, bold: bold, pct: pct, time: tm}, nil
 }
 
@@ -340,7 +391,7 @@ type xlsxWriter struct {
 	owns    bool
 	flushed bool
 	rows    int
-	cells   []any
+	row     prepared // Row's own
 }
 
 func newXLSX(w io.Writer, sheet string, header []string) (*xlsxWriter, error) {
@@ -377,16 +428,27 @@ func sheetName(name string) string {
 }
 
 func (x *xlsxWriter) Row(cells []any) error {
-	x.cells = x.cells[:0]
-	for _, v := range cells {
-		x.cells = append(x.cells, x.book.cellValue(v))
+	x.prepare(&x.row, cells)
+	return x.writePrepared(&x.row)
+}
+
+// prepare sets r to the values SetRow takes for cells: typed and escaped,
+// the numbers with a format pointing into r's own cells (safe on any
+// goroutine: it reads nothing of the sheet but the workbook's style ids).
+func (x *xlsxWriter) prepare(r *prepared, cells []any) {
+	if cap(r.vals) < len(cells) {
+		r.vals = make([]any, len(cells))
+		r.cells = make([]excelize.Cell, len(cells))
 	}
+	r.vals = r.vals[:len(cells)]
+	for i, v := range cells {
+		r.vals[i] = x.book.cellValue(v, &r.cells[i])
+	}
+}
+
+func (x *xlsxWriter) writePrepared(r *prepared) error {
 	x.rows++
-	cell, err := excelize.CoordinatesToCellName(1, x.rows+1)
-	if err != nil {
-		return err
-	}
-	return x.sw.SetRow(cell, x.cells)
+	return x.sw.SetRow("A"+strconv.Itoa(x.rows+1), r.vals)
 }
 
 func (x *xlsxWriter) Rows() int { return x.rows }
@@ -414,14 +476,16 @@ func (x *xlsxWriter) Close() error {
 // timeFormat shows a time cell as TimeLayout does in CSV.
 var timeFormat = "yyyy-mm-dd hh:mm"
 
-// fastZip is the workbook's zip writer: deflate at its fastest level
-// (klauspost/compress), which compresses a ledger's repetitive XML nearly
-// as well as the default level in a third of the time — the deflate of
-// the finished sheet was a third of an export's CPU.
+// fastZip is the workbook's zip writer: deflate at klauspost/compress's
+// fastest level, which compresses a ledger's repetitive XML nearly as well
+// as the default level in a third of the time (the deflate of the
+// finished sheet was a third of an export's CPU), on every core at once
+// (parallelDeflate): excelize deflates the sheet only after its last row,
+// when the reading is done and its core idle.
 func fastZip(w io.Writer) excelize.ZipWriter {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed)
+		return newParallelDeflate(out), nil
 	})
 	return zw
 }

@@ -146,27 +146,46 @@ func Columns(k Kind) []string {
 }
 
 // Cells returns the entry as a spreadsheet row (see Columns).
-func (e *CaseEntry) Cells() []any {
-	return []any{e.Number, e.ItemName, e.DepartmentName, e.HallName, channelLabel(e.Channel), e.Applicant, e.IDNumber,
+func (e *CaseEntry) Cells() []any { return e.AppendCells(make([]any, 0, 18)) }
+
+// AppendCells appends the entry's spreadsheet row (see Columns) to dst: an
+// export reuses one slice for every row.
+func (e *CaseEntry) AppendCells(dst []any) []any {
+	return append(dst, e.Number, e.ItemName, e.DepartmentName, e.HallName, channelLabel(e.Channel), e.Applicant, e.IDNumber,
 		e.State.Label(), e.ReceivedAt, e.AcceptedAt, e.DecideBy, e.DecidedAt, outcomeLabel(e.Outcome), e.DeliveredAt,
-		e.Returns, e.Paused, e.Extended, e.Late}
+		e.Returns, e.Paused, e.Extended, e.Late)
 }
 
 // Cells returns the entry as a spreadsheet row (see Columns).
-func (e *HandoverEntry) Cells() []any {
-	return []any{e.Number, e.ItemName, e.DepartmentName, e.HallName, e.ReceivedAt, e.ReceivedBy, e.Materials,
-		e.Cutoff, e.SignedAt, e.SignedBy, e.OnTime}
+func (e *HandoverEntry) Cells() []any { return e.AppendCells(make([]any, 0, 11)) }
+
+// AppendCells appends the entry's spreadsheet row (see Columns) to dst.
+func (e *HandoverEntry) AppendCells(dst []any) []any {
+	return append(dst, e.Number, e.ItemName, e.DepartmentName, e.HallName, e.ReceivedAt, e.ReceivedBy, e.Materials,
+		e.Cutoff, e.SignedAt, e.SignedBy, e.OnTime)
 }
 
 // Cells returns the entry as a spreadsheet row (see Columns).
-func (e *DeliveryEntry) Cells() []any {
-	method := map[string]string{"pickup": "窗口领取", "mail": "邮寄"}[e.Method]
-	return []any{e.Number, e.ItemName, e.DepartmentName, e.HallName, e.Applicant, e.Document, method,
-		e.Signer, e.SignerID, e.Carrier, e.Tracking, e.Collected, e.DeliveredAt, e.By}
+func (e *DeliveryEntry) Cells() []any { return e.AppendCells(make([]any, 0, 14)) }
+
+// AppendCells appends the entry's spreadsheet row (see Columns) to dst.
+func (e *DeliveryEntry) AppendCells(dst []any) []any {
+	method := ""
+	switch e.Method {
+	case "pickup":
+		method = "窗口领取"
+	case "mail":
+		method = "邮寄"
+	}
+	return append(dst, e.Number, e.ItemName, e.DepartmentName, e.HallName, e.Applicant, e.Document, method,
+		e.Signer, e.SignerID, e.Carrier, e.Tracking, e.Collected, e.DeliveredAt, e.By)
 }
 
 // Cells returns the entry as a spreadsheet row (see Columns).
-func (e *RatingEntry) Cells() []any {
+func (e *RatingEntry) Cells() []any { return e.AppendCells(make([]any, 0, 15)) }
+
+// AppendCells appends the entry's spreadsheet row (see Columns) to dst.
+func (e *RatingEntry) AppendCells(dst []any) []any {
 	tags := make([]string, len(e.Tags))
 	for i, t := range e.Tags {
 		tags[i] = string(t)
@@ -175,16 +194,25 @@ func (e *RatingEntry) Cells() []any {
 	if e.Rectification != "" {
 		rect = e.Rectification.Label()
 	}
-	return []any{strconv.FormatInt(e.ID, 10), e.CreatedAt, e.Level.Label(), e.Channel.Label(), e.HallName, e.Window, e.Clerk,
-		e.DepartmentName, e.CaseNumber, e.ItemName, e.RealName, e.Rater, strings.Join(tags, "、"), e.Text, rect}
+	return append(dst, strconv.FormatInt(e.ID, 10), e.CreatedAt, e.Level.Label(), e.Channel.Label(), e.HallName, e.Window, e.Clerk,
+		e.DepartmentName, e.CaseNumber, e.ItemName, e.RealName, e.Rater, strings.Join(tags, "、"), e.Text, rect)
 }
 
 // Cells returns the entry as a spreadsheet row (see Columns).
-func (e *NoticeEntry) Cells() []any {
-	origin := map[supervision.Origin]string{supervision.BySweep: "超期自动开具", supervision.ByHand: "监督人员开具"}[e.Origin]
-	return []any{strconv.FormatInt(e.ID, 10), e.Number, e.ItemName, e.DepartmentName, e.HallName, origin, e.StepLabel, e.Reason,
+func (e *NoticeEntry) Cells() []any { return e.AppendCells(make([]any, 0, 18)) }
+
+// AppendCells appends the entry's spreadsheet row (see Columns) to dst.
+func (e *NoticeEntry) AppendCells(dst []any) []any {
+	origin := ""
+	switch e.Origin {
+	case supervision.BySweep:
+		origin = "超期自动开具"
+	case supervision.ByHand:
+		origin = "监督人员开具"
+	}
+	return append(dst, strconv.FormatInt(e.ID, 10), e.Number, e.ItemName, e.DepartmentName, e.HallName, origin, e.StepLabel, e.Reason,
 		e.OpenedAt, e.OpenedBy, e.ReplyBy, e.State.Label(), e.RepliedAt, e.RepliedBy, e.Explanation, e.Measures, e.EscalatedAt,
-		e.RepliedLate}
+		e.RepliedLate)
 }
 
 // MaterialsText lists a handover's paper materials with their counts, as

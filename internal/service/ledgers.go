@@ -229,36 +229,17 @@ func (l *Ledgers) Export(ctx context.Context, r LedgerRequest, f export.Format, 
 	}
 	q := store.LedgerQuery{Filter: r.Filter, Now: l.clock.Now()}
 	// Two stages, so that reading the database and writing the file use
-	// two cores: this goroutine writes, the other reads. The channel holds
-	// a few hundred rows at most: memory stays flat however long the
-	// ledger.
-	rows := make(chan []any, 256)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var n int
-	var readErr error
-	read := make(chan struct{})
-	go func() {
-		defer close(read)
-		defer close(rows)
-		n, readErr = l.each(ctx, r, q, func(e any) error {
-			select {
-			case rows <- e.(interface{ Cells() []any }).Cells():
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+	// two cores: export.Stream reads (and converts the cells) on a
+	// goroutine of its own and writes on this one, a batch of rows at a
+	// time; memory stays flat however long the ledger.
+	var cells []any
+	n, readErr, writeErr := export.Stream(ctx, out, func(emit func([]any) error) error {
+		_, err := l.each(ctx, r, q, func(e any) error {
+			cells = e.(cellsAppender).AppendCells(cells[:0])
+			return emit(cells)
 		})
-	}()
-	var writeErr error
-	for cells := range rows {
-		if writeErr == nil {
-			if writeErr = out.Row(cells); writeErr != nil {
-				cancel() // stop reading; drain what is sent
-			}
-		}
-	}
-	<-read
+		return err
+	})
 	if writeErr != nil {
 		return n, apperr.Wrap(writeErr, "write export")
 	}
@@ -273,6 +254,10 @@ func (l *Ledgers) Export(ctx context.Context, r LedgerRequest, f export.Format, 
 		"to", r.Filter.To.String(), "department", r.Filter.Department, "by", ActorFrom(ctx).Name(), "request_id", RequestFrom(ctx).ID)
 	return n, nil
 }
+
+// cellsAppender is a ledger entry that appends its spreadsheet row to a
+// slice (reused from row to row).
+type cellsAppender interface{ AppendCells(dst []any) []any }
 
 // FileName names an export's file: the ledger and its period.
 func (r LedgerRequest) FileName(f export.Format) string {
