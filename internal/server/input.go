@@ -350,6 +350,14 @@ func checkParts(fs *faults, mr *multipart.Reader) {
 // would quietly turn into U+FFFD, is found in the raw bytes of its token.
 // A document that is not JSON is left to the handler.
 func checkJSON(fs *faults, body []byte) {
+	if plainCleanJSON(body) {
+		return // walkJSON would find nothing: see plainCleanJSON
+	}
+	walkJSON(fs, body)
+}
+
+// walkJSON is checkJSON's walk through every token of the document.
+func walkJSON(fs *faults, body []byte) {
 	if !json.Valid(bytes.ToValidUTF8(body, []byte("\uFFFD"))) {
 		return
 	}
@@ -433,6 +441,37 @@ func checkJSON(fs *faults, body []byte) {
 			consumed()
 		}
 	}
+}
+
+// plainCleanJSON reports, cheaply, that checkJSON would find nothing in
+// body: body is valid UTF-8 and every string in it (keys included) is
+// written without a backslash escape and is clean single-line text. Such
+// a string decodes to its bytes as written, and text that is clean on
+// one line is clean on several, so walking the document's tokens could
+// fault none of them (and a body that is not JSON is left to the handler
+// anyway). Any other body (an escape, a fault, a quote left open) takes
+// the full walk, which names the fields. The strings are found by their
+// quotes: outside a string JSON has no quote, inside one a quote is
+// always escaped, and escapes send the body to the full walk.
+func plainCleanJSON(body []byte) bool {
+	if !utf8.Valid(body) {
+		return false
+	}
+	doc := string(body) // one copy; the strings are slices of it
+	for i := 0; i < len(doc); i++ {
+		if doc[i] != '"' {
+			continue
+		}
+		end := strings.IndexAny(doc[i+1:], `"\`)
+		if end < 0 || doc[i+1+end] == '\\' {
+			return false
+		}
+		if text.Check(doc[i+1:i+1+end], false) != nil {
+			return false
+		}
+		i += 1 + end // the closing quote
+	}
+	return true
 }
 
 // jsonFault checks one decoded JSON string against the raw bytes of its

@@ -252,7 +252,7 @@ type messagesStore interface {
 
 // baseStore is what the shared caches (base) need of the store.
 type baseStore interface {
-	HallScopes(ctx context.Context) ([]network.Scope, error)
+	HallScope(ctx context.Context, hall string) (network.Scope, bool, error)
 	CacheVersions(ctx context.Context) (calendarVersion, catalogVersion int64, err error)
 	CalendarDays(ctx context.Context) ([]calendar.Override, error)
 	DeadlinePolicy(ctx context.Context) (*casework.PublishedPolicy, error)

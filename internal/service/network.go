@@ -76,14 +76,12 @@ func (s *base) transitHub(ctx context.Context) (map[string]string, error) {
 // scopeOf returns the scope in force at hall: its highest published
 // version, else the default.
 func (s *base) scopeOf(ctx context.Context, hall string) (network.Scope, error) {
-	all, err := s.store.HallScopes(ctx)
+	sc, ok, err := s.store.HallScope(ctx, hall)
 	if err != nil {
 		return network.Scope{}, err
 	}
-	for _, sc := range all {
-		if sc.Hall == hall {
-			return sc, nil
-		}
+	if ok {
+		return sc, nil
 	}
 	return network.DefaultScope(hall), nil
 }
