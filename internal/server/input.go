@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -143,42 +144,75 @@ func (s *Server) screenInput(next http.Handler, mux *http.ServeMux, refuse func(
 func checkPath(fs *faults, mux *http.ServeMux, r *http.Request) {
 	segments := strings.Split(r.URL.EscapedPath(), "/")
 	for i, seg := range segments {
+		if !strings.Contains(seg, "%") {
+			continue // nothing to unescape
+		}
 		if v, err := url.PathUnescape(seg); err == nil {
 			segments[i] = v
 		}
 	}
-	named := map[int]string{} // segment index → wildcard name
-	rest := ""                // a {name...} wildcard, from its segment on
-	restAt := -1
+	var w *wildcards
 	if _, pattern := mux.Handler(r); pattern != "" {
-		if i := strings.Index(pattern, "/"); i >= 0 {
-			pattern = pattern[i:] // drop the method and host
-		}
-		for i, seg := range strings.Split(pattern, "/") {
-			name, ok := strings.CutPrefix(seg, "{")
-			if !ok || name == "$}" {
-				continue
-			}
-			name = strings.TrimSuffix(name, "}")
-			if n, ok := strings.CutSuffix(name, "..."); ok {
-				rest, restAt = n, i
-				break
-			}
-			named[i] = name
-		}
+		w = wildcardsOf(pattern)
 	}
 	for i, seg := range segments {
-		switch name, ok := named[i]; {
+		name, ok := "", false
+		if w != nil && i < len(w.named) {
+			name, ok = w.named[i], w.named[i] != ""
+		}
+		switch {
 		case ok:
 			if f := text.Identifier(seg); f != nil {
 				fs.add("path", name, f)
 			}
-		case restAt >= 0 && i >= restAt:
-			fs.checkText("path", rest, seg, false)
+		case w != nil && w.restAt >= 0 && i >= w.restAt:
+			fs.checkText("path", w.rest, seg, false)
 		default:
 			fs.checkText("path", "", seg, false)
 		}
 	}
+}
+
+// wildcards is where a route pattern's wildcards stand: named[i] is the
+// name of the wildcard at segment i ("" for none), rest a {name...}
+// wildcard's name and restAt its segment (-1 for none).
+type wildcards struct {
+	named  []string
+	rest   string
+	restAt int
+}
+
+// patternWildcards holds every pattern's wildcards once read: the routes
+// are a fixed set, and every request asks for its route's.
+var patternWildcards sync.Map // pattern → *wildcards
+
+// wildcardsOf returns the wildcards of a mux pattern ("POST /cases/{number}").
+func wildcardsOf(pattern string) *wildcards {
+	if w, ok := patternWildcards.Load(pattern); ok {
+		return w.(*wildcards)
+	}
+	w := &wildcards{restAt: -1}
+	path := pattern
+	if i := strings.Index(path, "/"); i >= 0 {
+		path = path[i:] // drop the method and host
+	}
+	for i, seg := range strings.Split(path, "/") {
+		name, ok := strings.CutPrefix(seg, "{")
+		if !ok || name == "$}" {
+			continue
+		}
+		name = strings.TrimSuffix(name, "}")
+		if n, ok := strings.CutSuffix(name, "..."); ok {
+			w.rest, w.restAt = n, i
+			break
+		}
+		for len(w.named) <= i {
+			w.named = append(w.named, "")
+		}
+		w.named[i] = name
+	}
+	patternWildcards.Store(pattern, w)
+	return w
 }
 
 // checkQuery checks every name and value of the query string.
