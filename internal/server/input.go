@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/onewindow/onewindow/internal/apperr"
@@ -143,42 +144,75 @@ func (s *Server) screenInput(next http.Handler, mux *http.ServeMux, refuse func(
 func checkPath(fs *faults, mux *http.ServeMux, r *http.Request) {
 	segments := strings.Split(r.URL.EscapedPath(), "/")
 	for i, seg := range segments {
+		if !strings.Contains(seg, "%") {
+			continue // nothing to unescape
+		}
 		if v, err := url.PathUnescape(seg); err == nil {
 			segments[i] = v
 		}
 	}
-	named := map[int]string{} // segment index → wildcard name
-	rest := ""                // a {name...} wildcard, from its segment on
-	restAt := -1
+	var w *wildcards
 	if _, pattern := mux.Handler(r); pattern != "" {
-		if i := strings.Index(pattern, "/"); i >= 0 {
-			pattern = pattern[i:] // drop the method and host
-		}
-		for i, seg := range strings.Split(pattern, "/") {
-			name, ok := strings.CutPrefix(seg, "{")
-			if !ok || name == "$}" {
-				continue
-			}
-			name = strings.TrimSuffix(name, "}")
-			if n, ok := strings.CutSuffix(name, "..."); ok {
-				rest, restAt = n, i
-				break
-			}
-			named[i] = name
-		}
+		w = wildcardsOf(pattern)
 	}
 	for i, seg := range segments {
-		switch name, ok := named[i]; {
+		name, ok := "", false
+		if w != nil && i < len(w.named) {
+			name, ok = w.named[i], w.named[i] != ""
+		}
+		switch {
 		case ok:
 			if f := text.Identifier(seg); f != nil {
 				fs.add("path", name, f)
 			}
-		case restAt >= 0 && i >= restAt:
-			fs.checkText("path", rest, seg, false)
+		case w != nil && w.restAt >= 0 && i >= w.restAt:
+			fs.checkText("path", w.rest, seg, false)
 		default:
 			fs.checkText("path", "", seg, false)
 		}
 	}
+}
+
+// wildcards is where a route pattern's wildcards stand: named[i] is the
+// name of the wildcard at segment i ("" for none), rest a {name...}
+// wildcard's name and restAt its segment (-1 for none).
+type wildcards struct {
+	named  []string
+	rest   string
+	restAt int
+}
+
+// patternWildcards holds every pattern's wildcards once read: the routes
+// are a fixed set, and every request asks for its route's.
+var patternWildcards sync.Map // pattern → *wildcards
+
+// wildcardsOf returns the wildcards of a mux pattern ("POST /cases/{number}").
+func wildcardsOf(pattern string) *wildcards {
+	if w, ok := patternWildcards.Load(pattern); ok {
+		return w.(*wildcards)
+	}
+	w := &wildcards{restAt: -1}
+	path := pattern
+	if i := strings.Index(path, "/"); i >= 0 {
+		path = path[i:] // drop the method and host
+	}
+	for i, seg := range strings.Split(path, "/") {
+		name, ok := strings.CutPrefix(seg, "{")
+		if !ok || name == "$}" {
+			continue
+		}
+		name = strings.TrimSuffix(name, "}")
+		if n, ok := strings.CutSuffix(name, "..."); ok {
+			w.rest, w.restAt = n, i
+			break
+		}
+		for len(w.named) <= i {
+			w.named = append(w.named, "")
+		}
+		w.named[i] = name
+	}
+	patternWildcards.Store(pattern, w)
+	return w
 }
 
 // checkQuery checks every name and value of the query string.
@@ -350,6 +384,14 @@ func checkParts(fs *faults, mr *multipart.Reader) {
 // would quietly turn into U+FFFD, is found in the raw bytes of its token.
 // A document that is not JSON is left to the handler.
 func checkJSON(fs *faults, body []byte) {
+	if plainCleanJSON(body) {
+		return // walkJSON would find nothing: see plainCleanJSON
+	}
+	walkJSON(fs, body)
+}
+
+// walkJSON is checkJSON's walk through every token of the document.
+func walkJSON(fs *faults, body []byte) {
 	if !json.Valid(bytes.ToValidUTF8(body, []byte("\uFFFD"))) {
 		return
 	}
@@ -433,6 +475,37 @@ func checkJSON(fs *faults, body []byte) {
 			consumed()
 		}
 	}
+}
+
+// plainCleanJSON reports, cheaply, that checkJSON would find nothing in
+// body: body is valid UTF-8 and every string in it (keys included) is
+// written without a backslash escape and is clean single-line text. Such
+// a string decodes to its bytes as written, and text that is clean on
+// one line is clean on several, so walking the document's tokens could
+// fault none of them (and a body that is not JSON is left to the handler
+// anyway). Any other body (an escape, a fault, a quote left open) takes
+// the full walk, which names the fields. The strings are found by their
+// quotes: outside a string JSON has no quote, inside one a quote is
+// always escaped, and escapes send the body to the full walk.
+func plainCleanJSON(body []byte) bool {
+	if !utf8.Valid(body) {
+		return false
+	}
+	doc := string(body) // one copy; the strings are slices of it
+	for i := 0; i < len(doc); i++ {
+		if doc[i] != '"' {
+			continue
+		}
+		end := strings.IndexAny(doc[i+1:], `"\`)
+		if end < 0 || doc[i+1+end] == '\\' {
+			return false
+		}
+		if text.Check(doc[i+1:i+1+end], false) != nil {
+			return false
+		}
+		i += 1 + end // the closing quote
+	}
+	return true
 }
 
 // jsonFault checks one decoded JSON string against the raw bytes of its

@@ -97,7 +97,7 @@ type caseworkStore interface {
 	BundleTemplate(ctx context.Context, code string) (*bundle.Template, error)
 	BundleTemplates(ctx context.Context) ([]bundle.Template, error)
 	Bundles(ctx context.Context, f store.BundleFilter) ([]bundle.Bundle, error)
-	CacheVersions(ctx context.Context) (calendarVersion, catalogVersion int64, err error)
+	CacheVersions(ctx context.Context) (store.Versions, error)
 	Case(ctx context.Context, number string) (*casework.Case, error)
 	CaseDocuments(ctx context.Context, number string) ([]casework.Document, error)
 	CaseEvents(ctx context.Context, number string) ([]casework.Event, error)
@@ -252,8 +252,8 @@ type messagesStore interface {
 
 // baseStore is what the shared caches (base) need of the store.
 type baseStore interface {
-	HallScopes(ctx context.Context) ([]network.Scope, error)
-	CacheVersions(ctx context.Context) (calendarVersion, catalogVersion int64, err error)
+	HallScope(ctx context.Context, hall string) (network.Scope, bool, error)
+	CacheVersions(ctx context.Context) (store.Versions, error)
 	CalendarDays(ctx context.Context) ([]calendar.Override, error)
 	DeadlinePolicy(ctx context.Context) (*casework.PublishedPolicy, error)
 	HallDays(ctx context.Context, hallCode string) ([]calendar.Override, error)

@@ -390,7 +390,7 @@ func (s *Casework) Act(ctx context.Context, number string, action casework.Actio
 	if action == casework.ActCompleteIntake && a.HallCode != "" {
 		// The paper of an online application is taken in only at a hall
 		// that takes its item in; from a street it travels.
-		p, err := s.hallPlan(ctx, a.HallCode)
+		p, err := s.refreshedHallPlan(ctx, a.HallCode) // acting refreshed the caches
 		if err != nil {
 			return nil, err
 		}

@@ -22,7 +22,7 @@ func (s *Casework) writingEnv(ctx context.Context, action casework.Action, env *
 	if action != casework.ActAccept && !casework.NeedsConfirm(action) {
 		return
 	}
-	halls, err := s.store.Halls(ctx)
+	halls, err := s.cachedHalls(ctx) // acting refreshed the caches just before
 	if err != nil {
 		s.log.Warn("halls for a written decision", "err", err, "request_id", RequestFrom(ctx).ID)
 		return

@@ -51,10 +51,11 @@ type indexEntry struct {
 // deskIndex returns the search index, rebuilt only after a catalog edit
 // (by any node: the catalog counter is in the database).
 func (s *Casework) deskIndex(ctx context.Context) (*itemIndex, error) {
-	_, catV, err := s.store.CacheVersions(ctx)
+	v, err := s.store.CacheVersions(ctx)
 	if err != nil {
 		return nil, err
 	}
+	catV := v.Catalog
 	if idx := s.searchIndex.Load(); idx != nil && idx.version == catV {
 		return idx, nil
 	}

@@ -28,7 +28,23 @@ func (s *base) hallPlan(ctx context.Context, code string) (hallPlan, error) {
 	if err != nil {
 		return hallPlan{}, err
 	}
+	return s.planOf(ctx, code, halls)
+}
+
+// refreshedHallPlan is hallPlan from the cached halls, for a use case
+// that refreshed the caches first (cachedHalls): an intake, an action.
+func (s *base) refreshedHallPlan(ctx context.Context, code string) (hallPlan, error) {
+	halls, err := s.cachedHalls(ctx)
+	if err != nil {
+		return hallPlan{}, err
+	}
+	return s.planOf(ctx, code, halls)
+}
+
+// planOf returns the plan of hall code among halls.
+func (s *base) planOf(ctx context.Context, code string, halls []org.Hall) (hallPlan, error) {
 	var p hallPlan
+	var err error
 	var district string
 	for _, h := range halls {
 		if h.Code == code {
@@ -52,8 +68,9 @@ func (s *base) hallPlan(ctx context.Context, code string) (hallPlan, error) {
 
 // transitHub maps every street and community hall to the district hall
 // its results come from and its receipts go back to (casework.Env).
+// Callers refresh the caches first (cachedHalls).
 func (s *base) transitHub(ctx context.Context) (map[string]string, error) {
-	halls, err := s.store.Halls(ctx)
+	halls, err := s.cachedHalls(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -76,14 +93,12 @@ func (s *base) transitHub(ctx context.Context) (map[string]string, error) {
 // scopeOf returns the scope in force at hall: its highest published
 // version, else the default.
 func (s *base) scopeOf(ctx context.Context, hall string) (network.Scope, error) {
-	all, err := s.store.HallScopes(ctx)
+	sc, ok, err := s.store.HallScope(ctx, hall)
 	if err != nil {
 		return network.Scope{}, err
 	}
-	for _, sc := range all {
-		if sc.Hall == hall {
-			return sc, nil
-		}
+	if ok {
+		return sc, nil
 	}
 	return network.DefaultScope(hall), nil
 }
@@ -98,7 +113,7 @@ func (s *base) intakeAtHall(ctx context.Context, a casework.Actor, item *catalog
 	if a.HallCode == "" {
 		return nil, nil // refused by casework.NewCase with its own words
 	}
-	p, err := s.hallPlan(ctx, a.HallCode)
+	p, err := s.refreshedHallPlan(ctx, a.HallCode) // intakeEnv refreshed the caches
 	if err != nil {
 		return nil, err
 	}

@@ -111,10 +111,10 @@ func (s *base) intakeEnv(ctx context.Context) (casework.Env, error) {
 	if err != nil {
 		return env, err
 	}
-	p, err := s.store.DeadlinePolicy(ctx)
+	p, err := s.cachedPolicy(ctx) // env refreshed the counters
 	if err != nil {
 		return env, err
 	}
-	env.Policy = p.Policy
+	env.Policy = p
 	return env, nil
 }

@@ -13,9 +13,11 @@ import (
 	"github.com/onewindow/onewindow/internal/applicant"
 	"github.com/onewindow/onewindow/internal/blob"
 	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/notify"
+	"github.com/onewindow/onewindow/internal/org"
 	"github.com/onewindow/onewindow/internal/outbox"
 	"github.com/onewindow/onewindow/internal/rating"
 	"github.com/onewindow/onewindow/internal/store"
@@ -101,6 +103,10 @@ type base struct {
 	cal            *calendar.Calendar // the district calendar
 	catalogVersion int64              // the catalog counter the items were read at
 	items          map[string]*catalog.Item
+	hallsVersion   int64            // the halls counter the last refresh read
+	halls          []org.Hall       // every hall, as of hallsVersion; nil: not read
+	policyVersion  int64            // the deadline policy counter the last refresh read
+	policy         *casework.Policy // the policy in force, as of policyVersion; nil: not read
 
 	blobs    blob.Store                                 // uploaded files; nil refuses uploads
 	sender   notify.Sender                              // verification codes and notifications

@@ -96,17 +96,29 @@ func (s *Store) ChangeDays(ctx context.Context, hallCode string, changes []DayCh
 const (
 	calendarCounter = "calendar"
 	catalogCounter  = "catalog"
+	hallsCounter    = "halls"           // every hall added
+	policyCounter   = "deadline_policy" // every deadline policy published
 )
 
-// CacheVersions returns numbers that change with every calendar edit and
-// every catalog edit, so that nodes can cache both and still see every
-// change at once.
-func (s *Store) CacheVersions(ctx context.Context) (calendarVersion, catalogVersion int64, err error) {
-	err = s.row(ctx, `SELECT
+// Versions are numbers that change with every edit of what the nodes
+// cache: the calendar, the catalog, the halls and the deadline policy.
+type Versions struct {
+	Calendar, Catalog, Halls, Policy int64
+}
+
+// CacheVersions returns the counters of every calendar edit, catalog
+// edit, hall added and deadline policy published, so that nodes can cache
+// all four and still see every change at once. One statement: every use
+// case that reads the calendar asks it.
+func (s *Store) CacheVersions(ctx context.Context) (Versions, error) {
+	var v Versions
+	err := s.row(ctx, `SELECT
 		COALESCE((SELECT value FROM counters WHERE name = $1), 0),
-		COALESCE((SELECT value FROM counters WHERE name = $2), 0)`, calendarCounter, catalogCounter).
-		Scan(&calendarVersion, &catalogVersion)
-	return calendarVersion, catalogVersion, mapErr(err, "cache versions")
+		COALESCE((SELECT value FROM counters WHERE name = $2), 0),
+		COALESCE((SELECT value FROM counters WHERE name = $3), 0),
+		COALESCE((SELECT value FROM counters WHERE name = $4), 0)`, calendarCounter, catalogCounter, hallsCounter, policyCounter).
+		Scan(&v.Calendar, &v.Catalog, &v.Halls, &v.Policy)
+	return v, mapErr(err, "cache versions")
 }
 
 // bump increments a named counter in tx.

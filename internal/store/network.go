@@ -47,6 +47,24 @@ func (s *Store) HallScopes(ctx context.Context) ([]network.Scope, error) {
 	return collectScopes(rows)
 }
 
+// hallScopeQuery finds one hall's scope in force: every intake asks it
+// (prepared once on SQLite).
+const hallScopeQuery = scopeColumns + `WHERE s.hall_code = $1 ORDER BY s.version DESC LIMIT 1`
+
+// HallScope returns the scope in force (the highest version) of hall, and
+// false when the hall has none published. It reads and decodes one row,
+// where HallScopes reads every hall's.
+func (s *Store) HallScope(ctx context.Context, hall string) (network.Scope, bool, error) {
+	sc, err := scanScope(s.row(ctx, hallScopeQuery, hall))
+	if errors.Is(err, sql.ErrNoRows) {
+		return network.Scope{}, false, nil
+	}
+	if err != nil {
+		return network.Scope{}, false, mapErr(err, "hall scope")
+	}
+	return sc, true, nil
+}
+
 // HallScopeVersions returns every published version of a hall's scope,
 // newest first.
 func (s *Store) HallScopeVersions(ctx context.Context, hall string) ([]network.Scope, error) {

@@ -29,6 +29,9 @@ func TestHallScopeVersions(t *testing.T) {
 		if len(none) != 0 {
 			t.Fatalf("no scope published yet: %+v", none)
 		}
+		if one, ok, err := st.HallScope(ctx, demo.LiuyinHall); err != nil || ok {
+			t.Fatalf("no scope published yet: %+v, %v, %v", one, ok, err)
+		}
 		sc := network.DefaultScope(demo.LiuyinHall)
 		sc.AllItems, sc.Items, sc.Issues, sc.PublishedBy = false, []string{"RSJ-GG-001"}, false, "admin"
 		must(t, st.PublishHallScope(ctx, &sc, 0))
@@ -42,6 +45,14 @@ func TestHallScopeVersions(t *testing.T) {
 		must(t, err)
 		if len(all) != 1 || all[0].Version != 2 || len(all[0].Items) != 2 || all[0].PublishedBy != "admin" || !all[0].PublishedAt.Equal(start) {
 			t.Fatalf("in force: %+v", all)
+		}
+		one, ok, err := st.HallScope(ctx, demo.LiuyinHall)
+		must(t, err)
+		if !ok || one.Hall != demo.LiuyinHall || one.Version != 2 || len(one.Items) != 2 || one.PublishedBy != "admin" || !one.PublishedAt.Equal(start) {
+			t.Fatalf("the hall's scope in force: %+v, %v", one, ok)
+		}
+		if other, ok, err := st.HallScope(ctx, demo.XinqiaoHall); err != nil || ok {
+			t.Fatalf("another hall has none: %+v, %v, %v", other, ok, err)
 		}
 		vs, err := st.HallScopeVersions(ctx, demo.LiuyinHall)
 		must(t, err)

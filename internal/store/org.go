@@ -83,6 +83,9 @@ func createHall(ctx context.Context, tx *sql.Tx, h *org.Hall) error {
 			return err
 		}
 	}
+	if err := bump(ctx, tx, hallsCounter); err != nil { // the nodes' cached halls: CacheVersions
+		return err
+	}
 	return tx.QueryRowContext(ctx,
 		`INSERT INTO halls (code, name, level, parent_id, address) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		h.Code, h.Name, string(h.Level), dbNull(parent), h.Address).Scan(&h.ID)

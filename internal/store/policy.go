@@ -88,6 +88,6 @@ func (s *Store) PublishDeadlinePolicy(ctx context.Context, p *casework.Policy, b
 			return err
 		}
 		p.Version = current + 1
-		return nil
+		return bump(ctx, tx, policyCounter) // the nodes' cached policy: CacheVersions
 	})
 }
