@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,19 +20,28 @@ import (
 // statements of a pipelined transaction (the store's case writes opt in
 // with pipelined) in batches, one round trip each:
 //
-//   - BEGIN is held back until the first write; a transaction's leading
-//     reads on the pureReads list (the case, the item) run before it, in
-//     a statement of their own: under READ COMMITTED, PostgreSQL's default
-//     and the store's, a read at the start of a transaction sees exactly
-//     what it would see just before it, and takes no lock;
 //   - a statement run for its effect only (Exec) waits in the connection's
 //     queue: database/sql gets a result whose rows affected are counted
 //     when its batch runs (asking for them sends the batch at once);
+//   - BEGIN is held back and sent with the first batch;
 //   - a query (it needs its rows) first sends the queue, then runs: every
 //     statement still runs in the order the store wrote it, so a read sees
-//     every write before it;
+//     every write before it. The plain reads of the hot path listed in
+//     quietReads (the case, the item, the case's supervision record, the
+//     clerk's windows) run at once when no queued statement names a table
+//     they read: nothing they could see is waiting. Under READ COMMITTED
+//     (PostgreSQL's default, the store's) every statement reads what is
+//     committed when it starts, and these take no lock, so running one
+//     before the queued writes (or before BEGIN) reads what it would have
+//     read after them;
 //   - COMMIT goes in the last batch, with the queue: a transaction that
-//     read a case and changed it makes three or four round trips in all.
+//     reads a case and changes it makes three round trips in all (the
+//     case, its supervision record, then every write and COMMIT).
+//
+// A change read before its transaction's writes stays safe because every
+// write of a case is checked against the version it read (cases.go): a
+// change committed in between makes the update fail, and the whole
+// transaction with it.
 //
 // What changes is when a failing statement's error is seen: at the next
 // query or at the commit, not at its Exec. On PostgreSQL a failed
@@ -42,10 +52,53 @@ import (
 // asking at once, and one whose error means something particular (the
 // case update's version check, see cases.go) translates it there.
 
-// pureReads are the queries that may run before a pipelined transaction's
-// BEGIN when nothing has been written yet: plain SELECTs, no locks, no
-// side effects.
-var pureReads = map[string]bool{loadCaseQuery: true, itemRefQuery: true}
+// quietReads are the plain SELECTs (no lock, no side effect) that may run
+// ahead of a pipelined transaction's queue, and the tables each reads: it
+// waits for the queue only if a queued statement names one of them.
+var quietReads = map[string][]string{
+	loadCaseQuery:     {"cases"},
+	itemRefQuery:      {"items"},
+	svLoadCaseQuery:   {"sv_cases"},
+	clerkWindowsQuery: {"queue_windows"},
+}
+
+// mayRunAhead reports whether query may run before the queued statements:
+// it is a quiet read and none of them names a table it reads.
+func (p *pipe) mayRunAhead(query string) bool {
+	tables, ok := quietReads[query]
+	if !ok {
+		return false
+	}
+	for _, q := range p.queue {
+		for _, t := range tables {
+			if namesTable(q.sql, t) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// namesTable reports whether the statement sql has the word table in it
+// (case_events does not name cases; a false alarm only costs a batch).
+func namesTable(sql, table string) bool {
+	for i := 0; ; {
+		j := strings.Index(sql[i:], table)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(table)
+		if (j == 0 || !identChar(sql[j-1])) && (end == len(sql) || !identChar(sql[end])) {
+			return true
+		}
+		i = end
+	}
+}
+
+func identChar(b byte) bool {
+	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
 
 type pipelinedKey struct{}
 
@@ -197,9 +250,11 @@ func (c *pipeConn) ExecContext(ctx context.Context, query string, argsV []driver
 }
 
 // QueryContext sends the queue of a pipelined transaction (with its BEGIN)
-// and runs the query; a pure read at its start runs before BEGIN.
+// and runs the query; a quiet read runs ahead of the queue if it may.
 func (c *pipeConn) QueryContext(ctx context.Context, query string, argsV []driver.NamedValue) (driver.Rows, error) {
-	if p := c.p; p != nil && !p.direct && !(pureReads[query] && !p.begun && len(p.queue) == 0) {
+	if p := c.p; p != nil && p.err != nil {
+		return nil, p.err
+	} else if p != nil && !p.direct && !p.mayRunAhead(query) {
 		if err := c.flush(ctx, false); err != nil {
 			return nil, err
 		}
