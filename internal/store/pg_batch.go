@@ -116,10 +116,10 @@ type outcome struct {
 
 type outcomeKey struct{}
 
-// withOutcome returns ctx under which the statement run with it calls
+// withOutcome returns ctx under which a statement run on PostgreSQL calls
 // counted with the rows it affected and passes its error through
-// translate, when it runs: at once, or in its batch on PostgreSQL.
-// Either may be nil.
+// translate, when it runs: at once, or in its batch. Either may be nil.
+// SQLite's connections ignore it: there the caller reads the result.
 func withOutcome(ctx context.Context, counted func(rows int64), translate func(err error) error) context.Context {
 	return context.WithValue(ctx, outcomeKey{}, &outcome{counted, translate})
 }
