@@ -348,6 +348,9 @@ type pipeTx struct{ c *pipeConn }
 func (t pipeTx) Commit() error {
 	c := t.c
 	p := c.p
+	if p == nil {
+		return errors.New("commit: the transaction has ended")
+	}
 	defer func() { c.p = nil }()
 	if p.err != nil {
 		c.rollback(p)
@@ -367,6 +370,9 @@ func (t pipeTx) Commit() error {
 func (t pipeTx) Rollback() error {
 	c := t.c
 	p := c.p
+	if p == nil {
+		return nil // ended already
+	}
 	c.p = nil
 	for _, q := range p.queue {
 		q.res.done, q.res.err = true, errors.New("rolled back before it ran")
