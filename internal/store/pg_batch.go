@@ -53,13 +53,26 @@ import (
 // case update's version check, see cases.go) translates it there.
 
 // quietReads are the plain SELECTs (no lock, no side effect) that may run
-// ahead of a pipelined transaction's queue, and the tables each reads: it
-// waits for the queue only if a queued statement names one of them.
-var quietReads = map[string][]string{
-	loadCaseQuery:     {"cases"},
-	itemRefQuery:      {"items"},
-	svLoadCaseQuery:   {"sv_cases"},
-	clerkWindowsQuery: {"queue_windows"},
+// ahead of a pipelined transaction's queue, with the tables each reads
+// (the words after its FROMs and JOINs, taken from its text so that they
+// follow its changes): it waits for the queue only if a queued statement
+// names one of them.
+var quietReads = readTables(loadCaseQuery, itemRefQuery, svLoadCaseQuery, clerkWindowsQuery)
+
+func readTables(queries ...string) map[string][]string {
+	m := map[string][]string{}
+	for _, q := range queries {
+		if up := strings.ToUpper(q); !strings.HasPrefix(strings.TrimSpace(up), "SELECT") || strings.Contains(up, " FOR ") {
+			continue // a write, or a read that locks (FOR UPDATE, FOR SHARE): never ahead
+		}
+		words := strings.Fields(strings.NewReplacer("(", " ", ")", " ", ",", " ").Replace(q))
+		for i, w := range words[:len(words)-1] {
+			if strings.EqualFold(w, "FROM") || strings.EqualFold(w, "JOIN") {
+				m[q] = append(m[q], words[i+1])
+			}
+		}
+	}
+	return m
 }
 
 // mayRunAhead reports whether query may run before the queued statements:
