@@ -253,9 +253,14 @@ func (c *pipeConn) ExecContext(ctx context.Context, query string, argsV []driver
 	if p.err != nil {
 		return nil, p.err
 	}
-	args := make([]any, len(argsV))
+	args := make([]any, 0, len(argsV))
 	for i, v := range argsV {
-		args[i] = v.Value
+		if _, mode := v.Value.(pgx.QueryExecMode); mode && i == 0 {
+			// pgx's batches take the connection's mode (statements
+			// prepared and cached), not a statement's own: it runs so.
+			continue
+		}
+		args = append(args, v.Value)
 	}
 	r := &queuedResult{c: c, ctx: ctx}
 	p.queue = append(p.queue, &queued{sql: query, args: args, res: r, out: outcomeOf(ctx)})
