@@ -140,7 +140,8 @@ func benchPromisedCase(b *testing.B, clients int) {
 				}
 				h.intake(b) // warm the caches
 				b.ResetTimer()
-				cpu0, w0 := cpuTime(), writtenBytes()
+				cpu0, w0, trips0 := cpuTime(), writtenBytes(), st.RoundTrips()
+				var intakeTrips, stepTrips int64 // PostgreSQL's round trips, one case at a time
 				cases := make(chan struct{}, b.N)
 				for range b.N {
 					cases <- struct{}{}
@@ -150,12 +151,17 @@ func benchPromisedCase(b *testing.B, clients int) {
 				for range clients {
 					wg.Go(func() {
 						for range cases {
+							t0 := st.RoundTrips()
 							n := h.intake(b)
+							t1 := st.RoundTrips()
 							for _, step := range wholeCase {
 								if _, err := h.svc.Act(h.as[step.who], n, step.action, step.in, 0); err != nil {
 									b.Errorf("%s: %v", step.action, err)
 									return
 								}
+							}
+							if clients == 1 {
+								intakeTrips, stepTrips = intakeTrips+t1-t0, stepTrips+st.RoundTrips()-t1
 							}
 						}
 					})
@@ -166,6 +172,13 @@ func benchPromisedCase(b *testing.B, clients int) {
 				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(transitions), "cpu-µs/transition")
 				if d == store.SQLite { // PostgreSQL writes in its own processes
 					b.ReportMetric(float64(writtenBytes()-w0)/1024/float64(transitions), "written-KB/transition")
+				}
+				if d == store.Postgres { // the steadiest figure of all
+					b.ReportMetric(float64(st.RoundTrips()-trips0)/float64(transitions), "round-trips/transition")
+					if clients == 1 {
+						b.ReportMetric(float64(intakeTrips)/float64(b.N), "round-trips/intake")
+						b.ReportMetric(float64(stepTrips)/float64(b.N*len(wholeCase)), "round-trips/step")
+					}
 				}
 				report(b, st, transitions)
 			})

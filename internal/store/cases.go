@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/onewindow/onewindow/internal/apperr"
 	"github.com/onewindow/onewindow/internal/casework"
@@ -23,12 +26,28 @@ const (
 		applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data,
 		account_id, bundle_number, agent_user, pickup_hall, policy_version, applicant_phone, received_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id`
+	// insertCaseQueryPG inserts a case whose id numberCaseQueryPG took:
+	// it needs no answer, so it waits in the transaction's batch
+	// (pg_batch.go).
+	insertCaseQueryPG = `INSERT INTO cases (id, number, check_code, item_id, department_id, hall_code, kind, state, version,
+		applicant_name, applicant_id, received_at, updated_at, next_due, supply_by, last_seq, last_hash, data,
+		account_id, bundle_number, agent_user, pickup_hall, policy_version, applicant_phone, received_by)
+		OVERRIDING SYSTEM VALUE
+		VALUES ($23, $1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`
+	// numberCaseQueryPG takes the day's next case number (serials.go) and
+	// the new case's id in one statement.
+	numberCaseQueryPG = `WITH n AS (` + nextCounterQuery + `) SELECT n.value, nextval(pg_get_serial_sequence('cases', 'id')) FROM n`
 	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, recipient_sealed, subject, body, created_at, next_attempt_at, kind)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`
 	loadCaseQuery   = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
 	updateCaseQuery = `UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
 		last_seq = $6, last_hash = $7, data = $8, hall_code = $11, pickup_hall = $12, applicant_phone = $13, received_by = $14
 		WHERE id = $9 AND version = $10`
+	// updateCaseQueryPG is the update failing by itself when the version
+	// has moved on (a division by zero: no row updated), so that it can
+	// wait in the transaction's batch (pg_batch.go) and still stop the
+	// transaction before its COMMIT: see versionMoved.
+	updateCaseQueryPG = `WITH u AS (` + updateCaseQuery + ` RETURNING 1) SELECT 1 / COUNT(*) FROM u`
 	// insertEventQuery gives the event its feed position: on SQLite the
 	// one writer makes the largest so far plus one commit order; on
 	// PostgreSQL (insertEventQueryPG) the column's sequence and the
@@ -63,6 +82,7 @@ type OpenedFunc func(c *casework.Case, ev *casework.Event) casework.Change
 // day's next), seals and appends the intake event, and stores what opened
 // says the event makes (documents, notice), all in one transaction.
 func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.Event, opened OpenedFunc) error {
+	ctx = pipelined(ctx)
 	return s.update(ctx, func(tx *sql.Tx) error { return s.createCase(ctx, tx, c, ev, opened) })
 }
 
@@ -74,7 +94,15 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	if err != nil {
 		return notFound(err, "未知的事项："+c.ItemCode)
 	}
-	n, err := s.nextSerial(ctx, tx, "case:"+c.ReceivedAt.In(clock.Shanghai).Format("20060102"))
+	day := "case:" + c.ReceivedAt.In(clock.Shanghai).Format("20060102")
+	var n int64
+	if s.serials != nil {
+		// PostgreSQL: the number and the id with it, outside tx (serials.go),
+		// so that the case's insert needs no answer.
+		err = s.serials.QueryRowContext(ctx, numberCaseQueryPG, day).Scan(&n, &c.ID)
+	} else {
+		n, err = s.nextSerial(ctx, tx, day)
+	}
 	if err != nil {
 		return err
 	}
@@ -92,11 +120,15 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	if err != nil {
 		return err
 	}
-	err = s.rowTx(ctx, tx, insertCaseQuery,
-		c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
+	args := []any{c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
 		c.Applicant.Name, applicantID, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),
 		ev.Seq, ev.Hash, data, dbNull(c.AccountID), nullText(c.BundleNumber), nullText(c.AgentUser),
-		c.DeskHall(casework.PickupHall), c.DeadlinePolicy().Version, phone, c.ReceivedBy).Scan(&c.ID)
+		c.DeskHall(casework.PickupHall), c.DeadlinePolicy().Version, phone, c.ReceivedBy}
+	if s.serials != nil {
+		_, err = s.execTx(ctx, tx, insertCaseQueryPG, append(args, c.ID)...)
+	} else {
+		err = s.rowTx(ctx, tx, insertCaseQuery, args...).Scan(&c.ID)
+	}
 	if err != nil {
 		return err
 	}
@@ -254,6 +286,7 @@ type ChangeFunc func(c *casework.Case) (casework.Change, error)
 // the version moved on and nothing is written: a conflict, never a lost
 // update.
 func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc) (*casework.Case, error) {
+	ctx = pipelined(ctx) // its statements in batches on PostgreSQL: pg_batch.go
 	var out *casework.Case
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -268,6 +301,7 @@ func (s *Store) UpdateCase(ctx context.Context, number string, change ChangeFunc
 // steps (an instant case decided, handed over and archived at the window)
 // is recorded whole or not at all.
 func (s *Store) UpdateCaseSteps(ctx context.Context, number string, changes ...ChangeFunc) (*casework.Case, error) {
+	ctx = pipelined(ctx) // its statements in batches on PostgreSQL: pg_batch.go
 	var out *casework.Case
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		for _, change := range changes {
@@ -285,6 +319,7 @@ func (s *Store) UpdateCaseSteps(ctx context.Context, number string, changes ...C
 // clerk's visit (link) in the same transaction: the window taking in the
 // paper of an online application. It returns the ticket linked, or nil.
 func (s *Store) UpdateCaseAtVisit(ctx context.Context, number string, change ChangeFunc, link *VisitLink) (*casework.Case, *queue.Ticket, error) {
+	ctx = pipelined(ctx) // its statements in batches on PostgreSQL: pg_batch.go
 	var out *casework.Case
 	var t *queue.Ticket
 	err := s.update(ctx, func(tx *sql.Tx) error {
@@ -339,13 +374,17 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 			ev.Seq, ev.Hash, data, c.ID, oldVersion, c.HallCode, c.DeskHall(casework.PickupHall), phone, c.ReceivedBy}
 		if w := deferred(ctx, c.ID); w != nil {
 			w.updates[c.ID] = args // a batch's case: its last row is written at the end
+		} else if s.dialect == Postgres {
+			if _, err := s.execTx(withOutcome(ctx, nil, versionMoved(number)), tx, updateCaseQueryPG, args...); err != nil {
+				return err
+			}
 		} else {
 			res, err := s.execTx(ctx, tx, updateCaseQuery, args...)
 			if err != nil {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n != 1 {
-				return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
+				return caseMoved(number)
 			}
 		}
 		if err := s.insertEvent(ctx, tx, c, ev); err != nil {
@@ -377,6 +416,24 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 		bulkOf(ctx).forget(number) // a change refused mid-way may have touched the case
 	}
 	return out, err
+}
+
+// caseMoved is the answer to a change of a case whose version moved on
+// since it was read: another change committed in between.
+func caseMoved(number string) error {
+	return apperr.New(apperr.Conflict, "办件 %s 已被他人同时修改，请刷新后重试", number)
+}
+
+// versionMoved translates updateCaseQueryPG's error: its division by zero
+// says no row had the version read.
+func versionMoved(number string) func(error) error {
+	return func(err error) error {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "22012" {
+			return caseMoved(number)
+		}
+		return err
+	}
 }
 
 // loadCase reads a case and the end of its event chain (seq and hash).

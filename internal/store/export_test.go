@@ -29,3 +29,14 @@ func (s *Store) AddRollup(ctx context.Context, tx *sql.Tx, department, day strin
 	return s.addRollup(ctx, tx, []dimEntry{{dims: supervision.Dims{Department: department, Item: "I", Hall: "H"},
 		Entry: supervision.Entry{Day: day, Metric: metric, User: "u", N: n}}})
 }
+
+// UpdatePipelined runs fn as a case write does: on PostgreSQL its
+// statements go in batches (pg_batch.go) (tests).
+func (s *Store) UpdatePipelined(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.update(pipelined(ctx), fn)
+}
+
+// WithOutcome is withOutcome (tests).
+func WithOutcome(ctx context.Context, counted func(rows int64), translate func(err error) error) context.Context {
+	return withOutcome(ctx, counted, translate)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"sync/atomic"
 )
 
 // Day numbers (a case's 20261125000042, a joint application's
@@ -35,7 +36,7 @@ import (
 const serialPoolSize = 4
 
 // openSerials opens the pool that takes day numbers on PostgreSQL.
-func openSerials(dsn string) (*sql.DB, error) {
+func openSerials(dsn string, trips *atomic.Int64) (*sql.DB, error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres URL: %w", err)
@@ -43,7 +44,7 @@ func openSerials(dsn string) (*sql.DB, error) {
 	q := u.Query()
 	q.Set("synchronous_commit", "off") // a run-time parameter of these connections only
 	u.RawQuery = q.Encode()
-	db, err := sql.Open("pgx", u.String())
+	db, err := openPostgresPool(u.String(), trips, false)
 	if err != nil {
 		return nil, err
 	}

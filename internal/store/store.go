@@ -20,7 +20,7 @@ import (
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver (page sessions, tools)
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -54,6 +54,7 @@ type Store struct {
 	schema  schemaProvider  // for SchemaVersion
 	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
 	gc      groupState      // SQLite: the group committer, see group_commit.go
+	trips   *atomic.Int64   // PostgreSQL: round trips so far, see pg_trips.go; SQLite: nil
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.
@@ -66,7 +67,8 @@ func IsPostgres(dsn string) bool {
 // migrate; call Migrate or CheckSchema next.
 func Open(ctx context.Context, dsn string, clk clock.Clock) (*Store, error) {
 	if IsPostgres(dsn) {
-		db, err := sql.Open("pgx", dsn)
+		trips := new(atomic.Int64)
+		db, err := openPostgresPool(dsn, trips, true)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -76,13 +78,13 @@ func Open(ctx context.Context, dsn string, clk clock.Clock) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("connect to postgres: %w", err)
 		}
-		serials, err := openSerials(dsn)
+		serials, err := openSerials(dsn, trips)
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		s := newStore(Postgres, db, db, clk)
-		s.serials = serials
+		s.serials, s.trips = serials, trips
 		return s, nil
 	}
 	return openSQLite(ctx, dsn, clk)

@@ -97,6 +97,7 @@ func (s *Store) linkVisitTx(ctx context.Context, tx *sql.Tx, link *VisitLink, ca
 // the clerk's visit in the same transaction (link may be nil). It returns
 // the ticket linked, or nil.
 func (s *Store) TakeIn(ctx context.Context, c *casework.Case, ev *casework.Event, opened OpenedFunc, link *VisitLink) (*queue.Ticket, error) {
+	ctx = pipelined(ctx) // its statements in batches on PostgreSQL: pg_batch.go
 	var t *queue.Ticket
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		if err := s.createCase(ctx, tx, c, ev, opened); err != nil {

@@ -35,14 +35,23 @@ func (s *Store) queueWebhooks(ctx context.Context, tx *sql.Tx, c *casework.Case,
 		return nil
 	}
 	e := webhook.Wrap(webhook.NewCaseEvent(c, ev))
+	// How many were queued is told when the statement runs: on PostgreSQL
+	// it may wait in the transaction's batch (pg_batch.go).
+	queued := func(n int64) {
+		if n > 0 {
+			s.enqueued(tx, WebhookOutbox)
+		}
+	}
+	if s.dialect == Postgres {
+		ctx = withOutcome(ctx, queued, nil)
+	}
 	res, err := s.execTx(ctx, tx, queueWebhookQuery, c.ID, ev.Seq, e.Type, string(e.Body()), stamp(ev.At), c.ItemCode)
-	if err != nil {
+	if err != nil || s.dialect == Postgres {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		s.enqueued(tx, WebhookOutbox)
-	}
-	return nil
+	n, err := res.RowsAffected()
+	queued(n)
+	return err
 }
 
 // list keeps a list as ",a,b," ("" when empty).
