@@ -21,7 +21,7 @@ type stmtCache struct {
 }
 
 // hotWrites are the statements of every transition.
-var hotWrites = []string{nextCounterQuery, itemRefQuery, insertCaseQuery, loadCaseQuery, updateCaseQuery, insertEventQuery, insertDocumentQuery, insertNoticeQuery, upsertCaseLedgerQuery}
+var hotWrites = []string{nextCounterQuery, itemRefQuery, insertCaseQuery, loadCaseQuery, loadCaseRollupQuery, updateCaseQuery, insertEventQuery, insertDocumentQuery, insertNoticeQuery, upsertCaseLedgerQuery}
 
 // prepareWrites prepares the hot statements on the writer, at open.
 func (s *Store) prepareWrites(ctx context.Context) error {

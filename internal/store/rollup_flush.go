@@ -102,8 +102,10 @@ func (s *Store) takeRollupCells(tx *sql.Tx) map[rollupCell]int64 {
 }
 
 // flushRollups writes what tx collected, as the last statements of tx,
-// and stops collecting. On PostgreSQL the cases' rows and the cells go
-// in one statement: one round trip for all of a transition's rollups.
+// and stops collecting. On PostgreSQL the cases' rows and the cells are
+// sent together: in a pipelined transaction (pg_batch.go) as statements
+// of their own, which join its last batch; else in one statement, one
+// round trip for all of a transition's rollups.
 func (s *Store) flushRollups(ctx context.Context, tx *sql.Tx) error {
 	v, ok := s.rollups.LoadAndDelete(tx)
 	if !ok {
@@ -123,6 +125,16 @@ func (s *Store) flushRollups(ctx context.Context, tx *sql.Tx) error {
 	}
 	if err := s.writeRollupCells(octx, tx, p.cells); err != nil {
 		return err
+	}
+	if on, _ := ctx.Value(pipelinedKey{}).(bool); on {
+		// Their texts stay few (prepared once per connection); combined,
+		// each new shape of a transaction would be described first.
+		for _, op := range ops {
+			if _, err := tx.ExecContext(ctx, op.query, op.args...); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	return s.execOps(ctx, tx, ops)
 }

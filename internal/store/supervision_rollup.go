@@ -195,6 +195,24 @@ func skipRollups(ctx context.Context) bool {
 	return skip
 }
 
+// svRow is a case's sv_cases row read with the case itself
+// (loadCaseRollupQuery): all NULL when the rollups have not counted it.
+type svRow struct {
+	department, item, hall, record sql.NullString
+}
+
+func (r *svRow) dests() []any { return []any{&r.department, &r.item, &r.hall, &r.record} }
+
+// scan gives the row as svLoadCaseQuery's Scan would: sql.ErrNoRows when
+// there is none.
+func (r *svRow) scan(d *supervision.Dims, record *string) error {
+	if !r.record.Valid {
+		return sql.ErrNoRows
+	}
+	d.Department, d.Item, d.Hall, *record = r.department.String, r.item.String, r.hall.String, r.record.String
+	return nil
+}
+
 // svState is a case as the rollups last counted it.
 type svState struct {
 	dims   supervision.Dims
@@ -218,7 +236,7 @@ func caseDims(c *casework.Case) supervision.Dims {
 // transaction of the change: it folds the event into the case's record and
 // writes the difference the change makes to the rollups, the steps and the
 // holding time.
-func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
+func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event, sv *svRow) error {
 	if skipRollups(ctx) {
 		return nil // measuring what the rollups cost: see WithoutRollups
 	}
@@ -244,7 +262,14 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *ca
 	}
 	old := svState{record: &supervision.Record{}}
 	var raw string
-	err = s.rowTx(ctx, tx, svLoadCaseQuery, c.ID).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw)
+	switch {
+	case ev.Seq == 1:
+		err = sql.ErrNoRows // a new case: nothing counted yet
+	case sv != nil: // read with the case
+		err = sv.scan(&old.dims, &raw)
+	default:
+		err = s.rowTx(ctx, tx, svLoadCaseQuery, c.ID).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw)
+	}
 	switch {
 	case err == sql.ErrNoRows && ev.Seq > 1:
 		// A case from before the rollups (or one a rebuild has not reached
