@@ -39,7 +39,7 @@ const (
 	numberCaseQueryPG = `WITH n AS (` + nextCounterQuery + `) SELECT n.value, nextval(pg_get_serial_sequence('cases', 'id')) FROM n`
 	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, recipient_sealed, subject, body, created_at, next_attempt_at, kind)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`
-	loadCaseQuery   = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
+	loadCaseQuery = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
 	// loadCaseRollupQuery is loadCaseQuery with the case's supervision
 	// row (svRow), read together for a change: one read fewer (on
 	// PostgreSQL one round trip fewer) per transition.
