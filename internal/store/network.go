@@ -37,23 +37,12 @@ func scanScope(row interface{ Scan(...any) error }) (network.Scope, error) {
 	return sc, nil
 }
 
-// HallScopes returns the scope in force (the highest version) of every
-// hall that has one published.
-func (s *Store) HallScopes(ctx context.Context) ([]network.Scope, error) {
-	rows, err := s.read.QueryContext(ctx, scopeColumns+`WHERE s.version = (SELECT MAX(version) FROM hall_scopes x WHERE x.hall_code = s.hall_code) ORDER BY s.hall_code`)
-	if err != nil {
-		return nil, err
-	}
-	return collectScopes(rows)
-}
-
 // hallScopeQuery finds one hall's scope in force: every intake asks it
 // (prepared once on SQLite).
 const hallScopeQuery = scopeColumns + `WHERE s.hall_code = $1 ORDER BY s.version DESC LIMIT 1`
 
 // HallScope returns the scope in force (the highest version) of hall, and
-// false when the hall has none published. It reads and decodes one row,
-// where HallScopes reads every hall's.
+// false when the hall has none published. It reads and decodes one row.
 func (s *Store) HallScope(ctx context.Context, hall string) (network.Scope, bool, error) {
 	sc, err := scanScope(s.row(ctx, hallScopeQuery, hall))
 	if errors.Is(err, sql.ErrNoRows) {
