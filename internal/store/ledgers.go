@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -113,11 +112,14 @@ func (s *Store) CaseLedger(ctx context.Context, q LedgerQuery, each func(*ledger
 		l.applicant_id_masked, c.state, c.received_at, l.accepted_at, l.decide_by, l.decided_at, l.outcome, l.delivered_at,
 		l.returns, l.pauses, l.extended, CASE WHEN ` + late + ` THEN 1 ELSE 0 END, ` + data +
 		caseLedgerFrom + b.clause() + ` ORDER BY c.received_at, c.number` + b.page(q)
-	rows, done, err := s.streamRows(ctx, query, b.args)
+	if s.dialect == Postgres {
+		return s.caseLedgerPG(ctx, query, b.args, q.RevealIDs, each)
+	}
+	rows, err := s.read.QueryContext(ctx, query, b.args...)
 	if err != nil {
 		return mapErr(err, "case ledger")
 	}
-	defer done()
+	defer rows.Close()
 	var e ledger.CaseEntry
 	var sealed string
 	var late01 int
@@ -140,52 +142,6 @@ func (s *Store) CaseLedger(ctx context.Context, q LedgerQuery, each func(*ledger
 		}
 	}
 	return mapErr(rows.Err(), "case ledger")
-}
-
-// streamPlan asks PostgreSQL, for the transaction, for a plan that
-// streams: no sort (a plan that yields the rows in order, as an index
-// does, wins over one that sorts unless none exists), no parallel
-// workers, no JIT compilation.
-const streamPlan = `SELECT set_config('enable_sort', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
-	set_config('jit', 'off', true)`
-
-// streamRows runs a ledger's query, whose rows an export streams, and
-// returns its rows and what to call when done with them. On PostgreSQL
-// the query runs in a read-only transaction under streamPlan: PostgreSQL
-// plans for the least total cost, and for a whole period's case ledger
-// that was reading cases and case_ledger whole, hashing, and sorting on
-// two parallel workers (an external merge): the first row came after the
-// server's last (≈ 170 ms for 24,000 rows here), while the export's two
-// goroutines waited, and the server took the cores they then needed.
-// Walking cases_received (received_at, number, …) in order with a lookup
-// of each case's ledger row yields the rows in the ledger's order: the
-// first at once, the rest as the export takes them, on one server
-// process. SQLite's plan walks the same index already.
-func (s *Store) streamRows(ctx context.Context, query string, args []any) (*sql.Rows, func(), error) {
-	if s.dialect != Postgres {
-		rows, err := s.read.QueryContext(ctx, query, args...)
-		if err != nil {
-			return nil, nil, err
-		}
-		return rows, func() { rows.Close() }, nil
-	}
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := tx.ExecContext(ctx, streamPlan); err != nil {
-		_ = tx.Rollback()
-		return nil, nil, err
-	}
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		_ = tx.Rollback()
-		return nil, nil, err
-	}
-	return rows, func() {
-		rows.Close()
-		_ = tx.Rollback() // it wrote nothing
-	}, nil
 }
 
 // ledgerTime scans a time as timeDest does, but reads SQLite's text in
