@@ -69,7 +69,9 @@ func TestCaseLedgerReaders(t *testing.T) {
 				return got, err
 			}
 		}
-		own := collect(func(q store.LedgerQuery, each func(*ledger.CaseEntry) error) error { return st.CaseLedger(ctx, q, each) })
+		own := collect(func(q store.LedgerQuery, each func(*ledger.CaseEntry) error) error {
+			return st.CaseLedger(ctx, q, each)
+		})
 		plain := collect(func(q store.LedgerQuery, each func(*ledger.CaseEntry) error) error {
 			return st.CaseLedgerThroughSQL(ctx, q, each)
 		})
