@@ -309,3 +309,23 @@ func TestFailedExportLeavesNoTempFile(t *testing.T) {
 		t.Errorf("a failed Close left %q", left)
 	}
 }
+
+// Once the output fails, the deflate says so at its next write: excelize
+// stops copying the sheet in instead of compressing the rest for no one.
+func TestParallelDeflateStopsOnOutputError(t *testing.T) {
+	d := newParallelDeflate(&failingWriter{left: 0})
+	chunk := bytes.Repeat([]byte(`<row r="1"><c>江川区</c></row>`), deflateChunk/32)
+	var err error
+	for i := 0; i < 200 && err == nil; i++ {
+		_, err = d.Write(chunk)
+		if err == nil {
+			time.Sleep(time.Millisecond) // let the first chunks reach the output
+		}
+	}
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("200 chunks written after the output failed; Write = %v", err)
+	}
+	if err := d.Close(); err == nil {
+		t.Error("Close = nil after the output failed")
+	}
+}
