@@ -98,10 +98,14 @@ func TestCaseLedgerReaders(t *testing.T) {
 			t.Errorf("finished case's entry = %+v", d)
 		}
 
-		for _, q := range []store.LedgerQuery{q, {Filter: q.Filter, Now: q.Now, RevealIDs: true}, {Filter: q.Filter, Now: q.Now, Limit: 1, Offset: 1}} {
+		for _, q := range []store.LedgerQuery{q, {Filter: q.Filter, Now: q.Now, RevealIDs: true}, {Filter: q.Filter, Now: q.Now, Limit: 1, Offset: 1},
+			{Filter: ledger.Filter{From: day, To: day, Department: "GHZY"}, Now: q.Now}} {
 			got, want := read(own, q), read(plain, q)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%+v: the store's reader read\n%+v\ndatabase/sql reads\n%+v", q, got, want)
+			}
+			if q.Filter.Department != "" && (len(got) != 1 || got[0].Number != done.Number) {
+				t.Errorf("GHZY's: %+v", got)
 			}
 			if q.RevealIDs && (len(got) != 2 || got[0].IDNumber != "320120199001011234") {
 				t.Errorf("revealed: %+v", got)

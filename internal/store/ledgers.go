@@ -104,7 +104,9 @@ func (s *Store) caseLedgerSQL(q LedgerQuery) *ledgerSQL {
 func (s *Store) CaseLedger(ctx context.Context, q LedgerQuery, each func(*ledger.CaseEntry) error) error {
 	query, args := s.caseLedgerQuery(q)
 	if s.dialect == Postgres {
-		return s.caseLedgerPG(ctx, query, args, q.RevealIDs, each)
+		f := q.Filter
+		whole := q.Limit <= 0 && f.Department == "" && f.Item == "" && f.Hall == "" && len(f.States) == 0 && !f.LateOnly
+		return s.caseLedgerPG(ctx, query, args, q.RevealIDs, whole, each)
 	}
 	return s.caseLedgerRows(ctx, query, args, q.RevealIDs, each)
 }
