@@ -74,7 +74,7 @@ func (s *Store) caseLedgerPG(ctx context.Context, query string, args []any, reve
 			if err != nil {
 				return err
 			}
-			defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // it wrote nothing
+			defer tx.Rollback(context.WithoutCancel(ctx)) // it wrote nothing
 			if _, err := tx.Exec(ctx, streamPlan); err != nil {
 				return err
 			}
