@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/flate"
 )
@@ -29,6 +30,11 @@ type parallelDeflate struct {
 	done  chan error       // the writing goroutine's result
 	once  sync.Once
 	err   error
+	// failed is the output's error, once a write of it failed: Write
+	// returns it, so that excelize stops copying the sheet in (a client
+	// gone midway would otherwise have the rest of the sheet compressed
+	// for nothing).
+	failed atomic.Pointer[error]
 }
 
 // deflateJob is a chunk: its data, then its compressed output.
@@ -63,7 +69,10 @@ func (d *parallelDeflate) write() {
 	for j := range d.queue {
 		<-j.ready
 		if err == nil {
-			_, err = d.out.Write(j.out.Bytes())
+			if _, err = d.out.Write(j.out.Bytes()); err != nil {
+				failed := err
+				d.failed.Store(&failed)
+			}
 		}
 		j.in = j.in[:0]
 		j.out.Reset()
@@ -73,6 +82,9 @@ func (d *parallelDeflate) write() {
 }
 
 func (d *parallelDeflate) Write(p []byte) (int, error) {
+	if err := d.failed.Load(); err != nil {
+		return 0, *err
+	}
 	n := len(p)
 	for len(p) > 0 {
 		if d.chunk == nil {

@@ -14,6 +14,7 @@ import (
 
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -188,8 +189,10 @@ func (b *Workbook) cellValue(v any, c *excelize.Cell) any {
 	return nil
 }
 
-// Writer takes a table's rows one by one. Close finishes the file; a
-// writer that is not closed leaves an incomplete file.
+// Writer takes a table's rows one by one. Close finishes the file; Abort
+// drops it unfinished. Every writer must end with one of them (a workbook
+// keeps its sheet in temporary files until then): `defer w.Abort()` after
+// New is the safe pattern, as Abort after Close does nothing.
 type Writer interface {
 	// Row writes one row. Cells may be strings, ints, floats, Percents,
 	// bools (是/否) and times (Asia/Shanghai, to the minute; the zero time
@@ -197,7 +200,13 @@ type Writer interface {
 	Row(cells []any) error
 	// Rows returns how many rows (without the header) were written.
 	Rows() int
+	// Close finishes the file and writes what is left of it out.
 	Close() error
+	// Abort gives up the file: nothing more is written to the output
+	// (what was written stays incomplete) and what the writer holds is
+	// freed, a workbook's temporary files removed. It does nothing after
+	// Close or Abort.
+	Abort()
 }
 
 // New returns a writer of format f to w whose first row is header. sheet
@@ -220,6 +229,7 @@ type csvWriter struct {
 	w    *csv.Writer
 	rows int
 	line []string
+	done bool // closed or aborted
 }
 
 func newCSV(w io.Writer, header []string) (*csvWriter, error) {
@@ -263,6 +273,10 @@ func (c *csvWriter) writePrepared(r *prepared) error { return c.write(r.text) }
 func (c *csvWriter) Rows() int { return c.rows }
 
 func (c *csvWriter) Close() error {
+	if c.done {
+		return errEnded
+	}
+	c.done = true
 	c.w.Flush()
 	if err := c.w.Error(); err != nil {
 		return err
@@ -270,10 +284,17 @@ func (c *csvWriter) Close() error {
 	return c.buf.Flush()
 }
 
+// Abort drops what is buffered: nothing more is written.
+func (c *csvWriter) Abort() { c.done = true }
+
+// errEnded is Close's error on a writer already closed or aborted.
+var errEnded = errors.New("export: the file was already closed or aborted")
+
 // Workbook is an .xlsx file of several sheets, written one after another,
 // each row by row through excelize's StreamWriter: a sheet is finished
 // when the next one starts, and the file is written out by Close. Cells
-// are escaped and typed as in New.
+// are escaped and typed as in New. Close or Abort must end it: excelize
+// keeps a sheet beyond 16 MB in a temporary file until then.
 type Workbook struct {
 	out    io.Writer
 	file   *excelize.File
@@ -282,6 +303,7 @@ type Workbook struct {
 	time   int
 	sheet  *xlsxWriter // the sheet being written
 	sheets int
+	ended  bool // closed or aborted: the temporary files are gone
 }
 
 // NewWorkbook returns an empty workbook that Close writes to w.
@@ -367,6 +389,10 @@ func (b *Workbook) endSheet() error {
 // Close finishes the last sheet and writes the workbook out; it removes
 // the temporary files of the sheets whatever happens.
 func (b *Workbook) Close() error {
+	if b.ended {
+		return errEnded
+	}
+	b.ended = true
 	defer b.file.Close() // removes the streams' temporary files
 	if err := b.endSheet(); err != nil {
 		return err
@@ -381,6 +407,18 @@ func (b *Workbook) Close() error {
 	}
 	_, err := b.file.WriteTo(b.out)
 	return err
+}
+
+// Abort drops the workbook unwritten: nothing is written to its output,
+// and the sheets' temporary files are removed. It does nothing after
+// Close or Abort.
+func (b *Workbook) Abort() {
+	if b.ended {
+		return
+	}
+	b.ended = true
+	b.sheet = nil
+	_ = b.file.Close() // removes the streams' temporary files
 }
 
 // xlsxWriter writes one sheet of a workbook. As the writer New returns (a
@@ -401,7 +439,7 @@ func newXLSX(w io.Writer, sheet string, header []string) (*xlsxWriter, error) {
 	}
 	s, err := b.Sheet(sheet, header)
 	if err != nil {
-		b.file.Close()
+		b.Abort()
 		return nil, err
 	}
 	x := s.(*xlsxWriter)
@@ -460,6 +498,10 @@ func (x *xlsxWriter) flush() error {
 	x.flushed = true
 	return x.sw.Flush()
 }
+
+// Abort gives up the whole workbook (see Workbook.Abort): a sheet left
+// unfinished cannot make a valid file.
+func (x *xlsxWriter) Abort() { x.book.Abort() }
 
 // Close finishes the sheet; for the writer New returned, it writes the
 // workbook out too.

@@ -43,10 +43,19 @@ type batch struct {
 // the writing. Rows travel in batches of BatchRows, recycled, so that
 // neither the hand-over nor the rows' slices cost anything per row.
 // cells may be reused by read once emit returns. Stream returns how
-// many rows it wrote, read's error and the writing's; it does not close
-// w. Once the writing fails, emit returns an error (read should return
-// it) and the rows still sent are dropped.
+// many rows it wrote, read's error and the writing's. When both are nil,
+// the caller closes w (or aborts it); after an error Stream has aborted w
+// itself (Writer.Abort: a workbook's temporary files are removed, nothing
+// more is written), as an export that failed midway (the query failed,
+// the client went away) has no file to finish. Once the writing fails,
+// emit returns an error (read should return it) and the rows still sent
+// are dropped.
 func Stream(ctx context.Context, w Writer, read func(emit func(cells []any) error) error) (n int, readErr, writeErr error) {
+	defer func() {
+		if readErr != nil || writeErr != nil {
+			w.Abort()
+		}
+	}()
 	n0 := w.Rows()
 	p, ok := w.(preparer)
 	if !ok {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -211,5 +212,120 @@ func TestWorkbookIsNotBufferedWhole(t *testing.T) {
 	}
 	if out.total < 200_000 || out.n < 20 || out.largest > 256<<10 {
 		t.Errorf("the workbook came in %d writes of at most %d bytes (%d in all): want many small ones", out.n, out.largest, out.total)
+	}
+}
+
+// tempFiles lists the files in dir (the test's own temporary directory,
+// where excelize keeps a sheet beyond 16 MB).
+func tempFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// An xlsx export that fails midway leaves no temporary file behind:
+// excelize keeps a sheet past 16 MB in one until the file is closed, and
+// a failed export is never closed. Stream aborts the writer when the
+// reading fails (the query, the client gone) or the writing does; a
+// workbook whose output fails while it is written out (Close) removes
+// its files too.
+func TestFailedExportLeavesNoTempFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)                      // os.TempDir, where excelize creates them
+	long := strings.Repeat("江川区政务服务中心综合窗口", 100) // 3,900 bytes a cell
+	const rows = 6000                            // about 24 MB of sheet XML
+	header := []string{"文字", "数"}
+
+	// The rows do reach a temporary file (else this test could not fail).
+	w, err := New(XLSX, io.Discard, "表", header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		if err := w.Row([]any{long, i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(tempFiles(t, dir)) == 0 {
+		t.Fatal("excelize kept 24 MB of sheet without a temporary file: the test below proves nothing")
+	}
+	w.Abort()
+	if left := tempFiles(t, dir); len(left) > 0 {
+		t.Fatalf("Abort left %q", left)
+	}
+
+	// The reading fails after the rows: Stream returns its error and the
+	// export ends there, without Close.
+	w, err = New(XLSX, io.Discard, "表", header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := errors.New("client went away")
+	n, readErr, writeErr := Stream(context.Background(), w, func(emit func([]any) error) error {
+		for i := range rows {
+			if err := emit([]any{long, i}); err != nil {
+				return err
+			}
+		}
+		return gone
+	})
+	if readErr != gone || writeErr != nil || n != rows {
+		t.Fatalf("Stream = %d, %v, %v; want %d rows and the reading's error", n, readErr, writeErr, rows)
+	}
+	if left := tempFiles(t, dir); len(left) > 0 {
+		t.Errorf("a failed Stream left %q", left)
+	}
+	if err := w.Close(); err == nil {
+		t.Error("Close after the failed Stream wrote a file")
+	}
+
+	// The output fails after two writes, while the workbook is written out.
+	w, err = New(XLSX, &failingWriter{left: 2}, "表", header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, readErr, writeErr = Stream(context.Background(), w, func(emit func([]any) error) error {
+		for i := range rows {
+			if err := emit([]any{long, i}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if n != rows || readErr != nil || writeErr != nil {
+		t.Fatalf("Stream = %d, %v, %v", n, readErr, writeErr)
+	}
+	if err := w.Close(); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("Close = %v, want the output's error", err)
+	}
+	if left := tempFiles(t, dir); len(left) > 0 {
+		t.Errorf("a failed Close left %q", left)
+	}
+}
+
+// Once the output fails, the deflate says so at its next write: excelize
+// stops copying the sheet in instead of compressing the rest for no one.
+func TestParallelDeflateStopsOnOutputError(t *testing.T) {
+	d := newParallelDeflate(&failingWriter{left: 0})
+	chunk := bytes.Repeat([]byte(`<row r="1"><c>江川区</c></row>`), deflateChunk/32)
+	var err error
+	for i := 0; i < 200 && err == nil; i++ {
+		_, err = d.Write(chunk)
+		if err == nil {
+			time.Sleep(time.Millisecond) // let the first chunks reach the output
+		}
+	}
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("200 chunks written after the output failed; Write = %v", err)
+	}
+	if err := d.Close(); err == nil {
+		t.Error("Close = nil after the output failed")
 	}
 }

@@ -227,6 +227,9 @@ func (l *Ledgers) Export(ctx context.Context, r LedgerRequest, f export.Format, 
 	if err != nil {
 		return 0, err
 	}
+	// Whatever fails before Close (the query, the client gone), the
+	// workbook's temporary files go; after Close, Abort does nothing.
+	defer out.Abort()
 	q := store.LedgerQuery{Filter: r.Filter, Now: l.clock.Now()}
 	// Two stages, so that reading the database and writing the file use
 	// two cores: export.Stream reads (and converts the cells) on a

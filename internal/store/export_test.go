@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/onewindow/onewindow/internal/ledger"
 	"github.com/onewindow/onewindow/internal/supervision"
 )
 
@@ -39,4 +40,12 @@ func (s *Store) UpdatePipelined(ctx context.Context, fn func(tx *sql.Tx) error) 
 // WithOutcome is withOutcome (tests).
 func WithOutcome(ctx context.Context, counted func(rows int64), translate func(err error) error) context.Context {
 	return withOutcome(ctx, counted, translate)
+}
+
+// CaseLedgerThroughSQL reads the case ledger as CaseLedger does, but
+// through database/sql on either database (tests: PostgreSQL's own
+// reader must read the same entries).
+func (s *Store) CaseLedgerThroughSQL(ctx context.Context, q LedgerQuery, each func(*ledger.CaseEntry) error) error {
+	query, args := s.caseLedgerQuery(q)
+	return s.caseLedgerRows(ctx, query, args, q.RevealIDs, each)
 }

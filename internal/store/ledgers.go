@@ -102,6 +102,18 @@ func (s *Store) caseLedgerSQL(q LedgerQuery) *ledgerSQL {
 // entry is reused between calls. The applicant's ID number is masked,
 // unless q.RevealIDs: then it is read from the case, in full.
 func (s *Store) CaseLedger(ctx context.Context, q LedgerQuery, each func(*ledger.CaseEntry) error) error {
+	query, args := s.caseLedgerQuery(q)
+	if s.dialect == Postgres {
+		f := q.Filter
+		whole := q.Limit <= 0 && f.Department == "" && f.Item == "" && f.Hall == "" && len(f.States) == 0 && !f.LateOnly
+		return s.caseLedgerPG(ctx, query, args, q.RevealIDs, whole, each)
+	}
+	return s.caseLedgerRows(ctx, query, args, q.RevealIDs, each)
+}
+
+// caseLedgerQuery returns the case ledger's statement for q and its
+// arguments.
+func (s *Store) caseLedgerQuery(q LedgerQuery) (string, []any) {
 	b := s.caseLedgerSQL(q)
 	late := caseLate(b.arg(stamp(q.Now)))
 	data := "''"
@@ -112,7 +124,13 @@ func (s *Store) CaseLedger(ctx context.Context, q LedgerQuery, each func(*ledger
 		l.applicant_id_masked, c.state, c.received_at, l.accepted_at, l.decide_by, l.decided_at, l.outcome, l.delivered_at,
 		l.returns, l.pauses, l.extended, CASE WHEN ` + late + ` THEN 1 ELSE 0 END, ` + data +
 		caseLedgerFrom + b.clause() + ` ORDER BY c.received_at, c.number` + b.page(q)
-	rows, err := s.read.QueryContext(ctx, query, b.args...)
+	return query, b.args
+}
+
+// caseLedgerRows reads the case ledger's rows through database/sql
+// (SQLite's way; on PostgreSQL caseLedgerPG's).
+func (s *Store) caseLedgerRows(ctx context.Context, query string, args []any, reveal bool, each func(*ledger.CaseEntry) error) error {
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return mapErr(err, "case ledger")
 	}
@@ -129,7 +147,7 @@ func (s *Store) CaseLedger(ctx context.Context, q LedgerQuery, each func(*ledger
 			return mapErr(err, "scan case ledger")
 		}
 		e.Late = late01 == 1
-		if q.RevealIDs {
+		if reveal {
 			if e.IDNumber, err = s.caseIDNumber(sealed); err != nil {
 				return fmt.Errorf("case %s: %w", e.Number, err)
 			}
