@@ -71,9 +71,6 @@ type groupCommitter struct {
 	// next is a write the last drain took but could not run in its group
 	// (it must run alone); the committer's own.
 	next *groupWrite
-	// ckpt checkpoints the log in the background (checkpoint.go); nil
-	// when the writer checkpoints by itself.
-	ckpt *checkpointer
 }
 
 // groupWrite is one write waiting for, or run in, a group.
@@ -119,18 +116,13 @@ func (s *Store) GroupCommit(on bool) {
 	g := s.gc.committer.Load()
 	switch {
 	case on && g == nil:
-		if err := s.startCheckpointer(); err != nil {
-			// The writer checkpoints as it always did (checkpoint.go).
-			s.gc.ckptErr = err
-		}
-		g = &groupCommitter{queue: make(chan *groupWrite, groupMax), quit: make(chan struct{}), done: make(chan struct{}), ckpt: s.gc.ckpt}
+		g = &groupCommitter{queue: make(chan *groupWrite, groupMax), quit: make(chan struct{}), done: make(chan struct{})}
 		s.gc.committer.Store(g)
 		go s.commitGroups(g)
 	case !on && g != nil:
 		s.gc.committer.Store(nil)
 		close(g.quit)
 		<-g.done
-		s.stopCheckpointer()
 	}
 }
 
@@ -208,9 +200,6 @@ func (s *Store) commitGroups(g *groupCommitter) {
 		}
 		s.runGroup(batch)
 		clear(batch)
-		if g.ckpt != nil {
-			g.ckpt.committed() // checkpoint.go
-		}
 	}
 }
 
@@ -357,12 +346,6 @@ type groupState struct {
 	// commits and writes count the group transactions committed and the
 	// writes they committed: writes/commits is the mean group's size.
 	commits, writes atomic.Int64
-	// ckptDSN opens the background checkpointer's connection (SQLite,
-	// written by openSQLite; "" for none); ckpt is the checkpointer while
-	// group commit is on, ckptErr why it could not start.
-	ckptDSN string
-	ckpt    *checkpointer
-	ckptErr error
 }
 
 // GroupCommitStats are the counts of group commit since the store opened.

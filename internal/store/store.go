@@ -148,7 +148,6 @@ func openSQLite(ctx context.Context, dsn string, clk clock.Clock) (*Store, error
 		write.Close()
 		return nil, sqliteOpenError(path, err)
 	}
-	ckptDSN := "file:" + path + "?" + pragmas.Encode() // the background checkpointer's: checkpoint.go
 	pragmas.Add("_pragma", "query_only(1)")
 	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
 	if err != nil {
@@ -160,7 +159,6 @@ func openSQLite(ctx context.Context, dsn string, clk clock.Clock) (*Store, error
 	s := newStore(SQLite, write, read, clk)
 	s.path = path
 	s.gc.active = grouped
-	s.gc.ckptDSN = ckptDSN
 	if mode != "ro" {
 		s.GroupCommit(true)
 	}
