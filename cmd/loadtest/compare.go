@@ -76,6 +76,7 @@ func (v *variant) merge(r *result) {
 	sum.Latencies = append(sum.Latencies, r.Latencies...)
 	slices.Sort(sum.Latencies)
 	sum.ServerCPU += r.ServerCPU
+	sum.LoadCPU += r.LoadCPU
 }
 
 // compareGroupCommit runs the phases on two SQLite servers side by side,
@@ -146,14 +147,14 @@ func compareGroupCommit(ctx context.Context, o options) error {
 				order = []*variant{variants[1], variants[0]}
 			}
 			for _, v := range order {
-				cpu0 := v.srv.cpu()
+				cpu0, self0 := v.srv.cpu(), selfCPU()
 				var r *result
 				if phase == "intake" {
 					r = v.client.intakePhase(ctx, o.Clients, o.Duration)
 				} else {
 					r = v.client.lifecyclePhase(ctx, o.LifeClients, o.Duration)
 				}
-				r.ServerCPU = v.srv.cpu() - cpu0
+				r.ServerCPU, r.LoadCPU = v.srv.cpu()-cpu0, selfCPU()-self0
 				v.merge(r)
 				if ctx.Err() != nil {
 					return ctx.Err()
@@ -171,16 +172,12 @@ func compareGroupCommit(ctx context.Context, o options) error {
 		v.stop()
 	}
 
-	fmt.Printf("\n%-10s %5s %7s %9s %12s %8s %8s %8s %14s %7s\n", "phase", "group", "clients", "requests", "requests/s", "p50", "p99", "max", "server CPU/req", "errors")
+	fmt.Printf("\n%-10s %5s %7s %9s %12s %8s %8s %8s %14s %12s %7s\n", "phase", "group", "clients", "requests", "requests/s", "p50", "p99", "max", "server CPU/req", "load CPU/req", "errors")
 	for _, phase := range phases {
 		for _, v := range variants {
 			r := v.results[phase]
-			cpuPer := time.Duration(0)
-			if r.Requests > 0 {
-				cpuPer = r.ServerCPU / time.Duration(r.Requests)
-			}
-			fmt.Printf("%-10s %5s %7d %9d %12.0f %8s %8s %8s %14s %7d\n", r.Name, v.name, r.Clients, r.Requests, r.rate(),
-				ms(r.percentile(0.50)), ms(r.percentile(0.99)), ms(r.percentile(1)), us(cpuPer), r.Errors)
+			fmt.Printf("%-10s %5s %7d %9d %12.0f %8s %8s %8s %14s %12s %7d\n", r.Name, v.name, r.Clients, r.Requests, r.rate(),
+				ms(r.percentile(0.50)), ms(r.percentile(0.99)), ms(r.percentile(1)), us(r.perRequest(r.ServerCPU)), us(r.perRequest(r.LoadCPU)), r.Errors)
 			if r.FirstErr != nil {
 				fmt.Printf("                 first error: %v\n", r.FirstErr)
 			}

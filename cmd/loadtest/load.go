@@ -17,8 +17,9 @@ import (
 type client struct {
 	base   string
 	http   *http.Client
-	tokens map[string]string // username → bearer token
-	intake []byte            // the intake request's body
+	tokens map[string]string   // username → bearer token
+	auth   map[string][]string // username → its Authorization header's value
+	intake []byte              // the intake request's body
 }
 
 // step is one transition of a promised case after intake, as the API
@@ -44,7 +45,7 @@ const itemCode = "SCJG-XK-002"
 func newClient(ctx context.Context, base string, conns int, passwords map[string]string) (*client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost = conns*2, conns*2, 0
-	c := &client{base: base, http: &http.Client{Transport: tr, Timeout: time.Minute}, tokens: map[string]string{}}
+	c := &client{base: base, http: &http.Client{Transport: tr, Timeout: time.Minute}, tokens: map[string]string{}, auth: map[string][]string{}}
 	for _, u := range []string{"shouli", "shenpi", "chujian"} {
 		pw, ok := passwords[u]
 		if !ok {
@@ -58,6 +59,7 @@ func newClient(ctx context.Context, base string, conns int, passwords map[string
 			return nil, fmt.Errorf("login %s: %w", u, err)
 		}
 		c.tokens[u] = out.Token
+		c.auth[u] = []string{"Bearer " + out.Token}
 	}
 	var item struct {
 		Materials []struct {
@@ -87,47 +89,113 @@ func newClient(ctx context.Context, base string, conns int, passwords map[string
 }
 
 // call sends one request as user (none: no token) and decodes the answer
-// into out, if given; any status but want is an error.
+// into out, if given; any status but want is an error. The phases use
+// send and the lean checks below instead: decoding a whole case (3–4 kB)
+// per request costs the load generator CPU that the server, on the same
+// cores, would otherwise have.
 func (c *client) call(ctx context.Context, user, method, path string, body []byte, want int, out any) error {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	if _, err := c.send(ctx, user, method, path, body, want, buf); err != nil {
+		return err
+	}
+	if out != nil {
+		return json.Unmarshal(buf.Bytes(), out)
+	}
+	return nil
+}
+
+// bufPool holds the answers' buffers.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// send sends one request as user (none: no token), reads the whole answer
+// into buf (reset first) and returns its header; any status but want is
+// an error.
+func (c *client) send(ctx context.Context, user, method, path string, body []byte, want int, buf *bytes.Buffer) (http.Header, error) {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header["Content-Type"] = jsonType
 	}
 	if user != "" {
-		req.Header.Set("Authorization", "Bearer "+c.tokens[user])
+		req.Header["Authorization"] = c.auth[user]
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
+	buf.Reset()
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != want {
+		return nil, fmt.Errorf("%s %s: %s: %.300s", method, path, resp.Status, buf.Bytes())
+	}
+	return resp.Header, nil
+}
+
+var jsonType = []string{"application/json"}
+
+// caseNumberOf returns the case number an answer carrying a case starts
+// with (`{"number":"20261125000123",…`: the API writes a case's number
+// first), checking that it is one: 14 digits.
+func caseNumberOf(answer []byte) (string, error) {
+	const head = `{"number":"`
+	if len(answer) < len(head)+15 || string(answer[:len(head)]) != head || answer[len(head)+14] != '"' {
+		return "", fmt.Errorf("the answer does not start with a case number: %.100s", answer)
+	}
+	n := answer[len(head) : len(head)+14]
+	for _, d := range n {
+		if d < '0' || d > '9' {
+			return "", fmt.Errorf("the answer's case number %q is not 14 digits", n)
+		}
+	}
+	return string(n), nil
+}
+
+// takeIn is one intake; it returns the new case's number, checked: the
+// answer is 201 Created, starts with the case's number, and its Location
+// names the same case.
+func (c *client) takeIn(ctx context.Context) (string, error) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	h, err := c.send(ctx, "shouli", http.MethodPost, "/api/v1/cases", c.intake, http.StatusCreated, buf)
+	if err != nil {
+		return "", err
+	}
+	number, err := caseNumberOf(buf.Bytes())
+	if err != nil {
+		return "", err
+	}
+	if loc := h.Get("Location"); loc != "/api/v1/cases/"+number {
+		return "", fmt.Errorf("intake answered case %s with Location %q", number, loc)
+	}
+	return number, nil
+}
+
+// act takes one step of case number as user; the answer must be 200 OK
+// and carry the same case.
+func (c *client) act(ctx context.Context, user, number, action, body string) error {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	if _, err := c.send(ctx, user, http.MethodPost, "/api/v1/cases/"+number+"/"+action, []byte(body), http.StatusOK, buf); err != nil {
+		return err
+	}
+	got, err := caseNumberOf(buf.Bytes())
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode != want {
-		return fmt.Errorf("%s %s: %s: %.300s", method, path, resp.Status, raw)
-	}
-	if out != nil {
-		return json.Unmarshal(raw, out)
+	if got != number {
+		return fmt.Errorf("%s of case %s answered case %s", action, number, got)
 	}
 	return nil
-}
-
-// takeIn is one intake; it returns the new case's number.
-func (c *client) takeIn(ctx context.Context) (string, error) {
-	var out struct {
-		Number string `json:"number"`
-	}
-	err := c.call(ctx, "shouli", http.MethodPost, "/api/v1/cases", c.intake, http.StatusCreated, &out)
-	return out.Number, err
 }
 
 // result is what one phase measured.
@@ -140,6 +208,15 @@ type result struct {
 	FirstErr  error
 	Latencies []time.Duration // sorted
 	ServerCPU time.Duration
+	LoadCPU   time.Duration // the load generator's own CPU (this process)
+}
+
+// perRequest is d divided over the phase's requests.
+func (r *result) perRequest(d time.Duration) time.Duration {
+	if r.Requests == 0 {
+		return 0
+	}
+	return d / time.Duration(r.Requests)
 }
 
 func (r *result) rate() float64 { return float64(r.Requests) / r.Elapsed.Seconds() }
@@ -218,9 +295,7 @@ func (c *client) lifecyclePhase(ctx context.Context, clients int, d time.Duratio
 			return err
 		}
 		for _, s := range lifecycle {
-			err := timed(func() error {
-				return c.call(ctx, s.who, http.MethodPost, "/api/v1/cases/"+number+"/"+s.action, []byte(s.body), http.StatusOK, nil)
-			})
+			err := timed(func() error { return c.act(ctx, s.who, number, s.action, s.body) })
 			if err != nil {
 				return err
 			}

@@ -32,6 +32,7 @@ type options struct {
 	Duration      time.Duration
 	Warmup        int
 	Profile       string
+	Trace         time.Duration
 	Phases        string
 	RawFor        time.Duration
 	KeepServerLog bool
@@ -48,6 +49,7 @@ func main() {
 	flag.DurationVar(&o.Duration, "duration", 10*time.Second, "how long each phase runs")
 	flag.IntVar(&o.Warmup, "warmup", 20, "intakes before the measured phases")
 	flag.StringVar(&o.Profile, "profile", "", "a folder: save the server's CPU and allocation profiles of each phase there")
+	flag.DurationVar(&o.Trace, "trace", 0, "with --profile: also save an execution trace of this long from each phase's start (go tool trace)")
 	flag.StringVar(&o.Phases, "phases", "intake,lifecycle", "the phases to run, comma-separated")
 	flag.DurationVar(&o.RawFor, "raw-for", 2*time.Second, "how long each raw commit-rate measurement runs")
 	flag.BoolVar(&o.KeepServerLog, "server-log", false, "copy the server's log to stderr")

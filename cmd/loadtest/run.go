@@ -38,7 +38,7 @@ func run(ctx context.Context, o options) error {
 			fmt.Fprintln(os.Stderr, "drop database:", err)
 		}
 	}()
-	var logTo io.Writer = io.Discard
+	var logTo io.Writer // nil: /dev/null, not a pipe this process would read
 	if o.KeepServerLog {
 		logTo = os.Stderr
 	}
@@ -66,25 +66,25 @@ func run(ctx context.Context, o options) error {
 	for _, phase := range strings.Split(o.Phases, ",") {
 		var r *result
 		measure := func(work func() *result) *result {
-			cpu0 := srv.cpu()
-			var profDone chan error
+			cpu0, self0 := srv.cpu(), selfCPU()
+			profDone, waiting := make(chan error, 3), 0
+			save := func(path, file string) {
+				waiting++
+				go func() { profDone <- srv.saveProfile(ctx, path, filepath.Join(o.Profile, kind+"-"+phase+file)) }()
+			}
 			if o.Profile != "" {
-				profDone = make(chan error, 2)
 				secs := int(o.Duration.Seconds())
-				go func() {
-					profDone <- srv.saveProfile(ctx, fmt.Sprintf("/debug/pprof/profile?seconds=%d", secs), filepath.Join(o.Profile, kind+"-"+phase+"-cpu.pprof"))
-				}()
-				go func() {
-					profDone <- srv.saveProfile(ctx, fmt.Sprintf("/debug/pprof/allocs?seconds=%d", secs), filepath.Join(o.Profile, kind+"-"+phase+"-allocs.pprof"))
-				}()
+				save(fmt.Sprintf("/debug/pprof/profile?seconds=%d", secs), "-cpu.pprof")
+				save(fmt.Sprintf("/debug/pprof/allocs?seconds=%d", secs), "-allocs.pprof")
+				if o.Trace > 0 {
+					save(fmt.Sprintf("/debug/pprof/trace?seconds=%g", o.Trace.Seconds()), ".trace")
+				}
 			}
 			r := work()
-			r.ServerCPU = srv.cpu() - cpu0
-			if profDone != nil {
-				for range 2 {
-					if err := <-profDone; err != nil {
-						fmt.Fprintln(os.Stderr, "profile:", err)
-					}
+			r.ServerCPU, r.LoadCPU = srv.cpu()-cpu0, selfCPU()-self0
+			for range waiting {
+				if err := <-profDone; err != nil {
+					fmt.Fprintln(os.Stderr, "profile:", err)
 				}
 			}
 			return r
@@ -113,14 +113,10 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	fmt.Printf("\n%-10s %7s %9s %12s %8s %8s %8s %12s %7s\n", "phase", "clients", "requests", "requests/s", "p50", "p99", "max", "server CPU/req", "errors")
+	fmt.Printf("\n%-10s %7s %9s %12s %8s %8s %8s %14s %12s %7s\n", "phase", "clients", "requests", "requests/s", "p50", "p99", "max", "server CPU/req", "load CPU/req", "errors")
 	for _, r := range results {
-		cpuPer := time.Duration(0)
-		if r.Requests > 0 {
-			cpuPer = r.ServerCPU / time.Duration(r.Requests)
-		}
-		fmt.Printf("%-10s %7d %9d %12.0f %8s %8s %8s %14s %7d\n", r.Name, r.Clients, r.Requests, r.rate(),
-			ms(r.percentile(0.50)), ms(r.percentile(0.99)), ms(r.percentile(1)), us(cpuPer), r.Errors)
+		fmt.Printf("%-10s %7d %9d %12.0f %8s %8s %8s %14s %12s %7d\n", r.Name, r.Clients, r.Requests, r.rate(),
+			ms(r.percentile(0.50)), ms(r.percentile(0.99)), ms(r.percentile(1)), us(r.perRequest(r.ServerCPU)), us(r.perRequest(r.LoadCPU)), r.Errors)
 		if r.FirstErr != nil {
 			fmt.Printf("           first error: %v\n", r.FirstErr)
 		}

@@ -170,8 +170,16 @@ func (s *server) procStatus(field string) float64 {
 func (s *server) peakRSSMB() float64 { return s.procStatus("VmHWM") / 1024 }
 
 // cpu is the server's user+system CPU time so far.
-func (s *server) cpu() time.Duration {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+func (s *server) cpu() time.Duration { return procCPU(strconv.Itoa(s.cmd.Process.Pid)) }
+
+// selfCPU is the load generator's own user+system CPU time so far: it
+// runs on the same cores as the server.
+func selfCPU() time.Duration { return procCPU("self") }
+
+// procCPU is the user+system CPU time so far of process pid (or "self"),
+// from /proc.
+func procCPU(pid string) time.Duration {
+	raw, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
 		return 0
 	}

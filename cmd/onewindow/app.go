@@ -98,6 +98,11 @@ type Config struct {
 	// (runtime/debug.SetMemoryLimit), in MiB; 0 for none. GOMEMLIMIT, when
 	// set, wins.
 	MemoryLimitMiB int `env:"ONEWINDOW_MEMORY_LIMIT_MIB" envDefault:"48"`
+	// GCPercent is serve's garbage collection target (runtime/debug.
+	// SetGCPercent): the heap may grow by this percentage of the live heap
+	// before a collection; the memory limit above still caps it. GOGC,
+	// when set, wins.
+	GCPercent int `env:"ONEWINDOW_GC_PERCENT" envDefault:"200"`
 }
 
 // Main is the program: it parses the command line, wires the packages

@@ -170,9 +170,21 @@ func (r *Keyring) Seal(purpose string, plain []byte) (string, error) {
 		return "", ErrNoKey
 	}
 	k := r.current
-	nonce := random(k.aead.NonceSize())
-	out := k.aead.Seal(nonce, nonce, plain, []byte(purpose))
-	return Prefix + k.id + ":" + base64.RawURLEncoding.EncodeToString(out), nil
+	// One buffer for the nonce and the ciphertext, and the text written
+	// once: a case's JSON is sealed on every change of it.
+	ns := k.aead.NonceSize()
+	out := make([]byte, ns, ns+len(plain)+k.aead.Overhead())
+	rand.Read(out)
+	out = k.aead.Seal(out, out[:ns], plain, []byte(purpose))
+	var b strings.Builder
+	b.Grow(len(Prefix) + len(k.id) + 1 + base64.RawURLEncoding.EncodedLen(len(out)))
+	b.WriteString(Prefix)
+	b.WriteString(k.id)
+	b.WriteByte(':')
+	enc := base64.NewEncoder(base64.RawURLEncoding, &b)
+	enc.Write(out) // a strings.Builder takes every write
+	enc.Close()
+	return b.String(), nil
 }
 
 // SealString seals s; the empty string stays empty (nothing to protect, and

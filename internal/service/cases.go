@@ -291,13 +291,24 @@ func (s *Casework) Intake(ctx context.Context, in casework.Intake) (*CaseView, e
 	}
 	decidedHere(c, plan, item)
 	c.CheckCode = checkCode()
-	t, err := s.store.TakeIn(ctx, c, ev, casework.Opened, s.hall.visitLink(ctx, ActorFrom(ctx)))
+	// The receipt documents the store saved are the answer's too: built
+	// once, in the write (casework.Opened), not again for the answer.
+	var made casework.Change
+	opened := func(c *casework.Case, ev *casework.Event) casework.Change {
+		made = casework.Opened(c, ev)
+		return made
+	}
+	t, err := s.store.TakeIn(ctx, c, ev, opened, s.hall.visitLink(ctx, ActorFrom(ctx)))
 	if err != nil {
 		return nil, err
 	}
 	s.log.Info("case taken in", "number", c.Number, "item", c.ItemCode, "by", a.Username, "ticket", visitNumber(t), "request_id", RequestFrom(ctx).ID)
 	v := s.view(c, a, env)
-	v.Events, v.Documents, v.Visit = []casework.Event{*ev}, casework.IntakeDocuments(c), visitNumber(t)
+	docs := made.Documents
+	if c.State == casework.Submitted { // Opened saves none for an online submission; the answer shows them as before
+		docs = casework.IntakeDocuments(c)
+	}
+	v.Events, v.Documents, v.Visit = []casework.Event{*ev}, docs, visitNumber(t)
 	return v, nil
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -88,16 +89,111 @@ type OpenedFunc func(c *casework.Case, ev *casework.Event) casework.Change
 // says the event makes (documents, notice), all in one transaction.
 func (s *Store) CreateCase(ctx context.Context, c *casework.Case, ev *casework.Event, opened OpenedFunc) error {
 	ctx = pipelined(ctx)
-	return s.update(ctx, func(tx *sql.Tx) error { return s.createCase(ctx, tx, c, ev, opened) })
+	prep := s.prepareCase(ctx, c)
+	return s.update(ctx, func(tx *sql.Tx) error { return s.createCasePrepared(ctx, tx, c, ev, opened, prep) })
+}
+
+// casePrep is what a new case's write needs that does not depend on what
+// its transaction finds (the day's number): worked out on the caller's
+// goroutine before the write is queued, so that SQLite's one committer
+// (group_commit.go), which every write of the node waits for, spends its
+// time on the statements. Each part left zero is worked out in the
+// transaction as before.
+type casePrep struct {
+	itemID, deptID int64  // the item version's row, read committed (0: not known yet)
+	applicantID    string // the keyed hash of the applicant's ID number
+	phone          string // the applicant_phone column (casePhone)
+	hashed         bool   // applicantID and phone are set
+	// data is the case's JSON with numberPlaceholder as its number, which
+	// the JSON starts with (Number is Case's first field): the number is
+	// copied over it once the transaction has taken it.
+	data []byte
+}
+
+// numberPlaceholder stands for a new case's number in casePrep.data: as
+// long as a number (caseNumber: 8 digits of the date, 6 of the day's
+// count), so that the number takes its place byte for byte.
+const numberPlaceholder = "00000000000000"
+
+// jsonNumberHead is how a case's JSON starts: its number comes first.
+const jsonNumberHead = `{"number":"`
+
+// itemRefKey is an item version: Store.itemRefs caches the (id,
+// department) of item versions read committed, which are never updated
+// or removed (a new version is a new row).
+type itemRefKey struct {
+	code    string
+	version int
+}
+
+// prepareCase works out c's casePrep outside the transaction. It never
+// fails: a part it cannot work out is left to the transaction.
+func (s *Store) prepareCase(ctx context.Context, c *casework.Case) *casePrep {
+	p := &casePrep{}
+	key := itemRefKey{c.ItemCode, c.ItemVersion}
+	if ref, ok := s.itemRefs.Load(key); ok {
+		r := ref.([2]int64)
+		p.itemID, p.deptID = r[0], r[1]
+	} else if err := s.row(ctx, itemRefQuery, c.ItemCode, c.ItemVersion).Scan(&p.itemID, &p.deptID); err == nil {
+		s.itemRefs.Store(key, [2]int64{p.itemID, p.deptID})
+	} else {
+		p.itemID, p.deptID = 0, 0 // not committed yet (or not at all): the transaction reads it
+	}
+	var err error
+	if p.applicantID, err = s.hash(hashID, c.Applicant.IDNumber); err == nil {
+		if p.phone, err = s.casePhone(c); err == nil {
+			p.hashed = true
+		}
+	}
+	p.data = unnumberedJSON(c)
+	return p
+}
+
+// unnumberedJSON is c's JSON as a new case (version 1) with
+// numberPlaceholder as its number, or nil if its JSON does not start with
+// the number.
+func unnumberedJSON(c *casework.Case) []byte {
+	number, version := c.Number, c.Version
+	c.Number, c.Version = numberPlaceholder, 1
+	b, err := json.Marshal(c)
+	c.Number, c.Version = number, version
+	if err != nil || !bytes.HasPrefix(b, []byte(jsonNumberHead+numberPlaceholder+`"`)) {
+		return nil
+	}
+	return b
+}
+
+// numberedJSON is unnumbered (unnumberedJSON) with number in the
+// placeholder's place, in a copy; false if number is not as long.
+func numberedJSON(unnumbered []byte, number string) ([]byte, bool) {
+	if unnumbered == nil || len(number) != len(numberPlaceholder) {
+		return nil, false
+	}
+	b := make([]byte, len(unnumbered))
+	copy(b, unnumbered)
+	copy(b[len(jsonNumberHead):], number)
+	return b, true
 }
 
 // createCase numbers and inserts a case with its first event and what
 // opened makes of it (documents, notice) in tx.
 func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event, opened OpenedFunc) error {
-	var itemID, deptID int64
-	err := s.rowTx(ctx, tx, itemRefQuery, c.ItemCode, c.ItemVersion).Scan(&itemID, &deptID)
-	if err != nil {
-		return notFound(err, "未知的事项："+c.ItemCode)
+	return s.createCasePrepared(ctx, tx, c, ev, opened, nil)
+}
+
+// createCasePrepared is createCase with what prep (nil: nothing) already
+// worked out.
+func (s *Store) createCasePrepared(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event, opened OpenedFunc, prep *casePrep) error {
+	if prep == nil {
+		prep = &casePrep{}
+	}
+	itemID, deptID := prep.itemID, prep.deptID
+	var err error
+	if itemID == 0 {
+		err = s.rowTx(ctx, tx, itemRefQuery, c.ItemCode, c.ItemVersion).Scan(&itemID, &deptID)
+		if err != nil {
+			return notFound(err, "未知的事项："+c.ItemCode)
+		}
 	}
 	day := "case:" + c.ReceivedAt.In(clock.Shanghai).Format("20060102")
 	var n int64
@@ -113,17 +209,23 @@ func (s *Store) createCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev
 	}
 	c.Number, c.Version = caseNumber(c.ReceivedAt, n), 1
 	ev.Seal(c.Number, nil)
-	data, err := s.sealCase(c)
+	var data string
+	if b, ok := numberedJSON(prep.data, c.Number); ok {
+		data, err = s.sealBlob(sealCaseData, b)
+	} else {
+		data, err = s.sealCase(c)
+	}
 	if err != nil {
 		return err
 	}
-	applicantID, err := s.hash(hashID, c.Applicant.IDNumber)
-	if err != nil {
-		return err
-	}
-	phone, err := s.casePhone(c)
-	if err != nil {
-		return err
+	applicantID, phone := prep.applicantID, prep.phone
+	if !prep.hashed {
+		if applicantID, err = s.hash(hashID, c.Applicant.IDNumber); err != nil {
+			return err
+		}
+		if phone, err = s.casePhone(c); err != nil {
+			return err
+		}
 	}
 	args := []any{c.Number, c.CheckCode, itemID, deptID, c.HallCode, string(c.Kind), string(c.State),
 		c.Applicant.Name, applicantID, stamp(c.ReceivedAt), stamp(c.NextDue()), stamp(supplyDue(c)),

@@ -51,6 +51,15 @@ import (
 // connections commit concurrently there and its WAL writer groups their
 // flushes itself).
 
+// The savepoint statements of every write in a group, prepared once
+// (prepared.go) like the transitions' own: SQLite would parse them anew
+// on every write, on the committer's goroutine that every writer waits for.
+const (
+	savepointQuery  = `SAVEPOINT w`
+	releaseQuery    = `RELEASE w`
+	rollbackToQuery = `ROLLBACK TO w`
+)
+
 // groupMax is the most writes one group transaction runs.
 const groupMax = 256
 
@@ -269,7 +278,7 @@ func (s *Store) runGroup(batch []*groupWrite) {
 // not be taken, released or rolled back to: SQLite rolled it back).
 func (s *Store) runWrite(tx *sql.Tx, w *groupWrite) error {
 	bg := context.Background()
-	if _, err := tx.ExecContext(bg, `SAVEPOINT w`); err != nil {
+	if _, err := s.execTx(bg, tx, savepointQuery); err != nil {
 		return mapErr(err, "savepoint")
 	}
 	s.deferRollups(tx)
@@ -277,17 +286,17 @@ func (s *Store) runWrite(tx *sql.Tx, w *groupWrite) error {
 	cells := s.takeRollupCells(tx)
 	hooks := s.takeHooks(tx)
 	if err == nil {
-		if _, err := tx.ExecContext(bg, `RELEASE w`); err != nil {
+		if _, err := s.execTx(bg, tx, releaseQuery); err != nil {
 			return mapErr(err, "release savepoint")
 		}
 		w.cells, w.hooks = cells, hooks
 		return nil
 	}
 	w.err = mapErr(err, "transaction")
-	if _, rerr := tx.ExecContext(bg, `ROLLBACK TO w`); rerr != nil {
+	if _, rerr := s.execTx(bg, tx, rollbackToQuery); rerr != nil {
 		return groupLost(err, rerr)
 	}
-	if _, rerr := tx.ExecContext(bg, `RELEASE w`); rerr != nil {
+	if _, rerr := s.execTx(bg, tx, releaseQuery); rerr != nil {
 		return groupLost(err, rerr)
 	}
 	return nil

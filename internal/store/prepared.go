@@ -39,6 +39,7 @@ func (s *Store) prepareWrites(ctx context.Context) error {
 	queries := []string{svLoadCaseQuery, svSaveCaseQuery, svSaveRecordQuery, svTakeStepQuery, svHoldMinutesQuery, svDeleteStepQuery, svDeleteHoldQuery, clerkWindowsQuery,
 		queueWebhookQuery} // every event's webhook deliveries: unprepared, it cost nine times the event's own insert
 	if s.dialect == SQLite { // pgx keeps its own cache of prepared statements
+		queries = append(queries, savepointQuery, releaseQuery, rollbackToQuery) // group_commit.go
 		for _, m := range svMultiRows {
 			for n := 1; n <= m.max; n++ {
 				queries = append(queries, s.multiRowQuery(m, n))

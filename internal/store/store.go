@@ -55,6 +55,10 @@ type Store struct {
 	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
 	gc      groupState      // SQLite: the group committer, see group_commit.go
 	trips   *atomic.Int64   // PostgreSQL: round trips so far, see pg_trips.go; SQLite: nil
+
+	// itemRefs maps an itemRefKey to the item version's [id, department
+	// id], read committed (prepareCase in cases.go).
+	itemRefs sync.Map
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL server.

@@ -99,8 +99,9 @@ func (s *Store) linkVisitTx(ctx context.Context, tx *sql.Tx, link *VisitLink, ca
 func (s *Store) TakeIn(ctx context.Context, c *casework.Case, ev *casework.Event, opened OpenedFunc, link *VisitLink) (*queue.Ticket, error) {
 	ctx = pipelined(ctx) // its statements in batches on PostgreSQL: pg_batch.go
 	var t *queue.Ticket
+	prep := s.prepareCase(ctx, c)
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		if err := s.createCase(ctx, tx, c, ev, opened); err != nil {
+		if err := s.createCasePrepared(ctx, tx, c, ev, opened, prep); err != nil {
 			return err
 		}
 		var err error
