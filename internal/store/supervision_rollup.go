@@ -338,7 +338,7 @@ func (s *Store) writeCaseRollup(ctx context.Context, tx *sql.Tx, caseID int64, n
 	if err := s.writeMoves(ctx, tx, caseID, number, old, next); err != nil {
 		return err
 	}
-	b, err := json.Marshal(next.record)
+	b, err := next.record.EncodeJSON()
 	if err != nil {
 		return err
 	}

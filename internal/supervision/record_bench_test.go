@@ -36,6 +36,13 @@ func BenchmarkChange(b *testing.B) {
 			}
 		}
 	})
+	b.Run("encode-own", func(b *testing.B) {
+		for i := range b.N {
+			if _, err := recs[i%len(recs)].EncodeJSON(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("clone+fold", func(b *testing.B) {
 		for i := range b.N {
 			j := i % (len(recs) - 1)
