@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -284,7 +283,7 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *ca
 	default:
 		if r, ok := s.records.get(c.ID, raw); ok {
 			old.record = r // as its last change here wrote it: record_cache.go
-		} else if err := json.Unmarshal([]byte(raw), old.record); err != nil {
+		} else if err := old.record.DecodeJSON([]byte(raw)); err != nil {
 			return err
 		}
 		old.saved = true

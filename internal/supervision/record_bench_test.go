@@ -29,6 +29,14 @@ func BenchmarkChange(b *testing.B) {
 			}
 		}
 	})
+	b.Run("decode-own", func(b *testing.B) {
+		for i := range b.N {
+			var r supervision.Record
+			if err := r.DecodeJSON(raws[i%len(raws)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("encode", func(b *testing.B) {
 		for i := range b.N {
 			if _, err := json.Marshal(recs[i%len(recs)]); err != nil {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/onewindow/onewindow/internal/casework"
 )
 
 // EncodeJSON returns what json.Marshal(r) returns, byte for byte, written
@@ -234,4 +236,378 @@ func (e *recordEncoder) str(s string) {
 	e.b = append(e.b, '"')
 	e.b = append(e.b, s...)
 	e.b = append(e.b, '"')
+}
+
+// DecodeJSON sets r to the record data holds, as json.Unmarshal into a
+// zero Record does, parsed without reflection for the form EncodeJSON
+// and json.Marshal write (no spaces, no escapes, no nulls, known keys
+// once each); anything else is left to json.Unmarshal.
+func (r *Record) DecodeJSON(data []byte) error {
+	d := recordDecoder{b: data}
+	*r = Record{}
+	d.record(r)
+	if d.bad || d.i != len(d.b) {
+		*r = Record{}
+		return json.Unmarshal(data, r)
+	}
+	return nil
+}
+
+// recordDecoder reads what recordEncoder writes. Anything it does not
+// expect sets bad, and the caller starts again with encoding/json.
+type recordDecoder struct {
+	b   []byte
+	i   int
+	bad bool
+}
+
+func (d *recordDecoder) byte(c byte) bool {
+	if d.bad || d.i >= len(d.b) || d.b[d.i] != c {
+		d.bad = true
+		return false
+	}
+	d.i++
+	return true
+}
+
+// more reads the ',' before the next element, or the closing end.
+func (d *recordDecoder) more(end byte) bool {
+	if d.bad || d.i >= len(d.b) {
+		d.bad = true
+		return false
+	}
+	switch d.b[d.i] {
+	case ',':
+		d.i++
+		return true
+	case end:
+		d.i++
+		return false
+	}
+	d.bad = true
+	return false
+}
+
+// object reads {"key":value,…}, field calling value's reader for each key.
+func (d *recordDecoder) object(field func(key string)) {
+	if !d.byte('{') {
+		return
+	}
+	if d.i < len(d.b) && d.b[d.i] == '}' {
+		d.i++
+		return
+	}
+	for {
+		key := d.raw()
+		if !d.byte(':') {
+			return
+		}
+		field(string(key))
+		if d.bad || !d.more('}') {
+			return
+		}
+	}
+}
+
+// array reads […], elem reading each element.
+func (d *recordDecoder) array(elem func()) {
+	if !d.byte('[') {
+		return
+	}
+	if d.i < len(d.b) && d.b[d.i] == ']' {
+		d.i++
+		return
+	}
+	for {
+		elem()
+		if d.bad || !d.more(']') {
+			return
+		}
+	}
+}
+
+// raw reads a string without escapes and returns its bytes, unquoted.
+func (d *recordDecoder) raw() []byte {
+	if !d.byte('"') {
+		return nil
+	}
+	start := d.i
+	for ; d.i < len(d.b); d.i++ {
+		switch c := d.b[d.i]; {
+		case c == '"':
+			s := d.b[start:d.i]
+			d.i++
+			if !utf8.Valid(s) {
+				d.bad = true
+			}
+			return s
+		case c == '\\' || c < 0x20:
+			d.bad = true
+			return nil
+		}
+	}
+	d.bad = true
+	return nil
+}
+
+func (d *recordDecoder) str() string { return string(d.raw()) }
+
+func (d *recordDecoder) bool() bool {
+	switch {
+	case d.bad:
+	case len(d.b)-d.i >= 4 && string(d.b[d.i:d.i+4]) == "true":
+		d.i += 4
+		return true
+	case len(d.b)-d.i >= 5 && string(d.b[d.i:d.i+5]) == "false":
+		d.i += 5
+		return false
+	}
+	d.bad = true
+	return false
+}
+
+// int reads an integer of at most 18 digits (no overflow to check).
+func (d *recordDecoder) int() int64 {
+	if d.bad {
+		return 0
+	}
+	neg := d.i < len(d.b) && d.b[d.i] == '-'
+	if neg {
+		d.i++
+	}
+	start := d.i
+	var n int64
+	for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
+		n = n*10 + int64(d.b[d.i]-'0')
+		d.i++
+	}
+	digits := d.i - start
+	if digits == 0 || digits > 18 || digits > 1 && d.b[start] == '0' {
+		d.bad = true
+		return 0
+	}
+	if d.i < len(d.b) && (d.b[d.i] == '.' || d.b[d.i] == 'e' || d.b[d.i] == 'E') {
+		d.bad = true // json would refuse a fraction for an integer
+		return 0
+	}
+	if neg {
+		return -n
+	}
+	return n
+}
+
+// time reads a time as time.Time's UnmarshalJSON does, for the shape
+// MarshalJSON writes: 2006-01-02T15:04:05[.fraction](Z|±07:00).
+func (d *recordDecoder) time() time.Time {
+	s := d.raw()
+	if d.bad {
+		return time.Time{}
+	}
+	ok := len(s) >= 20
+	for i := 0; ok && i < 19; i++ {
+		switch i {
+		case 4, 7:
+			ok = s[i] == '-'
+		case 10:
+			ok = s[i] == 'T'
+		case 13, 16:
+			ok = s[i] == ':'
+		default:
+			ok = s[i] >= '0' && s[i] <= '9'
+		}
+	}
+	rest := s[min(19, len(s)):]
+	if ok && rest[0] == '.' {
+		n := 1
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		ok = n > 1 && n <= 10
+		rest = rest[n:]
+	}
+	if ok {
+		switch {
+		case len(rest) == 1:
+			ok = rest[0] == 'Z'
+		case len(rest) == 6:
+			ok = (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' && rest[1] >= '0' && rest[1] <= '1' &&
+				rest[2] >= '0' && rest[2] <= '9' && rest[4] >= '0' && rest[4] <= '5' && rest[5] >= '0' && rest[5] <= '9'
+		default:
+			ok = false
+		}
+	}
+	if !ok {
+		d.bad = true
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, string(s))
+	if err != nil {
+		d.bad = true
+	}
+	return t
+}
+
+func (d *recordDecoder) record(r *Record) {
+	var seen uint32
+	d.object(func(key string) {
+		bit := uint32(0)
+		switch key {
+		case "intake":
+			bit, r.Intake = 1<<0, d.time()
+		case "intake_by":
+			bit, r.IntakeBy = 1<<1, d.str()
+		case "steps":
+			bit, r.Steps = 1<<2, make([]Step, 0, 8)
+			d.array(func() { r.Steps = append(r.Steps, d.step()) })
+		case "hold":
+			bit, r.Hold = 1<<3, make([]HoldDay, 0, 8)
+			d.array(func() {
+				var h HoldDay
+				d.object(func(key string) {
+					switch key {
+					case "d":
+						h.Day = d.str()
+					case "h":
+						h.Holder = Holder(d.str())
+					case "m":
+						h.Minutes = d.int()
+					default:
+						d.bad = true
+					}
+				})
+				r.Hold = append(r.Hold, h)
+			})
+		case "returns":
+			bit, r.Returns = 1<<4, []Return{}
+			d.array(func() {
+				var ret Return
+				d.object(func(key string) {
+					switch key {
+					case "at":
+						ret.At = d.time()
+					case "by":
+						ret.By = d.str()
+					case "m":
+						ret.Materials = []string{}
+						d.array(func() { ret.Materials = append(ret.Materials, d.str()) })
+					default:
+						d.bad = true
+					}
+				})
+				r.Returns = append(r.Returns, ret)
+			})
+		case "decision":
+			bit, r.Decision = 1<<5, &Decision{}
+			dec := r.Decision
+			d.object(func(key string) {
+				switch key {
+				case "at":
+					dec.At = d.time()
+				case "by":
+					dec.By = d.str()
+				case "used":
+					dec.Used = int(d.int())
+				case "promised":
+					dec.Promised = int(d.int())
+				case "early":
+					dec.Early = d.bool()
+				case "first":
+					dec.FirstDay = d.bool()
+				case "denied":
+					dec.Denied = d.bool()
+				default:
+					d.bad = true
+				}
+			})
+		case "refusals":
+			bit, r.Refusals = 1<<6, []time.Time{}
+			d.array(func() { r.Refusals = append(r.Refusals, d.time()) })
+		case "trips":
+			bit, r.Trips = 1<<7, []Trip{}
+			d.array(func() {
+				var t Trip
+				d.object(func(key string) {
+					switch key {
+					case "s":
+						t.Start = d.time()
+					case "e":
+						t.End = d.time()
+					case "m":
+						t.Minutes = d.int()
+					default:
+						d.bad = true
+					}
+				})
+				r.Trips = append(r.Trips, t)
+			})
+		case "pickup":
+			bit, r.Pickup = 1<<8, &Pickup{}
+			p := r.Pickup
+			d.object(func(key string) {
+				switch key {
+				case "at":
+					p.At = d.time()
+				case "hall":
+					p.Hall = d.str()
+				default:
+					d.bad = true
+				}
+			})
+		case "state":
+			bit, r.State = 1<<9, casework.State(d.str())
+		case "holder":
+			bit, r.Holder = 1<<10, Holder(d.str())
+		case "since":
+			bit, r.Since = 1<<11, d.time()
+		case "paused":
+			bit, r.Paused = 1<<12, d.bool()
+		case "prereview_pass":
+			bit, r.PreReviewPass = 1<<13, d.bool()
+		case "in_transit":
+			bit, r.InTransit = 1<<14, d.bool()
+		case "result_travels":
+			bit, r.ResultTravels = 1<<15, d.bool()
+		case "receipt_travels":
+			bit, r.ReceiptTravels = 1<<16, d.bool()
+		case "result":
+			bit, r.Result = 1<<17, d.str()
+		case "accepted":
+			bit, r.Accepted = 1<<18, d.time()
+		case "paused_days":
+			bit, r.PausedDays = 1<<19, int(d.int())
+		default:
+			d.bad = true
+		}
+		if seen&bit != 0 {
+			d.bad = true // json.Unmarshal merges a repeated object: left to it
+		}
+		seen |= bit
+	})
+}
+
+func (d *recordDecoder) step() Step {
+	var s Step
+	d.object(func(key string) {
+		switch key {
+		case "k":
+			s.Kind = Kind(d.str())
+		case "o":
+			s.Ord = int(d.int())
+		case "d":
+			s.Due = d.time()
+		case "t":
+			s.Done = d.time()
+		case "l":
+			s.Late = d.bool()
+		case "b":
+			s.By = d.str()
+		case "a":
+			s.Answer = Answer(d.str())
+		case "p":
+			s.Paused = d.bool()
+		default:
+			d.bad = true
+		}
+	})
+	return s
 }

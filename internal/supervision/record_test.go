@@ -162,3 +162,69 @@ func fill(rnd *rand.Rand, v reflect.Value, plain bool) {
 		panic("fill: a field of kind " + v.Kind().String() + ": teach fill and EncodeJSON")
 	}
 }
+
+// TestDecodeJSONIsUnmarshal: the record's own decoder gives what
+// json.Unmarshal gives, error or record, for what EncodeJSON writes, for
+// records as older versions wrote them and for odd or broken text.
+func TestDecodeJSONIsUnmarshal(t *testing.T) {
+	check := func(what string, data []byte) {
+		t.Helper()
+		var want, got supervision.Record
+		werr := json.Unmarshal(data, &want)
+		gerr := got.DecodeJSON(data)
+		w, _ := json.Marshal(&want)
+		g, _ := json.Marshal(&got)
+		if (werr != nil) != (gerr != nil) || string(w) != string(g) {
+			t.Fatalf("%s: %s\nDecodeJSON     %s (%v)\njson.Unmarshal %s (%v)", what, data, g, gerr, w, werr)
+		}
+	}
+	events := lifecycle()
+	var r supervision.Record
+	for i := range events {
+		r.Fold(&events[i], supervision.Facts{PromisedDays: 5, PickupHall: "JC-ZWZX"}, env)
+		data, _ := r.EncodeJSON()
+		check(string(events[i].Type), data)
+	}
+	rnd := rand.New(rand.NewPCG(7, 11))
+	for i := range 3000 {
+		var r supervision.Record
+		fill(rnd, reflect.ValueOf(&r).Elem(), i < 1000)
+		data, err := json.Marshal(&r)
+		if err != nil {
+			continue // a time json refuses
+		}
+		check(fmt.Sprintf("random record %d", i), data)
+		// Cut short, or a byte changed: an error or a record, as json says.
+		check(fmt.Sprintf("random record %d cut", i), data[:rnd.IntN(len(data))])
+		broken := []byte(string(data))
+		const odd = `{}[]:,"\ 0-.tTZ+`
+		broken[rnd.IntN(len(broken))] = odd[rnd.IntN(len(odd))]
+		check(fmt.Sprintf("random record %d changed", i), broken)
+	}
+	for _, s := range []string{
+		// as written before the moves (no trips, no pickup) and before the
+		// steps' short names had every field
+		`{"intake":"2026-09-30T14:00:00+08:00","intake_by":"shouli","steps":[{"k":"accept","o":1,"d":"2026-10-09T17:00:00+08:00"}],"state":"received","holder":"department","since":"2026-09-30T14:00:00+08:00"}`,
+		// fields in another order, spaces, escapes, nulls, unknown and repeated keys, a key in capitals
+		`{"state":"received","intake_by":"shouli","intake":"2026-09-30T14:00:00+08:00"}`,
+		`{ "intake": "2026-09-30T14:00:00+08:00", "state": "received" }`,
+		`{"intake_by":"sh\u006fuli","state":"received"}`,
+		`{"intake_by":"a\"b","result":"\\"}`,
+		`{"steps":null,"decision":null,"intake":null}`,
+		`{"unknown":1,"state":"received"}`,
+		`{"decision":{"at":"2026-10-20T10:00:00+08:00","used":3},"decision":{"by":"shenpi"}}`,
+		`{"pickup":{"hall":"A"},"pickup":{"at":"2026-10-20T10:00:00Z"}}`,
+		`{"State":"received","Intake_By":"x"}`,
+		`{"steps":[{"k":"accept","o":1,"o":2,"d":"2026-10-09T17:00:00Z"}]}`,
+		`{"steps":[],"hold":[],"returns":[{"at":"2026-10-09T17:00:00Z","by":"x","m":[]}],"refusals":[],"trips":[{}]}`,
+		// numbers and times json refuses or reads its own way
+		`{"paused_days":1.5}`, `{"paused_days":1e2}`, `{"paused_days":-0}`, `{"paused_days":007}`,
+		`{"paused_days":123456789012345678901}`, `{"decision":{"used":-9223372036854775808}}`,
+		`{"intake":"2026-09-30 14:00:00Z"}`, `{"intake":"2026-09-30T14:00:00,5Z"}`, `{"intake":"2026-09-30T24:00:00Z"}`,
+		`{"intake":"2026-09-30T14:00:00+24:00"}`, `{"intake":"2026-09-30T14:00:00+08:60"}`, `{"intake":"2026-02-30T14:00:00Z"}`,
+		`{"intake":"2026-09-30T14:00:00.1234567891Z"}`, `{"intake":"2026-09-30T14:00:00.Z"}`, `{"intake":"2026-09-30T14:00:00z"}`,
+		`{"paused":tru}`, `{"paused":true,}`, `{}`, `{}x`, ``, `[]`, `"x"`, `{"state":"received"`, `{"intake_by":"` + "\xff" + `"}`,
+	} {
+		check("literal", []byte(s))
+	}
+}
