@@ -62,39 +62,12 @@ func (e *recordEncoder) record(r *Record) {
 		e.b = append(e.b, `,"returns":[`...)
 		for i, ret := range r.Returns {
 			e.comma(i)
-			e.b = append(e.b, `{"at":`...)
-			e.time(ret.At)
-			e.b = append(e.b, `,"by":`...)
-			e.str(ret.By)
-			if len(ret.Materials) > 0 {
-				e.b = append(e.b, `,"m":[`...)
-				for j, m := range ret.Materials {
-					e.comma(j)
-					e.str(m)
-				}
-				e.b = append(e.b, ']')
-			}
-			e.b = append(e.b, '}')
+			e.ret(ret)
 		}
 		e.b = append(e.b, ']')
 	}
-	if d := r.Decision; d != nil {
-		e.b = append(e.b, `,"decision":{"at":`...)
-		e.time(d.At)
-		e.b = append(e.b, `,"by":`...)
-		e.str(d.By)
-		e.b = append(e.b, `,"used":`...)
-		e.b = strconv.AppendInt(e.b, int64(d.Used), 10)
-		e.b = append(e.b, `,"promised":`...)
-		e.b = strconv.AppendInt(e.b, int64(d.Promised), 10)
-		e.b = append(e.b, `,"early":`...)
-		e.b = strconv.AppendBool(e.b, d.Early)
-		e.b = append(e.b, `,"first":`...)
-		e.b = strconv.AppendBool(e.b, d.FirstDay)
-		if d.Denied {
-			e.b = append(e.b, `,"denied":true`...)
-		}
-		e.b = append(e.b, '}')
+	if r.Decision != nil {
+		e.decision(r.Decision)
 	}
 	if len(r.Refusals) > 0 {
 		e.b = append(e.b, `,"refusals":[`...)
@@ -108,17 +81,7 @@ func (e *recordEncoder) record(r *Record) {
 		e.b = append(e.b, `,"trips":[`...)
 		for i, t := range r.Trips {
 			e.comma(i)
-			e.b = append(e.b, `{"s":`...)
-			e.time(t.Start)
-			if !t.End.IsZero() {
-				e.b = append(e.b, `,"e":`...)
-				e.time(t.End)
-			}
-			if t.Minutes != 0 {
-				e.b = append(e.b, `,"m":`...)
-				e.b = strconv.AppendInt(e.b, t.Minutes, 10)
-			}
-			e.b = append(e.b, '}')
+			e.trip(t)
 		}
 		e.b = append(e.b, ']')
 	}
@@ -155,6 +118,53 @@ func (e *recordEncoder) record(r *Record) {
 	if r.PausedDays != 0 {
 		e.b = append(e.b, `,"paused_days":`...)
 		e.b = strconv.AppendInt(e.b, int64(r.PausedDays), 10)
+	}
+	e.b = append(e.b, '}')
+}
+
+func (e *recordEncoder) ret(ret Return) {
+	e.b = append(e.b, `{"at":`...)
+	e.time(ret.At)
+	e.b = append(e.b, `,"by":`...)
+	e.str(ret.By)
+	if len(ret.Materials) > 0 {
+		e.b = append(e.b, `,"m":[`...)
+		for j, m := range ret.Materials {
+			e.comma(j)
+			e.str(m)
+		}
+		e.b = append(e.b, ']')
+	}
+	e.b = append(e.b, '}')
+}
+
+func (e *recordEncoder) decision(d *Decision) {
+	e.b = append(e.b, `,"decision":{"at":`...)
+	e.time(d.At)
+	e.b = append(e.b, `,"by":`...)
+	e.str(d.By)
+	e.b = append(e.b, `,"used":`...)
+	e.b = strconv.AppendInt(e.b, int64(d.Used), 10)
+	e.b = append(e.b, `,"promised":`...)
+	e.b = strconv.AppendInt(e.b, int64(d.Promised), 10)
+	e.b = append(e.b, `,"early":`...)
+	e.b = strconv.AppendBool(e.b, d.Early)
+	e.b = append(e.b, `,"first":`...)
+	e.b = strconv.AppendBool(e.b, d.FirstDay)
+	e.flag(`,"denied":true`, d.Denied)
+	e.b = append(e.b, '}')
+}
+
+func (e *recordEncoder) trip(t Trip) {
+	e.b = append(e.b, `{"s":`...)
+	e.time(t.Start)
+	if !t.End.IsZero() {
+		e.b = append(e.b, `,"e":`...)
+		e.time(t.End)
+	}
+	if t.Minutes != 0 {
+		e.b = append(e.b, `,"m":`...)
+		e.b = strconv.AppendInt(e.b, t.Minutes, 10)
 	}
 	e.b = append(e.b, '}')
 }
@@ -461,98 +471,20 @@ func (d *recordDecoder) record(r *Record) {
 			d.array(func() { r.Steps = append(r.Steps, d.step()) })
 		case "hold":
 			bit, r.Hold = 1<<3, make([]HoldDay, 0, 8)
-			d.array(func() {
-				var h HoldDay
-				d.object(func(key string) {
-					switch key {
-					case "d":
-						h.Day = d.str()
-					case "h":
-						h.Holder = Holder(d.str())
-					case "m":
-						h.Minutes = d.int()
-					default:
-						d.bad = true
-					}
-				})
-				r.Hold = append(r.Hold, h)
-			})
+			d.array(func() { r.Hold = append(r.Hold, d.holdDay()) })
 		case "returns":
 			bit, r.Returns = 1<<4, []Return{}
-			d.array(func() {
-				var ret Return
-				d.object(func(key string) {
-					switch key {
-					case "at":
-						ret.At = d.time()
-					case "by":
-						ret.By = d.str()
-					case "m":
-						ret.Materials = []string{}
-						d.array(func() { ret.Materials = append(ret.Materials, d.str()) })
-					default:
-						d.bad = true
-					}
-				})
-				r.Returns = append(r.Returns, ret)
-			})
+			d.array(func() { r.Returns = append(r.Returns, d.ret()) })
 		case "decision":
-			bit, r.Decision = 1<<5, &Decision{}
-			dec := r.Decision
-			d.object(func(key string) {
-				switch key {
-				case "at":
-					dec.At = d.time()
-				case "by":
-					dec.By = d.str()
-				case "used":
-					dec.Used = int(d.int())
-				case "promised":
-					dec.Promised = int(d.int())
-				case "early":
-					dec.Early = d.bool()
-				case "first":
-					dec.FirstDay = d.bool()
-				case "denied":
-					dec.Denied = d.bool()
-				default:
-					d.bad = true
-				}
-			})
+			bit, r.Decision = 1<<5, d.decision()
 		case "refusals":
 			bit, r.Refusals = 1<<6, []time.Time{}
 			d.array(func() { r.Refusals = append(r.Refusals, d.time()) })
 		case "trips":
 			bit, r.Trips = 1<<7, []Trip{}
-			d.array(func() {
-				var t Trip
-				d.object(func(key string) {
-					switch key {
-					case "s":
-						t.Start = d.time()
-					case "e":
-						t.End = d.time()
-					case "m":
-						t.Minutes = d.int()
-					default:
-						d.bad = true
-					}
-				})
-				r.Trips = append(r.Trips, t)
-			})
+			d.array(func() { r.Trips = append(r.Trips, d.trip()) })
 		case "pickup":
-			bit, r.Pickup = 1<<8, &Pickup{}
-			p := r.Pickup
-			d.object(func(key string) {
-				switch key {
-				case "at":
-					p.At = d.time()
-				case "hall":
-					p.Hall = d.str()
-				default:
-					d.bad = true
-				}
-			})
+			bit, r.Pickup = 1<<8, d.pickup()
 		case "state":
 			bit, r.State = 1<<9, casework.State(d.str())
 		case "holder":
@@ -583,6 +515,98 @@ func (d *recordDecoder) record(r *Record) {
 		}
 		seen |= bit
 	})
+}
+
+func (d *recordDecoder) holdDay() HoldDay {
+	var h HoldDay
+	d.object(func(key string) {
+		switch key {
+		case "d":
+			h.Day = d.str()
+		case "h":
+			h.Holder = Holder(d.str())
+		case "m":
+			h.Minutes = d.int()
+		default:
+			d.bad = true
+		}
+	})
+	return h
+}
+
+func (d *recordDecoder) ret() Return {
+	var ret Return
+	d.object(func(key string) {
+		switch key {
+		case "at":
+			ret.At = d.time()
+		case "by":
+			ret.By = d.str()
+		case "m":
+			ret.Materials = []string{}
+			d.array(func() { ret.Materials = append(ret.Materials, d.str()) })
+		default:
+			d.bad = true
+		}
+	})
+	return ret
+}
+
+func (d *recordDecoder) decision() *Decision {
+	dec := &Decision{}
+	d.object(func(key string) {
+		switch key {
+		case "at":
+			dec.At = d.time()
+		case "by":
+			dec.By = d.str()
+		case "used":
+			dec.Used = int(d.int())
+		case "promised":
+			dec.Promised = int(d.int())
+		case "early":
+			dec.Early = d.bool()
+		case "first":
+			dec.FirstDay = d.bool()
+		case "denied":
+			dec.Denied = d.bool()
+		default:
+			d.bad = true
+		}
+	})
+	return dec
+}
+
+func (d *recordDecoder) trip() Trip {
+	var t Trip
+	d.object(func(key string) {
+		switch key {
+		case "s":
+			t.Start = d.time()
+		case "e":
+			t.End = d.time()
+		case "m":
+			t.Minutes = d.int()
+		default:
+			d.bad = true
+		}
+	})
+	return t
+}
+
+func (d *recordDecoder) pickup() *Pickup {
+	p := &Pickup{}
+	d.object(func(key string) {
+		switch key {
+		case "at":
+			p.At = d.time()
+		case "hall":
+			p.Hall = d.str()
+		default:
+			d.bad = true
+		}
+	})
+	return p
 }
 
 func (d *recordDecoder) step() Step {
