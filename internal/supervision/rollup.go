@@ -1,8 +1,8 @@
 package supervision
 
 import (
-	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/calendar"
@@ -195,7 +195,13 @@ func Diff(old, new map[EntryKey]int64) []Entry {
 		}
 	}
 	slices.SortFunc(out, func(a, b Entry) int { // a fixed order: fewer lock conflicts
-		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Metric, b.Metric), cmp.Compare(a.User, b.User))
+		if c := strings.Compare(a.Day, b.Day); c != 0 {
+			return c
+		}
+		if c := strings.Compare(string(a.Metric), string(b.Metric)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.User, b.User)
 	})
 	return out
 }
