@@ -53,6 +53,7 @@ type Store struct {
 	events  committedEvents // hooks told of the case events a commit appended, see committed.go
 	schema  schemaProvider  // for SchemaVersion
 	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
+	records recordCache     // the supervision records of the cases changed last, folded: record_cache.go
 	gc      groupState      // SQLite: the group committer, see group_commit.go
 	trips   *atomic.Int64   // PostgreSQL: round trips so far, see pg_trips.go; SQLite: nil
 

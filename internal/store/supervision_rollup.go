@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -282,7 +281,9 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *ca
 	case err != nil:
 		return err
 	default:
-		if err := json.Unmarshal([]byte(raw), old.record); err != nil {
+		if r, ok := s.records.get(c.ID, raw); ok {
+			old.record = r // as its last change here wrote it: record_cache.go
+		} else if err := old.record.DecodeJSON([]byte(raw)); err != nil {
 			return err
 		}
 		old.saved = true
@@ -336,15 +337,24 @@ func (s *Store) writeCaseRollup(ctx context.Context, tx *sql.Tx, caseID int64, n
 	if err := s.writeMoves(ctx, tx, caseID, number, old, next); err != nil {
 		return err
 	}
-	rec, err := json.Marshal(next.record)
+	b, err := next.record.EncodeJSON()
 	if err != nil {
 		return err
 	}
+	rec := string(b)
 	if old.saved && old.dims == next.dims && old.record.Intake.Equal(next.record.Intake) && old.record.IntakeBy == next.record.IntakeBy {
-		return s.svExec(ctx, tx, svSaveRecordQuery, caseID, string(rec))
+		err = s.svExec(ctx, tx, svSaveRecordQuery, caseID, rec)
+	} else {
+		err = s.svExec(ctx, tx, svSaveCaseQuery, caseID, number, next.dims.Department, next.dims.Item, next.dims.Hall,
+			supervision.Day(next.record.Intake), next.record.IntakeBy, rec)
 	}
-	return s.svExec(ctx, tx, svSaveCaseQuery, caseID, number, next.dims.Department, next.dims.Item, next.dims.Hall,
-		supervision.Day(next.record.Intake), next.record.IntakeBy, string(rec))
+	if err != nil {
+		return err
+	}
+	// Kept for the case's next change, which takes it only if it reads
+	// back this very text (record_cache.go): next is not changed after.
+	s.records.put(caseID, rec, next.record)
+	return nil
 }
 
 type dimEntry struct {

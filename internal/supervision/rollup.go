@@ -1,10 +1,12 @@
 package supervision
 
 import (
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/onewindow/onewindow/internal/calendar"
+	"github.com/onewindow/onewindow/internal/clock"
 )
 
 // Dims are the groupings a case's figures are counted under.
@@ -35,6 +37,9 @@ const (
 
 // StepMetric is the metric of steps of kind k ending on time or late.
 func StepMetric(k Kind, late bool) Metric {
+	if m, ok := stepMetrics[k]; ok {
+		return m[b2i(late)]
+	}
 	if late {
 		return Metric(string(k) + ".late")
 	}
@@ -42,7 +47,28 @@ func StepMetric(k Kind, late bool) Metric {
 }
 
 // HoldMetric is the metric of working minutes held by h.
-func HoldMetric(h Holder) Metric { return Metric(holdPrefix + string(h)) }
+func HoldMetric(h Holder) Metric {
+	if m, ok := holdMetrics[h]; ok {
+		return m
+	}
+	return Metric(holdPrefix + string(h))
+}
+
+// The metrics of the known steps (on time, late) and holders, made once:
+// every case change names a few dozen of them (Entries).
+var (
+	stepMetrics = map[Kind][2]Metric{}
+	holdMetrics = map[Holder]Metric{}
+)
+
+func init() {
+	for _, k := range Kinds {
+		stepMetrics[k] = [2]Metric{Metric(string(k) + ".on_time"), Metric(string(k) + ".late")}
+	}
+	for _, h := range Holders {
+		holdMetrics[h] = Metric(holdPrefix + string(h))
+	}
+}
 
 // ReturnReasonMetric is the metric of returns naming material code ("" for
 // a return with a reason only).
@@ -78,15 +104,29 @@ type EntryKey struct {
 	User   string
 }
 
-// Day returns t's date in Asia/Shanghai as text.
-func Day(t time.Time) string { return calendar.DateOf(t).String() }
+// Day returns t's date in Asia/Shanghai as text (calendar.Date's
+// String, written without fmt: the rollups name a day for every count).
+func Day(t time.Time) string {
+	y, m, d := t.In(clock.Shanghai).Date()
+	if y < 1 || y > 9999 {
+		return calendar.DateOf(t).String()
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
+}
 
 // Entries returns what the record counts in the rollups: closed steps by
 // their deadline's day, intake, returns, the decision, refusals and holding
 // minutes. Open steps are not counted here: whether they are overdue
 // depends on when one looks, so they are counted from the steps themselves.
 func (r *Record) Entries() map[EntryKey]int64 {
-	out := map[EntryKey]int64{}
+	// Sized for every count below, so that the map never grows.
+	n := 1 + 2*len(r.Steps) + len(r.Hold) + 6 + 3*len(r.Trips) + 1
+	for _, ret := range r.Returns {
+		n += 2 + len(ret.Materials)
+	}
+	out := make(map[EntryKey]int64, n)
 	add := func(day string, m Metric, user string, n int64) {
 		if n != 0 {
 			out[EntryKey{day, m, user}] += n
@@ -143,7 +183,7 @@ func b2i(b bool) int64 {
 // Diff returns new minus old, cell by cell, leaving out cells that did not
 // change: what a change of a case adds to the rollups.
 func Diff(old, new map[EntryKey]int64) []Entry {
-	var out []Entry
+	out := make([]Entry, 0, 8)
 	for k, n := range new {
 		if d := n - old[k]; d != 0 {
 			out = append(out, Entry{k.Day, k.Metric, k.User, d})
@@ -154,15 +194,14 @@ func Diff(old, new map[EntryKey]int64) []Entry {
 			out = append(out, Entry{k.Day, k.Metric, k.User, -n})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { // a fixed order: fewer lock conflicts
-		a, b := out[i], out[j]
-		if a.Day != b.Day {
-			return a.Day < b.Day
+	slices.SortFunc(out, func(a, b Entry) int { // a fixed order: fewer lock conflicts
+		if c := strings.Compare(a.Day, b.Day); c != 0 {
+			return c
 		}
-		if a.Metric != b.Metric {
-			return a.Metric < b.Metric
+		if c := strings.Compare(string(a.Metric), string(b.Metric)); c != 0 {
+			return c
 		}
-		return a.User < b.User
+		return strings.Compare(a.User, b.User)
 	})
 	return out
 }
