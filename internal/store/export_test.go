@@ -49,3 +49,7 @@ func (s *Store) CaseLedgerThroughSQL(ctx context.Context, q LedgerQuery, each fu
 	query, args := s.caseLedgerQuery(q)
 	return s.caseLedgerRows(ctx, query, args, q.RevealIDs, each)
 }
+
+// CaseRecordQuery is the statement CaseRecord reads a case's record with
+// (tests).
+const CaseRecordQuery = caseRecordQuery

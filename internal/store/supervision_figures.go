@@ -376,12 +376,18 @@ func (s *Store) HoldSums(ctx context.Context, q FigureQuery) (map[string]map[sup
 	return out, mapErr(rows.Err(), "holding sums")
 }
 
+// caseRecordQuery finds the case's record through the case's number,
+// which cases index (sv_cases.number has no index of its own: one would
+// cost every intake another index write, and only this page reads by it).
+const caseRecordQuery = `SELECT v.department, v.item, v.hall, v.record
+	FROM cases c JOIN sv_cases v ON v.case_id = c.id WHERE c.number = $1`
+
 // CaseRecord returns a case's supervision record (its steps and holding
 // time), as last counted.
 func (s *Store) CaseRecord(ctx context.Context, number string) (*supervision.Record, supervision.Dims, error) {
 	var d supervision.Dims
 	var raw string
-	err := s.read.QueryRowContext(ctx, `SELECT department, item, hall, record FROM sv_cases WHERE number = $1`, number).
+	err := s.read.QueryRowContext(ctx, caseRecordQuery, number).
 		Scan(&d.Department, &d.Item, &d.Hall, &raw)
 	if err != nil {
 		return nil, d, notFound(err, "该办件尚无督查记录："+number)
