@@ -117,7 +117,15 @@ func backupUnderLoad(t *testing.T, live, restored, file string) {
 		t.Errorf("restore over a database in use: %v", err)
 	}
 	copyStore.Close()
-	if _, _, err := run(t, env, "restore", file); err == nil || !strings.Contains(err.Error(), "--force") {
+	// A closed connection's server process leaves PostgreSQL's list of
+	// sessions a moment after the client is gone: ask again while the
+	// answer is still "in use".
+	_, _, err = run(t, env, "restore", file)
+	for deadline := time.Now().Add(10 * time.Second); err != nil && strings.Contains(err.Error(), "in use") && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		_, _, err = run(t, env, "restore", file)
+	}
+	if err == nil || !strings.Contains(err.Error(), "--force") {
 		t.Errorf("restore over an existing database without --force: %v", err)
 	}
 	if out, stderr, err := run(t, env, "restore", "--force", file); err != nil {
