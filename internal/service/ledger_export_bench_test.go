@@ -102,10 +102,7 @@ func readLedger(b *testing.B, st *store.Store, f ledger.Filter) {
 			rows += n
 		}
 		b.StopTimer()
-		cpu := cpuTime() - cpu0
-		b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
-		b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
-		b.ReportMetric(float64(cpu.Nanoseconds())/1e3/float64(rows), "cpu-µs/row")
+		reportRows(b, rows, cpuTime()-cpu0)
 		b.ReportMetric(float64(first.Microseconds())/1e3/float64(b.N), "first-row-ms")
 	})
 }
@@ -132,13 +129,18 @@ func exportFormats(b *testing.B, svc *service.Service, ctx context.Context, f le
 				rows += n
 			}
 			b.StopTimer()
-			cpu := cpuTime() - cpu0
+			reportRows(b, rows, cpuTime()-cpu0)
 			runtime.ReadMemStats(&m1)
-			b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
-			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
-			b.ReportMetric(float64(cpu.Nanoseconds())/1e3/float64(rows), "cpu-µs/row")
 			b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/float64(rows), "B/row")
 			b.ReportMetric(peakRSS(), "peak-RSS-MB")
 		})
 	}
+}
+
+// reportRows reports the rows read or written per run, per second and
+// the process's CPU per row.
+func reportRows(b *testing.B, rows int, cpu time.Duration) {
+	b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(cpu.Nanoseconds())/1e3/float64(rows), "cpu-µs/row")
 }
