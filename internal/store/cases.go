@@ -44,8 +44,13 @@ const (
 	// loadCaseRollupQuery is loadCaseQuery with the case's supervision
 	// row (svRow), read together for a change: one read fewer (on
 	// PostgreSQL one round trip fewer) per transition.
-	loadCaseRollupQuery = `SELECT c.id, c.check_code, c.version, c.last_seq, c.last_hash, c.data, v.department, v.item, v.hall, v.record
-		FROM cases c LEFT JOIN sv_cases v ON v.case_id = c.id WHERE c.number = $1`
+	// Its record is the latest: its newest row in the supervision log
+	// (rollup_log.go) if it has one, else its sv_cases row.
+	loadCaseRollupQuery = `SELECT c.id, c.check_code, c.version, c.last_seq, c.last_hash, c.data,
+		COALESCE(l.department, v.department), COALESCE(l.item, v.item), COALESCE(l.hall, v.hall), COALESCE(l.record, v.record)
+		FROM cases c LEFT JOIN sv_cases v ON v.case_id = c.id
+		LEFT JOIN sv_log l ON l.id = (SELECT MAX(id) FROM sv_log WHERE case_id = c.id)
+		WHERE c.number = $1`
 	updateCaseQuery = `UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
 		last_seq = $6, last_hash = $7, data = $8, hall_code = $11, pickup_hall = $12, applicant_phone = $13, received_by = $14
 		WHERE id = $9 AND version = $10`

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -59,6 +58,7 @@ type pendingRollups struct {
 // leaves it (next).
 type caseRollup struct {
 	number    string
+	seq       int // the event next is folded to
 	old, next svState
 }
 
@@ -101,9 +101,9 @@ func (s *Store) takeRollupCells(tx *sql.Tx) map[rollupCell]int64 {
 	return v.(*pendingRollups).cells
 }
 
-// flushRollups writes what tx collected, as the last statements of tx,
-// and stops collecting. On PostgreSQL the cases' rows and the cells are
-// sent together: in a pipelined transaction (pg_batch.go) as statements
+// flushRollups logs what tx collected (rollup_log.go), as the last
+// statements of tx, and stops collecting. On PostgreSQL the cases' log
+// rows and the cells' are sent together: in a pipelined transaction (pg_batch.go) as statements
 // of their own, which join its last batch; else in one statement, one
 // round trip for all of a transition's rollups.
 func (s *Store) flushRollups(ctx context.Context, tx *sql.Tx) error {
@@ -113,17 +113,17 @@ func (s *Store) flushRollups(ctx context.Context, tx *sql.Tx) error {
 	}
 	p := v.(*pendingRollups)
 	if p.cases == nil {
-		return s.writeRollupCells(ctx, tx, p.cells)
+		return s.logCells(ctx, tx, p.cells)
 	}
 	var ops []svOp
 	octx := context.WithValue(ctx, svCollectKey{}, &ops)
 	for _, id := range p.order {
 		cr := p.cases[id]
-		if err := s.writeCaseRollup(octx, tx, id, cr.number, cr.old, cr.next); err != nil {
+		if err := s.logRecord(octx, tx, id, cr.seq, cr.number, cr.next); err != nil {
 			return err
 		}
 	}
-	if err := s.writeRollupCells(octx, tx, p.cells); err != nil {
+	if err := s.logCells(octx, tx, p.cells); err != nil {
 		return err
 	}
 	if on, _ := ctx.Value(pipelinedKey{}).(bool); on {
@@ -260,15 +260,7 @@ func (s *Store) writeRollupCells(ctx context.Context, tx *sql.Tx, sums map[rollu
 			cells = append(cells, c)
 		}
 	}
-	slices.SortFunc(cells, func(a, b rollupCell) int {
-		switch {
-		case a.less(b):
-			return -1
-		case b.less(a):
-			return 1
-		}
-		return 0
-	})
+	sortCells(cells)
 	if s.dialect != Postgres {
 		args := make([]any, 0, len(cells)*svAdd.cols)
 		for _, c := range cells {

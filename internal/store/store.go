@@ -54,6 +54,7 @@ type Store struct {
 	schema  schemaProvider  // for SchemaVersion
 	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
 	records recordCache     // the supervision records of the cases changed last, folded: record_cache.go
+	folder  logFolder       // the background folds of the supervision log: rollup_log.go
 	gc      groupState      // SQLite: the group committer, see group_commit.go
 	trips   *atomic.Int64   // PostgreSQL: round trips so far, see pg_trips.go; SQLite: nil
 
@@ -202,6 +203,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx)
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.stopFolding()
 	s.GroupCommit(false)
 	s.closeStatements()
 	err := s.write.Close()
@@ -259,6 +261,7 @@ func (s *Store) updateOwn(ctx context.Context, fn func(tx *sql.Tx) error) error 
 		return mapErr(err, "commit")
 	}
 	s.ended(tx, true)
+	s.maybeFoldLog()
 	return nil
 }
 

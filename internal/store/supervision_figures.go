@@ -103,6 +103,9 @@ func firstOfMonth(d calendar.Date, add int) calendar.Date {
 // months from the month rows, partial ones from the day rows. With prefix
 // set, the metrics starting with it are read too.
 func (s *Store) Sums(ctx context.Context, q FigureQuery, metrics []supervision.Metric, prefix string) (map[string]map[supervision.Metric]int64, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, err
+	}
 	out := map[string]map[supervision.Metric]int64{}
 	for _, sp := range spans(q.From, q.To) {
 		if err := s.sums(ctx, q, sp, metrics, prefix, out); err != nil {
@@ -176,6 +179,9 @@ func (q FigureQuery) stepWhere(args *[]any, dayCol string) (where, group string)
 // that are still open and past their deadline at now (a paused decision
 // is not).
 func (s *Store) Overdue(ctx context.Context, q FigureQuery, now time.Time) (map[string]map[supervision.Kind]int64, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, err
+	}
 	var args []any
 	where, group := q.stepWhere(&args, "due_day")
 	args = append(args, stamp(now))
@@ -234,6 +240,9 @@ type StepFilter struct {
 
 // Steps lists the steps of a drill-down, by deadline, and their total.
 func (s *Store) Steps(ctx context.Context, f StepFilter) ([]StepCase, int, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, 0, err
+	}
 	var args []any
 	dayCol := "due_day"
 	if f.ByDone {
@@ -315,6 +324,9 @@ type HoldCase struct {
 // HoldCases lists the cases holder held in the query's period and group
 // (GroupKey), most minutes first, with their total count.
 func (s *Store) HoldCases(ctx context.Context, q FigureQuery, groupKey string, holder supervision.Holder, limit, offset int) ([]HoldCase, int, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, 0, err
+	}
 	if q.Group == supervision.ByUser {
 		return nil, 0, apperr.Field("group", "停留时长不按人员分组")
 	}
@@ -354,6 +366,9 @@ func (s *Store) HoldCases(ctx context.Context, q FigureQuery, groupKey string, h
 // HoldSums returns the holding minutes per group and holder from the
 // per-case rows (the drill-down's own source), for checks against Sums.
 func (s *Store) HoldSums(ctx context.Context, q FigureQuery) (map[string]map[supervision.Holder]int64, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, err
+	}
 	var args []any
 	where, group := q.stepWhere(&args, "day")
 	rows, err := s.read.QueryContext(ctx, `SELECT `+group+`, holder, SUM(minutes) FROM sv_hold WHERE `+where+` GROUP BY `+group+`, holder`, args...)
@@ -379,8 +394,14 @@ func (s *Store) HoldSums(ctx context.Context, q FigureQuery) (map[string]map[sup
 // caseRecordQuery finds the case's record through the case's number,
 // which cases index (sv_cases.number has no index of its own: one would
 // cost every intake another index write, and only this page reads by it).
-const caseRecordQuery = `SELECT v.department, v.item, v.hall, v.record
-	FROM cases c JOIN sv_cases v ON v.case_id = c.id WHERE c.number = $1`
+//
+// The record is the latest: the case's newest row in the supervision log
+// (rollup_log.go) if it has one, else its sv_cases row.
+const caseRecordQuery = `SELECT COALESCE(l.department, v.department), COALESCE(l.item, v.item), COALESCE(l.hall, v.hall),
+	COALESCE(l.record, v.record)
+	FROM cases c LEFT JOIN sv_cases v ON v.case_id = c.id
+	LEFT JOIN sv_log l ON l.id = (SELECT MAX(id) FROM sv_log WHERE case_id = c.id)
+	WHERE c.number = $1 AND (v.case_id IS NOT NULL OR l.id IS NOT NULL)`
 
 // CaseRecord returns a case's supervision record (its steps and holding
 // time), as last counted.
@@ -402,6 +423,9 @@ func (s *Store) CaseRecord(ctx context.Context, number string) (*supervision.Rec
 // RedCases returns, per department, the cases with a step due in the
 // period that was missed or is open past its deadline at now.
 func (s *Store) RedCases(ctx context.Context, from, to string, now time.Time) (map[string]int64, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, err
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT department, COUNT(DISTINCT case_id) FROM sv_steps
 		WHERE due_day >= $1 AND due_day <= $2 AND (late OR (done_at IS NULL AND NOT paused AND due_at < $3))
 		GROUP BY department`, from, to, stamp(now))
@@ -428,6 +452,9 @@ func scanCounts(rows *sql.Rows) (map[string]int64, error) {
 // IntakeCases lists the cases taken in during the query's period within
 // group key groupKey, by number, with their total.
 func (s *Store) IntakeCases(ctx context.Context, q FigureQuery, groupKey string, limit, offset int) ([]string, int, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, 0, err
+	}
 	var args []any
 	where, group := q.stepWhere(&args, "intake_day")
 	if group == "by_user" {

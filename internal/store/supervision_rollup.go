@@ -16,16 +16,22 @@ import (
 
 // The statements of the supervision rollups, run in every case change.
 const (
-	svLoadCaseQuery = `SELECT department, item, hall, record FROM sv_cases WHERE case_id = $1`
-	svSaveCaseQuery = `INSERT INTO sv_cases (case_id, number, department, item, hall, intake_day, intake_by, record)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	// svLoadCaseQuery is a case's latest record: its newest row in the
+	// log (rollup_log.go) if it has one, else its row in sv_cases.
+	svLoadCaseQuery = `SELECT 0 AS o, department, item, hall, record FROM sv_log
+		WHERE id = (SELECT MAX(id) FROM sv_log WHERE case_id = $1)
+		UNION ALL SELECT 1 AS o, department, item, hall, record FROM sv_cases WHERE case_id = $1
+		ORDER BY o LIMIT 1`
+	svSaveCaseQuery = `INSERT INTO sv_cases (case_id, number, department, item, hall, intake_day, intake_by, record, seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (case_id) DO UPDATE SET department = excluded.department, item = excluded.item,
-		hall = excluded.hall, intake_day = excluded.intake_day, intake_by = excluded.intake_by, record = excluded.record`
+		hall = excluded.hall, intake_day = excluded.intake_day, intake_by = excluded.intake_by, record = excluded.record,
+		seq = excluded.seq`
 	// A case's record, step or holding day that changes within the same
 	// groupings is updated in the columns that change only: SQLite
 	// rewrites the index entries of every column a SET names, and these
 	// leave the groupings' and days' indexes alone.
-	svSaveRecordQuery = `UPDATE sv_cases SET record = $2 WHERE case_id = $1`
+	svSaveRecordQuery = `UPDATE sv_cases SET record = $2, seq = $3 WHERE case_id = $1`
 	svTakeStepQuery   = `UPDATE sv_steps SET by_user = $4, done_at = $5, done_day = $6, late = $7, answer = $8, paused = $9
 		WHERE case_id = $1 AND kind = $2 AND ord = $3`
 	svHoldMinutesQuery = `UPDATE sv_hold SET minutes = $4 WHERE case_id = $1 AND day = $2 AND holder = $3`
@@ -255,7 +261,7 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *ca
 			next := svState{dims: caseDims(c), record: cr.next.record.Clone()}
 			next.record.Fold(ev, caseFacts(c), env)
 			prev := cr.next
-			cr.next = next
+			cr.next, cr.seq = next, ev.Seq
 			return s.countRollup(ctx, tx, prev, next)
 		}
 	}
@@ -267,7 +273,8 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *ca
 	case sv != nil: // read with the case
 		err = sv.scan(&old.dims, &raw)
 	default:
-		err = s.rowTx(ctx, tx, svLoadCaseQuery, c.ID).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw)
+		var o int
+		err = s.rowTx(ctx, tx, svLoadCaseQuery, c.ID).Scan(&o, &old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw)
 	}
 	switch {
 	case err == sql.ErrNoRows && ev.Seq > 1:
@@ -291,20 +298,31 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *ca
 	next := svState{dims: caseDims(c), record: old.record.Clone()} // old stays as counted
 	next.record.Fold(ev, caseFacts(c), env)
 	if p != nil {
-		p.cases[c.ID] = &caseRollup{number: c.Number, old: old, next: next}
+		p.cases[c.ID] = &caseRollup{number: c.Number, seq: ev.Seq, old: old, next: next}
 		p.order = append(p.order, c.ID)
 		return s.countRollup(ctx, tx, old, next)
 	}
-	return s.writeRollup(ctx, tx, c.ID, c.Number, old, next)
-}
-
-// writeRollup writes what changes from old to next: rollup counts, steps,
-// holding rows and the case's record.
-func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, caseID int64, number string, old, next svState) error {
 	if err := s.countRollup(ctx, tx, old, next); err != nil {
 		return err
 	}
-	return s.writeCaseRollup(ctx, tx, caseID, number, old, next)
+	return s.logRecord(ctx, tx, c.ID, ev.Seq, c.Number, next)
+}
+
+// logRecord appends the case's record as its change (to event seq) leaves
+// it to the log (rollup_log.go), and keeps it for the case's next change.
+func (s *Store) logRecord(ctx context.Context, tx *sql.Tx, caseID int64, seq int, number string, next svState) error {
+	b, err := next.record.EncodeJSON()
+	if err != nil {
+		return err
+	}
+	raw := string(b)
+	if err := s.logCase(ctx, tx, caseID, seq, number, next, raw); err != nil {
+		return err
+	}
+	// Kept for the case's next change, which takes it only if it reads
+	// back this very text (record_cache.go): next is not changed after.
+	s.records.put(caseID, raw, next.record)
+	return nil
 }
 
 // countRollup adds what changes from old to next to the rollup counts.
@@ -325,9 +343,10 @@ func (s *Store) countRollup(ctx context.Context, tx *sql.Tx, old, next svState) 
 	return s.addRollup(ctx, tx, adds)
 }
 
-// writeCaseRollup writes the case's rows that change from old to next:
-// steps, holding time, moves and its record.
-func (s *Store) writeCaseRollup(ctx context.Context, tx *sql.Tx, caseID int64, number string, old, next svState) error {
+// writeCaseRows writes the case's rows that change from old (as the
+// tables hold it) to next, folded to event seq: steps, holding time, moves
+// and its record, raw (its JSON; encoded here when "").
+func (s *Store) writeCaseRows(ctx context.Context, tx *sql.Tx, caseID int64, seq int, number string, old, next svState, raw string) error {
 	if err := s.writeSteps(ctx, tx, caseID, number, old, next); err != nil {
 		return err
 	}
@@ -337,24 +356,22 @@ func (s *Store) writeCaseRollup(ctx context.Context, tx *sql.Tx, caseID int64, n
 	if err := s.writeMoves(ctx, tx, caseID, number, old, next); err != nil {
 		return err
 	}
-	b, err := next.record.EncodeJSON()
-	if err != nil {
-		return err
+	rec := raw
+	if rec == "" {
+		b, err := next.record.EncodeJSON()
+		if err != nil {
+			return err
+		}
+		rec = string(b)
 	}
-	rec := string(b)
+	var err error
 	if old.saved && old.dims == next.dims && old.record.Intake.Equal(next.record.Intake) && old.record.IntakeBy == next.record.IntakeBy {
-		err = s.svExec(ctx, tx, svSaveRecordQuery, caseID, rec)
+		err = s.svExec(ctx, tx, svSaveRecordQuery, caseID, rec, seq)
 	} else {
 		err = s.svExec(ctx, tx, svSaveCaseQuery, caseID, number, next.dims.Department, next.dims.Item, next.dims.Hall,
-			supervision.Day(next.record.Intake), next.record.IntakeBy, rec)
+			supervision.Day(next.record.Intake), next.record.IntakeBy, rec, seq)
 	}
-	if err != nil {
-		return err
-	}
-	// Kept for the case's next change, which takes it only if it reads
-	// back this very text (record_cache.go): next is not changed after.
-	s.records.put(caseID, rec, next.record)
-	return nil
+	return err
 }
 
 type dimEntry struct {
@@ -381,10 +398,18 @@ type rollupCell struct {
 	dim, grain, day, department, key, metric string
 }
 
-func (c rollupCell) less(o rollupCell) bool {
-	a := [6]string{c.dim, c.grain, c.day, c.department, c.key, c.metric}
-	b := [6]string{o.dim, o.grain, o.day, o.department, o.key, o.metric}
-	return slices.Compare(a[:], b[:]) < 0
+// fields returns the cell's names in key order.
+func (c rollupCell) fields() [6]string {
+	return [6]string{c.dim, c.grain, c.day, c.department, c.key, c.metric}
+}
+
+// sortCells sorts cells in key order: the global order concurrent
+// transactions lock cells in (rollup_flush.go), and the log's (rollup_log.go).
+func sortCells(cells []rollupCell) {
+	slices.SortFunc(cells, func(a, b rollupCell) int {
+		fa, fb := a.fields(), b.fields()
+		return slices.Compare(fa[:], fb[:])
+	})
 }
 
 // addRollup adds each entry under each grouping (the department, the
