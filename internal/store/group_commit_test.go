@@ -175,7 +175,7 @@ func TestGroupCommitOneFailingWriteLeavesNeighbours(t *testing.T) {
 				t.Errorf("group commit: %d commits of %d writes, want 2 of %d (the holding write, then one group)", c, w, writers)
 			}
 		}
-		var sum int64 // after the counts: folding the log is a write of its own
+		var sum int64                  // after the counts: folding the log is a write of its own
 		must(t, st.FoldRollupLog(ctx)) // the group's cells are logged: rollup_log.go
 		must(t, st.DB().QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM sv_rollup WHERE dim = 'department' AND grain = 'day'
 			AND day = $1 AND department = 'GC' AND metric = $2`, day, string(supervision.MetricIntake)).Scan(&sum))

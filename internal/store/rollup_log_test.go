@@ -1,0 +1,136 @@
+package store_test
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/store"
+	"github.com/onewindow/onewindow/internal/store/storetest"
+	"github.com/onewindow/onewindow/internal/supervision"
+)
+
+// count returns what query (a COUNT) counts.
+func count(t *testing.T, st *store.Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	must(t, st.DB().QueryRowContext(t.Context(), query, args...).Scan(&n))
+	return n
+}
+
+// TestRollupLogFoldedBeforeReads: a change writes one log row and none of
+// the supervision tables; the first read of a figure folds the log, and
+// reads what every change committed before it.
+func TestRollupLogFoldedBeforeReads(t *testing.T) {
+	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		must(t, st.Load(ctx, demoSeed(), "test"))
+		must(t, st.FoldRollupLog(ctx))
+		n := svCase(t, st)
+		_, err := st.UpdateCase(ctx, n, svStep(casework.ActHandover, "shenpi", start.Add(4*time.Hour), casework.Received, map[string]any{"on_time": false}))
+		must(t, err)
+		_, err = st.UpdateCase(ctx, n, svStep(casework.ActAccept, "shenpi", start.Add(26*time.Hour), casework.Accepted,
+			map[string]any{"decide_by": start.AddDate(0, 0, 7)}))
+		must(t, err)
+		if got := count(t, st, `SELECT COUNT(*) FROM sv_log WHERE case_id IS NOT NULL`); got != 3 {
+			t.Errorf("%d case rows in the log after an intake and two changes, want 3", got)
+		}
+		if got := count(t, st, `SELECT COUNT(*) FROM sv_steps`) + count(t, st, `SELECT COUNT(*) FROM sv_cases`); got != 0 {
+			t.Errorf("%d supervision rows written by the changes themselves, want none (logged)", got)
+		}
+		// The case page reads the latest record before any fold.
+		rec, dims, err := st.CaseRecord(ctx, n)
+		must(t, err)
+		if dims.Department != "SCJG" || len(rec.Steps) == 0 {
+			t.Errorf("case record before the fold: %+v %+v", dims, rec)
+		}
+		day := supervision.Day(start)
+		sums, err := st.Sums(ctx, store.FigureQuery{From: day[:8] + "01", To: day[:8] + "31", Group: supervision.ByDepartment},
+			[]supervision.Metric{supervision.MetricIntake, supervision.StepMetric(supervision.Handover, true)}, "")
+		must(t, err)
+		if got := sums["SCJG"]; got[supervision.MetricIntake] != 1 || got[supervision.StepMetric(supervision.Handover, true)] != 1 {
+			t.Errorf("figures read after the changes: %v, want one intake and one late handover", got)
+		}
+		if got := count(t, st, `SELECT COUNT(*) FROM sv_log`); got != 0 {
+			t.Errorf("%d rows left in the log after a read, want none", got)
+		}
+		if got := count(t, st, `SELECT COUNT(*) FROM sv_steps WHERE number = $1`, n); got < 3 {
+			t.Errorf("%d steps of the case after the fold, want its acceptance, handover and decision", got)
+		}
+		if got := count(t, st, `SELECT seq FROM sv_cases WHERE number = $1`, n); got != 3 {
+			t.Errorf("sv_cases.seq = %d after the fold, want 3 (the case's last event)", got)
+		}
+		again, _, err := st.CaseRecord(ctx, n)
+		must(t, err)
+		a, _ := json.Marshal(rec)
+		b, _ := json.Marshal(again)
+		if string(a) != string(b) {
+			t.Errorf("the case's record before the fold differs from after:\n%s\n%s", a, b)
+		}
+		// The next change folds on from the folded record.
+		_, err = st.UpdateCase(ctx, n, svStep(casework.ActPause, "shenpi", start.AddDate(0, 0, 4), casework.Accepted, map[string]any{}))
+		must(t, err)
+		sameAsRebuilt(t, st, n)
+	})
+}
+
+// TestRollupLogKeepsNewerRecord: a logged record no newer than the one a
+// rebuild wrote (a change logged while a rebuild ran, on PostgreSQL) is
+// not folded over it; its cells are added all the same.
+func TestRollupLogKeepsNewerRecord(t *testing.T) {
+	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		must(t, st.Load(ctx, demoSeed(), "test"))
+		n := svCase(t, st)
+		_, err := st.UpdateCase(ctx, n, svStep(casework.ActHandover, "shenpi", start.Add(4*time.Hour), casework.Received, map[string]any{"on_time": false}))
+		must(t, err)
+		_, err = st.RebuildRollups(ctx)
+		must(t, err)
+		before, _, err := st.CaseRecord(ctx, n)
+		must(t, err)
+		var id int64
+		must(t, st.DB().QueryRowContext(ctx, `SELECT case_id FROM sv_cases WHERE number = $1`, n).Scan(&id))
+		cell := store.RollupRow{Dim: "department", Grain: "day", Day: "2026-03-09", Department: "SCJG", Metric: "test.logged", N: 5}
+		_, err = st.DB().ExecContext(ctx, `INSERT INTO sv_log (case_id, seq, number, department, item, hall, record, cells)
+			VALUES ($1, 1, $2, 'SCJG', 'X', 'Y', '{}', $3)`, id, n, store.EncodeLogCells([]store.RollupRow{cell}))
+		must(t, err)
+		rows, err := st.RollupRows(ctx)
+		must(t, err)
+		if !slices.Contains(rows, cell) {
+			t.Errorf("the logged cell is not counted: %v", rows)
+		}
+		after, dims, err := st.CaseRecord(ctx, n)
+		must(t, err)
+		a, _ := json.Marshal(before)
+		b, _ := json.Marshal(after)
+		if string(a) != string(b) || dims.Item == "X" {
+			t.Errorf("an older logged record was folded over the rebuilt one:\n%s\n%s %+v", a, b, dims)
+		}
+	})
+}
+
+// TestRollupLogFoldsInBackground: once a node has logged logFoldRows rows
+// the log is folded without anyone reading.
+func TestRollupLogFoldsInBackground(t *testing.T) {
+	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		must(t, st.Load(ctx, demoSeed(), "test"))
+		must(t, st.FoldRollupLog(ctx))
+		for range store.LogFoldRows + 10 {
+			svCase(t, st)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for count(t, st, `SELECT COUNT(*) FROM sv_log`) >= store.LogFoldRows {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d rows still in the log, want fewer than %d", count(t, st, `SELECT COUNT(*) FROM sv_log`), store.LogFoldRows)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if got := count(t, st, `SELECT COUNT(*) FROM sv_cases`); got < store.LogFoldRows/2 {
+			t.Errorf("%d cases folded into sv_cases, want most of %d", got, store.LogFoldRows+10)
+		}
+	})
+}
