@@ -8,42 +8,47 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/onewindow/onewindow/internal/casework"
 	"github.com/onewindow/onewindow/internal/supervision"
 )
 
-// The rollups' log (migration 00051). A case change used to write, in its
-// own transaction, every supervision row it changed: its steps (sv_steps
-// and its four indexes), holding days, moves, record and a dozen rollup
-// cells: about as much work again as the change itself, for rows nobody
-// reads until a supervisor opens a figure. Now the change appends ONE row
-// to sv_log, in the same transaction: the case's record as the change
-// leaves it (the event number it is folded to, its groupings) and the
-// cells it adds to. So the change and its supervision delta still commit
-// together or not at all; nothing is computed later from anything but the
-// log.
+// The rollups' log (migration 00051). A case change used to fold its event
+// into the case's supervision record and write, in its own transaction,
+// every supervision row that changed: its steps (sv_steps and its four
+// indexes), holding days, moves, record and a dozen rollup cells — about a
+// fifth of the change's whole cost, for rows nobody reads until a
+// supervisor opens a figure. The figures are derived from the event
+// record, and the event commits with the change; so now the change only
+// appends one small row to sv_log in the same transaction: the case, its
+// last event's number, its groupings and the facts folding needs. Nothing
+// is lost and nothing is counted twice: what the rollups count of a case
+// is its events up to sv_cases.seq.
 //
-// The log is folded into the tables in batches (foldLog): for each case the
-// rows written are those from its record in sv_cases to its latest logged
-// record (writeCaseRollup, as one transaction's rows on PostgreSQL were),
-// so a step opened and taken within a batch is written once, taken; the
-// cells of every row are summed and added once. A fold runs
+// The log is folded into sv_cases, sv_steps, sv_hold, sv_moves and
+// sv_rollup in batches (foldLog): for each case named in the batch, its
+// record in sv_cases is read (or the record cache's, record_cache.go), the
+// events after its seq are folded in (foldCase), and the rows and cells
+// that changed are written (writeCaseRows, rollupAdds): a step opened and
+// taken within one batch is written once, taken; the cells of every case
+// are summed and added once. A fold runs
 //
 //   - in the background, once logFoldRows rows were appended on this node
 //     since its last fold began (maybeFoldLog);
 //   - before every read of the supervision tables (settleLog): a figure,
 //     a drill-down, the sweep's open steps, the bulletin, the rebuild's
 //     comparison read what every change committed before the read, as
-//     before;
+//     before (TestSupervisionReadersSettleTheLog checks every reader);
 //   - at the start of every batch of a rebuild, in its transaction.
 //
-// A change finds its case's record in its latest log row if it has one,
-// else in sv_cases (loadCaseRollupQuery). A logged record is folded over
-// sv_cases' only when it is newer (sv_cases.seq): a rebuild may have
-// written a newer one meanwhile.
+// The case page's record (CaseRecord) folds the events after sv_cases.seq
+// as it reads, without writing. Rows without a case carry cells only: the
+// ratings', a group's or transaction's (rollup_flush.go).
 //
 // On PostgreSQL the folds of several nodes take turns (an advisory lock
 // held to the fold's commit), and a fold deletes the rows it read by id:
-// rows of transactions still running when it read are folded next time.
+// rows of transactions still running when it read are folded next time
+// (a case's events committed meanwhile may be folded already: its later
+// row then finds nothing after sv_cases.seq).
 
 // logFoldRows is how many log rows a node appends before it folds them in
 // the background; readers fold whatever is there first anyway.
@@ -57,12 +62,14 @@ const foldLockKey = 0x73765f6c6f67 // "sv_log"
 
 // The log's statements.
 const (
-	insertLogCaseQuery  = `INSERT INTO sv_log (case_id, seq, number, department, item, hall, record) VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	insertLogCaseQuery = `INSERT INTO sv_log (case_id, seq, number, department, item, hall, instant, promised_days, pickup_hall)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 	insertLogCellsQuery = `INSERT INTO sv_log (cells) VALUES ($1)`
-	readLogQuery        = `SELECT id, case_id, seq, number, department, item, hall, record, cells FROM sv_log ORDER BY id LIMIT $1`
-	anyLogQuery         = `SELECT id FROM sv_log LIMIT 1`
-	// svFoldedQuery is a case's folded record in sv_cases, and the event
-	// number it is folded to.
+	readLogQuery        = `SELECT id, case_id, seq, number, department, item, hall, instant, promised_days, pickup_hall, cells
+		FROM sv_log ORDER BY id LIMIT $1`
+	anyLogQuery = `SELECT id FROM sv_log LIMIT 1`
+	// svFoldedQuery is a case's folded record in sv_cases, and the number
+	// of the last event folded into it.
 	svFoldedQuery = `SELECT department, item, hall, record, seq FROM sv_cases WHERE case_id = $1`
 )
 
@@ -75,11 +82,11 @@ type logFolder struct {
 	wg       sync.WaitGroup
 }
 
-// logCase appends the case's record as a change leaves it to the log, in
-// tx (rollUp).
-func (s *Store) logCase(ctx context.Context, tx *sql.Tx, caseID int64, seq int, number string, next svState, raw string) error {
+// logCase appends case c, changed to event seq, to the log in tx (rollUp).
+func (s *Store) logCase(ctx context.Context, tx *sql.Tx, c *casework.Case, seq int) error {
 	s.folder.appended.Add(1)
-	return s.svExec(ctx, tx, insertLogCaseQuery, caseID, seq, number, next.dims.Department, next.dims.Item, next.dims.Hall, raw)
+	d, f := caseDims(c), caseFacts(c)
+	return s.svExec(ctx, tx, insertLogCaseQuery, c.ID, seq, c.Number, d.Department, d.Item, d.Hall, f.Instant, f.PromisedDays, f.PickupHall)
 }
 
 // logCells appends cells to the log, in tx: a transaction's or a group's
@@ -156,11 +163,22 @@ func (s *Store) settleLog(ctx context.Context) error {
 
 // logRow is one row of the log as a fold reads it.
 type logRow struct {
-	id                                     int64
-	caseID                                 sql.NullInt64
-	seq                                    int
-	number, department, item, hall, record sql.NullString
-	cells                                  []byte
+	id                             int64
+	caseID                         sql.NullInt64
+	seq                            int
+	number, department, item, hall sql.NullString
+	instant                        sql.NullBool
+	promisedDays                   sql.NullInt64
+	pickupHall                     sql.NullString
+	cells                          []byte
+}
+
+func (r *logRow) dims() supervision.Dims {
+	return supervision.Dims{Department: r.department.String, Item: r.item.String, Hall: r.hall.String}
+}
+
+func (r *logRow) facts() supervision.Facts {
+	return supervision.Facts{Instant: r.instant.Bool, PromisedDays: int(r.promisedDays.Int64), PickupHall: r.pickupHall.String}
 }
 
 // foldLog folds up to logFoldBatch rows of the log, oldest first, in tx,
@@ -181,7 +199,8 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (int, error) {
 	var log []logRow
 	for rows.Next() {
 		var r logRow
-		if err := rows.Scan(&r.id, &r.caseID, &r.seq, &r.number, &r.department, &r.item, &r.hall, &r.record, &r.cells); err != nil {
+		if err := rows.Scan(&r.id, &r.caseID, &r.seq, &r.number, &r.department, &r.item, &r.hall,
+			&r.instant, &r.promisedDays, &r.pickupHall, &r.cells); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -191,82 +210,93 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (int, error) {
 	if err := rows.Err(); err != nil || len(log) == 0 {
 		return 0, err
 	}
+	env, err := s.foldEnvironment(ctx)
+	if err != nil {
+		return 0, err
+	}
 	sums := map[rollupCell]int64{}
-	latest := map[int64]*logRow{} // case → its newest logged record
+	latest := map[int64]*logRow{} // case → its newest row: its groupings and facts now
 	var order []int64
-	ids := make([]int64, 0, len(log))
 	for i := range log {
 		r := &log[i]
-		ids = append(ids, r.id)
 		if err := decodeCells(r.cells, func(c rollupCell, n int64) { sums[c] += n }); err != nil {
 			return 0, err
 		}
 		if !r.caseID.Valid {
 			continue
 		}
-		if prev, ok := latest[r.caseID.Int64]; !ok {
+		if _, ok := latest[r.caseID.Int64]; !ok {
 			order = append(order, r.caseID.Int64)
-		} else if prev.seq > r.seq {
-			continue
 		}
 		latest[r.caseID.Int64] = r
 	}
+	// On PostgreSQL the rows go in as few statements as they fit
+	// (execOps: one round trip each); no two touch one row.
+	var ops []svOp
+	wctx := ctx
+	if s.dialect == Postgres {
+		wctx = context.WithValue(ctx, svCollectKey{}, &ops)
+	}
 	for _, id := range order {
-		if err := s.foldLoggedCase(ctx, tx, latest[id]); err != nil {
+		if err := s.foldLoggedCase(wctx, tx, latest[id], env, sums); err != nil {
 			return 0, err
 		}
 	}
-	if err := s.writeRollupCells(ctx, tx, sums); err != nil {
+	if err := s.writeRollupCells(wctx, tx, sums); err != nil {
 		return 0, err
 	}
-	if err := s.deleteLogRows(ctx, tx, ids); err != nil {
+	if len(ops) > 0 {
+		if err := s.execOps(ctx, tx, ops); err != nil {
+			return 0, err
+		}
+	}
+	if err := s.deleteLogRows(ctx, tx, log); err != nil {
 		return 0, err
 	}
 	return len(log), nil
 }
 
-// foldLoggedCase writes a case's rows from its record in sv_cases to the
-// logged one, if that is newer.
-func (s *Store) foldLoggedCase(ctx context.Context, tx *sql.Tx, r *logRow) error {
-	old := svState{record: &supervision.Record{}}
+// foldLoggedCase folds the case's events after its record in sv_cases,
+// writes its rows that changed and adds its cells to sums.
+func (s *Store) foldLoggedCase(ctx context.Context, tx *sql.Tx, r *logRow, env supervision.Env, sums map[rollupCell]int64) error {
+	id := r.caseID.Int64
+	old := svState{dims: r.dims(), record: &supervision.Record{}}
 	var raw string
 	var seq int
-	err := tx.QueryRowContext(ctx, svFoldedQuery, r.caseID.Int64).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw, &seq)
+	err := tx.QueryRowContext(ctx, svFoldedQuery, id).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw, &seq)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		old.dims = supervision.Dims{Department: r.department.String, Item: r.item.String, Hall: r.hall.String}
 	case err != nil:
 		return err
-	case seq >= r.seq:
-		return nil // a rebuild folded it to this event or beyond
 	default:
-		if rec, ok := s.records.get(r.caseID.Int64, raw); ok {
-			old.record = rec
+		if rec, ok := s.records.get(id, raw); ok {
+			old.record = rec // as this node's last fold wrote it
 		} else if err := old.record.DecodeJSON([]byte(raw)); err != nil {
 			return err
 		}
 		old.saved = true
 	}
-	next := svState{dims: supervision.Dims{Department: r.department.String, Item: r.item.String, Hall: r.hall.String}}
-	if rec, ok := s.records.get(r.caseID.Int64, r.record.String); ok {
-		next.record = rec
-	} else {
-		next.record = &supervision.Record{}
-		if err := next.record.DecodeJSON([]byte(r.record.String)); err != nil {
-			return err
-		}
+	rec, last, err := s.foldCase(ctx, tx, id, seq, r.facts(), old.record, env)
+	if err != nil || last == seq {
+		return err // nothing after what is folded
 	}
-	return s.writeCaseRows(ctx, tx, r.caseID.Int64, r.seq, r.number.String, old, next, r.record.String)
+	next := svState{dims: r.dims(), record: rec}
+	addCells(sums, rollupAdds(old, next))
+	return s.writeCaseRows(ctx, tx, id, last, r.number.String, old, next, "")
 }
 
 // deleteLogRows deletes the folded rows: by id, since on PostgreSQL a row
 // with a smaller id may commit after the fold read (its sequence value
 // was taken earlier), and must stay for the next fold.
-func (s *Store) deleteLogRows(ctx context.Context, tx *sql.Tx, ids []int64) error {
+func (s *Store) deleteLogRows(ctx context.Context, tx *sql.Tx, log []logRow) error {
 	if s.dialect != Postgres {
 		// SQLite's one writer: every row up to the last read is read.
-		_, err := tx.ExecContext(ctx, `DELETE FROM sv_log WHERE id <= $1`, ids[len(ids)-1])
+		_, err := tx.ExecContext(ctx, `DELETE FROM sv_log WHERE id <= $1`, log[len(log)-1].id)
 		return err
+	}
+	ids := make([]int64, len(log))
+	for i := range log {
+		ids[i] = log[i].id
 	}
 	_, err := tx.ExecContext(ctx, `DELETE FROM sv_log WHERE id = ANY($1)`, ids)
 	return err

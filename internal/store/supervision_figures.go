@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -391,33 +392,53 @@ func (s *Store) HoldSums(ctx context.Context, q FigureQuery) (map[string]map[sup
 	return out, mapErr(rows.Err(), "holding sums")
 }
 
-// caseRecordQuery finds the case's record through the case's number,
-// which cases index (sv_cases.number has no index of its own: one would
-// cost every intake another index write, and only this page reads by it).
-//
-// The record is the latest: the case's newest row in the supervision log
-// (rollup_log.go) if it has one, else its sv_cases row.
-const caseRecordQuery = `SELECT COALESCE(l.department, v.department), COALESCE(l.item, v.item), COALESCE(l.hall, v.hall),
-	COALESCE(l.record, v.record)
-	FROM cases c LEFT JOIN sv_cases v ON v.case_id = c.id
-	LEFT JOIN sv_log l ON l.id = (SELECT MAX(id) FROM sv_log WHERE case_id = c.id)
-	WHERE c.number = $1 AND (v.case_id IS NOT NULL OR l.id IS NOT NULL)`
+// caseLogQuery finds a case through its number, which cases index, and
+// its newest row in the supervision log, if it has one (its groupings and
+// facts now). The log is short: read whole.
+const caseLogQuery = `SELECT c.id, l.department, l.item, l.hall, l.instant, l.promised_days, l.pickup_hall
+	FROM cases c LEFT JOIN sv_log l ON l.id = (SELECT MAX(id) FROM sv_log WHERE case_id = c.id)
+	WHERE c.number = $1`
 
 // CaseRecord returns a case's supervision record (its steps and holding
-// time), as last counted.
+// time) as of its last event: the folded one, with the events the log
+// (rollup_log.go) has not folded yet folded in as it reads. The log is
+// read first: a fold between the two reads leaves sv_cases newer, never
+// older, than the log said.
 func (s *Store) CaseRecord(ctx context.Context, number string) (*supervision.Record, supervision.Dims, error) {
 	var d supervision.Dims
-	var raw string
-	err := s.read.QueryRowContext(ctx, caseRecordQuery, number).
-		Scan(&d.Department, &d.Item, &d.Hall, &raw)
+	var id int64
+	var l logRow
+	err := s.read.QueryRowContext(ctx, caseLogQuery, number).
+		Scan(&id, &l.department, &l.item, &l.hall, &l.instant, &l.promisedDays, &l.pickupHall)
 	if err != nil {
-		return nil, d, notFound(err, "该办件尚无督查记录："+number)
+		return nil, d, notFound(err, "未找到办件："+number)
 	}
 	r := &supervision.Record{}
-	if err := json.Unmarshal([]byte(raw), r); err != nil {
+	var raw string
+	var seq int
+	err = s.read.QueryRowContext(ctx, svFoldedQuery, id).Scan(&d.Department, &d.Item, &d.Hall, &raw, &seq)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) && !l.department.Valid:
+		return nil, d, notFound(err, "该办件尚无督查记录："+number)
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return nil, d, mapErr(err, "case record")
+	default:
+		if err := json.Unmarshal([]byte(raw), r); err != nil {
+			return nil, d, err
+		}
+	}
+	if !l.department.Valid {
+		return r, d, nil // every event folded
+	}
+	env, err := s.foldEnvironment(ctx)
+	if err != nil {
 		return nil, d, err
 	}
-	return r, d, nil
+	if r, _, err = s.foldCase(ctx, s.read, id, seq, l.facts(), r, env); err != nil {
+		return nil, d, mapErr(err, "case record")
+	}
+	return r, l.dims(), nil
 }
 
 // RedCases returns, per department, the cases with a step due in the

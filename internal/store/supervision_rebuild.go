@@ -160,49 +160,26 @@ func (s *Store) rebuildCase(ctx context.Context, tx *sql.Tx, id int64, env super
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	// What is counted for the case already (a change made while the
-	// rebuild ran) is replaced, not added to: its cells from its latest
-	// record (a change logged since the fold above began, on PostgreSQL,
-	// is folded after: its record, no newer than this one, is then passed
-	// over, its cells are added), its rows from what the tables hold.
-	counted, err := s.rebuildOld(ctx, tx, svLoadCaseQuery, id, caseDims(c))
-	if err != nil {
-		return 0, err
-	}
-	held, err := s.rebuildOld(ctx, tx, svFoldedQuery, id, caseDims(c))
-	if err != nil {
-		return 0, err
-	}
-	next := svState{dims: caseDims(c), record: r}
-	if err := s.countRollup(ctx, tx, counted, next); err != nil {
-		return 0, err
-	}
-	return n, s.writeCaseRows(ctx, tx, id, seq, number, held, next, "")
-}
-
-// rebuildOld reads a case's record by query (svLoadCaseQuery: the latest,
-// svFoldedQuery: sv_cases'), empty with dims when there is none.
-func (s *Store) rebuildOld(ctx context.Context, tx *sql.Tx, query string, id int64, dims supervision.Dims) (svState, error) {
-	old := svState{record: &supervision.Record{}}
+	// What is counted for the case already (a change folded while the
+	// rebuild ran) is replaced, not added to.
+	old := svState{dims: caseDims(c), record: &supervision.Record{}}
 	var raw string
-	var n int
-	dest := []any{&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw, &n}
-	if query == svLoadCaseQuery {
-		dest = append([]any{&n}, dest[:4]...)
-	}
-	err := tx.QueryRowContext(ctx, query, id).Scan(dest...)
+	err = tx.QueryRowContext(ctx, svFoldedQuery, id).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw, new(int))
 	switch {
 	case err == sql.ErrNoRows:
-		old.dims = dims
-		return old, nil
 	case err != nil:
-		return old, err
+		return 0, err
+	default:
+		if err := json.Unmarshal([]byte(raw), old.record); err != nil {
+			return 0, err
+		}
+		old.saved = true
 	}
-	if err := json.Unmarshal([]byte(raw), old.record); err != nil {
-		return old, err
+	next := svState{dims: caseDims(c), record: r}
+	if err := s.countRollup(ctx, tx, old, next); err != nil {
+		return 0, err
 	}
-	old.saved = query == svFoldedQuery
-	return old, nil
+	return n, s.writeCaseRows(ctx, tx, id, seq, number, old, next, "")
 }
 
 // RollupRow is one cell of the rollup table, for comparing a live rollup
