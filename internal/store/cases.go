@@ -539,11 +539,11 @@ func versionMoved(number string) func(error) error {
 }
 
 // loadCase reads a case and the end of its event chain (seq and hash).
-func (s *Store) loadCase(row *sql.Row, number string, more ...any) (*casework.Case, *casework.Event, error) {
+func (s *Store) loadCase(row *sql.Row, number string) (*casework.Case, *casework.Event, error) {
 	var c casework.Case
 	var last casework.Event
 	var data string
-	err := row.Scan(append([]any{&c.ID, &c.CheckCode, &c.Version, &last.Seq, &last.Hash, &data}, more...)...)
+	err := row.Scan(&c.ID, &c.CheckCode, &c.Version, &last.Seq, &last.Hash, &data)
 	if err != nil {
 		return nil, nil, notFound(err, casework.UnknownCase(number).Message)
 	}
