@@ -186,6 +186,88 @@ func benchPromisedCase(b *testing.B, clients int) {
 	}
 }
 
+// wholeCase runs one case from intake to archive.
+func (h *benchHall) wholeCase(b *testing.B) {
+	n := h.intake(b)
+	for _, step := range wholeCase {
+		if _, err := h.svc.Act(h.as[step.who], n, step.action, step.in, 0); err != nil {
+			b.Fatalf("%s: %v", step.action, err)
+		}
+	}
+}
+
+// BenchmarkRollupsCost measures what the supervision rollups cost the
+// lifecycle (issue 12: the transition rate at most 10% lower than
+// without them) as a paired comparison: whole promised cases on two fresh
+// databases, one with the rollups and one without (store.WithoutRollups),
+// in alternating chunks of 40 cases, one case at a time and eight at
+// once. A chunk with the rollups ends when its supervision log is folded
+// (store.FoldRollupLog), so the folds' time is theirs. On a machine whose
+// disk and neighbours vary minute to minute, BenchmarkPromisedCase's two
+// runs, a minute apart, can differ by more than the rollups cost; here
+// both see the same minutes.
+//
+//	go test -run '^$' -bench RollupsCost -benchtime 1000x ./internal/service/
+func BenchmarkRollupsCost(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		for _, clients := range []int{1, 8} {
+			b.Run(string(d)+"/"+strconv.Itoa(clients), func(b *testing.B) {
+				var halls [2]*benchHall // with the rollups, without
+				var stores [2]*store.Store
+				for i := range halls {
+					stores[i] = storetest.Open(b, d, nil)
+					halls[i] = newBenchHall(b, stores[i])
+					if i == 1 {
+						for k, ctx := range halls[i].as {
+							halls[i].as[k] = store.WithoutRollups(ctx)
+						}
+					}
+					halls[i].wholeCase(b) // warm the caches
+				}
+				if err := stores[0].FoldRollupLog(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				const chunk = 40
+				var spent, cpu [2]time.Duration
+				b.ResetTimer()
+				for done := 0; done < b.N; done += chunk {
+					n := min(chunk, b.N-done)
+					for i, h := range halls {
+						t0, c0 := time.Now(), cpuTime()
+						cases := make(chan struct{}, n)
+						for range n {
+							cases <- struct{}{}
+						}
+						close(cases)
+						var wg sync.WaitGroup
+						for range clients {
+							wg.Go(func() {
+								for range cases {
+									h.wholeCase(b)
+								}
+							})
+						}
+						wg.Wait()
+						if i == 0 {
+							if err := stores[0].FoldRollupLog(context.Background()); err != nil {
+								b.Fatal(err)
+							}
+						}
+						spent[i] += time.Since(t0)
+						cpu[i] += cpuTime() - c0
+					}
+				}
+				transitions := float64(b.N * (1 + len(wholeCase)))
+				b.ReportMetric(transitions/spent[0].Seconds(), "rollups-transitions/s")
+				b.ReportMetric(transitions/spent[1].Seconds(), "bare-transitions/s")
+				b.ReportMetric(100*(1-spent[1].Seconds()/spent[0].Seconds()), "rate-lower-%")
+				b.ReportMetric(float64(cpu[0].Microseconds())/transitions, "rollups-cpu-µs/transition")
+				b.ReportMetric(float64(cpu[1].Microseconds())/transitions, "bare-cpu-µs/transition")
+			})
+		}
+	}
+}
+
 // writtenBytes returns the bytes the process has handed to write system
 // calls so far (Linux /proc/self/io wchar): on SQLite, mostly the WAL
 // frames of its commits, a page each.

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"errors"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -237,8 +240,16 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (int, error) {
 	if s.dialect == Postgres {
 		wctx = context.WithValue(ctx, svCollectKey{}, &ops)
 	}
+	folded, err := s.foldedRecords(ctx, tx, order)
+	if err != nil {
+		return 0, err
+	}
+	events, err := s.eventsAfter(ctx, tx, order, folded)
+	if err != nil {
+		return 0, err
+	}
 	for _, id := range order {
-		if err := s.foldLoggedCase(wctx, tx, latest[id], env, sums); err != nil {
+		if err := s.foldLoggedCase(wctx, tx, latest[id], folded[id], events[id], env, sums); err != nil {
 			return 0, err
 		}
 	}
@@ -256,33 +267,120 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (int, error) {
 	return len(log), nil
 }
 
-// foldLoggedCase folds the case's events after its record in sv_cases,
-// writes its rows that changed and adds its cells to sums.
-func (s *Store) foldLoggedCase(ctx context.Context, tx *sql.Tx, r *logRow, env supervision.Env, sums map[rollupCell]int64) error {
+// foldedRow is a case's row in sv_cases as a fold reads it.
+type foldedRow struct {
+	dims supervision.Dims
+	raw  string
+	seq  int
+}
+
+// idChunk is the most cases one statement of a fold names.
+const idChunk = 500
+
+// placeholders returns "$1, $2, … $n".
+func placeholders(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(i + 1))
+	}
+	return b.String()
+}
+
+// idArgs returns ids as statement arguments.
+func idArgs(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+// foldedRecords reads the sv_cases rows of the cases ids: a statement per
+// idChunk cases (on PostgreSQL a round trip each, not one per case).
+func (s *Store) foldedRecords(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]*foldedRow, error) {
+	out := make(map[int64]*foldedRow, len(ids))
+	for chunk := range slices.Chunk(ids, idChunk) {
+		rows, err := tx.QueryContext(ctx, `SELECT case_id, department, item, hall, record, seq FROM sv_cases
+			WHERE case_id IN (`+placeholders(len(chunk))+`)`, idArgs(chunk)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			f := &foldedRow{}
+			if err := rows.Scan(&id, &f.dims.Department, &f.dims.Item, &f.dims.Hall, &f.raw, &f.seq); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = f
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// eventsAfter reads the events of the cases ids after the one each is
+// folded to, in order.
+func (s *Store) eventsAfter(ctx context.Context, tx *sql.Tx, ids []int64, folded map[int64]*foldedRow) (map[int64][]casework.Event, error) {
+	out := make(map[int64][]casework.Event, len(ids))
+	for chunk := range slices.Chunk(ids, idChunk) {
+		rows, err := tx.QueryContext(ctx, `SELECT seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash, case_id
+			FROM case_events WHERE case_id IN (`+placeholders(len(chunk))+`) ORDER BY case_id, seq`, idArgs(chunk)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			e, err := scanEvent(rows, &id)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if f := folded[id]; f == nil || e.Seq > f.seq {
+				out[id] = append(out[id], e)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// foldLoggedCase folds the case's events after its record in sv_cases (f,
+// nil if it has none), writes its rows that changed and adds its cells to
+// sums.
+func (s *Store) foldLoggedCase(ctx context.Context, tx *sql.Tx, r *logRow, f *foldedRow, events []casework.Event,
+	env supervision.Env, sums map[rollupCell]int64) error {
+	if len(events) == 0 {
+		return nil // nothing after what is folded
+	}
 	id := r.caseID.Int64
 	old := svState{dims: r.dims(), record: &supervision.Record{}}
-	var raw string
-	var seq int
-	err := tx.QueryRowContext(ctx, svFoldedQuery, id).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw, &seq)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return err
-	default:
-		if rec, ok := s.records.get(id, raw); ok {
+	if f != nil {
+		old.dims = f.dims
+		if rec, ok := s.records.get(id, f.raw); ok {
 			old.record = rec // as this node's last fold wrote it
-		} else if err := old.record.DecodeJSON([]byte(raw)); err != nil {
+		} else if err := old.record.DecodeJSON([]byte(f.raw)); err != nil {
 			return err
 		}
 		old.saved = true
 	}
-	rec, last, err := s.foldCase(ctx, tx, id, seq, r.facts(), old.record, env)
-	if err != nil || last == seq {
-		return err // nothing after what is folded
+	next := svState{dims: r.dims(), record: old.record.Clone()} // old stays as counted
+	facts := r.facts()
+	for i := range events {
+		next.record.Fold(&events[i], facts, env)
 	}
-	next := svState{dims: r.dims(), record: rec}
 	addCells(sums, rollupAdds(old, next))
-	return s.writeCaseRows(ctx, tx, id, last, r.number.String, old, next, "")
+	return s.writeCaseRows(ctx, tx, id, events[len(events)-1].Seq, r.number.String, old, next, "")
 }
 
 // deleteLogRows deletes the folded rows: by id, since on PostgreSQL a row
