@@ -142,31 +142,20 @@ func benchPromisedCase(b *testing.B, clients int) {
 				b.ResetTimer()
 				cpu0, w0, trips0 := cpuTime(), writtenBytes(), st.RoundTrips()
 				var intakeTrips, stepTrips int64 // PostgreSQL's round trips, one case at a time
-				cases := make(chan struct{}, b.N)
-				for range b.N {
-					cases <- struct{}{}
-				}
-				close(cases)
-				var wg sync.WaitGroup
-				for range clients {
-					wg.Go(func() {
-						for range cases {
-							t0 := st.RoundTrips()
-							n := h.intake(b)
-							t1 := st.RoundTrips()
-							for _, step := range wholeCase {
-								if _, err := h.svc.Act(h.as[step.who], n, step.action, step.in, 0); err != nil {
-									b.Errorf("%s: %v", step.action, err)
-									return
-								}
-							}
-							if clients == 1 {
-								intakeTrips, stepTrips = intakeTrips+t1-t0, stepTrips+st.RoundTrips()-t1
-							}
+				spread(b.N, clients, func() {
+					t0 := st.RoundTrips()
+					n := h.intake(b)
+					t1 := st.RoundTrips()
+					for _, step := range wholeCase {
+						if _, err := h.svc.Act(h.as[step.who], n, step.action, step.in, 0); err != nil {
+							b.Errorf("%s: %v", step.action, err)
+							return
 						}
-					})
-				}
-				wg.Wait()
+					}
+					if clients == 1 {
+						intakeTrips, stepTrips = intakeTrips+t1-t0, stepTrips+st.RoundTrips()-t1
+					}
+				})
 				transitions := b.N * (1 + len(wholeCase))
 				// CPU time is the steadier measure on a shared machine.
 				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(transitions), "cpu-µs/transition")
@@ -184,6 +173,24 @@ func benchPromisedCase(b *testing.B, clients int) {
 			})
 		}
 	}
+}
+
+// spread calls fn n times over clients goroutines and waits for them.
+func spread(n, clients int, fn func()) {
+	calls := make(chan struct{}, n)
+	for range n {
+		calls <- struct{}{}
+	}
+	close(calls)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for range calls {
+				fn()
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // wholeCase runs one case from intake to archive.
@@ -234,20 +241,7 @@ func BenchmarkRollupsCost(b *testing.B) {
 					n := min(chunk, b.N-done)
 					for i, h := range halls {
 						t0, c0 := time.Now(), cpuTime()
-						cases := make(chan struct{}, n)
-						for range n {
-							cases <- struct{}{}
-						}
-						close(cases)
-						var wg sync.WaitGroup
-						for range clients {
-							wg.Go(func() {
-								for range cases {
-									h.wholeCase(b)
-								}
-							})
-						}
-						wg.Wait()
+						spread(n, clients, func() { h.wholeCase(b) })
 						if i == 0 {
 							if err := stores[0].FoldRollupLog(context.Background()); err != nil {
 								b.Fatal(err)
