@@ -152,7 +152,13 @@ func (s *Store) FoldRollupLog(ctx context.Context) error {
 // settleLog folds the log before a read of the supervision tables, so
 // that the read counts every change committed before it began. Reading
 // that the log is empty costs one indexed probe.
+//
+// A read-only store (a SQLite file opened with mode=ro) cannot fold: it
+// reads the tables as the last fold left them.
 func (s *Store) settleLog(ctx context.Context) error {
+	if s.readOnly {
+		return nil
+	}
 	var id int64
 	err := s.read.QueryRowContext(ctx, anyLogQuery).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -157,4 +158,31 @@ func TestRollupLogFoldsInBackground(t *testing.T) {
 			t.Errorf("%d cases folded into sv_cases, want most of %d", got, store.LogFoldRows+10)
 		}
 	})
+}
+
+// TestRollupLogReadOnly: a SQLite file opened read-only (mode=ro) reads
+// the figures as the last fold left them: it cannot fold, and does not
+// fail for it.
+func TestRollupLogReadOnly(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "ow.db")
+	st, err := store.Open(ctx, path, clock.At(start))
+	must(t, err)
+	_, err = st.Migrate(ctx)
+	must(t, err)
+	must(t, st.UseKeys(ctx, storetest.Keyring(t)))
+	must(t, st.Load(ctx, demoSeed(), "test"))
+	svCase(t, st)
+	must(t, st.Close())
+	ro, err := store.Open(ctx, "file:"+path+"?mode=ro", clock.At(start))
+	must(t, err)
+	defer ro.Close()
+	if got := count(t, ro, `SELECT COUNT(*) FROM sv_log`); got == 0 {
+		t.Fatal("the log was folded before the file was closed: nothing to check")
+	}
+	day := supervision.Day(start)
+	if _, err := ro.Sums(ctx, store.FigureQuery{From: day, To: day, Group: supervision.ByDepartment},
+		[]supervision.Metric{supervision.MetricIntake}, ""); err != nil {
+		t.Fatalf("figures on a read-only file with the log unfolded: %v", err)
+	}
 }
