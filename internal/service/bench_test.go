@@ -142,31 +142,20 @@ func benchPromisedCase(b *testing.B, clients int) {
 				b.ResetTimer()
 				cpu0, w0, trips0 := cpuTime(), writtenBytes(), st.RoundTrips()
 				var intakeTrips, stepTrips int64 // PostgreSQL's round trips, one case at a time
-				cases := make(chan struct{}, b.N)
-				for range b.N {
-					cases <- struct{}{}
-				}
-				close(cases)
-				var wg sync.WaitGroup
-				for range clients {
-					wg.Go(func() {
-						for range cases {
-							t0 := st.RoundTrips()
-							n := h.intake(b)
-							t1 := st.RoundTrips()
-							for _, step := range wholeCase {
-								if _, err := h.svc.Act(h.as[step.who], n, step.action, step.in, 0); err != nil {
-									b.Errorf("%s: %v", step.action, err)
-									return
-								}
-							}
-							if clients == 1 {
-								intakeTrips, stepTrips = intakeTrips+t1-t0, stepTrips+st.RoundTrips()-t1
-							}
+				spread(b.N, clients, func() {
+					t0 := st.RoundTrips()
+					n := h.intake(b)
+					t1 := st.RoundTrips()
+					for _, step := range wholeCase {
+						if _, err := h.svc.Act(h.as[step.who], n, step.action, step.in, 0); err != nil {
+							b.Errorf("%s: %v", step.action, err)
+							return
 						}
-					})
-				}
-				wg.Wait()
+					}
+					if clients == 1 {
+						intakeTrips, stepTrips = intakeTrips+t1-t0, stepTrips+st.RoundTrips()-t1
+					}
+				})
 				transitions := b.N * (1 + len(wholeCase))
 				// CPU time is the steadier measure on a shared machine.
 				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(transitions), "cpu-µs/transition")
@@ -181,6 +170,93 @@ func benchPromisedCase(b *testing.B, clients int) {
 					}
 				}
 				report(b, st, transitions)
+			})
+		}
+	}
+}
+
+// spread calls fn n times over clients goroutines and waits for them.
+func spread(n, clients int, fn func()) {
+	calls := make(chan struct{}, n)
+	for range n {
+		calls <- struct{}{}
+	}
+	close(calls)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for range calls {
+				fn()
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// wholeCase runs one case from intake to archive.
+func (h *benchHall) wholeCase(b *testing.B) {
+	n := h.intake(b)
+	for _, step := range wholeCase {
+		if _, err := h.svc.Act(h.as[step.who], n, step.action, step.in, 0); err != nil {
+			b.Fatalf("%s: %v", step.action, err)
+		}
+	}
+}
+
+// BenchmarkRollupsCost measures what the supervision rollups cost the
+// lifecycle (issue 12: the transition rate at most 10% lower than
+// without them) as a paired comparison: whole promised cases on two fresh
+// databases, one with the rollups and one without (store.WithoutRollups),
+// in alternating chunks of 40 cases, one case at a time and eight at
+// once. A chunk with the rollups ends when its supervision log is folded
+// (store.FoldRollupLog), so the folds' time is theirs. On a machine whose
+// disk and neighbours vary minute to minute, BenchmarkPromisedCase's two
+// runs, a minute apart, can differ by more than the rollups cost; here
+// both see the same minutes.
+//
+//	go test -run '^$' -bench RollupsCost -benchtime 1000x ./internal/service/
+func BenchmarkRollupsCost(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		for _, clients := range []int{1, 8} {
+			b.Run(string(d)+"/"+strconv.Itoa(clients), func(b *testing.B) {
+				var halls [2]*benchHall // with the rollups, without
+				var stores [2]*store.Store
+				for i := range halls {
+					stores[i] = storetest.Open(b, d, nil)
+					halls[i] = newBenchHall(b, stores[i])
+					if i == 1 {
+						for k, ctx := range halls[i].as {
+							halls[i].as[k] = store.WithoutRollups(ctx)
+						}
+					}
+					halls[i].wholeCase(b) // warm the caches
+				}
+				if err := stores[0].FoldRollupLog(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				const chunk = 40
+				var spent, cpu [2]time.Duration
+				b.ResetTimer()
+				for done := 0; done < b.N; done += chunk {
+					n := min(chunk, b.N-done)
+					for i, h := range halls {
+						t0, c0 := time.Now(), cpuTime()
+						spread(n, clients, func() { h.wholeCase(b) })
+						if i == 0 {
+							if err := stores[0].FoldRollupLog(context.Background()); err != nil {
+								b.Fatal(err)
+							}
+						}
+						spent[i] += time.Since(t0)
+						cpu[i] += cpuTime() - c0
+					}
+				}
+				transitions := float64(b.N * (1 + len(wholeCase)))
+				b.ReportMetric(transitions/spent[0].Seconds(), "rollups-transitions/s")
+				b.ReportMetric(transitions/spent[1].Seconds(), "bare-transitions/s")
+				b.ReportMetric(100*(1-spent[1].Seconds()/spent[0].Seconds()), "rate-lower-%")
+				b.ReportMetric(float64(cpu[0].Microseconds())/transitions, "rollups-cpu-µs/transition")
+				b.ReportMetric(float64(cpu[1].Microseconds())/transitions, "bare-cpu-µs/transition")
 			})
 		}
 	}

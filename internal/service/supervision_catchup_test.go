@@ -33,7 +33,7 @@ func TestCatchUpRollups(t *testing.T) {
 			t.Fatalf("whole rollups: %d missing, %+v, %v", missing, rep, err)
 		}
 		// The database as it was before the rollups: cases, no figures.
-		for _, q := range []string{"DELETE FROM sv_rollup", "DELETE FROM sv_hold", "DELETE FROM sv_steps", "DELETE FROM sv_cases",
+		for _, q := range []string{"DELETE FROM sv_log", "DELETE FROM sv_rollup", "DELETE FROM sv_hold", "DELETE FROM sv_steps", "DELETE FROM sv_cases",
 			"DELETE FROM counters WHERE name = 'supervision:rollups'"} {
 			if _, err := st.DB().ExecContext(ctx, q); err != nil {
 				t.Fatal(err)

@@ -40,12 +40,7 @@ const (
 	numberCaseQueryPG = `WITH n AS (` + nextCounterQuery + `) SELECT n.value, nextval(pg_get_serial_sequence('cases', 'id')) FROM n`
 	insertNoticeQuery = `INSERT INTO notifications (case_id, account_id, recipient, recipient_sealed, subject, body, created_at, next_attempt_at, kind)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`
-	loadCaseQuery = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
-	// loadCaseRollupQuery is loadCaseQuery with the case's supervision
-	// row (svRow), read together for a change: one read fewer (on
-	// PostgreSQL one round trip fewer) per transition.
-	loadCaseRollupQuery = `SELECT c.id, c.check_code, c.version, c.last_seq, c.last_hash, c.data, v.department, v.item, v.hall, v.record
-		FROM cases c LEFT JOIN sv_cases v ON v.case_id = c.id WHERE c.number = $1`
+	loadCaseQuery   = `SELECT id, check_code, version, last_seq, last_hash, data FROM cases WHERE number = $1`
 	updateCaseQuery = `UPDATE cases SET state = $1, version = $2, updated_at = $3, next_due = $4, supply_by = $5,
 		last_seq = $6, last_hash = $7, data = $8, hall_code = $11, pickup_hall = $12, applicant_phone = $13, received_by = $14
 		WHERE id = $9 AND version = $10`
@@ -248,7 +243,7 @@ func (s *Store) createCasePrepared(ctx context.Context, tx *sql.Tx, c *casework.
 	if err := s.syncTrip(ctx, tx, c); err != nil {
 		return err
 	}
-	if err := s.rollUp(ctx, tx, c, ev, nil); err != nil {
+	if err := s.rollUp(ctx, tx, c, ev); err != nil {
 		return err
 	}
 	if err := s.writeCaseLedger(ctx, tx, c, ev); err != nil {
@@ -446,14 +441,12 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 	err := func() error {
 		var c *casework.Case
 		var prev *casework.Event
-		var sv *svRow
 		bulk := bulkOf(ctx)
 		if lc := bulk.liveCase(number); lc != nil {
 			c, prev = lc.c, &lc.last // a batch's case, as its last change left it
 		} else {
 			var err error
-			sv = &svRow{}
-			if c, prev, err = s.loadCase(s.rowTx(ctx, tx, loadCaseRollupQuery, number), number, sv.dests()...); err != nil {
+			if c, prev, err = s.loadCase(s.rowTx(ctx, tx, loadCaseQuery, number), number); err != nil {
 				return err
 			}
 		}
@@ -502,7 +495,7 @@ func (s *Store) updateCaseTx(ctx context.Context, tx *sql.Tx, number string, cha
 		if err := s.syncTrip(ctx, tx, c); err != nil {
 			return err
 		}
-		if err := s.rollUp(ctx, tx, c, ev, sv); err != nil {
+		if err := s.rollUp(ctx, tx, c, ev); err != nil {
 			return err
 		}
 		if err := s.writeCaseLedger(ctx, tx, c, ev); err != nil {
@@ -546,11 +539,11 @@ func versionMoved(number string) func(error) error {
 }
 
 // loadCase reads a case and the end of its event chain (seq and hash).
-func (s *Store) loadCase(row *sql.Row, number string, more ...any) (*casework.Case, *casework.Event, error) {
+func (s *Store) loadCase(row *sql.Row, number string) (*casework.Case, *casework.Event, error) {
 	var c casework.Case
 	var last casework.Event
 	var data string
-	err := row.Scan(append([]any{&c.ID, &c.CheckCode, &c.Version, &last.Seq, &last.Hash, &data}, more...)...)
+	err := row.Scan(&c.ID, &c.CheckCode, &c.Version, &last.Seq, &last.Hash, &data)
 	if err != nil {
 		return nil, nil, notFound(err, casework.UnknownCase(number).Message)
 	}

@@ -50,6 +50,19 @@ func (s *Store) CaseLedgerThroughSQL(ctx context.Context, q LedgerQuery, each fu
 	return s.caseLedgerRows(ctx, query, args, q.RevealIDs, each)
 }
 
-// CaseRecordQuery is the statement CaseRecord reads a case's record with
-// (tests).
-const CaseRecordQuery = caseRecordQuery
+// CaseRecordQueries are the statements CaseRecord reads a case's record
+// with (tests).
+var CaseRecordQueries = []string{caseLogQuery, svFoldedQuery}
+
+// EncodeLogCells encodes rows as the cells of a supervision log row
+// (rollup_log.go) (tests).
+func EncodeLogCells(rows []RollupRow) []byte {
+	sums := map[rollupCell]int64{}
+	for _, r := range rows {
+		sums[rollupCell{r.Dim, r.Grain, r.Day, r.Department, r.Key, r.Metric}] += r.N
+	}
+	return encodeCells(sums)
+}
+
+// LogFoldRows is logFoldRows (tests).
+const LogFoldRows = logFoldRows

@@ -28,7 +28,7 @@ import (
 //     kept per write and told after the COMMIT, for the writes whose
 //     savepoint was released only;
 //   - the supervision rollup cells each write collects are merged over the
-//     group and written once, last (rollup_flush.go); no data can make
+//     group and logged once, last (rollup_flush.go, rollup_log.go); no data can make
 //     that statement fail, so it fails only when the database does, and
 //     then the whole group fails, as a failed COMMIT does;
 //   - a write whose context ended before it started is not run; once
@@ -250,7 +250,7 @@ func (s *Store) runGroup(batch []*groupWrite) {
 		return
 	}
 	if len(sums) > 0 {
-		if err := s.writeRollupCells(context.Background(), tx, sums); err != nil {
+		if err := s.logCells(context.Background(), tx, sums); err != nil {
 			s.failGroup(tx, batch, mapErr(err, "transaction"))
 			return
 		}
@@ -270,6 +270,7 @@ func (s *Store) runGroup(batch []*groupWrite) {
 			s.fireHooks(w.hooks)
 		}
 	}
+	s.maybeFoldLog()
 }
 
 // runWrite runs one write in its savepoint: released if fn succeeded,

@@ -57,7 +57,7 @@ import (
 // (the words after its FROMs and JOINs, taken from its text so that they
 // follow its changes): it waits for the queue only if a queued statement
 // names one of them.
-var quietReads = readTables(loadCaseQuery, loadCaseRollupQuery, itemRefQuery, svLoadCaseQuery, clerkWindowsQuery)
+var quietReads = readTables(loadCaseQuery, itemRefQuery, clerkWindowsQuery)
 
 func readTables(queries ...string) map[string][]string {
 	m := map[string][]string{}

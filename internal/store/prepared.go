@@ -21,7 +21,7 @@ type stmtCache struct {
 }
 
 // hotWrites are the statements of every transition.
-var hotWrites = []string{nextCounterQuery, itemRefQuery, insertCaseQuery, loadCaseQuery, loadCaseRollupQuery, updateCaseQuery, insertEventQuery, insertDocumentQuery, insertNoticeQuery, upsertCaseLedgerQuery}
+var hotWrites = []string{nextCounterQuery, itemRefQuery, insertCaseQuery, loadCaseQuery, updateCaseQuery, insertEventQuery, insertDocumentQuery, insertNoticeQuery, upsertCaseLedgerQuery}
 
 // prepareWrites prepares the hot statements on the writer, at open.
 func (s *Store) prepareWrites(ctx context.Context) error {
@@ -36,7 +36,7 @@ func (s *Store) prepareWrites(ctx context.Context) error {
 	// webhook queue,
 	// where the schema has their tables (a database migrated to an older version has not; those run
 	// unprepared).
-	queries := []string{svLoadCaseQuery, svSaveCaseQuery, svSaveRecordQuery, svTakeStepQuery, svHoldMinutesQuery, svDeleteStepQuery, svDeleteHoldQuery, clerkWindowsQuery,
+	queries := []string{insertLogCaseQuery, insertLogCellsQuery, svSaveCaseQuery, svSaveRecordQuery, svTakeStepQuery, svHoldMinutesQuery, svDeleteStepQuery, svDeleteHoldQuery, clerkWindowsQuery,
 		queueWebhookQuery} // every event's webhook deliveries: unprepared, it cost nine times the event's own insert
 	if s.dialect == SQLite { // pgx keeps its own cache of prepared statements
 		queries = append(queries, savepointQuery, releaseQuery, rollbackToQuery) // group_commit.go

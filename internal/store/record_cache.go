@@ -6,20 +6,20 @@ import (
 	"github.com/onewindow/onewindow/internal/supervision"
 )
 
-// Every change of a case reads its supervision record (sv_cases.record,
-// JSON) with the case and decodes it before folding the change in: the
-// slowest part of the rollups in the change. So the store keeps the record
-// each change wrote, folded, for the cases changed last, and a change that
-// reads back the very text its case's last change wrote takes the folded
-// record instead of decoding it.
+// Every fold of a case (rollup_log.go) reads its supervision record
+// (sv_cases.record, JSON) and decodes it before folding the case's new
+// events in. So the store keeps the record each fold wrote, folded, for
+// the cases folded last, and a fold that reads back the very text its
+// case's last fold on this node wrote takes the folded record instead of
+// decoding it.
 //
 // The text read is the key, not the case's version: whatever wrote the
-// row (another node, a rebuild folding with other working hours, a change
+// row (another node, a rebuild folding with other working hours, a fold
 // rolled back after it wrote, alone or in a failed savepoint of a group
 // commit), the record is used only when the row holds the text it was
 // encoded to, and so when decoding that text would give it. So an entry
-// needs no publishing on commit: one whose change rolled back is never
-// read back, and is replaced by the next change of its case.
+// needs no publishing on commit: one whose fold rolled back is never read
+// back, and is replaced by the next fold of its case.
 
 // recordCacheSlots is how many cases' records the store keeps: a slot
 // per case id modulo its size, the case changed last in it kept.

@@ -76,21 +76,25 @@ func sameAsRebuilt(t *testing.T, st *store.Store, number string) {
 	}
 }
 
-// TestRecordCacheHit: a case changed on one node takes its record as its
-// last change left it, not decoded, and counts what decoding would have.
+// TestRecordCacheHit: a case folded on one node (rollup_log.go) folds on
+// from its record as its last fold there left it, not decoded, and counts
+// what decoding would have.
 func TestRecordCacheHit(t *testing.T) {
 	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
 		ctx := t.Context()
 		must(t, st.Load(ctx, demoSeed(), "test"))
 		n := svCase(t, st)
+		must(t, st.FoldRollupLog(ctx))
 		before := st.RecordCacheStats()
 		_, err := st.UpdateCase(ctx, n, svStep(casework.ActHandover, "shenpi", start.Add(4*time.Hour), casework.Received, map[string]any{"on_time": false}))
 		must(t, err)
+		must(t, st.FoldRollupLog(ctx))
 		_, err = st.UpdateCase(ctx, n, svStep(casework.ActAccept, "shenpi", start.Add(26*time.Hour), casework.Accepted,
 			map[string]any{"decide_by": start.AddDate(0, 0, 7)}))
 		must(t, err)
+		must(t, st.FoldRollupLog(ctx))
 		if got := st.RecordCacheStats(); got.Hits-before.Hits != 2 || got.Misses != before.Misses {
-			t.Errorf("two changes after the intake: %+v, then %+v; want two hits", before, got)
+			t.Errorf("two folds after the intake's: %+v, then %+v; want two hits", before, got)
 		}
 		sameAsRebuilt(t, st, n)
 	})
@@ -128,8 +132,8 @@ func TestRecordCacheRolledBack(t *testing.T) {
 	})
 }
 
-// TestRecordCacheOtherNode: a case changed on another node in between is
-// decoded again, never taken as this node's last change left it.
+// TestRecordCacheOtherNode: a case folded on another node in between is
+// decoded again, never taken as this node's last fold left it.
 func TestRecordCacheOtherNode(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
@@ -140,15 +144,18 @@ func TestRecordCacheOtherNode(t *testing.T) {
 			n := svCase(t, a)
 			_, err := a.UpdateCase(ctx, n, svStep(casework.ActHandover, "shenpi", start.Add(time.Hour), casework.Received, map[string]any{}))
 			must(t, err)
+			must(t, a.FoldRollupLog(ctx))
 			_, err = b.UpdateCase(ctx, n, svStep(casework.ActAccept, "shenpi", start.Add(2*time.Hour), casework.Accepted,
 				map[string]any{"decide_by": start.AddDate(0, 0, 7)}))
 			must(t, err)
+			must(t, b.FoldRollupLog(ctx))
 			before := a.RecordCacheStats()
 			_, err = a.UpdateCase(ctx, n, svStep(casework.ActDecide, "shenpi", start.AddDate(0, 0, 2), casework.Decided,
 				map[string]any{"outcome": "approve"}))
 			must(t, err)
+			must(t, a.FoldRollupLog(ctx))
 			if got := a.RecordCacheStats(); got.Misses-before.Misses != 1 || got.Hits != before.Hits {
-				t.Errorf("a change after another node's: %+v, then %+v; want one miss", before, got)
+				t.Errorf("a fold after another node's: %+v, then %+v; want one miss", before, got)
 			}
 			sameAsRebuilt(t, a, n)
 		})

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -46,30 +45,14 @@ func (s *Store) rollupShard() int {
 const rollupBatch = 500
 
 // pendingRollups is what a transaction run by update collects for its
-// end: the rollup cells it adds to and, on PostgreSQL, the cases whose
-// rows (steps, holding time, moves, record) it changes.
+// end: the rollup cells it adds to.
 type pendingRollups struct {
 	cells map[rollupCell]int64
-	cases map[int64]*caseRollup // PostgreSQL only; nil on SQLite
-	order []int64               // cases in the order first changed
 }
 
-// caseRollup is a case as the rollups counted it when the transaction
-// first changed it (old, its rows as stored) and as its last change
-// leaves it (next).
-type caseRollup struct {
-	number    string
-	old, next svState
-}
-
-// deferRollups starts collecting tx's rollup cells (and, on PostgreSQL,
-// its cases' rows) until flushRollups.
+// deferRollups starts collecting tx's rollup cells until flushRollups.
 func (s *Store) deferRollups(tx *sql.Tx) {
-	p := &pendingRollups{cells: map[rollupCell]int64{}}
-	if s.dialect == Postgres {
-		p.cases = map[int64]*caseRollup{}
-	}
-	s.rollups.Store(tx, p)
+	s.rollups.Store(tx, &pendingRollups{cells: map[rollupCell]int64{}})
 }
 
 // pendingRollup returns the cells tx collects, if update runs it.
@@ -79,16 +62,6 @@ func (s *Store) pendingRollup(tx *sql.Tx) (map[rollupCell]int64, bool) {
 		return nil, false
 	}
 	return v.(*pendingRollups).cells, true // a transaction is used by one goroutine at a time
-}
-
-// pendingCases returns what tx collects if it also collects its cases'
-// rows (PostgreSQL, run by update), or nil.
-func (s *Store) pendingCases(tx *sql.Tx) *pendingRollups {
-	v, ok := s.rollups.Load(tx)
-	if !ok || v.(*pendingRollups).cases == nil {
-		return nil
-	}
-	return v.(*pendingRollups)
 }
 
 // takeRollupCells stops collecting tx's rollups and returns its cells
@@ -101,42 +74,14 @@ func (s *Store) takeRollupCells(tx *sql.Tx) map[rollupCell]int64 {
 	return v.(*pendingRollups).cells
 }
 
-// flushRollups writes what tx collected, as the last statements of tx,
-// and stops collecting. On PostgreSQL the cases' rows and the cells are
-// sent together: in a pipelined transaction (pg_batch.go) as statements
-// of their own, which join its last batch; else in one statement, one
-// round trip for all of a transition's rollups.
+// flushRollups logs the cells tx collected (rollup_log.go), as the last
+// statement of tx, and stops collecting.
 func (s *Store) flushRollups(ctx context.Context, tx *sql.Tx) error {
 	v, ok := s.rollups.LoadAndDelete(tx)
 	if !ok {
 		return nil
 	}
-	p := v.(*pendingRollups)
-	if p.cases == nil {
-		return s.writeRollupCells(ctx, tx, p.cells)
-	}
-	var ops []svOp
-	octx := context.WithValue(ctx, svCollectKey{}, &ops)
-	for _, id := range p.order {
-		cr := p.cases[id]
-		if err := s.writeCaseRollup(octx, tx, id, cr.number, cr.old, cr.next); err != nil {
-			return err
-		}
-	}
-	if err := s.writeRollupCells(octx, tx, p.cells); err != nil {
-		return err
-	}
-	if on, _ := ctx.Value(pipelinedKey{}).(bool); on {
-		// Their texts stay few (prepared once per connection); combined,
-		// each new shape of a transaction would be described first.
-		for _, op := range ops {
-			if _, err := tx.ExecContext(ctx, op.query, op.args...); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return s.execOps(ctx, tx, ops)
+	return s.logCells(ctx, tx, v.(*pendingRollups).cells)
 }
 
 // forgetRollups stops collecting tx's rollups (it rolled back).
@@ -260,15 +205,7 @@ func (s *Store) writeRollupCells(ctx context.Context, tx *sql.Tx, sums map[rollu
 			cells = append(cells, c)
 		}
 	}
-	slices.SortFunc(cells, func(a, b rollupCell) int {
-		switch {
-		case a.less(b):
-			return -1
-		case b.less(a):
-			return 1
-		}
-		return 0
-	})
+	sortCells(cells)
 	if s.dialect != Postgres {
 		args := make([]any, 0, len(cells)*svAdd.cols)
 		for _, c := range cells {

@@ -54,8 +54,11 @@ type Store struct {
 	schema  schemaProvider  // for SchemaVersion
 	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
 	records recordCache     // the supervision records of the cases changed last, folded: record_cache.go
-	gc      groupState      // SQLite: the group committer, see group_commit.go
-	trips   *atomic.Int64   // PostgreSQL: round trips so far, see pg_trips.go; SQLite: nil
+	folder  logFolder       // the background folds of the supervision log: rollup_log.go
+	// readOnly: a SQLite file opened with mode=ro (it folds no log).
+	readOnly bool
+	gc       groupState    // SQLite: the group committer, see group_commit.go
+	trips    *atomic.Int64 // PostgreSQL: round trips so far, see pg_trips.go; SQLite: nil
 
 	// itemRefs maps an itemRefKey to the item version's [id, department
 	// id], read committed (prepareCase in cases.go).
@@ -160,7 +163,8 @@ func openSQLite(ctx context.Context, dsn string, clk clock.Clock) (*Store, error
 	s := newStore(SQLite, write, read, clk)
 	s.path = path
 	s.gc.active = grouped
-	if mode != "ro" {
+	s.readOnly = mode == "ro"
+	if !s.readOnly {
 		s.GroupCommit(true)
 	}
 	return s, nil
@@ -202,6 +206,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx)
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.stopFolding()
 	s.GroupCommit(false)
 	s.closeStatements()
 	err := s.write.Close()
@@ -259,6 +264,7 @@ func (s *Store) updateOwn(ctx context.Context, fn func(tx *sql.Tx) error) error 
 		return mapErr(err, "commit")
 	}
 	s.ended(tx, true)
+	s.maybeFoldLog()
 	return nil
 }
 

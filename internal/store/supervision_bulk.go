@@ -130,7 +130,7 @@ func (s *Store) flushBulkRollup(ctx context.Context, tx *sql.Tx, bulk *bulkRollu
 			return err
 		}
 		if _, err := s.execTx(ctx, tx, svSaveCaseQuery, id, bc.c.Number, next.dims.Department, next.dims.Item, next.dims.Hall,
-			supervision.Day(next.record.Intake), next.record.IntakeBy, string(rec)); err != nil {
+			supervision.Day(next.record.Intake), next.record.IntakeBy, string(rec), bc.events[len(bc.events)-1].Seq); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,9 @@ import (
 // drill-down's status "red" lists them. Ordered by department, case and
 // deadline.
 func (s *Store) RedSteps(ctx context.Context, from, to string, now time.Time) ([]StepCase, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, err
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT number, kind, ord, department, item, hall, by_user, due_at, done_at, late, answer, paused
 		FROM sv_steps WHERE due_day >= $1 AND due_day <= $2
 		AND ((done_at IS NOT NULL AND late) OR (done_at IS NULL AND NOT paused AND due_at < $3))

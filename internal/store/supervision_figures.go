@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -103,6 +104,9 @@ func firstOfMonth(d calendar.Date, add int) calendar.Date {
 // months from the month rows, partial ones from the day rows. With prefix
 // set, the metrics starting with it are read too.
 func (s *Store) Sums(ctx context.Context, q FigureQuery, metrics []supervision.Metric, prefix string) (map[string]map[supervision.Metric]int64, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, err
+	}
 	out := map[string]map[supervision.Metric]int64{}
 	for _, sp := range spans(q.From, q.To) {
 		if err := s.sums(ctx, q, sp, metrics, prefix, out); err != nil {
@@ -176,6 +180,9 @@ func (q FigureQuery) stepWhere(args *[]any, dayCol string) (where, group string)
 // that are still open and past their deadline at now (a paused decision
 // is not).
 func (s *Store) Overdue(ctx context.Context, q FigureQuery, now time.Time) (map[string]map[supervision.Kind]int64, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, err
+	}
 	var args []any
 	where, group := q.stepWhere(&args, "due_day")
 	args = append(args, stamp(now))
@@ -234,6 +241,9 @@ type StepFilter struct {
 
 // Steps lists the steps of a drill-down, by deadline, and their total.
 func (s *Store) Steps(ctx context.Context, f StepFilter) ([]StepCase, int, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, 0, err
+	}
 	var args []any
 	dayCol := "due_day"
 	if f.ByDone {
@@ -315,6 +325,9 @@ type HoldCase struct {
 // HoldCases lists the cases holder held in the query's period and group
 // (GroupKey), most minutes first, with their total count.
 func (s *Store) HoldCases(ctx context.Context, q FigureQuery, groupKey string, holder supervision.Holder, limit, offset int) ([]HoldCase, int, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, 0, err
+	}
 	if q.Group == supervision.ByUser {
 		return nil, 0, apperr.Field("group", "停留时长不按人员分组")
 	}
@@ -354,6 +367,9 @@ func (s *Store) HoldCases(ctx context.Context, q FigureQuery, groupKey string, h
 // HoldSums returns the holding minutes per group and holder from the
 // per-case rows (the drill-down's own source), for checks against Sums.
 func (s *Store) HoldSums(ctx context.Context, q FigureQuery) (map[string]map[supervision.Holder]int64, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, err
+	}
 	var args []any
 	where, group := q.stepWhere(&args, "day")
 	rows, err := s.read.QueryContext(ctx, `SELECT `+group+`, holder, SUM(minutes) FROM sv_hold WHERE `+where+` GROUP BY `+group+`, holder`, args...)
@@ -376,32 +392,61 @@ func (s *Store) HoldSums(ctx context.Context, q FigureQuery) (map[string]map[sup
 	return out, mapErr(rows.Err(), "holding sums")
 }
 
-// caseRecordQuery finds the case's record through the case's number,
-// which cases index (sv_cases.number has no index of its own: one would
-// cost every intake another index write, and only this page reads by it).
-const caseRecordQuery = `SELECT v.department, v.item, v.hall, v.record
-	FROM cases c JOIN sv_cases v ON v.case_id = c.id WHERE c.number = $1`
+// caseLogQuery finds a case through its number, which cases index, and
+// its newest row in the supervision log, if it has one (its groupings and
+// facts now). The log is short: read whole.
+const caseLogQuery = `SELECT c.id, l.department, l.item, l.hall, l.instant, l.promised_days, l.pickup_hall
+	FROM cases c LEFT JOIN sv_log l ON l.id = (SELECT MAX(id) FROM sv_log WHERE case_id = c.id)
+	WHERE c.number = $1`
 
 // CaseRecord returns a case's supervision record (its steps and holding
-// time), as last counted.
+// time) as of its last event: the folded one, with the events the log
+// (rollup_log.go) has not folded yet folded in as it reads. The log is
+// read first: a fold between the two reads leaves sv_cases newer, never
+// older, than the log said.
 func (s *Store) CaseRecord(ctx context.Context, number string) (*supervision.Record, supervision.Dims, error) {
 	var d supervision.Dims
-	var raw string
-	err := s.read.QueryRowContext(ctx, caseRecordQuery, number).
-		Scan(&d.Department, &d.Item, &d.Hall, &raw)
+	var id int64
+	var l logRow
+	err := s.read.QueryRowContext(ctx, caseLogQuery, number).
+		Scan(&id, &l.department, &l.item, &l.hall, &l.instant, &l.promisedDays, &l.pickupHall)
 	if err != nil {
-		return nil, d, notFound(err, "该办件尚无督查记录："+number)
+		return nil, d, notFound(err, "未找到办件："+number)
 	}
 	r := &supervision.Record{}
-	if err := json.Unmarshal([]byte(raw), r); err != nil {
+	var raw string
+	var seq int
+	err = s.read.QueryRowContext(ctx, svFoldedQuery, id).Scan(&d.Department, &d.Item, &d.Hall, &raw, &seq)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) && !l.department.Valid:
+		return nil, d, notFound(err, "该办件尚无督查记录："+number)
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return nil, d, mapErr(err, "case record")
+	default:
+		if err := json.Unmarshal([]byte(raw), r); err != nil {
+			return nil, d, err
+		}
+	}
+	if !l.department.Valid {
+		return r, d, nil // every event folded
+	}
+	env, err := s.foldEnvironment(ctx)
+	if err != nil {
 		return nil, d, err
 	}
-	return r, d, nil
+	if r, _, err = s.foldCase(ctx, s.read, id, seq, l.facts(), r, env); err != nil {
+		return nil, d, mapErr(err, "case record")
+	}
+	return r, l.dims(), nil
 }
 
 // RedCases returns, per department, the cases with a step due in the
 // period that was missed or is open past its deadline at now.
 func (s *Store) RedCases(ctx context.Context, from, to string, now time.Time) (map[string]int64, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, err
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT department, COUNT(DISTINCT case_id) FROM sv_steps
 		WHERE due_day >= $1 AND due_day <= $2 AND (late OR (done_at IS NULL AND NOT paused AND due_at < $3))
 		GROUP BY department`, from, to, stamp(now))
@@ -428,6 +473,9 @@ func scanCounts(rows *sql.Rows) (map[string]int64, error) {
 // IntakeCases lists the cases taken in during the query's period within
 // group key groupKey, by number, with their total.
 func (s *Store) IntakeCases(ctx context.Context, q FigureQuery, groupKey string, limit, offset int) ([]string, int, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, 0, err
+	}
 	var args []any
 	where, group := q.stepWhere(&args, "intake_day")
 	if group == "by_user" {

@@ -76,6 +76,9 @@ type MoveFilter struct {
 // Moves lists the moves of f, longest trips first (pickups by time), and
 // their total.
 func (s *Store) Moves(ctx context.Context, f MoveFilter) ([]MoveCase, int, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, 0, err
+	}
 	args := []any{string(f.Kind), f.Hall, f.From, f.To}
 	where := "kind = $1 AND hall = $2 AND day >= $3 AND day <= $4"
 	if f.Department != "" {

@@ -38,6 +38,9 @@ type OverdueStep struct {
 // OverdueWithoutNotice returns up to limit open steps past their deadline
 // at now that have no supervision notice yet.
 func (s *Store) OverdueWithoutNotice(ctx context.Context, now time.Time, limit int) ([]OverdueStep, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, err
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT s.case_id, s.number, s.department, s.kind, s.ord, s.due_at FROM sv_steps s
 		WHERE s.done_at IS NULL AND NOT s.paused AND s.due_at < $1
 		AND NOT EXISTS (SELECT 1 FROM sv_notices n WHERE n.case_id = s.case_id AND n.step = s.kind AND n.step_ord = s.ord)

@@ -26,7 +26,7 @@ func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
 	// before it are written at the group's end, after this would have
 	// emptied the table, and would then be counted twice.
 	err := s.updateAlone(ctx, func(tx *sql.Tx) error {
-		for _, t := range []string{"sv_rollup", "sv_hold", "sv_steps", "sv_moves", "sv_cases"} {
+		for _, t := range []string{"sv_log", "sv_rollup", "sv_hold", "sv_steps", "sv_moves", "sv_cases"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return err
 			}
@@ -65,6 +65,17 @@ func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
 		}
 		after = ids[len(ids)-1]
 		err = s.update(ctx, func(tx *sql.Tx) error {
+			// The log first: a case's rows are rebuilt from what the
+			// tables hold of it (rollup_log.go).
+			for {
+				n, err := s.foldLog(ctx, tx)
+				if err != nil {
+					return err
+				}
+				if n < logFoldBatch {
+					break
+				}
+			}
 			for _, id := range ids {
 				n, err := s.rebuildCase(ctx, tx, id, env)
 				if err != nil {
@@ -98,6 +109,9 @@ func (s *Store) markRollupsComplete(ctx context.Context) error {
 // missing it says so in a counter, and later calls answer 0 at once (every
 // new change is counted in its own transaction).
 func (s *Store) CasesWithoutRollups(ctx context.Context) (int, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return 0, err
+	}
 	var done int
 	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM counters WHERE name = $1`, rollupsComplete).Scan(&done)
 	if err != nil || done > 0 {
@@ -131,7 +145,7 @@ func (s *Store) rebuildCase(ctx context.Context, tx *sql.Tx, id int64, env super
 		return 0, err
 	}
 	r := &supervision.Record{}
-	n := 0
+	n, seq := 0, 0
 	facts := caseFacts(c)
 	for rows.Next() {
 		e, err := scanEvent(rows)
@@ -140,28 +154,32 @@ func (s *Store) rebuildCase(ctx context.Context, tx *sql.Tx, id int64, env super
 			return 0, err
 		}
 		r.Fold(&e, facts, env)
-		n++
+		n, seq = n+1, e.Seq
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	// What is counted for the case already (a change made while the
+	// What is counted for the case already (a change folded while the
 	// rebuild ran) is replaced, not added to.
-	old := svState{record: &supervision.Record{}}
+	old := svState{dims: caseDims(c), record: &supervision.Record{}}
 	var raw string
-	err = tx.QueryRowContext(ctx, svLoadCaseQuery, id).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw)
+	err = tx.QueryRowContext(ctx, svFoldedQuery, id).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw, new(int))
 	switch {
 	case err == sql.ErrNoRows:
-		old.dims = caseDims(c)
 	case err != nil:
 		return 0, err
 	default:
 		if err := json.Unmarshal([]byte(raw), old.record); err != nil {
 			return 0, err
 		}
+		old.saved = true
 	}
-	return n, s.writeRollup(ctx, tx, id, number, old, svState{dims: caseDims(c), record: r})
+	next := svState{dims: caseDims(c), record: r}
+	if err := s.countRollup(ctx, tx, old, next); err != nil {
+		return 0, err
+	}
+	return n, s.writeCaseRows(ctx, tx, id, seq, number, old, next, "")
 }
 
 // RollupRow is one cell of the rollup table, for comparing a live rollup
@@ -173,6 +191,9 @@ type RollupRow struct {
 
 // RollupRows returns every non-zero rollup cell in order.
 func (s *Store) RollupRows(ctx context.Context) ([]RollupRow, error) {
+	if err := s.settleLog(ctx); err != nil { // the changes logged so far first: rollup_log.go
+		return nil, err
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT dim, grain, day, department, key, metric, SUM(n) FROM sv_rollup
 		GROUP BY dim, grain, day, department, key, metric HAVING SUM(n) <> 0
 		ORDER BY dim, grain, day, department, key, metric`) // a cell is the sum of its shards (rollup_flush.go)

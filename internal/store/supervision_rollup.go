@@ -14,18 +14,18 @@ import (
 	"github.com/onewindow/onewindow/internal/supervision"
 )
 
-// The statements of the supervision rollups, run in every case change.
+// The statements of the supervision rows a fold writes (rollup_log.go).
 const (
-	svLoadCaseQuery = `SELECT department, item, hall, record FROM sv_cases WHERE case_id = $1`
-	svSaveCaseQuery = `INSERT INTO sv_cases (case_id, number, department, item, hall, intake_day, intake_by, record)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	svSaveCaseQuery = `INSERT INTO sv_cases (case_id, number, department, item, hall, intake_day, intake_by, record, seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (case_id) DO UPDATE SET department = excluded.department, item = excluded.item,
-		hall = excluded.hall, intake_day = excluded.intake_day, intake_by = excluded.intake_by, record = excluded.record`
+		hall = excluded.hall, intake_day = excluded.intake_day, intake_by = excluded.intake_by, record = excluded.record,
+		seq = excluded.seq`
 	// A case's record, step or holding day that changes within the same
 	// groupings is updated in the columns that change only: SQLite
 	// rewrites the index entries of every column a SET names, and these
 	// leave the groupings' and days' indexes alone.
-	svSaveRecordQuery = `UPDATE sv_cases SET record = $2 WHERE case_id = $1`
+	svSaveRecordQuery = `UPDATE sv_cases SET record = $2, seq = $3 WHERE case_id = $1`
 	svTakeStepQuery   = `UPDATE sv_steps SET by_user = $4, done_at = $5, done_day = $6, late = $7, answer = $8, paused = $9
 		WHERE case_id = $1 AND kind = $2 AND ord = $3`
 	svHoldMinutesQuery = `UPDATE sv_hold SET minutes = $4 WHERE case_id = $1 AND day = $2 AND holder = $3`
@@ -194,24 +194,6 @@ func skipRollups(ctx context.Context) bool {
 	return skip
 }
 
-// svRow is a case's sv_cases row read with the case itself
-// (loadCaseRollupQuery): all NULL when the rollups have not counted it.
-type svRow struct {
-	department, item, hall, record sql.NullString
-}
-
-func (r *svRow) dests() []any { return []any{&r.department, &r.item, &r.hall, &r.record} }
-
-// scan gives the row as svLoadCaseQuery's Scan would: sql.ErrNoRows when
-// there is none.
-func (r *svRow) scan(d *supervision.Dims, record *string) error {
-	if !r.record.Valid {
-		return sql.ErrNoRows
-	}
-	d.Department, d.Item, d.Hall, *record = r.department.String, r.item.String, r.hall.String, r.record.String
-	return nil
-}
-
 // svState is a case as the rollups last counted it.
 type svState struct {
 	dims   supervision.Dims
@@ -231,84 +213,60 @@ func caseDims(c *casework.Case) supervision.Dims {
 	return supervision.Dims{Department: c.DepartmentCode, Item: c.ItemCode, Hall: c.HallCode}
 }
 
-// rollUp counts the event ev of case c in the supervision figures, in the
-// transaction of the change: it folds the event into the case's record and
-// writes the difference the change makes to the rollups, the steps and the
-// holding time.
-func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event, sv *svRow) error {
+// rollUp counts the event ev of case c in the supervision figures: in the
+// transaction of the change it logs the case (rollup_log.go), and the
+// event is folded into the case's record, rows and cells from there.
+func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
 	if skipRollups(ctx) {
 		return nil // measuring what the rollups cost: see WithoutRollups
 	}
 	if deferRollup(ctx, c, ev) {
 		return nil // a batch's new case: folded once, when the batch ends
 	}
-	env, err := s.foldEnvironment(ctx)
-	if err != nil {
-		return err
-	}
-	// On PostgreSQL a transaction's case rows are written with its cells,
-	// in one statement at its end (rollup_flush.go): a case changed twice
-	// in it folds on from its pending state.
-	p := s.pendingCases(tx)
-	if p != nil {
-		if cr, ok := p.cases[c.ID]; ok {
-			next := svState{dims: caseDims(c), record: cr.next.record.Clone()}
-			next.record.Fold(ev, caseFacts(c), env)
-			prev := cr.next
-			cr.next = next
-			return s.countRollup(ctx, tx, prev, next)
-		}
-	}
-	old := svState{record: &supervision.Record{}}
-	var raw string
-	switch {
-	case ev.Seq == 1:
-		err = sql.ErrNoRows // a new case: nothing counted yet
-	case sv != nil: // read with the case
-		err = sv.scan(&old.dims, &raw)
-	default:
-		err = s.rowTx(ctx, tx, svLoadCaseQuery, c.ID).Scan(&old.dims.Department, &old.dims.Item, &old.dims.Hall, &raw)
-	}
-	switch {
-	case err == sql.ErrNoRows && ev.Seq > 1:
-		// A case from before the rollups (or one a rebuild has not reached
-		// yet): count its earlier events first.
-		old.dims = caseDims(c)
-		if err := s.foldEarlier(ctx, tx, c, ev.Seq, old.record, env); err != nil {
-			return err
-		}
-	case err == sql.ErrNoRows:
-	case err != nil:
-		return err
-	default:
-		if r, ok := s.records.get(c.ID, raw); ok {
-			old.record = r // as its last change here wrote it: record_cache.go
-		} else if err := old.record.DecodeJSON([]byte(raw)); err != nil {
-			return err
-		}
-		old.saved = true
-	}
-	next := svState{dims: caseDims(c), record: old.record.Clone()} // old stays as counted
-	next.record.Fold(ev, caseFacts(c), env)
-	if p != nil {
-		p.cases[c.ID] = &caseRollup{number: c.Number, old: old, next: next}
-		p.order = append(p.order, c.ID)
-		return s.countRollup(ctx, tx, old, next)
-	}
-	return s.writeRollup(ctx, tx, c.ID, c.Number, old, next)
+	return s.logCase(ctx, tx, c, ev.Seq)
 }
 
-// writeRollup writes what changes from old to next: rollup counts, steps,
-// holding rows and the case's record.
-func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, caseID int64, number string, old, next svState) error {
-	if err := s.countRollup(ctx, tx, old, next); err != nil {
-		return err
+// foldCase folds the case's events after its record's (old, folded to
+// event seq, the tables' rows) into next, and returns the last event's
+// number (seq if there is none).
+func (s *Store) foldCase(ctx context.Context, q rowsQueryer, caseID int64, seq int, facts supervision.Facts,
+	old *supervision.Record, env supervision.Env) (*supervision.Record, int, error) {
+	rows, err := q.QueryContext(ctx, foldEventsQuery, caseID, seq)
+	if err != nil {
+		return nil, 0, err
 	}
-	return s.writeCaseRollup(ctx, tx, caseID, number, old, next)
+	defer rows.Close()
+	next := old
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		if next == old {
+			next = old.Clone() // old stays as counted
+		}
+		next.Fold(&e, facts, env)
+		seq = e.Seq
+	}
+	return next, seq, rows.Err()
 }
+
+// rowsQueryer is a transaction or a pool.
+type rowsQueryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// foldEventsQuery is a case's events after an event number, in order.
+const foldEventsQuery = `SELECT seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash
+	FROM case_events WHERE case_id = $1 AND seq > $2 ORDER BY seq`
 
 // countRollup adds what changes from old to next to the rollup counts.
 func (s *Store) countRollup(ctx context.Context, tx *sql.Tx, old, next svState) error {
+	return s.addRollup(ctx, tx, rollupAdds(old, next))
+}
+
+// rollupAdds returns what changes from old to next in the rollup counts.
+func rollupAdds(old, next svState) []dimEntry {
 	var adds []dimEntry
 	if old.dims == next.dims {
 		for _, e := range supervision.Diff(old.record.Entries(), next.record.Entries()) {
@@ -322,12 +280,13 @@ func (s *Store) countRollup(ctx context.Context, tx *sql.Tx, old, next svState) 
 			adds = append(adds, dimEntry{next.dims, e})
 		}
 	}
-	return s.addRollup(ctx, tx, adds)
+	return adds
 }
 
-// writeCaseRollup writes the case's rows that change from old to next:
-// steps, holding time, moves and its record.
-func (s *Store) writeCaseRollup(ctx context.Context, tx *sql.Tx, caseID int64, number string, old, next svState) error {
+// writeCaseRows writes the case's rows that change from old (as the
+// tables hold it) to next, folded to event seq: steps, holding time, moves
+// and its record, raw (its JSON; encoded here when "").
+func (s *Store) writeCaseRows(ctx context.Context, tx *sql.Tx, caseID int64, seq int, number string, old, next svState, raw string) error {
 	if err := s.writeSteps(ctx, tx, caseID, number, old, next); err != nil {
 		return err
 	}
@@ -337,22 +296,26 @@ func (s *Store) writeCaseRollup(ctx context.Context, tx *sql.Tx, caseID int64, n
 	if err := s.writeMoves(ctx, tx, caseID, number, old, next); err != nil {
 		return err
 	}
-	b, err := next.record.EncodeJSON()
-	if err != nil {
-		return err
+	rec := raw
+	if rec == "" {
+		b, err := next.record.EncodeJSON()
+		if err != nil {
+			return err
+		}
+		rec = string(b)
 	}
-	rec := string(b)
+	var err error
 	if old.saved && old.dims == next.dims && old.record.Intake.Equal(next.record.Intake) && old.record.IntakeBy == next.record.IntakeBy {
-		err = s.svExec(ctx, tx, svSaveRecordQuery, caseID, rec)
+		err = s.svExec(ctx, tx, svSaveRecordQuery, caseID, rec, seq)
 	} else {
 		err = s.svExec(ctx, tx, svSaveCaseQuery, caseID, number, next.dims.Department, next.dims.Item, next.dims.Hall,
-			supervision.Day(next.record.Intake), next.record.IntakeBy, rec)
+			supervision.Day(next.record.Intake), next.record.IntakeBy, rec, seq)
 	}
 	if err != nil {
 		return err
 	}
-	// Kept for the case's next change, which takes it only if it reads
-	// back this very text (record_cache.go): next is not changed after.
+	// Kept for the case's next fold, which takes it only if it reads back
+	// this very text (record_cache.go): next is not changed after.
 	s.records.put(caseID, rec, next.record)
 	return nil
 }
@@ -381,10 +344,18 @@ type rollupCell struct {
 	dim, grain, day, department, key, metric string
 }
 
-func (c rollupCell) less(o rollupCell) bool {
-	a := [6]string{c.dim, c.grain, c.day, c.department, c.key, c.metric}
-	b := [6]string{o.dim, o.grain, o.day, o.department, o.key, o.metric}
-	return slices.Compare(a[:], b[:]) < 0
+// fields returns the cell's names in key order.
+func (c rollupCell) fields() [6]string {
+	return [6]string{c.dim, c.grain, c.day, c.department, c.key, c.metric}
+}
+
+// sortCells sorts cells in key order: the global order concurrent
+// transactions lock cells in (rollup_flush.go), and the log's (rollup_log.go).
+func sortCells(cells []rollupCell) {
+	slices.SortFunc(cells, func(a, b rollupCell) int {
+		fa, fb := a.fields(), b.fields()
+		return slices.Compare(fa[:], fb[:])
+	})
 }
 
 // addRollup adds each entry under each grouping (the department, the
@@ -398,6 +369,16 @@ func (s *Store) addRollup(ctx context.Context, tx *sql.Tx, adds []dimEntry) erro
 	if !deferred {
 		sums = map[rollupCell]int64{}
 	}
+	addCells(sums, adds)
+	if deferred {
+		return nil
+	}
+	return s.writeRollupCells(ctx, tx, sums)
+}
+
+// addCells adds each entry to sums under each grouping (the department,
+// the item, the hall and the user) by day and by month.
+func addCells(sums map[rollupCell]int64, adds []dimEntry) {
 	for _, a := range adds {
 		d, e := a.dims, a.Entry
 		for _, r := range [][2]string{{dimDepartment, ""}, {dimItem, d.Item}, {dimHall, d.Hall}, {dimUser, e.User}} {
@@ -405,10 +386,6 @@ func (s *Store) addRollup(ctx context.Context, tx *sql.Tx, adds []dimEntry) erro
 			sums[rollupCell{r[0], grainMonth, e.Day[:7], d.Department, r[1], string(e.Metric)}] += e.N
 		}
 	}
-	if deferred {
-		return nil
-	}
-	return s.writeRollupCells(ctx, tx, sums)
 }
 
 type stepKey struct {
@@ -491,23 +468,4 @@ func (s *Store) writeHold(ctx context.Context, tx *sql.Tx, caseID int64, number 
 		}
 	}
 	return nil
-}
-
-// foldEarlier folds the case's events before seq into r.
-func (s *Store) foldEarlier(ctx context.Context, tx *sql.Tx, c *casework.Case, seq int, r *supervision.Record, env supervision.Env) error {
-	rows, err := tx.QueryContext(ctx, `SELECT seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash
-		FROM case_events WHERE case_id = $1 AND seq < $2 ORDER BY seq`, c.ID, seq)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	facts := caseFacts(c)
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return err
-		}
-		r.Fold(&e, facts, env)
-	}
-	return rows.Err()
 }

@@ -1,0 +1,188 @@
+package store_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/clock"
+	"github.com/onewindow/onewindow/internal/store"
+	"github.com/onewindow/onewindow/internal/store/storetest"
+	"github.com/onewindow/onewindow/internal/supervision"
+)
+
+// count returns what query (a COUNT) counts.
+func count(t *testing.T, st *store.Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	must(t, st.DB().QueryRowContext(t.Context(), query, args...).Scan(&n))
+	return n
+}
+
+// TestRollupLogFoldedBeforeReads: a change writes one log row and none of
+// the supervision tables; the first read of a figure folds the log, and
+// reads what every change committed before it.
+func TestRollupLogFoldedBeforeReads(t *testing.T) {
+	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		must(t, st.Load(ctx, demoSeed(), "test"))
+		must(t, st.FoldRollupLog(ctx))
+		n := svCase(t, st)
+		_, err := st.UpdateCase(ctx, n, svStep(casework.ActHandover, "shenpi", start.Add(4*time.Hour), casework.Received, map[string]any{"on_time": false}))
+		must(t, err)
+		_, err = st.UpdateCase(ctx, n, svStep(casework.ActAccept, "shenpi", start.Add(26*time.Hour), casework.Accepted,
+			map[string]any{"decide_by": start.AddDate(0, 0, 7)}))
+		must(t, err)
+		if got := count(t, st, `SELECT COUNT(*) FROM sv_log WHERE case_id IS NOT NULL`); got != 3 {
+			t.Errorf("%d case rows in the log after an intake and two changes, want 3", got)
+		}
+		if got := count(t, st, `SELECT MAX(seq) FROM sv_log`); got != 3 {
+			t.Errorf("the log's last row names event %d, want 3", got)
+		}
+		if got := count(t, st, `SELECT COUNT(*) FROM sv_steps`) + count(t, st, `SELECT COUNT(*) FROM sv_cases`); got != 0 {
+			t.Errorf("%d supervision rows written by the changes themselves, want none (logged)", got)
+		}
+		// The case page reads the latest record before any fold.
+		rec, dims, err := st.CaseRecord(ctx, n)
+		must(t, err)
+		if dims.Department != "SCJG" || len(rec.Steps) == 0 {
+			t.Errorf("case record before the fold: %+v %+v", dims, rec)
+		}
+		day := supervision.Day(start)
+		sums, err := st.Sums(ctx, store.FigureQuery{From: day[:8] + "01", To: day[:8] + "31", Group: supervision.ByDepartment},
+			[]supervision.Metric{supervision.MetricIntake, supervision.StepMetric(supervision.Handover, true)}, "")
+		must(t, err)
+		if got := sums["SCJG"]; got[supervision.MetricIntake] != 1 || got[supervision.StepMetric(supervision.Handover, true)] != 1 {
+			t.Errorf("figures read after the changes: %v, want one intake and one late handover", got)
+		}
+		if got := count(t, st, `SELECT COUNT(*) FROM sv_log`); got != 0 {
+			t.Errorf("%d rows left in the log after a read, want none", got)
+		}
+		if got := count(t, st, `SELECT COUNT(*) FROM sv_steps WHERE number = $1`, n); got < 3 {
+			t.Errorf("%d steps of the case after the fold, want its acceptance, handover and decision", got)
+		}
+		if got := count(t, st, `SELECT seq FROM sv_cases WHERE number = $1`, n); got != 3 {
+			t.Errorf("sv_cases.seq = %d after the fold, want 3 (the case's last event)", got)
+		}
+		again, _, err := st.CaseRecord(ctx, n)
+		must(t, err)
+		a, _ := json.Marshal(rec)
+		b, _ := json.Marshal(again)
+		if string(a) != string(b) {
+			t.Errorf("the case's record before the fold differs from after:\n%s\n%s", a, b)
+		}
+		// The next change folds on from the folded record.
+		_, err = st.UpdateCase(ctx, n, svStep(casework.ActPause, "shenpi", start.AddDate(0, 0, 4), casework.Accepted, map[string]any{}))
+		must(t, err)
+		sameAsRebuilt(t, st, n)
+	})
+}
+
+// TestRollupLogFoldsEachEventOnce: a log row naming a case whose events
+// are all folded already (on PostgreSQL a fold may read a case's events
+// committed after the log rows it read) folds nothing of the case again;
+// the cells a row carries are added.
+func TestRollupLogFoldsEachEventOnce(t *testing.T) {
+	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		must(t, st.Load(ctx, demoSeed(), "test"))
+		n := svCase(t, st)
+		_, err := st.UpdateCase(ctx, n, svStep(casework.ActHandover, "shenpi", start.Add(4*time.Hour), casework.Received, map[string]any{"on_time": false}))
+		must(t, err)
+		before, err := st.RollupRows(ctx)
+		must(t, err)
+		var id int64
+		must(t, st.DB().QueryRowContext(ctx, `SELECT case_id FROM sv_cases WHERE number = $1`, n).Scan(&id))
+		cell := store.RollupRow{Dim: "department", Grain: "day", Day: "2026-03-09", Department: "SCJG", Metric: "test.logged", N: 5}
+		_, err = st.DB().ExecContext(ctx, `INSERT INTO sv_log (case_id, seq, number, department, item, hall, instant, promised_days, pickup_hall)
+			SELECT case_id, 2, number, department, item, hall, FALSE, 5, hall FROM sv_cases WHERE case_id = $1`, id)
+		must(t, err)
+		_, err = st.DB().ExecContext(ctx, `INSERT INTO sv_log (cells) VALUES ($1)`, store.EncodeLogCells([]store.RollupRow{cell}))
+		must(t, err)
+		after, err := st.RollupRows(ctx)
+		must(t, err)
+		if want := append(slices.Clone(before), cell); !sameRows(after, want) {
+			t.Errorf("after folding a row of a folded case and a row of cells:\n%v\nwant\n%v", after, want)
+		}
+		sameAsRebuiltBut(t, st, n, cell)
+	})
+}
+
+// sameRows reports whether a and b hold the same cells in any order.
+func sameRows(a, b []store.RollupRow) bool {
+	key := func(r store.RollupRow) string { return r.Dim + r.Grain + r.Day + r.Department + r.Key + r.Metric }
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.SortFunc(a, func(x, y store.RollupRow) int { return strings.Compare(key(x), key(y)) })
+	slices.SortFunc(b, func(x, y store.RollupRow) int { return strings.Compare(key(x), key(y)) })
+	return slices.Equal(a, b)
+}
+
+// sameAsRebuiltBut is sameAsRebuilt for rollups that hold extra beside
+// what the events count: a rebuild counts the events only.
+func sameAsRebuiltBut(t *testing.T, st *store.Store, number string, extra store.RollupRow) {
+	t.Helper()
+	live, err := st.RollupRows(t.Context())
+	must(t, err)
+	if _, err := st.RebuildRollups(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, err := st.RollupRows(t.Context())
+	must(t, err)
+	if !sameRows(live, append(rebuilt, extra)) {
+		t.Errorf("live rollups differ from the rebuilt ones:\nlive    %v\nrebuilt %v", live, rebuilt)
+	}
+}
+
+// TestRollupLogFoldsInBackground: once a node has logged logFoldRows rows
+// the log is folded without anyone reading.
+func TestRollupLogFoldsInBackground(t *testing.T) {
+	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		must(t, st.Load(ctx, demoSeed(), "test"))
+		must(t, st.FoldRollupLog(ctx))
+		for range store.LogFoldRows + 10 {
+			svCase(t, st)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for count(t, st, `SELECT COUNT(*) FROM sv_log`) >= store.LogFoldRows {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d rows still in the log, want fewer than %d", count(t, st, `SELECT COUNT(*) FROM sv_log`), store.LogFoldRows)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if got := count(t, st, `SELECT COUNT(*) FROM sv_cases`); got < store.LogFoldRows/2 {
+			t.Errorf("%d cases folded into sv_cases, want most of %d", got, store.LogFoldRows+10)
+		}
+	})
+}
+
+// TestRollupLogReadOnly: a SQLite file opened read-only (mode=ro) reads
+// the figures as the last fold left them: it cannot fold, and does not
+// fail for it.
+func TestRollupLogReadOnly(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "ow.db")
+	st, err := store.Open(ctx, path, clock.At(start))
+	must(t, err)
+	_, err = st.Migrate(ctx)
+	must(t, err)
+	must(t, st.UseKeys(ctx, storetest.Keyring(t)))
+	must(t, st.Load(ctx, demoSeed(), "test"))
+	svCase(t, st)
+	must(t, st.Close())
+	ro, err := store.Open(ctx, "file:"+path+"?mode=ro", clock.At(start))
+	must(t, err)
+	defer ro.Close()
+	if got := count(t, ro, `SELECT COUNT(*) FROM sv_log`); got == 0 {
+		t.Fatal("the log was folded before the file was closed: nothing to check")
+	}
+	day := supervision.Day(start)
+	if _, err := ro.Sums(ctx, store.FigureQuery{From: day, To: day, Group: supervision.ByDepartment},
+		[]supervision.Metric{supervision.MetricIntake}, ""); err != nil {
+		t.Fatalf("figures on a read-only file with the log unfolded: %v", err)
+	}
+}
