@@ -68,7 +68,7 @@ const (
 	insertLogCaseQuery = `INSERT INTO sv_log (case_id, seq, number, department, item, hall, instant, promised_days, pickup_hall)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 	insertLogCellsQuery = `INSERT INTO sv_log (cells) VALUES ($1)`
-	readLogQuery        = `SELECT id, case_id, seq, number, department, item, hall, instant, promised_days, pickup_hall, cells
+	readLogQuery        = `SELECT id, case_id, number, department, item, hall, instant, promised_days, pickup_hall, cells
 		FROM sv_log ORDER BY id LIMIT $1`
 	anyLogQuery = `SELECT id FROM sv_log LIMIT 1`
 	// svFoldedQuery is a case's folded record in sv_cases, and the number
@@ -174,7 +174,6 @@ func (s *Store) settleLog(ctx context.Context) error {
 type logRow struct {
 	id                             int64
 	caseID                         sql.NullInt64
-	seq                            int
 	number, department, item, hall sql.NullString
 	instant                        sql.NullBool
 	promisedDays                   sql.NullInt64
@@ -208,7 +207,7 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (int, error) {
 	var log []logRow
 	for rows.Next() {
 		var r logRow
-		if err := rows.Scan(&r.id, &r.caseID, &r.seq, &r.number, &r.department, &r.item, &r.hall,
+		if err := rows.Scan(&r.id, &r.caseID, &r.number, &r.department, &r.item, &r.hall,
 			&r.instant, &r.promisedDays, &r.pickupHall, &r.cells); err != nil {
 			rows.Close()
 			return 0, err

@@ -139,25 +139,10 @@ func (s *Store) rebuildCase(ctx context.Context, tx *sql.Tx, id int64, env super
 	if err != nil {
 		return 0, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash
-		FROM case_events WHERE case_id = $1 ORDER BY seq`, id)
+	// Its events are numbered 1 on without gaps: the last one's number
+	// is how many were folded.
+	r, seq, err := s.foldCase(ctx, tx, id, 0, caseFacts(c), &supervision.Record{}, env)
 	if err != nil {
-		return 0, err
-	}
-	r := &supervision.Record{}
-	n, seq := 0, 0
-	facts := caseFacts(c)
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		r.Fold(&e, facts, env)
-		n, seq = n+1, e.Seq
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	// What is counted for the case already (a change folded while the
@@ -179,7 +164,7 @@ func (s *Store) rebuildCase(ctx context.Context, tx *sql.Tx, id int64, env super
 	if err := s.countRollup(ctx, tx, old, next); err != nil {
 		return 0, err
 	}
-	return n, s.writeCaseRows(ctx, tx, id, seq, number, old, next, "")
+	return seq, s.writeCaseRows(ctx, tx, id, seq, number, old, next, "")
 }
 
 // RollupRow is one cell of the rollup table, for comparing a live rollup
