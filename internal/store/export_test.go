@@ -66,3 +66,10 @@ func EncodeLogCells(rows []RollupRow) []byte {
 
 // LogFoldRows is logFoldRows (tests).
 const LogFoldRows = logFoldRows
+
+// UnkeptFolds returns how many cases folds have read the events of from
+// the database, not from memory (fold_events.go).
+func (s *Store) UnkeptFolds() int64 { return s.folder.unkept.Load() }
+
+// DropKeptEvents forgets the events kept for the folds.
+func (s *Store) DropKeptEvents() { s.kept.drop() }

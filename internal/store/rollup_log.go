@@ -68,7 +68,7 @@ const (
 	insertLogCaseQuery = `INSERT INTO sv_log (case_id, seq, number, department, item, hall, instant, promised_days, pickup_hall)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 	insertLogCellsQuery = `INSERT INTO sv_log (cells) VALUES ($1)`
-	readLogQuery        = `SELECT id, case_id, number, department, item, hall, instant, promised_days, pickup_hall, cells
+	readLogQuery        = `SELECT id, case_id, seq, number, department, item, hall, instant, promised_days, pickup_hall, cells
 		FROM sv_log ORDER BY id LIMIT $1`
 	anyLogQuery = `SELECT id FROM sv_log LIMIT 1`
 	// svFoldedQuery is a case's folded record in sv_cases, and the number
@@ -82,14 +82,20 @@ type logFolder struct {
 	running  atomic.Bool
 	closed   atomic.Bool
 	failed   atomic.Int64 // background folds that failed (their rows stay for the next)
+	unkept   atomic.Int64 // cases whose events folds read from the database (fold_events.go)
 	wg       sync.WaitGroup
 }
 
-// logCase appends case c, changed to event seq, to the log in tx (rollUp).
-func (s *Store) logCase(ctx context.Context, tx *sql.Tx, c *casework.Case, seq int) error {
+// logCase appends case c, changed by event ev, to the log in tx (rollUp),
+// and keeps ev for the fold once tx commits (fold_events.go).
+func (s *Store) logCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
 	s.folder.appended.Add(1)
 	d, f := caseDims(c), caseFacts(c)
-	return s.svExec(ctx, tx, insertLogCaseQuery, c.ID, seq, c.Number, d.Department, d.Item, d.Hall, f.Instant, f.PromisedDays, f.PickupHall)
+	if err := s.svExec(ctx, tx, insertLogCaseQuery, c.ID, ev.Seq, c.Number, d.Department, d.Item, d.Hall, f.Instant, f.PromisedDays, f.PickupHall); err != nil {
+		return err
+	}
+	s.logged(tx, c.ID, ev)
+	return nil
 }
 
 // logCells appends cells to the log, in tx: a transaction's or a group's
@@ -173,7 +179,7 @@ func (s *Store) settleLog(ctx context.Context) error {
 // logRow is one row of the log as a fold reads it.
 type logRow struct {
 	id                             int64
-	caseID                         sql.NullInt64
+	caseID, seq                    sql.NullInt64
 	number, department, item, hall sql.NullString
 	instant                        sql.NullBool
 	promisedDays                   sql.NullInt64
@@ -207,7 +213,7 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (int, error) {
 	var log []logRow
 	for rows.Next() {
 		var r logRow
-		if err := rows.Scan(&r.id, &r.caseID, &r.number, &r.department, &r.item, &r.hall,
+		if err := rows.Scan(&r.id, &r.caseID, &r.seq, &r.number, &r.department, &r.item, &r.hall,
 			&r.instant, &r.promisedDays, &r.pickupHall, &r.cells); err != nil {
 			rows.Close()
 			return 0, err
@@ -224,6 +230,7 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (int, error) {
 	}
 	sums := map[rollupCell]int64{}
 	latest := map[int64]*logRow{} // case → its newest row: its groupings and facts now
+	upTo := map[int64]int{}       // case → its last event logged
 	var order []int64
 	for i := range log {
 		r := &log[i]
@@ -237,6 +244,7 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (int, error) {
 			order = append(order, r.caseID.Int64)
 		}
 		latest[r.caseID.Int64] = r
+		upTo[r.caseID.Int64] = max(upTo[r.caseID.Int64], int(r.seq.Int64))
 	}
 	// On PostgreSQL the rows go in as few statements as they fit
 	// (execOps: one round trip each); no two touch one row.
@@ -249,8 +257,26 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	events, err := s.eventsAfter(ctx, tx, order, folded)
-	if err != nil {
+	// The events kept in memory since their commit, or else read.
+	events := make(map[int64][]casework.Event, len(order))
+	var unkept []int64
+	for _, id := range order {
+		after := 0
+		if f := folded[id]; f != nil {
+			after = f.seq
+		}
+		if upTo[id] <= after {
+			s.kept.take(id, after, after) // folded already: forget its kept events
+			continue
+		}
+		if evs, ok := s.kept.take(id, after, upTo[id]); ok {
+			events[id] = evs
+		} else {
+			unkept = append(unkept, id)
+		}
+	}
+	s.folder.unkept.Add(int64(len(unkept)))
+	if err := s.eventsAfter(ctx, tx, unkept, folded, events); err != nil {
 		return 0, err
 	}
 	for _, id := range order {
@@ -331,22 +357,21 @@ func (s *Store) foldedRecords(ctx context.Context, tx *sql.Tx, ids []int64) (map
 	return out, nil
 }
 
-// eventsAfter reads the events of the cases ids after the one each is
-// folded to, in order.
-func (s *Store) eventsAfter(ctx context.Context, tx *sql.Tx, ids []int64, folded map[int64]*foldedRow) (map[int64][]casework.Event, error) {
-	out := make(map[int64][]casework.Event, len(ids))
+// eventsAfter reads into out the events of the cases ids after the one
+// each is folded to, in order.
+func (s *Store) eventsAfter(ctx context.Context, tx *sql.Tx, ids []int64, folded map[int64]*foldedRow, out map[int64][]casework.Event) error {
 	for chunk := range slices.Chunk(ids, idChunk) {
 		rows, err := tx.QueryContext(ctx, `SELECT seq, type, actor, role, desk, at, from_state, to_state, details, prev_hash, hash, case_id
 			FROM case_events WHERE case_id IN (`+placeholders(len(chunk))+`) ORDER BY case_id, seq`, idArgs(chunk)...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for rows.Next() {
 			var id int64
 			e, err := scanEvent(rows, &id)
 			if err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
 			if f := folded[id]; f == nil || e.Seq > f.seq {
 				out[id] = append(out[id], e)
@@ -354,10 +379,10 @@ func (s *Store) eventsAfter(ctx context.Context, tx *sql.Tx, ids []int64, folded
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // foldLoggedCase folds the case's events after its record in sv_cases (f,

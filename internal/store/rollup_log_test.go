@@ -186,3 +186,39 @@ func TestRollupLogReadOnly(t *testing.T) {
 		t.Fatalf("figures on a read-only file with the log unfolded: %v", err)
 	}
 }
+
+// TestRollupLogFoldsKeptEvents: a fold takes the events this node
+// committed from memory, reads from the database the cases whose events
+// are not all kept, and the figures are the same either way.
+func TestRollupLogFoldsKeptEvents(t *testing.T) {
+	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		must(t, st.Load(ctx, demoSeed(), "test"))
+		must(t, st.FoldRollupLog(ctx))
+		read := st.UnkeptFolds()
+		n := svCase(t, st)
+		_, err := st.UpdateCase(ctx, n, svStep(casework.ActHandover, "shenpi", start.Add(4*time.Hour), casework.Received, map[string]any{"on_time": false}))
+		must(t, err)
+		must(t, st.FoldRollupLog(ctx))
+		if got := st.UnkeptFolds() - read; got != 0 {
+			t.Errorf("%d cases read from the database by a fold of this node's changes, want none", got)
+		}
+		sameAsRebuilt(t, st, n)
+
+		// Forgotten (another node's change, a restart): read back.
+		_, err = st.UpdateCase(ctx, n, svStep(casework.ActAccept, "shenpi", start.Add(26*time.Hour), casework.Accepted,
+			map[string]any{"decide_by": start.AddDate(0, 0, 7)}))
+		must(t, err)
+		st.DropKeptEvents()
+		_, err = st.UpdateCase(ctx, n, svStep(casework.ActPause, "shenpi", start.AddDate(0, 0, 4), casework.Accepted, map[string]any{}))
+		must(t, err)
+		must(t, st.FoldRollupLog(ctx))
+		if got := st.UnkeptFolds() - read; got != 1 {
+			t.Errorf("%d cases read from the database with an event forgotten, want 1", got)
+		}
+		if got := count(t, st, `SELECT seq FROM sv_cases WHERE number = $1`, n); got != 4 {
+			t.Errorf("sv_cases.seq = %d after the fold, want 4", got)
+		}
+		sameAsRebuilt(t, st, n)
+	})
+}

@@ -55,6 +55,7 @@ type Store struct {
 	fold    foldEnv         // the calendar and hours the supervision rollups fold with: supervision_rollup.go
 	records recordCache     // the supervision records of the cases changed last, folded: record_cache.go
 	folder  logFolder       // the background folds of the supervision log: rollup_log.go
+	kept    keptEvents      // the committed events the folds have not taken: fold_events.go
 	// readOnly: a SQLite file opened with mode=ro (it folds no log).
 	readOnly bool
 	gc       groupState    // SQLite: the group committer, see group_commit.go

@@ -223,7 +223,7 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *ca
 	if deferRollup(ctx, c, ev) {
 		return nil // a batch's new case: folded once, when the batch ends
 	}
-	return s.logCase(ctx, tx, c, ev.Seq)
+	return s.logCase(ctx, tx, c, ev)
 }
 
 // foldCase folds the case's events after its record's (old, folded to

@@ -59,13 +59,14 @@ func (s *Store) ended(tx *sql.Tx, committed bool) {
 type commitHooks struct {
 	wakes  map[Outbox]bool
 	events *[]string
+	logged *[]loggedEvent // kept for the folds: fold_events.go
 }
 
 // takeHooks forgets what tx's write so far would tell, and returns it.
 // Under group commit each write of a group takes its own at its end
 // (group_commit.go).
 func (s *Store) takeHooks(tx *sql.Tx) commitHooks {
-	var h commitHooks
+	h := commitHooks{logged: s.takeLogged(tx)}
 	if v, ok := s.events.pending.LoadAndDelete(tx); ok {
 		h.events = v.(*[]string)
 	}
@@ -78,6 +79,7 @@ func (s *Store) takeHooks(tx *sql.Tx) commitHooks {
 // fireHooks tells h, after the commit that covers its write.
 func (s *Store) fireHooks(h commitHooks) {
 	s.eventsCommitted(h.events)
+	s.kept.keep(h.logged)
 	if h.wakes == nil {
 		return
 	}
