@@ -236,11 +236,12 @@ func BenchmarkRollupsCost(b *testing.B) {
 				}
 				const chunk = 40
 				var spent, cpu [2]time.Duration
+				var written [2]int64
 				b.ResetTimer()
 				for done := 0; done < b.N; done += chunk {
 					n := min(chunk, b.N-done)
 					for i, h := range halls {
-						t0, c0 := time.Now(), cpuTime()
+						t0, c0, w0 := time.Now(), cpuTime(), writtenBytes()
 						spread(n, clients, func() { h.wholeCase(b) })
 						if i == 0 {
 							if err := stores[0].FoldRollupLog(context.Background()); err != nil {
@@ -249,6 +250,7 @@ func BenchmarkRollupsCost(b *testing.B) {
 						}
 						spent[i] += time.Since(t0)
 						cpu[i] += cpuTime() - c0
+						written[i] += writtenBytes() - w0
 					}
 				}
 				transitions := float64(b.N * (1 + len(wholeCase)))
@@ -257,6 +259,10 @@ func BenchmarkRollupsCost(b *testing.B) {
 				b.ReportMetric(100*(1-spent[1].Seconds()/spent[0].Seconds()), "rate-lower-%")
 				b.ReportMetric(float64(cpu[0].Microseconds())/transitions, "rollups-cpu-µs/transition")
 				b.ReportMetric(float64(cpu[1].Microseconds())/transitions, "bare-cpu-µs/transition")
+				if d == store.SQLite {
+					b.ReportMetric(float64(written[0])/1024/transitions, "rollups-KB-written/transition")
+					b.ReportMetric(float64(written[1])/1024/transitions, "bare-KB-written/transition")
+				}
 			})
 		}
 	}

@@ -119,11 +119,21 @@ func (s *Store) flushBatchEvents(ctx context.Context, tx *sql.Tx, events []any) 
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) FROM case_events`).Scan(&last); err != nil {
 		return mapErr(err, "event positions")
 	}
+	before := last
 	cols := batchEvents.cols
 	rows := make([]any, 0, len(events)/cols*(cols+1))
 	for i := 0; i < len(events); i += cols {
 		last++
 		rows = append(append(rows, events[i:i+cols]...), last)
 	}
-	return s.execRows(ctx, tx, batchEventsPositioned, rows)
+	if err := s.execRows(ctx, tx, batchEventsPositioned, rows); err != nil {
+		return err
+	}
+	if skipRollups(ctx) {
+		return nil
+	}
+	// The batch folds its cases' events itself (flushBulkRollup): the
+	// log's folds need not read them, if they had read every one before.
+	_, err := tx.ExecContext(ctx, `UPDATE sv_fold SET position = $1 WHERE position = $2`, last, before)
+	return err
 }

@@ -52,7 +52,7 @@ func (s *Store) CaseLedgerThroughSQL(ctx context.Context, q LedgerQuery, each fu
 
 // CaseRecordQueries are the statements CaseRecord reads a case's record
 // with (tests).
-var CaseRecordQueries = []string{caseLogQuery, svFoldedQuery}
+var CaseRecordQueries = []string{caseIDQuery, svFoldedQuery, unfoldedQuery}
 
 // EncodeLogCells encodes rows as the cells of a supervision log row
 // (rollup_log.go) (tests).
@@ -73,3 +73,15 @@ func (s *Store) UnkeptFolds() int64 { return s.folder.unkept.Load() }
 
 // DropKeptEvents forgets the events kept for the folds.
 func (s *Store) DropKeptEvents() { s.kept.drop() }
+
+// Unfolded returns how many case changes wait for a fold and the number
+// of the last one's event: sv_log's case rows on PostgreSQL, the events
+// after the position folded on SQLite (rollup_log.go).
+func (s *Store) Unfolded(ctx context.Context) (n, seq int, err error) {
+	q := `SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM sv_log WHERE case_id IS NOT NULL`
+	if s.dialect != Postgres {
+		q = `SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM case_events WHERE position > (SELECT position FROM sv_fold)`
+	}
+	err = s.read.QueryRowContext(ctx, q).Scan(&n, &seq)
+	return n, seq, err
+}

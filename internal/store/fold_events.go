@@ -25,26 +25,36 @@ import (
 // foldEventsKept is the most events kept for folds.
 const foldEventsKept = 8192
 
-// loggedEvent is an event of a case, as logged by a write.
+// loggedEvent is an event of a case, as logged by a write, with the
+// case's log row after it (its number, groupings and facts).
 type loggedEvent struct {
 	caseID int64
 	event  casework.Event
+	row    logRow
+}
+
+// keptCase is what is kept of a case: its events in order and its log row
+// after the last.
+type keptCase struct {
+	events []casework.Event
+	row    logRow
 }
 
 // keptEvents holds the committed events not yet folded, per case, in
 // order.
 type keptEvents struct {
 	mu      sync.Mutex
-	byCase  map[int64][]casework.Event
+	byCase  map[int64]*keptCase
 	n       int
 	pending sync.Map // *sql.Tx → *[]loggedEvent, until the transaction ends
 }
 
-// logged notes that tx logged event ev of case caseID.
-func (s *Store) logged(tx *sql.Tx, caseID int64, ev *casework.Event) {
+// logged notes that tx logged event ev of case caseID, whose log row is
+// now row.
+func (s *Store) logged(tx *sql.Tx, caseID int64, ev *casework.Event, row logRow) {
 	v, _ := s.kept.pending.LoadOrStore(tx, new([]loggedEvent))
 	p := v.(*[]loggedEvent) // a transaction is used by one goroutine at a time
-	*p = append(*p, loggedEvent{caseID: caseID, event: *ev})
+	*p = append(*p, loggedEvent{caseID: caseID, event: *ev, row: row})
 }
 
 // takeLogged forgets what tx logged so far, and returns it (takeHooks).
@@ -63,28 +73,34 @@ func (m *keptEvents) keep(events *[]loggedEvent) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.byCase == nil || m.n+len(*events) > foldEventsKept {
-		m.byCase, m.n = map[int64][]casework.Event{}, 0
+		m.byCase, m.n = map[int64]*keptCase{}, 0
 	}
 	for _, e := range *events {
-		kept := m.byCase[e.caseID]
-		if len(kept) > 0 && kept[len(kept)-1].Seq >= e.event.Seq {
-			continue // a fold's read committed first and took it already
+		k := m.byCase[e.caseID]
+		if k == nil {
+			k = &keptCase{}
+			m.byCase[e.caseID] = k
 		}
-		m.byCase[e.caseID] = append(kept, e.event)
+		if len(k.events) > 0 && k.events[len(k.events)-1].Seq >= e.event.Seq {
+			continue // told after a later change's hooks: take finds the gap
+		}
+		k.events = append(k.events, e.event)
+		k.row = e.row
 		m.n++
 	}
 }
 
 // take returns the events of case id numbered after and up to upTo, if
-// every one of them is kept, and forgets the case's events up to upTo
-// either way.
-func (m *keptEvents) take(id int64, after, upTo int) ([]casework.Event, bool) {
+// every one of them is kept, with the case's log row after the last, and
+// forgets the case's events up to upTo either way.
+func (m *keptEvents) take(id int64, after, upTo int) ([]casework.Event, *logRow, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	kept := m.byCase[id]
-	if len(kept) == 0 {
-		return nil, false
+	k := m.byCase[id]
+	if k == nil {
+		return nil, nil, false
 	}
+	kept := k.events
 	i := 0
 	for i < len(kept) && kept[i].Seq <= after {
 		i++
@@ -96,16 +112,18 @@ func (m *keptEvents) take(id int64, after, upTo int) ([]casework.Event, bool) {
 	out := kept[i:j]
 	whole := len(out) > 0 && out[0].Seq == after+1 && out[len(out)-1].Seq == upTo &&
 		len(out) == upTo-after // numbered without gaps, so none missing
+	row := k.row
+	whole = whole && len(out) > 0 && out[len(out)-1].Seq == kept[len(kept)-1].Seq // the row is the last's
 	if j == len(kept) {
 		delete(m.byCase, id)
 	} else {
-		m.byCase[id] = kept[j:]
+		k.events = kept[j:]
 	}
 	m.n -= j
 	if !whole {
-		return nil, false
+		return nil, nil, false
 	}
-	return out, true
+	return out, &row, true
 }
 
 // drop forgets every kept event (tests, and a fold that failed).

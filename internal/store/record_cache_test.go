@@ -22,6 +22,15 @@ import (
 // (supervision steps) and returns its number.
 func svCase(t *testing.T, st *store.Store) string {
 	t.Helper()
+	c, ev := svNewCase()
+	must(t, st.CreateCase(t.Context(), c, ev, func(c *casework.Case, ev *casework.Event) casework.Change {
+		return casework.Change{Event: ev}
+	}))
+	return c.Number
+}
+
+// svNewCase returns svCase's case and intake event, not yet taken in.
+func svNewCase() (*casework.Case, *casework.Event) {
 	c := &casework.Case{
 		ItemCode: "SCJG-XK-001", ItemVersion: 1, ItemName: "食品经营许可", DepartmentCode: "SCJG",
 		Kind: catalog.Promised, PromisedDays: 5, State: casework.Received, Channel: casework.AtWindow, HallCode: demo.DistrictHall,
@@ -32,10 +41,7 @@ func svCase(t *testing.T, st *store.Store) string {
 	details, _ := json.Marshal(map[string]any{"deadlines": casework.Deadlines{AcceptBy: start.AddDate(0, 0, 2), HandoverBy: start.Add(3 * time.Hour)}})
 	ev := &casework.Event{Type: casework.ActIntake, Actor: "shouli", Role: "intake", Desk: "web", At: start,
 		To: casework.Received, Details: details}
-	must(t, st.CreateCase(t.Context(), c, ev, func(c *casework.Case, ev *casework.Event) casework.Change {
-		return casework.Change{Event: ev}
-	}))
-	return c.Number
+	return c, ev
 }
 
 // svStep is a change of a supervised case: action by actor at at, to state

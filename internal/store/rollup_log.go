@@ -70,7 +70,15 @@ const (
 	insertLogCellsQuery = `INSERT INTO sv_log (cells) VALUES ($1)`
 	readLogQuery        = `SELECT id, case_id, seq, number, department, item, hall, instant, promised_days, pickup_hall, cells
 		FROM sv_log ORDER BY id LIMIT $1`
-	anyLogQuery = `SELECT id FROM sv_log LIMIT 1`
+	anyLogQuery       = `SELECT id FROM sv_log LIMIT 1`
+	anyLogQuerySQLite = `SELECT id FROM sv_log UNION ALL
+		SELECT position FROM case_events WHERE position > (SELECT position FROM sv_fold) LIMIT 1`
+	// eventsToFoldQuery is, on SQLite, the events committed after those
+	// folded, in commit order.
+	eventsToFoldQuery = `SELECT position, case_id, seq FROM case_events
+		WHERE position > (SELECT position FROM sv_fold) ORDER BY position LIMIT $1`
+	foldedPositionQuery = `UPDATE sv_fold SET position = $1`
+
 	// svFoldedQuery is a case's folded record in sv_cases, and the number
 	// of the last event folded into it.
 	svFoldedQuery = `SELECT department, item, hall, record, seq FROM sv_cases WHERE case_id = $1`
@@ -86,16 +94,34 @@ type logFolder struct {
 	wg       sync.WaitGroup
 }
 
-// logCase appends case c, changed by event ev, to the log in tx (rollUp),
-// and keeps ev for the fold once tx commits (fold_events.go).
+// logCase logs case c, changed by event ev, in tx (rollUp): on
+// PostgreSQL as a row of sv_log; on SQLite the event is the log entry
+// itself (its position, see "On SQLite" above). Either way ev is kept for
+// the fold once tx commits (fold_events.go).
 func (s *Store) logCase(ctx context.Context, tx *sql.Tx, c *casework.Case, ev *casework.Event) error {
 	s.folder.appended.Add(1)
-	d, f := caseDims(c), caseFacts(c)
-	if err := s.svExec(ctx, tx, insertLogCaseQuery, c.ID, ev.Seq, c.Number, d.Department, d.Item, d.Hall, f.Instant, f.PromisedDays, f.PickupHall); err != nil {
-		return err
+	row := caseLogRow(c, ev.Seq)
+	if s.dialect == Postgres {
+		if err := s.svExec(ctx, tx, insertLogCaseQuery, c.ID, ev.Seq, row.number.String, row.department.String, row.item.String,
+			row.hall.String, row.instant.Bool, row.promisedDays.Int64, row.pickupHall.String); err != nil {
+			return err
+		}
 	}
-	s.logged(tx, c.ID, ev)
+	s.logged(tx, c.ID, ev, row)
 	return nil
+}
+
+// caseLogRow returns case c's log row after its event seq: its number,
+// groupings and facts.
+func caseLogRow(c *casework.Case, seq int) logRow {
+	d, f := caseDims(c), caseFacts(c)
+	return logRow{
+		caseID: sql.NullInt64{Int64: c.ID, Valid: true}, seq: sql.NullInt64{Int64: int64(seq), Valid: true},
+		number: sql.NullString{String: c.Number, Valid: true}, department: sql.NullString{String: d.Department, Valid: true},
+		item: sql.NullString{String: d.Item, Valid: true}, hall: sql.NullString{String: d.Hall, Valid: true},
+		instant: sql.NullBool{Bool: f.Instant, Valid: true}, promisedDays: sql.NullInt64{Int64: int64(f.PromisedDays), Valid: true},
+		pickupHall: sql.NullString{String: f.PickupHall, Valid: true},
+	}
 }
 
 // logCells appends cells to the log, in tx: a transaction's or a group's
@@ -139,16 +165,16 @@ func (s *Store) stopFolding() {
 // the supervision tables, in transactions of up to logFoldBatch rows.
 func (s *Store) FoldRollupLog(ctx context.Context) error {
 	for range 1 << 16 { // bounded: writers may append as fast as it folds
-		n := 0
+		more := false
 		err := s.update(ctx, func(tx *sql.Tx) error {
 			var err error
-			n, err = s.foldLog(ctx, tx)
+			more, err = s.foldLog(ctx, tx)
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		if n < logFoldBatch {
+		if !more {
 			return nil
 		}
 	}
@@ -165,8 +191,12 @@ func (s *Store) settleLog(ctx context.Context) error {
 	if s.readOnly {
 		return nil
 	}
+	q := anyLogQuery
+	if s.dialect != Postgres {
+		q = anyLogQuerySQLite
+	}
 	var id int64
-	err := s.read.QueryRowContext(ctx, anyLogQuery).Scan(&id)
+	err := s.read.QueryRowContext(ctx, q).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -195,67 +225,62 @@ func (r *logRow) facts() supervision.Facts {
 	return supervision.Facts{Instant: r.instant.Bool, PromisedDays: int(r.promisedDays.Int64), PickupHall: r.pickupHall.String}
 }
 
-// foldLog folds up to logFoldBatch rows of the log, oldest first, in tx,
-// and returns how many it folded.
-func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (int, error) {
+// foldLog folds, in tx, up to logFoldBatch rows of the log and, on
+// SQLite, up to logFoldBatch events after those folded, oldest first. It
+// says whether there may be more.
+func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (bool, error) {
 	s.folder.appended.Store(0)
 	if s.dialect == Postgres {
 		// One fold at a time over all nodes, to its commit: two folds of
 		// one case would each write its rows from the same old record.
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(foldLockKey)); err != nil {
-			return 0, err
+			return false, err
 		}
 	}
-	rows, err := tx.QueryContext(ctx, readLogQuery, logFoldBatch)
+	log, err := readLog(ctx, tx)
 	if err != nil {
-		return 0, err
+		return false, err
 	}
-	var log []logRow
-	for rows.Next() {
-		var r logRow
-		if err := rows.Scan(&r.id, &r.caseID, &r.seq, &r.number, &r.department, &r.item, &r.hall,
-			&r.instant, &r.promisedDays, &r.pickupHall, &r.cells); err != nil {
-			rows.Close()
-			return 0, err
+	var changed []changedCase
+	if s.dialect != Postgres {
+		if changed, err = eventsToFold(ctx, tx); err != nil {
+			return false, err
 		}
-		log = append(log, r)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(log) == 0 {
-		return 0, err
+	if len(log) == 0 && len(changed) == 0 {
+		return false, nil
 	}
 	env, err := s.foldEnvironment(ctx)
 	if err != nil {
-		return 0, err
+		return false, err
 	}
 	sums := map[rollupCell]int64{}
 	latest := map[int64]*logRow{} // case → its newest row: its groupings and facts now
 	upTo := map[int64]int{}       // case → its last event logged
 	var order []int64
+	note := func(id int64, seq int) {
+		if _, ok := upTo[id]; !ok {
+			order = append(order, id)
+		}
+		upTo[id] = max(upTo[id], seq)
+	}
 	for i := range log {
 		r := &log[i]
 		if err := decodeCells(r.cells, func(c rollupCell, n int64) { sums[c] += n }); err != nil {
-			return 0, err
+			return false, err
 		}
-		if !r.caseID.Valid {
-			continue
+		if r.caseID.Valid {
+			note(r.caseID.Int64, int(r.seq.Int64))
+			latest[r.caseID.Int64] = r
 		}
-		if _, ok := latest[r.caseID.Int64]; !ok {
-			order = append(order, r.caseID.Int64)
-		}
-		latest[r.caseID.Int64] = r
-		upTo[r.caseID.Int64] = max(upTo[r.caseID.Int64], int(r.seq.Int64))
 	}
-	// On PostgreSQL the rows go in as few statements as they fit
-	// (execOps: one round trip each); no two touch one row.
-	var ops []svOp
-	wctx := ctx
-	if s.dialect == Postgres {
-		wctx = context.WithValue(ctx, svCollectKey{}, &ops)
+	for _, c := range changed {
+		note(c.id, c.seq)
+		delete(latest, c.id) // its row now comes with its events
 	}
 	folded, err := s.foldedRecords(ctx, tx, order)
 	if err != nil {
-		return 0, err
+		return false, err
 	}
 	// The events kept in memory since their commit, or else read.
 	events := make(map[int64][]casework.Event, len(order))
@@ -269,33 +294,120 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (int, error) {
 			s.kept.take(id, after, after) // folded already: forget its kept events
 			continue
 		}
-		if evs, ok := s.kept.take(id, after, upTo[id]); ok {
+		if evs, row, ok := s.kept.take(id, after, upTo[id]); ok {
 			events[id] = evs
+			if latest[id] == nil {
+				latest[id] = row
+			}
 		} else {
 			unkept = append(unkept, id)
 		}
 	}
 	s.folder.unkept.Add(int64(len(unkept)))
 	if err := s.eventsAfter(ctx, tx, unkept, folded, events); err != nil {
-		return 0, err
+		return false, err
+	}
+	for _, id := range unkept {
+		if latest[id] != nil || len(events[id]) == 0 {
+			continue
+		}
+		row, err := s.loadLogRow(ctx, tx, id) // SQLite: a change not kept
+		if err != nil {
+			return false, err
+		}
+		latest[id] = row
+	}
+	// On PostgreSQL the rows go in as few statements as they fit
+	// (execOps: one round trip each); no two touch one row.
+	var ops []svOp
+	wctx := ctx
+	if s.dialect == Postgres {
+		wctx = context.WithValue(ctx, svCollectKey{}, &ops)
 	}
 	for _, id := range order {
-		if err := s.foldLoggedCase(wctx, tx, latest[id], folded[id], events[id], env, sums); err != nil {
-			return 0, err
+		if err := s.foldLoggedCase(wctx, tx, id, latest[id], folded[id], events[id], env, sums); err != nil {
+			return false, err
 		}
 	}
 	if err := s.writeRollupCells(wctx, tx, sums); err != nil {
-		return 0, err
+		return false, err
 	}
 	if len(ops) > 0 {
 		if err := s.execOps(ctx, tx, ops); err != nil {
-			return 0, err
+			return false, err
 		}
 	}
-	if err := s.deleteLogRows(ctx, tx, log); err != nil {
-		return 0, err
+	if len(log) > 0 {
+		if err := s.deleteLogRows(ctx, tx, log); err != nil {
+			return false, err
+		}
 	}
-	return len(log), nil
+	if len(changed) > 0 {
+		if _, err := tx.ExecContext(ctx, foldedPositionQuery, changed[len(changed)-1].position); err != nil {
+			return false, err
+		}
+	}
+	return len(log) == logFoldBatch || len(changed) == logFoldBatch, nil
+}
+
+// readLog reads up to logFoldBatch rows of the log, oldest first.
+func readLog(ctx context.Context, tx *sql.Tx) ([]logRow, error) {
+	rows, err := tx.QueryContext(ctx, readLogQuery, logFoldBatch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var log []logRow
+	for rows.Next() {
+		var r logRow
+		if err := rows.Scan(&r.id, &r.caseID, &r.seq, &r.number, &r.department, &r.item, &r.hall,
+			&r.instant, &r.promisedDays, &r.pickupHall, &r.cells); err != nil {
+			return nil, err
+		}
+		log = append(log, r)
+	}
+	return log, rows.Err()
+}
+
+// changedCase is an event to fold, on SQLite: its position, case and
+// number.
+type changedCase struct {
+	position, id int64
+	seq          int
+}
+
+// eventsToFold reads up to logFoldBatch events committed after those
+// folded (SQLite), in commit order.
+func eventsToFold(ctx context.Context, tx *sql.Tx) ([]changedCase, error) {
+	rows, err := tx.QueryContext(ctx, eventsToFoldQuery, logFoldBatch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []changedCase
+	for rows.Next() {
+		var c changedCase
+		if err := rows.Scan(&c.position, &c.id, &c.seq); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// loadLogRow returns the log row of case id as it is now, from the case
+// itself (SQLite: a change whose event was not kept).
+func (s *Store) loadLogRow(ctx context.Context, tx *sql.Tx, id int64) (*logRow, error) {
+	var number string
+	if err := tx.QueryRowContext(ctx, `SELECT number FROM cases WHERE id = $1`, id).Scan(&number); err != nil {
+		return nil, err
+	}
+	c, last, err := s.loadCase(s.rowTx(ctx, tx, loadCaseQuery, number), number)
+	if err != nil {
+		return nil, err
+	}
+	row := caseLogRow(c, last.Seq)
+	return &row, nil
 }
 
 // foldedRow is a case's row in sv_cases as a fold reads it.
@@ -388,12 +500,11 @@ func (s *Store) eventsAfter(ctx context.Context, tx *sql.Tx, ids []int64, folded
 // foldLoggedCase folds the case's events after its record in sv_cases (f,
 // nil if it has none), writes its rows that changed and adds its cells to
 // sums.
-func (s *Store) foldLoggedCase(ctx context.Context, tx *sql.Tx, r *logRow, f *foldedRow, events []casework.Event,
+func (s *Store) foldLoggedCase(ctx context.Context, tx *sql.Tx, id int64, r *logRow, f *foldedRow, events []casework.Event,
 	env supervision.Env, sums map[rollupCell]int64) error {
 	if len(events) == 0 {
 		return nil // nothing after what is folded
 	}
-	id := r.caseID.Int64
 	old := svState{dims: r.dims(), record: &supervision.Record{}}
 	if f != nil {
 		old.dims = f.dims

@@ -392,34 +392,22 @@ func (s *Store) HoldSums(ctx context.Context, q FigureQuery) (map[string]map[sup
 	return out, mapErr(rows.Err(), "holding sums")
 }
 
-// caseLogQuery finds a case through its number, which cases index, and
-// its newest row in the supervision log, if it has one (its groupings and
-// facts now). The log is short: read whole.
-const caseLogQuery = `SELECT c.id, l.department, l.item, l.hall, l.instant, l.promised_days, l.pickup_hall
-	FROM cases c LEFT JOIN sv_log l ON l.id = (SELECT MAX(id) FROM sv_log WHERE case_id = c.id)
-	WHERE c.number = $1`
-
 // CaseRecord returns a case's supervision record (its steps and holding
 // time) as of its last event: the folded one, with the events the log
-// (rollup_log.go) has not folded yet folded in as it reads. The log is
-// read first: a fold between the two reads leaves sv_cases newer, never
-// older, than the log said.
+// (rollup_log.go) has not folded yet folded in as it reads, with the
+// case's facts. The record is read before the events: a fold between the
+// two reads leaves events after the record read, never a gap.
 func (s *Store) CaseRecord(ctx context.Context, number string) (*supervision.Record, supervision.Dims, error) {
 	var d supervision.Dims
 	var id int64
-	var l logRow
-	err := s.read.QueryRowContext(ctx, caseLogQuery, number).
-		Scan(&id, &l.department, &l.item, &l.hall, &l.instant, &l.promisedDays, &l.pickupHall)
-	if err != nil {
+	if err := s.read.QueryRowContext(ctx, caseIDQuery, number).Scan(&id); err != nil {
 		return nil, d, notFound(err, "未找到办件："+number)
 	}
 	r := &supervision.Record{}
 	var raw string
 	var seq int
-	err = s.read.QueryRowContext(ctx, svFoldedQuery, id).Scan(&d.Department, &d.Item, &d.Hall, &raw, &seq)
+	err := s.read.QueryRowContext(ctx, svFoldedQuery, id).Scan(&d.Department, &d.Item, &d.Hall, &raw, &seq)
 	switch {
-	case errors.Is(err, sql.ErrNoRows) && !l.department.Valid:
-		return nil, d, notFound(err, "该办件尚无督查记录："+number)
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
 		return nil, d, mapErr(err, "case record")
@@ -428,18 +416,35 @@ func (s *Store) CaseRecord(ctx context.Context, number string) (*supervision.Rec
 			return nil, d, err
 		}
 	}
-	if !l.department.Valid {
+	var unfolded bool
+	if err := s.read.QueryRowContext(ctx, unfoldedQuery, id, seq).Scan(&unfolded); err != nil {
+		return nil, d, mapErr(err, "case record")
+	}
+	if !unfolded {
+		if seq == 0 {
+			return nil, d, apperr.New(apperr.NotFound, "该办件尚无督查记录：%s", number)
+		}
 		return r, d, nil // every event folded
+	}
+	c, err := s.Case(ctx, number)
+	if err != nil {
+		return nil, d, err
 	}
 	env, err := s.foldEnvironment(ctx)
 	if err != nil {
 		return nil, d, err
 	}
-	if r, _, err = s.foldCase(ctx, s.read, id, seq, l.facts(), r, env); err != nil {
+	if r, _, err = s.foldCase(ctx, s.read, id, seq, caseFacts(c), r, env); err != nil {
 		return nil, d, mapErr(err, "case record")
 	}
-	return r, l.dims(), nil
+	return r, caseDims(c), nil
 }
+
+// caseIDQuery finds a case through its number, which cases index.
+const caseIDQuery = `SELECT id FROM cases WHERE number = $1`
+
+// unfoldedQuery says whether a case has events after an event number.
+const unfoldedQuery = `SELECT EXISTS (SELECT 1 FROM case_events WHERE case_id = $1 AND seq > $2)`
 
 // RedCases returns, per department, the cases with a step due in the
 // period that was missed or is open past its deadline at now.

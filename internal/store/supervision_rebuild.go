@@ -68,11 +68,11 @@ func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
 			// The log first: a case's rows are rebuilt from what the
 			// tables hold of it (rollup_log.go).
 			for {
-				n, err := s.foldLog(ctx, tx)
+				more, err := s.foldLog(ctx, tx)
 				if err != nil {
 					return err
 				}
-				if n < logFoldBatch {
+				if !more {
 					break
 				}
 			}
