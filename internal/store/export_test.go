@@ -52,7 +52,7 @@ func (s *Store) CaseLedgerThroughSQL(ctx context.Context, q LedgerQuery, each fu
 
 // CaseRecordQueries are the statements CaseRecord reads a case's record
 // with (tests).
-var CaseRecordQueries = []string{caseIDQuery, svFoldedQuery, unfoldedQuery}
+var CaseRecordQueries = []string{caseRowQuery + ` WHERE ` + caseNumberWhere, svFoldedQuery, unfoldedQuery}
 
 // EncodeLogCells encodes rows as the cells of a supervision log row
 // (rollup_log.go) (tests).
@@ -84,4 +84,20 @@ func (s *Store) Unfolded(ctx context.Context) (n, seq int, err error) {
 	}
 	err = s.read.QueryRowContext(ctx, q).Scan(&n, &seq)
 	return n, seq, err
+}
+
+// CaseFactsBothWays returns a case's groupings and facts as a fold reads
+// them from the case's columns (loadLogRow) and as a change logs them
+// from the case itself (caseLogRow).
+func (s *Store) CaseFactsBothWays(ctx context.Context, number string) (fromColumns, fromCase [2]any, err error) {
+	r, err := loadLogRow(ctx, s.read, caseNumberWhere, number)
+	if err != nil {
+		return fromColumns, fromCase, err
+	}
+	c, last, err := s.loadCase(s.row(ctx, loadCaseQuery, number), number)
+	if err != nil {
+		return fromColumns, fromCase, err
+	}
+	l := caseLogRow(c, last.Seq)
+	return [2]any{r.dims(), r.facts()}, [2]any{l.dims(), l.facts()}, nil
 }

@@ -47,17 +47,29 @@ import (
 // as it reads, without writing. Rows without a case carry cells only: the
 // ratings', a group's or transaction's (rollup_flush.go).
 //
+// On SQLite (migration 00052) the event record is the log of the case
+// changes: its one writer gives every event a position in commit order
+// (the event feed's, migration 00038), so a change writes no row to sv_log
+// and a fold reads the positions, cases and numbers of the events after
+// sv_fold.position, the last one folded, and moves it. A batch that
+// counts its new cases itself (supervision_bulk.go) moves the position
+// past their events when nothing was waiting before them. A fold takes a
+// case's groupings and facts, like its events, from memory
+// (fold_events.go), or else from the case. sv_log still carries the rows
+// without a case, and rows written before the migration.
+//
 // On PostgreSQL the folds of several nodes take turns (an advisory lock
 // held to the fold's commit), and a fold deletes the rows it read by id:
 // rows of transactions still running when it read are folded next time
 // (a case's events committed meanwhile may be folded already: its later
 // row then finds nothing after sv_cases.seq).
 
-// logFoldRows is how many log rows a node appends before it folds them in
+// logFoldRows is how many changes a node logs before it folds them in
 // the background; readers fold whatever is there first anyway.
 const logFoldRows = 256
 
-// logFoldBatch is the most log rows one fold transaction takes.
+// logFoldBatch is the most log rows, and on SQLite the most events, one
+// fold transaction takes.
 const logFoldBatch = 4096
 
 // foldLockKey is the PostgreSQL advisory lock the folds take turns on.
@@ -311,7 +323,7 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (bool, error) {
 		if latest[id] != nil || len(events[id]) == 0 {
 			continue
 		}
-		row, err := s.loadLogRow(ctx, tx, id) // SQLite: a change not kept
+		row, err := loadLogRow(ctx, tx, `c.id = $1`, id) // SQLite: a change not kept
 		if err != nil {
 			return false, err
 		}
@@ -395,19 +407,25 @@ func eventsToFold(ctx context.Context, tx *sql.Tx) ([]changedCase, error) {
 	return out, rows.Err()
 }
 
-// loadLogRow returns the log row of case id as it is now, from the case
-// itself (SQLite: a change whose event was not kept).
-func (s *Store) loadLogRow(ctx context.Context, tx *sql.Tx, id int64) (*logRow, error) {
-	var number string
-	if err := tx.QueryRowContext(ctx, `SELECT number FROM cases WHERE id = $1`, id).Scan(&number); err != nil {
-		return nil, err
-	}
-	c, last, err := s.loadCase(s.rowTx(ctx, tx, loadCaseQuery, number), number)
-	if err != nil {
-		return nil, err
-	}
-	row := caseLogRow(c, last.Seq)
-	return &row, nil
+// caseRowQuery is a case's log row as it is now, from the case's plain
+// columns and its item version: a fold and the case page need no data key
+// for it (caseLogRow says the same from the case itself).
+const caseRowQuery = `SELECT c.id, c.last_seq, c.number, d.code, i.code, c.hall_code, c.kind = 'instant', i.promised_days,
+	COALESCE(NULLIF(c.pickup_hall, ''), c.hall_code)
+	FROM cases c JOIN items i ON i.id = c.item_id JOIN departments d ON d.id = c.department_id`
+
+// loadLogRow returns the log row of case id as it is now (SQLite: a
+// change whose event was not kept).
+func loadLogRow(ctx context.Context, q rowQueryer, where string, arg any) (*logRow, error) {
+	r := &logRow{}
+	err := q.QueryRowContext(ctx, caseRowQuery+` WHERE `+where, arg).Scan(&r.caseID, &r.seq, &r.number,
+		&r.department, &r.item, &r.hall, &r.instant, &r.promisedDays, &r.pickupHall)
+	return r, err
+}
+
+// rowQueryer is a transaction or a pool.
+type rowQueryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // foldedRow is a case's row in sv_cases as a fold reads it.

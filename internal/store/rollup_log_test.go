@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/onewindow/onewindow/internal/casework"
+	"github.com/onewindow/onewindow/internal/catalog"
 	"github.com/onewindow/onewindow/internal/clock"
 	"github.com/onewindow/onewindow/internal/store"
 	"github.com/onewindow/onewindow/internal/store/storetest"
@@ -253,5 +254,30 @@ func TestRollupLogBatchCountsItsOwn(t *testing.T) {
 			t.Errorf("intake counted after the batch: %d, want 3", got)
 		}
 		sameAsRebuilt(t, st, number)
+	})
+}
+
+// TestRollupLogCaseFacts: the groupings and facts a fold or the case page
+// reads from a case's columns (no data key needed) are those its changes
+// log from the case itself, for a window case and an online one picked
+// up at another hall. (A case's promised days are its item version's,
+// set at intake.)
+func TestRollupLogCaseFacts(t *testing.T) {
+	storetest.Each(t, clock.At(start), func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		must(t, st.Load(ctx, demoSeed(), "test"))
+		window := svCase(t, st)
+		c, ev := svNewCase()
+		c.Channel, c.PickupHall, c.Kind = casework.Online, "JC-JD-01", catalog.Instant
+		must(t, st.CreateCase(ctx, c, ev, func(c *casework.Case, ev *casework.Event) casework.Change {
+			return casework.Change{Event: ev}
+		}))
+		for _, n := range []string{window, c.Number} {
+			cols, logged, err := st.CaseFactsBothWays(ctx, n)
+			must(t, err)
+			if cols != logged {
+				t.Errorf("case %s: from its columns %+v, logged %+v", n, cols, logged)
+			}
+		}
 	})
 }

@@ -399,14 +399,15 @@ func (s *Store) HoldSums(ctx context.Context, q FigureQuery) (map[string]map[sup
 // two reads leaves events after the record read, never a gap.
 func (s *Store) CaseRecord(ctx context.Context, number string) (*supervision.Record, supervision.Dims, error) {
 	var d supervision.Dims
-	var id int64
-	if err := s.read.QueryRowContext(ctx, caseIDQuery, number).Scan(&id); err != nil {
+	c, err := loadLogRow(ctx, s.read, caseNumberWhere, number)
+	if err != nil {
 		return nil, d, notFound(err, "未找到办件："+number)
 	}
+	id := c.caseID.Int64
 	r := &supervision.Record{}
 	var raw string
 	var seq int
-	err := s.read.QueryRowContext(ctx, svFoldedQuery, id).Scan(&d.Department, &d.Item, &d.Hall, &raw, &seq)
+	err = s.read.QueryRowContext(ctx, svFoldedQuery, id).Scan(&d.Department, &d.Item, &d.Hall, &raw, &seq)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -426,22 +427,18 @@ func (s *Store) CaseRecord(ctx context.Context, number string) (*supervision.Rec
 		}
 		return r, d, nil // every event folded
 	}
-	c, err := s.Case(ctx, number)
-	if err != nil {
-		return nil, d, err
-	}
 	env, err := s.foldEnvironment(ctx)
 	if err != nil {
 		return nil, d, err
 	}
-	if r, _, err = s.foldCase(ctx, s.read, id, seq, caseFacts(c), r, env); err != nil {
+	if r, _, err = s.foldCase(ctx, s.read, id, seq, c.facts(), r, env); err != nil {
 		return nil, d, mapErr(err, "case record")
 	}
-	return r, caseDims(c), nil
+	return r, c.dims(), nil
 }
 
-// caseIDQuery finds a case through its number, which cases index.
-const caseIDQuery = `SELECT id FROM cases WHERE number = $1`
+// caseNumberWhere finds a case through its number, which cases index.
+const caseNumberWhere = `c.number = $1`
 
 // unfoldedQuery says whether a case has events after an event number.
 const unfoldedQuery = `SELECT EXISTS (SELECT 1 FROM case_events WHERE case_id = $1 AND seq > $2)`
