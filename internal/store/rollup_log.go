@@ -180,7 +180,9 @@ func (s *Store) FoldRollupLog(ctx context.Context) error {
 	ctx = pipelined(ctx)
 	for range 1 << 16 { // bounded: writers may append as fast as it folds
 		more := false
-		err := s.update(ctx, func(tx *sql.Tx) error {
+		// Alone under group commit: a fold grouped after other writes
+		// would find their events not yet kept (fold_events.go).
+		err := s.updateAlone(ctx, func(tx *sql.Tx) error {
 			var err error
 			more, err = s.foldLog(ctx, tx)
 			return err

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -280,4 +281,39 @@ func TestRollupLogCaseFacts(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRollupLogFoldsAloneUnderGroupCommit: with group commit (SQLite's
+// default) and changes arriving from many clients, every fold (in the
+// background or a reader's) finds the events of the changes before it
+// kept: it runs in a group of its own, after their commit told them.
+func TestRollupLogFoldsAloneUnderGroupCommit(t *testing.T) {
+	st := storetest.Open(t, store.SQLite, clock.At(start))
+	ctx := t.Context()
+	must(t, st.Load(ctx, demoSeed(), "test"))
+	must(t, st.FoldRollupLog(ctx))
+	read := st.UnkeptFolds()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 40 {
+				c, ev := svNewCase()
+				err := st.CreateCase(ctx, c, ev, func(c *casework.Case, ev *casework.Event) casework.Change {
+					return casework.Change{Event: ev}
+				})
+				if err == nil {
+					_, err = st.UpdateCase(ctx, c.Number, svStep(casework.ActHandover, "shenpi", start.Add(4*time.Hour), casework.Received, map[string]any{"on_time": true}))
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	must(t, st.FoldRollupLog(ctx))
+	if got := st.UnkeptFolds() - read; got != 0 {
+		t.Errorf("%d cases read from the database by folds of this node's changes under group commit, want none", got)
+	}
 }
