@@ -101,3 +101,14 @@ func (s *Store) CaseFactsBothWays(ctx context.Context, number string) (fromColum
 	l := caseLogRow(c, last.Seq)
 	return [2]any{r.dims(), r.facts()}, [2]any{l.dims(), l.facts()}, nil
 }
+
+// MigrateDownTo rolls the schema back to version (tests of a migration's
+// Down).
+func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
+}

@@ -317,3 +317,38 @@ func TestRollupLogFoldsAloneUnderGroupCommit(t *testing.T) {
 		t.Errorf("%d cases read from the database by folds of this node's changes under group commit, want none", got)
 	}
 }
+
+// TestFoldPositionMigrationDown: rolling migration 00052 back logs the
+// changes not yet folded in sv_log again, with the case's groupings and
+// facts, so that the older code counts them; migrating up again folds
+// them and the figures are the rebuild's.
+func TestFoldPositionMigrationDown(t *testing.T) {
+	st := storetest.Open(t, store.SQLite, clock.At(start))
+	ctx := t.Context()
+	must(t, st.Load(ctx, demoSeed(), "test"))
+	must(t, st.FoldRollupLog(ctx))
+	n := svCase(t, st)
+	_, err := st.UpdateCase(ctx, n, svStep(casework.ActHandover, "shenpi", start.Add(4*time.Hour), casework.Received, map[string]any{"on_time": false}))
+	must(t, err)
+	cols, _, err := st.CaseFactsBothWays(ctx, n)
+	must(t, err)
+	must(t, st.MigrateDownTo(ctx, 51))
+	var r struct {
+		seq, days                      int
+		department, item, hall, pickup string
+		instant                        bool
+	}
+	must(t, st.DB().QueryRowContext(ctx, `SELECT seq, department, item, hall, instant, promised_days, pickup_hall FROM sv_log WHERE number = $1`, n).
+		Scan(&r.seq, &r.department, &r.item, &r.hall, &r.instant, &r.days, &r.pickup))
+	got := [2]any{supervision.Dims{Department: r.department, Item: r.item, Hall: r.hall},
+		supervision.Facts{Instant: r.instant, PromisedDays: r.days, PickupHall: r.pickup}}
+	if r.seq != 2 || got != cols {
+		t.Errorf("logged by the Down: event %d, %+v; want 2, %+v", r.seq, got, cols)
+	}
+	_, err = st.Migrate(ctx)
+	must(t, err)
+	if unfolded, _, err := st.Unfolded(ctx); err != nil || unfolded != 0 {
+		t.Errorf("%d events after the position once migrated up again (%v), want none: the log row carries them", unfolded, err)
+	}
+	sameAsRebuilt(t, st, n)
+}
