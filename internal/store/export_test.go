@@ -52,7 +52,7 @@ func (s *Store) CaseLedgerThroughSQL(ctx context.Context, q LedgerQuery, each fu
 
 // CaseRecordQueries are the statements CaseRecord reads a case's record
 // with (tests).
-var CaseRecordQueries = []string{caseRowQuery + ` WHERE ` + caseNumberWhere, svFoldedQuery, unfoldedQuery}
+var CaseRecordQueries = []string{caseRowQuery + ` WHERE ` + caseNumberWhere, svFoldedQuery, foldEventsQuery}
 
 // EncodeLogCells encodes rows as the cells of a supervision log row
 // (rollup_log.go) (tests).
@@ -72,7 +72,11 @@ const LogFoldRows = logFoldRows
 func (s *Store) UnkeptFolds() int64 { return s.folder.unkept.Load() }
 
 // DropKeptEvents forgets the events kept for the folds.
-func (s *Store) DropKeptEvents() { s.kept.drop() }
+func (s *Store) DropKeptEvents() {
+	s.kept.mu.Lock()
+	defer s.kept.mu.Unlock()
+	s.kept.byCase, s.kept.n = nil, 0
+}
 
 // Unfolded returns how many case changes wait for a fold and the number
 // of the last one's event: sv_log's case rows on PostgreSQL, the events

@@ -125,10 +125,3 @@ func (m *keptEvents) take(id int64, after, upTo int) ([]casework.Event, *logRow,
 	}
 	return out, &row, true
 }
-
-// drop forgets every kept event (tests, and a fold that failed).
-func (m *keptEvents) drop() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.byCase, m.n = nil, 0
-}

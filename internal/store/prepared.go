@@ -36,8 +36,11 @@ func (s *Store) prepareWrites(ctx context.Context) error {
 	// webhook queue,
 	// where the schema has their tables (a database migrated to an older version has not; those run
 	// unprepared).
-	queries := []string{insertLogCaseQuery, insertLogCellsQuery, svSaveCaseQuery, svSaveRecordQuery, svTakeStepQuery, svHoldMinutesQuery, svDeleteStepQuery, svDeleteHoldQuery, clerkWindowsQuery,
+	queries := []string{insertLogCellsQuery, svSaveCaseQuery, svSaveRecordQuery, svTakeStepQuery, svHoldMinutesQuery, svDeleteStepQuery, svDeleteHoldQuery, clerkWindowsQuery,
 		queueWebhookQuery} // every event's webhook deliveries: unprepared, it cost nine times the event's own insert
+	if s.dialect == Postgres {
+		queries = append(queries, insertLogCaseQuery) // SQLite logs a change by its event alone: rollup_log.go
+	}
 	if s.dialect == SQLite { // pgx keeps its own cache of prepared statements
 		queries = append(queries, savepointQuery, releaseQuery, rollbackToQuery) // group_commit.go
 		for _, m := range svMultiRows {

@@ -5,10 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"strings"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // The supervision rollups are counts that every change of a day and a
@@ -87,111 +84,10 @@ func (s *Store) flushRollups(ctx context.Context, tx *sql.Tx) error {
 // forgetRollups stops collecting tx's rollups (it rolled back).
 func (s *Store) forgetRollups(tx *sql.Tx) { s.rollups.Delete(tx) }
 
-// svOp is one statement of the rollups, collected to be sent with others.
-type svOp struct {
-	query string // PostgreSQL placeholders, $1 on
-	args  []any
-}
-
-type svCollectKey struct{}
-
-// svExec runs a statement of the rollups in tx, or collects it when ctx
-// collects them (flushRollups).
+// svExec runs a statement of the rollups in tx.
 func (s *Store) svExec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
-	if ops, ok := ctx.Value(svCollectKey{}).(*[]svOp); ok {
-		*ops = append(*ops, svOp{query, args})
-		return nil
-	}
 	_, err := s.execTx(ctx, tx, query, args...)
 	return err
-}
-
-// svExecRows is execRows, collected as svExec is.
-func (s *Store) svExecRows(ctx context.Context, tx *sql.Tx, m multiRow, args []any) error {
-	ops, ok := ctx.Value(svCollectKey{}).(*[]svOp)
-	if !ok {
-		return s.execRows(ctx, tx, m, args)
-	}
-	for len(args) > 0 {
-		n := min(len(args)/m.cols, m.max)
-		*ops = append(*ops, svOp{s.multiRowQuery(m, n), args[:n*m.cols]})
-		args = args[n*m.cols:]
-	}
-	return nil
-}
-
-// opsParams is the most parameters one combined statement carries
-// (PostgreSQL takes 65,535).
-const opsParams = 30000
-
-// execOps sends ops (PostgreSQL) in as few statements as opsParams
-// allows, each one statement whose ops but the last are data-modifying
-// WITH clauses: PostgreSQL runs every one of them, in one round trip.
-// No two ops touch one row (a case's rows are written once, from the
-// state before the transaction to the one after; cells are merged), as
-// the parts of one statement do not see each other's changes. The
-// statements' texts vary with the transaction's shape, so they are sent
-// unprepared (pgx's exec mode: one round trip, no statement cached).
-func (s *Store) execOps(ctx context.Context, tx *sql.Tx, ops []svOp) error {
-	for len(ops) > 0 {
-		n, params := 0, 0
-		for n < len(ops) && (n == 0 || params+len(ops[n].args) <= opsParams) {
-			params += len(ops[n].args)
-			n++
-		}
-		q, args := combineOps(ops[:n])
-		if _, err := tx.ExecContext(ctx, q, append([]any{pgx.QueryExecModeExec}, args...)...); err != nil {
-			return err
-		}
-		ops = ops[n:]
-	}
-	return nil
-}
-
-// combineOps returns ops as one statement and its arguments, each op's
-// placeholders moved past the ones before it.
-func combineOps(ops []svOp) (string, []any) {
-	if len(ops) == 1 {
-		return ops[0].query, ops[0].args
-	}
-	var b strings.Builder
-	var args []any
-	b.WriteString("WITH ")
-	for i, op := range ops {
-		if i == len(ops)-1 {
-			b.WriteByte(' ')
-		} else {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "w%d AS (", i)
-		}
-		shiftPlaceholders(&b, op.query, len(args))
-		if i < len(ops)-1 {
-			b.WriteByte(')')
-		}
-		args = append(args, op.args...)
-	}
-	return b.String(), args
-}
-
-// shiftPlaceholders writes q to b with each $n written as $(n+by). The
-// rollups' statements have no $ but in placeholders.
-func shiftPlaceholders(b *strings.Builder, q string, by int) {
-	for i := 0; i < len(q); i++ {
-		if q[i] != '$' || i+1 >= len(q) || q[i+1] < '0' || q[i+1] > '9' {
-			b.WriteByte(q[i])
-			continue
-		}
-		j := i + 1
-		for j < len(q) && q[j] >= '0' && q[j] <= '9' {
-			j++
-		}
-		n, _ := strconv.Atoi(q[i+1 : j])
-		b.WriteByte('$')
-		b.WriteString(strconv.Itoa(n + by))
-		i = j - 1
-	}
 }
 
 // writeRollupCells adds sums to sv_rollup in tx, in the cells' global

@@ -98,7 +98,7 @@ const (
 
 // logFolder triggers the background folds of a store.
 type logFolder struct {
-	appended atomic.Int64 // log rows appended since the last fold began
+	appended atomic.Int64 // changes logged (and cells rows appended) since the last fold began
 	running  atomic.Bool
 	closed   atomic.Bool
 	failed   atomic.Int64 // background folds that failed (their rows stay for the next)
@@ -333,30 +333,19 @@ func (s *Store) foldLog(ctx context.Context, tx *sql.Tx) (bool, error) {
 		}
 		latest[id] = row
 	}
-	// On PostgreSQL a fold's transaction is pipelined (FoldRollupLog): its
-	// writes wait in the connection's queue and go with the COMMIT, one
-	// round trip, each a statement the server has prepared. Outside one
-	// (a rebuild's batch) they go in as few statements as they fit
-	// (execOps: one round trip each); no two touch one row. (Combined,
-	// a fold's few hundred statements were one that PostgreSQL parsed and
-	// planned afresh every time: three times slower.)
-	var ops []svOp
-	wctx := ctx
-	if on, _ := ctx.Value(pipelinedKey{}).(bool); s.dialect == Postgres && !on {
-		wctx = context.WithValue(ctx, svCollectKey{}, &ops)
-	}
+	// On PostgreSQL a fold's transaction is pipelined (FoldRollupLog, and a
+	// rebuild's batches): its writes wait in the connection's queue and go
+	// with the COMMIT, one round trip, each a statement the server has
+	// prepared. (Combined into one statement, as before, a fold's few hundred
+	// statements were parsed and planned afresh every time: three times
+	// slower.)
 	for _, id := range order {
-		if err := s.foldLoggedCase(wctx, tx, id, latest[id], folded[id], events[id], env, sums); err != nil {
+		if err := s.foldLoggedCase(ctx, tx, id, latest[id], folded[id], events[id], env, sums); err != nil {
 			return false, err
 		}
 	}
-	if err := s.writeRollupCells(wctx, tx, sums); err != nil {
+	if err := s.writeRollupCells(ctx, tx, sums); err != nil {
 		return false, err
-	}
-	if len(ops) > 0 {
-		if err := s.execOps(ctx, tx, ops); err != nil {
-			return false, err
-		}
 	}
 	if len(log) > 0 {
 		if err := s.deleteLogRows(ctx, tx, log); err != nil {

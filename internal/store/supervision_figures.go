@@ -395,8 +395,9 @@ func (s *Store) HoldSums(ctx context.Context, q FigureQuery) (map[string]map[sup
 // CaseRecord returns a case's supervision record (its steps and holding
 // time) as of its last event: the folded one, with the events the log
 // (rollup_log.go) has not folded yet folded in as it reads, with the
-// case's facts. The record is read before the events: a fold between the
-// two reads leaves events after the record read, never a gap.
+// case's facts from its columns. The record is read before the events: a
+// fold between the two reads leaves events after the record read, never a
+// gap.
 func (s *Store) CaseRecord(ctx context.Context, number string) (*supervision.Record, supervision.Dims, error) {
 	var d supervision.Dims
 	c, err := loadLogRow(ctx, s.read, caseNumberWhere, number)
@@ -417,31 +418,24 @@ func (s *Store) CaseRecord(ctx context.Context, number string) (*supervision.Rec
 			return nil, d, err
 		}
 	}
-	var unfolded bool
-	if err := s.read.QueryRowContext(ctx, unfoldedQuery, id, seq).Scan(&unfolded); err != nil {
-		return nil, d, mapErr(err, "case record")
-	}
-	if !unfolded {
-		if seq == 0 {
-			return nil, d, apperr.New(apperr.NotFound, "该办件尚无督查记录：%s", number)
-		}
-		return r, d, nil // every event folded
-	}
 	env, err := s.foldEnvironment(ctx)
 	if err != nil {
 		return nil, d, err
 	}
-	if r, _, err = s.foldCase(ctx, s.read, id, seq, c.facts(), r, env); err != nil {
+	next, last, err := s.foldCase(ctx, s.read, id, seq, c.facts(), r, env)
+	switch {
+	case err != nil:
 		return nil, d, mapErr(err, "case record")
+	case last == 0:
+		return nil, d, apperr.New(apperr.NotFound, "该办件尚无督查记录：%s", number)
+	case last == seq:
+		return r, d, nil // every event folded
 	}
-	return r, c.dims(), nil
+	return next, c.dims(), nil
 }
 
 // caseNumberWhere finds a case through its number, which cases index.
 const caseNumberWhere = `c.number = $1`
-
-// unfoldedQuery says whether a case has events after an event number.
-const unfoldedQuery = `SELECT EXISTS (SELECT 1 FROM case_events WHERE case_id = $1 AND seq > $2)`
 
 // RedCases returns, per department, the cases with a step due in the
 // period that was missed or is open past its deadline at now.

@@ -39,7 +39,7 @@ func (s *Store) writeMoves(ctx context.Context, tx *sql.Tx, caseID int64, number
 		args = append(args, caseID, string(m.Kind), m.Ord, number, d.Department, d.Item, m.Hall,
 			stamp(m.At), supervision.Day(m.At), m.Minutes)
 	}
-	if err := s.svExecRows(ctx, tx, svSaveMove, args); err != nil {
+	if err := s.execRows(ctx, tx, svSaveMove, args); err != nil {
 		return err
 	}
 	for k := range before {

@@ -42,6 +42,7 @@ func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
 	}
 	rep := &RebuildReport{}
 	var after int64
+	bctx := pipelined(ctx) // its batches' writes in one round trip on PostgreSQL: pg_batch.go
 	for {
 		var ids []int64
 		rows, err := s.read.QueryContext(ctx, `SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2`, after, rebuildBatch)
@@ -64,11 +65,11 @@ func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
 			return rep, s.Settle(ctx)
 		}
 		after = ids[len(ids)-1]
-		err = s.update(ctx, func(tx *sql.Tx) error {
+		err = s.update(bctx, func(tx *sql.Tx) error {
 			// The log first: a case's rows are rebuilt from what the
 			// tables hold of it (rollup_log.go).
 			for {
-				more, err := s.foldLog(ctx, tx)
+				more, err := s.foldLog(bctx, tx)
 				if err != nil {
 					return err
 				}
@@ -77,7 +78,7 @@ func (s *Store) RebuildRollups(ctx context.Context) (*RebuildReport, error) {
 				}
 			}
 			for _, id := range ids {
-				n, err := s.rebuildCase(ctx, tx, id, env)
+				n, err := s.rebuildCase(bctx, tx, id, env)
 				if err != nil {
 					return err
 				}

@@ -421,7 +421,7 @@ func (s *Store) writeSteps(ctx context.Context, tx *sql.Tx, caseID int64, number
 		args = append(args, caseID, string(st.Kind), st.Ord, number, d.Department, d.Item, d.Hall,
 			st.By, stamp(st.Due), supervision.Day(st.Due), stamp(st.Done), doneDay, st.Late, string(st.Answer), st.Paused)
 	}
-	if err := s.svExecRows(ctx, tx, svSaveStep, args); err != nil {
+	if err := s.execRows(ctx, tx, svSaveStep, args); err != nil {
 		return err
 	}
 	for k := range before {
@@ -459,7 +459,7 @@ func (s *Store) writeHold(ctx context.Context, tx *sql.Tx, caseID int64, number 
 		d := next.dims
 		args = append(args, caseID, h.Day, string(h.Holder), h.Minutes, number, d.Department, d.Item, d.Hall)
 	}
-	if err := s.svExecRows(ctx, tx, svSaveHold, args); err != nil {
+	if err := s.execRows(ctx, tx, svSaveHold, args); err != nil {
 		return err
 	}
 	for k := range before {
